@@ -1,0 +1,49 @@
+"""Journée: organise interprofessional study days for social-work training institutes."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from .config import apply_environment, default_config
+from .extensions import csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: defaults, then ``instance/config.py``, then ``JOURNEE_*``."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(default_config(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    apply_environment(app.config)
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True,
+                     directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import database, errors, formatting
+    database.init_app(app)
+    errors.init_app(app)
+    formatting.init_app(app)
+
+    from .auth.views import bp as auth_bp
+    from .programme.admin import bp as programme_admin_bp
+    from .programme.views import bp as programme_bp
+    app.register_blueprint(programme_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(programme_admin_bp)
+
+    from .cli import register_commands
+    register_commands(app)
+    return app

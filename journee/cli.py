@@ -1,0 +1,81 @@
+"""The ``journee`` command group (also reachable as ``flask --app journee``)."""
+
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+from flask_migrate import upgrade
+
+from .extensions import db
+
+
+def _create_app(*_args, **_kwargs) -> Flask:
+    from . import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """Journée : organiser des journées d'étude interprofessionnelles."""
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(init_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(create_organiser_command)
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create or upgrade the database to the latest schema."""
+    upgrade()
+    click.echo(f"Base de données à jour : {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si des journées existent déjà.")
+@click.option("--original-dates", is_flag=True,
+              help="Garder les dates de 2018 au lieu de décaler la journée IRTS-IDS.")
+def demo_command(if_empty: bool, original_dates: bool) -> None:
+    """Load the demo days (IRTS-IDS Normandie and ETSUP)."""
+    from .programme.demo import load_demo
+    from .programme.models import Event
+
+    if db.session.scalar(db.select(db.func.count(Event.id))):
+        if if_empty:
+            click.echo("Des journées existent déjà : démo non chargée.")
+            return
+        raise click.ClickException("La base contient déjà des journées.")
+    events = load_demo(original_dates=original_dates)
+    db.session.commit()
+    for event in events:
+        workshops = sum(len(s.workshops) for s in event.sessions)
+        click.echo(f"Chargé « {event.title} » : {len(event.sessions)} séances, "
+                   f"{workshops} ateliers.")
+
+
+@click.command("create-organiser")
+@click.argument("email")
+@click.option("--name", default="", help="Nom affiché.")
+@click.option("--admin/--no-admin", default=False,
+              help="Administrateur : accès à toutes les journées et aux comptes.")
+@click.option("--if-none", is_flag=True, help="Ne rien faire si un compte existe déjà.")
+def create_organiser_command(email: str, name: str, admin: bool, if_none: bool) -> None:
+    """Create a staff account and print its password once."""
+    from .auth.models import User
+
+    if if_none and db.session.scalar(db.select(db.func.count(User.id))):
+        click.echo("Un compte organisateur existe déjà.")
+        return
+    email = email.strip().lower()
+    if db.session.scalar(db.select(User).filter_by(email=email)):
+        raise click.ClickException(f"Le compte {email} existe déjà.")
+    password = secrets.token_urlsafe(12)
+    user = User(email=email, name=name or email, is_admin=admin)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    kind = "administrateur" if admin else "organisateur"
+    click.echo(f"Compte {kind} créé : {email}")
+    click.echo(f"Mot de passe (affiché une seule fois) : {password}")

@@ -1,0 +1,65 @@
+"""French formatting of dates, times and typography, shared by pages and documents."""
+
+import re
+from datetime import date, datetime, time
+
+from flask import Flask
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \u00a0]+([:;?!»])")
+_SPACE_AFTER_GUILLEMET = re.compile(r"«[ \u00a0]*")
+
+
+def format_date(day: date, weekday: bool = True) -> str:
+    """« jeudi 15 mars 2018 »; the first of the month is « 1er »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    text = f"{number}{NBSP}{MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+
+
+def format_time(moment: time | datetime) -> str:
+    """« 9 h 15 », « 10 h »."""
+    if moment.minute:
+        return f"{moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
+    return f"{moment.hour}{NBSP}h"
+
+
+def format_time_range(start: time | datetime, end: time | datetime | None) -> str:
+    """« 9 h 15 – 10 h 30 », or the start alone when there is no end."""
+    if end is None:
+        return format_time(start)
+    return f"{format_time(start)} – {format_time(end)}"
+
+
+def format_datetime(moment: datetime) -> str:
+    return f"{format_date(moment.date())} à {format_time(moment)}"
+
+
+def french_spacing(text: str | None) -> str:
+    """Put the narrow no-break spaces French typography wants before « : ; ? ! » and
+    inside guillemets, so a line never breaks before the punctuation."""
+    if not text:
+        return ""
+    text = _SPACE_BEFORE_PUNCT.sub(lambda m: NNBSP + m.group(1), text)
+    return _SPACE_AFTER_GUILLEMET.sub("«" + NNBSP, text)
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count in (0, 1) else (plural_form or singular + "s")
+    return f"{count}{NBSP}{word}"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(format_date, "date_fr")
+    app.add_template_filter(format_time, "time_fr")
+    app.add_template_filter(format_datetime, "datetime_fr")
+    app.add_template_filter(french_spacing, "typo")
+    app.add_template_global(format_time_range, "time_range_fr")
+    app.add_template_global(plural, "plural")
+    from .markdown import render_markdown
+    app.add_template_filter(render_markdown, "markdown")

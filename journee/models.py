@@ -1,0 +1,5 @@
+"""Import every model so Alembic and the app see the whole schema."""
+
+from .auth.models import User  # noqa: F401
+from .programme.models import (  # noqa: F401
+    Contribution, Event, EventMembership, Participation, Person, Room, Session, Workshop)

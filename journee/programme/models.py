@@ -1,0 +1,393 @@
+"""The study day and its programme: events, rooms, people, sessions, workshops."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import new_uid, utcnow
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+EVENT_STATUS_LABELS = {
+    EventStatus.DRAFT: "Brouillon",
+    EventStatus.PUBLISHED: "Publiée",
+    EventStatus.ARCHIVED: "Archivée",
+}
+
+
+class SessionKind(enum.StrEnum):
+    WELCOME = "welcome"
+    INTRODUCTION = "introduction"
+    PLENARY = "plenary"
+    WORKSHOPS = "workshops"
+    BREAK = "break"
+    LUNCH = "lunch"
+    SYNTHESIS = "synthesis"
+    ROUND_TABLE = "round_table"
+    TALKS = "talks"
+    TESTIMONY = "testimony"
+    CLOSING = "closing"
+    SOCIAL = "social"
+    OTHER = "other"
+
+
+SESSION_KIND_LABELS = {
+    SessionKind.WELCOME: "Accueil",
+    SessionKind.INTRODUCTION: "Introduction",
+    SessionKind.PLENARY: "Conférence plénière",
+    SessionKind.WORKSHOPS: "Ateliers",
+    SessionKind.BREAK: "Pause",
+    SessionKind.LUNCH: "Pause déjeuner",
+    SessionKind.SYNTHESIS: "Restitution des ateliers",
+    SessionKind.ROUND_TABLE: "Table ronde",
+    SessionKind.TALKS: "Communications / Récits d’expériences",
+    SessionKind.TESTIMONY: "Témoignages",
+    SessionKind.CLOSING: "Clôture",
+    SessionKind.SOCIAL: "Buffet / Cocktail",
+    SessionKind.OTHER: "Autre",
+}
+
+
+class Role(enum.StrEnum):
+    MODERATOR = "moderator"
+    SPEAKER = "speaker"
+    PANELIST = "panelist"
+    WITNESS = "witness"
+    RAPPORTEUR = "rapporteur"
+    FACILITATOR = "facilitator"
+    PRACTITIONER = "practitioner"
+    TRAINER = "trainer"
+    STUDENT_PRESENTER = "student_presenter"
+    PRESENTER = "presenter"
+
+
+ROLE_LABELS = {
+    Role.MODERATOR: "Animateur·rice",
+    Role.SPEAKER: "Conférencier·ère / Intervenant·e",
+    Role.PANELIST: "Intervenant·e de table ronde",
+    Role.WITNESS: "Grand témoin",
+    Role.RAPPORTEUR: "Rapporteur·e",
+    Role.FACILITATOR: "Animateur·rice d’atelier",
+    Role.PRACTITIONER: "Praticien·ne (atelier)",
+    Role.TRAINER: "Formateur·rice (atelier)",
+    Role.STUDENT_PRESENTER: "Étudiant·e présentateur·rice",
+    Role.PRESENTER: "Présentateur·rice",
+}
+
+SESSION_ROLES = (Role.MODERATOR, Role.SPEAKER, Role.PANELIST, Role.WITNESS, Role.RAPPORTEUR)
+WORKSHOP_ROLES = (Role.PRACTITIONER, Role.TRAINER, Role.STUDENT_PRESENTER,
+                  Role.RAPPORTEUR, Role.FACILITATOR)
+
+SECTORS = (
+    "Protection de l’enfance",
+    "Handicap enfant",
+    "Handicap adulte",
+    "Personnes âgées",
+    "Intervention socio-urbaine",
+    "Exclusion et insertion",
+    "Action socioculturelle",
+    "Accès aux droits",
+    "Autre",
+)
+
+
+class WorkshopMode(enum.StrEnum):
+    PREFERENCES = "preferences"
+    FIRST_COME = "first_come"
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+        CheckConstraint("workshop_choices BETWEEN 1 AND 10", name="choices_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    edition: Mapped[str] = mapped_column(String(200), default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    venue_postcode: Mapped[str] = mapped_column(String(20), default="")
+    venue_city: Mapped[str] = mapped_column(String(120), default="")
+    venue_access: Mapped[str] = mapped_column(Text, default="")
+    context: Mapped[str] = mapped_column(Text, default="")
+    presentation: Mapped[str] = mapped_column(Text, default="")
+    host_organisation: Mapped[str] = mapped_column(String(200), default="")
+    partners: Mapped[str] = mapped_column(String(500), default="")
+    audiences: Mapped[str] = mapped_column(String(500), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    status: Mapped[EventStatus] = mapped_column(
+        db.Enum(EventStatus, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e]),
+        default=EventStatus.DRAFT)
+    registration_opens_on: Mapped[date | None]
+    registration_deadline: Mapped[date | None]
+    capacity: Mapped[int | None]
+    waitlist_enabled: Mapped[bool] = mapped_column(default=True)
+    workshop_mode: Mapped[WorkshopMode] = mapped_column(
+        db.Enum(WorkshopMode, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e]),
+        default=WorkshopMode.PREFERENCES)
+    workshop_choices: Mapped[int] = mapped_column(default=3)
+    retention_days: Mapped[int] = mapped_column(default=90)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    rooms: Mapped[list[Room]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Room.name")
+    sessions: Mapped[list[Session]] = relationship(
+        back_populates="event", cascade="all, delete-orphan",
+        order_by="(Session.starts_at, Session.position, Session.id)")
+    memberships: Mapped[list[EventMembership]] = relationship(
+        back_populates="event", cascade="all, delete-orphan")
+
+    @property
+    def status_label(self) -> str:
+        return EVENT_STATUS_LABELS[self.status]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
+    def days(self) -> list[date]:
+        from datetime import timedelta
+        return [self.starts_on + timedelta(days=n)
+                for n in range((self.ends_on - self.starts_on).days + 1)]
+
+    @property
+    def full_address(self) -> str:
+        city = " ".join(part for part in (self.venue_postcode, self.venue_city) if part)
+        return ", ".join(part for part in (self.venue_name, self.venue_address, city) if part)
+
+    @property
+    def workshop_sessions(self) -> list[Session]:
+        return [s for s in self.sessions if s.kind == SessionKind.WORKSHOPS]
+
+
+class EventMembership(db.Model):
+    """A staff account's role on one event (organiser now; reception comes later)."""
+
+    __tablename__ = "event_membership"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20), default="organiser")
+
+    event: Mapped[Event] = relationship(back_populates="memberships")
+    user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class Room(db.Model):
+    __tablename__ = "room"
+    __table_args__ = (UniqueConstraint("event_id", "name"),
+                      CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[int | None]
+    step_free: Mapped[bool] = mapped_column(default=True)
+
+    event: Mapped[Event] = relationship(back_populates="rooms")
+
+
+class Person(db.Model):
+    """A speaker, moderator or facilitator, reused across sessions and events."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    function: Mapped[str] = mapped_column(String(300), default="")
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.last_name.casefold(), self.first_name.casefold())
+
+
+class Session(db.Model):
+    """One item of the programme; times are wall-clock times in the event's timezone."""
+
+    __tablename__ = "programme_session"
+    __table_args__ = (
+        CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="times_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_uid)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[SessionKind] = mapped_column(
+        db.Enum(SessionKind, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e]))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    position: Mapped[int] = mapped_column(default=0)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    room: Mapped[Room | None] = relationship()
+    participations: Mapped[list[Participation]] = relationship(
+        back_populates="session", cascade="all, delete-orphan",
+        order_by="Participation.position")
+    contributions: Mapped[list[Contribution]] = relationship(
+        back_populates="session", cascade="all, delete-orphan",
+        order_by="Contribution.position")
+    workshops: Mapped[list[Workshop]] = relationship(
+        back_populates="session", cascade="all, delete-orphan",
+        order_by="Workshop.number")
+
+    @property
+    def kind_label(self) -> str:
+        return SESSION_KIND_LABELS[self.kind]
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.kind_label
+
+    @property
+    def participants(self) -> list[Participation]:
+        """People attached to the session itself (not to a workshop or contribution)."""
+        return [p for p in self.participations
+                if p.workshop_id is None and p.contribution_id is None]
+
+    def touch(self) -> None:
+        """Mark the session changed so calendar clients pick up the new version."""
+        self.sequence = (self.sequence or 0) + 1
+        self.updated_at = utcnow()
+
+
+class Contribution(db.Model):
+    """A titled talk inside a session, e.g. « Présentation du dispositif … »."""
+
+    __tablename__ = "contribution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    session: Mapped[Session] = relationship(back_populates="contributions")
+    presenters: Mapped[list[Participation]] = relationship(
+        back_populates="contribution", order_by="Participation.position",
+        cascade="all, delete-orphan")
+
+
+class Workshop(db.Model):
+    """One of the parallel workshops held in a workshops session."""
+
+    __tablename__ = "workshop"
+    __table_args__ = (
+        UniqueConstraint("session_id", "number"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_uid)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    sector: Mapped[str] = mapped_column(String(120), default="")
+    theme: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
+    capacity: Mapped[int | None]
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    session: Mapped[Session] = relationship(back_populates="workshops")
+    room: Mapped[Room | None] = relationship()
+    facilitators: Mapped[list[Participation]] = relationship(
+        back_populates="workshop", order_by="Participation.position",
+        cascade="all, delete-orphan")
+
+    @property
+    def label(self) -> str:
+        return f"Atelier n°{self.number}\u00a0: {self.title}"
+
+    def touch(self) -> None:
+        self.sequence = (self.sequence or 0) + 1
+        self.updated_at = utcnow()
+
+
+class Participation(db.Model):
+    """A person's part in a session, a contribution or a workshop, in order.
+
+    Function and organisation may be given for this appearance only: the same person is
+    « IRTS-IDS Normandie » as a workshop facilitator and « Formatrice, IRTS-IDS Normandie »
+    at the restitution.
+    """
+
+    __tablename__ = "participation"
+    __table_args__ = (
+        CheckConstraint("workshop_id IS NULL OR contribution_id IS NULL", name="one_parent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[Role] = mapped_column(
+        db.Enum(Role, native_enum=False, length=30,
+                values_callable=lambda e: [m.value for m in e]))
+    position: Mapped[int] = mapped_column(default=0)
+    function: Mapped[str | None] = mapped_column(String(300))
+    organisation: Mapped[str | None] = mapped_column(String(300))
+
+    session: Mapped[Session] = relationship(back_populates="participations")
+    workshop: Mapped[Workshop | None] = relationship(back_populates="facilitators")
+    contribution: Mapped[Contribution | None] = relationship(back_populates="presenters")
+    person: Mapped[Person] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    @property
+    def shown_function(self) -> str:
+        return self.function if self.function is not None else self.person.function
+
+    @property
+    def shown_organisation(self) -> str:
+        return self.organisation if self.organisation is not None else self.person.organisation
+
+    @property
+    def affiliation(self) -> str:
+        """« Sociologue, Université Côte d'Azur » as the programme prints it."""
+        return ", ".join(part for part in (self.shown_function, self.shown_organisation) if part)

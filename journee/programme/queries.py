@@ -1,0 +1,47 @@
+"""Loading events with everything their programme shows, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from .models import Contribution, Event, EventStatus, Participation, Session, Workshop
+
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.ARCHIVED)
+
+
+def programme_options():
+    """Eager-load a whole programme: sessions, rooms, workshops and every person."""
+    person = selectinload(Session.participations).selectinload(Participation.person)
+    return (
+        selectinload(Event.rooms),
+        selectinload(Event.sessions).selectinload(Session.room),
+        selectinload(Event.sessions).options(person),
+        selectinload(Event.sessions).selectinload(Session.contributions)
+        .selectinload(Contribution.presenters).selectinload(Participation.person),
+        selectinload(Event.sessions).selectinload(Session.workshops).options(
+            selectinload(Workshop.room),
+            selectinload(Workshop.facilitators).selectinload(Participation.person)),
+    )
+
+
+def event_with_programme(slug: str) -> Event | None:
+    return db.session.scalar(
+        db.select(Event).filter_by(slug=slug).options(*programme_options()))
+
+
+def today_in(timezone: str = "Europe/Paris") -> date:
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def public_events(today: date) -> tuple[list[Event], list[Event]]:
+    """Upcoming and past public days: upcoming soonest first, past latest first."""
+    events = db.session.scalars(
+        db.select(Event).where(Event.status.in_(PUBLIC_STATUSES)).order_by(Event.starts_on)
+    ).all()
+    upcoming = [e for e in events if e.ends_on >= today and e.status == EventStatus.PUBLISHED]
+    past = [e for e in reversed(events) if e not in upcoming]
+    return upcoming, past
