@@ -4,7 +4,7 @@ import secrets
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from .extensions import db
@@ -27,6 +27,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database to the latest schema."""
     upgrade()
@@ -34,6 +35,7 @@ def init_command() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si des journées existent déjà.")
 @click.option("--original-dates", is_flag=True,
               help="Garder les dates de 2018 au lieu de décaler la journée IRTS-IDS.")
@@ -56,6 +58,7 @@ def demo_command(if_empty: bool, original_dates: bool) -> None:
 
 
 @click.command("create-organiser")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="", help="Nom affiché.")
 @click.option("--admin/--no-admin", default=False,

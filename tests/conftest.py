@@ -145,6 +145,7 @@ def text_of(html: str) -> str:
     from html import unescape
 
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    text = re.sub(r"</?(strong|em|span|a|time|abbr|b|i)\b[^>]*>", "", text)
     text = unescape(re.sub(r"<[^>]+>", " ", text))
     return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
 

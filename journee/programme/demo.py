@@ -39,8 +39,6 @@ class _People:
                             organisation=organisation)
             db.session.add(person)
             self._by_name[key] = person
-        elif not person.function and function:
-            person.function = function
         return person
 
     def participation(self, row, position: int, **parents) -> Participation:
@@ -112,6 +110,9 @@ def load_demo(today: date | None = None, original_dates: bool = False) -> list[E
     irts_date = date.fromisoformat(IRTS_EVENT["date"])
     shift = (timedelta(0) if original_dates
              else shift_to_coming_year(irts_date, today, lead=timedelta(days=30)))
-    events = [load_event(IRTS_EVENT, people, shift), load_event(ETSUP_EVENT, people)]
+    irts = load_event(IRTS_EVENT, people, shift)
+    if not original_dates and irts.registration_opens_on > today:
+        irts.registration_opens_on = today
+    events = [irts, load_event(ETSUP_EVENT, people)]
     db.session.flush()
     return events

@@ -1,0 +1,103 @@
+"""A live server on a temporary database, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from journee import create_app
+from journee.extensions import db
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _require_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    reason = "Chromium absent (apt-get install chromium) : tests navigateur ignorés."
+    if os.environ.get("CI"):
+        pytest.fail(reason.replace("ignorés", "obligatoires en CI"))
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(migrated_database, tmp_path_factory):
+    """Serve the app with the demo days (2018 dates) and an organiser account."""
+    from journee.auth.models import User
+    from journee.programme.demo import load_demo
+
+    path = tmp_path_factory.mktemp("live") / "journee.sqlite3"
+    shutil.copy(migrated_database, path)
+    app = create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "PUBLIC_BASE_URL": "http://127.0.0.1"})
+    with app.app_context():
+        load_demo(original_dates=True)
+        user = User(email="orga@exemple.fr", name="Organisatrice", is_admin=True)
+        user.set_password("mot-de-passe-solide")
+        db.session.add(user)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.base_url = f"http://127.0.0.1:{server.server_port}"
+    server.app = app
+    yield server
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def page_factory(browser):
+    contexts = []
+
+    def make(width=1280, height=900, javascript=True):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      java_script_enabled=javascript, locale="fr-FR")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core with the WCAG 2.1 A/AA rules; one readable line per violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+            for v in results.response["violations"]]
+
+
+def horizontal_overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def login(page, base_url: str) -> None:
+    page.goto(f"{base_url}/connexion")
+    page.fill("#email", "orga@exemple.fr")
+    page.fill("#password", "mot-de-passe-solide")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
