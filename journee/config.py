@@ -18,7 +18,6 @@ def default_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         "INSTITUTE_NAME": "IRTS-IDS Normandie",
-        "ICAL_DOMAIN": "journee.local",
     }
 
 

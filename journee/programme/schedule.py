@@ -7,7 +7,7 @@ from datetime import date
 from itertools import groupby
 
 from ..formatting import format_date
-from .models import Event, Participation, Role, Session
+from .models import Event, Participation, Role, Session, Workshop
 
 ROLE_GROUP_LABELS = {
     Role.MODERATOR: ("Animateur·rice", "Animation"),
@@ -43,6 +43,18 @@ def role_groups(session: Session) -> list[RoleGroup]:
             singular, plural_ = PLENARY_SPEAKER_LABEL
         groups.append(RoleGroup(singular if len(members) == 1 else plural_, members))
     return groups
+
+
+def workshop_role_groups(workshop: Workshop) -> list[RoleGroup]:
+    """A workshop's people grouped like :func:`schedule.role_groups` groups a session's:
+    trainers and practitioners share « Animation » and keep the order they were given."""
+    order = list(Role)
+    groups: dict[tuple[str, str], list[Participation]] = {}
+    for participation in sorted(workshop.facilitators, key=lambda p: p.position):
+        groups.setdefault(ROLE_GROUP_LABELS[participation.role], []).append(participation)
+    ranked = sorted(groups.items(), key=lambda item: min(order.index(p.role) for p in item[1]))
+    return [RoleGroup(singular if len(members) == 1 else plural_, members)
+            for (singular, plural_), members in ranked]
 
 
 def sessions_by_day(event: Event) -> list[tuple[date, list[Session]]]:

@@ -8,7 +8,7 @@ from .ics import build_programme_ics, build_session_ics
 from .models import Event
 from .permissions import can_manage
 from .queries import PUBLIC_STATUSES, event_with_programme, public_events, today_in
-from .schedule import registration_status, role_groups, sessions_by_day
+from .schedule import registration_status, role_groups, sessions_by_day, workshop_role_groups
 
 bp = Blueprint("programme", __name__)
 
@@ -41,7 +41,7 @@ def event_page(slug: str):
     return render_template(
         "programme/event.html", event=event, days=sessions_by_day(event),
         registration=registration_status(event, today_in(event.timezone)),
-        role_groups=role_groups)
+        role_groups=role_groups, workshop_role_groups=workshop_role_groups)
 
 
 @bp.get("/e/<slug>/programme.ics")

@@ -1,0 +1,194 @@
+"""What every PDF of the project shares: DejaVu Sans, safe text, styles, page numbers.
+
+ReportLab's standard fonts print « Ł Đ ć » as black boxes, so every document uses the
+DejaVu Sans shipped in ``fonts/`` (licence in ``fonts/LICENSE.txt``). ``Paragraph`` reads
+its text as markup: user values go through :func:`para_text` before they reach one.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from markdown_it import MarkdownIt
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from ..formatting import NBSP, NNBSP, french_spacing
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+MUTED = colors.HexColor("#555555")
+ACCENT = colors.HexColor("#1d4f7a")
+
+_registered = False
+_lock = threading.Lock()
+# C0 controls and DEL print as boxes or break the PDF text; tab and newline are spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans and its family once per process; later calls cost nothing."""
+    global _registered
+    if _registered:
+        return
+    with _lock:
+        if _registered:
+            return
+        for name, filename in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf"),
+                               (FONT_ITALIC, "DejaVuSans-Oblique.ttf")):
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
+        # No bold oblique is shipped: <b><i> falls back to bold.
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                      boldItalic=FONT_BOLD)
+        _registered = True
+
+
+def para_text(value: object) -> str:
+    """User text made safe for a ``Paragraph``: NFC, no control characters, escaped, so
+    « Zoé <Dupont> & Cie » prints as typed and ``<img src=…>`` is never followed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    return escape(_CONTROL.sub("", text))
+
+
+def typo_text(value: str | None) -> str:
+    """:func:`para_text` with French spacing before « : ; ? ! » and inside guillemets.
+
+    ReportLab breaks lines at the narrow no-break space (U+202F), so the spacing uses the
+    no-break space (U+00A0) instead: a bit wider, but it holds.
+    """
+    return para_text(french_spacing(value).replace(NNBSP, NBSP))
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    """The shared paragraph styles, built once, all in DejaVu Sans."""
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=3)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", base, fontSize=8.5, leading=11, textColor=MUTED),
+        "edition": ParagraphStyle("edition", base, fontSize=10, leading=13, textColor=MUTED,
+                                  alignment=TA_CENTER, spaceAfter=4),
+        "title": ParagraphStyle("title", base, fontName=FONT_BOLD, fontSize=18, leading=23,
+                                alignment=TA_CENTER, textColor=ACCENT, spaceAfter=8),
+        "subtitle": ParagraphStyle("subtitle", base, fontSize=11.5, leading=15,
+                                   alignment=TA_CENTER, spaceAfter=3),
+        "heading": ParagraphStyle("heading", base, fontName=FONT_BOLD, fontSize=13.5,
+                                  leading=17, textColor=ACCENT, spaceBefore=10, spaceAfter=5,
+                                  keepWithNext=True),
+        "subheading": ParagraphStyle("subheading", base, fontName=FONT_BOLD, fontSize=11,
+                                     leading=14, spaceBefore=7, spaceAfter=2,
+                                     keepWithNext=True),
+        "item": ParagraphStyle("item", base, leftIndent=10 * mm, spaceAfter=1.5),
+        "itemtitle": ParagraphStyle("itemtitle", base, leftIndent=10 * mm, spaceAfter=1.5,
+                                    keepWithNext=True),
+        "subitem": ParagraphStyle("subitem", base, leftIndent=15 * mm, spaceAfter=1),
+    }
+
+
+def markdown_paragraphs(text: str | None) -> list[str]:
+    """Organisers' Markdown as Paragraph markup, one string per block: emphasis becomes
+    bold or italic, a link keeps its address in brackets, everything else is escaped;
+    French spacing keeps « guillemets » and « : ; ? ! » on the line of their words."""
+    if not text:
+        return []
+    paragraphs: list[str] = []
+    prefix = ""
+    for token in _markdown.parse(text):
+        if token.type == "list_item_open":
+            prefix = "• "
+        elif token.type == "inline":
+            markup = prefix + _inline_markup(token.children or [])
+            if markup.strip():
+                paragraphs.append(markup)
+            prefix = ""
+        elif token.type in ("fence", "code_block"):
+            paragraphs.append(para_text(token.content.strip()).replace("\n", "<br/>"))
+    return paragraphs
+
+
+_INLINE_TAGS = {"strong_open": "<b>", "strong_close": "</b>",
+                "em_open": "<i>", "em_close": "</i>",
+                "softbreak": " ", "hardbreak": "<br/>"}
+
+
+def _inline_markup(children) -> str:
+    parts = []
+    href = None
+    for child in children:
+        if child.type == "text":
+            parts.append(typo_text(child.content))
+        elif child.type in ("code_inline", "html_inline"):
+            parts.append(para_text(child.content))
+        elif child.type in _INLINE_TAGS:
+            parts.append(_INLINE_TAGS[child.type])
+        elif child.type == "link_open":
+            href = child.attrGet("href")
+        elif child.type == "link_close" and href:
+            parts.append(f" ({para_text(href)})")
+            href = None
+    return "".join(parts)
+
+
+class NumberedCanvas(Canvas):
+    """A canvas that writes « page 2 / 5 » (and a footer text) once the page count is
+    known: pages are kept as saved states and drawn at the end."""
+
+    footer_text = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._page_states: list[dict] = []
+
+    def showPage(self):
+        self._page_states.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._page_states)
+        for number, state in enumerate(self._page_states, start=1):
+            self.__dict__.update(state)
+            self._draw_footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, number: int, total: int) -> None:
+        width, _ = self._pagesize
+        self.saveState()
+        self.setFont(FONT, 8)
+        self.setFillColor(MUTED)
+        if self.footer_text:
+            self.drawString(20 * mm, 10 * mm, _fit(self.footer_text, width - 65 * mm, 8))
+        self.drawRightString(width - 20 * mm, 10 * mm, f"page {number} / {total}")
+        self.restoreState()
+
+
+def _fit(text: str, width: float, size: float) -> str:
+    """Cut ``text`` with an ellipsis so that it fits in ``width`` points."""
+    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def numbered_canvas(footer_text: str = "") -> type[NumberedCanvas]:
+    """A canvas class for ``doc.build(..., canvasmaker=...)`` with this footer text."""
+    register_fonts()
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", footer_text))
+    return type("FooterCanvas", (NumberedCanvas,), {"footer_text": text})
