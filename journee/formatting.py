@@ -61,5 +61,16 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(french_spacing, "typo")
     app.add_template_global(format_time_range, "time_range_fr")
     app.add_template_global(plural, "plural")
+    app.add_template_global(field_attributes, "field_attributes")
     from .markdown import render_markdown
     app.add_template_filter(render_markdown, "markdown")
+
+
+def field_attributes(field, described_by: list[str], **extra) -> dict:
+    """HTML attributes for a form field: only those that apply, never the text « None »."""
+    attributes = {key: value for key, value in extra.items() if value}
+    if described_by:
+        attributes["aria_describedby"] = " ".join(described_by)
+    if field.errors:
+        attributes["aria_invalid"] = "true"
+    return attributes

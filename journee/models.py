@@ -3,3 +3,5 @@
 from .auth.models import User  # noqa: F401
 from .programme.models import (  # noqa: F401
     Contribution, Event, EventMembership, Participation, Person, Room, Session, Workshop)
+from .registration.models import Registration, WorkshopChoice  # noqa: F401
+from .mail_models import OutboxMessage  # noqa: F401

@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false,
+                        true)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -145,6 +146,10 @@ class Event(db.Model):
         default=WorkshopMode.PREFERENCES)
     workshop_choices: Mapped[int] = mapped_column(default=3)
     retention_days: Mapped[int] = mapped_column(default=90)
+    ask_lunch: Mapped[bool] = mapped_column(default=True, server_default=true())
+    ask_accommodation: Mapped[bool] = mapped_column(default=False, server_default=false())
+    ask_photo_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    ask_future_events: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -49,7 +49,8 @@ def live_server(migrated_database, tmp_path_factory):
     path = tmp_path_factory.mktemp("live") / "journee.sqlite3"
     shutil.copy(migrated_database, path)
     app = create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "PUBLIC_BASE_URL": "http://127.0.0.1"})
+                      "PUBLIC_BASE_URL": "http://127.0.0.1", "MAIL_AUTO_RETRY_SECONDS": 0,
+                      "MAIL_FILE_DIR": str(path.parent / "outbox")})
     with app.app_context():
         load_demo(original_dates=True)
         user = User(email="orga@exemple.fr", name="Organisatrice", is_admin=True)

@@ -1,8 +1,8 @@
-"""programme: events, rooms, people, sessions, workshops; staff accounts
+"""initial schema: programme, staff accounts, registrations, outbox
 
-Revision ID: cf36fffa8e45
+Revision ID: 9ece7f5af0d0
 Revises: 
-Create Date: 2026-11-23 13:12:23.623127
+Create Date: 2026-11-23 14:11:30.920226
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cf36fffa8e45'
+revision = '9ece7f5af0d0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -45,6 +45,10 @@ def upgrade():
     sa.Column('workshop_mode', sa.Enum('preferences', 'first_come', name='workshopmode', native_enum=False, length=20), nullable=False),
     sa.Column('workshop_choices', sa.Integer(), nullable=False),
     sa.Column('retention_days', sa.Integer(), nullable=False),
+    sa.Column('ask_lunch', sa.Boolean(), server_default=sa.true(), nullable=False),
+    sa.Column('ask_accommodation', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('ask_photo_consent', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('ask_future_events', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_event_dates_ordered')),
@@ -81,8 +85,47 @@ def upgrade():
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_membership_event_id_event'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_event_membership_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event_membership')),
-    sa.UniqueConstraint('event_id', 'user_id', name=op.f('uq_event_membership_event_id'))
+    sa.UniqueConstraint('event_id', 'user_id', name=op.f('uq_event_membership_event_id_user_id'))
     )
+    op.create_table('registration',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.Enum('confirmed', 'waitlisted', 'cancelled', name='registrationstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('first_name', sa.String(length=100), nullable=False),
+    sa.Column('last_name', sa.String(length=100), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('organisation', sa.String(length=200), nullable=False),
+    sa.Column('function', sa.String(length=200), nullable=False),
+    sa.Column('profile', sa.Enum('student', 'professional', 'trainer', 'researcher', 'manager', 'institutional', 'supported_person', 'other', name='profile', native_enum=False, length=20), nullable=False),
+    sa.Column('course', sa.String(length=20), nullable=True),
+    sa.Column('course_year', sa.Integer(), nullable=True),
+    sa.Column('sector', sa.String(length=120), nullable=False),
+    sa.Column('lunch', sa.Boolean(), nullable=True),
+    sa.Column('accommodation_needed', sa.Boolean(), nullable=False),
+    sa.Column('accommodation_details', sa.Text(), nullable=True),
+    sa.Column('privacy_acknowledged_at', sa.DateTime(), nullable=True),
+    sa.Column('privacy_version', sa.String(length=40), nullable=False),
+    sa.Column('consent_photos', sa.Boolean(), nullable=False),
+    sa.Column('consent_future_events', sa.Boolean(), nullable=False),
+    sa.Column('source', sa.Enum('online', 'staff', 'import', name='source', native_enum=False, length=20), nullable=False),
+    sa.Column('entered_by', sa.String(length=200), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('checked_in_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint('course_year IS NULL OR course_year BETWEEN 1 AND 6', name=op.f('ck_registration_course_year_range')),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_registration_event_id_event'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_registration')),
+    sa.UniqueConstraint('event_id', 'email', name=op.f('uq_registration_event_id_email')),
+    sa.UniqueConstraint('token', name=op.f('uq_registration_token'))
+    )
+    with op.batch_alter_table('registration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_registration_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_registration_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_registration_status'), ['status'], unique=False)
+
     op.create_table('room',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -92,8 +135,27 @@ def upgrade():
     sa.CheckConstraint('capacity IS NULL OR capacity > 0', name=op.f('ck_room_capacity_positive')),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_room_event_id_event'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_room')),
-    sa.UniqueConstraint('event_id', 'name', name=op.f('uq_room_event_id'))
+    sa.UniqueConstraint('event_id', 'name', name=op.f('uq_room_event_id_name'))
     )
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('to_address', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('message', sa.LargeBinary(), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sent', name='outboxstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('registration_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_outbox_message_registration_id_registration'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_message_registration_id'), ['registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_status'), ['status'], unique=False)
+
     op.create_table('programme_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('uid', sa.String(length=64), nullable=False),
@@ -145,7 +207,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_workshop_room_id_room'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['programme_session.id'], name=op.f('fk_workshop_session_id_programme_session'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workshop')),
-    sa.UniqueConstraint('session_id', 'number', name=op.f('uq_workshop_session_id')),
+    sa.UniqueConstraint('session_id', 'number', name=op.f('uq_workshop_session_id_number')),
     sa.UniqueConstraint('uid', name=op.f('uq_workshop_uid'))
     )
     with op.batch_alter_table('workshop', schema=None) as batch_op:
@@ -174,11 +236,34 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_participation_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_participation_workshop_id'), ['workshop_id'], unique=False)
 
+    op.create_table('workshop_choice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('workshop_id', sa.Integer(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.CheckConstraint('rank >= 1', name=op.f('ck_workshop_choice_rank_positive')),
+    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_workshop_choice_registration_id_registration'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['programme_session.id'], name=op.f('fk_workshop_choice_session_id_programme_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_workshop_choice_workshop_id_workshop'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workshop_choice')),
+    sa.UniqueConstraint('registration_id', 'session_id', 'rank', name=op.f('uq_workshop_choice_registration_id_session_id_rank')),
+    sa.UniqueConstraint('registration_id', 'workshop_id', name=op.f('uq_workshop_choice_registration_id_workshop_id'))
+    )
+    with op.batch_alter_table('workshop_choice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workshop_choice_registration_id'), ['registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_workshop_choice_workshop_id'), ['workshop_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('workshop_choice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workshop_choice_workshop_id'))
+        batch_op.drop_index(batch_op.f('ix_workshop_choice_registration_id'))
+
+    op.drop_table('workshop_choice')
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participation_workshop_id'))
         batch_op.drop_index(batch_op.f('ix_participation_session_id'))
@@ -198,7 +283,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_programme_session_event_id'))
 
     op.drop_table('programme_session')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_message_status'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_registration_id'))
+
+    op.drop_table('outbox_message')
     op.drop_table('room')
+    with op.batch_alter_table('registration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_registration_status'))
+        batch_op.drop_index(batch_op.f('ix_registration_event_id'))
+        batch_op.drop_index(batch_op.f('ix_registration_created_at'))
+
+    op.drop_table('registration')
     op.drop_table('event_membership')
     op.drop_table('user_account')
     op.drop_table('person')

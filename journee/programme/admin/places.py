@@ -1,0 +1,98 @@
+"""Rooms of an event, and the people who speak or facilitate (shared by every event)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from ...extensions import db
+from .. import editing
+from ..editing import Problems
+from ..forms import PersonForm, RoomForm
+from ..models import Person
+from . import bp
+from .common import event_or_404, room_or_404, show_problems
+
+PEOPLE_PER_PAGE = 25
+
+
+@bp.get("/journees/<int:event_id>/salles/")
+def rooms(event_id: int):
+    event = event_or_404(event_id)
+    return render_template("admin/rooms.html", event=event)
+
+
+@bp.route("/journees/<int:event_id>/salles/nouvelle", methods=["GET", "POST"],
+          defaults={"room_id": None})
+@bp.route("/journees/<int:event_id>/salles/<int:room_id>/modifier", methods=["GET", "POST"])
+def room_form(event_id: int, room_id: int | None):
+    event = event_or_404(event_id)
+    room = room_or_404(event, room_id) if room_id else None
+    form = RoomForm(obj=room)
+    if room is not None and not form.is_submitted():
+        form.step_free.set(room.step_free)
+    extra = []
+    if form.validate_on_submit():
+        try:
+            editing.save_room(event, room, form.name.data, form.capacity.data,
+                              form.step_free.value)
+        except Problems as error:
+            extra = show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(f"La salle « {form.name.data} » est enregistrée.", "success")
+            return redirect(url_for(".rooms", event_id=event.id))
+    return render_template("admin/room_form.html", form=form, event=event, room=room,
+                           extra=extra)
+
+
+@bp.route("/journees/<int:event_id>/salles/<int:room_id>/supprimer", methods=["GET", "POST"])
+def room_delete(event_id: int, room_id: int):
+    event = event_or_404(event_id)
+    room = room_or_404(event, room_id)
+    if request.method == "POST":
+        name = room.name
+        editing.delete_room(event, room)
+        db.session.commit()
+        flash(f"La salle « {name} » est supprimée.", "success")
+        return redirect(url_for(".rooms", event_id=event.id))
+    used = [s.display_title for s in event.sessions if s.room_id == room.id] + [
+        w.label for s in event.sessions for w in s.workshops if w.room_id == room.id]
+    return render_template(
+        "admin/confirm_delete.html", event=event,
+        title=f"Supprimer la salle « {room.name} »",
+        question=f"Supprimer la salle « {room.name} » ?",
+        consequences_intro="Ces séances et ateliers n’auront plus de salle :",
+        consequences=used, button=f"Supprimer la salle « {room.name} »",
+        back=url_for(".rooms", event_id=event.id))
+
+
+@bp.get("/personnes/")
+def people():
+    query = request.args.get("q", "").strip()[:200]
+    page = request.args.get("page", 1, type=int) or 1
+    found, total = editing.search_people(query, page, PEOPLE_PER_PAGE)
+    pages = max(1, -(-total // PEOPLE_PER_PAGE))
+    return render_template("admin/people.html", people=found, total=total, q=query,
+                           page=min(max(page, 1), pages), pages=pages)
+
+
+@bp.route("/personnes/nouvelle", methods=["GET", "POST"], defaults={"person_id": None})
+@bp.route("/personnes/<int:person_id>/modifier", methods=["GET", "POST"])
+def person_form(person_id: int | None):
+    person = None
+    if person_id is not None:
+        person = db.session.get(Person, person_id)
+        if person is None:
+            abort(404)
+    form = PersonForm(obj=person)
+    extra = []
+    if form.validate_on_submit():
+        try:
+            person = editing.save_person(person, form.first_name.data, form.last_name.data,
+                                         form.function.data, form.organisation.data,
+                                         form.email.data)
+        except Problems as error:
+            extra = show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(f"La fiche de {person.full_name} est enregistrée.", "success")
+            return redirect(url_for(".people", q=person.last_name or person.first_name))
+    return render_template("admin/person_form.html", form=form, person=person, extra=extra)

@@ -1,0 +1,239 @@
+"""Forms of the organiser's programme editor; the rules themselves live in ``editing``."""
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
+                     RadioField, SelectField, StringField, TextAreaField, TimeField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import get_translations
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from .models import (ROLE_LABELS, SECTORS, SESSION_KIND_LABELS, WorkshopMode)
+
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select or radio group from ``(value, label)`` pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+YES_NO = options([("oui", "Oui"), ("non", "Non")])
+
+
+class _FrenchMessages:
+    """WTForms' own messages in French, with a few rewritten to say what to do."""
+
+    BETTER = {
+        "Not a valid integer value.": "Saisissez un nombre entier.",
+        "Not a valid date value.": "Saisissez une date valide.",
+        "Not a valid time value.": "Saisissez une heure valide (par exemple 09:30).",
+        "Not a valid choice.": "Choisissez une des options proposées.",
+        "This field is required.": "Ce champ est obligatoire.",
+    }
+
+    def __init__(self):
+        self.fallback = get_translations(["fr"])
+
+    def gettext(self, string):
+        return self.BETTER.get(string) or self.fallback.gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return self.fallback.ngettext(singular, plural, n)
+
+
+_FRENCH = _FrenchMessages()
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _FRENCH
+
+
+def _strip(value):
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else value
+
+
+STRIP = [_strip]
+
+
+class YesNoField(RadioField):
+    """A « Oui / Non » radio group whose ``data`` is a boolean."""
+
+    def __init__(self, label=None, default=True, **kwargs):
+        super().__init__(label, choices=YES_NO, default="oui" if default else "non",
+                         **kwargs)
+
+    @property
+    def value(self) -> bool:
+        return self.data == "oui"
+
+    def set(self, value: bool) -> None:
+        self.data = "oui" if value else "non"
+
+
+EMAIL_MESSAGE = "Saisissez une adresse e-mail valide, par exemple « contact@exemple.fr »."
+
+
+def optional_int(message="Saisissez un nombre entier positif.", minimum=1, maximum=None):
+    return [Optional(), NumberRange(min=minimum, max=maximum, message=message)]
+
+
+class EventForm(Form):
+    title = StringField("Titre", filters=STRIP, validators=[
+        DataRequired("Indiquez le titre de la journée."), Length(max=300)])
+    edition = StringField("Ligne d’édition", filters=STRIP, validators=[Length(max=200)],
+                          description="Par exemple « Journée d’étude interprofessionnelle "
+                                      "2026 ».")
+    slug = StringField("Adresse courte (slug)", filters=STRIP, validators=[Length(max=80)],
+                       description="Lettres minuscules sans accent, chiffres et tirets. "
+                                   "Laissez vide pour la tirer du titre.")
+    starts_on = DateField("Date de début", validators=[
+        DataRequired("Indiquez la date de début.")])
+    ends_on = DateField("Date de fin", validators=[DataRequired("Indiquez la date de fin.")])
+    venue_name = StringField("Nom du lieu", filters=STRIP, validators=[Length(max=200)])
+    venue_address = StringField("Adresse", filters=STRIP, validators=[Length(max=300)])
+    venue_postcode = StringField("Code postal", filters=STRIP, validators=[Length(max=20)])
+    venue_city = StringField("Ville", filters=STRIP, validators=[Length(max=120)])
+    venue_access = TextAreaField("Accès", validators=[Length(max=5000)])
+    context = TextAreaField("Contexte (Markdown)", validators=[Length(max=50000)])
+    presentation = TextAreaField("Présentation (Markdown)", validators=[Length(max=50000)])
+    host_organisation = StringField("Organisme d’accueil", filters=STRIP,
+                                    validators=[Length(max=200)])
+    partners = StringField("Partenaires", filters=STRIP, validators=[Length(max=500)])
+    audiences = StringField("Publics", filters=STRIP, validators=[Length(max=500)])
+    contact_email = EmailField("Adresse e-mail de contact", filters=STRIP,
+                               validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
+    registration_opens_on = DateField("Ouverture des inscriptions", validators=[Optional()])
+    registration_deadline = DateField("Date limite d’inscription", validators=[Optional()],
+                                      description="Les inscriptions restent ouvertes "
+                                                  "jusqu’à 23 h 59 ce jour-là.")
+    capacity = IntegerField("Nombre de places", validators=optional_int(
+        "Le nombre de places doit être un nombre positif."))
+    waitlist_enabled = YesNoField("Liste d’attente quand c’est complet")
+    workshop_mode = RadioField("Attribution des ateliers", default=WorkshopMode.PREFERENCES.value,
+                               choices=options([
+        (WorkshopMode.PREFERENCES.value, "Vœux classés puis répartition"),
+        (WorkshopMode.FIRST_COME.value, "Premier arrivé, premier servi")]))
+    workshop_choices = IntegerField("Nombre de vœux classés", default=3, validators=[
+        DataRequired("Indiquez un nombre de vœux entre 1 et 10."),
+        NumberRange(1, 10, "Le nombre de vœux doit être compris entre 1 et 10.")])
+    retention_days = IntegerField("Durée de conservation des données (jours)", default=90,
+                                  validators=[
+        DataRequired("Indiquez une durée en jours."),
+        NumberRange(1, 3650, "La durée doit être comprise entre 1 et 3 650 jours.")])
+
+    def event_data(self) -> dict:
+        data = {name: self[name].data for name in (
+            "title", "edition", "slug", "starts_on", "ends_on", "venue_name", "venue_address",
+            "venue_postcode", "venue_city", "venue_access", "context", "presentation",
+            "host_organisation", "partners", "audiences", "contact_email",
+            "registration_opens_on", "registration_deadline", "capacity",
+            "workshop_choices", "retention_days")}
+        for name in ("edition", "venue_name", "venue_address", "venue_postcode",
+                     "venue_city", "venue_access", "context", "presentation",
+                     "host_organisation", "partners", "audiences", "contact_email", "slug"):
+            data[name] = data[name] or ""
+        data["waitlist_enabled"] = self.waitlist_enabled.value
+        data["workshop_mode"] = WorkshopMode(self.workshop_mode.data)
+        return data
+
+
+class DuplicateForm(Form):
+    starts_on = DateField("Nouvelle date de début", validators=[
+        DataRequired("Indiquez la date de la nouvelle journée.")])
+    title = StringField("Nouveau titre (facultatif)", filters=STRIP,
+                        validators=[Length(max=300)])
+    slug = StringField("Nouvelle adresse courte (facultatif)", filters=STRIP,
+                       validators=[Length(max=80)])
+
+
+class RoomForm(Form):
+    name = StringField("Nom de la salle", filters=STRIP, validators=[
+        DataRequired("Indiquez le nom de la salle."), Length(max=120)])
+    capacity = IntegerField("Capacité (places)", validators=optional_int(
+        "La capacité doit être un nombre positif."))
+    step_free = YesNoField("Accessible de plain-pied (sans marche)")
+
+
+class PersonForm(Form):
+    first_name = StringField("Prénom", filters=STRIP, validators=[
+        DataRequired("Indiquez le prénom."), Length(max=100)])
+    last_name = StringField("Nom", filters=STRIP, validators=[Length(max=100)])
+    function = StringField("Fonction", filters=STRIP, validators=[Length(max=300)])
+    organisation = StringField("Organisme", filters=STRIP, validators=[Length(max=300)])
+    email = EmailField("Adresse e-mail (facultatif)", filters=STRIP,
+                       validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
+
+
+class SessionForm(Form):
+    kind = SelectField("Type de séance", choices=options(
+        (kind.value, label) for kind, label in SESSION_KIND_LABELS.items()))
+    title = StringField("Titre", filters=STRIP, validators=[Length(max=300)],
+                        description="Laissez vide pour afficher le type (« Pause »…).")
+    description = TextAreaField("Description", validators=[Length(max=20000)])
+    day = DateField("Date", validators=[DataRequired("Indiquez la date de la séance.")])
+    start = TimeField("Heure de début", validators=[
+        DataRequired("Indiquez l’heure de début.")])
+    end = TimeField("Heure de fin (facultatif)", validators=[Optional()])
+    room_id = SelectField("Salle", coerce=int, choices=options([(0, "Aucune salle")]))
+    confirm = BooleanField("Je confirme : ces personnes enchaînent les deux interventions")
+
+
+class ContributionForm(Form):
+    title = StringField("Titre de la contribution", filters=STRIP, validators=[
+        DataRequired("Indiquez le titre de la contribution."), Length(max=300)])
+    description = TextAreaField("Description", validators=[Length(max=20000)])
+
+
+class WorkshopForm(Form):
+    number = IntegerField("Numéro", validators=[
+        DataRequired("Indiquez le numéro de l’atelier."),
+        NumberRange(1, 999, "Le numéro doit être un nombre positif.")])
+    title = StringField("Titre", filters=STRIP, validators=[
+        DataRequired("Indiquez le titre de l’atelier."), Length(max=300)])
+    sector = SelectField("Secteur", choices=options(
+        [("", "Aucun / autre (préciser ci-dessous)")] + [(sector, sector) for sector in SECTORS]))
+    sector_other = StringField("Autre secteur", filters=STRIP, validators=[Length(max=120)],
+                               description="Utilisé si le secteur n’est pas dans la liste.")
+    theme = StringField("Thème", filters=STRIP, validators=[Length(max=120)])
+    description = TextAreaField("Description", validators=[Length(max=20000)])
+    room_id = SelectField("Salle", coerce=int, choices=options([(0, "Aucune salle")]))
+    capacity = IntegerField("Capacité (places)", validators=optional_int(
+        "La capacité doit être un nombre positif."))
+    confirm = BooleanField("Je confirme : la capacité de l’atelier dépasse celle de la salle")
+
+    @property
+    def sector_value(self) -> str:
+        return self.sector.data or self.sector_other.data or ""
+
+
+def role_choices(roles) -> list[SelectChoice]:
+    return options((role.value, ROLE_LABELS[role]) for role in roles)
+
+
+class AddParticipantForm(Form):
+    """Add someone already known; ``person_id`` lists the people the search found."""
+
+    person_id = SelectField("Personne", coerce=int, validators=[
+        DataRequired("Choisissez une personne.")], choices=[])
+    role = SelectField("Rôle", choices=[])
+    function = StringField("Fonction pour cette intervention (facultatif)", filters=STRIP,
+                           validators=[Length(max=300)],
+                           description="Laissez vide pour reprendre celle de la fiche.")
+    organisation = StringField("Organisme pour cette intervention (facultatif)",
+                               filters=STRIP, validators=[Length(max=300)])
+    q = HiddenField()
+    confirm = BooleanField("Je confirme : cette personne enchaîne les deux interventions")
+
+
+class NewParticipantForm(Form):
+    """Create a person and add them in one step."""
+
+    first_name = StringField("Prénom", filters=STRIP, validators=[
+        DataRequired("Indiquez le prénom."), Length(max=100)])
+    last_name = StringField("Nom", filters=STRIP, validators=[Length(max=100)])
+    function = StringField("Fonction", filters=STRIP, validators=[Length(max=300)])
+    organisation = StringField("Organisme", filters=STRIP, validators=[Length(max=300)])
+    role = SelectField("Rôle", choices=[])
