@@ -32,15 +32,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import database, errors, formatting
+    from . import database, errors, formatting, mail
     database.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
+    mail.init_app(app)
 
     from .auth.views import bp as auth_bp
     from .programme.admin import bp as programme_admin_bp
     from .programme.views import bp as programme_bp
+    from .registration.views import bp as registration_bp
     app.register_blueprint(programme_bp)
+    app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(programme_admin_bp)
 

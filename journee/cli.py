@@ -24,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(create_organiser_command)
+    app.cli.add_command(send_mail_command)
 
 
 @click.command("init")
@@ -82,3 +83,17 @@ def create_organiser_command(email: str, name: str, admin: bool, if_none: bool) 
     kind = "administrateur" if admin else "organisateur"
     click.echo(f"Compte {kind} créé : {email}")
     click.echo(f"Mot de passe (affiché une seule fois) : {password}")
+
+
+@click.command("send-mail")
+@with_appcontext
+@click.option("--limit", default=1000, show_default=True,
+              help="Nombre maximal de messages à envoyer.")
+def send_mail_command(limit: int) -> None:
+    """Send the e-mails waiting in the outbox (failed ones are tried again)."""
+    from .mail import deliver_pending
+
+    sent, failed = deliver_pending(limit)
+    # French keeps 0 and 1 singular: « 0 message envoyé », « 2 messages envoyés ».
+    s = "s" if sent > 1 else ""
+    click.echo(f"{sent} message{s} envoyé{s}, {failed} en échec.")

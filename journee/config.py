@@ -1,5 +1,6 @@
 """Configuration defaults; ``instance/config.py`` then ``JOURNEE_*`` variables override them."""
 
+import os
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
@@ -18,6 +19,19 @@ def default_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         "INSTITUTE_NAME": "IRTS-IDS Normandie",
+        # E-mail (journee.mail): "file" writes .eml files in MAIL_FILE_DIR, "smtp" sends.
+        "MAIL_FROM": "Journée <ne-pas-repondre@journee.local>",
+        "MAIL_BACKEND": "file",
+        "MAIL_FILE_DIR": str(instance / "outbox"),
+        "MAIL_SMTP_HOST": "localhost",
+        "MAIL_SMTP_PORT": 25,
+        "MAIL_SMTP_STARTTLS": False,
+        "MAIL_SMTP_SSL": False,
+        "MAIL_SMTP_USERNAME": None,
+        "MAIL_SMTP_PASSWORD": None,
+        "MAIL_SMTP_TIMEOUT": 10,
+        # How often the running app retries unsent e-mails; 0 turns the retry thread off.
+        "MAIL_AUTO_RETRY_SECONDS": 300,
     }
 
 
@@ -27,3 +41,9 @@ def apply_environment(config) -> None:
     url = config.pop("DATABASE_URL", None)
     if url:
         config["SQLALCHEMY_DATABASE_URI"] = url
+    # SMTP is one setting away: ``JOURNEE_SMTP_HOST`` alone switches e-mail to SMTP, and
+    # the other ``JOURNEE_SMTP_*`` are short for ``JOURNEE_MAIL_SMTP_*``.
+    for key in [key for key in config if key.startswith("SMTP_")]:
+        config[f"MAIL_{key}"] = config.pop(key)
+        if key == "SMTP_HOST" and "JOURNEE_MAIL_BACKEND" not in os.environ:
+            config["MAIL_BACKEND"] = "smtp"

@@ -43,24 +43,26 @@ def build_programme_ics(event: Event, base_url: str, *, uid_domain: str = UID_DO
     stamp = _now()
     events = []
     for session in event.sessions:
-        events.append(_vevent(event, session, base_url, stamp, uid_domain))
-        events.extend(_vevent(event, workshop, base_url, stamp, uid_domain)
+        events.append(session_vevent(event, session, base_url, stamp, uid_domain))
+        events.extend(session_vevent(event, workshop, base_url, stamp, uid_domain)
                       for workshop in session.workshops)
-    return _calendar(event, events).to_ical()
+    return calendar_for(event, events).to_ical()
 
 
 def build_session_ics(event: Event, item: Session | Workshop, base_url: str, *,
                       uid_domain: str = UID_DOMAIN) -> bytes:
     """One session or one workshop alone in its calendar, with the same VEVENT as in
     the whole programme."""
-    return _calendar(event, [_vevent(event, item, base_url, _now(), uid_domain)]).to_ical()
+    vevent = session_vevent(event, item, base_url, uid_domain=uid_domain)
+    return calendar_for(event, [vevent]).to_ical()
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _calendar(event: Event, components: list[VEvent]) -> Calendar:
+def calendar_for(event: Event, components: list[VEvent]) -> Calendar:
+    """A calendar of the event's VEVENTs, with the VTIMEZONE they refer to."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -79,13 +81,16 @@ def _calendar(event: Event, components: list[VEvent]) -> Calendar:
     return calendar
 
 
-def _vevent(event: Event, item: Session | Workshop, base_url: str, stamp: datetime,
-            uid_domain: str) -> VEvent:
+def session_vevent(event: Event, item: Session | Workshop, base_url: str,
+                   stamp: datetime | None = None, uid_domain: str = UID_DOMAIN) -> VEvent:
     """The VEVENT of a session or a workshop; a workshop takes its slot's times.
 
     A workshop's SEQUENCE and LAST-MODIFIED also follow its slot, so that moving the
-    slot updates the workshops already in someone's calendar.
+    slot updates the workshops already in someone's calendar. Every calendar built from
+    it (programme, one session, an attendee's day) gives the same UID to the same item,
+    so that calendar apps update it rather than show it twice.
     """
+    stamp = stamp or _now()
     if isinstance(item, Workshop):
         session = item.session
         summary = item.label

@@ -1,0 +1,295 @@
+"""E-mail through an outbox: a message is stored with the change that causes it, then sent.
+
+:func:`queue_email` adds the complete MIME message to the session, so the registration and
+its confirmation are committed together or not at all. :func:`deliver_pending` sends what
+is waiting, after the commit; a failed send is recorded on the message and retried later,
+by the next call: right after the next commit (:func:`deliver_after_commit`), by the
+running app's retry thread, or by ``journee send-mail``.
+
+Backends, chosen by ``MAIL_BACKEND``: ``file`` (default) writes each message as an
+``.eml`` file in ``MAIL_FILE_DIR``; ``smtp`` sends through ``MAIL_SMTP_HOST``.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.header import Header
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import select, update
+
+from .extensions import db
+from .mail_models import OutboxMessage, OutboxStatus
+from .models_base import utcnow
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+    params: dict[str, str] | None = None
+    """Extra Content-Type parameters, e.g. ``{"method": "PUBLISH"}`` for a calendar."""
+
+
+def queue_email(kind: str, to_address: str, subject: str, text_body: str,
+                html_body: str | None = None, attachments: Iterable[Attachment] = (),
+                registration_id: int | None = None, *,
+                reply_to: str | None = None) -> OutboxMessage:
+    """Build a message and add it to the outbox; the caller commits, then delivers.
+
+    :param kind: what the message is for (``confirmation``, ``promotion``…), for the
+        back office.
+    :param reply_to: where answers go, since ``MAIL_FROM`` is usually a no-reply address.
+    """
+    # A line break in a title must not break the header (nor be refused by it).
+    subject = " ".join(subject.split())
+    sender = current_app.config["MAIL_FROM"]
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to_address
+    message["Subject"] = subject if subject.isascii() else _Subject(subject)
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Message-ID"] = make_msgid(domain=_domain_of(sender))
+    # Quoted-printable keeps the bodies 7-bit, which every relay accepts, and the .eml
+    # files readable.
+    message.set_content(text_body, cte="quoted-printable")
+    if html_body is not None:
+        message.add_alternative(html_body, subtype="html", cte="quoted-printable")
+    for attachment in attachments:
+        maintype, subtype = attachment.mimetype.split("/", 1)
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
+                               filename=attachment.filename, params=attachment.params or {})
+    outbox = OutboxMessage(kind=kind, to_address=to_address, subject=subject[:300],
+                           message=message.as_bytes(policy=SMTP_POLICY),
+                           status=OutboxStatus.PENDING, attempts=0,
+                           registration_id=registration_id)
+    db.session.add(outbox)
+    return outbox
+
+
+class _Subject(str):
+    """A subject folded by the legacy :class:`email.header.Header`.
+
+    The folding of ``email.policy.default`` on Python 3.11 can drop the space between
+    two encoded words (« à l'épreuve » arrives as « àl'épreuve »); ``Header`` encodes
+    the spaces inside the words. The message takes any value with a ``name`` and a
+    ``fold`` method as a ready-made header.
+    """
+
+    name = "Subject"
+
+    def fold(self, *, policy) -> str:
+        header = Header(str(self), "utf-8", header_name=self.name)
+        return f"{self.name}: {header.encode(linesep=policy.linesep)}{policy.linesep}"
+
+
+# One delivery at a time in a process: the retry thread and a request finishing a
+# registration must not pick the same message. Across processes (the CLI next to the
+# running app) the claim in _claim keeps two deliverers from sending the same attempt.
+_delivery_lock = threading.Lock()
+
+
+def deliver_pending(limit: int = 100) -> tuple[int, int]:
+    """Send up to *limit* waiting messages; return how many were sent and how many failed.
+
+    A failure is recorded on its message (``attempts``, ``last_error``) and never raised:
+    the message stays pending for the next call. Messages never tried go first, so that
+    one undeliverable address cannot hold back new confirmations. Commits the session.
+    """
+    with _delivery_lock:
+        waiting = db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.attempts)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .order_by(OutboxMessage.attempts, OutboxMessage.id).limit(limit)).all()
+        if not waiting:
+            return 0, 0
+        sent = failed = 0
+        backend, error = None, None
+        try:
+            backend = _open_backend(current_app.config)
+        except Exception as connect_error:  # refused, timed out, bad credentials…
+            error = connect_error
+        try:
+            for message_id, attempts in waiting:
+                message = _claim(message_id, attempts)
+                if message is None:
+                    continue
+                if backend is not None:
+                    error = _send(backend, message)
+                if error is None:
+                    message.status = OutboxStatus.SENT
+                    message.sent_at = utcnow()
+                    message.last_error = None
+                    sent += 1
+                else:
+                    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+                    failed += 1
+                db.session.commit()
+        finally:
+            if backend is not None:
+                backend.close()
+        return sent, failed
+
+
+def deliver_after_commit(limit: int = 10) -> None:
+    """Try to send what was just committed; any error is logged, never raised.
+
+    For views, right after ``db.session.commit()``: a mail server that is down must
+    never turn a saved registration into an error page. What is not sent now is retried.
+    """
+    try:
+        deliver_pending(limit)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Envoi des e-mails en attente impossible.")
+
+
+def _claim(message_id: int, attempts: int) -> OutboxMessage | None:
+    """Count the attempt before sending, in a committed conditional UPDATE: a second
+    deliverer that saw the same row finds its count changed and leaves it."""
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts,
+               OutboxMessage.status == OutboxStatus.PENDING)
+        .values(attempts=attempts + 1)).rowcount
+    db.session.commit()
+    return db.session.get(OutboxMessage, message_id) if claimed else None
+
+
+def _send(backend: FileBackend | SMTPBackend, message: OutboxMessage) -> Exception | None:
+    try:
+        backend.send(message)
+    except Exception as error:  # refused recipient, lost connection, full disk…
+        return error
+    return None
+
+
+def _domain_of(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2] or "journee.local"
+
+
+class FileBackend:
+    """Write each message as ``<date>-<id>.eml``: the default, for a test or a demo."""
+
+    def __init__(self, directory: str | os.PathLike) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def send(self, message: OutboxMessage) -> None:
+        path = self.directory / f"{message.created_at:%Y%m%d-%H%M%S}-{message.id:06d}.eml"
+        partial = path.with_suffix(".eml.part")
+        partial.write_bytes(message.message)
+        # A reader of the folder never sees half a message.
+        partial.replace(path)
+
+    def close(self) -> None:
+        pass
+
+
+class SMTPBackend:
+    """One SMTP connection for a batch of messages."""
+
+    def __init__(self, config) -> None:
+        host, port, timeout = (config["MAIL_SMTP_HOST"], config["MAIL_SMTP_PORT"],
+                               config["MAIL_SMTP_TIMEOUT"])
+        self.sender = parseaddr(config["MAIL_FROM"])[1]
+        if config["MAIL_SMTP_SSL"]:
+            self.connection = smtplib.SMTP_SSL(host, port, timeout=timeout,
+                                               context=ssl.create_default_context())
+        else:
+            self.connection = smtplib.SMTP(host, port, timeout=timeout)
+        try:
+            if config["MAIL_SMTP_STARTTLS"]:
+                self.connection.starttls(context=ssl.create_default_context())
+            if config["MAIL_SMTP_USERNAME"]:
+                # JOURNEE_* values are read as JSON: a numeric password arrives as int.
+                self.connection.login(str(config["MAIL_SMTP_USERNAME"]),
+                                      str(config["MAIL_SMTP_PASSWORD"] or ""))
+        except Exception:
+            self.close()
+            raise
+
+    def send(self, message: OutboxMessage) -> None:
+        self.connection.sendmail(self.sender, [message.to_address], message.message)
+
+    def close(self) -> None:
+        try:
+            self.connection.quit()
+        except (smtplib.SMTPException, OSError):
+            self.connection.close()
+
+
+def _open_backend(config) -> FileBackend | SMTPBackend:
+    backend = config["MAIL_BACKEND"]
+    if backend == "file":
+        return FileBackend(config["MAIL_FILE_DIR"])
+    if backend == "smtp":
+        return SMTPBackend(config)
+    raise ValueError(f"MAIL_BACKEND inconnu : {backend!r} (file ou smtp).")
+
+
+def init_app(app: Flask) -> None:
+    """Retry unsent messages in the background while the app serves requests.
+
+    The thread starts with the first request rather than in the factory, so that CLI
+    commands (``init``, ``demo``, ``send-mail``…) never run a sender of their own; it is
+    off under ``TESTING`` and when ``MAIL_AUTO_RETRY_SECONDS`` is 0.
+    """
+    interval = app.config["MAIL_AUTO_RETRY_SECONDS"]
+    if app.testing or not interval or interval <= 0:
+        return
+    retry = RetryThread(app, interval)
+    app.extensions["journee.mail_retry"] = retry
+    app.before_request(retry.start_once)
+
+
+class RetryThread:
+    """Deliver pending messages every *interval* seconds.
+
+    A daemon thread: it never keeps the process from exiting. A message it was sending
+    when the process stopped is sent again by the next run (at least once, rarely twice).
+    """
+
+    def __init__(self, app: Flask, interval: float) -> None:
+        self.app = app
+        self.interval = interval
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def start_once(self) -> None:
+        if self.thread is not None:
+            return
+        with self._start_lock:
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="journee-mail-retry",
+                                               daemon=True)
+                self.thread.start()
+
+    def stop(self, timeout: float | None = None) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                with self.app.app_context():
+                    deliver_pending()
+            except Exception:
+                # The database may be locked or away for a moment: next time, then.
+                self.app.logger.exception("Nouvel essai d’envoi des e-mails impossible.")
+            self.stopped.wait(self.interval)

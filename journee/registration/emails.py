@@ -1,0 +1,203 @@
+"""The e-mails an attendee receives about their registration.
+
+Each one is queued in the outbox (:mod:`journee.mail`) in the caller's transaction. Bodies
+come from ``templates/emails/<name>.txt`` (sent as is) and ``.html`` (autoescaped). The
+accommodation needs are never written in an e-mail: they are sensitive, and an e-mail is
+copied to servers and devices the institute does not control.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import groupby
+
+from flask import current_app, render_template
+
+from ..formatting import NBSP, format_date, format_time, format_time_range
+from ..mail import Attachment, queue_email
+from ..mail_models import OutboxMessage
+from ..programme.models import Event, Session, WorkshopMode
+from .calendar import build_attendee_ics
+from .models import Registration, RegistrationStatus, WorkshopChoice
+
+COLON = NBSP + ":"
+
+
+@dataclass
+class DayHours:
+    day: date
+    start: datetime | None
+    end: datetime | None
+
+
+@dataclass
+class SlotChoices:
+    session: Session
+    when: str
+    """« 10 h 45 – 12 h 30 », with the day first when the event lasts several days."""
+    choices: list[WorkshopChoice]
+
+
+def self_service_url(registration: Registration, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/r/{registration.token}"
+
+
+def queue_registration_confirmation(registration: Registration,
+                                    base_url: str) -> OutboxMessage | None:
+    """Confirm a registration (or its place on the waiting list), with the day attached.
+
+    Returns ``None`` when the registration has no e-mail address (entered by staff for
+    someone without one). The caller commits.
+    """
+    event = registration.event
+    if registration.status == RegistrationStatus.WAITLISTED:
+        subject = f"Liste d’attente{COLON} {event.title}"
+        attachments = ()
+    else:
+        subject = f"Inscription confirmée{COLON} {event.title}"
+        attachments = (_calendar_attachment(registration, base_url),)
+    return _queue("confirmation", "emails/confirmation", subject, registration, base_url,
+                  attachments)
+
+
+def queue_promotion_notice(registration: Registration, base_url: str) -> OutboxMessage | None:
+    """Tell someone promoted from the waiting list that their place is confirmed."""
+    subject = f"Une place s’est libérée{COLON} {registration.event.title}"
+    return _queue("promotion", "emails/promotion", subject, registration, base_url,
+                  (_calendar_attachment(registration, base_url),))
+
+
+def queue_self_service_link(registration: Registration, base_url: str) -> OutboxMessage | None:
+    """Send the self-service link again, to someone who tried to register twice.
+
+    It goes to the address already registered, so whoever typed that address in the
+    form learns nothing about the registration.
+    """
+    subject = f"Votre inscription{COLON} {registration.event.title}"
+    return _queue("self_service_link", "emails/self_service_link", subject, registration,
+                  base_url)
+
+
+def _queue(kind: str, template: str, subject: str, registration: Registration, base_url: str,
+           attachments=()) -> OutboxMessage | None:
+    if not registration.email:
+        return None
+    context = _context(registration, base_url) | {"subject": subject}
+    return queue_email(
+        kind, registration.email, subject,
+        text_body=_tidy(render_template(f"{template}.txt", **context)),
+        html_body=render_template(f"{template}.html", **context),
+        attachments=attachments, registration_id=registration.id,
+        reply_to=registration.event.contact_email or None)
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row: the conditional parts of the plain-text
+    templates leave their line breaks behind."""
+    return re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
+
+
+def _calendar_attachment(registration: Registration, base_url: str) -> Attachment:
+    event = registration.event
+    return Attachment(filename=f"journee-{event.slug}.ics",
+                      content=build_attendee_ics(event, registration, base_url),
+                      mimetype="text/calendar",
+                      params={"method": "PUBLISH", "charset": "utf-8"})
+
+
+def _context(registration: Registration, base_url: str) -> dict:
+    event = registration.event
+    return {
+        "registration": registration,
+        "event": event,
+        "waitlisted": registration.status == RegistrationStatus.WAITLISTED,
+        "self_service_url": self_service_url(registration, base_url),
+        "programme_url": f"{base_url.rstrip('/')}/e/{event.slug}/",
+        "summary": summary_rows(registration),
+        "practical": practical_rows(event),
+        "slots": slot_choices(registration),
+        "preferences": event.workshop_mode == WorkshopMode.PREFERENCES,
+        "deadline": event.registration_deadline,
+        "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"],
+    }
+
+
+def summary_rows(registration: Registration) -> list[tuple[str, str]]:
+    """What the person gave, as (label, value) rows; never the accommodation needs."""
+    event = registration.event
+    rows = [("Nom", registration.full_name), ("Adresse e-mail", registration.email or "")]
+    if registration.phone:
+        rows.append(("Téléphone", registration.phone))
+    rows.append(("Structure", registration.organisation))
+    rows.append(("Fonction", registration.function))
+    rows.append(("Profil", registration.profile_label))
+    if registration.course:
+        year = _ordinal(registration.course_year)
+        rows.append(("Formation", f"{registration.course}, {year} année" if year
+                     else registration.course))
+    if registration.sector:
+        rows.append(("Secteur", registration.sector))
+    if event.ask_lunch and registration.lunch is not None:
+        rows.append(("Déjeuner sur place", "oui" if registration.lunch else "non"))
+    return [(label, value) for label, value in rows if value]
+
+
+def practical_rows(event: Event) -> list[tuple[str, str]]:
+    """Date, hours, venue and contact of the day, as (label, value) rows."""
+    days = day_hours(event)
+    if len(days) == 1:
+        rows = [("Date", format_date(event.starts_on))]
+    else:
+        rows = [("Dates", f"du {format_date(event.starts_on)} au {format_date(event.ends_on)}")]
+    hours = [(day.day, _hours(day)) for day in days if day.start is not None]
+    if len(hours) == 1:
+        rows.append(("Horaires", hours[0][1]))
+    elif hours:
+        rows.append(("Horaires", f"{NBSP}; ".join(f"{format_date(day)}, {text}"
+                                                  for day, text in hours)))
+    rows.append(("Lieu", event.full_address))
+    rows.append(("Accès", event.venue_access.strip()))
+    rows.append(("Contact", event.contact_email))
+    return [(label, value) for label, value in rows if value]
+
+
+def _hours(day: DayHours) -> str:
+    if day.end is None or day.end == day.start:
+        return f"à partir de {format_time(day.start)}"
+    return f"de {format_time(day.start)} à {format_time(day.end)}"
+
+
+def day_hours(event: Event) -> list[DayHours]:
+    """Each day of the event with the start of its first session and the end of its last."""
+    hours = []
+    for day in event.days:
+        sessions = [s for s in event.sessions if s.starts_at.date() == day]
+        start = min((s.starts_at for s in sessions), default=None)
+        end = max((s.ends_at or s.starts_at for s in sessions), default=None)
+        hours.append(DayHours(day, start, end))
+    return hours
+
+
+def slot_choices(registration: Registration) -> list[SlotChoices]:
+    """The ranked choices grouped by workshops slot, in the order of the day."""
+    several_days = registration.event.starts_on != registration.event.ends_on
+    choices = sorted(registration.choices,
+                     key=lambda c: (c.session.starts_at, c.session_id, c.rank))
+    slots = []
+    for _, group in groupby(choices, key=lambda c: c.session_id):
+        group = list(group)
+        session = group[0].session
+        when = format_time_range(session.starts_at, session.ends_at)
+        if several_days:
+            when = f"{format_date(session.starts_at.date())}, {when}"
+        slots.append(SlotChoices(session=session, when=when, choices=group))
+    return slots
+
+
+def _ordinal(number: int | None) -> str:
+    """« 1re », « 2e »: French ordinals as written in « 2e année »."""
+    if number is None:
+        return ""
+    return "1re" if number == 1 else f"{number}e"

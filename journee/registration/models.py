@@ -1,0 +1,146 @@
+"""Attendees' registrations and their ranked workshop choices."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import new_token, utcnow
+from ..programme.models import Event, Session, Workshop
+
+
+def _enum(cls, length=20):
+    return db.Enum(cls, native_enum=False, length=length,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: "Confirmée",
+    RegistrationStatus.WAITLISTED: "Liste d’attente",
+    RegistrationStatus.CANCELLED: "Annulée",
+}
+
+
+class Profile(enum.StrEnum):
+    STUDENT = "student"
+    PROFESSIONAL = "professional"
+    TRAINER = "trainer"
+    RESEARCHER = "researcher"
+    MANAGER = "manager"
+    INSTITUTIONAL = "institutional"
+    SUPPORTED_PERSON = "supported_person"
+    OTHER = "other"
+
+
+PROFILE_LABELS = {
+    Profile.STUDENT: "Étudiant·e",
+    Profile.PROFESSIONAL: "Professionnel·le",
+    Profile.TRAINER: "Formateur·rice",
+    Profile.RESEARCHER: "Chercheur·e",
+    Profile.MANAGER: "Cadre",
+    Profile.INSTITUTIONAL: "Acteur·rice institutionnel·le",
+    Profile.SUPPORTED_PERSON: "Personne accompagnée",
+    Profile.OTHER: "Autre",
+}
+
+COURSES = ("ES", "AS", "ME", "EJE", "TISF", "CESF", "ETS", "DEIS", "CAFERUIS", "Autre")
+
+
+class Source(enum.StrEnum):
+    ONLINE = "online"
+    STAFF = "staff"
+    IMPORT = "import"
+
+
+SOURCE_LABELS = {Source.ONLINE: "En ligne", Source.STAFF: "Saisie par l’équipe",
+                 Source.IMPORT: "Import"}
+
+
+class Registration(db.Model):
+    __tablename__ = "registration"
+    __table_args__ = (
+        # A double click or a second try with the same address cannot create a duplicate.
+        UniqueConstraint("event_id", "email"),
+        CheckConstraint("course_year IS NULL OR course_year BETWEEN 1 AND 6",
+                        name="course_year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
+                                          index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    function: Mapped[str] = mapped_column(String(200), default="")
+    profile: Mapped[Profile] = mapped_column(_enum(Profile))
+    course: Mapped[str | None] = mapped_column(String(20))
+    course_year: Mapped[int | None]
+    sector: Mapped[str] = mapped_column(String(120), default="")
+    lunch: Mapped[bool | None]
+    accommodation_needed: Mapped[bool] = mapped_column(default=False)
+    accommodation_details: Mapped[str | None] = mapped_column(Text)
+    privacy_acknowledged_at: Mapped[datetime | None]
+    privacy_version: Mapped[str] = mapped_column(String(40), default="")
+    consent_photos: Mapped[bool] = mapped_column(default=False)
+    consent_future_events: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[Source] = mapped_column(_enum(Source), default=Source.ONLINE)
+    entered_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship()
+    choices: Mapped[list[WorkshopChoice]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan",
+        order_by="(WorkshopChoice.session_id, WorkshopChoice.rank)")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def profile_label(self) -> str:
+        return PROFILE_LABELS[self.profile]
+
+
+class WorkshopChoice(db.Model):
+    """A workshop an attendee ranked in one workshop slot (rank 1 is their first choice)."""
+
+    __tablename__ = "workshop_choice"
+    __table_args__ = (
+        UniqueConstraint("registration_id", "workshop_id"),
+        UniqueConstraint("registration_id", "session_id", "rank"),
+        CheckConstraint("rank >= 1", name="rank_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"))
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    rank: Mapped[int]
+
+    registration: Mapped[Registration] = relationship(back_populates="choices")
+    session: Mapped[Session] = relationship()
+    workshop: Mapped[Workshop] = relationship()

@@ -1,0 +1,16 @@
+"""The privacy notice shown with the registration form, and the version recorded with
+each acknowledgement (bump it whenever the text of ``registration/_privacy.html``
+changes in substance)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ..programme.models import Event
+
+PRIVACY_VERSION = "2026-11-v1"
+
+
+def purge_date(event: Event) -> date:
+    """The day after which the registrations of this event are deleted."""
+    return event.ends_on + timedelta(days=event.retention_days)

@@ -1,0 +1,60 @@
+"""The registration pages in a real browser: axe-core, 360 px, no JavaScript."""
+
+from datetime import date
+
+import pytest
+
+from .conftest import axe_violations, horizontal_overflow
+
+SLUG = "travail-social-epreuve-numerique-2018"
+
+
+@pytest.fixture(autouse=True)
+def registration_open(monkeypatch):
+    # The live server runs in this process: its views see the patched date.
+    monkeypatch.setattr("journee.registration.views.today_in",
+                        lambda timezone="Europe/Paris": date(2018, 2, 1))
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_form_has_no_axe_violation_and_fits(page_factory, live_server, width):
+    page = page_factory(width=width)
+    page.goto(f"{live_server.base_url}/e/{SLUG}/register")
+    assert axe_violations(page) == []
+    assert horizontal_overflow(page) <= 0
+    # With errors shown.
+    page.click("button.primary")
+    assert page.locator(".error-summary").is_visible()
+    assert axe_violations(page) == []
+    assert horizontal_overflow(page) <= 0
+
+
+def test_register_without_javascript_then_self_service(page_factory, live_server):
+    page = page_factory(width=360, javascript=False)
+    page.goto(f"{live_server.base_url}/e/{SLUG}/register")
+    page.fill("#first_name", "Łukasz")
+    page.fill("#last_name", "Ðorđević")
+    page.fill("#email", "lukasz.navigateur@example.org")
+    page.fill("#organisation", "ITEP La Houssaye")
+    page.check("#profile-1")
+    page.check("#lunch-1")
+    page.select_option("select[name$='_1']", label="Atelier n°2 : Handicap adulte")
+    page.check("#privacy")
+    page.click("button.primary")
+    assert "/r/" in page.url
+    assert page.get_by_text("Votre inscription est confirmée.").is_visible()
+    assert horizontal_overflow(page) <= 0
+    page_js = page_factory(width=360)
+    page_js.goto(page.url)
+    assert axe_violations(page_js) == []
+    page_js.click("text=Modifier mon inscription")
+    assert axe_violations(page_js) == []
+    assert horizontal_overflow(page_js) <= 0
+
+
+def test_error_summary_links_move_to_the_field(page_factory, live_server):
+    page = page_factory()
+    page.goto(f"{live_server.base_url}/e/{SLUG}/register")
+    page.click("button.primary")
+    page.click(".error-summary a[href='#first_name']")
+    assert page.evaluate("document.activeElement.id") == "first_name"

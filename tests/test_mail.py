@@ -1,0 +1,412 @@
+"""The outbox and the registration e-mails, delivered to a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import time
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from icalendar import Calendar
+
+from conftest import TODAY
+from journee import mail
+from journee.extensions import db
+from journee.mail_models import OutboxMessage, OutboxStatus
+from journee.registration.emails import (queue_promotion_notice,
+                                         queue_registration_confirmation,
+                                         queue_self_service_link)
+from journee.registration.models import Registration, RegistrationStatus
+from journee.registration.services import Attendee, register
+
+BASE_URL = "http://journee.test"
+HOSTILE = "<script>alert(1)</script> Łukasz"
+SECRET = "Fauteuil roulant, chambre accessible n°42"
+
+
+class Collector:
+    """An aiosmtpd handler that keeps every envelope it receives."""
+
+    def __init__(self) -> None:
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SMTPServer:
+    """A local SMTP server that can be started after the app tried to reach it."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.handler = Collector()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return [email.message_from_bytes(envelope.original_content,
+                                         policy=email.policy.default)
+                for envelope in self.handler.envelopes]
+
+
+@pytest.fixture
+def smtp_server():
+    """A port where an SMTP server will listen once ``start()`` is called."""
+    server = SMTPServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_app(app_factory, smtp_server):
+    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
+                      MAIL_SMTP_PORT=smtp_server.port, MAIL_SMTP_TIMEOUT=5)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def irts_event(smtp_app):
+    from journee.programme.demo import load_demo
+
+    events = load_demo(original_dates=True)
+    db.session.commit()
+    return next(e for e in events if e.slug == "travail-social-epreuve-numerique-2018")
+
+
+def make_attendee(event, **fields) -> Attendee:
+    slot = event.workshop_sessions[0]
+    values = {
+        "first_name": "Aïcha", "last_name": "N’DIAYE-LEFÈVRE", "profile": "student",
+        "email": "aicha@example.org", "organisation": "IRTS-IDS Normandie",
+        "function": "Étudiante éducatrice spécialisée", "course": "ES", "course_year": 2,
+        "lunch": True, "accommodation_needed": True, "accommodation_details": SECRET,
+        "choices": {slot.id: [w.id for w in slot.workshops[:3]]},
+    }
+    values.update(fields)
+    return Attendee(**values)
+
+
+def register_and_queue(event, **fields) -> tuple[Registration, OutboxMessage]:
+    """Register someone and queue their confirmation in the same transaction."""
+    registration = register(event.id, make_attendee(event, **fields), today=TODAY)
+    message = queue_registration_confirmation(registration, BASE_URL)
+    db.session.commit()
+    return registration, message
+
+
+def parse(message: OutboxMessage) -> EmailMessage:
+    return email.message_from_bytes(message.message, policy=email.policy.default)
+
+
+def text_part(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_part(message: EmailMessage) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def calendars(message: EmailMessage) -> list[Calendar]:
+    return [Calendar.from_ical(part.get_content())
+            for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+
+
+def flat(text: str) -> str:
+    """No-break spaces folded into plain spaces, for comparing prose."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize("subject", [
+    "Liste d’attente : Le travail social à l'épreuve du numérique : enjeux, risques",
+    ("Une place s’est libérée : « Ateliers » — 北京 et Łódź, " * 3).strip(),
+    "A plain ASCII subject that is long enough to be folded over two lines or more",
+])
+def test_subjects_keep_every_space(app, subject):
+    message = parse(mail.queue_email("test", "camille@example.org", subject, "Bonjour."))
+
+    # Python's parser keeps the space that follows « Subject: » when a long subject
+    # starts on the next line; mail clients drop it.
+    assert message["Subject"].lstrip() == subject
+
+
+def test_confirmation_is_delivered_to_the_smtp_server(smtp_app, smtp_server, irts_event):
+    smtp_server.start()
+    registration, queued = register_and_queue(irts_event)
+
+    assert mail.deliver_pending() == (1, 0)
+
+    [envelope] = smtp_server.handler.envelopes
+    assert envelope.mail_from == "ne-pas-repondre@journee.local"
+    assert envelope.rcpt_tos == ["aicha@example.org"]
+    [message] = smtp_server.messages
+    assert not message.defects
+    assert message["To"] == "aicha@example.org"
+    assert message["From"].addresses[0].display_name == "Journée"
+    assert message["Reply-To"] == "claire.lagu@irtsnormandie.ids.fr"
+    assert message["Message-ID"].endswith("@journee.local>")
+    assert message["Date"].datetime is not None
+    assert flat(message["Subject"]) == f"Inscription confirmée : {irts_event.title}"
+
+    text = flat(text_part(message))
+    assert "Bonjour Aïcha," in text
+    assert "Nom : Aïcha N’DIAYE-LEFÈVRE" in text
+    assert "Structure : IRTS-IDS Normandie" in text
+    assert "Fonction : Étudiante éducatrice spécialisée" in text
+    assert "Profil : Étudiant·e" in text
+    assert "Formation : ES, 2e année" in text
+    assert "Déjeuner sur place : oui" in text
+    assert "1. Atelier n°1 : Handicap enfant" in text
+    assert "3. Atelier n°3 : Protection de l'enfance" in text
+    assert "Date : jeudi 15 mars 2018" in text
+    assert "Horaires : de 8 h 30 à 17 h 15" in text
+    assert "Lieu : IRTS-IDS Normandie, Allée de Flore, 76380 Canteleu (Rouen)" in text
+    assert "Contact : claire.lagu@irtsnormandie.ids.fr" in text
+    assert f"http://journee.test/r/{registration.token}" in text
+    assert "jusqu’au 1er mars 2018" in text
+    assert "annuler votre inscription" in text
+    assert "ajouter la journée à votre agenda" in text
+    assert f'href="http://journee.test/r/{registration.token}"' in html_part(message)
+
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "journee-travail-social-epreuve-numerique-2018.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "PUBLISH"
+    [calendar] = calendars(message)
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert len(calendar.walk("VEVENT")) == len(irts_event.sessions)
+
+    db.session.refresh(queued)
+    assert queued.status == OutboxStatus.SENT
+    assert queued.sent_at is not None and queued.attempts == 1 and queued.last_error is None
+    assert queued.registration_id == registration.id and queued.kind == "confirmation"
+    assert mail.deliver_pending() == (0, 0)
+
+
+def test_a_server_down_keeps_the_message_for_a_later_try(smtp_app, smtp_server, irts_event):
+    registration, queued = register_and_queue(irts_event)
+
+    assert mail.deliver_pending() == (0, 1)
+
+    db.session.refresh(queued)
+    assert queued.status == OutboxStatus.PENDING
+    assert queued.attempts == 1
+    assert queued.last_error and "Connection" in queued.last_error
+    assert queued.sent_at is None
+    assert db.session.get(Registration, registration.id).status == RegistrationStatus.CONFIRMED
+
+    smtp_server.start()
+    assert mail.deliver_pending() == (1, 0)
+    assert mail.deliver_pending() == (0, 0)
+
+    assert len(smtp_server.handler.envelopes) == 1
+    db.session.refresh(queued)
+    assert queued.status == OutboxStatus.SENT
+    assert queued.attempts == 2 and queued.last_error is None
+
+
+def test_deliver_after_commit_never_raises(smtp_app, irts_event, monkeypatch):
+    register_and_queue(irts_event)
+    mail.deliver_after_commit()  # nothing listens on the port
+
+    def broken(limit):
+        raise RuntimeError("base de données indisponible")
+
+    monkeypatch.setattr(mail, "deliver_pending", broken)
+    mail.deliver_after_commit()
+    assert db.session.scalar(db.select(OutboxMessage.status)) == OutboxStatus.PENDING
+
+
+def test_the_file_backend_writes_one_eml_file_per_message(app_factory, tmp_path):
+    outbox = tmp_path / "outbox"
+    app = app_factory(MAIL_FILE_DIR=str(outbox))
+    with app.app_context():
+        queued = mail.queue_email("test", "camille@example.org", "Essai d’envoi",
+                                  "Un message en français : é, ç, œ.")
+        db.session.commit()
+
+        assert mail.deliver_pending() == (1, 0)
+        assert queued.status == OutboxStatus.SENT
+
+    [path] = outbox.iterdir()
+    assert path.suffix == ".eml"
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "Essai d’envoi"
+    assert message.get_content().splitlines() == ["Un message en français : é, ç, œ."]
+
+
+def test_send_mail_command_sums_up(app_factory, tmp_path):
+    app = app_factory(MAIL_FILE_DIR=str(tmp_path / "outbox"))
+    runner = app.test_cli_runner()
+    with app.app_context():
+        for n in range(2):
+            mail.queue_email("test", f"personne{n}@example.org", "Essai", "Bonjour.")
+        db.session.commit()
+
+    assert runner.invoke(args=["send-mail"]).output == "2 messages envoyés, 0 en échec.\n"
+    assert runner.invoke(args=["send-mail"]).output == "0 message envoyé, 0 en échec.\n"
+
+
+def test_send_mail_command_reports_failures(smtp_app, smtp_server, irts_event):
+    register_and_queue(irts_event)
+    runner = smtp_app.test_cli_runner()
+
+    assert runner.invoke(args=["send-mail"]).output == "0 message envoyé, 1 en échec.\n"
+    smtp_server.start()
+    assert runner.invoke(args=["send-mail"]).output == "1 message envoyé, 0 en échec.\n"
+
+
+def test_waitlisted_confirmation(smtp_app, irts_event):
+    irts_event.capacity = 1
+    db.session.commit()
+    register_and_queue(irts_event, email="premiere@example.org")
+
+    registration, queued = register_and_queue(irts_event)
+
+    assert registration.status == RegistrationStatus.WAITLISTED
+    message = parse(queued)
+    assert flat(message["Subject"]) == f"Liste d’attente : {irts_event.title}"
+    text = flat(text_part(message))
+    assert "vous êtes sur la liste d’attente" in text
+    assert "de vous retirer de la liste d’attente" in text
+    assert "est confirmée" not in text
+    # No calendar until a place is confirmed.
+    assert calendars(message) == []
+
+
+def test_promotion_notice_and_self_service_link(smtp_app, irts_event):
+    registration = register(irts_event.id, make_attendee(irts_event), today=TODAY)
+
+    promotion = parse(queue_promotion_notice(registration, BASE_URL))
+    resend = parse(queue_self_service_link(registration, BASE_URL))
+    db.session.commit()
+
+    assert flat(promotion["Subject"]) == f"Une place s’est libérée : {irts_event.title}"
+    assert "Une place s’est libérée : votre inscription" in flat(text_part(promotion))
+    assert len(calendars(promotion)) == 1
+    assert flat(resend["Subject"]) == f"Votre inscription : {irts_event.title}"
+    text = flat(text_part(resend))
+    assert "Vous êtes déjà inscrit·e" in text
+    assert f"http://journee.test/r/{registration.token}" in text
+    assert "Formation" not in text  # only the link, not the details
+    kinds = db.session.scalars(db.select(OutboxMessage.kind).order_by(OutboxMessage.id))
+    assert list(kinds) == ["promotion", "self_service_link"]
+
+
+def test_a_day_without_deadline_nor_workshops(smtp_app, irts_event):
+    from journee.programme.models import Event
+    from journee.registration.models import Source
+
+    etsup = db.session.scalar(db.select(Event).filter_by(slug="travail-social-2-0-etsup-2018"))
+    registration = register(etsup.id, Attendee(first_name="Inès", last_name="Martin",
+                                               profile="professional",
+                                               email="ines@example.org"),
+                            today=TODAY, source=Source.STAFF)
+
+    text = flat(text_part(parse(queue_registration_confirmation(registration, BASE_URL))))
+
+    assert "Date : mardi 20 mars 2018" in text
+    assert "Horaires : de 9 h à 16 h 30" in text
+    assert "- de modifier vos informations ;" in text
+    assert "jusqu’au" not in text and "atelier" not in text.casefold()
+
+
+def test_no_message_without_an_address(smtp_app, irts_event):
+    registration = register(irts_event.id, make_attendee(irts_event, email=None), today=TODAY)
+
+    assert queue_registration_confirmation(registration, BASE_URL) is None
+
+
+def test_names_come_out_exactly_and_safely(smtp_app, smtp_server, irts_event):
+    smtp_server.start()
+    register_and_queue(irts_event, first_name=HOSTILE, last_name="Ōkubo 大久保",
+                       organisation="L’Étape & Cie <b>")
+    mail.deliver_pending()
+    [message] = smtp_server.messages
+
+    text = text_part(message)
+    assert f"Bonjour {HOSTILE}," in text
+    assert f"{HOSTILE} Ōkubo 大久保" in text
+    assert "L’Étape & Cie <b>" in text
+    html = html_part(message)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Łukasz Ōkubo 大久保" in html
+    assert "L’Étape &amp; Cie &lt;b&gt;" in html
+
+
+def test_accommodation_needs_are_never_sent(smtp_app, smtp_server, irts_event):
+    smtp_server.start()
+    registration, _ = register_and_queue(irts_event)
+    queue_promotion_notice(registration, BASE_URL)
+    queue_self_service_link(registration, BASE_URL)
+    db.session.commit()
+    mail.deliver_pending()
+
+    assert len(smtp_server.messages) == 3
+    for message in smtp_server.messages:
+        raw = message.as_bytes()
+        assert b"Fauteuil" not in raw
+        for part in message.walk():
+            if not part.is_multipart():
+                content = part.get_content()
+                if isinstance(content, bytes):
+                    content = content.decode()
+                assert "Fauteuil" not in content and "n°42" not in content
+
+
+def test_one_variable_switches_to_smtp(app_factory, monkeypatch):
+    monkeypatch.setenv("JOURNEE_SMTP_HOST", "smtp.example.org")
+    monkeypatch.setenv("JOURNEE_MAIL_SMTP_PORT", "587")
+    monkeypatch.setenv("JOURNEE_MAIL_SMTP_STARTTLS", "true")
+
+    config = app_factory().config
+
+    assert config["MAIL_BACKEND"] == "smtp"
+    assert config["MAIL_SMTP_HOST"] == "smtp.example.org"
+    assert config["MAIL_SMTP_PORT"] == 587 and config["MAIL_SMTP_STARTTLS"] is True
+    assert "SMTP_HOST" not in config
+
+
+def test_no_retry_thread_under_testing(app):
+    assert "journee.mail_retry" not in app.extensions
+
+
+def test_the_running_app_retries_by_itself(app_factory, tmp_path):
+    outbox = tmp_path / "outbox"
+    app = app_factory(TESTING=False, MAIL_AUTO_RETRY_SECONDS=0.05, MAIL_FILE_DIR=str(outbox))
+    retry = app.extensions["journee.mail_retry"]
+    with app.app_context():
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        db.session.commit()
+    assert retry.thread is None  # not before the app serves a request
+
+    try:
+        app.test_client().get("/")
+        assert retry.thread.daemon
+        deadline = time.monotonic() + 5
+        while not any(outbox.glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        retry.stop(timeout=5)
+
+    assert not retry.thread.is_alive()
+    assert len(list(outbox.glob("*.eml"))) == 1

@@ -1,0 +1,200 @@
+"""An attendee's self-service page: see, edit, cancel, add to the calendar."""
+
+from datetime import date
+
+import pytest
+from conftest import text_of
+from registration_helpers import (FORM_URL, field_error, input_value,  # noqa: F401
+                                  register, registration_by_email, registration_open,
+                                  set_today, slot_of, valid_data)
+from sqlalchemy import select
+
+from journee.extensions import db
+from journee.mail_models import OutboxMessage
+from journee.programme.models import WorkshopMode
+from journee.registration.models import Profile, RegistrationStatus
+
+
+@pytest.fixture
+def zoe(client, irts):
+    assert register(client, irts).status_code == 302
+    return registration_by_email("zoe.martin@example.org")
+
+
+def _edit_data(event, **overrides):
+    data = valid_data(event, **overrides)
+    for name in ("privacy", "website"):
+        data.pop(name, None)
+    return data
+
+
+def test_page_shows_the_registration(client, irts, zoe):
+    response = client.get(f"/r/{zoe.token}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    text = text_of(response.get_data(as_text=True))
+    assert "Votre inscription est confirmée." not in text  # only right after registering
+    for expected in ("Confirmée", "Zoé Martin", "zoe.martin@example.org", "06 12 34 56 78",
+                     "IRTS-IDS Normandie", "Étudiant·e – ES, 2e année",
+                     "Protection de l’enfance", "Déjeuner sur place Oui",
+                     "Atelier n°3 : Protection de l'enfance", "Modifier mon inscription",
+                     "Annuler mon inscription", "Ajouter la journée à mon agenda"):
+        assert expected in text, expected
+    # Choices come in rank order.
+    assert text.index("Atelier n°3") < text.index("Atelier n°1") < text.index("Atelier n°5")
+
+
+def test_unknown_or_partial_token_is_404(client, zoe):
+    assert client.get("/r/inconnu").status_code == 404
+    assert client.get(f"/r/{zoe.token[:-1]}").status_code == 404
+    assert client.get(f"/r/{zoe.token[:-1]}/calendar.ics").status_code == 404
+    assert client.post(f"/r/{zoe.token[:-1]}/annuler").status_code == 404
+
+
+def test_edit_form_is_prefilled(client, irts, zoe):
+    html = client.get(f"/r/{zoe.token}/modifier").get_data(as_text=True)
+    slot = slot_of(irts)
+    assert input_value(html, "first_name") == "Zoé"
+    assert input_value(html, "email") == "zoe.martin@example.org"
+    assert f'<option selected value="{slot.workshops[2].id}">' in html
+    assert 'name="privacy"' not in html
+    assert 'name="website"' not in html
+
+
+def test_edit_details_and_choices(client, irts, zoe):
+    slot = slot_of(irts)
+    response = client.post(f"/r/{zoe.token}/modifier", data=_edit_data(irts, **{
+        "last_name": "Martin-Durand", "profile": "professional", "lunch": "non",
+        f"atelier_{slot.id}_1": str(slot.workshops[5].id),
+        f"atelier_{slot.id}_2": str(slot.workshops[2].id),
+        f"atelier_{slot.id}_3": ""}))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/r/{zoe.token}"
+    registration = registration_by_email("zoe.martin@example.org")
+    assert registration.last_name == "Martin-Durand"
+    assert registration.profile == Profile.PROFESSIONAL
+    assert (registration.course, registration.course_year) == (None, None)
+    assert registration.lunch is False
+    assert [(c.rank, c.workshop_id) for c in registration.choices] == [
+        (1, slot.workshops[5].id), (2, slot.workshops[2].id)]
+    assert "Vos modifications sont enregistrées." in text_of(
+        client.get(f"/r/{zoe.token}").get_data(as_text=True))
+
+
+def test_edit_uses_the_same_rules(client, irts, zoe):
+    slot = slot_of(irts)
+    response = client.post(f"/r/{zoe.token}/modifier", data=_edit_data(irts, **{
+        "first_name": "", f"atelier_{slot.id}_2": str(slot.workshops[2].id)}))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert field_error(html, "first_name") == "Indiquez votre prénom."
+    assert field_error(html, f"atelier_{slot.id}_2") == \
+        "Vous avez déjà choisi cet atelier en 1er choix."
+    assert registration_by_email("zoe.martin@example.org").first_name == "Zoé"
+
+
+def test_edit_cannot_take_an_address_already_registered(client, irts, zoe):
+    register(client, irts, email="autre@example.org")
+    response = client.post(f"/r/{zoe.token}/modifier",
+                           data=_edit_data(irts, email="autre@example.org"))
+    assert field_error(response.get_data(as_text=True), "email") == \
+        "Cette adresse e-mail est déjà inscrite à cette journée."
+    assert registration_by_email("zoe.martin@example.org") is not None
+
+
+def test_edit_refused_after_the_deadline(client, irts, zoe, monkeypatch):
+    set_today(monkeypatch, date(2018, 3, 2))
+    page = client.get(f"/r/{zoe.token}")
+    text = text_of(page.get_data(as_text=True))
+    assert "votre inscription ne peut plus être modifiée en ligne" in text
+    assert "Modifier mon inscription" not in text
+    response = client.post(f"/r/{zoe.token}/modifier", data=_edit_data(irts, last_name="X"))
+    assert response.status_code == 302
+    assert registration_by_email("zoe.martin@example.org").last_name == "Martin"
+    assert "La date limite est passée" in text_of(
+        client.get(response.headers["Location"]).get_data(as_text=True))
+
+
+def test_edit_allowed_on_the_deadline_day(client, irts, zoe, monkeypatch):
+    set_today(monkeypatch, date(2018, 3, 1))
+    response = client.post(f"/r/{zoe.token}/modifier", data=_edit_data(irts, last_name="X"))
+    assert response.status_code == 302
+    assert registration_by_email("zoe.martin@example.org").last_name == "X"
+
+
+def test_cancel_asks_first_then_promotes_the_first_waiting(client, irts):
+    irts.capacity = 1
+    db.session.commit()
+    for email in ("zoe.martin@example.org", "attente1@example.org", "attente2@example.org"):
+        register(client, irts, email=email)
+    zoe = registration_by_email("zoe.martin@example.org")
+    page = client.get(f"/r/{zoe.token}/annuler")
+    assert "Oui, annuler mon inscription" in text_of(page.get_data(as_text=True))
+    assert registration_by_email("zoe.martin@example.org").status == RegistrationStatus.CONFIRMED
+
+    response = client.post(f"/r/{zoe.token}/annuler")
+    assert response.status_code == 302
+    assert registration_by_email("zoe.martin@example.org").status == RegistrationStatus.CANCELLED
+    assert registration_by_email("attente1@example.org").status == RegistrationStatus.CONFIRMED
+    assert registration_by_email("attente2@example.org").status == RegistrationStatus.WAITLISTED
+    promotions = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "promotion")).all()
+    assert [m.to_address for m in promotions] == ["attente1@example.org"]
+    text = text_of(client.get(f"/r/{zoe.token}").get_data(as_text=True))
+    assert "Votre inscription est annulée." in text
+    assert "Annulée" in text
+    assert "Modifier mon inscription" not in text
+    # A cancelled registration cannot be edited any more.
+    assert client.get(f"/r/{zoe.token}/modifier").status_code == 302
+
+
+def test_waiting_person_sees_their_position(client, irts):
+    irts.capacity = 1
+    db.session.commit()
+    for email in ("zoe.martin@example.org", "attente1@example.org", "attente2@example.org"):
+        register(client, irts, email=email)
+    second = registration_by_email("attente2@example.org")
+    text = text_of(client.get(f"/r/{second.token}").get_data(as_text=True))
+    assert "Liste d’attente (position n° 2 sur la liste d’attente)" in text
+
+
+def test_calendar_download(client, irts, zoe):
+    response = client.get(f"/r/{zoe.token}/calendar.ics")
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert response.data.startswith(b"BEGIN:VCALENDAR")
+
+
+def test_first_come_edit_keeps_its_own_place_and_refuses_a_full_workshop(client, irts):
+    irts.workshop_mode = WorkshopMode.FIRST_COME
+    slot = slot_of(irts)
+    slot.workshops[0].capacity = 1
+    slot.workshops[1].capacity = 1
+    db.session.commit()
+
+    def pick(index, email):
+        data = valid_data(irts, email=email)
+        for rank in (1, 2, 3):
+            data.pop(f"atelier_{slot.id}_{rank}")
+        data[f"atelier_{slot.id}"] = str(slot.workshops[index].id)
+        return data
+
+    client.post(FORM_URL, data=pick(0, "zoe.martin@example.org"))
+    client.post(FORM_URL, data=pick(1, "autre@example.org"))
+    zoe = registration_by_email("zoe.martin@example.org")
+    edit = {k: v for k, v in pick(0, "zoe.martin@example.org").items()
+            if k not in ("privacy", "website")}
+    # Her own full workshop is still hers to keep.
+    assert client.post(f"/r/{zoe.token}/modifier", data=edit | {"last_name": "M."}) \
+        .status_code == 302
+    # Workshop 2 is full: refused, and nothing changes.
+    response = client.post(f"/r/{zoe.token}/modifier",
+                           data=edit | {f"atelier_{slot.id}": str(slot.workshops[1].id),
+                                        "last_name": "Autre"})
+    assert response.status_code == 200
+    assert "vient d’être complet" in field_error(response.get_data(as_text=True),
+                                                 f"atelier_{slot.id}")
+    zoe = registration_by_email("zoe.martin@example.org")
+    assert zoe.last_name == "M."
+    assert [c.workshop_id for c in zoe.choices] == [slot.workshops[0].id]
