@@ -41,11 +41,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .programme.admin import bp as programme_admin_bp
     from .programme.views import bp as programme_bp
+    from .registration.admin import bp as registration_admin_bp
+    from .registration.admin_files import bp as registration_files_bp
     from .registration.views import bp as registration_bp
+    from .workshops.views import bp as workshops_admin_bp
     app.register_blueprint(programme_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(programme_admin_bp)
+    app.register_blueprint(registration_admin_bp)
+    app.register_blueprint(registration_files_bp)
+    app.register_blueprint(workshops_admin_bp)
 
     from .cli import register_commands
     register_commands(app)
