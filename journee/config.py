@@ -20,6 +20,8 @@ def default_config(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         "INSTITUTE_NAME": "IRTS-IDS Normandie",
         # E-mail (journee.mail): "file" writes .eml files in MAIL_FILE_DIR, "smtp" sends.
+        # Uploaded imports wait here between their preview and their confirmation.
+        "IMPORT_DIR": str(instance / "imports"),
         "MAIL_FROM": "Journée <ne-pas-repondre@journee.local>",
         "MAIL_BACKEND": "file",
         "MAIL_FILE_DIR": str(instance / "outbox"),
@@ -32,6 +34,9 @@ def default_config(instance_path: str) -> dict:
         "MAIL_SMTP_TIMEOUT": 10,
         # How often the running app retries unsent e-mails; 0 turns the retry thread off.
         "MAIL_AUTO_RETRY_SECONDS": 300,
+        # Send right after the change that queued a message (in the sender thread when
+        # the app runs one); False leaves every message to the next round or the CLI.
+        "MAIL_DELIVER_AFTER_COMMIT": True,
     }
 
 

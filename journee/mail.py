@@ -16,7 +16,7 @@ import os
 import smtplib
 import ssl
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.header import Header
@@ -42,14 +42,11 @@ class Attachment:
     """Extra Content-Type parameters, e.g. ``{"method": "PUBLISH"}`` for a calendar."""
 
 
-def queue_email(kind: str, to_address: str, subject: str, text_body: str,
-                html_body: str | None = None, attachments: Iterable[Attachment] = (),
-                registration_id: int | None = None, *,
-                reply_to: str | None = None) -> OutboxMessage:
-    """Build a message and add it to the outbox; the caller commits, then delivers.
+def build_message(to_address: str, subject: str, text_body: str,
+                  html_body: str | None = None, attachments: Iterable[Attachment] = (), *,
+                  reply_to: str | None = None) -> bytes:
+    """The complete MIME message, as sent.
 
-    :param kind: what the message is for (``confirmation``, ``promotion``…), for the
-        back office.
     :param reply_to: where answers go, since ``MAIL_FROM`` is usually a no-reply address.
     """
     # A line break in a title must not break the header (nor be refused by it).
@@ -72,8 +69,48 @@ def queue_email(kind: str, to_address: str, subject: str, text_body: str,
         maintype, subtype = attachment.mimetype.split("/", 1)
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
                                filename=attachment.filename, params=attachment.params or {})
-    outbox = OutboxMessage(kind=kind, to_address=to_address, subject=subject[:300],
-                           message=message.as_bytes(policy=SMTP_POLICY),
+    return message.as_bytes(policy=SMTP_POLICY)
+
+
+def queue_email(kind: str, to_address: str, subject: str, text_body: str,
+                html_body: str | None = None, attachments: Iterable[Attachment] = (),
+                registration_id: int | None = None, *,
+                reply_to: str | None = None) -> OutboxMessage:
+    """Build a message and add it to the outbox; the caller commits, then delivers.
+
+    :param kind: what the message is for (``confirmation``, ``promotion``…), for the
+        back office.
+    """
+    subject = " ".join(subject.split())
+    outbox = OutboxMessage(
+        kind=kind, to_address=to_address, subject=subject[:300], status=OutboxStatus.PENDING,
+        attempts=0, registration_id=registration_id,
+        message=build_message(to_address, subject, text_body, html_body, attachments,
+                              reply_to=reply_to))
+    db.session.add(outbox)
+    return outbox
+
+
+class NothingToSend(Exception):
+    """Raised by a composer when the message has lost its purpose (e.g. cancelled)."""
+
+
+Composer = Callable[[OutboxMessage], None]
+COMPOSERS: dict[str, Composer] = {}
+"""How to write each kind of message queued with :func:`queue_to_compose`; a composer
+fills ``message`` and ``subject`` of the outbox row it is given."""
+
+
+def queue_to_compose(kind: str, to_address: str, registration_id: int) -> OutboxMessage:
+    """Queue a message that the sender will write, not the request.
+
+    Used where a request must stay short (the public registration under a rush): the row
+    is written in the caller's transaction, so the e-mail is as durable as the change
+    that causes it, while rendering its templates and calendar happens at delivery.
+    """
+    if kind not in COMPOSERS:
+        raise ValueError(f"no composer for {kind!r}")
+    outbox = OutboxMessage(kind=kind, to_address=to_address, subject="", message=None,
                            status=OutboxStatus.PENDING, attempts=0,
                            registration_id=registration_id)
     db.session.add(outbox)
@@ -127,6 +164,17 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                 message = _claim(message_id, attempts)
                 if message is None:
                     continue
+                compose_error = _compose(message)
+                if isinstance(compose_error, NothingToSend):
+                    message.status = OutboxStatus.SKIPPED
+                    message.last_error = str(compose_error)
+                    db.session.commit()
+                    continue
+                if compose_error is not None:
+                    message.last_error = f"{type(compose_error).__name__}: {compose_error}"[:2000]
+                    failed += 1
+                    db.session.commit()
+                    continue
                 if backend is not None:
                     error = _send(backend, message)
                 if error is None:
@@ -149,12 +197,34 @@ def deliver_after_commit(limit: int = 10) -> None:
 
     For views, right after ``db.session.commit()``: a mail server that is down must
     never turn a saved registration into an error page. What is not sent now is retried.
+    When the app runs its sender thread, the thread is woken and the request returns at
+    once; otherwise (tests, a single CLI process) delivery happens here.
     """
+    if not current_app.config["MAIL_DELIVER_AFTER_COMMIT"]:
+        return  # left to the sender thread's next round or to ``journee send-mail``
+    sender = current_app.extensions.get("journee.mail_retry")
+    if sender is not None:
+        sender.wake()
+        return
     try:
         deliver_pending(limit)
     except Exception:
         db.session.rollback()
         current_app.logger.exception("Envoi des e-mails en attente impossible.")
+
+
+def _compose(message: OutboxMessage) -> Exception | None:
+    """Write a message queued with :func:`queue_to_compose`, once."""
+    if message.message is not None:
+        return None
+    try:
+        COMPOSERS[message.kind](message)
+    except NothingToSend as reason:
+        return reason
+    except Exception as error:
+        current_app.logger.exception("Rédaction de l’e-mail %s impossible.", message.id)
+        return error
+    return None
 
 
 def _claim(message_id: int, attempts: int) -> OutboxMessage | None:
@@ -267,6 +337,7 @@ class RetryThread:
         self.app = app
         self.interval = interval
         self.stopped = threading.Event()
+        self.woken = threading.Event()
         self.thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
@@ -279,8 +350,14 @@ class RetryThread:
                                                daemon=True)
                 self.thread.start()
 
+    def wake(self) -> None:
+        """Deliver now rather than at the next interval."""
+        self.start_once()
+        self.woken.set()
+
     def stop(self, timeout: float | None = None) -> None:
         self.stopped.set()
+        self.woken.set()
         if self.thread is not None:
             self.thread.join(timeout)
 
@@ -292,4 +369,5 @@ class RetryThread:
             except Exception:
                 # The database may be locked or away for a moment: next time, then.
                 self.app.logger.exception("Nouvel essai d’envoi des e-mails impossible.")
-            self.stopped.wait(self.interval)
+            self.woken.wait(self.interval)
+            self.woken.clear()

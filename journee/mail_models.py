@@ -9,12 +9,13 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
-from .models_base import utcnow
+from .models_base import str_enum, utcnow
 
 
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
+    SKIPPED = "skipped"
 
 
 class OutboxMessage(db.Model):
@@ -25,11 +26,11 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
-    message: Mapped[bytes] = mapped_column(LargeBinary)
-    """The complete MIME message, ready to send."""
+    message: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """The complete MIME message, ready to send; ``None`` until the sender writes it
+    (see :func:`journee.mail.queue_to_compose`)."""
     status: Mapped[OutboxStatus] = mapped_column(
-        db.Enum(OutboxStatus, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e]),
+        str_enum(OutboxStatus),
         default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -5,3 +5,4 @@ from .programme.models import (  # noqa: F401
     Contribution, Event, EventMembership, Participation, Person, Room, Session, Workshop)
 from .registration.models import Registration, WorkshopChoice  # noqa: F401
 from .mail_models import OutboxMessage  # noqa: F401
+from .workshops.models import Assignment, AssignmentPublication, AssignmentRun  # noqa: F401

@@ -1,8 +1,11 @@
 """Small helpers shared by the models of every feature."""
 
+import enum
 import secrets
 import uuid
 from datetime import datetime, timezone
+
+from sqlalchemy import Enum
 
 
 def utcnow() -> datetime:
@@ -16,3 +19,10 @@ def new_uid() -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def str_enum(cls: type[enum.StrEnum], length: int = 20) -> Enum:
+    """A column type storing an enum's values (not its names) as plain strings, the same
+    on SQLite and PostgreSQL: adding a member needs no migration."""
+    return Enum(cls, native_enum=False, length=length,
+                values_callable=lambda members: [member.value for member in members])

@@ -49,6 +49,7 @@ def app_factory(migrated_database, tmp_path):
         path = tmp_path / f"journee-{len(created)}.sqlite3"
         shutil.copy(migrated_database, path)
         overrides.setdefault("MAIL_FILE_DIR", str(tmp_path / "outbox"))
+        overrides.setdefault("IMPORT_DIR", str(tmp_path / "imports"))
         app = create_app(_config(str(path), **overrides))
         created.append(app)
         return app

@@ -10,7 +10,7 @@ from sqlalchemy import (CheckConstraint, ForeignKey, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import new_uid, utcnow
+from ..models_base import new_uid, str_enum, utcnow
 
 
 class EventStatus(enum.StrEnum):
@@ -133,16 +133,14 @@ class Event(db.Model):
     audiences: Mapped[str] = mapped_column(String(500), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     status: Mapped[EventStatus] = mapped_column(
-        db.Enum(EventStatus, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e]),
+        str_enum(EventStatus),
         default=EventStatus.DRAFT)
     registration_opens_on: Mapped[date | None]
     registration_deadline: Mapped[date | None]
     capacity: Mapped[int | None]
     waitlist_enabled: Mapped[bool] = mapped_column(default=True)
     workshop_mode: Mapped[WorkshopMode] = mapped_column(
-        db.Enum(WorkshopMode, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e]),
+        str_enum(WorkshopMode),
         default=WorkshopMode.PREFERENCES)
     workshop_choices: Mapped[int] = mapped_column(default=3)
     retention_days: Mapped[int] = mapped_column(default=90)
@@ -248,8 +246,7 @@ class Session(db.Model):
     uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_uid)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     kind: Mapped[SessionKind] = mapped_column(
-        db.Enum(SessionKind, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e]))
+        str_enum(SessionKind))
     title: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime]
@@ -369,8 +366,7 @@ class Participation(db.Model):
         ForeignKey("contribution.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=30,
-                values_callable=lambda e: [m.value for m in e]))
+        str_enum(Role, 30))
     position: Mapped[int] = mapped_column(default=0)
     function: Mapped[str | None] = mapped_column(String(300))
     organisation: Mapped[str | None] = mapped_column(String(300))

@@ -28,6 +28,13 @@ def programme_options():
     )
 
 
+def event_with_workshops(slug: str) -> Event | None:
+    """What the registration form needs: the event, its sessions and their workshops."""
+    return db.session.scalar(
+        db.select(Event).filter_by(slug=slug).options(
+            selectinload(Event.sessions).selectinload(Session.workshops)))
+
+
 def event_with_programme(slug: str) -> Event | None:
     return db.session.scalar(
         db.select(Event).filter_by(slug=slug).options(*programme_options()))

@@ -13,9 +13,12 @@ from .schedule import registration_status, role_groups, sessions_by_day, worksho
 bp = Blueprint("programme", __name__)
 
 
-def visible_event_or_404(slug: str) -> Event:
-    """A published or archived event; drafts only for the staff who may edit them."""
-    event = event_with_programme(slug)
+def visible_event_or_404(slug: str, load=event_with_programme) -> Event:
+    """A published or archived event; drafts only for the staff who may edit them.
+
+    :param load: how much of the event to load with it (the whole programme by default).
+    """
+    event = load(slug)
     if event is None:
         abort(404)
     if event.status not in PUBLIC_STATUSES and not can_manage(current_user, event):

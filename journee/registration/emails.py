@@ -15,10 +15,13 @@ from itertools import groupby
 
 from flask import current_app, render_template
 
+from ..extensions import db
 from ..formatting import NBSP, format_date, format_time, format_time_range
-from ..mail import Attachment, queue_email
+from ..mail import (COMPOSERS, Attachment, NothingToSend, build_message, queue_email,
+                    queue_to_compose)
 from ..mail_models import OutboxMessage
-from ..programme.models import Event, Session, WorkshopMode
+from ..programme.models import Event, Session, Workshop, WorkshopMode
+from ..programme.queries import event_with_programme
 from .calendar import build_attendee_ics
 from .models import Registration, RegistrationStatus, WorkshopChoice
 
@@ -51,15 +54,19 @@ def queue_registration_confirmation(registration: Registration,
     Returns ``None`` when the registration has no e-mail address (entered by staff for
     someone without one). The caller commits.
     """
-    event = registration.event
-    if registration.status == RegistrationStatus.WAITLISTED:
-        subject = f"Liste d’attente{COLON} {event.title}"
-        attachments = ()
-    else:
-        subject = f"Inscription confirmée{COLON} {event.title}"
-        attachments = (_calendar_attachment(registration, base_url),)
+    subject, attachments = _confirmation_subject(registration, base_url)
     return _queue("confirmation", "emails/confirmation", subject, registration, base_url,
                   attachments)
+
+
+def _confirmation_subject(registration: Registration,
+                          base_url: str) -> tuple[str, tuple[Attachment, ...]]:
+    """The waiting list gets no calendar: they have no place yet."""
+    title = registration.event.title
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return f"Liste d’attente{COLON} {title}", ()
+    return (f"Inscription confirmée{COLON} {title}",
+            (_calendar_attachment(registration, base_url),))
 
 
 def queue_promotion_notice(registration: Registration, base_url: str) -> OutboxMessage | None:
@@ -80,17 +87,73 @@ def queue_self_service_link(registration: Registration, base_url: str) -> Outbox
                   base_url)
 
 
+def queue_assignment_notice(registration: Registration, workshop: Workshop, base_url: str,
+                            assigned_workshops: dict[int, Workshop]) -> OutboxMessage | None:
+    """Tell someone which workshop they are in, with their day (that workshop in it).
+
+    :param assigned_workshops: their published workshop per workshops slot, for the
+        calendar attached.
+    """
+    event = registration.event
+    subject = f"Votre atelier{COLON} {event.title}"
+    attachment = Attachment(
+        filename=f"journee-{event.slug}.ics", mimetype="text/calendar",
+        content=build_attendee_ics(event, registration, base_url, assigned_workshops),
+        params={"method": "PUBLISH", "charset": "utf-8"})
+    session = workshop.session
+    when = format_time_range(session.starts_at, session.ends_at)
+    if event.starts_on != event.ends_on:
+        when = f"{format_date(session.starts_at.date())}, {when}"
+    seen, facilitators = set(), []
+    for participation in workshop.facilitators:
+        if participation.person_id not in seen:
+            seen.add(participation.person_id)
+            facilitators.append(participation)
+    return _queue("assignment", "workshops/email_assignment", subject, registration,
+                  base_url, (attachment,),
+                  extra={"workshop": workshop, "when": when, "facilitators": facilitators})
+
+
 def _queue(kind: str, template: str, subject: str, registration: Registration, base_url: str,
-           attachments=()) -> OutboxMessage | None:
+           attachments=(), extra: dict | None = None) -> OutboxMessage | None:
     if not registration.email:
         return None
-    context = _context(registration, base_url) | {"subject": subject}
-    return queue_email(
-        kind, registration.email, subject,
-        text_body=_tidy(render_template(f"{template}.txt", **context)),
-        html_body=render_template(f"{template}.html", **context),
-        attachments=attachments, registration_id=registration.id,
-        reply_to=registration.event.contact_email or None)
+    return queue_email(kind, registration.email, subject, registration_id=registration.id,
+                       **_render(template, subject, registration, base_url, attachments, extra))
+
+
+def _render(template: str, subject: str, registration: Registration, base_url: str,
+            attachments=(), extra: dict | None = None) -> dict:
+    context = _context(registration, base_url) | {"subject": subject} | (extra or {})
+    return {"text_body": _tidy(render_template(f"{template}.txt", **context)),
+            "html_body": render_template(f"{template}.html", **context),
+            "attachments": attachments,
+            "reply_to": registration.event.contact_email or None}
+
+
+def queue_registration_confirmation_later(registration: Registration) -> OutboxMessage | None:
+    """Queue the confirmation for the sender to write (see :func:`mail.queue_to_compose`):
+    the public form must stay quick under a rush."""
+    if not registration.email:
+        return None
+    return queue_to_compose("confirmation", registration.email, registration.id)
+
+
+def _compose_confirmation(outbox: OutboxMessage) -> None:
+    registration = db.session.get(Registration, outbox.registration_id)
+    if registration is None or registration.status == RegistrationStatus.CANCELLED:
+        raise NothingToSend("inscription annulée ou supprimée avant l’envoi")
+    # The whole programme in a few queries, rather than one per session and person.
+    event_with_programme(registration.event.slug)
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    subject, attachments = _confirmation_subject(registration, base_url)
+    outbox.subject = subject[:300]
+    outbox.message = build_message(
+        outbox.to_address, subject,
+        **_render("emails/confirmation", subject, registration, base_url, attachments))
+
+
+COMPOSERS["confirmation"] = _compose_confirmation
 
 
 def _tidy(text: str) -> str:

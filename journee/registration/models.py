@@ -9,13 +9,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import new_token, utcnow
+from ..models_base import new_token, str_enum, utcnow
 from ..programme.models import Event, Session, Workshop
-
-
-def _enum(cls, length=20):
-    return db.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -79,14 +74,14 @@ class Registration(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
                                           index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
-    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus), index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     organisation: Mapped[str] = mapped_column(String(200), default="")
     function: Mapped[str] = mapped_column(String(200), default="")
-    profile: Mapped[Profile] = mapped_column(_enum(Profile))
+    profile: Mapped[Profile] = mapped_column(str_enum(Profile))
     course: Mapped[str | None] = mapped_column(String(20))
     course_year: Mapped[int | None]
     sector: Mapped[str] = mapped_column(String(120), default="")
@@ -97,7 +92,7 @@ class Registration(db.Model):
     privacy_version: Mapped[str] = mapped_column(String(40), default="")
     consent_photos: Mapped[bool] = mapped_column(default=False)
     consent_future_events: Mapped[bool] = mapped_column(default=False)
-    source: Mapped[Source] = mapped_column(_enum(Source), default=Source.ONLINE)
+    source: Mapped[Source] = mapped_column(str_enum(Source), default=Source.ONLINE)
     entered_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

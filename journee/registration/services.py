@@ -11,10 +11,13 @@ inserts see the same count.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
-from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (Date, Integer, and_, bindparam, case, delete, func, insert, literal, or_,
+                        select, update)
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from ..errors import JourneeError
 from ..extensions import db
@@ -33,6 +36,14 @@ class EventFull(JourneeError):
 
 class AlreadyRegistered(JourneeError):
     """This e-mail address is already registered for the event."""
+
+
+class NotCancelled(JourneeError):
+    """Only a cancelled registration can be restored."""
+
+
+class NotWaitlisted(JourneeError):
+    """Only a waitlisted registration can be promoted."""
 
 
 class WorkshopFull(JourneeError):
@@ -96,6 +107,40 @@ def _lock_event(event_id: int) -> None:
         db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
 
 
+_ATTENDEE_COLUMNS = ("first_name", "last_name", "email", "phone", "organisation", "function",
+                     "profile", "course", "course_year", "sector", "lunch",
+                     "accommodation_needed", "accommodation_details", "consent_photos",
+                     "consent_future_events", "privacy_version")
+_STAMP_COLUMNS = ("token", "privacy_acknowledged_at", "source", "entered_by", "created_at",
+                  "updated_at")
+
+
+def _param(name: str):
+    return bindparam(name, type_=Registration.__table__.c[name].type)
+
+
+@lru_cache(maxsize=2)
+def _registration_insert(online: bool):
+    """The conditional ``INSERT … SELECT`` of a registration, built once per kind.
+
+    Built from bind parameters rather than the values of each call: constructing and
+    caching a statement of this size costs more than running it.
+    """
+    event_id = bindparam("event_id", type_=Integer)
+    has_place = or_(Event.capacity.is_(None), _confirmed_count(event_id) < Event.capacity)
+    values = {"event_id": Event.id,
+              "status": case((has_place, literal(RegistrationStatus.CONFIRMED.value)),
+                             else_=literal(RegistrationStatus.WAITLISTED.value))}
+    values |= {name: _param(name) for name in _ATTENDEE_COLUMNS + _STAMP_COLUMNS}
+    conditions = [Event.id == event_id, or_(has_place, Event.waitlist_enabled)]
+    if online:
+        conditions.append(_open_on(bindparam("today", type_=Date)))
+    table = Registration.__table__
+    return (insert(table)
+            .from_select(list(values), select(*values.values()).where(*conditions))
+            .returning(table.c.id))
+
+
 def register(event_id: int, attendee: Attendee, today: date, source: Source = Source.ONLINE,
              entered_by: str | None = None) -> Registration:
     """Register an attendee, or put them on the waiting list when the event is full.
@@ -105,34 +150,16 @@ def register(event_id: int, attendee: Attendee, today: date, source: Source = So
     written then. The caller commits.
     """
     _lock_event(event_id)
-    has_place = or_(Event.capacity.is_(None), _confirmed_count(event_id) < Event.capacity)
-    status = case((has_place, literal(RegistrationStatus.CONFIRMED.value)),
-                  else_=literal(RegistrationStatus.WAITLISTED.value))
     now = utcnow()
-    values = {
-        "event_id": Event.id, "token": literal(new_token()), "status": status,
-        "first_name": literal(attendee.first_name), "last_name": literal(attendee.last_name),
-        "email": literal(attendee.email), "phone": literal(attendee.phone),
-        "organisation": literal(attendee.organisation), "function": literal(attendee.function),
-        "profile": literal(attendee.profile), "course": literal(attendee.course),
-        "course_year": literal(attendee.course_year), "sector": literal(attendee.sector),
-        "lunch": literal(attendee.lunch),
-        "accommodation_needed": literal(attendee.accommodation_needed),
-        "accommodation_details": literal(attendee.accommodation_details),
-        "privacy_acknowledged_at": literal(now), "privacy_version": literal(attendee.privacy_version),
-        "consent_photos": literal(attendee.consent_photos),
-        "consent_future_events": literal(attendee.consent_future_events),
-        "source": literal(source.value), "entered_by": literal(entered_by),
-        "created_at": literal(now), "updated_at": literal(now),
-    }
-    conditions = [Event.id == event_id, or_(has_place, Event.waitlist_enabled)]
-    if source == Source.ONLINE:
-        conditions.append(_open_on(today))
-    statement = (insert(Registration)
-                 .from_select(list(values), select(*values.values()).where(*conditions))
-                 .returning(Registration.id))
+    online = source == Source.ONLINE
+    parameters = {name: getattr(attendee, name) for name in _ATTENDEE_COLUMNS}
+    parameters |= {"event_id": event_id, "token": new_token(), "privacy_acknowledged_at": now,
+                   "source": source.value, "entered_by": entered_by, "created_at": now,
+                   "updated_at": now}
+    if online:
+        parameters["today"] = today
     try:
-        registration_id = db.session.execute(statement).scalar()
+        registration_id = db.session.execute(_registration_insert(online), parameters).scalar()
     except IntegrityError as error:
         # No SAVEPOINT: pysqlite would commit it on release. The registration is the
         # first write of its transaction, so rolling the whole transaction back is exact.
@@ -167,6 +194,84 @@ def cancel(registration: Registration) -> Registration | None:
     if not was_confirmed:
         return None
     return promote_next(registration.event_id)
+
+
+def restore(registration: Registration) -> Registration:
+    """Restore a cancelled registration: confirmed if a place is free, else waitlisted.
+
+    One conditional ``UPDATE``, as :func:`register`: the place is counted and taken in
+    the same statement. In first-come mode a confirmed place also needs a place left in
+    the workshop the person held. The person keeps their original rank on the waiting
+    list, since a restoration undoes a cancellation. Raises :class:`EventFull` when there
+    is no place and no waiting list, :class:`NotCancelled` when the registration is not
+    cancelled (a second click); nothing is written then. The caller commits.
+    """
+    event_id = registration.event_id
+    _lock_event(event_id)
+    capacity = select(Event.capacity).where(Event.id == event_id).scalar_subquery()
+    waitlist = select(Event.waitlist_enabled).where(Event.id == event_id).scalar_subquery()
+    has_place = or_(capacity.is_(None), _confirmed_count(event_id) < capacity)
+    mode = db.session.scalar(select(Event.workshop_mode).where(Event.id == event_id))
+    if mode == WorkshopMode.FIRST_COME:
+        has_place = and_(has_place, ~_holds_full_workshop(registration.id))
+    status = case((has_place, literal(RegistrationStatus.CONFIRMED.value)),
+                  else_=literal(RegistrationStatus.WAITLISTED.value))
+    restored = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id,
+               Registration.status == RegistrationStatus.CANCELLED,
+               or_(has_place, waitlist.is_(True)))
+        .values(status=status, cancelled_at=None, updated_at=utcnow())
+        .returning(Registration.id)).scalar()
+    db.session.refresh(registration)
+    if restored is None:
+        if registration.status != RegistrationStatus.CANCELLED:
+            raise NotCancelled("Cette inscription n’est pas annulée.")
+        raise EventFull("Il n’y a plus de place pour cette journée et la liste d’attente "
+                        "est fermée.")
+    return registration
+
+
+def _holds_full_workshop(registration_id: int):
+    """Whether a first choice of this registration is a workshop with no place left."""
+    other = aliased(WorkshopChoice)
+    holder = aliased(Registration)
+    taken = (select(func.count(other.id))
+             .join(holder, holder.id == other.registration_id)
+             .where(other.workshop_id == Workshop.id, other.rank == 1,
+                    holder.status == RegistrationStatus.CONFIRMED)
+             .scalar_subquery())
+    mine = aliased(WorkshopChoice)
+    return (select(mine.id).join(Workshop, Workshop.id == mine.workshop_id)
+            .where(mine.registration_id == registration_id, mine.rank == 1,
+                   Workshop.capacity.is_not(None), taken >= Workshop.capacity)
+            .exists())
+
+
+def promote(registration: Registration) -> Registration:
+    """Confirm one waitlisted person chosen by the organiser, if a place is free.
+
+    The organiser may pick someone out of the waiting list's order, never go beyond the
+    capacity: raise it first if the room allows. One conditional ``UPDATE``; raises
+    :class:`EventFull` or :class:`NotWaitlisted`, with nothing written. The caller commits.
+    """
+    event_id = registration.event_id
+    _lock_event(event_id)
+    capacity = select(Event.capacity).where(Event.id == event_id).scalar_subquery()
+    promoted = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id,
+               Registration.status == RegistrationStatus.WAITLISTED,
+               or_(capacity.is_(None), _confirmed_count(event_id) < capacity))
+        .values(status=RegistrationStatus.CONFIRMED, updated_at=utcnow())
+        .returning(Registration.id)).scalar()
+    db.session.refresh(registration)
+    if promoted is None:
+        if registration.status != RegistrationStatus.WAITLISTED:
+            raise NotWaitlisted("Cette personne n’est pas sur la liste d’attente.")
+        raise EventFull("Aucune place n’est libre\u202f: augmentez la capacité de la "
+                        "journée ou attendez une annulation.")
+    return registration
 
 
 def promote_next(event_id: int) -> Registration | None:
@@ -210,32 +315,43 @@ def workshop_places_taken(workshop_id):
             .scalar_subquery())
 
 
+@lru_cache(maxsize=2)
+def _choice_insert(takes_place: bool):
+    """The conditional ``INSERT … SELECT`` of one ranked choice, built once per kind."""
+    workshop_id = bindparam("workshop_id", type_=Integer)
+    session_id = bindparam("session_id", type_=Integer)
+    conditions = [Workshop.id == workshop_id, Workshop.session_id == session_id,
+                  Session.event_id == bindparam("event_id", type_=Integer)]
+    if takes_place:
+        conditions.append(or_(Workshop.capacity.is_(None),
+                              workshop_places_taken(workshop_id) < Workshop.capacity))
+    row = (select(bindparam("registration_id", type_=Integer), session_id, Workshop.id,
+                  bindparam("rank", type_=Integer))
+           .join(Session, Session.id == Workshop.session_id).where(*conditions))
+    table = WorkshopChoice.__table__
+    return (insert(table)
+            .from_select(["registration_id", "session_id", "workshop_id", "rank"], row)
+            .returning(table.c.id))
+
+
 def _insert_choices(registration: Registration, choices: dict[int, list[int]]) -> None:
     """Write the choices, one conditional ``INSERT … SELECT`` each.
 
     Each insert checks that the workshop belongs to that slot of the registration's event
     and, in first-come mode for a confirmed registration, that the workshop still has a
-    place. It runs under the write lock the transaction already holds (SQLite) or after the
-    event row lock (PostgreSQL), so two people cannot take the last place together.
+    place (for the first choice, the one that holds the place). It runs under the write
+    lock the transaction already holds (SQLite) or after the event row lock (PostgreSQL),
+    so two people cannot take the last place together.
     """
     event_id = registration.event_id
     mode = db.session.scalar(select(Event.workshop_mode).where(Event.id == event_id))
-    takes_place = (mode == WorkshopMode.FIRST_COME
-                   and registration.status == RegistrationStatus.CONFIRMED)
+    first_come = (mode == WorkshopMode.FIRST_COME
+                  and registration.status == RegistrationStatus.CONFIRMED)
     for session_id, workshop_ids in choices.items():
         for rank, workshop_id in enumerate(workshop_ids, start=1):
-            conditions = [Workshop.id == workshop_id, Workshop.session_id == session_id,
-                          Session.event_id == event_id]
-            if takes_place and rank == 1:
-                conditions.append(or_(Workshop.capacity.is_(None),
-                                      workshop_places_taken(workshop_id) < Workshop.capacity))
-            row = (select(literal(registration.id), literal(session_id), Workshop.id,
-                          literal(rank))
-                   .join(Session, Session.id == Workshop.session_id).where(*conditions))
-            inserted = db.session.execute(
-                insert(WorkshopChoice)
-                .from_select(["registration_id", "session_id", "workshop_id", "rank"], row)
-                .returning(WorkshopChoice.id)).scalar()
+            inserted = db.session.execute(_choice_insert(first_come and rank == 1), {
+                "registration_id": registration.id, "session_id": session_id,
+                "workshop_id": workshop_id, "event_id": event_id, "rank": rank}).scalar()
             if inserted is None:
                 raise _choice_refusal(event_id, session_id, workshop_id)
     db.session.expire(registration, ["choices"])

@@ -7,21 +7,21 @@ from datetime import date
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..programme.models import Event
-from ..programme.queries import programme_options, today_in
+from ..programme.queries import event_with_workshops, programme_options, today_in
 from ..programme.schedule import registration_status
 from ..programme.views import visible_event_or_404
 from . import services
+from .changes import ALREADY_REGISTERED, save_changes
+from .emails import queue_registration_confirmation_later
 from .forms import ResendLinkForm, build_form, initial_data
-from .models import Profile, Registration, RegistrationStatus
+from .models import Registration, RegistrationStatus
 from .privacy import PRIVACY_VERSION, purge_date
 
 bp = Blueprint("registration", __name__)
 
-ALREADY_REGISTERED = "Cette adresse e-mail est déjà inscrite à cette journée."
 LINK_SENT = ("Si cette adresse est inscrite à cette journée, un e-mail contenant le lien "
              "vers votre inscription vient de lui être envoyé. Pensez à regarder dans vos "
              "courriers indésirables.")
@@ -48,19 +48,18 @@ def _private(response) -> Response:
 
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
 def form(slug: str):
-    event = visible_event_or_404(slug)
+    event = visible_event_or_404(slug, load=event_with_workshops)
     today = today_in(event.timezone)
     status = registration_status(event, today)
     if not (status.is_open and event.is_published):
         return _closed(event, status.message)
-    left = services.places_left(event)
-    if left == 0 and not event.waitlist_enabled and request.method == "GET":
+    if request.method == "GET" and services.places_left(event) == 0 \
+            and not event.waitlist_enabled:
         return _closed(event, "Cette journée est complète.")
     if request.method == "POST" and request.form.get("website"):
         # A robot filled the hidden field: pretend it worked, write nothing.
         return redirect(url_for(".done", slug=event.slug))
 
-    places = services.workshop_places_left(event)
     form = build_form(event)
     problems, duplicate = [], False
     if form.validate_on_submit():
@@ -77,15 +76,18 @@ def form(slug: str):
             problems.append(str(full))
         except (services.WorkshopFull, services.InvalidChoice) as refused:
             form.field_for(refused.session_id, refused.workshop_id).errors.append(str(refused))
-            places = services.workshop_places_left(event)
         else:
-            from .emails import queue_registration_confirmation
-            queue_registration_confirmation(registration, _base_url())
+            # The confirmation is queued with the registration and written by the sender:
+            # the request stays short, which is what keeps a rush from piling up.
+            queue_registration_confirmation_later(registration)
+            token = registration.token  # read before the commit expires it
             db.session.commit()
             _send_queued_mail()
-            return redirect(url_for(".self_service", token=registration.token, nouveau=1))
+            return redirect(url_for(".self_service", token=token, nouveau=1))
+    left = services.places_left(event)
     return render_template("registration/form.html", event=event, form=form, status=status,
-                           problems=problems, duplicate=duplicate, places=places,
+                           problems=problems, duplicate=duplicate,
+                           places=services.workshop_places_left(event),
                            waitlist=left == 0 and event.waitlist_enabled,
                            purge_date=purge_date(event))
 
@@ -157,7 +159,14 @@ def self_service(token: str):
         position=services.waitlist_position(registration),
         editable=can_edit(event, registration, today),
         cancellable=can_cancel(event, registration, today),
-        workshops={w.id: w for s in event.workshop_sessions for w in s.workshops}))
+        workshops={w.id: w for s in event.workshop_sessions for w in s.workshops},
+        assigned=_published_workshops(registration)))
+
+
+def _published_workshops(registration: Registration) -> dict:
+    """The workshop the organisers published to this person, per workshops slot."""
+    from ..workshops.services import published_workshops
+    return published_workshops(registration)
 
 
 @bp.route("/r/<token>/modifier", methods=["GET", "POST"])
@@ -175,7 +184,7 @@ def edit(token: str):
     else:
         form = build_form(event, editing=True, data=initial_data(registration))
     if form.validate_on_submit():
-        error = _save_changes(registration, form)
+        error = save_changes(registration, form, form.details())
         if error is None:
             db.session.commit()
             flash("Vos modifications sont enregistrées.", "success")
@@ -188,29 +197,6 @@ def edit(token: str):
     return _private(render_template(
         "registration/edit.html", event=event, form=form, registration=registration,
         places=places, current=current, purge_date=purge_date(event)))
-
-
-def _save_changes(registration: Registration, form):
-    """Apply the edit form; on a refusal, return ``(field, message)`` with nothing written."""
-    details = form.details()
-    taken = db.session.scalar(
-        select(Registration.id).where(Registration.event_id == registration.event_id,
-                                      Registration.email == details["email"],
-                                      Registration.id != registration.id))
-    if taken is not None:
-        return form.email, ALREADY_REGISTERED
-    details["profile"] = Profile(details["profile"])
-    for name, value in details.items():
-        setattr(registration, name, value)
-    try:
-        services.update_choices(registration, form.workshop_choices())
-        db.session.flush()
-    except (services.WorkshopFull, services.InvalidChoice) as refused:
-        return form.field_for(refused.session_id, refused.workshop_id), str(refused)
-    except IntegrityError:
-        db.session.rollback()
-        return form.email, ALREADY_REGISTERED
-    return None
 
 
 @bp.route("/r/<token>/annuler", methods=["GET", "POST"])
@@ -237,7 +223,8 @@ def cancel(token: str):
 def calendar(token: str):
     registration, event = _registration_or_404(token)
     from .calendar import build_attendee_ics
-    data = build_attendee_ics(event, registration, _base_url())
+    data = build_attendee_ics(event, registration, _base_url(),
+                              assigned_workshops=_published_workshops(registration))
     response = Response(data, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{event.slug}.ics"'})
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

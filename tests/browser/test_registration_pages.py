@@ -58,3 +58,36 @@ def test_error_summary_links_move_to_the_field(page_factory, live_server):
     page.click("button.primary")
     page.click(".error-summary a[href='#first_name']")
     assert page.evaluate("document.activeElement.id") == "first_name"
+
+
+def _tab_to(page, element_id: str, limit: int = 150) -> None:
+    """Press Tab until the element has the focus: it must be reachable by keyboard."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"#{element_id} not reachable with the Tab key")
+
+
+def test_register_with_the_keyboard_only(page_factory, live_server):
+    page = page_factory(width=360, javascript=False)
+    page.goto(f"{live_server.base_url}/e/{SLUG}/register")
+    for field, text in (("first_name", "Zoé"), ("last_name", "d’Arc-Lévy"),
+                        ("email", "zoe.clavier@example.org"), ("organisation", "ETSUP")):
+        _tab_to(page, field)
+        page.keyboard.type(text)
+    _tab_to(page, "profile-0")
+    page.keyboard.press("ArrowDown")  # moves to and selects the second profile
+    assert page.evaluate("document.activeElement.id") == "profile-1"
+    _tab_to(page, "lunch-0")
+    page.keyboard.press("Space")
+    first_choice = page.locator("select[name$='_1']").first.get_attribute("id")
+    _tab_to(page, first_choice)
+    page.keyboard.press("ArrowDown")
+    _tab_to(page, "privacy")
+    page.keyboard.press("Space")
+    _tab_to(page, "envoyer-inscription")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/r/**")
+    assert page.get_by_text("Votre inscription est confirmée.").is_visible()
+    assert page.get_by_text("d’Arc-Lévy").first.is_visible()
