@@ -14,6 +14,12 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's lower() only knows ASCII: searches fold case and accents with this one
+    # (PostgreSQL uses its own lower(), see journee.registration.listing).
+    from .programme.editing import fold
+    dbapi_connection.create_function("journee_fold", 1,
+                                     lambda text: None if text is None else fold(text),
+                                     deterministic=True)
 
 
 def init_app(app: Flask) -> None:

@@ -23,10 +23,10 @@ def require_login():
 
 @bp.get("/")
 def index():
-    events = db.session.scalars(
+    managed = db.session.scalars(
         managed_events_query(current_user).order_by(Event.starts_on.desc(), Event.id)
     ).unique().all()
-    return render_template("admin/index.html", events=events)
+    return render_template("admin/index.html", events=managed)
 
 
 from . import events, people_in_sessions, places, sessions  # noqa: E402,F401
