@@ -1,11 +1,35 @@
-"""Placeholder: registration imports, exports and the paper form are being written."""
+"""The organiser's registration files: the XLSX export, the group import (with its
+template) and the blank paper form."""
 
-from flask import Blueprint, current_app
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, send_file,
+                   url_for)
 from flask_login import current_user
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, HiddenField
+from wtforms.validators import DataRequired
 
+from ..documents.registration_form_pdf import build_blank_registration_form
+from ..extensions import db
+from ..mail import deliver_after_commit
+from ..formatting import NBSP, NNBSP
 from ..programme.admin.common import event_or_404
+from ..programme.forms import Form
+from ..programme.models import Event
+from ..programme.queries import today_in
+from . import services
+from .exporting import build_registrations_xlsx, download_name, registrations_for_export
+from .importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,
+                        UploadStore, build_import_template, import_columns,
+                        import_registrations, parse_import)
+from .models import PROFILE_LABELS
 
 bp = Blueprint("registration_files", __name__, url_prefix="/admin")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.before_request
@@ -15,19 +39,131 @@ def require_login():
     return None
 
 
+def _private_download(data: bytes, mimetype: str, name: str):
+    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
+                         download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.get("/journees/<int:event_id>/inscriptions/export.xlsx")
 def export_xlsx(event_id: int):
-    event_or_404(event_id)
-    return "Export"
-
-
-@bp.route("/journees/<int:event_id>/inscriptions/import", methods=["GET", "POST"])
-def import_form(event_id: int):
-    event_or_404(event_id)
-    return "Import"
+    event = event_or_404(event_id)
+    data = build_registrations_xlsx(event, registrations_for_export(event))
+    return _private_download(data, XLSX, download_name(event))
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/formulaire-papier.pdf")
 def blank_form_pdf(event_id: int):
-    event_or_404(event_id)
-    return "Formulaire"
+    event = event_or_404(event_id)
+    return _private_download(build_blank_registration_form(event), "application/pdf",
+                             f"formulaire-inscription-{event.slug}.pdf")
+
+
+# Import ---------------------------------------------------------------------------------
+
+class ImportUploadForm(Form):
+    file = FileField("Fichier de la liste (.xlsx)", validators=[
+        FileRequired("Choisissez le fichier à importer."),
+        FileAllowed(["xlsx"], "Le fichier doit être un classeur Excel (.xlsx).")])
+
+
+class ConfirmImportForm(Form):
+    token = HiddenField()
+    rows = HiddenField()
+    """The numbers of the rows the preview accepted (no personal data in the page's form)."""
+    informed = BooleanField(
+        "Les personnes ont été informées de la notice de confidentialité de la journée.",
+        validators=[DataRequired("Cochez cette case pour confirmer que les personnes "
+                                 "importées ont été informées de la notice de "
+                                 "confidentialité.")])
+
+
+def _store() -> UploadStore:
+    return UploadStore(current_app.config["IMPORT_DIR"])
+
+
+@bp.get("/journees/<int:event_id>/inscriptions/modele-import.xlsx")
+def import_template(event_id: int):
+    event = event_or_404(event_id)
+    return _private_download(build_import_template(event), XLSX,
+                             f"modele-import-{event.slug}.xlsx")
+
+
+@bp.route("/journees/<int:event_id>/inscriptions/import", methods=["GET", "POST"])
+def import_form(event_id: int):
+    """Upload a list, then see what would be registered: nothing is written yet."""
+    event = event_or_404(event_id)
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_FILE_BYTES + 1)
+        try:
+            preview = parse_import(event, data)
+        except ImportRefused as refused:
+            form.file.errors.append(str(refused))
+        else:
+            token = _store().save(event.id, current_user.id, data)
+            return _preview(event, preview, _confirm_form(token, preview))
+    return render_template("admin/imports/upload.html", event=event, form=form,
+                           columns=import_columns(event))
+
+
+@bp.post("/journees/<int:event_id>/inscriptions/import/confirmer")
+def import_confirm(event_id: int):
+    """Write every accepted row of the stored file in one transaction, or none."""
+    event = event_or_404(event_id)
+    form = ConfirmImportForm()
+    store = _store()
+    data = store.load(event.id, current_user.id, form.token.data or "")
+    if data is None:
+        flash("Le fichier déposé a expiré ou est introuvable (il est gardé une heure)"
+              f"{NNBSP}: déposez-le à nouveau.", "error")
+        return redirect(url_for(".import_form", event_id=event.id))
+    try:
+        # Addresses registered since the preview are left to the insert: the whole
+        # import must then fail, not silently skip a row.
+        preview = parse_import(event, data, check_registered=False)
+    except ImportRefused as refused:
+        store.delete(event.id, current_user.id, form.token.data)
+        flash(str(refused), "error")
+        return redirect(url_for(".import_form", event_id=event.id))
+    if not form.validate():
+        return _preview(event, parse_import(event, data), form)
+    wanted = _row_numbers(form.rows.data)
+    rows = [row for row in preview.rows if row.number in wanted]
+    if not wanted or len(rows) != len(wanted) or not all(row.accepted for row in rows):
+        fresh = parse_import(event, data)
+        return _preview(event, fresh, _confirm_form(form.token.data, fresh),
+                        problem="La liste a changé depuis l’aperçu (le programme de la "
+                                f"journée a été modifié){NNBSP}: vérifiez-la puis confirmez "
+                                "à nouveau.")
+    try:
+        count = import_registrations(event, rows, current_user.email,
+                                     today_in(event.timezone))
+    except ImportFailed as failed:
+        fresh = parse_import(event, data)
+        return _preview(event, fresh, _confirm_form(form.token.data, fresh),
+                        problem=f"Aucune inscription n’a été enregistrée. {failed}")
+    db.session.commit()
+    deliver_after_commit()
+    store.delete(event.id, current_user.id, form.token.data)
+    flash(f"{count}{NBSP}inscription{'s' if count > 1 else ''} importée"
+          f"{'s' if count > 1 else ''}.", "success")
+    return redirect(url_for("registration_admin.registrations", event_id=event.id))
+
+
+def _row_numbers(text: str | None) -> set[int]:
+    return {int(part) for part in (text or "").split(",") if part.strip().isdigit()}
+
+
+def _confirm_form(token: str, preview: ImportPreview) -> ConfirmImportForm:
+    return ConfirmImportForm(formdata=None, token=token,
+                             rows=",".join(str(row.number) for row in preview.accepted))
+
+
+def _preview(event: Event, preview: ImportPreview, confirm: ConfirmImportForm,
+             problem: str | None = None):
+    left = services.places_left(event)
+    return render_template("admin/imports/preview.html", event=event, preview=preview,
+                           confirm=confirm, problem=problem, places_left=left,
+                           profile_labels=PROFILE_LABELS)

@@ -1,0 +1,123 @@
+"""All the registrations of an event as a spreadsheet for its organisers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..documents.xlsx import DATETIME, NUMBER, Column, build_table_xlsx
+from ..extensions import db
+from ..formatting import NBSP, format_date
+from ..programme.models import Event
+from .forms import slot_legend
+from .models import SOURCE_LABELS, STATUS_LABELS, PROFILE_LABELS, Registration, WorkshopChoice
+
+YES, NO = "Oui", "Non"
+
+
+def registrations_for_export(event: Event) -> list[Registration]:
+    """Every registration of the event with its choices and their workshops: two queries
+    for the choices, whatever the number of people."""
+    return list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id)
+        .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop))
+        .order_by(Registration.created_at, Registration.id)))
+
+
+def build_registrations_xlsx(event: Event, registrations: Sequence[Registration]) -> bytes:
+    """One row per registration with every field an organiser needs, cancelled ones
+    included (their status says so)."""
+    slots = [session for session in event.workshop_sessions if session.workshops]
+    asked = _asked_questions(event, registrations)
+    columns = [Column("Statut"), Column("Prénom"), Column("Nom"), Column("E-mail"),
+               Column("Téléphone"), Column("Établissement"), Column("Fonction"),
+               Column("Profil"), Column("Formation"), Column("Année", NUMBER),
+               Column("Secteur")]
+    if asked["lunch"]:
+        columns.append(Column("Repas"))
+    if asked["accommodation"]:
+        columns += [Column("Aménagement"), Column("Précisions sur l’aménagement", width=40)]
+    if asked["photos"]:
+        columns.append(Column("Accord photos"))
+    if asked["future_events"]:
+        columns.append(Column("Informé·e des prochaines journées"))
+    columns += [Column(f"Ateliers – {slot_legend(event, slot)}", width=30) for slot in slots]
+    columns += [Column("Source"), Column("Saisie par"), Column("Inscrit·e le", DATETIME),
+                Column("Annulée le", DATETIME)]
+
+    local = ZoneInfo(event.timezone or "Europe/Paris")
+    slot_ids = [slot.id for slot in slots]
+
+    def row(registration: Registration) -> list:
+        values = [STATUS_LABELS[registration.status], registration.first_name,
+                  registration.last_name, registration.email, registration.phone,
+                  registration.organisation, registration.function,
+                  PROFILE_LABELS[registration.profile], registration.course,
+                  registration.course_year, registration.sector]
+        if asked["lunch"]:
+            values.append(_yes_no(registration.lunch))
+        if asked["accommodation"]:
+            values += [_yes_no(registration.accommodation_needed),
+                       registration.accommodation_details]
+        if asked["photos"]:
+            values.append(_yes_no(registration.consent_photos))
+        if asked["future_events"]:
+            values.append(_yes_no(registration.consent_future_events))
+        values += _choices(registration, slot_ids)
+        values += [SOURCE_LABELS[registration.source], registration.entered_by,
+                   _local(registration.created_at, local),
+                   _local(registration.cancelled_at, local)]
+        return values
+
+    title = [event.title, f"Inscriptions – {_dates(event)} – "
+                          f"{len(registrations)}{NBSP}inscription"
+                          f"{'s' if len(registrations) > 1 else ''}"]
+    return build_table_xlsx("Inscriptions", columns, map(row, registrations), title)
+
+
+def _asked_questions(event: Event, registrations: Sequence[Registration]) -> dict[str, bool]:
+    """The optional questions whose column is useful: those the event asks, and those
+    some registration answered before the question was turned off."""
+    return {
+        "lunch": event.ask_lunch or any(r.lunch is not None for r in registrations),
+        "accommodation": event.ask_accommodation
+        or any(r.accommodation_needed for r in registrations),
+        "photos": event.ask_photo_consent or any(r.consent_photos for r in registrations),
+        "future_events": event.ask_future_events
+        or any(r.consent_future_events for r in registrations),
+    }
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else (YES if value else NO)
+
+
+def _choices(registration: Registration, slot_ids: list[int]) -> list[str]:
+    """« 1. Atelier n° 3 ; 2. Atelier n° 1 » per slot (choices come ordered by slot, rank)."""
+    by_slot: dict[int, list[str]] = {slot_id: [] for slot_id in slot_ids}
+    for choice in registration.choices:
+        ranked = by_slot.get(choice.session_id)
+        if ranked is not None:
+            ranked.append(f"{choice.rank}. Atelier n°{NBSP}{choice.workshop.number}")
+    return [" ; ".join(by_slot[slot_id]) for slot_id in slot_ids]
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A stored naive UTC time as the event's local wall-clock time (Excel has no zones)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None)
+
+
+def _dates(event: Event) -> str:
+    if event.ends_on == event.starts_on:
+        return format_date(event.starts_on)
+    return f"du {format_date(event.starts_on)} au {format_date(event.ends_on)}"
+
+
+def download_name(event: Event) -> str:
+    return f"inscriptions-{event.slug}.xlsx"
