@@ -1,9 +1,18 @@
-"""Placeholder: the workshop assignment pages are being written."""
+"""The organiser's assignment page: run, review, move, lock, publish."""
 
-from flask import Blueprint, current_app
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user
 
-from ..programme.admin.common import event_or_404
+from ..extensions import db
+from ..formatting import NBSP, plural
+from ..programme.admin.common import event_or_404, session_or_404
+from ..registration.models import PROFILE_LABELS, Registration
+from . import services
+from .forms import STRATEGY_LABELS, MoveForm, RunForm
+from .models import Assignment, AssignmentSource
 
 bp = Blueprint("workshops_admin", __name__, url_prefix="/admin")
 
@@ -15,7 +24,132 @@ def require_login():
     return None
 
 
-@bp.get("/journees/<int:event_id>/repartition/<int:slot_id>/")
+def _slot_or_404(event_id: int, slot_id: int):
+    event = event_or_404(event_id)
+    slot = session_or_404(event, slot_id)
+    if not services.is_workshop_slot(slot):
+        abort(404)
+    return event, slot
+
+
+def _page(event, slot, anchor: str | None = None):
+    return redirect(url_for(".assignment", event_id=event.id, slot_id=slot.id,
+                            _anchor=anchor))
+
+
+def percent(count: int, total: int) -> str:
+    """« 78,4 % », French style, with a no-break space."""
+    value = 100 * count / total if total else 0.0
+    return f"{value:.1f}".replace(".", ",") + NBSP + "%"
+
+
+@bp.route("/journees/<int:event_id>/repartition/<int:slot_id>/", methods=["GET", "POST"])
 def assignment(event_id: int, slot_id: int):
-    event_or_404(event_id)
-    return "Répartition"
+    event, slot = _slot_or_404(event_id, slot_id)
+    run = services.last_run(slot)
+    if request.method == "POST":
+        form = RunForm()
+    elif run is not None:
+        form = RunForm.from_options(services.RunOptions.from_json(run.options))
+    else:
+        form = RunForm()
+    if form.validate_on_submit():
+        try:
+            result = services.run_assignment(slot, form.run_options(),
+                                             created_by=current_user.email)
+        except services.AssignmentProblem as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            overall = result.report.overall
+            flash(f"Répartition calculée (graine {result.report.seed})\u202f: "
+                  f"{percent(overall.first_choice, overall.total)} en premier choix, "
+                  f"{plural(overall.unassigned, 'personne')} sans atelier. "
+                  "Rien n’est encore visible des participant·es.", "success")
+            return _page(event, slot, "rapport")
+
+    data = services.load_slot(slot)
+    move_forms = {}
+    for registration in data.registrations:
+        move = MoveForm(prefix=f"p{registration.id}", formdata=None)
+        move.workshop.choices = [(w.id, f"n°{NBSP}{w.number}") for w in data.workshops]
+        current = data.assignments.get(registration.id)
+        if current is not None:
+            move.workshop.data = current.workshop_id
+        move_forms[registration.id] = move
+    report = services.report_from_json(run.report) if run is not None else None
+    # A run leaves only locked organiser placements, all older than itself.
+    edited_since_run = run is not None and any(
+        item.source == AssignmentSource.ORGANISER and item.updated_at > run.created_at
+        for item in data.assignments.values())
+    return render_template(
+        "workshops/assignment.html", event=event, slot=slot, data=data, form=form,
+        run=run, report=report, edited_since_run=edited_since_run,
+        run_options=services.RunOptions.from_json(run.options) if run is not None else None,
+        move_forms=move_forms, demand=data.demand(),
+        members=data.members(), unassigned=data.unassigned(),
+        publication=services.publication(slot),
+        changed=services.changed_since_publication(data),
+        several_slots=len(event.workshop_sessions) > 1,
+        profile_labels={p.value: label for p, label in PROFILE_LABELS.items()},
+        strategy_labels=STRATEGY_LABELS, percent=percent,
+        organisation_name=services.organisation_name)
+
+
+@bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/personnes/<int:registration_id>")
+def move(event_id: int, slot_id: int, registration_id: int):
+    event, slot = _slot_or_404(event_id, slot_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    data = services.load_slot(slot)
+    form = MoveForm(prefix=f"p{registration.id}")
+    form.workshop.choices = [(w.id, str(w.number)) for w in data.workshops]
+    if not form.validate_on_submit():
+        flash("Choisissez un des ateliers proposés.", "error")
+        return _page(event, slot, f"personne-{registration.id}")
+    workshop = data.workshop_by_id[form.workshop.data]
+    try:
+        services.place(data, registration, workshop, locked=form.locked.data)
+    except services.AssignmentProblem as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+    else:
+        db.session.commit()
+        lock = ", verrouillé·e" if form.locked.data else ""
+        flash(f"{registration.full_name}\u202f: atelier n°{NBSP}{workshop.number}{lock}.",
+              "success")
+    return _page(event, slot, f"personne-{registration.id}")
+
+
+@bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/personnes/<int:registration_id>"
+         "/<any(verrouiller, deverrouiller):action>")
+def lock(event_id: int, slot_id: int, registration_id: int, action: str):
+    event, slot = _slot_or_404(event_id, slot_id)
+    item = db.session.scalar(db.select(Assignment).where(
+        Assignment.session_id == slot.id, Assignment.registration_id == registration_id))
+    if item is None:
+        abort(404)
+    item.locked = action == "verrouiller"
+    db.session.commit()
+    name = item.registration.full_name
+    flash(f"{name}\u202f: {'verrouillé·e' if item.locked else 'déverrouillé·e'} dans "
+          f"l’atelier n°{NBSP}{item.workshop.number}.", "success")
+    return _page(event, slot, f"personne-{registration_id}")
+
+
+@bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/publier")
+def publish(event_id: int, slot_id: int):
+    event, slot = _slot_or_404(event_id, slot_id)
+    from ..mail import deliver_after_commit
+
+    queued = services.publish(slot, current_app.config["PUBLIC_BASE_URL"],
+                              published_by=current_user.email)
+    db.session.commit()
+    deliver_after_commit(limit=max(queued, 10))
+    s = "s" if queued > 1 else ""
+    flash(f"Répartition publiée\u202f: {queued} e-mail{s} envoyé{s} "
+          "(seules les personnes dont l’atelier a changé reçoivent un nouvel e-mail).",
+          "success")
+    return _page(event, slot, "publication")

@@ -1,0 +1,425 @@
+"""Run, adjust and publish the workshop assignment of a slot.
+
+Plain functions over models (no request, no session, no ``g``): the organiser's page and
+``journee assign`` call the same code. The optimisation itself is
+:func:`journee.workshops.assignment.assign_workshops`; this module loads a slot's data
+in a few queries, turns the result into :class:`Assignment` rows and e-mails the
+published workshops. The caller commits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..errors import JourneeError
+from ..extensions import db
+from ..programme.models import Participation, Session, SessionKind, Workshop
+from ..registration.models import Registration, RegistrationStatus
+from . import assignment as solver
+from .models import Assignment, AssignmentPublication, AssignmentRun, AssignmentSource
+
+NO_ORGANISATION = "\x00"
+"""Prefix of the organisation key of someone who gave none: alone in their group, so
+that the organisation cap never gathers everyone without one."""
+
+
+class AssignmentProblem(JourneeError):
+    """The assignment cannot run or a move cannot be made; the message says why."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the organiser asked for, as the form and the CLI give it.
+
+    :param max_profile_share: percentage (50 for « au plus 50 % d’un même profil »).
+    :param facilitators_take_place: facilitators use attendee places of their workshop.
+    """
+
+    strategy: str = "first_choices"
+    max_profile_share: int | None = None
+    max_per_organisation: int | None = None
+    allow_unranked: bool = False
+    facilitators_take_place: bool = False
+    avoid_same_theme: bool = False
+    seed: int | None = None
+
+    def solver_options(self) -> solver.Options:
+        share = self.max_profile_share
+        return solver.Options(strategy=self.strategy, allow_unranked=self.allow_unranked,
+                              max_profile_share=share / 100 if share is not None else None,
+                              max_per_organisation=self.max_per_organisation,
+                              avoid_same_theme=self.avoid_same_theme, seed=self.seed)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunOptions:
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
+
+
+@dataclass
+class SlotData:
+    """Everything a slot's page, run or publication needs, loaded once."""
+
+    slot: Session
+    workshops: list[Workshop]
+    registrations: list[Registration]
+    """Confirmed registrations of the event (waitlisted and cancelled ones are not placed)."""
+    assignments: dict[int, Assignment]
+    """This slot's assignments of confirmed registrations, by registration id."""
+    stale: list[Assignment] = field(default_factory=list)
+    """Assignments of registrations no longer confirmed."""
+
+    @property
+    def workshop_by_id(self) -> dict[int, Workshop]:
+        return {w.id: w for w in self.workshops}
+
+    def capacity(self, workshop: Workshop) -> int | None:
+        """The workshop's places, else its room's; ``None`` when neither is known."""
+        if workshop.capacity:
+            return workshop.capacity
+        return workshop.room.capacity if workshop.room is not None else None
+
+    def choices(self, registration: Registration) -> list[int]:
+        """The workshops this person ranked in this slot, best first."""
+        return [c.workshop_id for c in sorted(registration.choices, key=lambda c: c.rank)
+                if c.session_id == self.slot.id]
+
+    def facilitators(self, workshop: Workshop) -> list[Participation]:
+        """Each person leading the workshop once, in programme order."""
+        seen, people = set(), []
+        for participation in workshop.facilitators:
+            if participation.person_id not in seen:
+                seen.add(participation.person_id)
+                people.append(participation)
+        return people
+
+    def demand(self) -> dict[int, tuple[int, int]]:
+        """Per workshop: how many ranked it first, and how many ranked it at all."""
+        first, ranked = Counter(), Counter()
+        for registration in self.registrations:
+            choices = self.choices(registration)
+            if choices:
+                first[choices[0]] += 1
+            ranked.update(set(choices))
+        return {w.id: (first[w.id], ranked[w.id]) for w in self.workshops}
+
+    def members(self) -> dict[int, list[Assignment]]:
+        by_workshop = defaultdict(list)
+        for item in sorted(self.assignments.values(),
+                           key=lambda a: (a.registration.last_name.casefold(),
+                                          a.registration.first_name.casefold())):
+            by_workshop[item.workshop_id].append(item)
+        return by_workshop
+
+    def unassigned(self) -> list[Registration]:
+        return sorted((r for r in self.registrations if r.id not in self.assignments),
+                      key=lambda r: (r.last_name.casefold(), r.first_name.casefold()))
+
+
+def is_workshop_slot(slot: Session) -> bool:
+    return slot.kind == SessionKind.WORKSHOPS
+
+
+def load_slot(slot: Session) -> SlotData:
+    """The slot's workshops, the event's confirmed registrations and the assignments."""
+    workshops = db.session.scalars(
+        select(Workshop).where(Workshop.session_id == slot.id).order_by(Workshop.number)
+        .options(selectinload(Workshop.room),
+                 selectinload(Workshop.facilitators).selectinload(Participation.person))
+    ).all()
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == slot.event_id,
+               Registration.status == RegistrationStatus.CONFIRMED)
+        .order_by(Registration.id).options(selectinload(Registration.choices))).all()
+    confirmed = {r.id for r in registrations}
+    rows = db.session.scalars(
+        select(Assignment).where(Assignment.session_id == slot.id)
+        .options(selectinload(Assignment.registration))).all()
+    return SlotData(slot=slot, workshops=list(workshops), registrations=list(registrations),
+                    assignments={a.registration_id: a for a in rows
+                                 if a.registration_id in confirmed},
+                    stale=[a for a in rows if a.registration_id not in confirmed])
+
+
+# Running ----------------------------------------------------------------------------------
+
+@dataclass
+class RunResult:
+    report: solver.Report
+    placements: list[solver.Placement]
+    run: AssignmentRun | None
+    """The stored run; ``None`` for a dry run."""
+
+
+def run_assignment(slot: Session, options: RunOptions, *, created_by: str | None = None,
+                   dry_run: bool = False) -> RunResult:
+    """Place the slot's confirmed attendees and store the result (unless *dry_run*).
+
+    Locked assignments are kept as they are; the solver's and the organiser's unlocked
+    ones are replaced, in place, so that what was published to each person is remembered.
+    """
+    data = load_slot(slot)
+    capacities = _capacities(data, options)
+    attendees = [solver.Attendee(r.id, r.profile.value, key, {slot.id: data.choices(r)})
+                 for r, key in zip(data.registrations, _organisation_keys(data.registrations))]
+    workshops = [solver.Workshop(w.id, slot.id, capacities[w.id], w.theme or None)
+                 for w in data.workshops]
+    facilitators = [solver.Facilitator(("person", p.person_id, w.id), w.id,
+                                       options.facilitators_take_place)
+                    for w in data.workshops for p in data.facilitators(w)]
+    locks: dict[int, list[int]] = defaultdict(list)
+    for item in data.assignments.values():
+        if item.locked:
+            locks[item.registration_id].append(item.workshop_id)
+    _check_locks(data, capacities, options, locks)
+    if options.avoid_same_theme:
+        workshops += _themes_elsewhere(data, locks)
+
+    if options.seed is None:
+        options = dataclasses.replace(options, seed=secrets.randbits(32))
+    if not data.registrations:
+        raise AssignmentProblem("Aucune inscription confirmée à répartir.")
+    try:
+        if all(r.id in locks for r in data.registrations):
+            # Nothing left to optimise (the solver needs one free person at least).
+            result = _locked_only(attendees, workshops, locks, facilitators, options)
+        else:
+            result = solver.assign_workshops(attendees, workshops, locks=locks,
+                                             facilitators=facilitators,
+                                             options=options.solver_options())
+    except solver.AssignmentError as error:
+        raise AssignmentProblem(f"La répartition est impossible\u202f: {error}") from error
+    report = result.report
+    if len(workshops) != len(data.workshops):
+        report = dataclasses.replace(report, workshops=tuple(
+            w for w in report.workshops if w.slot_id == slot.id))
+    placements = [p for p in result.placements if p.slot_id == slot.id]
+    if dry_run:
+        return RunResult(report, placements, None)
+
+    _store_placements(data, placements)
+    run = AssignmentRun(session_id=slot.id, seed=report.seed, created_by=created_by,
+                        options=json.dumps(dataclasses.asdict(
+                            dataclasses.replace(options, seed=report.seed))),
+                        report=report_to_json(report))
+    db.session.add(run)
+    db.session.flush()
+    return RunResult(report, placements, run)
+
+
+def _locked_only(attendees, workshops, locks, facilitators, options) -> solver.Assignment:
+    slot_of = {w.id: w.slot_id for w in workshops}
+    placements = []
+    for attendee in attendees:
+        for workshop_id in locks[attendee.id]:
+            choices = list(attendee.choices.get(slot_of[workshop_id], ()))
+            rank = choices.index(workshop_id) + 1 if workshop_id in choices else None
+            placements.append(solver.Placement(attendee.id, slot_of[workshop_id],
+                                               workshop_id, "locked", rank))
+    report = solver.evaluate(attendees, workshops, placements, facilitators=facilitators,
+                             options=options.solver_options(), method="verrous",
+                             status="optimal")
+    return solver.Assignment(placements, [],
+                             dataclasses.replace(report, bound=report.objective, gap=0.0))
+
+
+def _capacities(data: SlotData, options: RunOptions) -> dict[int, int]:
+    """Places per workshop; a workshop without a known capacity can take everyone."""
+    everyone = len(data.registrations)
+    capacities = {}
+    for workshop in data.workshops:
+        leaders = len(data.facilitators(workshop)) if options.facilitators_take_place else 0
+        capacity = data.capacity(workshop)
+        capacities[workshop.id] = capacity if capacity is not None else everyone + leaders
+    return capacities
+
+
+def _organisation_keys(registrations: list[Registration]) -> list[str]:
+    """One key per organisation, however its name was typed (case, spaces)."""
+    names: dict[str, str] = {}
+    keys = []
+    for registration in registrations:
+        name = " ".join(registration.organisation.split())
+        if not name:
+            keys.append(f"{NO_ORGANISATION}{registration.id}")
+            continue
+        keys.append(names.setdefault(name.casefold(), name))
+    return keys
+
+
+def _check_locks(data: SlotData, capacities: dict[int, int], options: RunOptions,
+                 locks: dict[int, list[int]]) -> None:
+    taken = Counter(w for targets in locks.values() for w in targets)
+    for workshop in data.workshops:
+        leaders = len(data.facilitators(workshop)) if options.facilitators_take_place else 0
+        if taken[workshop.id] + leaders > capacities[workshop.id]:
+            raise AssignmentProblem(
+                f"L’atelier n°\u00a0{workshop.number} a {capacities[workshop.id]} places, "
+                f"mais {taken[workshop.id]} personnes y sont verrouillées"
+                + (f" et {leaders} animateur·rices y occupent une place" if leaders else "")
+                + "\u202f: déverrouillez des personnes ou augmentez sa capacité.")
+
+
+def _themes_elsewhere(data: SlotData, locks: dict[int, list[int]]) -> list[solver.Workshop]:
+    """The workshops of the other slots where these attendees already are, as locks, so
+    that the solver gives no one a theme they have in another slot."""
+    ids = {r.id for r in data.registrations}
+    elsewhere = db.session.execute(
+        select(Assignment.registration_id, Workshop.id, Workshop.session_id, Workshop.theme)
+        .join(Workshop, Workshop.id == Assignment.workshop_id)
+        .where(Assignment.session_id != data.slot.id, Workshop.theme != "",
+               Assignment.registration_id.in_(ids))).all()
+    workshops = {}
+    for registration_id, workshop_id, session_id, theme in elsewhere:
+        locks[registration_id].append(workshop_id)
+        workshops[workshop_id] = (session_id, theme)
+    # Their places are not the solver's business here: enough for everyone locked.
+    count = Counter(w for _, w, _, _ in elsewhere)
+    return [solver.Workshop(w, session_id, count[w], theme)
+            for w, (session_id, theme) in workshops.items()]
+
+
+def _store_placements(data: SlotData, placements: list[solver.Placement]) -> None:
+    for item in data.stale:
+        db.session.delete(item)
+    placed = {p.attendee_id: p for p in placements if p.source == "solver"}
+    for registration in data.registrations:
+        item = data.assignments.get(registration.id)
+        if item is not None and item.locked:
+            continue
+        placement = placed.get(registration.id)
+        if placement is None:
+            if item is not None:
+                db.session.delete(item)
+            continue
+        if item is None:
+            item = Assignment(registration_id=registration.id, session_id=data.slot.id)
+            db.session.add(item)
+        item.workshop_id = placement.workshop_id
+        item.source = AssignmentSource.SOLVER
+        item.rank = placement.rank
+        item.flagged_free = placement.free
+
+
+def last_run(slot: Session) -> AssignmentRun | None:
+    return db.session.scalar(select(AssignmentRun).where(AssignmentRun.session_id == slot.id)
+                             .order_by(AssignmentRun.id.desc()).limit(1))
+
+
+# Reports as JSON --------------------------------------------------------------------------
+
+def report_to_json(report: solver.Report) -> str:
+    return json.dumps(dataclasses.asdict(report), ensure_ascii=False)
+
+
+def report_from_json(text: str) -> solver.Report:
+    data = json.loads(text)
+
+    def satisfaction(item: dict) -> solver.Satisfaction:
+        return solver.Satisfaction(item["total"], tuple(item["ranks"]),
+                                   item["outside_choices"], item["unassigned"])
+
+    workshops = tuple(
+        solver.WorkshopReport(
+            w["workshop_id"], w["slot_id"], w["size"], w["capacity"], w["facilitators"],
+            w["profiles"],
+            tuple(w["largest_organisation"]) if w["largest_organisation"] else None,
+            tuple(solver.CapExcess(**e) for e in w["exceeded"]))
+        for w in data["workshops"])
+    return solver.Report(**{**data, "overall": satisfaction(data["overall"]),
+                            "by_profile": {k: satisfaction(v)
+                                           for k, v in data["by_profile"].items()},
+                            "workshops": workshops})
+
+
+def organisation_name(key: str) -> str:
+    return "—" if key.startswith(NO_ORGANISATION) else key
+
+
+# Moving by hand ---------------------------------------------------------------------------
+
+def place(data: SlotData, registration: Registration, workshop: Workshop, *,
+          locked: bool) -> Assignment:
+    """Put someone in a workshop by hand (or confirm them where they are).
+
+    A workshop never takes more people than its places, facilitators excluded.
+    """
+    if registration.id not in {r.id for r in data.registrations}:
+        raise AssignmentProblem("Seules les inscriptions confirmées ont un atelier.")
+    item = data.assignments.get(registration.id)
+    if item is None or item.workshop_id != workshop.id:
+        capacity = data.capacity(workshop)
+        size = sum(1 for a in data.assignments.values() if a.workshop_id == workshop.id)
+        if capacity is not None and size >= capacity:
+            raise AssignmentProblem(f"L’atelier n°\u00a0{workshop.number} est complet "
+                                    f"({capacity} places).")
+    if item is None:
+        item = Assignment(registration_id=registration.id, session_id=data.slot.id,
+                          registration=registration)
+        db.session.add(item)
+        data.assignments[registration.id] = item
+    choices = data.choices(registration)
+    if item.workshop_id != workshop.id:
+        item.source = AssignmentSource.ORGANISER
+    item.workshop_id = workshop.id
+    item.rank = choices.index(workshop.id) + 1 if workshop.id in choices else None
+    item.flagged_free = item.rank is None
+    item.locked = locked
+    return item
+
+
+# Publishing -------------------------------------------------------------------------------
+
+def publication(slot: Session) -> AssignmentPublication | None:
+    """The slot's last publication, or ``None`` while attendees see nothing."""
+    return db.session.scalar(
+        select(AssignmentPublication).where(AssignmentPublication.session_id == slot.id)
+        .order_by(AssignmentPublication.id.desc()).limit(1))
+
+
+def changed_since_publication(data: SlotData) -> list[Assignment]:
+    return [a for a in data.assignments.values() if a.published_workshop_id != a.workshop_id]
+
+
+def publish(slot: Session, base_url: str, *, published_by: str | None = None) -> int:
+    """Publish the slot: e-mail their workshop to each person whose workshop changed
+    since the last publication (everyone, the first time). Returns how many e-mails
+    were queued."""
+    from ..registration.emails import queue_assignment_notice
+
+    data = load_slot(slot)
+    changed = changed_since_publication(data)
+    for item in changed:
+        item.published_workshop_id = item.workshop_id
+    db.session.flush()
+    queued = 0
+    for item in changed:
+        registration = item.registration
+        if queue_assignment_notice(registration, data.workshop_by_id[item.workshop_id],
+                                   base_url, published_workshops(registration)):
+            queued += 1
+    db.session.add(AssignmentPublication(session_id=slot.id, published_by=published_by,
+                                         notices=queued))
+    return queued
+
+
+def published_workshops(registration: Registration) -> dict[int, Workshop]:
+    """The workshop published to this person, per workshops slot (what they may see)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return {}
+    rows = db.session.execute(
+        select(Assignment.session_id, Workshop)
+        .join(Workshop, Workshop.id == Assignment.published_workshop_id)
+        .where(Assignment.registration_id == registration.id)
+        .options(selectinload(Workshop.room),
+                 selectinload(Workshop.facilitators).selectinload(Participation.person))
+    ).all()
+    return {session_id: workshop for session_id, workshop in rows}

@@ -1,0 +1,59 @@
+"""The organiser's assignment page, after a run: accessible, and usable on a phone."""
+
+from journee.extensions import db
+from journee.programme.models import Event
+from journee.registration.models import (Profile, Registration, RegistrationStatus,
+                                         WorkshopChoice)
+
+from .conftest import axe_violations, horizontal_overflow, login
+
+SLUG = "travail-social-epreuve-numerique-2018"
+
+
+def _slot_with_registrations(live_server) -> tuple[int, int]:
+    """Twelve confirmed people ranking three workshops of 2 places each."""
+    with live_server.app.app_context():
+        event = db.session.scalar(db.select(Event).filter_by(slug=SLUG))
+        slot = event.workshop_sessions[0]
+        workshops = slot.workshops
+        for workshop in workshops:
+            workshop.capacity = 2
+        profiles = list(Profile)
+        for n in range(12):
+            ranks = [workshops[(n + k) % 3] for k in range(3)]
+            db.session.add(Registration(
+                event=event, status=RegistrationStatus.CONFIRMED, first_name=f"Alix{n}",
+                last_name=f"Durand-Lefèvre-Montgomery{n}",
+                email=f"navigateur{n}@example.org",
+                organisation="Maison d’enfants à caractère social des Hauts-de-Rouen",
+                profile=profiles[n % len(profiles)],
+                choices=[WorkshopChoice(session_id=slot.id, workshop_id=w.id, rank=rank)
+                         for rank, w in enumerate(ranks, start=1)]))
+        db.session.commit()
+        return event.id, slot.id
+
+
+def test_assignment_page_after_a_run(page_factory, live_server):
+    event_id, slot_id = _slot_with_registrations(live_server)
+    url = f"{live_server.base_url}/admin/journees/{event_id}/repartition/{slot_id}/"
+    page = page_factory()
+    login(page, live_server.base_url)
+    page.goto(url)
+    page.fill("#seed", "11")
+    page.get_by_role("button", name="Lancer la répartition").click()
+    page.wait_for_url(url + "#rapport")
+    assert "Répartition calculée (graine 11)" in page.locator(".flashes").inner_text()
+    assert page.locator("#sans-atelier").count() == 1  # 12 people, 12 places, 3 choices
+    assert page.locator("h1").count() == 1
+    assert axe_violations(page) == []
+
+    # Move someone by hand, without JavaScript.
+    row = page.locator("tbody tr", has=page.get_by_role("button", name="Déplacer")).first
+    row.get_by_role("button", name="Déplacer").click()
+    assert page.locator(".flash-success, .flash-error").count() == 1
+
+    small = page_factory(width=360)
+    login(small, live_server.base_url)
+    small.goto(url)
+    assert horizontal_overflow(small) <= 0
+    assert axe_violations(small) == []

@@ -1,0 +1,410 @@
+"""The workshop assignment from the organiser's page to the attendee's inbox and calendar."""
+
+from __future__ import annotations
+
+import email
+import re
+from collections import Counter
+from email import policy
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from conftest import text_of
+from journee.extensions import db
+from journee.mail_models import OutboxMessage
+from journee.programme.models import SessionKind
+from journee.registration.models import (Profile, Registration, RegistrationStatus,
+                                         WorkshopChoice)
+from journee.workshops.models import (Assignment, AssignmentPublication, AssignmentRun,
+                                      AssignmentSource)
+
+CAPACITY = 3
+PROFILES = [Profile.STUDENT, Profile.PROFESSIONAL, Profile.TRAINER, Profile.MANAGER]
+ORGANISATIONS = ["IRTS-IDS Normandie", "ADSEAM", "Conseil départemental", "CCAS du Havre"]
+
+
+@pytest.fixture
+def slot(irts):
+    """The IRTS-IDS workshops slot, with 3 places per workshop to force competition."""
+    slot = next(s for s in irts.sessions if s.kind == SessionKind.WORKSHOPS)
+    for workshop in slot.workshops:
+        workshop.capacity = CAPACITY
+    db.session.commit()
+    return slot
+
+
+def add_registration(event, slot, n: int, ranks: list[int], *,
+                     status=RegistrationStatus.CONFIRMED, email_address: str | None = None):
+    """Someone ranking the workshops numbered *ranks* (best first)."""
+    workshops = {w.number: w for w in slot.workshops}
+    registration = Registration(
+        event=event, status=status, first_name=f"Prénom{n}", last_name=f"Nom{n:02d}",
+        email=email_address or f"personne{n}@example.org",
+        organisation=ORGANISATIONS[n % len(ORGANISATIONS)], profile=PROFILES[n % 4],
+        choices=[WorkshopChoice(session_id=slot.id, workshop_id=workshops[number].id,
+                                rank=rank)
+                 for rank, number in enumerate(ranks, start=1)])
+    db.session.add(registration)
+    return registration
+
+
+@pytest.fixture
+def crowd(irts, slot):
+    """16 confirmed people, most wanting workshops 1 and 2, plus one waitlisted and one
+    cancelled registration who want workshop 1 too."""
+    wishes = [[1, 2, 3], [1, 2, 4], [2, 1, 5], [1, 3, 2], [2, 1, 6], [1, 2, 3],
+              [3, 1, 2], [1, 4, 5], [2, 3, 1], [5, 6, 1], [4, 1, 2], [6, 5, 4],
+              [1, 2, 6], [2, 1, 3], [3, 4, 5], [1, 5, 2]]
+    people = [add_registration(irts, slot, n, ranks) for n, ranks in enumerate(wishes)]
+    add_registration(irts, slot, 90, [1, 2, 3], status=RegistrationStatus.WAITLISTED)
+    add_registration(irts, slot, 91, [1, 2, 3], status=RegistrationStatus.CANCELLED)
+    db.session.commit()
+    return people
+
+
+def page_url(event, slot) -> str:
+    return f"/admin/journees/{event.id}/repartition/{slot.id}/"
+
+
+def run(client, event, slot, **fields):
+    data = {"strategy": "first_choices", "max_profile_share": "50",
+            "max_per_organisation": "3", "seed": "7"}
+    data.update(fields)
+    return client.post(page_url(event, slot), data={k: v for k, v in data.items()
+                                                    if v is not None})
+
+
+def assignments() -> dict[int, Assignment]:
+    db.session.expire_all()
+    return {a.registration_id: a for a in db.session.scalars(select(Assignment))}
+
+
+def test_running_from_the_page_places_people_within_capacities(organiser_client, irts,
+                                                                slot, crowd):
+    response = run(organiser_client, irts, slot)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("#rapport")
+    placed = assignments()
+    assert len(placed) == 16  # 18 places, everyone ranked 3 of 6: nobody left out
+    sizes = Counter(a.workshop_id for a in placed.values())
+    assert max(sizes.values()) <= CAPACITY
+    assert all(a.source == AssignmentSource.SOLVER and not a.locked for a in placed.values())
+    for registration in crowd:
+        item = placed[registration.id]
+        ranked = [c.workshop_id for c in registration.choices]
+        assert item.rank == (ranked.index(item.workshop_id) + 1
+                             if item.workshop_id in ranked else None)
+    run_row = db.session.scalar(select(AssignmentRun))
+    assert run_row.seed == 7 and run_row.created_by == "organisatrice@example.org"
+
+    page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
+    firsts = sum(1 for a in placed.values() if a.rank == 1)
+    share = f"{100 * firsts / 16:.1f}".replace(".", ",")
+    assert f"Premier choix {share} % ({firsts} sur 16)" in page
+    assert "Graine du tirage au sort 7" in page
+    assert "Satisfaction par profil" in page and "Composition des ateliers" in page
+    assert "Rien n’est visible des participant·es" in page
+
+
+def test_the_same_seed_gives_the_same_assignment(organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot, seed="42")
+    first = {r: a.workshop_id for r, a in assignments().items()}
+    run(organiser_client, irts, slot, seed="42")
+    assert {r: a.workshop_id for r, a in assignments().items()} == first
+    assert db.session.scalar(select(func.count(AssignmentRun.id))) == 2
+
+
+def test_a_random_seed_is_drawn_and_recorded(organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot, seed="")
+    seed = db.session.scalar(select(AssignmentRun.seed))
+    assert seed is not None
+    page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
+    assert f"Graine du tirage au sort {seed}" in page
+
+
+def test_waitlisted_and_cancelled_people_get_no_workshop(organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot)
+    others = db.session.scalars(select(Registration.id).where(
+        Registration.status != RegistrationStatus.CONFIRMED)).all()
+    assert len(others) == 2
+    assert not set(others) & set(assignments())
+
+
+def test_someone_cancelling_loses_their_place_at_the_next_run(organiser_client, irts, slot,
+                                                              crowd):
+    run(organiser_client, irts, slot)
+    crowd[0].status = RegistrationStatus.CANCELLED
+    db.session.commit()
+    run(organiser_client, irts, slot)
+    assert crowd[0].id not in assignments()
+
+
+def test_moving_someone_by_hand_locks_them_across_runs(organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot)
+    person = crowd[9]  # ranked 5, 6, 1
+    target = next(w for w in slot.workshops if w.number == 4)  # outside their choices
+    before = assignments()
+    # Make room in workshop 4 if it is full.
+    if sum(a.workshop_id == target.id for a in before.values()) >= CAPACITY:
+        target.capacity = CAPACITY + 1
+        db.session.commit()
+
+    response = organiser_client.post(
+        f"{page_url(irts, slot)}personnes/{person.id}",
+        data={f"p{person.id}-workshop": str(target.id), f"p{person.id}-locked": "y"})
+    assert response.status_code == 302
+    item = assignments()[person.id]
+    assert (item.workshop_id, item.source, item.locked) == (target.id,
+                                                            AssignmentSource.ORGANISER, True)
+    assert item.rank is None and item.flagged_free
+
+    for seed in ("1", "2", "3"):
+        run(organiser_client, irts, slot, seed=seed)
+        item = assignments()[person.id]
+        assert (item.workshop_id, item.locked, item.source) == (
+            target.id, True, AssignmentSource.ORGANISER)
+    page = organiser_client.get(page_url(irts, slot)).get_data(as_text=True)
+    row = re.search(rf'<tr id="personne-{person.id}">.*?</tr>', page, re.S).group(0)
+    assert "Hors de ses choix" in row and "Verrouillé·e" in row
+
+    organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}/deverrouiller")
+    assert not assignments()[person.id].locked
+    run(organiser_client, irts, slot, seed="1")
+    assert assignments()[person.id].workshop_id != target.id  # back to one of their choices
+
+
+def test_a_full_workshop_refuses_a_move(organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot)
+    placed = assignments()
+    full_id, _ = Counter(a.workshop_id for a in placed.values()).most_common(1)[0]
+    person = next(r for r in crowd if placed[r.id].workshop_id != full_id)
+
+    response = organiser_client.post(
+        f"{page_url(irts, slot)}personnes/{person.id}",
+        data={f"p{person.id}-workshop": str(full_id), f"p{person.id}-locked": "y"},
+        follow_redirects=True)
+    assert "est complet (3 places)" in text_of(response.get_data(as_text=True))
+    assert assignments()[person.id].workshop_id != full_id
+
+
+def test_facilitators_take_places_only_when_asked(organiser_client, irts, slot, crowd):
+    for workshop in slot.workshops:
+        workshop.capacity = 9  # 5 or 6 facilitators each
+    db.session.commit()
+    run(organiser_client, irts, slot)
+    assert len(assignments()) == 16
+
+    run(organiser_client, irts, slot, facilitators_take_place="y")
+    sizes = Counter(a.workshop_id for a in assignments().values())
+    for workshop in slot.workshops:
+        assert sizes[workshop.id] + len({p.person_id for p in workshop.facilitators}) <= 9
+
+    for workshop in slot.workshops:
+        workshop.capacity = 3
+    db.session.commit()
+    response = run(organiser_client, irts, slot, facilitators_take_place="y")
+    assert "animateur·rices y occupent une place" in text_of(response.get_data(as_text=True))
+
+
+def test_nothing_is_shown_to_attendees_before_publication(client, organiser_client, irts,
+                                                          slot, crowd):
+    run(organiser_client, irts, slot)
+    person = crowd[0]
+    page = text_of(client.get(f"/r/{person.token}").get_data(as_text=True))
+    assert "Votre atelier" not in page
+    assert "Vos choix, par ordre de préférence" in page
+    events = Calendar.from_ical(client.get(f"/r/{person.token}/calendar.ics").data)
+    assert f"{slot.uid}@journee" in {str(e["UID"]) for e in events.walk("VEVENT")}
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def notices() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "assignment")
+                              .order_by(OutboxMessage.id)).all()
+
+
+def body_of(message: OutboxMessage) -> str:
+    parsed = email.message_from_bytes(message.message, policy=policy.default)
+    return parsed.get_body(("plain",)).get_content()
+
+
+def test_publishing_emails_each_person_their_workshop(client, organiser_client, irts, slot,
+                                                      crowd):
+    run(organiser_client, irts, slot)
+    response = organiser_client.post(f"{page_url(irts, slot)}publier", follow_redirects=True)
+    assert "Répartition publiée : 16 e-mails envoyés" in text_of(
+        response.get_data(as_text=True))
+
+    placed = assignments()
+    sent = notices()
+    assert len(sent) == 16
+    assert Counter(m.to_address for m in sent) == Counter(r.email for r in crowd)
+    person = crowd[0]
+    workshop = placed[person.id].workshop
+    message = next(m for m in sent if m.to_address == person.email)
+    assert message.registration_id == person.id
+    body = body_of(message)
+    assert f"Atelier n° {workshop.number} : {workshop.title}" in body
+    assert f"Salle : {workshop.room.name}" in body
+    assert "10 h 45 – 12 h 30" in body.replace("\u00a0", " ")
+    facilitator = workshop.facilitators[0].person.full_name
+    assert facilitator in body
+    parsed = email.message_from_bytes(message.message, policy=policy.default)
+    attached = next(part for part in parsed.iter_attachments())
+    uids = {str(e["UID"]) for e in Calendar.from_ical(attached.get_content()).walk("VEVENT")}
+    assert f"{workshop.uid}@journee" in uids and f"{slot.uid}@journee" not in uids
+
+    page = text_of(client.get(f"/r/{person.token}").get_data(as_text=True))
+    assert f"Votre atelier : Atelier n°{workshop.number} : {workshop.title}" in page
+    assert workshop.room.name in page
+
+    mine = Calendar.from_ical(client.get(f"/r/{person.token}/calendar.ics").data)
+    programme = Calendar.from_ical(client.get(f"/e/{irts.slug}/programme.ics").data)
+    mine_uids = {str(e["UID"]) for e in mine.walk("VEVENT")}
+    vevent = next(e for e in programme.walk("VEVENT")
+                  if str(e["SUMMARY"]).startswith("Atelier n°") and workshop.title
+                  in str(e["SUMMARY"]))
+    assert str(vevent["UID"]) == f"{workshop.uid}@journee"
+    assert str(vevent["UID"]) in mine_uids
+    assert f"{slot.uid}@journee" not in mine_uids
+    assert db.session.scalar(select(func.count(AssignmentPublication.id))) == 1
+
+
+def test_publishing_again_only_writes_to_those_who_moved(organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot)
+    organiser_client.post(f"{page_url(irts, slot)}publier")
+    assert len(notices()) == 16
+
+    organiser_client.post(f"{page_url(irts, slot)}publier")
+    assert len(notices()) == 16  # nothing changed, nobody is written to
+
+    placed = assignments()
+    sizes = Counter(a.workshop_id for a in placed.values())
+    target = next(w for w in slot.workshops if sizes[w.id] < CAPACITY)
+    person = next(r for r in crowd if placed[r.id].workshop_id != target.id)
+    organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
+                          data={f"p{person.id}-workshop": str(target.id),
+                                f"p{person.id}-locked": "y"})
+    page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
+    assert "1 personne a changé d’atelier depuis" in page
+
+    organiser_client.post(f"{page_url(irts, slot)}publier")
+    sent = notices()
+    assert len(sent) == 17
+    assert sent[-1].to_address == person.email
+    assert f"Atelier n° {target.number} : {target.title}" in body_of(sent[-1])
+
+
+def test_the_attendee_page_shows_the_published_workshop_until_published_again(
+        client, organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot)
+    organiser_client.post(f"{page_url(irts, slot)}publier")
+    person = crowd[0]
+    published = assignments()[person.id].workshop
+    other = next(w for w in slot.workshops if w.id != published.id)
+    other.capacity = 10
+    db.session.commit()
+    organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
+                          data={f"p{person.id}-workshop": str(other.id)})
+    page = text_of(client.get(f"/r/{person.token}").get_data(as_text=True))
+    assert f"Votre atelier : Atelier n°{published.number} :" in page
+
+
+def test_cli_dry_run_prints_the_report_and_writes_nothing(runner, irts, slot, crowd):
+    result = runner.invoke(args=["assign", irts.slug, "--dry-run", "--seed", "5",
+                                 "--max-profile-share", "50",
+                                 "--max-per-organisation", "3"])
+    assert result.exit_code == 0, result.output
+    assert "graine 5" in result.output
+    assert "Premier choix\u00a0:" in result.output
+    assert result.output.strip().endswith("Simulation : rien n’a été enregistré.")
+    assert db.session.scalar(select(func.count(Assignment.id))) == 0
+    assert db.session.scalar(select(func.count(AssignmentRun.id))) == 0
+
+
+def test_cli_stores_an_unpublished_assignment(runner, irts, slot, crowd):
+    result = runner.invoke(args=["assign", irts.slug, "--slot", str(slot.id), "--seed", "5",
+                                 "--strategy", "fairness"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("Répartition enregistrée (non publiée).")
+    assert len(assignments()) == 16
+    assert db.session.scalar(select(AssignmentRun.seed)) == 5
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    unknown = runner.invoke(args=["assign", "inconnue"])
+    assert unknown.exit_code != 0 and "Aucune journée" in unknown.output
+
+
+def test_another_events_slot_is_not_found(organiser_client, demo, irts, slot, crowd):
+    etsup = demo["travail-social-2-0-etsup-2018"]
+    assert organiser_client.get(page_url(etsup, slot)).status_code == 404
+    other_session = next(s for s in etsup.sessions)
+    assert organiser_client.get(
+        f"/admin/journees/{irts.id}/repartition/{other_session.id}/").status_code == 404
+    plenary = next(s for s in irts.sessions if s.kind != SessionKind.WORKSHOPS)
+    assert organiser_client.get(page_url(irts, plenary)).status_code == 404
+    assert organiser_client.post(f"{page_url(irts, plenary)}publier").status_code == 404
+    outsider = crowd[0]
+    assert organiser_client.post(
+        f"/admin/journees/{etsup.id}/repartition/{slot.id}/personnes/{outsider.id}",
+        data={}).status_code == 404
+
+
+def test_the_page_needs_an_organiser_of_the_event(client, make_user, login, irts, slot):
+    assert client.get(page_url(irts, slot)).status_code == 302  # to the login page
+    login(make_user(email="autre@example.org"))
+    assert client.get(page_url(irts, slot)).status_code == 404
+    assert client.post(f"{page_url(irts, slot)}publier").status_code == 404
+
+
+def test_forms_are_protected_against_csrf(csrf_app, irts_on_csrf_app):
+    from conftest import csrf_token_from
+    from journee.auth.models import User
+    from journee.programme.models import EventMembership
+
+    event, slot = irts_on_csrf_app
+    user = User(email="orga@example.org", name="orga", is_admin=False)
+    user.set_password("mot-de-passe-solide")
+    db.session.add_all([user, EventMembership(event=event, user=user)])
+    db.session.commit()
+    client = csrf_app.test_client()
+    token = csrf_token_from(client.get("/connexion").get_data(as_text=True))
+    client.post("/connexion", data={"email": user.email, "password": "mot-de-passe-solide",
+                                    "csrf_token": token})
+    assert client.post(f"{page_url(event, slot)}publier").status_code == 400
+    page = client.get(page_url(event, slot)).get_data(as_text=True)
+    refused = client.post(page_url(event, slot), data={"strategy": "first_choices"})
+    assert "Aucune inscription confirmée" not in refused.get_data(as_text=True)
+    response = client.post(page_url(event, slot), data={
+        "strategy": "first_choices", "csrf_token": csrf_token_from(page)})
+    assert "Aucune inscription confirmée à répartir." in text_of(
+        response.get_data(as_text=True))
+
+
+@pytest.fixture
+def irts_on_csrf_app(csrf_app):
+    from journee.programme.demo import load_demo
+
+    events = load_demo(original_dates=True)
+    db.session.commit()
+    event = events[0]
+    return event, next(s for s in event.sessions if s.kind == SessionKind.WORKSHOPS)
+
+
+def test_a_run_with_everyone_locked_keeps_them_and_reports(organiser_client, irts, slot):
+    person = add_registration(irts, slot, 1, [2, 3, 4])
+    db.session.commit()
+    workshop = next(w for w in slot.workshops if w.number == 3)
+    organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
+                          data={f"p{person.id}-workshop": str(workshop.id),
+                                f"p{person.id}-locked": "y"})
+    response = run(organiser_client, irts, slot, seed="3")
+    assert response.status_code == 302
+    item = assignments()[person.id]
+    assert (item.workshop_id, item.rank, item.locked) == (workshop.id, 2, True)
+    page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
+    assert "Premier choix 0,0 % (0 sur 1)" in page
+    assert "Un de ses choix 100,0 % (1)" in page
