@@ -5,9 +5,9 @@ One blueprint, split by subject: this module (list and « Bilan des inscriptions
 assisted registration by staff).
 """
 
-from flask import Blueprint, Response, current_app, render_template, request
-from flask_login import current_user
+from flask import Blueprint, Response, render_template, request
 
+from ..auth.access import require_login
 from ..programme.admin.common import event_or_404
 from ..programme.queries import today_in
 from . import listing
@@ -20,11 +20,7 @@ bp = Blueprint("registration_admin", __name__, url_prefix="/admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.before_request
-def require_login():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+bp.before_request(require_login)
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/")

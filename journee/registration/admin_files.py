@@ -26,17 +26,14 @@ from .importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefus
                         UploadStore, build_import_template, import_columns,
                         import_registrations, parse_import)
 from .models import PROFILE_LABELS
+from ..auth.access import require_login
 
 bp = Blueprint("registration_files", __name__, url_prefix="/admin")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.before_request
-def require_login():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+bp.before_request(require_login)
 
 
 def _private_download(data: bytes, mimetype: str, name: str):

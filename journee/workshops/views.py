@@ -13,15 +13,12 @@ from ..registration.models import PROFILE_LABELS, Registration
 from . import services
 from .forms import STRATEGY_LABELS, MoveForm, RunForm
 from .models import Assignment, AssignmentSource
+from ..auth.access import require_login
 
 bp = Blueprint("workshops_admin", __name__, url_prefix="/admin")
 
 
-@bp.before_request
-def require_login():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+bp.before_request(require_login)
 
 
 def _slot_or_404(event_id: int, slot_id: int):

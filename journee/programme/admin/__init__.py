@@ -4,9 +4,10 @@ One blueprint, split by subject: ``events``, ``places`` (rooms and people), ``se
 and ``people_in_sessions`` (participants, contributions, workshops).
 """
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
+from ...auth.access import require_login
 from ...extensions import db
 from ..permissions import managed_events_query
 from ..models import Event
@@ -14,11 +15,7 @@ from ..models import Event
 bp = Blueprint("programme_admin", __name__, url_prefix="/admin")
 
 
-@bp.before_request
-def require_login():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+bp.before_request(require_login)
 
 
 @bp.get("/")
