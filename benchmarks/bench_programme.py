@@ -11,10 +11,8 @@ Run: ``.venv/bin/python benchmarks/bench_programme.py``; results also go to
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import tempfile
-import time
 from io import BytesIO
 from pathlib import Path
 
@@ -22,10 +20,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from journee import create_app
 from journee.documents.pdf import register_fonts
 from journee.documents.programme_pdf import build_programme_pdf, programme_story
 from journee.extensions import db
+from timing import demo_app, median_ms, paired_median_ms
 from journee.programme.ics import build_programme_ics
 from journee.programme.queries import event_with_programme
 
@@ -35,30 +33,6 @@ TARGET_RATIO = 1.5
 RESULTS = Path(__file__).resolve().parent / "results" / "programme.json"
 
 
-def median_ms(function, repeat: int = REPEAT) -> float:
-    function()  # Warm up: fonts parsed, templates compiled, caches filled.
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
-
-
-def paired_median_ms(first, second, repeat: int = REPEAT) -> tuple[float, float, float]:
-    """Medians of two functions timed turn by turn, and the median of their ratios:
-    alternating keeps a busy machine from favouring one side."""
-    first()
-    second()
-    times_first, times_second = [], []
-    for _ in range(repeat):
-        for function, timings in ((first, times_first), (second, times_second)):
-            start = time.perf_counter()
-            function()
-            timings.append((time.perf_counter() - start) * 1000)
-    ratios = [a / b for a, b in zip(times_first, times_second)]
-    return (statistics.median(times_first), statistics.median(times_second),
-            statistics.median(ratios))
 
 
 def bare_reportlab(paragraphs: list[tuple[str, object]]) -> bytes:
@@ -74,18 +48,9 @@ def bare_reportlab(paragraphs: list[tuple[str, object]]) -> bytes:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({
-            "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-            "PUBLIC_BASE_URL": "http://journee.test", "WTF_CSRF_ENABLED": False,
-        })
+        app = demo_app(tmp)
         with app.app_context():
-            from flask_migrate import upgrade
 
-            from journee.programme.demo import load_demo
-
-            upgrade()
-            load_demo(original_dates=True)
-            db.session.commit()
             event = event_with_programme(SLUG)
             client = app.test_client()
 
@@ -98,12 +63,12 @@ def main() -> int:
             paragraphs = [(getattr(f, "text", ""), getattr(f, "style", None))
                           for f in programme_story(event)]
             pdf_ms, bare_ms, ratio = paired_median_ms(
-                lambda: build_programme_pdf(event), lambda: bare_reportlab(paragraphs))
+                lambda: build_programme_pdf(event), lambda: bare_reportlab(paragraphs), REPEAT)
             results = {
-                "event_page_ms": median_ms(event_page),
+                "event_page_ms": median_ms(event_page, REPEAT),
                 "programme_ics_ms": median_ms(
-                    lambda: build_programme_ics(event, "http://journee.test")),
-                "programme_story_ms": median_ms(lambda: programme_story(event)),
+                    lambda: build_programme_ics(event, "http://journee.test"), REPEAT),
+                "programme_story_ms": median_ms(lambda: programme_story(event), REPEAT),
                 "programme_pdf_ms": pdf_ms,
                 "bare_reportlab_ms": bare_ms,
                 "pdf_over_bare": ratio,

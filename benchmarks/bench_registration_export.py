@@ -12,7 +12,6 @@ Run: ``.venv/bin/python benchmarks/bench_registration_export.py``; results also 
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -23,8 +22,8 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import insert
 
-from journee import create_app
 from journee.extensions import db
+from timing import demo_app, paired_median_ms
 from journee.models_base import new_token
 from journee.registration.exporting import build_registrations_xlsx, registrations_for_export
 from journee.registration.models import (Profile, Registration, RegistrationStatus, Source,
@@ -37,20 +36,6 @@ TARGET_RATIO = 1.3
 RESULTS = Path(__file__).resolve().parent / "results" / "registration_export.json"
 TRICKY = ("=1+1", "+33 6 12 34 56 78", "@cmd", "-2", "ligne\x0bverticale")
 
-
-def paired_median_ms(first, second, repeat: int = REPEAT) -> tuple[float, float, float]:
-    """Medians of two functions timed turn by turn, and the median of their ratios."""
-    first()
-    second()
-    times_first, times_second = [], []
-    for _ in range(repeat):
-        for function, timings in ((first, times_first), (second, times_second)):
-            start = time.perf_counter()
-            function()
-            timings.append((time.perf_counter() - start) * 1000)
-    ratios = [a / b for a, b in zip(times_first, times_second)]
-    return (statistics.median(times_first), statistics.median(times_second),
-            statistics.median(ratios))
 
 
 def insert_people(event) -> None:
@@ -102,19 +87,10 @@ def bare_openpyxl(values: list[list]) -> bytes:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({
-            "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-            "PUBLIC_BASE_URL": "http://journee.test", "WTF_CSRF_ENABLED": False,
-        })
+        app = demo_app(tmp)
         with app.app_context():
-            from flask_migrate import upgrade
-
-            from journee.programme.demo import load_demo
             from journee.programme.models import Event
 
-            upgrade()
-            load_demo(original_dates=True)
-            db.session.commit()
             event = db.session.scalar(db.select(Event).where(Event.slug == SLUG))
             insert_people(event)
 
@@ -125,7 +101,7 @@ def main() -> int:
             values = cell_values(data)
             export_ms, bare_ms, ratio = paired_median_ms(
                 lambda: build_registrations_xlsx(event, registrations),
-                lambda: bare_openpyxl(values))
+                lambda: bare_openpyxl(values), REPEAT)
             results = {
                 "registrations": len(registrations),
                 "cells": sum(1 for row in values for value in row if value is not None),
