@@ -104,3 +104,38 @@ def test_markdown_presentation_is_sanitised(client, irts):
     assert "<strong>Important</strong>" in html
     assert "<img" not in html and "href=\"javascript" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_programme_documents_use_a_fixed_number_of_queries(client, irts):
+    """No query per session, room or person: a larger programme costs no more queries."""
+    from datetime import timedelta
+
+    from sqlalchemy import event as sa_event
+
+    from journee.programme.models import Room, Session, SessionKind
+
+    def statements(url: str) -> int:
+        db.session.expire_all()
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        sa_event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    urls = [IRTS_URL, IRTS_URL + "programme.ics", IRTS_URL + "programme.pdf"]
+    before = [statements(url) for url in urls]
+    closing = irts.sessions[-1]
+    for n in range(5):
+        room = Room(name=f"Salle annexe {n}", capacity=20)
+        irts.rooms.append(room)
+        extra = Session(kind=SessionKind.TALKS, title=f"Communication {n}", room=room,
+                        starts_at=closing.starts_at + timedelta(minutes=15 * (n + 1)),
+                        ends_at=closing.starts_at + timedelta(minutes=15 * (n + 2)))
+        extra.participations.append(Participation(
+            person=Person(first_name="Intervenante", last_name=str(n)), role=Role.SPEAKER))
+        irts.sessions.append(extra)
+    db.session.commit()
+    assert [statements(url) for url in urls] == before

@@ -14,17 +14,20 @@ PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.ARCHIVED)
 
 
 def programme_options():
-    """Eager-load a whole programme: sessions, rooms, workshops and every person."""
-    person = selectinload(Session.participations).selectinload(Participation.person)
+    """Eager-load a whole programme: sessions, rooms, workshops and every person.
+
+    Rooms come with the event and every participation (presenters and facilitators too)
+    with its session, so a session's or workshop's ``room`` and a participation's
+    ``person`` are then found in the session's identity map, without a query.
+    """
     return (
         selectinload(Event.rooms),
-        selectinload(Event.sessions).selectinload(Session.room),
-        selectinload(Event.sessions).options(person),
+        selectinload(Event.sessions).selectinload(Session.participations)
+        .selectinload(Participation.person),
         selectinload(Event.sessions).selectinload(Session.contributions)
-        .selectinload(Contribution.presenters).selectinload(Participation.person),
-        selectinload(Event.sessions).selectinload(Session.workshops).options(
-            selectinload(Workshop.room),
-            selectinload(Workshop.facilitators).selectinload(Participation.person)),
+        .selectinload(Contribution.presenters),
+        selectinload(Event.sessions).selectinload(Session.workshops)
+        .selectinload(Workshop.facilitators),
     )
 
 
