@@ -7,13 +7,13 @@ there is no honeypot. Deadlines do not apply to staff (:func:`services.register`
 them only for online registrations).
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.validators import DataRequired, Optional
 
 from ..extensions import db
 from ..mail import deliver_after_commit
-from ..programme.admin.common import event_or_404
+from ..programme.admin.common import event_or_404, owned_or_404
 from ..programme.models import Event
 from ..programme.queries import today_in
 from . import services
@@ -32,10 +32,7 @@ INFORMED = "La personne a été informée de la notice de confidentialité"
 
 def registration_or_404(event: Event, registration_id: int) -> Registration:
     """The registration, or 404 alike for a missing one and one of another event."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
+    return owned_or_404(Registration, registration_id, event_id=event.id)
 
 
 def staff_form(event: Event, editing: bool = False, **kwargs):

@@ -12,10 +12,11 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
+from ..auth.access import require_login
 from ..documents.registration_form_pdf import build_blank_registration_form
 from ..extensions import db
-from ..mail import deliver_after_commit
 from ..formatting import NBSP, NNBSP
+from ..mail import deliver_after_commit
 from ..programme.admin.common import event_or_404
 from ..programme.forms import Form
 from ..programme.models import Event
@@ -26,7 +27,6 @@ from .importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefus
                         UploadStore, build_import_template, import_columns,
                         import_registrations, parse_import)
 from .models import PROFILE_LABELS
-from ..auth.access import require_login
 
 bp = Blueprint("registration_files", __name__, url_prefix="/admin")
 

@@ -6,14 +6,15 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
+from ..auth.access import require_login
 from ..extensions import db
 from ..formatting import NBSP, plural
 from ..programme.admin.common import event_or_404, session_or_404
-from ..registration.models import PROFILE_LABELS, Registration
+from ..registration.admin_detail import registration_or_404
+from ..registration.models import PROFILE_LABELS
 from . import services
 from .forms import STRATEGY_LABELS, MoveForm, RunForm
 from .models import Assignment, AssignmentSource
-from ..auth.access import require_login
 
 bp = Blueprint("workshops_admin", __name__, url_prefix="/admin")
 
@@ -97,9 +98,7 @@ def assignment(event_id: int, slot_id: int):
 @bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/personnes/<int:registration_id>")
 def move(event_id: int, slot_id: int, registration_id: int):
     event, slot = _slot_or_404(event_id, slot_id)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    registration = registration_or_404(event, registration_id)
     data = services.load_slot(slot)
     form = MoveForm(prefix=f"p{registration.id}")
     form.workshop.choices = [(w.id, str(w.number)) for w in data.workshops]

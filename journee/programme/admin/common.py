@@ -20,43 +20,36 @@ def event_or_404(event_id: int) -> Event:
     return event
 
 
-def session_or_404(event: Event, session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None or session.event_id != event.id:
+def owned_or_404(model, object_id: int, **owner):
+    """The object, or 404 alike for a missing one and one that belongs elsewhere."""
+    found = db.session.get(model, object_id)
+    if found is None or any(getattr(found, name) != value for name, value in owner.items()):
         abort(404)
-    return session
+    return found
+
+
+def session_or_404(event: Event, session_id: int) -> Session:
+    return owned_or_404(Session, session_id, event_id=event.id)
 
 
 def room_or_404(event: Event, room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
-    if room is None or room.event_id != event.id:
-        abort(404)
-    return room
+    return owned_or_404(Room, room_id, event_id=event.id)
 
 
 def contribution_or_404(session: Session, contribution_id: int) -> Contribution:
-    contribution = db.session.get(Contribution, contribution_id)
-    if contribution is None or contribution.session_id != session.id:
-        abort(404)
-    return contribution
+    return owned_or_404(Contribution, contribution_id, session_id=session.id)
 
 
 def workshop_or_404(session: Session, workshop_id: int) -> Workshop:
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None or workshop.session_id != session.id:
-        abort(404)
-    return workshop
+    return owned_or_404(Workshop, workshop_id, session_id=session.id)
 
 
 def participation_or_404(session: Session, participation_id: int,
                          contribution: Contribution | None = None,
                          workshop: Workshop | None = None) -> Participation:
-    part = db.session.get(Participation, participation_id)
-    if (part is None or part.session_id != session.id
-            or part.workshop_id != (workshop.id if workshop else None)
-            or part.contribution_id != (contribution.id if contribution else None)):
-        abort(404)
-    return part
+    return owned_or_404(Participation, participation_id, session_id=session.id,
+                         workshop_id=workshop.id if workshop else None,
+                         contribution_id=contribution.id if contribution else None)
 
 
 def room_from_choice(event: Event, room_id: int | None) -> Room | None:
