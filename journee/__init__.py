@@ -45,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .registration.admin_files import bp as registration_files_bp
     from .registration.views import bp as registration_bp
     from .workshops.views import bp as workshops_admin_bp
+    from .facilitation import admin as facilitation_admin, views as facilitation_views
+    from .attendance import badges, certificates, checkin, sheets
+    from .syntheses import admin as syntheses_admin, views as syntheses_views
     app.register_blueprint(programme_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
@@ -52,6 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(registration_files_bp)
     app.register_blueprint(workshops_admin_bp)
+    for module in (facilitation_views, facilitation_admin, badges, checkin, sheets,
+                   certificates, syntheses_views, syntheses_admin):
+        app.register_blueprint(module.bp)
 
     from .cli import register_commands
     register_commands(app)

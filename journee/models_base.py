@@ -21,6 +21,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_badge_code() -> str:
+    """A short random code for a badge's QR code (short keeps the code small to print)."""
+    return secrets.token_urlsafe(12)
+
+
 def str_enum(cls: type[enum.StrEnum], length: int = 20) -> Enum:
     """A column type storing an enum's values (not its names) as plain strings, the same
     on SQLite and PostgreSQL: adding a member needs no migration."""

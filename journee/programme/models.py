@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false,
-                        true)
+from sqlalchemy import (CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint,
+                        false, true)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -148,6 +148,11 @@ class Event(db.Model):
     ask_accommodation: Mapped[bool] = mapped_column(default=False, server_default=false())
     ask_photo_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
     ask_future_events: Mapped[bool] = mapped_column(default=True, server_default=true())
+    facilitators_see_contact: Mapped[bool] = mapped_column(default=False,
+                                                           server_default=false())
+    certificate_signatory: Mapped[str] = mapped_column(String(300), default="",
+                                                       server_default="")
+    certificate_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import new_token, str_enum, utcnow
+from ..models_base import new_badge_code, new_token, str_enum, utcnow
 from ..programme.models import Event, Session, Workshop
 
 
@@ -55,10 +55,11 @@ class Source(enum.StrEnum):
     ONLINE = "online"
     STAFF = "staff"
     IMPORT = "import"
+    ON_SITE = "on_site"
 
 
 SOURCE_LABELS = {Source.ONLINE: "En ligne", Source.STAFF: "Saisie par l’équipe",
-                 Source.IMPORT: "Import"}
+                 Source.IMPORT: "Import", Source.ON_SITE: "Sur place"}
 
 
 class Registration(db.Model):
@@ -98,6 +99,13 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
+    checked_in_by: Mapped[str | None] = mapped_column(String(200))
+    # What the badge's QR code carries: unlike ``token`` it opens nothing for the attendee,
+    # only the staff check-in page; old rows get one when their badge is first printed.
+    badge_code: Mapped[str | None] = mapped_column(String(32), unique=True,
+                                                   default=new_badge_code)
+    badge_printed_at: Mapped[datetime | None]
+    certificate_sent_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     choices: Mapped[list[WorkshopChoice]] = relationship(

@@ -1,0 +1,1 @@
+"""The facilitator space: a personal secret link to one's own workshops."""

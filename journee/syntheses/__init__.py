@@ -1,0 +1,1 @@
+"""What the workshops and the day came up with: syntheses, the booklet, the public page."""
