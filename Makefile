@@ -24,7 +24,12 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-run: install
+# A random key of this installation's own, kept out of git (instance/ is ignored).
+instance/secret_key:
+	mkdir -p instance
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+run: install instance/secret_key
 	$(BIN)/journee init
 	$(BIN)/journee demo --if-empty
 	$(BIN)/journee create-organiser $(ORGANISER) --admin --if-none

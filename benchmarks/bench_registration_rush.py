@@ -48,7 +48,7 @@ def prepare_database(path: Path) -> tuple[str, dict]:
     from journee.extensions import db
     from journee.programme.demo import load_demo
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         upgrade()
         irts = load_demo()[0]

@@ -32,7 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import database, errors, formatting, mail
+    from . import database, errors, formatting, mail, security
+    security.init_app(app)
     database.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)

@@ -3,18 +3,24 @@
 import os
 from pathlib import Path
 
+#: A key everyone can read in this file: refused outside debug and tests.
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 
 
 def default_config(instance_path: str) -> dict:
+    from .security import load_secret_key
+
     instance = Path(instance_path)
     return {
-        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'journee.sqlite3'}",
         # A slow person filling a form must not see their token expire (PITFALLS).
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Staff sessions last a working day at most (the signed cookie's age is checked).
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",

@@ -1,6 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
+
+MIN_PASSWORD_LENGTH = 12
 
 
 class LoginForm(FlaskForm):
@@ -8,3 +10,22 @@ class LoginForm(FlaskForm):
         DataRequired("Indiquez votre adresse e-mail."), Length(max=254)])
     password = PasswordField("Mot de passe", validators=[
         DataRequired("Indiquez votre mot de passe."), Length(max=200)])
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField("Adresse e-mail de votre compte", validators=[
+        DataRequired("Indiquez votre adresse e-mail."), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Nouveau mot de passe",
+        description=f"Au moins {MIN_PASSWORD_LENGTH} caractères ; une phrase facile à "
+                    "retenir convient très bien.",
+        validators=[DataRequired("Choisissez un mot de passe."),
+                    Length(min=MIN_PASSWORD_LENGTH, max=200,
+                           message=f"Le mot de passe doit compter au moins "
+                                   f"{MIN_PASSWORD_LENGTH} caractères.")])
+    confirm = PasswordField("Confirmez le nouveau mot de passe", validators=[
+        DataRequired("Saisissez à nouveau le mot de passe."),
+        EqualTo("password", "Les deux mots de passe ne sont pas identiques.")])

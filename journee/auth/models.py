@@ -37,3 +37,18 @@ class User(UserMixin, db.Model):
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
+
+
+class LoginFailure(db.Model):
+    """A failed sign-in, kept a short while to slow down password guessing.
+
+    Stored in the database (not in a process's memory) so that every worker counts the
+    same failures. The address is kept as a digest: this table is not a list of accounts.
+    """
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    email_digest: Mapped[str] = mapped_column(String(64), index=True)

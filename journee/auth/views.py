@@ -1,23 +1,45 @@
-"""Staff sign-in and sign-out."""
+"""Staff sign-in, sign-out and password reset."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_login import login_required, login_user, logout_user
+from werkzeug.security import generate_password_hash
 
 from ..extensions import db
-from .forms import LoginForm
+from ..mail import deliver_after_commit, queue_email
+from . import throttle
+from .forms import ForgottenPasswordForm, LoginForm, NewPasswordForm
 from .models import User
+from .reset import MAX_AGE_SECONDS, make_reset_token, user_for_reset_token
 
 bp = Blueprint("auth", __name__)
+
+TOO_MANY = ("Trop de tentatives de connexion ont échoué. Par sécurité, réessayez dans "
+            "15 minutes, ou demandez un nouveau mot de passe.")
+RESET_SENT = ("Si un compte existe avec cette adresse, un e-mail contenant un lien pour "
+              "choisir un nouveau mot de passe vient de lui être envoyé. Le lien est valable "
+              "une heure.")
+
+
+_DUMMY_HASH = generate_password_hash("journee-no-such-account")
 
 
 def _safe_next(target: str | None) -> str:
     """Only follow a local path after login, never another site."""
     if target and target.startswith("/") and not urlsplit(target).netloc \
-            and not target.startswith("//"):
+            and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("programme_admin.index")
+
+
+def _remote_addr() -> str:
+    return request.remote_addr or "inconnue"
+
+
+def _find_user(email: str) -> User | None:
+    return db.session.scalar(db.select(User).filter_by(email=email.strip().lower()))
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -25,14 +47,26 @@ def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        user = db.session.scalar(
-            db.select(User).filter_by(email=form.email.data.strip().lower()))
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        email = form.email.data
+        if throttle.is_throttled(email, _remote_addr()):
+            response = render_template("auth/login.html", form=form, failed=False,
+                                       problems=[TOO_MANY])
+            return response, 429, {"Retry-After": str(throttle.RETRY_AFTER_SECONDS)}
+        user = _find_user(email)
+        if user is None:
+            # As slow as a real check, so the answer's timing reveals no account.
+            User(password_hash=_DUMMY_HASH).check_password(form.password.data)
+        elif user.is_active and user.check_password(form.password.data):
+            session.clear()  # a new session on sign-in (no session fixation)
             login_user(user)
+            session.permanent = True
             flash("Vous êtes connecté·e.", "success")
             return redirect(_safe_next(request.args.get("next")))
+        throttle.record_failure(email, _remote_addr())
+        db.session.commit()
         failed = True
-    return render_template("auth/login.html", form=form, failed=failed), (
+    problems = ["Adresse e-mail ou mot de passe incorrect."] if failed else None
+    return render_template("auth/login.html", form=form, problems=problems), (
         401 if failed else 200)
 
 
@@ -40,5 +74,49 @@ def login():
 @login_required
 def logout():
     logout_user()
+    session.clear()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("programme.index"))
+
+
+@bp.route("/connexion/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        email = form.email.data
+        # The same answer whether or not the account exists: the page reveals no address.
+        if not throttle.is_throttled(email, _remote_addr(), purpose="reset"):
+            throttle.record_failure(email, _remote_addr(), purpose="reset")
+            user = _find_user(email)
+            if user is not None and user.is_active:
+                _queue_reset_email(user)
+            db.session.commit()
+            deliver_after_commit()
+        flash(RESET_SENT, "info")
+        return redirect(url_for(".login"))
+    return render_template("auth/forgotten_password.html", form=form)
+
+
+def _queue_reset_email(user: User) -> None:
+    link = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+            + url_for(".reset_password", token=make_reset_token(user)))
+    context = {"user": user, "link": link, "hours": MAX_AGE_SECONDS // 3600}
+    queue_email("password_reset", user.email, "Journée : choisir un nouveau mot de passe",
+                render_template("emails/password_reset.txt", **context),
+                render_template("emails/password_reset.html", **context))
+
+
+@bp.route("/connexion/nouveau-mot-de-passe/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        flash("Votre mot de passe a été changé. Vous pouvez vous connecter.", "success")
+        return redirect(url_for(".login"))
+    response = current_app.make_response(render_template("auth/reset_password.html", form=form))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

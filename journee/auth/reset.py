@@ -1,0 +1,39 @@
+"""Password reset links: signed, short-lived, and void once the password has changed."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..extensions import db
+from .models import User
+
+MAX_AGE_SECONDS = 3600
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="journee-password-reset")
+
+
+def _fingerprint(user: User) -> str:
+    """Changes with the password, so a link works once."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User) -> str:
+    return _serializer().dumps({"user": user.id, "password": _fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _serializer().loads(token, max_age=MAX_AGE_SECONDS)
+    except BadSignature:  # also covers an expired link (SignatureExpired)
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data.get("user"), int) else None
+    if user is None or not user.is_active or data.get("password") != _fingerprint(user):
+        return None
+    return user

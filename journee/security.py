@@ -1,0 +1,77 @@
+"""HTTP hardening: a real secret key, safe cookies and security headers on every response."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+
+from .config import DEFAULT_SECRET_KEY
+
+# No inline script or style anywhere: pages load journee.css and their .js files only.
+# The check-in scanner needs the camera (getUserMedia) and blob: video frames.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+
+SECRET_KEY_FILE = "secret_key"
+
+#: Keys published in this repository or typed by habit: refused outside debug and tests.
+KNOWN_SECRET_KEYS = {DEFAULT_SECRET_KEY, "change-me", "changeme", "secret", "dev", "test"}
+
+
+class InsecureConfiguration(RuntimeError):
+    """The app would run with settings that put people's data at risk."""
+
+
+def load_secret_key(instance_path: str) -> str | None:
+    """The key written by ``make run`` / ``journee init`` in the instance folder, if any."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    try:
+        return path.read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def check_secret_key(app: Flask) -> None:
+    """Refuse to serve real people with a missing or publicly known secret key: anyone
+    could forge a session cookie and sign in as an organiser."""
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key or key in KNOWN_SECRET_KEYS:
+        raise InsecureConfiguration(
+            "SECRET_KEY manquante ou laissée à sa valeur par défaut : Journée refuse de "
+            "démarrer. Définissez JOURNEE_SECRET_KEY (une longue valeur aléatoire) ou "
+            f"lancez « make run », qui en écrit une dans instance/{SECRET_KEY_FILE}.")
+
+
+def _set_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    check_secret_key(app)
+    # Cookies only travel over HTTPS when the app is served over HTTPS.
+    if app.config["PUBLIC_BASE_URL"].startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.after_request(_set_headers)
