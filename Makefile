@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 ORGANISER ?= admin@journee.local
 
-.PHONY: run test bench install install-test clean
+.PHONY: run test test-postgres bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -37,6 +37,10 @@ run: install instance/secret_key
 
 test: install-test
 	$(BIN)/pytest
+
+# The same suite on a throwaway PostgreSQL cluster (needs Debian's postgresql package).
+test-postgres: install-test
+	scripts/test-postgres
 
 bench: install-test
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

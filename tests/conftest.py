@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date
 
 import pytest
+from databases import make_template
 
 from journee import create_app
 from journee.extensions import db
@@ -14,11 +14,11 @@ from journee.extensions import db
 TEST_SECRET = "test-secret-key-not-for-production"
 
 
-def _config(database: str, **overrides) -> dict:
+def _config(database_url: str, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_BASE_URL": "http://journee.test",
         "SERVER_NAME": None,
@@ -28,16 +28,18 @@ def _config(database: str, **overrides) -> dict:
 
 
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory) -> str:
-    """An empty database at the latest migration, built once per test run."""
+def migrated_database(tmp_path_factory):
+    """An empty database at the latest migration, built once per test run; its ``copy()``
+    gives each test its own database (see ``tests/databases.py``)."""
     from flask_migrate import upgrade
 
-    path = tmp_path_factory.mktemp("template") / "journee.sqlite3"
-    app = create_app(_config(str(path)))
+    template = make_template(tmp_path_factory.mktemp("template"))
+    app = create_app(_config(template.url))
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return str(path)
+    yield template
+    template.drop_all()
 
 
 @pytest.fixture
@@ -46,11 +48,10 @@ def app_factory(migrated_database, tmp_path):
     created = []
 
     def make(**overrides):
-        path = tmp_path / f"journee-{len(created)}.sqlite3"
-        shutil.copy(migrated_database, path)
+        url = migrated_database.copy(tmp_path, f"journee-{len(created)}")
         overrides.setdefault("MAIL_FILE_DIR", str(tmp_path / "outbox"))
         overrides.setdefault("IMPORT_DIR", str(tmp_path / "imports"))
-        app = create_app(_config(str(path), **overrides))
+        app = create_app(_config(url, **overrides))
         created.append(app)
         return app
 
@@ -146,7 +147,7 @@ def text_of(html: str) -> str:
     """Visible text of a page with tags removed and spaces (incl. no-break) folded."""
     from html import unescape
 
-    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.DOTALL)
     text = re.sub(r"</?(strong|em|span|a|time|abbr|b|i)\b[^>]*>", "", text)
     text = unescape(re.sub(r"<[^>]+>", " ", text))
     return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()

@@ -13,10 +13,10 @@ def test_migrations_match_the_models(app):
     assert differences == []
 
 
-def test_init_command_upgrades_an_empty_database(app_factory, tmp_path):
+def test_init_command_upgrades_an_empty_database(app_factory, migrated_database, tmp_path):
     from sqlalchemy import inspect
 
-    app = app_factory(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'vide.sqlite3'}")
+    app = app_factory(SQLALCHEMY_DATABASE_URI=migrated_database.empty(tmp_path))
     result = app.test_cli_runner().invoke(args=["init"])
     assert result.exit_code == 0, result.output
     with app.app_context():

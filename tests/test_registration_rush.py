@@ -9,7 +9,6 @@ of the first test do catch overbooking.
 from __future__ import annotations
 
 import http.client
-import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,9 +33,8 @@ REQUESTS = 200
 
 @pytest.fixture
 def rush_server(migrated_database, tmp_path, monkeypatch):
-    path = tmp_path / "rush.sqlite3"
-    shutil.copy(migrated_database, path)
-    app = create_app({"SECRET_KEY": "rush", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+    app = create_app({"SECRET_KEY": "rush",
+                      "SQLALCHEMY_DATABASE_URI": migrated_database.copy(tmp_path, "rush"),
                       "WTF_CSRF_ENABLED": False, "MAIL_AUTO_RETRY_SECONDS": 0,
                       "MAIL_FILE_DIR": str(tmp_path / "outbox")})
     monkeypatch.setattr("journee.registration.views.today_in",

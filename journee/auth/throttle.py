@@ -39,6 +39,7 @@ def is_throttled(email: str, remote_addr: str, purpose: str = "login") -> bool:
 
 
 def record_failure(email: str, remote_addr: str, purpose: str = "login") -> None:
+    purge_expired()
     db.session.add(LoginFailure(remote_addr=remote_addr[:64],
                                 email_digest=_digest(f"{purpose}:{email}")))
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
 from flask_login import login_required, login_user, logout_user
 from werkzeug.security import generate_password_hash
@@ -34,6 +34,13 @@ def _safe_next(target: str | None) -> str:
     return url_for("programme_admin.index")
 
 
+def _new_session() -> None:
+    """Start from an empty session (no session fixation); the CSRF token cached for this
+    app context belonged to the old one."""
+    session.clear()
+    g.pop("csrf_token", None)
+
+
 def _remote_addr() -> str:
     return request.remote_addr or "inconnue"
 
@@ -57,7 +64,7 @@ def login():
             # As slow as a real check, so the answer's timing reveals no account.
             User(password_hash=_DUMMY_HASH).check_password(form.password.data)
         elif user.is_active and user.check_password(form.password.data):
-            session.clear()  # a new session on sign-in (no session fixation)
+            _new_session()
             login_user(user)
             session.permanent = True
             flash("Vous êtes connecté·e.", "success")
@@ -74,7 +81,7 @@ def login():
 @login_required
 def logout():
     logout_user()
-    session.clear()
+    _new_session()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("programme.index"))
 

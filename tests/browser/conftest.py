@@ -46,11 +46,11 @@ def live_server(migrated_database, tmp_path_factory):
     from journee.auth.models import User
     from journee.programme.demo import load_demo
 
-    path = tmp_path_factory.mktemp("live") / "journee.sqlite3"
-    shutil.copy(migrated_database, path)
-    app = create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+    directory = tmp_path_factory.mktemp("live")
+    app = create_app({"SECRET_KEY": "browser-tests",
+                      "SQLALCHEMY_DATABASE_URI": migrated_database.copy(directory),
                       "PUBLIC_BASE_URL": "http://127.0.0.1", "MAIL_AUTO_RETRY_SECONDS": 0,
-                      "MAIL_FILE_DIR": str(path.parent / "outbox")})
+                      "MAIL_FILE_DIR": str(directory / "outbox")})
     with app.app_context():
         load_demo(original_dates=True)
         user = User(email="orga@exemple.fr", name="Organisatrice", is_admin=True)
