@@ -106,19 +106,36 @@ class Page:
     """The event's workshops by id, to name the choices."""
 
 
+def _accent_table() -> tuple[str, str]:
+    """Lower-case letters with accents and their plain letter (« é » → « e », « ł » → « l »),
+    for PostgreSQL's ``translate()``: no extension to install."""
+    sources, targets = [], []
+    for code in range(0xC0, 0x250):
+        letter = chr(code)
+        plain = fold(letter)
+        if letter == letter.lower() and len(plain) == 1 and plain != letter:
+            sources.append(letter)
+            targets.append(plain)
+    return "".join(sources), "".join(targets)
+
+
+_ACCENTED, _PLAIN = _accent_table()
+_UNACCENT = str.maketrans(_ACCENTED, _PLAIN)
+
+
 def folded(column):
-    """A column compared without case (and, on SQLite, without accents)."""
+    """A column compared without case or accents."""
     if db.session.get_bind().dialect.name == "sqlite":
         # journee_fold is registered on every SQLite connection (journee.database).
         return func.journee_fold(column, type_=String)
-    return func.lower(column, type_=String)
+    return func.translate(func.lower(column), _ACCENTED, _PLAIN, type_=String)
 
 
 def fold_term(text: str) -> str:
     """The search word as :func:`folded` columns hold it."""
     if db.session.get_bind().dialect.name == "sqlite":
         return fold(text)
-    return text.lower()
+    return text.lower().translate(_UNACCENT)
 
 
 def conditions(event_id: int, filters: Filters, with_status: bool = True) -> list:
