@@ -38,6 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     formatting.init_app(app)
     mail.init_app(app)
+    from .gdpr import daily
+    daily.init_app(app)
 
     from .auth.views import bp as auth_bp
     from .programme.admin import bp as programme_admin_bp
@@ -49,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .facilitation import admin as facilitation_admin, views as facilitation_views
     from .attendance import badges, certificates, checkin, sheets
     from .syntheses import admin as syntheses_admin, views as syntheses_views
+    from .gdpr import admin as gdpr_admin
     app.register_blueprint(programme_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
@@ -57,7 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(registration_files_bp)
     app.register_blueprint(workshops_admin_bp)
     for module in (facilitation_views, facilitation_admin, badges, checkin, sheets,
-                   certificates, syntheses_views, syntheses_admin):
+                   certificates, syntheses_views, syntheses_admin, gdpr_admin):
         app.register_blueprint(module.bp)
 
     from .cli import register_commands

@@ -26,6 +26,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_organiser_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(assign_command)
+    app.cli.add_command(purge_command)
 
 
 @click.command("init")
@@ -157,3 +158,21 @@ def assign_command(event_slug: str, slot_id: int | None, seed: int | None, dry_r
     else:
         db.session.commit()
         click.echo("Répartition enregistrée (non publiée).")
+
+
+@click.command("purge")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Dire ce qui serait effacé, sans rien effacer.")
+def purge_command(dry_run: bool) -> None:
+    """Apply the retention rules: accommodation needs, old registrations, old log entries."""
+    from .gdpr.purge import purge
+    from .programme.queries import today_in
+
+    report = purge(today_in("Europe/Paris"))
+    for line in report.lines():
+        click.echo(line)
+    if dry_run:
+        db.session.rollback()
+        click.echo("Simulation : rien n’a été effacé.")
+    else:
+        db.session.commit()

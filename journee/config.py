@@ -43,6 +43,9 @@ def default_config(instance_path: str) -> dict:
         # Send right after the change that queued a message (in the sender thread when
         # the app runs one); False leaves every message to the next round or the CLI.
         "MAIL_DELIVER_AFTER_COMMIT": True,
+        # Retention rules (journee.gdpr.purge) run this often by the serving app; 0: never
+        # (then run ``journee purge`` from cron).
+        "PURGE_INTERVAL_SECONDS": 24 * 3600,
     }
 
 

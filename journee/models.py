@@ -9,3 +9,4 @@ from .workshops.models import Assignment, AssignmentPublication, AssignmentRun  
 from .facilitation.models import FacilitatorLink  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .syntheses.models import DaySynthesis, WorkshopSynthesis  # noqa: F401
+from .gdpr.models import PrivacySettings  # noqa: F401

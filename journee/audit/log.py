@@ -7,9 +7,27 @@ from .models import AuditEntry
 
 #: Readable French labels of the action codes, for the organiser's view of the log.
 ACTION_LABELS: dict[str, str] = {
+    "organiser.export_person": "Export des données d’une personne (JSON)",
+    "organiser.erase_person": "Effacement d’une personne à sa demande",
     "facilitator.view_list": "Consultation de la liste d’un atelier",
     "facilitator.download_xlsx": "Téléchargement de la liste d’un atelier (XLSX)",
     "facilitator.download_signin": "Téléchargement de la feuille d’émargement d’un atelier (PDF)",
+    "organiser.download_signin": "Téléchargement d’une feuille d’émargement (PDF)",
+    "organiser.download_certificates": "Téléchargement d’attestations de présence (PDF)",
+    "organiser.send_certificates": "Envoi des attestations de présence par e-mail",
+    "organiser.mark_presence": "Présences cochées ou décochées par l’organisateur·rice",
+    "organiser.print_badges": "Impression de badges (PDF)",
+    "checkin.undo": "Annulation d’une présence à l’accueil",
+    "checkin.confirm": "Confirmation à l’accueil d’une personne de la liste d’attente",
+    "synthesis.submit": "Remise de la synthèse d’un atelier aux organisateurs",
+    "synthesis.publish": "Publication de la synthèse d’un atelier",
+    "synthesis.unpublish": "Retrait de la synthèse d’un atelier de la page publique",
+    "day_synthesis.publish": "Publication de la synthèse de la journée",
+    "day_synthesis.unpublish": "Retrait de la synthèse de la journée de la page publique",
+    "facilitator_link.create": "Création du lien personnel d’un·e animateur·rice",
+    "facilitator_link.send": "Envoi par e-mail du lien personnel d’un·e animateur·rice",
+    "facilitator_link.revoke": "Révocation du lien personnel d’un·e animateur·rice",
+    "facilitator_link.regenerate": "Remplacement du lien personnel d’un·e animateur·rice",
 }
 
 

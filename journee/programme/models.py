@@ -144,6 +144,7 @@ class Event(db.Model):
         default=WorkshopMode.PREFERENCES)
     workshop_choices: Mapped[int] = mapped_column(default=3)
     retention_days: Mapped[int] = mapped_column(default=90)
+    accommodation_retention_days: Mapped[int] = mapped_column(default=7, server_default="7")
     ask_lunch: Mapped[bool] = mapped_column(default=True, server_default=true())
     ask_accommodation: Mapped[bool] = mapped_column(default=False, server_default=false())
     ask_photo_consent: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -106,6 +106,7 @@ class Registration(db.Model):
                                                    default=new_badge_code)
     badge_printed_at: Mapped[datetime | None]
     certificate_sent_at: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     choices: Mapped[list[WorkshopChoice]] = relationship(

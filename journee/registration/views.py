@@ -128,7 +128,8 @@ def resend_link(slug: str):
 def _registration_or_404(token: str) -> tuple[Registration, Event]:
     event = db.session.scalar(
         select(Event).join(Registration, Registration.event_id == Event.id)
-        .where(Registration.token == token).options(*programme_options()))
+        .where(Registration.token == token, Registration.anonymised_at.is_(None))
+        .options(*programme_options()))
     if event is None:
         abort(404)
     registration = db.session.scalar(select(Registration).where(Registration.token == token))

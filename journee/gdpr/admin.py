@@ -1,0 +1,78 @@
+"""The organiser's side of a person's rights: export their data, erase them on request."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user
+
+from ..audit.log import actor_for_user, record
+from ..auth.access import require_login
+from ..extensions import db
+from ..mail import deliver_after_commit
+from ..programme.admin.common import event_or_404
+from ..programme.permissions import managed_events_query
+from ..registration.admin_detail import registration_or_404
+from ..registration.emails import queue_promotion_notice
+from . import personal_data
+
+bp = Blueprint("gdpr_admin", __name__, url_prefix="/admin")
+
+bp.before_request(require_login)
+
+
+@bp.get("/journees/<int:event_id>/inscriptions/<int:registration_id>/donnees.json")
+def export(event_id: int, registration_id: int):
+    """The person's data as JSON, to answer a request for access or portability."""
+    event = event_or_404(event_id)
+    registration = registration_or_404(event, registration_id)
+    data = personal_data.person_data(registration)
+    record("organiser.export_person", actor=actor_for_user(current_user), event=event,
+           target=f"Inscription n° {registration.id}", rows=1)
+    db.session.commit()
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition":
+            f'attachment; filename="donnees-inscription-{registration.id}.json"',
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/journees/<int:event_id>/inscriptions/<int:registration_id>/effacer",
+          methods=["GET", "POST"])
+def erase(event_id: int, registration_id: int):
+    """Erase a person on request, in every event this account manages."""
+    from flask import request
+
+    event = event_or_404(event_id)
+    registration = registration_or_404(event, registration_id)
+    events = db.session.scalars(managed_events_query(current_user)).all()
+    registrations = personal_data.same_person(registration, events)
+    if request.method == "GET":
+        return render_template("gdpr/erase.html", event=event, registration=registration,
+                               registrations=registrations,
+                               kept=personal_data.KEPT_AFTER_ERASURE)
+    numbers = ", ".join(f"n° {r.id}" for r in registrations)
+    erased_events = {r.event_id: r.event for r in registrations}
+    result = personal_data.erase(registrations)
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    for promoted in result.promoted:
+        queue_promotion_notice(promoted, base_url)
+    for erased_event in erased_events.values():
+        record("organiser.erase_person", actor=actor_for_user(current_user),
+               event=erased_event, target=f"Inscription(s) {numbers}",
+               rows=result.registrations)
+    db.session.commit()
+    deliver_after_commit()
+    flash(f"Effacement fait : {result.registrations} inscription(s) et "
+          f"{result.messages} e-mail(s) supprimés. {personal_data.KEPT_AFTER_ERASURE}",
+          "success")
+    return redirect(url_for("registration_admin.registrations", event_id=event.id))
