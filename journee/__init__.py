@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .attendance import badges, certificates, checkin, sheets
     from .syntheses import admin as syntheses_admin, views as syntheses_views
     from .gdpr import admin as gdpr_admin
+    from .auth import accounts
     app.register_blueprint(programme_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
@@ -60,7 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(registration_files_bp)
     app.register_blueprint(workshops_admin_bp)
     for module in (facilitation_views, facilitation_admin, badges, checkin, sheets,
-                   certificates, syntheses_views, syntheses_admin, gdpr_admin):
+                   certificates, syntheses_views, syntheses_admin, gdpr_admin,
+                   accounts):
         app.register_blueprint(module.bp)
 
     from .cli import register_commands

@@ -1,5 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField,
+                     StringField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 MIN_PASSWORD_LENGTH = 12
@@ -29,3 +31,22 @@ class NewPasswordForm(FlaskForm):
     confirm = PasswordField("Confirmez le nouveau mot de passe", validators=[
         DataRequired("Saisissez à nouveau le mot de passe."),
         EqualTo("password", "Les deux mots de passe ne sont pas identiques.")])
+
+
+class AccountForm(FlaskForm):
+    email = EmailField("Adresse e-mail", validators=[
+        DataRequired("Indiquez l’adresse e-mail de la personne."), Length(max=254)])
+    name = StringField("Nom affiché", validators=[Length(max=200)])
+    is_admin = BooleanField("Administrateur·rice (toutes les journées et les comptes)")
+    active = BooleanField("Compte actif", default=True)
+
+
+class MembershipForm(FlaskForm):
+    event_id = SelectField("Journée", coerce=int)
+    role = RadioField("Rôle", choices=[
+        SelectChoice("organiser", "Organisateur·rice : toute la journée (programme, "
+                                  "inscriptions, documents)"),
+        SelectChoice("reception", "Accueil : pointage des présences et inscription sur "
+                                  "place seulement")],
+        default="reception",
+        validators=[DataRequired("Choisissez un rôle.")])

@@ -4,18 +4,29 @@ One blueprint, split by subject: ``events``, ``places`` (rooms and people), ``se
 and ``people_in_sessions`` (participants, contributions, workshops).
 """
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ...auth.access import require_login
 from ...extensions import db
-from ..permissions import managed_events_query
 from ..models import Event
+from ..permissions import is_organiser, managed_events_query
 
 bp = Blueprint("programme_admin", __name__, url_prefix="/admin")
 
 
 bp.before_request(require_login)
+
+
+@bp.before_request
+def organisers_only_outside_events():
+    """Creating events and the shared people directory are for organisers; reception
+    staff get a 403 there (event pages check the role on their event)."""
+    if request.endpoint == "programme_admin.index" or "event_id" in (request.view_args or {}):
+        return None
+    if not is_organiser(current_user):
+        abort(403)
+    return None
 
 
 @bp.get("/")

@@ -9,13 +9,25 @@ from wtforms.fields.choices import SelectChoice
 from ..editing import Problems
 from ..forms import options
 from ..models import Contribution, Event, Participation, Room, Session, Workshop
-from ..permissions import can_manage
+from ..permissions import ORGANISER, RECEPTION, role_on
 
 
 def event_or_404(event_id: int) -> Event:
-    """The event, or 404 alike for a missing event and one managed by others."""
+    """The event, or 404 alike for a missing event and one managed by others; 403 for
+    reception staff of this event (the organiser's pages are not theirs)."""
     event = db.session.get(Event, event_id)
-    if event is None or not can_manage(current_user, event):
+    role = role_on(current_user, event) if event is not None else None
+    if role is None:
+        abort(404)
+    if role not in ("admin", ORGANISER):
+        abort(403)
+    return event
+
+
+def welcome_event_or_404(event_id: int) -> Event:
+    """The event for check-in and assisted registration: organisers and reception."""
+    event = db.session.get(Event, event_id)
+    if event is None or role_on(current_user, event) not in ("admin", ORGANISER, RECEPTION):
         abort(404)
     return event
 

@@ -1,0 +1,155 @@
+"""Staff accounts, for administrators: create, change, deactivate; roles per event."""
+
+from __future__ import annotations
+
+import secrets
+
+from email_validator import EmailNotValidError, validate_email
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..mail import deliver_after_commit, queue_email
+from ..programme.forms import options
+from ..programme.models import Event, EventMembership
+from ..programme.permissions import ROLE_LABELS
+from .access import require_login
+from .forms import AccountForm, MembershipForm
+from .models import User
+from .reset import make_reset_token
+
+bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/comptes")
+
+bp.before_request(require_login)
+
+
+@bp.before_request
+def administrators_only():
+    if not current_user.is_authenticated:
+        return None  # require_login has answered
+    if not current_user.is_admin:
+        abort(403)
+    return None
+
+
+def _account_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _normalised_email(form: AccountForm) -> str | None:
+    try:
+        address = validate_email(form.email.data.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        form.email.errors.append("Cette adresse e-mail n’est pas valide.")
+        return None
+    return address.normalized.lower()
+
+
+@bp.get("/")
+def accounts():
+    users = db.session.scalars(select(User).order_by(User.email)).all()
+    memberships = db.session.scalars(select(EventMembership)).all()
+    roles: dict[int, list[EventMembership]] = {}
+    for membership in memberships:
+        roles.setdefault(membership.user_id, []).append(membership)
+    return render_template("auth/accounts.html", users=users, roles=roles,
+                           role_labels=ROLE_LABELS)
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+def account_new():
+    form = AccountForm()
+    if form.validate_on_submit():
+        email = _normalised_email(form)
+        if email and db.session.scalar(select(User.id).filter_by(email=email)):
+            form.email.errors.append("Un compte existe déjà avec cette adresse.")
+        elif email:
+            user = User(email=email, name=form.name.data.strip(),
+                        is_admin=form.is_admin.data, active=form.active.data)
+            user.set_password(secrets.token_urlsafe(32))  # replaced through the e-mail
+            db.session.add(user)
+            db.session.flush()
+            _queue_welcome(user)
+            db.session.commit()
+            deliver_after_commit()
+            flash(f"Compte créé pour {email} : un e-mail l’invite à choisir son mot de "
+                  "passe (lien valable une heure ; « Mot de passe oublié » en renvoie un).",
+                  "success")
+            return redirect(url_for(".account", user_id=user.id))
+    return render_template("auth/account_form.html", form=form, user=None)
+
+
+def _queue_welcome(user: User) -> None:
+    link = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+            + url_for("auth.reset_password", token=make_reset_token(user)))
+    context = {"user": user, "link": link, "welcome": True, "hours": 1}
+    queue_email("account_created", user.email, "Journée : votre compte organisateur",
+                render_template("emails/password_reset.txt", **context),
+                render_template("emails/password_reset.html", **context))
+
+
+@bp.route("/<int:user_id>/", methods=["GET", "POST"])
+def account(user_id: int):
+    user = _account_or_404(user_id)
+    form = AccountForm(obj=user)
+    membership_form = MembershipForm(prefix="role")
+    membership_form.event_id.choices = options(
+        (event.id, f"{event.title} ({event.starts_on:%d/%m/%Y})")
+        for event in db.session.scalars(select(Event).order_by(Event.starts_on.desc())))
+    if request.method == "POST" and form.validate_on_submit():
+        email = _normalised_email(form)
+        taken = email and db.session.scalar(
+            select(User.id).where(User.email == email, User.id != user.id))
+        if taken:
+            form.email.errors.append("Un compte existe déjà avec cette adresse.")
+        elif email:
+            if user.id == current_user.id and (not form.is_admin.data or not form.active.data):
+                flash("Vous ne pouvez pas retirer vos propres droits d’administration ni "
+                      "désactiver votre propre compte.", "error")
+                return redirect(url_for(".account", user_id=user.id))
+            user.email, user.name = email, form.name.data.strip()
+            user.is_admin, user.active = form.is_admin.data, form.active.data
+            db.session.commit()
+            flash("Compte enregistré.", "success")
+            return redirect(url_for(".account", user_id=user.id))
+    memberships = db.session.scalars(select(EventMembership).filter_by(user_id=user.id)).all()
+    return render_template("auth/account_form.html", form=form, user=user,
+                           membership_form=membership_form, memberships=memberships,
+                           role_labels=ROLE_LABELS)
+
+
+@bp.post("/<int:user_id>/roles")
+def role_add(user_id: int):
+    user = _account_or_404(user_id)
+    form = MembershipForm(prefix="role")
+    form.event_id.choices = options((event.id, event.title)
+                                    for event in db.session.scalars(select(Event)))
+    if not form.validate_on_submit():
+        flash("Choisissez une journée et un rôle.", "error")
+        return redirect(url_for(".account", user_id=user.id))
+    membership = db.session.scalar(select(EventMembership).filter_by(
+        user_id=user.id, event_id=form.event_id.data))
+    if membership is None:
+        membership = EventMembership(user_id=user.id, event_id=form.event_id.data)
+        db.session.add(membership)
+    membership.role = form.role.data
+    db.session.commit()
+    flash(f"Rôle « {ROLE_LABELS[form.role.data]} » donné.", "success")
+    return redirect(url_for(".account", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/roles/<int:membership_id>/retirer")
+def role_remove(user_id: int, membership_id: int):
+    user = _account_or_404(user_id)
+    membership = db.session.get(EventMembership, membership_id)
+    if membership is None or membership.user_id != user.id:
+        abort(404)
+    db.session.delete(membership)
+    db.session.commit()
+    flash("Rôle retiré.", "success")
+    return redirect(url_for(".account", user_id=user.id))
