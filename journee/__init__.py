@@ -38,8 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     formatting.init_app(app)
     mail.init_app(app)
-    from .gdpr import daily
+    from .gdpr import daily, settings
     daily.init_app(app)
+    settings.init_app(app)
 
     from .auth.views import bp as auth_bp
     from .programme.admin import bp as programme_admin_bp

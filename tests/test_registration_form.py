@@ -55,10 +55,34 @@ def test_privacy_notice_says_who_why_who_sees_how_long_and_rights(client, irts):
     assert "IRTS-IDS Normandie et son Réseau de Partenaires" in text
     assert "ne voient que vos nom, prénom, établissement, fonction et profil" in text
     assert "90 jours après la journée, soit jusqu’au 13 juin 2018" in text
-    assert "supprimée après la journée" in text
+    assert "besoin d’aménagement est supprimée 7 jours après la journée" in text
     assert "claire.lagu@irtsnormandie.ids.fr" in text
     assert "CNIL" in text
+    assert "article 6.1.b du RGPD" in text and "Tout le reste est facultatif" in text
     assert "J’ai pris connaissance de ces informations" in text
+
+
+def test_privacy_notice_names_the_institute_set_by_an_administrator(
+        client, irts, make_user, login):
+    admin = login(make_user("admin@example.org", admin=True))
+    response = admin.post("/admin/donnees-personnelles", data={
+        "controller": "Association IRTS-IDS Normandie", "address": "11 rue Guillaume Lecointe, Caen",
+        "dpo_contact": "dpo@irtsnormandie.example", "extra": "Hébergement **en France**."})
+    assert response.status_code == 302
+    bad = admin.post("/admin/donnees-personnelles", data={"controller": "Garde ce texte",
+                                                          "dpo_contact": "pas une adresse"})
+    assert "Cette adresse e-mail n’est pas valide." in text_of(bad.get_data(as_text=True))
+    assert 'value="Garde ce texte"' in bad.get_data(as_text=True)
+    admin.post("/deconnexion")
+    html = client.get(FORM_URL).get_data(as_text=True)
+    text = text_of(html)
+    assert "Association IRTS-IDS Normandie, 11 rue Guillaume Lecointe, Caen" in text
+    assert "dpo@irtsnormandie.example" in text and "<strong>en France</strong>" in html
+
+
+def test_only_administrators_edit_the_privacy_information(make_user, login, irts):
+    client = login(make_user(events=[irts]))
+    assert client.get("/admin/donnees-personnelles").status_code == 403
 
 
 def test_happy_path_stores_exactly_what_was_typed(client, irts):

@@ -198,8 +198,8 @@ def _privacy(event: Event, form) -> list[Flowable]:
             "Vos réponses servent uniquement à organiser cette journée. L’équipe "
             "organisatrice les voit ; les animateur·rices de votre atelier ne voient que vos "
             "nom, prénom, établissement, fonction et profil. Tout est supprimé le "
-            f"{purge}, et ce que vous nous dites d’un besoin d’aménagement dès la fin de la "
-            "journée. Vous pouvez consulter, corriger ou supprimer vos données à tout "
+            f"{purge}, et ce que vous nous dites d’un besoin d’aménagement "
+            f"{event.accommodation_retention_days} jours après la journée. Vous pouvez consulter, corriger ou supprimer vos données à tout "
             "moment, en écrivant à "
             + (event.contact_email or "l’équipe organisatrice") + ". Vous pouvez aussi "
             "adresser une réclamation à la CNIL (www.cnil.fr)."), style["body"]),

@@ -76,3 +76,26 @@ def erase(event_id: int, registration_id: int):
           f"{result.messages} e-mail(s) supprimés. {personal_data.KEPT_AFTER_ERASURE}",
           "success")
     return redirect(url_for("registration_admin.registrations", event_id=event.id))
+
+
+@bp.route("/donnees-personnelles", methods=["GET", "POST"])
+def privacy_settings():
+    """The institute's part of every privacy notice (administrators only)."""
+    from flask import abort, request
+
+    from .forms import PrivacySettingsForm
+    from .models import PrivacySettings
+    from .settings import current_settings
+
+    if not current_user.is_admin:
+        abort(403)
+    settings = current_settings() or PrivacySettings()
+    form = PrivacySettingsForm(obj=settings)
+    if request.method == "POST" and form.validate_on_submit():
+        form.populate_obj(settings)
+        settings.updated_by = current_user.email
+        db.session.add(settings)
+        db.session.commit()
+        flash("Les informations sur les données personnelles sont enregistrées.", "success")
+        return redirect(url_for(".privacy_settings"))
+    return render_template("gdpr/settings.html", form=form)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from ..programme.models import Event
 
-PRIVACY_VERSION = "2026-11-v1"
+PRIVACY_VERSION = "2026-11-v2"
 
 
 def purge_date(event: Event) -> date:

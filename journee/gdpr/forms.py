@@ -1,0 +1,21 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField, TextAreaField
+from wtforms.validators import Email, Length, Optional
+
+
+class PrivacySettingsForm(FlaskForm):
+    controller = StringField(
+        "Responsable du traitement",
+        description="L’organisme qui décide de l’usage des données, par exemple "
+                    "« IRTS-IDS Normandie ». Vide : l’organisateur de chaque journée.",
+        validators=[Length(max=300, message="300 caractères au plus.")])
+    address = StringField("Adresse postale du responsable",
+                          validators=[Length(max=500, message="500 caractères au plus.")])
+    dpo_contact = EmailField(
+        "Adresse du délégué ou de la déléguée à la protection des données (DPO)",
+        validators=[Optional(), Email("Cette adresse e-mail n’est pas valide."),
+                    Length(max=254)])
+    extra = TextAreaField(
+        "Informations complémentaires",
+        description="Ajoutées à la fin de l’information complète (Markdown accepté).",
+        validators=[Length(max=5000, message="5 000 caractères au plus.")])

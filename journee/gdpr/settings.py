@@ -1,0 +1,39 @@
+"""Reading the institute's privacy settings, with the fall-backs the notice uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from ..extensions import db
+from .models import PrivacySettings
+
+
+@dataclass(frozen=True)
+class Controller:
+    """Who answers for the data of an event, as the notice names them."""
+
+    name: str
+    address: str
+    contact: str
+    dpo_contact: str
+    extra: str
+
+
+def current_settings() -> PrivacySettings | None:
+    return db.session.scalar(db.select(PrivacySettings).order_by(PrivacySettings.id))
+
+
+def controller_for(event) -> Controller:
+    settings = current_settings()
+    name = (settings.controller if settings and settings.controller else
+            event.host_organisation or current_app.config["INSTITUTE_NAME"])
+    return Controller(name=name, address=settings.address if settings else "",
+                      contact=event.contact_email,
+                      dpo_contact=settings.dpo_contact if settings else "",
+                      extra=settings.extra if settings else "")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["privacy_controller"] = controller_for
