@@ -7,6 +7,12 @@ from .models import AuditEntry
 
 #: Readable French labels of the action codes, for the organiser's view of the log.
 ACTION_LABELS: dict[str, str] = {
+    "organiser.view_registrations": "Consultation de la liste des inscriptions",
+    "organiser.view_registration": "Consultation d’une inscription",
+    "organiser.create_registration": "Inscription saisie par l’équipe",
+    "organiser.change_registration": "Modification d’une inscription",
+    "organiser.download_registrations": "Téléchargement des inscriptions (XLSX)",
+    "organiser.import_registrations": "Import d’inscriptions (XLSX)",
     "organiser.export_person": "Export des données d’une personne (JSON)",
     "organiser.erase_person": "Effacement d’une personne à sa demande",
     "facilitator.view_list": "Consultation de la liste d’un atelier",
@@ -37,6 +43,13 @@ def actor_for_user(user) -> str:
 
 def actor_for_link(link) -> str:
     return f"Animateur·rice {link.person.full_name} (lien n° {link.id})"
+
+
+def record_staff(action: str, event, target: str = "", rows: int | None = None) -> AuditEntry:
+    """An entry for the signed-in staff member, in the current request."""
+    from flask_login import current_user
+    return record(action, actor=actor_for_user(current_user), event=event, target=target,
+                  rows=rows)
 
 
 def record(action: str, *, actor: str, event=None, target: str = "", workshop=None,

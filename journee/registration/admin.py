@@ -7,7 +7,9 @@ assisted registration by staff).
 
 from flask import Blueprint, Response, render_template, request
 
+from ..audit.log import record_staff
 from ..auth.access import require_login
+from ..extensions import db
 from ..programme.admin.common import event_or_404
 from ..programme.queries import today_in
 from . import listing
@@ -29,12 +31,16 @@ def registrations(event_id: int):
     workshops = listing.event_workshops(event.id)
     filters = listing.Filters.from_args(request.args, workshops)
     page = listing.search(event, filters)
-    return render_template(
+    html = render_template(
         "admin/registrations/list.html", event=event, filters=filters, page=page,
         options=listing.filter_options(event.id), workshops=workshops,
         statuses=STATUS_LABELS, profiles=PROFILE_LABELS, sources=SOURCE_LABELS,
         lunch_options=[(YES, "Oui"), (NO, "Non")], waitlisted=RegistrationStatus.WAITLISTED,
         summary=listing.choices_summary, local_time=listing.local_time)
+    # Recorded once the page is written: committing first would expire every row shown.
+    record_staff("organiser.view_registrations", event, rows=len(page.registrations))
+    db.session.commit()
+    return html
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/bilan")

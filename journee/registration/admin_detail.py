@@ -11,6 +11,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from wtforms.validators import DataRequired, Optional
 
+from ..audit.log import record_staff
 from ..extensions import db
 from ..mail import deliver_after_commit
 from ..programme.admin.common import event_or_404, owned_or_404
@@ -86,11 +87,14 @@ def _back(event: Event, registration: Registration):
 def registration(event_id: int, registration_id: int):
     event = event_or_404(event_id)
     registration = registration_or_404(event, registration_id)
-    return render_template(
+    html = render_template(
         "admin/registrations/detail.html", event=event, registration=registration,
         position=services.waitlist_position(registration),
         places_left=services.places_left(event), slots=slot_choices(registration),
         Status=RegistrationStatus, Source=Source, local_time=local_time)
+    record_staff("organiser.view_registration", event, target=f"Inscription n° {registration.id}")
+    db.session.commit()
+    return html
 
 
 @bp.route("/journees/<int:event_id>/inscriptions/nouvelle", methods=["GET", "POST"])
@@ -112,6 +116,8 @@ def registration_new(event_id: int):
             form.field_for(refused.session_id, refused.workshop_id).errors.append(str(refused))
         else:
             queue_registration_confirmation(registration, _base_url())
+            record_staff("organiser.create_registration", event,
+                         target=f"Inscription n° {registration.id}")
             db.session.commit()
             deliver_after_commit()
             flash(_registered_message(registration), "success")
@@ -142,6 +148,8 @@ def registration_edit(event_id: int, registration_id: int):
     if form.validate_on_submit():
         error = save_changes(registration, form, _details(form))
         if error is None:
+            record_staff("organiser.change_registration", event,
+                         target=f"Inscription n° {registration.id}")
             db.session.commit()
             flash(f"Les modifications de l’inscription {of_name(registration.full_name)} sont "
                   "enregistrées.", "success")

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired
 
 from ..auth.access import require_login
 from ..documents.registration_form_pdf import build_blank_registration_form
+from ..audit.log import record_staff
 from ..extensions import db
 from ..formatting import NBSP, NNBSP
 from ..mail import deliver_after_commit
@@ -46,7 +47,10 @@ def _private_download(data: bytes, mimetype: str, name: str):
 @bp.get("/journees/<int:event_id>/inscriptions/export.xlsx")
 def export_xlsx(event_id: int):
     event = event_or_404(event_id)
-    data = build_registrations_xlsx(event, registrations_for_export(event))
+    registrations = registrations_for_export(event)
+    data = build_registrations_xlsx(event, registrations)
+    record_staff("organiser.download_registrations", event, rows=len(registrations))
+    db.session.commit()
     return _private_download(data, XLSX, download_name(event))
 
 
@@ -141,6 +145,7 @@ def import_confirm(event_id: int):
         fresh = parse_import(event, data)
         return _preview(event, fresh, _confirm_form(form.token.data, fresh),
                         problem=f"Aucune inscription n’a été enregistrée. {failed}")
+    record_staff("organiser.import_registrations", event, rows=count)
     db.session.commit()
     deliver_after_commit()
     store.delete(event.id, current_user.id, form.token.data)
