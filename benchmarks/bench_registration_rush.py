@@ -144,6 +144,7 @@ def main() -> int:
         slug, form = prepare_database(database)
         env = {**os.environ, "JOURNEE_DATABASE_URL": f"sqlite:///{database}",
                "JOURNEE_SECRET_KEY": "bench", "JOURNEE_MAIL_AUTO_RETRY_SECONDS": "300",
+               "JOURNEE_PURGE_INTERVAL_SECONDS": "0",
                "JOURNEE_MAIL_FILE_DIR": str(Path(tmp) / "outbox"),
                "PYTHONPATH": str(ROOT)}
         results = {}

@@ -45,6 +45,7 @@ def demo_app(directory: str):
     app = create_app({
         "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench.sqlite3",
         "PUBLIC_BASE_URL": "http://journee.test", "WTF_CSRF_ENABLED": False,
+        "PURGE_INTERVAL_SECONDS": 0,
     })
     with app.app_context():
         upgrade()

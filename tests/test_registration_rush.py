@@ -36,6 +36,7 @@ def rush_server(migrated_database, tmp_path, monkeypatch):
     app = create_app({"SECRET_KEY": "rush",
                       "SQLALCHEMY_DATABASE_URI": migrated_database.copy(tmp_path, "rush"),
                       "WTF_CSRF_ENABLED": False, "MAIL_AUTO_RETRY_SECONDS": 0,
+                      "PURGE_INTERVAL_SECONDS": 0,
                       "MAIL_FILE_DIR": str(tmp_path / "outbox")})
     monkeypatch.setattr("journee.registration.views.today_in",
                         lambda timezone="Europe/Paris": OPEN_DAY)

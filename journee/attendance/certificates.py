@@ -1,5 +1,26 @@
 """An attendee's own attendance certificate, from their self-service link."""
 
-from flask import Blueprint
+from flask import Blueprint, abort
+
+from ..extensions import db
+from ..registration.models import Registration
+from .certificates_service import certificate_available, certificate_filename, certificates_pdf
+from .sheets import private_pdf
 
 bp = Blueprint("certificates", __name__)
+
+
+@bp.app_template_global("certificate_available")
+def _certificate_available(registration: Registration) -> bool:
+    """For the self-service page: whether to offer the download link."""
+    return certificate_available(registration)
+
+
+@bp.get("/r/<token>/attestation.pdf")
+def own(token: str):
+    """The certificate, after the day, of a confirmed attendee marked present; else 404."""
+    registration = db.session.scalar(db.select(Registration).filter_by(token=token))
+    if registration is None or not certificate_available(registration):
+        abort(404)
+    return private_pdf(certificates_pdf(registration.event, [registration]),
+                       certificate_filename(registration.event, registration))

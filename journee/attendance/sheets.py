@@ -1,9 +1,233 @@
 """Sign-in sheets and attendance certificates for the organiser."""
 
-from flask import Blueprint
+from __future__ import annotations
 
+from collections import Counter
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from flask_wtf.file import FileField
+from wtforms import StringField
+from wtforms.validators import Length
+
+from ..audit.log import actor_for_user, record
 from ..auth.access import require_login
+from ..documents.signin_pdf import build_signin_sheet
+from ..extensions import db
+from ..formatting import NBSP, plural
+from ..mail import deliver_after_commit
+from ..programme.admin.common import event_or_404, owned_or_404
+from ..programme.forms import STRIP, Form
+from ..programme.models import Event, Workshop
+from ..registration.listing import local_time
+from ..registration.models import Registration
+from .certificates_service import (MAX_SIGNATURE_BYTES, BadSignature, CertificatesNotYet,
+                                   certificate_filename, certificates_pdf, checked_signature,
+                                   day_is_over, is_present, present_attendees, queue_certificates,
+                                   signature_mimetype, update_presence)
+from .roster import confirmed_attendees, workshop_members, workshops_by_registration
+from .signin import day_sheet, workshop_sheet
 
 bp = Blueprint("sheets_admin", __name__, url_prefix="/admin")
 
 bp.before_request(require_login)
+
+PDF = "application/pdf"
+
+
+def private_pdf(data: bytes, name: str):
+    """A PDF download that no shared cache keeps (it holds people's names)."""
+    response = send_file(BytesIO(data), mimetype=PDF, as_attachment=True, download_name=name,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def event_workshop_or_404(event: Event, workshop_id: int) -> Workshop:
+    """One of this event's workshops; another event's is a 404 like a missing one."""
+    workshop = owned_or_404(Workshop, workshop_id)
+    if workshop.session.event_id != event.id:
+        abort(404)
+    return workshop
+
+
+# Sign-in sheets --------------------------------------------------------------------------
+
+@bp.get("/journees/<int:event_id>/emargement")
+def signin_sheets(event_id: int):
+    event = event_or_404(event_id)
+    counts = Counter(workshop.id for workshops in workshops_by_registration(event).values()
+                     for workshop in workshops)
+    slots = [slot for slot in event.workshop_sessions if slot.workshops]
+    return render_template("attendance/sheets.html", event=event, slots=slots, counts=counts,
+                           attendees=len(confirmed_attendees(event)))
+
+
+@bp.get("/journees/<int:event_id>/emargement/journee.pdf")
+def day_signin_pdf(event_id: int):
+    event = event_or_404(event_id)
+    sheet = day_sheet(event)
+    data = build_signin_sheet(sheet)
+    record("organiser.download_signin", actor=actor_for_user(current_user), event=event,
+           target="Feuille d’émargement de la journée", rows=len(sheet.rows))
+    db.session.commit()
+    return private_pdf(data, f"emargement-{event.slug}.pdf")
+
+
+@bp.get("/journees/<int:event_id>/emargement/ateliers/<int:workshop_id>.pdf")
+def workshop_signin_pdf(event_id: int, workshop_id: int):
+    event = event_or_404(event_id)
+    workshop = event_workshop_or_404(event, workshop_id)
+    sheet = workshop_sheet(workshop, workshop_members(workshop))
+    data = build_signin_sheet(sheet)
+    record("organiser.download_signin", actor=actor_for_user(current_user), event=event,
+           workshop=workshop, rows=len(sheet.rows),
+           target=f"Feuille d’émargement de l’atelier n°{NBSP}{workshop.number}")
+    db.session.commit()
+    return private_pdf(data, f"emargement-{event.slug}-atelier-{workshop.number}.pdf")
+
+
+# Attendance certificates ------------------------------------------------------------------
+
+class SignatoryForm(Form):
+    signatory = StringField(
+        "Signataire (nom et fonction)", filters=STRIP,
+        validators=[Length(max=300, message="300 caractères au plus.")])
+    signature = FileField("Image de la signature (PNG ou JPEG, 1\u00a0Mo au plus)")
+
+
+@bp.route("/journees/<int:event_id>/attestations", methods=["GET", "POST"])
+def certificates(event_id: int):
+    event = event_or_404(event_id)
+    form = SignatoryForm(data={"signatory": event.certificate_signatory})
+    if form.validate_on_submit():
+        try:
+            signature = _uploaded_signature(form.signature.data)
+        except BadSignature as error:
+            form.signature.errors.append(str(error))
+        else:
+            event.certificate_signatory = form.signatory.data
+            if signature is not None:
+                event.certificate_signature = signature
+            db.session.commit()
+            flash("Le signataire des attestations est enregistré."
+                  + (" La nouvelle signature est enregistrée." if signature else ""), "success")
+            return redirect(url_for(".certificates", event_id=event.id))
+    return _certificates_page(event, form)
+
+
+def _uploaded_signature(upload) -> bytes | None:
+    """The checked bytes of the uploaded image, or ``None`` when no file was chosen."""
+    if not upload:
+        return None
+    try:
+        # One byte more than allowed is enough to tell a file is too big.
+        return checked_signature(upload.read(MAX_SIGNATURE_BYTES + 1))
+    finally:
+        upload.close()
+
+
+def _certificates_page(event: Event, form: SignatoryForm):
+    attendees = confirmed_attendees(event)
+    present = sum(1 for r in attendees if r.checked_in_at is not None)
+    waiting = sum(1 for r in attendees
+                  if r.checked_in_at is not None and r.email and r.certificate_sent_at is None)
+    return render_template(
+        "attendance/certificates.html", event=event, form=form, attendees=attendees,
+        present=present, waiting=waiting, day_over=day_is_over(event),
+        local=lambda moment: local_time(moment, event.timezone))
+
+
+@bp.get("/journees/<int:event_id>/attestations/signature")
+def signature_image(event_id: int):
+    event = event_or_404(event_id)
+    if not event.certificate_signature:
+        abort(404)
+    data = event.certificate_signature
+    response = send_file(BytesIO(data), mimetype=signature_mimetype(data), max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/journees/<int:event_id>/attestations/signature/supprimer")
+def remove_signature(event_id: int):
+    event = event_or_404(event_id)
+    if Form().validate_on_submit():
+        event.certificate_signature = None
+        db.session.commit()
+        flash("L’image de la signature est supprimée.", "success")
+    return redirect(url_for(".certificates", event_id=event.id))
+
+
+def _ids(name: str) -> list[int]:
+    return [int(value) for value in request.form.getlist(name) if value.isdigit()]
+
+
+@bp.post("/journees/<int:event_id>/attestations/presences")
+def presence(event_id: int):
+    event = event_or_404(event_id)
+    if Form().validate_on_submit():
+        was_present = set(_ids("was_present"))
+        shown = {rid: rid in was_present for rid in _ids("listed")}
+        actor = actor_for_user(current_user)
+        marked, unmarked = update_presence(event, shown, set(_ids("present")), actor)
+        if marked or unmarked:
+            record("organiser.mark_presence", actor=actor, event=event,
+                   target="Attestations de présence : présences", rows=marked + unmarked)
+        db.session.commit()
+        if marked or unmarked:
+            flash(f"Présences enregistrées{NBSP}: {plural(marked, 'personne')} marquée"
+                  f"{'s' if marked > 1 else ''} présente{'s' if marked > 1 else ''}, "
+                  f"{plural(unmarked, 'personne')} marquée{'s' if unmarked > 1 else ''} "
+                  f"absente{'s' if unmarked > 1 else ''}.", "success")
+        else:
+            flash("Aucune présence n’a changé.", "info")
+    return redirect(url_for(".certificates", event_id=event.id) + "#presences")
+
+
+@bp.get("/journees/<int:event_id>/attestations/toutes.pdf")
+def all_certificates_pdf(event_id: int):
+    event = event_or_404(event_id)
+    present = present_attendees(event)
+    data = certificates_pdf(event, present)
+    record("organiser.download_certificates", actor=actor_for_user(current_user),
+           event=event, target="Attestations de présence (toutes)", rows=len(present))
+    db.session.commit()
+    return private_pdf(data, certificate_filename(event))
+
+
+@bp.get("/journees/<int:event_id>/attestations/<int:registration_id>.pdf")
+def certificate_pdf(event_id: int, registration_id: int):
+    event = event_or_404(event_id)
+    registration = owned_or_404(Registration, registration_id, event_id=event.id)
+    if not is_present(registration):
+        abort(404)
+    data = certificates_pdf(event, [registration])
+    record("organiser.download_certificates", actor=actor_for_user(current_user),
+           event=event, target=f"Attestation de présence de l’inscription n°{NBSP}"
+                               f"{registration.id}", rows=1)
+    db.session.commit()
+    return private_pdf(data, certificate_filename(event, registration))
+
+
+@bp.post("/journees/<int:event_id>/attestations/envoyer")
+def send_certificates(event_id: int):
+    event = event_or_404(event_id)
+    if Form().validate_on_submit():
+        try:
+            count = queue_certificates(event)
+        except CertificatesNotYet as error:
+            flash(str(error), "error")
+        else:
+            if count:
+                record("organiser.send_certificates", actor=actor_for_user(current_user),
+                       event=event, target="Attestations de présence envoyées par e-mail",
+                       rows=count)
+            db.session.commit()
+            deliver_after_commit()
+            flash(f"{plural(count, 'attestation')} mise{'s' if count > 1 else ''} en "
+                  "envoi par e-mail." if count else
+                  "Toutes les personnes présentes ayant une adresse e-mail ont déjà reçu "
+                  "leur attestation.", "success" if count else "info")
+    return redirect(url_for(".certificates", event_id=event.id))

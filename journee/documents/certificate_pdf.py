@@ -1,0 +1,261 @@
+"""Attendance certificates (« attestations de présence »): one A4 page per attendee.
+
+The page is drawn on the canvas: the certifying sentence is broken into lines here, with
+the attendee's name and the day's title in bold, so a thousand certificates cost little
+more than drawing their strings. The signature image, when there is one, is embedded once
+and drawn on every page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from io import BytesIO
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from ..formatting import NBSP, format_date, format_time
+from .pdf import ACCENT, FONT, FONT_BOLD, FONT_ITALIC, MUTED, register_fonts
+from .signin_pdf import plain_text
+
+TITLE = "Attestation de présence"
+BODY_SIZE = 12
+LEADING = 19
+MARGIN = 25 * mm
+SIGNATURE_MAX = (60 * mm, 28 * mm)
+BLANK_SIGNATORY = "…" * 20
+
+
+@dataclass(frozen=True)
+class CertificateDay:
+    """A day of the event and the hours it ran (``None`` when the programme is empty)."""
+
+    day: date
+    starts_at: time | datetime | None = None
+    ends_at: time | datetime | None = None
+
+
+@dataclass(frozen=True)
+class CertificateEvent:
+    """What every certificate of an event shares."""
+
+    institute: str
+    title: str
+    days: Sequence[CertificateDay]
+    city: str
+    issued_on: date
+    signatory: str = ""
+    signature: bytes | None = None
+    edition: str = ""
+
+
+@dataclass(frozen=True)
+class CertificateAttendee:
+    first_name: str
+    last_name: str
+    organisation: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{plain_text(self.first_name)} {plain_text(self.last_name)}".strip()
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text in one font, as the certifying sentence is made of."""
+
+    text: str
+    font: str = FONT
+    keep: bool = False
+    """Kept on one line when it fits on one (a person's name)."""
+
+
+def certifying_sentence(event: CertificateEvent, attendee: CertificateAttendee) -> list[Run]:
+    """« Je soussigné·e …, certifie que Prénom Nom (Structure) a participé à la journée
+    d’étude « … », organisée par …, le jeudi 15 mars 2018 à …, de 8 h 30 à 17 h. »"""
+    signatory = plain_text(event.signatory) or BLANK_SIGNATORY
+    institute = plain_text(event.institute)
+    runs = [Run(f"Je soussigné·e {signatory}, certifie que "),
+            Run(attendee.name, FONT_BOLD, keep=True)]
+    organisation = plain_text(attendee.organisation)
+    if organisation:
+        runs.append(Run(f" ({organisation})"))
+    runs.append(Run(" a participé à la journée d’étude "))
+    runs.append(Run(f"«{NBSP}{plain_text(event.title)}{NBSP}»", FONT_BOLD))
+    if institute:
+        runs.append(Run(f", organisée par {institute}"))
+    runs.append(Run(_when_and_where(event) + "."))
+    return runs
+
+
+def _when_and_where(event: CertificateEvent) -> str:
+    city = plain_text(event.city)
+    where = f" à {city}" if city else ""
+    days = list(event.days)
+    if len(days) == 1:
+        day = days[0]
+        hours = f", {_hours(day)}" if day.starts_at else ""
+        return f", le {format_date(day.day)}{where}{hours}"
+    parts = [f"le {format_date(day.day)}" + (f" {_hours(day)}" if day.starts_at else "")
+             for day in days]
+    listed = ", ".join(parts[:-1]) + " et " + parts[-1]
+    return f",{where}, {listed}" if where else f", {listed}"
+
+
+def _hours(day: CertificateDay) -> str:
+    """« de 8 h 30 à 17 h »."""
+    if day.ends_at is None:
+        return f"à partir de{NBSP}{format_time(day.starts_at)}"
+    return f"de{NBSP}{format_time(day.starts_at)} à{NBSP}{format_time(day.ends_at)}"
+
+
+def build_certificates(event: CertificateEvent,
+                       attendees: Sequence[CertificateAttendee]) -> bytes:
+    """One page per attendee, in the order given, as PDF bytes."""
+    register_fonts()
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(f"{TITLE} — {plain_text(event.title)}")
+    canvas.setAuthor(plain_text(event.institute))
+    canvas.setSubject(TITLE)
+    canvas.setCreator("Journée")
+    page = _CertificatePage(canvas, event)
+    for attendee in attendees:
+        page.draw(attendee)
+        canvas.showPage()
+    if not attendees:
+        canvas.setFont(FONT, BODY_SIZE)
+        canvas.drawString(MARGIN, A4[1] / 2, "Aucune personne présente.")
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+class _CertificatePage:
+    """Draws one certificate; what is the same on every page is worked out once."""
+
+    def __init__(self, canvas: Canvas, event: CertificateEvent):
+        self.c = canvas
+        self.event = event
+        self.width, self.height = A4
+        self.text_width = self.width - 2 * MARGIN
+        self.institute = simpleSplit(plain_text(event.institute), FONT_BOLD, 13,
+                                     self.text_width)
+        self.signatory = simpleSplit(plain_text(event.signatory), FONT, 10.5, 75 * mm)
+        self.signature = ImageReader(BytesIO(event.signature)) if event.signature else None
+        self.signature_size = _fitted(self.signature) if self.signature else (0, 0)
+        city = plain_text(event.city)
+        issued = format_date(event.issued_on, weekday=False)
+        self.done_at = f"Fait à {city}, le {issued}" if city else f"Fait le {issued}"
+        closing = ("Cette attestation est délivrée à l’intéressé·e pour servir et valoir ce "
+                   "que de droit.")
+        self.closing = simpleSplit(closing, FONT, BODY_SIZE, self.text_width)
+        self.space = {font: stringWidth(" ", font, BODY_SIZE) for font in (FONT, FONT_BOLD)}
+        footer = plain_text(event.title)
+        if event.edition:
+            footer = f"{plain_text(event.edition)} — {footer}"
+        self.footer = simpleSplit(footer, FONT_ITALIC, 8, self.text_width)[:2]
+
+    def draw(self, attendee: CertificateAttendee) -> None:
+        c = self.c
+        y = self.height - 25 * mm
+        c.setFillColor(ACCENT)
+        c.setFont(FONT_BOLD, 13)
+        for line in self.institute:
+            c.drawString(MARGIN, y, line)
+            y -= 16
+        c.setFillColor(colors.black)
+        c.setFont(FONT_BOLD, 22)
+        c.drawCentredString(self.width / 2, self.height - 80 * mm, TITLE)
+        c.setLineWidth(0.8)
+        c.setStrokeColor(ACCENT)
+        c.line(self.width / 2 - 40 * mm, self.height - 85 * mm,
+               self.width / 2 + 40 * mm, self.height - 85 * mm)
+        y = self.height - 105 * mm
+        for line in self._lines(certifying_sentence(self.event, attendee)):
+            x = MARGIN
+            for index, run in enumerate(line):
+                c.setFont(run.font, BODY_SIZE)
+                c.drawString(x, y, run.text)
+                if index + 1 < len(line):
+                    x += stringWidth(run.text, run.font, BODY_SIZE)
+            y -= LEADING
+        y -= LEADING / 2
+        c.setFont(FONT, BODY_SIZE)
+        for line in self.closing:
+            c.drawString(MARGIN, y, line)
+            y -= LEADING
+        self._signature_block(y - 12 * mm)
+        c.setFont(FONT_ITALIC, 8)
+        c.setFillColor(MUTED)
+        for index, line in enumerate(self.footer):
+            c.drawCentredString(self.width / 2, 15 * mm - index * 10, line)
+        c.setFillColor(colors.black)
+
+    def _signature_block(self, y: float) -> None:
+        c = self.c
+        x = self.width / 2 + 5 * mm
+        c.setFont(FONT, BODY_SIZE)
+        c.drawString(x, y, self.done_at)
+        y -= LEADING * 1.5
+        c.setFont(FONT, 10.5)
+        for line in self.signatory:
+            c.drawString(x, y, line)
+            y -= 13
+        if self.signature is not None:
+            width, height = self.signature_size
+            c.drawImage(self.signature, x, y - height - 2 * mm, width, height,
+                        mask="auto")
+
+    def _lines(self, runs: list[Run]) -> list[list[Run]]:
+        """The runs broken into lines that fit the text width, at ordinary spaces only
+        (no-break spaces keep « guillemets » and « 9 h 15 » together)."""
+        lines: list[list[Run]] = [[]]
+        used = 0.0
+        for word, font, spaced in _words(runs):
+            width = _width(word, font, BODY_SIZE)
+            space = self.space[font] if spaced and lines[-1] else 0.0
+            if spaced and lines[-1] and used + space + width > self.text_width:
+                lines.append([])
+                used, space = 0.0, 0.0
+            piece = " " + word if space else word
+            line = lines[-1]
+            if line and line[-1].font == font:
+                line[-1] = Run(line[-1].text + piece, font)
+            else:
+                line.append(Run(piece, font))
+            used += space + width
+        return lines
+
+
+#: Widths of the words of the sentence: most come back on every certificate.
+_width = lru_cache(maxsize=8192)(stringWidth)
+
+
+def _words(runs: list[Run]):
+    """``(word, font, preceded_by_a_space)`` for each word of the runs, in order; a word
+    not preceded by a space (« . » after a bold title) cannot start a line."""
+    spaced = False
+    for run in runs:
+        text = run.text
+        if run.keep and stringWidth(text, run.font, BODY_SIZE) <= A4[0] - 2 * MARGIN:
+            text = text.replace(" ", NBSP)
+        for index, word in enumerate(text.split(" ")):
+            spaced = spaced or index > 0
+            if word:
+                yield word, run.font, spaced
+                spaced = False
+
+
+def _fitted(image: ImageReader) -> tuple[float, float]:
+    """The signature's size on the page: as large as allowed, proportions kept."""
+    pixels_wide, pixels_high = image.getSize()
+    scale = min(SIGNATURE_MAX[0] / pixels_wide, SIGNATURE_MAX[1] / pixels_high)
+    return pixels_wide * scale, pixels_high * scale
