@@ -16,6 +16,7 @@ def event_form(**overrides):
         "contact_email": "contact@irts.example", "registration_opens_on": "2026-01-05",
         "registration_deadline": "2026-03-01", "capacity": "200", "waitlist_enabled": "non",
         "workshop_mode": "first_come", "workshop_choices": "4", "retention_days": "60",
+        "accommodation_retention_days": "3",
         "presentation": "Une **journée**.",
     }
     data.update(overrides)
@@ -41,6 +42,7 @@ def test_create_event_makes_creator_member(make_user, login):
     assert event.status == EventStatus.DRAFT
     assert event.waitlist_enabled is False and event.workshop_mode == WorkshopMode.FIRST_COME
     assert (event.workshop_choices, event.retention_days, event.capacity) == (4, 60, 200)
+    assert event.accommodation_retention_days == 3
     assert [m.user_id for m in event.memberships] == [user.id]
     assert response.headers["Location"] == f"/admin/journees/{event.id}/"
 

@@ -40,7 +40,7 @@ def test_rooms(organiser_client, irts, base):
 
     text = text_of(organiser_client.post(f"{base}/salles/nouvelle", data={
         "name": "salle 7", "capacity": "0", "step_free": "oui"}).get_data(as_text=True))
-    assert "La capacité doit être un nombre positif." in text
+    assert "La capacité doit être comprise entre 1 et 100 000." in text
     text = text_of(organiser_client.post(f"{base}/salles/nouvelle", data={
         "name": "salle 7", "capacity": "", "step_free": "oui"}).get_data(as_text=True))
     assert "Une salle s’appelle déjà « Salle 7 »" in text

@@ -51,7 +51,8 @@ def test_counts_on_a_known_data_set(irts, known):
     assert table(summary, "dejeuner") == [("Oui", 2, 0, 2), ("Non", 1, 1, 2),
                                           ("Sans réponse", 0, 0, 0)]
     assert table(summary, "origine") == [("En ligne", 2, 1, 3),
-                                         ("Saisie par l’équipe", 1, 0, 1), ("Import", 0, 0, 0)]
+                                         ("Saisie par l’équipe", 1, 0, 1), ("Import", 0, 0, 0),
+                                         ("Sur place", 0, 0, 0)]
     # Days in Paris time: 23:30 UTC on 31 January is 1 February; the gap day is listed.
     assert [(d.day, d.count) for d in summary.days] == [
         (date(2018, 2, 1), 2), (date(2018, 2, 2), 0), (date(2018, 2, 3), 3)]

@@ -1,9 +1,220 @@
-"""Check-in at the door: scan a badge or find a name, mark present, register on the spot."""
+"""Check-in at the door: scan a badge or find a name, mark present, register on the spot.
 
-from flask import Blueprint
+Made for a phone in a volunteer's hand: every action is one form that works without
+JavaScript (post/redirect/get back to the same search); ``static/checkin.js`` adds search
+as you type, marking without reload, live counts and the camera scanner. The event's
+organisers and its reception staff may check people in; the rules live in :mod:`.presence`.
+"""
 
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+                   request, url_for)
+from flask_login import current_user
+
+from ..audit.log import record_staff
 from ..auth.access import require_login
+from ..extensions import db
+from ..formatting import format_datetime, format_time, plural
+from ..mail import deliver_after_commit
+from ..programme.admin.common import owned_or_404, welcome_event_or_404
+from ..programme.models import Event
+from ..programme.queries import today_in
+from ..registration import services
+from ..registration.emails import queue_registration_confirmation
+from ..registration.listing import local_time
+from ..registration.models import Registration, RegistrationStatus
+from . import presence
+from .checkin_forms import build_on_site_form
 
 bp = Blueprint("checkin", __name__, url_prefix="/admin")
 
 bp.before_request(require_login)
+
+QUERY_LIMIT = 100
+
+
+def _staff() -> str:
+    return current_user.email
+
+
+def _query(values) -> str:
+    return " ".join((values.get("q") or "").split())[:QUERY_LIMIT]
+
+
+def _since(event: Event, registration: Registration) -> str:
+    """« depuis 9 h 12 » today, with the date on another day."""
+    moment = local_time(registration.checked_in_at, event.timezone)
+    if moment.date() == today_in(event.timezone):
+        return f"depuis {format_time(moment)}"
+    return f"depuis le {format_datetime(moment)}"
+
+
+def _page_context(event: Event, shown: list[Registration]) -> dict:
+    return {"event": event, "Status": RegistrationStatus, "since": lambda r: _since(event, r),
+            "workshops": presence.workshops_of(event, [r.id for r in shown]),
+            "several_slots": len([s for s in event.workshop_sessions if s.workshops]) > 1}
+
+
+def _summary(result: presence.SearchResult) -> str:
+    """The sentence announced after each search."""
+    if not result.query:
+        return ""
+    if not result.total:
+        return (f"Aucune inscription ne correspond à «\u202f{result.query}\u202f»\u202f: "
+                "vérifiez l’orthographe, ou inscrivez la personne sur place.")
+    found = plural(result.total, "personne trouvée", "personnes trouvées")
+    if result.total > len(result.registrations):
+        return (f"{found}\u202f; les {len(result.registrations)} premières sont affichées\u202f: "
+                "précisez la recherche.")
+    return f"{found}."
+
+
+def _search(event: Event, query: str) -> dict:
+    result = presence.search(event, query)
+    return {"query": query, "result": result, "summary": _summary(result),
+            **_page_context(event, result.registrations)}
+
+
+@bp.get("/journees/<int:event_id>/accueil")
+def desk(event_id: int):
+    event = welcome_event_or_404(event_id)
+    query = _query(request.args)
+    # What a scanned badge link must start with (the route with its code left out).
+    badge_prefix = url_for(".badge", event_id=event.id, code="x")[:-1]
+    return render_template("attendance/checkin.html", counts=presence.counts(event),
+                           badge_prefix=badge_prefix,
+                           **_search(event, query))
+
+
+@bp.get("/journees/<int:event_id>/accueil/resultats")
+def results(event_id: int):
+    """The results list alone, for the search as you type."""
+    event = welcome_event_or_404(event_id)
+    query = _query(request.args)
+    response = current_app.make_response(render_template(
+        "attendance/checkin_results.html", **_search(event, query)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/journees/<int:event_id>/accueil/compteurs")
+def counts(event_id: int):
+    event = welcome_event_or_404(event_id)
+    response = jsonify(presence.counts(event).as_dict())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/journees/<int:event_id>/accueil/badge/<code>")
+def badge(event_id: int, code: str):
+    """Where a badge's QR code leads: the person, and one button."""
+    event = welcome_event_or_404(event_id)
+    registration = presence.find_by_badge(event, code)
+    if registration is None:
+        abort(404)
+    return render_template("attendance/checkin_badge.html", registration=registration,
+                           **_page_context(event, [registration]))
+
+
+# Marking present --------------------------------------------------------------------------
+
+def _registration(event_id: int, registration_id: int) -> tuple[Event, Registration]:
+    event = welcome_event_or_404(event_id)
+    return event, owned_or_404(Registration, registration_id, event_id=event.id)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(
+        ["text/html", "application/json"]) == "application/json"
+
+
+def _done(event: Event, registration: Registration, message: str, ok: bool = True):
+    """Answer a marking: JSON for the script, else back where the button was."""
+    if _wants_json():
+        return jsonify(ok=ok, message=message,
+                       counts=presence.counts(event).as_dict()), 200 if ok else 409
+    flash(message, "success" if ok else "error")
+    if request.form.get("retour") == "badge" and registration.badge_code:
+        return redirect(url_for(".badge", event_id=event.id, code=registration.badge_code))
+    query = _query(request.form)
+    return redirect(url_for(".desk", event_id=event.id, q=query or None))
+
+
+@bp.post("/journees/<int:event_id>/accueil/<int:registration_id>/present")
+def mark(event_id: int, registration_id: int):
+    event, registration = _registration(event_id, registration_id)
+    name = registration.full_name
+    try:
+        newly = presence.mark_present(registration, _staff())
+    except presence.NotConfirmed as refused:
+        db.session.rollback()
+        return _done(event, registration, str(refused), ok=False)
+    db.session.commit()
+    if newly:
+        return _done(event, registration, f"{name} est marqué·e présent·e.")
+    return _done(event, registration, f"{name} était déjà marqué·e présent·e "
+                                      f"({_since(event, registration)}).")
+
+
+@bp.post("/journees/<int:event_id>/accueil/<int:registration_id>/confirmer")
+def confirm_and_mark(event_id: int, registration_id: int):
+    """A waitlisted person who came: confirm their place if one is free, mark present."""
+    event, registration = _registration(event_id, registration_id)
+    name = registration.full_name
+    try:
+        presence.confirm_and_mark_present(registration, _staff())
+    except (services.EventFull, presence.NotConfirmed) as refused:
+        db.session.rollback()
+        return _done(event, registration, str(refused), ok=False)
+    record_staff("checkin.confirm", event, target=f"Inscription n°\u00a0{registration.id}")
+    db.session.commit()
+    return _done(event, registration, f"{name} est confirmé·e et marqué·e présent·e.")
+
+
+@bp.post("/journees/<int:event_id>/accueil/<int:registration_id>/annuler")
+def undo(event_id: int, registration_id: int):
+    event, registration = _registration(event_id, registration_id)
+    name = registration.full_name
+    if not presence.undo_presence(registration):
+        return _done(event, registration, f"{name} n’était pas marqué·e présent·e.")
+    # Who had marked the person is cleared with the mark: the log keeps the undoing.
+    record_staff("checkin.undo", event, target=f"Inscription n°\u00a0{registration.id}")
+    db.session.commit()
+    return _done(event, registration, f"La présence de {name} est annulée.")
+
+
+# On-the-spot registration ---------------------------------------------------------------
+
+@bp.route("/journees/<int:event_id>/accueil/sur-place", methods=["GET", "POST"])
+def on_site(event_id: int):
+    event = welcome_event_or_404(event_id)
+    form = build_on_site_form(event, {w.workshop.id: w.members
+                                      for slot in presence.counts(event).slots
+                                      for w in slot.workshops})
+    problems, existing = [], None
+    if form.validate_on_submit():
+        try:
+            registration = presence.register_on_site(event, form.attendee(), _staff())
+        except services.AlreadyRegistered:
+            existing = db.session.scalar(db.select(Registration).filter_by(
+                event_id=event.id, email=form.email.data))
+            form.email.errors.append("Cette adresse e-mail est déjà inscrite à cette "
+                                     "journée\u202f: retrouvez la personne avec la recherche.")
+        except services.InvalidChoice as refused:
+            field = form.field_for(refused.session_id)
+            (field.errors if field is not None else problems).append(str(refused))
+        else:
+            queue_registration_confirmation(registration, current_app.config["PUBLIC_BASE_URL"])
+            record_staff("checkin.on_site", event, target=f"Inscription n°\u00a0{registration.id}")
+            db.session.commit()
+            deliver_after_commit()
+            flash(f"{registration.full_name} est inscrit·e sur place et marqué·e présent·e.",
+                  "success")
+            return redirect(url_for(".desk", event_id=event.id, q=registration.full_name))
+        event = welcome_event_or_404(event_id)
+    places_left = services.places_left(event)
+    return render_template("attendance/checkin_on_site.html", event=event, form=form,
+                           problems=problems, existing=existing,
+                           full=places_left == 0)
+

@@ -25,6 +25,7 @@ ACTION_LABELS: dict[str, str] = {
     "organiser.print_badges": "Impression de badges (PDF)",
     "checkin.undo": "Annulation d’une présence à l’accueil",
     "checkin.confirm": "Confirmation à l’accueil d’une personne de la liste d’attente",
+    "checkin.on_site": "Inscription sur place à l’accueil",
     "synthesis.submit": "Remise de la synthèse d’un atelier aux organisateurs",
     "synthesis.publish": "Publication de la synthèse d’un atelier",
     "synthesis.unpublish": "Retrait de la synthèse d’un atelier de la page publique",

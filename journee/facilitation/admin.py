@@ -1,9 +1,153 @@
 """The organiser's side of facilitator links: send, revoke, regenerate; the access log."""
 
-from flask import Blueprint
+from __future__ import annotations
 
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from ..audit.log import action_label, actor_for_user
 from ..auth.access import require_login
+from ..extensions import db
+from ..formatting import NBSP, plural
+from ..mail import deliver_after_commit
+from ..programme.admin.common import event_or_404
+from ..programme.models import Event, Person
+from . import services
 
 bp = Blueprint("facilitation_admin", __name__, url_prefix="/admin")
 
 bp.before_request(require_login)
+
+
+def _event_and_person_or_404(event_id: int, person_id: int) -> tuple[Event, Person]:
+    """The event and one of its workshop facilitators; anyone else is a 404."""
+    event = event_or_404(event_id)
+    person = services.facilitator_of(event, person_id)
+    if person is None:
+        abort(404)
+    return event, person
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+def _actor() -> str:
+    return actor_for_user(current_user)
+
+
+def _back(event: Event):
+    return redirect(url_for(".links", event_id=event.id))
+
+
+def _sent_or_copy(person: Person, opening: str) -> str:
+    if person.email:
+        return f"{opening} et envoyé par e-mail à {person.email}."
+    return (f"{opening}. {person.full_name} n’a pas d’adresse e-mail{NBSP}: copiez le lien "
+            "affiché dans le tableau et transmettez-le-lui vous-même.")
+
+
+@bp.get("/journees/<int:event_id>/animateurs")
+def links(event_id: int):
+    event = event_or_404(event_id)
+    return render_template("facilitation/admin_links.html", event=event,
+                           overview=services.overview(event), base_url=_base_url(),
+                           link_url=services.link_url, when=services.local_moment)
+
+
+@bp.post("/journees/<int:event_id>/animateurs/<int:person_id>/creer")
+def create_link(event_id: int, person_id: int):
+    event, person = _event_and_person_or_404(event_id, person_id)
+    link, created = services.create_link(event, person, _actor())
+    if not created:
+        flash(f"{person.full_name} a déjà un lien actif{NBSP}: utilisez « Envoyer à "
+              "nouveau » ou « Remplacer le lien ».", "warning")
+        return _back(event)
+    services.queue_link_email(link, _base_url(), _actor())
+    db.session.commit()
+    deliver_after_commit()
+    flash(_sent_or_copy(person, f"Le lien de {person.full_name} est créé"), "success")
+    return _back(event)
+
+
+@bp.post("/journees/<int:event_id>/animateurs/<int:person_id>/envoyer")
+def send_link(event_id: int, person_id: int):
+    event, person = _event_and_person_or_404(event_id, person_id)
+    link = services.active_link(event, person)
+    if link is None:
+        flash(f"{person.full_name} n’a pas de lien actif{NBSP}: créez-en un d’abord.", "error")
+        return _back(event)
+    if not person.email:
+        flash(f"{person.full_name} n’a pas d’adresse e-mail{NBSP}: copiez le lien affiché "
+              "dans le tableau et transmettez-le-lui vous-même.", "error")
+        return _back(event)
+    services.queue_link_email(link, _base_url(), _actor())
+    db.session.commit()
+    deliver_after_commit()
+    flash(f"Le lien de {person.full_name} est envoyé à nouveau à {person.email}.", "success")
+    return _back(event)
+
+
+@bp.post("/journees/<int:event_id>/animateurs/<int:person_id>/revoquer")
+def revoke_link(event_id: int, person_id: int):
+    event, person = _event_and_person_or_404(event_id, person_id)
+    link = services.active_link(event, person)
+    if link is None:
+        flash(f"{person.full_name} n’a pas de lien actif.", "warning")
+        return _back(event)
+    services.revoke_link(link, _actor())
+    db.session.commit()
+    flash(f"Le lien de {person.full_name} est révoqué{NBSP}: il ne donne plus accès à "
+          "ses ateliers.", "success")
+    return _back(event)
+
+
+@bp.post("/journees/<int:event_id>/animateurs/<int:person_id>/remplacer")
+def regenerate_link(event_id: int, person_id: int):
+    event, person = _event_and_person_or_404(event_id, person_id)
+    link = services.regenerate_link(event, person, _actor())
+    services.queue_link_email(link, _base_url(), _actor())
+    db.session.commit()
+    deliver_after_commit()
+    flash(_sent_or_copy(person, f"L’ancien lien de {person.full_name} ne fonctionne plus{NBSP}; "
+                                "un nouveau lien est créé"), "success")
+    return _back(event)
+
+
+@bp.post("/journees/<int:event_id>/animateurs/envoyer-a-tous")
+def send_all(event_id: int):
+    event = event_or_404(event_id)
+    result = services.send_all(event, _base_url(), _actor())
+    db.session.commit()
+    deliver_after_commit()
+    if result.sent:
+        flash(f"Liens envoyés par e-mail{NBSP}: "
+              f"{plural(len(result.sent), 'animateur·rice')}.", "success")
+    else:
+        flash(f"Aucun lien à envoyer{NBSP}: chaque animateur·rice ayant une adresse e-mail "
+              "a déjà reçu le sien.", "success")
+    if result.without_email:
+        names = ", ".join(person.full_name for person in result.without_email)
+        flash(f"Sans adresse e-mail, à prévenir vous-même{NBSP}: {names}.", "warning")
+    return _back(event)
+
+
+@bp.get("/journees/<int:event_id>/journal")
+def audit_log(event_id: int):
+    event = event_or_404(event_id)
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        page = 1
+    return render_template("facilitation/admin_audit.html", event=event,
+                           log=services.audit_page(event, page), label=action_label,
+                           when=services.local_moment)

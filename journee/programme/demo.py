@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from ..extensions import db
+from ..models_base import utcnow
 from .demo_data import ETSUP_EVENT, IRTS_EVENT
 from .models import (Contribution, Event, EventStatus, Participation, Person, Role, Room,
                      Session, SessionKind, Workshop)
@@ -99,7 +100,16 @@ def load_event(spec: dict, people: _People, shift: timedelta = timedelta(0),
             session.workshops.append(workshop)
             for rank, row in enumerate(facilitators):
                 workshop.facilitators.append(people.participation(row, rank, session=session))
+    if "day_synthesis" in spec:
+        _add_day_synthesis(event, spec["day_synthesis"])
     return event
+
+
+def _add_day_synthesis(event: Event, spec: dict) -> None:
+    """The day's published synthesis (for ETSUP, a summary of the grand témoin's report)."""
+    from ..syntheses.models import DaySynthesis
+
+    db.session.add(DaySynthesis(event=event, published_at=utcnow(), **spec))
 
 
 def load_demo(today: date | None = None, original_dates: bool = False) -> list[Event]:

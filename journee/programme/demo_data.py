@@ -192,6 +192,52 @@ ETSUP_SESSIONS = [
         ("witness", "Richard", "FEAT", "Consultant et intervenant", "ETSUP")], {}),
 ]
 
+# The grand témoin's report, as ETSUP published it on 10 April 2018, summarised (not the
+# full text): its sections, the conclusions in his words where short enough, and the
+# documentation centre's « Pour aller plus loin ».
+ETSUP_DAY_SYNTHESIS = {
+    "title": "Synthèse du grand témoin",
+    "authors": "Richard FEAT, consultant et intervenant à l'ETSUP",
+    "body": """\
+*Résumé du compte rendu de la journée écrit par Richard FEAT, grand témoin, et publié par l'ETSUP le 10 avril 2018.*
+
+Tout au long de la journée se sont succédé des intervenant·e·s confronté·e·s à la numérisation des pratiques éducatives et institutionnelles, et des étudiant·e·s ayant expérimenté durant leurs stages l'impact des nouvelles technologies dans l'accompagnement des publics.
+
+## Le numérique, un nouveau risque professionnel ?
+
+Antoine Bondeele (INRS) a clarifié l'évolution des pratiques numériques et ses effets possibles sur la souffrance au travail ; après les témoignages de Claire et Marie, une première table ronde a mis en évidence plusieurs problématiques.
+
+## Sur le terrain, un paradoxe
+
+La dématérialisation des données personnelles et des dossiers sécurise souvent le suivi, notamment des populations en errance ou très précarisées, mais elle est aussi une occasion supplémentaire de fracture sociale : la technicité requise suppose une disponibilité et un environnement technique minimum qui ne sont pas toujours réunis, ni chez les professionnels, ni chez les usagers.
+
+Les communications de F. Radzinsky, B. Goudet et O. Boville ont montré que, sans accès régulier des usagers à ces technologies et sous une pression temporelle accrue, l'éducateur n'a souvent guère d'autre solution que de faire « à la place » : un paradoxe au regard des missions d'émancipation et d'autonomisation. La présentation de l'application « Entourage » par C. Duizabe ([entourage.social](https://www.entourage.social/)) a été l'occasion d'évoquer les risques d'« uberisation » du travail social.
+
+## Digitalisation : risques et/ou opportunités
+
+La deuxième table ronde a mis en évidence les enjeux du volume d'informations que la digitalisation rend possible. Noémie, Pauline et Manon ont décrit deux difficultés : hiérarchiser chaque donnée, et se concentrer sur un axe de travail au milieu d'un flux incessant de nouveautés. Cette accumulation n'est pas neutre : l'usager se voit plus facilement mis à nu. Un témoignage sur l'usage des réseaux sociaux auprès de mineurs non accompagnés a néanmoins montré que l'environnement numérique offre de nouvelles occasions éducatives, qu'elles soient prétextes, liens ou médiations.
+
+## Usages et pratiques des personnes accompagnées
+
+L'après-midi a été en partie consacré aux usages généraux du numérique et aux fractures qui demeurent, avec la communication de Morgane Skowron. La vidéo présentée par Ilham, Manon, Margaux et Fanny a fait entendre la voix d'usagers eux-mêmes sur les possibilités et les freins que les applications créent au quotidien.
+
+## Conclusions provisoires et perspectives
+
+- Même si l'environnement change radicalement, les logiques de domination qu'évoquent Castel et Bourdieu ne changent guère, et les reproductions sociales sont peu touchées par cette « révolution numérique ».
+- L'accès aux connaissances n'a jamais été aussi simple, mais leur masse n'a jamais été aussi dense : plutôt que d'être « pour » ou « contre », interroger les valeurs et représentations qu'elle entraîne, ses modalités d'accès et de tri.
+- Reprenant le concept d'épistémè de Foucault, interroger les routines cognitives que le « tout numérique » génère : les algorithmes ne sauraient remplacer totalement la faculté de jugement, c'est-à-dire un positionnement délibéré et politique sur le bon et le mauvais usage de la technologie.
+- Un métier comme celui d'éducateur spécialisé ne peut (ni ne doit) être constitué des seules compétences et techniques mesurables, mais aussi de valeurs humanistes et donc politiques, dans une perspective d'émancipation de chacun.
+""",
+    "reading_list": """\
+Le centre de documentation de l'ETSUP propose une sélection de documents récents sur le sujet, dans deux de ses dimensions :
+
+- Numérique, dématérialisation et travail social
+- Éducation aux médias et à internet
+
+Pour suivre le sujet de l'inclusion numérique : le site *Les cahiers de l'inclusion numérique*, proposé par Emmaüs Connect et We Tech Care.
+""",
+}
+
 ETSUP_EVENT = {
     "slug": "travail-social-2-0-etsup-2018",
     "title": "#Le Travail social 2.0 : le numérique et le travail social",
@@ -213,4 +259,5 @@ ETSUP_EVENT = {
     "sessions": ETSUP_SESSIONS,
     "workshop_rooms": {},
     "workshop_capacity": None,
+    "day_synthesis": ETSUP_DAY_SYNTHESIS,
 }

@@ -110,7 +110,8 @@ EVENT_FIELDS = (
     "venue_postcode", "venue_city", "venue_access", "context", "presentation",
     "host_organisation", "partners", "audiences", "contact_email", "registration_opens_on",
     "registration_deadline", "capacity", "waitlist_enabled", "workshop_mode",
-    "workshop_choices", "retention_days",
+    "workshop_choices", "retention_days", "accommodation_retention_days",
+    "facilitators_see_contact",
 )
 
 
@@ -184,7 +185,8 @@ def duplicate_event(event: Event, new_start: date, title: str | None = None,
             "edition", "timezone", "venue_name", "venue_address", "venue_postcode",
             "venue_city", "venue_access", "context", "presentation", "host_organisation",
             "partners", "audiences", "contact_email", "capacity", "waitlist_enabled",
-            "workshop_mode", "workshop_choices", "retention_days")})
+            "workshop_mode", "workshop_choices", "retention_days",
+            "accommodation_retention_days", "facilitators_see_contact")})
     db.session.add(copy)
     for membership in event.memberships:
         copy.memberships.append(EventMembership(user_id=membership.user_id,

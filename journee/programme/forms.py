@@ -76,7 +76,7 @@ class YesNoField(RadioField):
 EMAIL_MESSAGE = "Saisissez une adresse e-mail valide, par exemple « contact@exemple.fr »."
 
 
-def optional_int(message="Saisissez un nombre entier positif.", minimum=1, maximum=None):
+def optional_int(message="Saisissez un nombre entier positif.", minimum=1, maximum=100_000):
     return [Optional(), NumberRange(min=minimum, max=maximum, message=message)]
 
 
@@ -110,7 +110,7 @@ class EventForm(Form):
                                       description="Les inscriptions restent ouvertes "
                                                   "jusqu’à 23 h 59 ce jour-là.")
     capacity = IntegerField("Nombre de places", validators=optional_int(
-        "Le nombre de places doit être un nombre positif."))
+        "Le nombre de places doit être compris entre 1 et 100 000."))
     waitlist_enabled = YesNoField("Liste d’attente quand c’est complet")
     workshop_mode = RadioField("Attribution des ateliers", default=WorkshopMode.PREFERENCES.value,
                                choices=options([
@@ -123,6 +123,12 @@ class EventForm(Form):
                                   validators=[
         DataRequired("Indiquez une durée en jours."),
         NumberRange(1, 3650, "La durée doit être comprise entre 1 et 3 650 jours.")])
+    accommodation_retention_days = IntegerField(
+        "Conservation des besoins d’aménagement après la journée (jours)", default=7,
+        validators=[Optional(),
+                    NumberRange(0, 365, "La durée doit être comprise entre 0 et 365 jours.")])
+    facilitators_see_contact = BooleanField(
+        "Les animateur·rices d’atelier voient l’e-mail et le téléphone des participant·es")
 
     def event_data(self) -> dict:
         data = {name: self[name].data for name in (
@@ -130,13 +136,16 @@ class EventForm(Form):
             "venue_postcode", "venue_city", "venue_access", "context", "presentation",
             "host_organisation", "partners", "audiences", "contact_email",
             "registration_opens_on", "registration_deadline", "capacity",
-            "workshop_choices", "retention_days")}
+            "workshop_choices", "retention_days", "accommodation_retention_days")}
         for name in ("edition", "venue_name", "venue_address", "venue_postcode",
                      "venue_city", "venue_access", "context", "presentation",
                      "host_organisation", "partners", "audiences", "contact_email", "slug"):
             data[name] = data[name] or ""
+        if data["accommodation_retention_days"] is None:
+            data["accommodation_retention_days"] = 7
         data["waitlist_enabled"] = self.waitlist_enabled.value
         data["workshop_mode"] = WorkshopMode(self.workshop_mode.data)
+        data["facilitators_see_contact"] = bool(self.facilitators_see_contact.data)
         return data
 
 
@@ -153,7 +162,7 @@ class RoomForm(Form):
     name = StringField("Nom de la salle", filters=STRIP, validators=[
         DataRequired("Indiquez le nom de la salle."), Length(max=120)])
     capacity = IntegerField("Capacité (places)", validators=optional_int(
-        "La capacité doit être un nombre positif."))
+        "La capacité doit être comprise entre 1 et 100 000."))
     step_free = YesNoField("Accessible de plain-pied (sans marche)")
 
 
@@ -201,7 +210,7 @@ class WorkshopForm(Form):
     description = TextAreaField("Description", validators=[Length(max=20000)])
     room_id = SelectField("Salle", coerce=int, choices=options([(0, "Aucune salle")]))
     capacity = IntegerField("Capacité (places)", validators=optional_int(
-        "La capacité doit être un nombre positif."))
+        "La capacité doit être comprise entre 1 et 100 000."))
     confirm = BooleanField("Je confirme : la capacité de l’atelier dépasse celle de la salle")
 
     @property

@@ -1,0 +1,316 @@
+"""Who is in: marking people present at the door, the counts, finding a name.
+
+Pure services (no request, no session): the check-in views call them, and a reception
+role can later call them too. Marking present is one conditional ``UPDATE … WHERE
+checked_in_at IS NULL``: two phones scanning the same badge at once both succeed, and the
+first time is the one kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..errors import JourneeError
+from ..extensions import db
+from ..models_base import utcnow
+from ..programme.models import Event, Session, Workshop, WorkshopMode
+from ..registration.models import Registration, RegistrationStatus, Source, WorkshopChoice
+from ..registration.services import AlreadyRegistered, Attendee, InvalidChoice, promote
+from ..workshops.models import Assignment, AssignmentSource
+# Who is in which workshop has one definition, shared with every list of the day.
+from .roster import _placements as roster_placements
+
+SEARCH_LIMIT = 30
+"""Results shown at once: at the door, a longer list means the name needs more letters."""
+
+
+class NotConfirmed(JourneeError):
+    """Only a confirmed registration can be marked present."""
+
+
+# Marking present ------------------------------------------------------------------------
+
+def mark_present(registration: Registration, staff: str) -> bool:
+    """Mark a confirmed attendee present; ``False`` if they already were (nothing changes).
+
+    Raises :class:`NotConfirmed` for a waitlisted or cancelled registration. The caller
+    commits.
+    """
+    marked = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id,
+               Registration.status == RegistrationStatus.CONFIRMED,
+               Registration.checked_in_at.is_(None))
+        .values(checked_in_at=utcnow(), checked_in_by=staff[:200])
+        .returning(Registration.id)
+        .execution_options(synchronize_session=False)).scalar()
+    db.session.refresh(registration)
+    if marked is None and registration.status != RegistrationStatus.CONFIRMED:
+        raise NotConfirmed(_refusal(registration))
+    return marked is not None
+
+
+def _refusal(registration: Registration) -> str:
+    name = registration.full_name
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return (f"{name} est sur la liste d’attente\u202f: confirmez d’abord sa place "
+                "pour la marquer présent·e.")
+    return (f"L’inscription de {name} est annulée\u202f: elle ne peut pas être marquée "
+            "présente. Voyez avec l’équipe organisatrice.")
+
+
+def undo_presence(registration: Registration) -> bool:
+    """Clear a presence marked by mistake; ``False`` if there was none. The caller commits."""
+    cleared = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.checked_in_at.is_not(None))
+        .values(checked_in_at=None, checked_in_by=None)
+        .returning(Registration.id)
+        .execution_options(synchronize_session=False)).scalar()
+    db.session.refresh(registration)
+    return cleared is not None
+
+
+def confirm_and_mark_present(registration: Registration, staff: str) -> bool:
+    """Confirm a waitlisted person who came (if a place is free), then mark them present.
+
+    Uses :func:`registration.services.promote`, so the day's capacity holds: raises
+    :class:`~journee.registration.services.EventFull` when no place is free and nothing
+    is written. A second tap on an already confirmed person only marks them present.
+    The caller commits.
+    """
+    if registration.status == RegistrationStatus.WAITLISTED:
+        promote(registration)
+    return mark_present(registration, staff)
+
+
+# Counts ---------------------------------------------------------------------------------
+
+@dataclass
+class WorkshopCount:
+    workshop: Workshop
+    present: int
+    members: int
+
+
+@dataclass
+class SlotCount:
+    slot: Session
+    workshops: list[WorkshopCount]
+
+
+@dataclass
+class Counts:
+    present: int
+    expected: int
+    """Confirmed registrations."""
+    slots: list[SlotCount]
+
+    def as_dict(self) -> dict:
+        return {
+            "present": self.present, "expected": self.expected,
+            "slots": [{"id": s.slot.id, "workshops": [
+                {"id": w.workshop.id, "number": w.workshop.number, "present": w.present,
+                 "members": w.members} for w in s.workshops]} for s in self.slots],
+        }
+
+
+def counts(event: Event) -> Counts:
+    """Present and expected people, overall and per workshop: two aggregate queries.
+
+    Polled every few seconds by each phone at the door, so counted by the database; who
+    is in which workshop is :mod:`.roster`'s definition, the one every list uses.
+    """
+    confirmed = (Registration.event_id == event.id,
+                 Registration.status == RegistrationStatus.CONFIRMED)
+    expected, present = db.session.execute(
+        select(func.count(Registration.id), func.count(Registration.checked_in_at))
+        .where(*confirmed)).one()
+    placed = roster_placements(event).subquery()
+    per_workshop = {workshop_id: (members, present_there)
+                    for workshop_id, members, present_there in db.session.execute(
+                        select(placed.c.workshop_id, func.count(Registration.id),
+                               func.count(Registration.checked_in_at))
+                        .join(Registration, Registration.id == placed.c.registration_id)
+                        .group_by(placed.c.workshop_id))}
+    slots = [SlotCount(slot, [WorkshopCount(w, per_workshop.get(w.id, (0, 0))[1],
+                                            per_workshop.get(w.id, (0, 0))[0])
+                              for w in slot.workshops])
+             for slot in event.workshop_sessions if slot.workshops]
+    return Counts(present=present, expected=expected, slots=slots)
+
+
+def workshops_of(event: Event, registration_ids) -> dict[int, list[Workshop]]:
+    """The workshops of these registrations (those shown), in programme order.
+
+    :func:`.roster.workshops_by_registration` for a few people rather than the whole
+    day: the results list is fetched at each typed letter.
+    """
+    ids = list(registration_ids)
+    if not ids:
+        return {}
+    placed = roster_placements(event).subquery()
+    rows = db.session.execute(
+        select(placed.c.registration_id, Workshop)
+        .join(Workshop, Workshop.id == placed.c.workshop_id)
+        .where(placed.c.registration_id.in_(ids))
+        .options(joinedload(Workshop.room), joinedload(Workshop.session))).all()
+    found: dict[int, list[Workshop]] = {}
+    for registration_id, workshop in rows:
+        found.setdefault(registration_id, []).append(workshop)
+    for items in found.values():
+        items.sort(key=lambda w: (w.session.starts_at, w.number))
+    return found
+
+
+# Search ---------------------------------------------------------------------------------
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i",
+                          "æ": "ae", "œ": "oe", "þ": "th"})
+_WORD = re.compile(r"\w+")
+
+
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """« Lefèvre » → « lefevre », « ŻÓŁĆ » → « zolc »: what a search compares."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _compact(text: str) -> str:
+    """Letters and digits only: « O’Brien-Lefèvre » → « obrienlefevre »."""
+    return _SEPARATORS.sub("", fold(text))
+
+
+@lru_cache(maxsize=32768)
+def _person_keys(first: str, last: str, organisation: str) -> tuple[str, str, str]:
+    """A person's compacted first name, last name, and all three run together.
+
+    Cached: searching as you type compares the same few thousand people at each letter.
+    """
+    first_key, last_key = _compact(first), _compact(last)
+    return first_key, last_key, first_key + last_key + _compact(organisation)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    registrations: list[Registration]
+    """The first :data:`SEARCH_LIMIT` matches, best first."""
+    total: int
+
+
+def search(event: Event, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+    """Registrations of the event (any status) matching every word of ``query``.
+
+    A word matches the first name, the last name or the organisation, whatever the case,
+    accents, apostrophes or hyphens (« obrien » finds « O’Brien-Lefèvre »). A query with
+    an ``@`` looks for that e-mail address. Names starting with the first word come first,
+    cancelled registrations last.
+    Done in Python over the event's names: a few thousand rows take milliseconds.
+    """
+    query = " ".join(query.split())
+    words = [_compact(word) for word in _WORD.findall(fold(query))]
+    words = [word for word in words if word]
+    if not words:
+        return SearchResult(query, [], 0)
+    # Plain columns, not entities: thousands of rows are read at each typed letter.
+    table = Registration.__table__
+    rows = db.session.execute(
+        select(table.c.id, table.c.first_name, table.c.last_name, table.c.organisation,
+               table.c.email, table.c.status == RegistrationStatus.CANCELLED.value)
+        .where(table.c.event_id == event.id)).all()
+    email = query.casefold() if "@" in query else None
+    found = []
+    for registration_id, first, last, organisation, address, cancelled in rows:
+        if email is not None:
+            matches, starts = (address or "").casefold() == email, True
+        else:
+            first_key, last_key, haystack = _person_keys(first, last, organisation)
+            matches = all(word in haystack for word in words)
+            starts = first_key.startswith(words[0]) or last_key.startswith(words[0])
+        if matches:
+            found.append((bool(cancelled), not starts, last.casefold(), first.casefold(),
+                          registration_id))
+    found.sort()
+    ids = [item[-1] for item in found]
+    order = {registration_id: position for position, registration_id in enumerate(ids)}
+    shown = sorted(db.session.scalars(
+        select(Registration).where(Registration.id.in_(ids[:limit]))),
+        key=lambda r: order[r.id]) if ids else []
+    return SearchResult(query, shown, len(ids))
+
+
+def find_by_badge(event: Event, code: str) -> Registration | None:
+    """The registration whose badge carries ``code``, within this event only."""
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.badge_code == code))
+
+
+# On-the-spot registration ---------------------------------------------------------------
+
+def register_on_site(event: Event, attendee: Attendee, staff: str) -> Registration:
+    """Register someone who came without registering: confirmed and present at once.
+
+    Neither the deadline nor the day's or the workshops' capacity apply: the person is
+    already in the building (the page warns when the day is full). ``attendee.choices``
+    holds at most one workshop per slot: in first-come mode it is their place; in
+    preferences mode they are also placed there by hand, locked, so that a new run of
+    the assignment does not move them. Raises :class:`AlreadyRegistered` (nothing
+    written) or :class:`InvalidChoice`. The caller commits.
+    """
+    now = utcnow()
+    registration = Registration(
+        event_id=event.id, status=RegistrationStatus.CONFIRMED,
+        first_name=attendee.first_name, last_name=attendee.last_name,
+        email=attendee.email or None, organisation=attendee.organisation,
+        function=attendee.function, profile=attendee.profile,
+        privacy_acknowledged_at=now, privacy_version=attendee.privacy_version,
+        source=Source.ON_SITE, entered_by=staff[:200], created_at=now, updated_at=now,
+        checked_in_at=now, checked_in_by=staff[:200])
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AlreadyRegistered("Cette adresse e-mail est déjà inscrite à cette journée.") \
+            from error
+    _place(event, registration, attendee.choices)
+    return registration
+
+
+def _place(event: Event, registration: Registration, choices: dict[int, list[int]]) -> None:
+    wanted = {session_id: ids[0] for session_id, ids in choices.items() if ids}
+    if not wanted:
+        return
+    valid = {(session_id, workshop_id) for session_id, workshop_id in db.session.execute(
+        select(Workshop.session_id, Workshop.id).join(Session, Session.id == Workshop.session_id)
+        .where(Session.event_id == event.id, Workshop.id.in_(wanted.values())))}
+    preferences = event.workshop_mode == WorkshopMode.PREFERENCES
+    for session_id, workshop_id in wanted.items():
+        if (session_id, workshop_id) not in valid:
+            db.session.rollback()
+            raise InvalidChoice("Cet atelier n’est pas proposé sur ce créneau.",
+                                session_id, workshop_id)
+        db.session.add(WorkshopChoice(registration_id=registration.id, session_id=session_id,
+                                      workshop_id=workshop_id, rank=1))
+        if preferences:
+            db.session.add(Assignment(
+                registration_id=registration.id, session_id=session_id,
+                workshop_id=workshop_id, source=AssignmentSource.ORGANISER, rank=1,
+                locked=True, flagged_free=False))
+    db.session.flush()
+    db.session.expire(registration, ["choices"])

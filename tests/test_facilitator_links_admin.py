@@ -1,0 +1,420 @@
+"""The organiser's side of facilitator links: create, send, revoke, replace, send to all."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from conftest import csrf_token_from, text_of
+from sqlalchemy import select
+
+from journee.audit.log import record
+from journee.audit.models import AuditEntry
+from journee.extensions import db
+from journee.facilitation.models import FacilitatorLink
+from journee.mail_models import OutboxMessage
+from journee.programme.models import Event, Participation
+
+BASE_URL = "http://journee.test"
+
+
+@pytest.fixture
+def team(irts):
+    """Workshop 1's facilitators; the first two get an e-mail address, the others none."""
+    slot = next(s for s in irts.workshop_sessions if s.workshops)
+    workshop = slot.workshops[0]
+    people = []
+    for participation in workshop.facilitators:
+        if participation.person not in people:
+            people.append(participation.person)
+    people[0].email = "benoit.cesselin@example.org"
+    people[1].email = "jm.dilubenzi@example.org"
+    db.session.commit()
+    return {"event": irts, "workshop": workshop, "people": people}
+
+
+def base(event) -> str:
+    return f"/admin/journees/{event.id}/animateurs"
+
+
+def links_of(person) -> list[FacilitatorLink]:
+    db.session.expire_all()
+    return db.session.scalars(select(FacilitatorLink).filter_by(person_id=person.id)
+                              .order_by(FacilitatorLink.id)).all()
+
+
+def outbox() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def parsed(message: OutboxMessage):
+    return email.message_from_bytes(message.message, policy=email.policy.default)
+
+
+def bodies(message: OutboxMessage) -> tuple[str, str]:
+    mail = parsed(message)
+    return (mail.get_body(("plain",)).get_content(), mail.get_body(("html",)).get_content())
+
+
+def flashes(client, event) -> str:
+    return text_of(client.get(base(event)).get_data(as_text=True))
+
+
+# The page ----------------------------------------------------------------------------
+
+def test_page_lists_facilitators_by_workshop(organiser_client, team):
+    event = team["event"]
+    response = organiser_client.get(base(event))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    text = text_of(html)
+    slot = team["workshop"].session
+    for workshop in slot.workshops:
+        assert workshop.title in text
+        assert workshop.room.name in text
+        for participation in workshop.facilitators:
+            assert participation.person.full_name in text
+    assert "10 h 45 – 12 h 30" in text and "Salle Salle" not in text
+    assert "Formateur·rice (atelier)" in text and "Praticien·ne (atelier)" in text
+    assert "Aucun lien." in text
+    assert "benoit.cesselin@example.org" in text
+    # Two people with an address, none sent yet.
+    assert "2 animateur·rices avec une adresse e-mail n’ont pas encore reçu de lien" in text
+    assert "Envoyer les liens à tous" in text
+    assert f'href="/admin/journees/{event.id}/journal"' in html
+    assert "ne voient pas l’e-mail ni le téléphone" in text
+    # Someone who is only a speaker (not a workshop facilitator) is not listed.
+    assert "Vincent MEYER" not in text
+
+
+def test_page_costs_a_fixed_number_of_queries(app_factory):
+    """The account, the event, the facilitators with their workshops, the links: the same
+    few queries whether nobody or everybody has a link. Each request has its own app
+    context and session here, as behind a real server."""
+    from sqlalchemy import event as sa_event
+
+    app = app_factory()
+    with app.app_context():
+        event_id, people = _demo_with_organiser()
+        engine = db.engine
+    client = app.test_client()
+    client.post("/connexion", data={"email": "organisatrice@example.org",
+                                    "password": "mot-de-passe-solide"})
+    page = f"/admin/journees/{event_id}/animateurs"
+
+    def queries_for_page() -> int:
+        statements = []
+        listener = lambda *args: statements.append(args[2])
+        sa_event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(page).status_code == 200
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    before = queries_for_page()
+    for person_id in people:
+        assert client.post(f"{page}/{person_id}/creer").status_code == 302
+    with app.app_context():
+        assert len(db.session.scalars(select(FacilitatorLink)).all()) == len(people)
+    assert queries_for_page() == before <= 5
+
+
+def _demo_with_organiser() -> tuple[int, list[int]]:
+    """The demo days and an organiser of IRTS-IDS; its id and all its facilitators' ids."""
+    from journee.auth.models import User
+    from journee.programme.demo import load_demo
+    from journee.programme.models import EventMembership
+
+    irts = next(e for e in load_demo(original_dates=True)
+                if e.slug == "travail-social-epreuve-numerique-2018")
+    user = User(email="organisatrice@example.org", name="Orga")
+    user.set_password("mot-de-passe-solide")
+    db.session.add_all([user, EventMembership(event=irts, user=user)])
+    db.session.commit()
+    people = {p.person_id for s in irts.workshop_sessions for w in s.workshops
+              for p in w.facilitators}
+    return irts.id, sorted(people)
+
+
+def test_event_page_links_to_the_facilitator_links_and_the_log(organiser_client, team):
+    html = organiser_client.get(f"/admin/journees/{team['event'].id}/").get_data(as_text=True)
+    assert f'href="{base(team["event"])}"' in html
+    assert f'href="/admin/journees/{team["event"].id}/journal"' in html
+
+
+# Create and send -------------------------------------------------------------------
+
+def test_create_sends_the_link_by_email(organiser_client, team):
+    event, person = team["event"], team["people"][0]
+    response = organiser_client.post(f"{base(event)}/{person.id}/creer")
+    assert response.status_code == 302 and response.location.endswith(base(event))
+    [link] = links_of(person)
+    assert link.is_active and link.event_id == event.id and link.sent_at is not None
+    assert link.created_by == "Organisateur·rice organisatrice@example.org"
+    assert len(link.token) >= 40
+
+    [message] = outbox()
+    assert message.kind == "facilitator_link" and message.to_address == person.email
+    mail = parsed(message)
+    assert " ".join(mail["Subject"].split()) == f"Votre espace animateur·rice : {event.title}"
+    assert mail["Reply-To"] == event.contact_email
+    text, html = bodies(message)
+    url = f"{BASE_URL}/f/{link.token}"
+    assert url in text and f'href="{url}"' in html
+    assert f"Bonjour {person.first_name}" in text
+    assert "Atelier n°1" in text and "jeudi 15\u00a0mars 2018, 10\u00a0h\u00a045" in text
+    assert f"12\u00a0h\u00a030, {team['workshop'].room.name}" in text  # « Salle 1 »
+    assert "Ce lien vous est personnel : ne le transférez pas." in text
+    assert "liste des participant·es" in text and "feuille d’émargement" in text
+    assert event.contact_email in text
+    assert "e-mail et téléphone" not in text  # not allowed for this event
+    assert "Ce lien vous est personnel" in html
+
+    page = flashes(organiser_client, event)
+    assert f"Le lien de {person.full_name} est créé et envoyé par e-mail à {person.email}." \
+        in page
+    assert "Actif depuis le" in page and "Envoyé le" in page and "Jamais utilisé." in page
+    # The link works; the organiser then sees when it was last used.
+    assert organiser_client.get(f"/f/{link.token}").status_code == 200
+    assert "Utilisé pour la dernière fois le" in flashes(organiser_client, event)
+
+
+def test_create_without_email_shows_the_link_to_copy(organiser_client, team):
+    event, person = team["event"], team["people"][2]
+    assert not person.email
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    [link] = links_of(person)
+    assert link.is_active and link.sent_at is None
+    assert outbox() == []
+    html = organiser_client.get(base(event)).get_data(as_text=True)
+    assert f'value="{BASE_URL}/f/{link.token}"' in html
+    text = text_of(html)
+    assert f"{person.full_name} n’a pas d’adresse e-mail" in text
+    assert "Pas envoyé par e-mail." in text
+
+
+def test_create_twice_keeps_one_link(organiser_client, team):
+    event, person = team["event"], team["people"][0]
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    assert len(links_of(person)) == 1
+    assert len(outbox()) == 1
+    assert f"{person.full_name} a déjà un lien actif" in flashes(organiser_client, event)
+
+
+def test_send_again(organiser_client, team):
+    event, person = team["event"], team["people"][0]
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    [link] = links_of(person)
+    link.sent_at = datetime(2018, 3, 1, 8, 0)
+    db.session.commit()
+    organiser_client.post(f"{base(event)}/{person.id}/envoyer")
+    messages = outbox()
+    assert len(messages) == 2
+    assert f"/f/{link.token}" in bodies(messages[1])[0]
+    assert links_of(person)[0].sent_at > datetime(2018, 3, 1, 8, 0)
+    assert "est envoyé à nouveau" in flashes(organiser_client, event)
+
+
+def test_send_needs_a_link_and_an_address(organiser_client, team):
+    event, with_email, without = team["event"], team["people"][0], team["people"][2]
+    organiser_client.post(f"{base(event)}/{with_email.id}/envoyer")
+    assert "n’a pas de lien actif" in flashes(organiser_client, event)
+    organiser_client.post(f"{base(event)}/{without.id}/creer")
+    organiser_client.post(f"{base(event)}/{without.id}/envoyer")
+    assert outbox() == []
+
+
+# Revoke and replace --------------------------------------------------------------
+
+def test_revoke_closes_the_space(organiser_client, team):
+    event, person = team["event"], team["people"][0]
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    [link] = links_of(person)
+    assert organiser_client.get(f"/f/{link.token}").status_code == 200
+    response = organiser_client.post(f"{base(event)}/{person.id}/revoquer")
+    assert response.status_code == 302
+    page = flashes(organiser_client, event)
+    assert f"Le lien de {person.full_name} est révoqué" in page
+    assert "Aucun lien actif (révoqué le" in page
+    [link] = links_of(person)
+    assert link.revoked_at is not None
+    assert organiser_client.get(f"/f/{link.token}").status_code == 404
+
+
+def test_replace_revokes_the_old_link_and_sends_the_new(organiser_client, team):
+    event, person = team["event"], team["people"][0]
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    [old] = links_of(person)
+    organiser_client.post(f"{base(event)}/{person.id}/remplacer")
+    assert "ne fonctionne plus" in flashes(organiser_client, event)
+    old_again, new = links_of(person)
+    assert old_again.id == old.id and old_again.revoked_at is not None
+    assert new.is_active and new.token != old.token and new.sent_at is not None
+    assert organiser_client.get(f"/f/{old.token}").status_code == 404
+    assert organiser_client.get(f"/f/{new.token}").status_code == 200
+    last = outbox()[-1]
+    assert f"/f/{new.token}" in bodies(last)[0] and f"/f/{old.token}" not in bodies(last)[0]
+
+
+def test_send_all_reaches_everyone_with_an_address_once(organiser_client, team):
+    event, people = team["event"], team["people"]
+    # The first already has a sent link; a facilitator of another workshop gets an address.
+    organiser_client.post(f"{base(event)}/{people[0].id}/creer")
+    other_workshop = team["workshop"].session.workshops[1]
+    other = other_workshop.facilitators[0].person
+    other.email = "autre@example.org"
+    db.session.commit()
+
+    organiser_client.post(f"{base(event)}/envoyer-a-tous")
+    messages = outbox()
+    assert [m.to_address for m in messages] == [people[0].email, people[1].email,
+                                                "autre@example.org"]
+    assert all(len(links_of(p)) == 1 and links_of(p)[0].sent_at for p in
+               (people[0], people[1], other))
+    page = flashes(organiser_client, event)
+    assert "Liens envoyés par e-mail : 2 animateur·rices." in page
+    assert "Sans adresse e-mail, à prévenir vous-même" in page
+    assert people[2].full_name in page
+
+    # Nothing left to send: a second click sends nothing.
+    organiser_client.post(f"{base(event)}/envoyer-a-tous")
+    assert len(outbox()) == 3
+    assert "Aucun lien à envoyer" in flashes(organiser_client, event)
+
+    # A revoked link is not replaced behind the organiser's back.
+    organiser_client.post(f"{base(event)}/{people[1].id}/revoquer")
+    organiser_client.post(f"{base(event)}/envoyer-a-tous")
+    assert len(outbox()) == 3
+    assert not any(link.is_active for link in links_of(people[1]))
+
+
+def test_actions_are_recorded_in_the_log(organiser_client, team):
+    event, person = team["event"], team["people"][0]
+    for action in ("creer", "envoyer", "remplacer", "revoquer"):
+        organiser_client.post(f"{base(event)}/{person.id}/{action}")
+    db.session.expire_all()
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [e.action for e in entries] == [
+        "facilitator_link.create", "facilitator_link.send", "facilitator_link.send",
+        "facilitator_link.regenerate", "facilitator_link.send", "facilitator_link.revoke"]
+    assert {e.actor for e in entries} == {"Organisateur·rice organisatrice@example.org"}
+    assert {e.target for e in entries} == {person.full_name}
+    text = text_of(organiser_client.get(f"/admin/journees/{event.id}/journal")
+                   .get_data(as_text=True))
+    assert "Révocation du lien personnel d’un·e animateur·rice" in text
+    assert "6 entrées" in text
+
+
+# Access -------------------------------------------------------------------------
+
+def test_csrf_token_required(app_factory):
+    """With CSRF protection on, as in production. No app context is kept around the
+    requests, so each one gets its own, as behind a real server."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        event_id, people = _demo_with_organiser()
+    person_id = people[0]
+
+    def link_count() -> int:
+        with app.app_context():
+            return len(db.session.scalars(select(FacilitatorLink)
+                                          .filter_by(person_id=person_id)).all())
+
+    client = app.test_client()
+    login_page = client.get("/connexion").get_data(as_text=True)
+    assert client.post("/connexion", data={
+        "email": "organisatrice@example.org", "password": "mot-de-passe-solide",
+        "csrf_token": csrf_token_from(login_page)}).status_code == 302
+    page = f"/admin/journees/{event_id}/animateurs"
+    url = f"{page}/{person_id}/creer"
+    assert client.post(url).status_code == 400
+    assert client.post(url, data={"csrf_token": "faux"}).status_code == 400
+    assert link_count() == 0
+    token = csrf_token_from(client.get(page).get_data(as_text=True))
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    assert link_count() == 1
+
+
+def test_another_events_organiser_gets_404(client, demo, make_user, login, irts):
+    etsup = demo["travail-social-2-0-etsup-2018"]
+    person = next(s for s in irts.workshop_sessions if s.workshops).workshops[0] \
+        .facilitators[0].person
+    other = login(make_user(email="autre@example.org", events=[etsup]))
+    assert other.get(base(irts)).status_code == 404
+    assert other.get(f"/admin/journees/{irts.id}/journal").status_code == 404
+    for action in ("creer", "envoyer", "revoquer", "remplacer"):
+        assert other.post(f"{base(irts)}/{person.id}/{action}").status_code == 404
+    assert other.post(f"{base(irts)}/envoyer-a-tous").status_code == 404
+    assert links_of(person) == [] and outbox() == []
+    # Their own event's page works.
+    assert other.get(base(etsup)).status_code == 200
+
+
+def test_someone_not_facilitating_this_event_is_404(organiser_client, irts):
+    speaker = db.session.scalar(select(Participation).join(Participation.person)
+                                .where(Participation.workshop_id.is_(None),
+                                       Participation.session.has(event_id=irts.id))).person
+    facilitating = db.session.scalar(select(Participation).where(
+        Participation.person_id == speaker.id, Participation.workshop_id.is_not(None)))
+    assert facilitating is None
+    assert organiser_client.post(f"{base(irts)}/{speaker.id}/creer").status_code == 404
+    assert organiser_client.post(f"{base(irts)}/999999/creer").status_code == 404
+    assert links_of(speaker) == []
+
+
+def test_anonymous_is_sent_to_login(client, irts):
+    response = client.get(base(irts))
+    assert response.status_code == 302 and "/connexion" in response.location
+
+
+# The log page -------------------------------------------------------------------
+
+def test_log_is_paginated_newest_first(organiser_client, irts):
+    start = datetime(2018, 3, 15, 8, 0)
+    for n in range(105):
+        entry = record("facilitator.view_list", actor=f"Animateur·rice n{n:03d}", event=irts,
+                       target="Atelier n°1", rows=n)
+        entry.at = start + timedelta(minutes=n)
+    db.session.commit()
+    url = f"/admin/journees/{irts.id}/journal"
+    first = text_of(organiser_client.get(url).get_data(as_text=True))
+    assert "105 entrées" in first and "Page 1 sur 2" in first
+    assert "n104" in first and "n005" in first and "n004" not in first
+    assert first.index("n104") < first.index("n103")
+    second = text_of(organiser_client.get(url + "?page=2").get_data(as_text=True))
+    assert "n004" in second and "n000" in second and "n005" not in second
+    for wrong in ("?page=abc", "?page=-3", "?page=99999999999999999999"):
+        assert organiser_client.get(url + wrong).status_code == 200
+
+
+# The event setting -----------------------------------------------------------------
+
+def test_event_form_sets_whether_facilitators_see_contacts(organiser_client, irts):
+    form = organiser_client.get(f"/admin/journees/{irts.id}/modifier").get_data(as_text=True)
+    assert ("Les animateur·rices d’atelier voient l’e-mail et le téléphone des "
+            "participant·es") in form
+    assert 'name="facilitators_see_contact"' in form
+    data = {"title": irts.title, "edition": irts.edition, "slug": irts.slug,
+            "starts_on": "2018-03-15", "ends_on": "2018-03-15",
+            "registration_opens_on": "2018-01-08", "registration_deadline": "2018-03-01",
+            "waitlist_enabled": "oui", "workshop_mode": "preferences",
+            "workshop_choices": "3", "retention_days": "90",
+            "facilitators_see_contact": "y"}
+    response = organiser_client.post(f"/admin/journees/{irts.id}/modifier", data=data)
+    assert response.status_code == 302, text_of(response.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Event, irts.id).facilitators_see_contact is True
+    form = organiser_client.get(f"/admin/journees/{irts.id}/modifier").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*name="facilitators_see_contact"|'
+                     r'<input[^>]*name="facilitators_see_contact"[^>]*checked', form)
+
+    del data["facilitators_see_contact"]
+    organiser_client.post(f"/admin/journees/{irts.id}/modifier", data=data)
+    db.session.expire_all()
+    assert db.session.get(Event, irts.id).facilitators_see_contact is False
