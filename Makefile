@@ -43,7 +43,8 @@ test-postgres: install-test
 	scripts/test-postgres
 
 bench: install-test
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@status=0; for script in benchmarks/bench_*.py; do \
+	  echo "== $$script"; $(BIN)/python $$script || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -70,7 +70,10 @@ def test_reception_staff_only_reach_their_events_welcome_pages(make_user, login,
     assert client.get(f"/admin/journees/{etsup.id}/").status_code == 404
     assert client.get("/admin/journees/nouvelle").status_code == 403
     assert client.get("/admin/personnes/").status_code == 403
-    assert client.get("/admin/").status_code == 200
+    home = client.get("/admin/").get_data(as_text=True)
+    assert f'href="/admin/journees/{irts.id}/accueil"' in home
+    assert "Créer une journée" not in home
+    assert client.get(f"/admin/journees/{irts.id}/accueil").status_code == 200
 
 
 def test_an_administrator_cannot_lock_themselves_out(make_user, login):

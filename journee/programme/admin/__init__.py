@@ -10,7 +10,7 @@ from flask_login import current_user
 from ...auth.access import require_login
 from ...extensions import db
 from ..models import Event
-from ..permissions import is_organiser, managed_events_query
+from ..permissions import RECEPTION, is_organiser, managed_events_query
 
 bp = Blueprint("programme_admin", __name__, url_prefix="/admin")
 
@@ -34,7 +34,11 @@ def index():
     managed = db.session.scalars(
         managed_events_query(current_user).order_by(Event.starts_on.desc(), Event.id)
     ).unique().all()
-    return render_template("admin/index.html", events=managed)
+    welcomed = [] if current_user.is_admin else db.session.scalars(
+        managed_events_query(current_user, roles=(RECEPTION,))
+        .order_by(Event.starts_on.desc(), Event.id)).unique().all()
+    return render_template("admin/index.html", events=managed, welcomed=welcomed,
+                           organiser=is_organiser(current_user))
 
 
 from . import events, people_in_sessions, places, sessions  # noqa: E402,F401

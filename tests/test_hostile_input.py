@@ -1,0 +1,209 @@
+"""Hostile input: adversarial values in every form never cause a 500 or a partial write,
+and what is accepted comes back exactly (in the page, the spreadsheet and the PDF)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from io import BytesIO
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from journee.extensions import db
+from journee.mail_models import OutboxMessage
+from journee.registration.models import Registration, WorkshopChoice
+
+from app_world import World, build, routes, url_params
+from conftest import text_of
+from registration_helpers import FORM_URL, OPEN_DAY, set_today, valid_data
+
+#: Values that broke other applications: markup, SQL, spreadsheet formulas, direction
+#: overrides, control characters, NUL, emoji, huge numbers, very long text.
+ADVERSARIAL = [
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "' OR 1=1 --",
+    '"; DROP TABLE registration; --', "=1+1", "+33 6 12", "-2+3", "@SUM(A1:A9)",
+    "\u202eevil\u202c", "a\x00b", "tab\tand\x0bvertical", "😀🎉", "Ἀλέξανδρος Дмитрий",
+    "99999999999999999999999999", "-1", "1e309", "NaN", " ", "x" * 20_000,
+    "../../etc/passwd", "%s%n%x", "{{ 7*7 }}",
+]
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: action and fields (name → a default value)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._current: dict | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
+            self._current = {"action": attrs.get("action") or "", "fields": {},
+                             "text": []}
+            self.forms.append(self._current)
+        if self._current is None:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                self._current["fields"].setdefault(name, attrs.get("value", "y"))
+            elif kind not in ("submit", "button", "file"):
+                self._current["fields"][name] = attrs.get("value", "")
+                if kind not in ("hidden",):
+                    self._current["text"].append(name)
+        elif tag == "textarea" and name:
+            self._current["fields"][name] = ""
+            self._current["text"].append(name)
+        elif tag == "select" and name:
+            self._select = name
+            self._current["fields"][name] = ""
+        elif tag == "option" and self._select and self._current["fields"][self._select] == "":
+            self._current["fields"][self._select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+        if tag == "select":
+            self._select = None
+
+
+def post_forms(html: str) -> list[dict]:
+    parser = _Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+#: Forms whose purpose is to delete or to end the session: fuzzing them proves nothing.
+SKIPPED_ACTIONS = re.compile(r"supprimer|effacer|deconnexion|retirer|revoquer|remplacer|"
+                             r"archiver|annuler")
+
+
+def _staff_client(app, world):
+    client = app.test_client()
+    client.post("/connexion", data={"email": world.users["admin"].email,
+                                    "password": "mot-de-passe-solide"})
+    return client
+
+
+def _form_pages(app, world):
+    """Every GET page (staff and public) that holds a POST form."""
+    for rule, method in routes(app):
+        if method == "GET" and not rule.rule.endswith((".pdf", ".xlsx", ".ics", ".json")):
+            yield build(rule, url_params(rule, world))
+
+
+def test_every_form_survives_adversarial_values(app, demo, make_user, monkeypatch):
+    set_today(monkeypatch, OPEN_DAY)
+    world = World(demo, make_user)
+    client = _staff_client(app, world)
+    seen, failures = set(), []
+    for page in _form_pages(app, world):
+        response = client.get(page)
+        if response.status_code != 200 or "text/html" not in response.content_type:
+            continue
+        for form in post_forms(response.get_data(as_text=True)):
+            action = form["action"] or page
+            key = (re.sub(r"\d+", "N", action), tuple(sorted(form["fields"])))
+            if SKIPPED_ACTIONS.search(action) or key in seen or not form["text"]:
+                continue
+            seen.add(key)
+            for value in ADVERSARIAL:
+                data = dict(form["fields"])
+                data.update({name: value for name in form["text"]})
+                answer = client.post(action, data=data)
+                if answer.status_code >= 500:
+                    failures.append(f"{action} {value[:30]!r} → {answer.status_code}")
+                elif answer.status_code == 200 and "text/html" in answer.content_type:
+                    html = answer.get_data(as_text=True)
+                    if "<script>alert(1)</script>" in html or "onerror=alert(1)>" in html:
+                        failures.append(f"{action}: markup not escaped")
+    assert len(seen) >= 20, f"only {len(seen)} forms found: the crawl is broken"
+    assert not failures, "\n".join(failures)
+
+
+# The registration form, value by value -----------------------------------------------
+
+names = st.one_of(
+    st.sampled_from(ADVERSARIAL),
+    st.text(min_size=1, max_size=120),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=40),
+)
+
+
+def _counts() -> tuple[int, int, int]:
+    return tuple(db.session.scalar(select(func.count()).select_from(model))
+                 for model in (Registration, WorkshopChoice, OutboxMessage))
+
+
+@settings(max_examples=60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(first=names, last=names, organisation=names)
+def test_registration_stores_exactly_or_refuses_cleanly(client, irts, organiser_client,
+                                                         monkeypatch, first, last,
+                                                         organisation):
+    set_today(monkeypatch, OPEN_DAY)
+    before = _counts()
+    email = f"p{before[0]}@example.org"
+    response = client.post(FORM_URL, data=valid_data(
+        irts, first_name=first, last_name=last, organisation=organisation, email=email))
+    assert response.status_code in (200, 302), response.status_code
+    db.session.expire_all()
+    if response.status_code == 200:
+        # Refused: a French message, nothing written at all.
+        assert "Le formulaire contient" in text_of(response.get_data(as_text=True))
+        assert _counts() == before
+        return
+    registration = db.session.scalar(select(Registration).filter_by(email=email))
+    assert _counts() == (before[0] + 1, before[1] + 3, before[2] + 1)
+    stored = (registration.first_name, registration.last_name, registration.organisation)
+    assert stored == (first.strip(), last.strip(), organisation.strip())
+    # The organiser's page shows it escaped, the export holds it as text.
+    page = organiser_client.get(
+        f"/admin/journees/{irts.id}/inscriptions/{registration.id}/").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    sheet = load_workbook(BytesIO(organiser_client.get(
+        f"/admin/journees/{irts.id}/inscriptions/export.xlsx").data)).active
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row
+             if cell.value == registration.last_name}
+    assert cells and set(cells.values()) == {"s"}
+
+
+@pytest.mark.parametrize("payload, why", [
+    (b"PK\x03\x04 pas vraiment un classeur", "a broken zip"),
+    (b"%PDF-1.7 un PDF renomme", "not a spreadsheet"),
+    (b"", "empty"),
+])
+def test_uploads_that_are_not_spreadsheets_are_refused(organiser_client, irts, payload, why):
+    response = organiser_client.post(
+        f"/admin/journees/{irts.id}/inscriptions/import",
+        data={"file": (BytesIO(payload), "inscriptions.xlsx")},
+        content_type="multipart/form-data")
+    assert response.status_code in (200, 400), why
+    text = text_of(response.get_data(as_text=True))
+    assert "Le formulaire contient" in text or "fichier" in text.lower(), why
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+
+
+def test_a_zip_bomb_is_refused(organiser_client, irts):
+    """A small file that unzips to gigabytes must be refused before it is expanded."""
+    import zipfile
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (200 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    response = organiser_client.post(
+        f"/admin/journees/{irts.id}/inscriptions/import",
+        data={"file": (BytesIO(buffer.getvalue()), "bombe.xlsx")},
+        content_type="multipart/form-data")
+    assert response.status_code in (200, 400)
+    assert "fichier" in text_of(response.get_data(as_text=True)).lower()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
