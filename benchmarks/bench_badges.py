@@ -36,7 +36,8 @@ from timing import demo_app, median_ms, paired_median_ms
 
 from journee.documents import badges_pdf
 from journee.documents.badge_formats import sheet_format
-from journee.documents.badges_pdf import Badge, build_badges, clean
+from journee.documents.badges_pdf import Badge, build_badges
+from journee.documents.pdf import plain_text
 from journee.documents.pdf import FONT, FONT_BOLD, register_fonts
 from journee.documents.qr import QUIET_ZONE, draw_qr, qr_matrix
 from journee.extensions import db
@@ -90,7 +91,7 @@ def drawing_plan(badges: list[Badge]) -> list[tuple]:
         if badge.qr_url:
             qr = (geometry.width - geometry.pad - geometry.qr,
                   badges_pdf._reserved_below(badge, geometry), geometry.qr, badge.qr_url)
-        band = clean(badge.role) or None
+        band = plain_text(badge.role) or None
         plan.append((x, y, band, lines, qr))
     return plan
 

@@ -20,7 +20,8 @@ from journee.attendance.badge_service import parse_team
 from journee.attendance.links import checkin_path, checkin_url
 from journee.audit.models import AuditEntry
 from journee.documents.badge_formats import sheet_format
-from journee.documents.badges_pdf import Badge, build_badges, clean, fit_block, fit_name
+from journee.documents.badges_pdf import Badge, build_badges, fit_block, fit_name
+from journee.documents.pdf import plain_text
 from journee.documents.pdf import FONT_BOLD, register_fonts
 from journee.extensions import db
 from journee.programme.models import Participation, Session, WorkshopMode
@@ -117,7 +118,7 @@ def test_tricky_names_come_out_literally(tmp_path):
     pages = pdf_lines(data, tmp_path)
     assert len(pages) == len(TRICKY)
     for (first, last), lines in zip(TRICKY, pages):
-        assert clean(first) in lines and clean(last) in lines, (first, lines)
+        assert plain_text(first) in lines and plain_text(last) in lines, (first, lines)
         assert "Zoé <b>& Cie</b>" in lines
     assert "Anaïs" in pages[5] and "Ré my" in pages[5]  # \x0b removed, a tab is a space.
     assert "\ufffd" not in "".join(sum(pages, []))

@@ -9,8 +9,6 @@ Lengths are in points; a label's own drawing uses coordinates from its bottom-le
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -21,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .badge_formats import SheetFormat
-from .pdf import FONT, FONT_BOLD, MUTED, register_fonts
+from .pdf import FONT, FONT_BOLD, MUTED, plain_text, register_fonts
 from .qr import QrMatrix, draw_qr, qr_matrix
 
 ROLE_ANIMATION = "Animation"
@@ -38,9 +36,6 @@ _OTHER_BAND = colors.HexColor("#444444")
 _INK = colors.black
 _CUT_MARK = colors.HexColor("#777777")
 
-# C0 and C1 controls and DEL: invisible or boxes in a PDF. Line breaks become spaces.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_BREAKS = re.compile(r"[ \t\r\n]+")
 _ASCENT, _DESCENT = 0.76, 0.24  # DejaVu Sans, as fractions of the font size.
 
 
@@ -57,15 +52,6 @@ class Badge:
     workshops: tuple[str, ...] = ()
     role: str | None = None
     qr_url: str | None = None
-
-
-def clean(value: object) -> str:
-    """Text safe to draw: NFC, no control characters, runs of spaces and line breaks
-    folded into one space (no-break spaces are kept: they hold « 9 h 15 » together)."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 # Fitting text ----------------------------------------------------------------------------
@@ -223,7 +209,7 @@ class _Flow:
 
 def _reserved_below(badge: Badge, g: _Geometry) -> float:
     """Height kept free at the bottom of a label: the padding, or the role band."""
-    return g.band_inset + g.band + g.pad / 2 if clean(badge.role) else g.pad
+    return g.band_inset + g.band + g.pad / 2 if plain_text(badge.role) else g.pad
 
 
 def _layout(badge: Badge, g: _Geometry, qr_box: bool) -> list[_Line]:
@@ -231,10 +217,10 @@ def _layout(badge: Badge, g: _Geometry, qr_box: bool) -> list[_Line]:
     too short for them at their first sizes."""
     bottom = g.height - _reserved_below(badge, g)
     narrow_below = bottom - g.qr if qr_box else None
-    header = [text for text in (clean(badge.event_title), clean(badge.event_date)) if text]
-    workshops = [clean(text) for text in badge.workshops if clean(text)]
-    first, last = clean(badge.first_name), clean(badge.last_name)
-    organisation = clean(badge.organisation)
+    header = [text for text in (plain_text(badge.event_title), plain_text(badge.event_date)) if text]
+    workshops = [plain_text(text) for text in badge.workshops if plain_text(text)]
+    first, last = plain_text(badge.first_name), plain_text(badge.last_name)
+    organisation = plain_text(badge.organisation)
     workshop_width = g.inner - (g.qr + g.gap if qr_box else 0)
 
     scale = 1.0
@@ -278,7 +264,7 @@ def _layout(badge: Badge, g: _Geometry, qr_box: bool) -> list[_Line]:
 # Drawing ---------------------------------------------------------------------------------
 
 def _draw_label(canvas: Canvas, badge: Badge, g: _Geometry, qr: QrMatrix | None) -> None:
-    role = clean(badge.role)
+    role = plain_text(badge.role)
     if role:
         canvas.setFillColor(BAND_COLOURS.get(role, _OTHER_BAND))
         canvas.rect(g.band_inset, g.band_inset, g.width - 2 * g.band_inset, g.band,
@@ -344,7 +330,7 @@ def build_badges(sheet_format: SheetFormat, badges: list[Badge],
     register_fonts()
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=sheet_format.page_size, initialFontName=FONT)
-    canvas.setTitle(clean(title))
+    canvas.setTitle(plain_text(title))
     canvas.setCreator("Journée")
     geometry = _Geometry(sheet_format)
     dx, dy = offset_mm[0] * mm, -offset_mm[1] * mm

@@ -22,8 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ..formatting import NBSP, format_date, format_time
-from .pdf import ACCENT, FONT, FONT_BOLD, FONT_ITALIC, MUTED, register_fonts
-from .signin_pdf import plain_text
+from .pdf import ACCENT, FONT, FONT_BOLD, FONT_ITALIC, MUTED, plain_text, register_fonts
 
 TITLE = "Attestation de présence"
 BODY_SIZE = 12

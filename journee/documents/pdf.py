@@ -35,7 +35,9 @@ ACCENT = colors.HexColor("#1d4f7a")
 _registered = False
 _lock = threading.Lock()
 # C0 controls and DEL print as boxes or break the PDF text; tab and newline are spaces.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls and DEL: invisible, or boxes in a PDF.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
@@ -63,6 +65,15 @@ def para_text(value: object) -> str:
         return ""
     text = unicodedata.normalize("NFC", str(value))
     return escape(_CONTROL.sub("", text))
+
+
+def plain_text(value: object) -> str:
+    """User text ready for ``canvas.drawString``: NFC, no control characters, one line
+    (no-break spaces are kept: they hold « 9 h 15 » together)."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    return _LINE_BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def typo_text(value: str | None) -> str:

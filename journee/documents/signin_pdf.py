@@ -10,7 +10,6 @@ each page and the pages are numbered « page 2 / 5 ».
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,20 +21,10 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .pdf import ACCENT, FONT, FONT_BOLD, MUTED, numbered_canvas
+from .pdf import ACCENT, FONT, FONT_BOLD, MUTED, numbered_canvas, plain_text
 
 GRID = colors.HexColor("#444444")
 HEADER_FILL = colors.HexColor("#e8eef4")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[\t\n\r]+")
-
-
-def plain_text(value: object) -> str:
-    """A user value ready for ``drawString``: NFC, no control characters, one line."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 @dataclass(frozen=True)
