@@ -5,20 +5,20 @@ from __future__ import annotations
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..mail import deliver_after_commit, queue_email
+from ..mail import deliver_after_commit
 from ..programme.forms import options
 from ..programme.models import Event, EventMembership
 from ..programme.permissions import ROLE_LABELS
 from .access import require_login
 from .forms import AccountForm, MembershipForm
 from .models import User
-from .reset import make_reset_token
+from .reset import queue_password_email
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/comptes")
 
@@ -74,7 +74,7 @@ def account_new():
             user.set_password(secrets.token_urlsafe(32))  # replaced through the e-mail
             db.session.add(user)
             db.session.flush()
-            _queue_welcome(user)
+            queue_password_email(user, welcome=True)
             db.session.commit()
             deliver_after_commit()
             flash(f"Compte créé pour {email} : un e-mail l’invite à choisir son mot de "
@@ -82,15 +82,6 @@ def account_new():
                   "success")
             return redirect(url_for(".account", user_id=user.id))
     return render_template("auth/account_form.html", form=form, user=None)
-
-
-def _queue_welcome(user: User) -> None:
-    link = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-            + url_for("auth.reset_password", token=make_reset_token(user)))
-    context = {"user": user, "link": link, "welcome": True, "hours": 1}
-    queue_email("account_created", user.email, "Journée : votre compte organisateur",
-                render_template("emails/password_reset.txt", **context),
-                render_template("emails/password_reset.html", **context))
 
 
 @bp.route("/<int:user_id>/", methods=["GET", "POST"])

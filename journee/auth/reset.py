@@ -22,6 +22,23 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
+def queue_password_email(user: User, welcome: bool = False) -> None:
+    """E-mail a link to choose a password: a new account's first, or a forgotten one."""
+    from flask import render_template, url_for
+
+    from ..mail import queue_email
+
+    link = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+            + url_for("auth.reset_password", token=make_reset_token(user)))
+    context = {"user": user, "link": link, "welcome": welcome,
+               "hours": MAX_AGE_SECONDS // 3600}
+    subject = ("Journée : votre compte organisateur" if welcome
+               else "Journée : choisir un nouveau mot de passe")
+    queue_email("account_created" if welcome else "password_reset", user.email, subject,
+                render_template("emails/password_reset.txt", **context),
+                render_template("emails/password_reset.html", **context))
+
+
 def make_reset_token(user: User) -> str:
     return _serializer().dumps({"user": user.id, "password": _fingerprint(user)})
 

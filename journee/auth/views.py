@@ -17,11 +17,11 @@ from flask_login import login_required, login_user, logout_user
 from werkzeug.security import generate_password_hash
 
 from ..extensions import db
-from ..mail import deliver_after_commit, queue_email
+from ..mail import deliver_after_commit
 from . import throttle
 from .forms import ForgottenPasswordForm, LoginForm, NewPasswordForm
 from .models import User
-from .reset import MAX_AGE_SECONDS, make_reset_token, user_for_reset_token
+from .reset import queue_password_email, user_for_reset_token
 
 bp = Blueprint("auth", __name__)
 
@@ -105,21 +105,12 @@ def forgotten_password():
             throttle.record_failure(email, _remote_addr(), purpose="reset")
             user = _find_user(email)
             if user is not None and user.is_active:
-                _queue_reset_email(user)
+                queue_password_email(user)
             db.session.commit()
             deliver_after_commit()
         flash(RESET_SENT, "info")
         return redirect(url_for(".login"))
     return render_template("auth/forgotten_password.html", form=form)
-
-
-def _queue_reset_email(user: User) -> None:
-    link = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-            + url_for(".reset_password", token=make_reset_token(user)))
-    context = {"user": user, "link": link, "hours": MAX_AGE_SECONDS // 3600}
-    queue_email("password_reset", user.email, "Journée : choisir un nouveau mot de passe",
-                render_template("emails/password_reset.txt", **context),
-                render_template("emails/password_reset.html", **context))
 
 
 @bp.route("/connexion/nouveau-mot-de-passe/<token>", methods=["GET", "POST"])
