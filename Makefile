@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 ORGANISER ?= admin@journee.local
 
-.PHONY: run test test-postgres bench install install-test clean
+.PHONY: run test test-postgres bench bench-postgres install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ test-postgres: install-test
 bench: install-test
 	@status=0; for script in benchmarks/bench_*.py; do \
 	  echo "== $$script"; $(BIN)/python $$script || status=1; done; exit $$status
+
+# The registration rush on SQLite and on a throwaway PostgreSQL cluster.
+bench-postgres: install-test
+	scripts/bench-postgres
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

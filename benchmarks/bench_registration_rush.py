@@ -1,16 +1,24 @@
-"""Registration POST throughput on a real WSGI server against a bare insert endpoint.
+"""Registration POST throughput on a real WSGI server against bare insert endpoints,
+on SQLite and on PostgreSQL.
 
-gunicorn, 2 workers (4 threads each), SQLite in WAL mode; 50 concurrent clients, each
-keeping its connection and session: it loads the form once (CSRF token and cookie), then
-posts registrations with new e-mail addresses. The bare endpoint gets the same clients
-and inserts one row per POST into the same database file.
+gunicorn, 2 workers (4 threads each); 50 concurrent clients, each keeping its connection
+and session: it loads the form once (CSRF token and cookie), then posts registrations with
+new e-mail addresses. The bare endpoints get the same clients on the same server settings
+and database, and insert one row per POST: with the driver alone (``bare_insert``) and
+through Flask-SQLAlchemy's session (``bare_orm_insert``).
 
 The registration runs twice: as deployed by default (each confirmation e-mail is written
 and sent by the worker's sender thread, woken after each commit, on the same two cores),
 and with ``MAIL_DELIVER_AFTER_COMMIT`` off (e-mails queued with the registration, written
 and sent afterwards by ``journee send-mail``, timed separately).
 
+SQLite always runs (WAL, in a temporary folder). PostgreSQL runs when a server is given
+with ``--postgres URL`` or ``BENCH_POSTGRES_URL`` (a SQLAlchemy URL; the benchmark
+creates, then drops, a database of its own there); ``scripts/bench-postgres`` starts a
+throwaway cluster and passes it.
+
 Usage: .venv/bin/python benchmarks/bench_registration_rush.py [--requests 2000]
+                                                              [--postgres URL]
 """
 
 from __future__ import annotations
@@ -32,6 +40,18 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
+CAPACITY = 1000
+RUNS = (("registration", "journee_app", True, {}),
+        ("registration_mail_later", "journee_app", True,
+         {"JOURNEE_MAIL_DELIVER_AFTER_COMMIT": "false"}),
+        ("bare_insert", "bare_app", False, {}),
+        ("bare_orm_insert", "bare_orm_app", False, {}))
+BARE_TABLE = {
+    "sqlite": "CREATE TABLE bare_registration (id INTEGER PRIMARY KEY, email TEXT UNIQUE, "
+              "first_name TEXT, last_name TEXT)",
+    "postgresql": "CREATE TABLE bare_registration (id SERIAL PRIMARY KEY, email TEXT UNIQUE, "
+                  "first_name TEXT, last_name TEXT)",
+}
 
 
 def free_port() -> int:
@@ -40,7 +60,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare_database(path: Path) -> tuple[str, dict]:
+def prepare_database(url: str) -> tuple[str, dict]:
     """Migrate, load the demo day (registration open today), return its slug and a form."""
     from flask_migrate import upgrade
 
@@ -48,11 +68,11 @@ def prepare_database(path: Path) -> tuple[str, dict]:
     from journee.extensions import db
     from journee.programme.demo import load_demo
 
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
         irts = load_demo()[0]
-        irts.capacity = 1000
+        irts.capacity = CAPACITY
         db.session.commit()
         slot = irts.workshop_sessions[0]
         w = slot.workshops
@@ -63,26 +83,68 @@ def prepare_database(path: Path) -> tuple[str, dict]:
                 "privacy": "y", "website": "",
                 f"atelier_{slot.id}_1": str(w[2].id), f"atelier_{slot.id}_2": str(w[0].id),
                 f"atelier_{slot.id}_3": str(w[4].id)}
-        db.session.execute(db.text(
-            "CREATE TABLE bare_registration (id INTEGER PRIMARY KEY, email TEXT UNIQUE, "
-            "first_name TEXT, last_name TEXT)"))
+        db.session.execute(db.text(BARE_TABLE[db.engine.dialect.name]))
         db.session.commit()
         slug = irts.slug
         db.engine.dispose()
     return slug, form
 
 
+def registration_statuses(url: str) -> dict[str, int]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        statuses = dict(connection.execute(text(
+            "SELECT status, count(*) FROM registration GROUP BY status")).all())
+    engine.dispose()
+    return statuses
+
+
+class PostgresDatabase:
+    """A database of the benchmark's own on the given server, dropped afterwards."""
+
+    def __init__(self, server_url: str) -> None:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        self.name = f"journee_bench_{os.getpid()}"
+        server = make_url(server_url)
+        self.admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+            self.version = connection.execute(text("SHOW server_version")).scalar()
+        self.url = server.set(database=self.name).render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
 def start_server(factory: str, port: int, env: dict) -> subprocess.Popen:
+    """Start gunicorn and return once it answers HTTP.
+
+    ``--preload``: the workers fork from a master that has imported the app, so both
+    serve from the first request; otherwise the master listens while its workers are
+    still importing, and their start-up would count in the first run's timings.
+    """
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--preload",
          f"benchmarks.wsgi_apps:{factory}()"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            connection.close()
             return process
-        except OSError:
+        except (OSError, http.client.HTTPException):
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("the server did not start")
@@ -99,13 +161,30 @@ def client(port: int, path: str, form: dict, count: int, offset: int, csrf: bool
         html = response.read().decode()
         headers["Cookie"] = response.getheader("Set-Cookie").split(";")[0]
         body["csrf_token"] = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
+    # One untimed POST each: database connections opened, statements compiled.
+    body["email"] = f"echauffement{offset}@exemple.fr"
+    connection.request("POST", path, urlencode(body), headers)
+    response = connection.getresponse()
+    response.read()
+    if response.status not in (201, 302):
+        errors.append(response.status)
+    connection.close()
     start.wait()
+    # A new connection: gunicorn closes a keep-alive connection idle for 2 s, as this one
+    # may have been while the other clients warmed up.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     for n in range(count):
         body["email"] = f"personne{offset + n}@exemple.fr"
         began = time.perf_counter()
-        connection.request("POST", path, urlencode(body), headers)
-        response = connection.getresponse()
-        response.read()
+        try:
+            connection.request("POST", path, urlencode(body), headers)
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as error:
+            errors.append(repr(error))  # counted, and the client carries on
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            continue
         latencies.append(time.perf_counter() - began)
         if response.status not in (201, 302):
             errors.append(response.status)
@@ -135,72 +214,94 @@ def load(port: int, path: str, form: dict, requests: int, csrf: bool, offset: in
             "p95_ms": round(latencies[int(len(latencies) * 0.95)] * 1000, 1)}
 
 
+def bench_database(url: str, directory: Path, requests: int) -> dict:
+    """The four runs on one database, then ``journee send-mail``; results as a dict."""
+    slug, form = prepare_database(url)
+    env = {**os.environ, "JOURNEE_DATABASE_URL": url,
+           "JOURNEE_SECRET_KEY": "bench-" + "x" * 32, "JOURNEE_MAIL_AUTO_RETRY_SECONDS": "300",
+           "JOURNEE_PURGE_INTERVAL_SECONDS": "0",
+           "JOURNEE_MAIL_FILE_DIR": str(directory / "outbox"),
+           "PYTHONPATH": str(ROOT)}
+    results: dict = {}
+    for run, (name, factory, csrf, extra) in enumerate(RUNS):
+        port = free_port()
+        server = start_server(factory, port, {**env, **extra})
+        path = f"/e/{slug}/register" if factory == "journee_app" else "/insert"
+        try:
+            results[name] = load(port, path, form, requests, csrf, offset=run * requests)
+        finally:
+            server.terminate()
+            server.wait()
+    began = time.perf_counter()
+    sent = subprocess.run([str(ROOT / ".venv/bin/journee"), "send-mail", "--limit",
+                           str(10 * requests)], env=env, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    results["send_mail"] = {"output": sent,
+                            "seconds": round(time.perf_counter() - began, 1)}
+    results["statuses"] = registration_statuses(url)
+    for name in ("registration", "registration_mail_later"):
+        suffix = name.removeprefix("registration")
+        for bare in ("bare_insert", "bare_orm_insert"):
+            key = f"ratio{'_orm' if bare == 'bare_orm_insert' else ''}{suffix}"
+            results[key] = round(results[name]["per_second"] / results[bare]["per_second"], 3)
+    return results
+
+
+def report(title: str, results: dict) -> None:
+    print(f"\n{title}: {CLIENTS} clients, gunicorn 2 workers × 4 threads")
+    print(f"{'endpoint':<24}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
+    for name, *_ in RUNS:
+        r = results[name]
+        print(f"{name:<24}{r['per_second']:>9}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['errors']:>8}")
+    print(f"ratio registration / bare insert: {results['ratio']:.2f}; with e-mails written "
+          f"later: {results['ratio_mail_later']:.2f}")
+    print(f"ratio registration / bare ORM insert: {results['ratio_orm']:.2f}; with e-mails "
+          f"written later: {results['ratio_orm_mail_later']:.2f}")
+    print(f"journee send-mail afterwards: {results['send_mail']['output']} "
+          f"in {results['send_mail']['seconds']} s")
+    print(f"registrations stored: {results['statuses']}")
+
+
+def failed(results: dict, requests: int) -> bool:
+    """Errors, or a count of places that is not exactly the capacity."""
+    total = 2 * (requests // CLIENTS + 1) * CLIENTS  # the two registration runs, warm-up
+    expected = {"confirmed": min(total, CAPACITY), "waitlisted": max(total - CAPACITY, 0)}
+    return (any(results[name]["errors"] for name, *_ in RUNS)
+            or results["statuses"] != {k: v for k, v in expected.items() if v})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"),
+                        help="SQLAlchemy URL of a PostgreSQL server (BENCH_POSTGRES_URL)")
     args = parser.parse_args()
+    print(f"{args.requests} POSTs per run, {os.cpu_count()} CPU; the other load on the "
+          "machine counts too: compare ratios rather than absolute figures.")
+    everything: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        database = Path(tmp) / "bench.sqlite3"
-        slug, form = prepare_database(database)
-        env = {**os.environ, "JOURNEE_DATABASE_URL": f"sqlite:///{database}",
-               "JOURNEE_SECRET_KEY": "bench", "JOURNEE_MAIL_AUTO_RETRY_SECONDS": "300",
-               "JOURNEE_PURGE_INTERVAL_SECONDS": "0",
-               "JOURNEE_MAIL_FILE_DIR": str(Path(tmp) / "outbox"),
-               "PYTHONPATH": str(ROOT)}
-        results = {}
-        runs = (("registration", "journee_app", True, {}),
-                ("registration_mail_later", "journee_app", True,
-                 {"JOURNEE_MAIL_DELIVER_AFTER_COMMIT": "false"}),
-                ("bare_insert", "bare_app", False, {}),
-                ("bare_orm_insert", "bare_orm_app", False, {}))
-        for run, (name, factory, csrf, extra) in enumerate(runs):
-            port = free_port()
-            server = start_server(factory, port, {**env, **extra})
-            path = f"/e/{slug}/register" if factory == "journee_app" else "/insert"
-            try:
-                results[name] = load(port, path, form, args.requests, csrf,
-                                     offset=run * args.requests)
-            finally:
-                server.terminate()
-                server.wait()
-        began = time.perf_counter()
-        sent = subprocess.run([str(ROOT / ".venv/bin/journee"), "send-mail", "--limit",
-                               str(10 * args.requests)], env=env, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        send_seconds = time.perf_counter() - began
-        results["send_mail"] = {"output": sent, "seconds": round(send_seconds, 1)}
-        import sqlite3
-        with sqlite3.connect(database) as check:
-            statuses = dict(check.execute(
-                "SELECT status, count(*) FROM registration GROUP BY status").fetchall())
-        bare = results["bare_insert"]["per_second"]
-        ratio = results["registration"]["per_second"] / bare
-        later_ratio = results["registration_mail_later"]["per_second"] / bare
-        orm = results["bare_orm_insert"]["per_second"]
-        orm_ratio = results["registration"]["per_second"] / orm
-        later_orm_ratio = results["registration_mail_later"]["per_second"] / orm
-    print(f"{CLIENTS} clients, {args.requests} POSTs each run, gunicorn 2 workers × 4 threads,"
-          " SQLite WAL")
-    print(f"{'endpoint':<24}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
-    for name in ("registration", "registration_mail_later", "bare_insert", "bare_orm_insert"):
-        r = results[name]
-        print(f"{name:<24}{r['per_second']:>9}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['errors']:>8}")
-    print(f"ratio registration / bare insert: {ratio:.2f}; with e-mails written later: "
-          f"{later_ratio:.2f} (target ≥ 0.5)")
-    print(f"ratio registration / bare ORM insert: {orm_ratio:.2f}; with e-mails written "
-          f"later: {later_orm_ratio:.2f}")
-    print(f"journee send-mail afterwards: {results['send_mail']['output']} "
-          f"in {results['send_mail']['seconds']} s")
-    print(f"registrations stored: {statuses}")
+        everything["sqlite"] = bench_database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+                                              Path(tmp), args.requests)
+    report("SQLite (WAL, synchronous=NORMAL)", everything["sqlite"])
+    if args.postgres:
+        database = PostgresDatabase(args.postgres)
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                everything["postgresql"] = bench_database(database.url, Path(tmp),
+                                                          args.requests)
+        finally:
+            database.drop()
+        everything["postgresql"]["server_version"] = database.version
+        report(f"PostgreSQL {database.version}", everything["postgresql"])
+    else:
+        everything["postgresql"] = {"skipped": "no --postgres URL nor BENCH_POSTGRES_URL"}
+        print("\nPostgreSQL: skipped (give --postgres URL or BENCH_POSTGRES_URL, or run "
+              "scripts/bench-postgres).")
     out = ROOT / "benchmarks/results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "registration_rush.json").write_text(json.dumps(
-        {**results, "ratio": round(ratio, 3), "ratio_mail_later": round(later_ratio, 3),
-         "ratio_orm": round(orm_ratio, 3), "ratio_orm_mail_later": round(later_orm_ratio, 3),
-         "statuses": statuses}, indent=2))
-    failed = any(results[name]["errors"] for name in ("registration", "registration_mail_later",
-                                                       "bare_insert", "bare_orm_insert"))
-    return 1 if failed or statuses.get("confirmed") != 1000 else 0
+    (out / "registration_rush.json").write_text(json.dumps(everything, indent=2))
+    return 1 if any(failed(r, args.requests) for r in everything.values()
+                    if "skipped" not in r) else 0
 
 
 if __name__ == "__main__":

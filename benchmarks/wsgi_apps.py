@@ -1,7 +1,7 @@
-"""WSGI entry points for the load benchmarks: the real app, and a bare insert endpoint.
+"""WSGI entry points for the load benchmarks: the real app, and bare insert endpoints.
 
-Both read the database path from ``JOURNEE_DATABASE_URL`` so that they write to the same
-SQLite file with the same settings (WAL, busy timeout).
+All read the database from ``JOURNEE_DATABASE_URL`` so that they write to the same
+database with the same settings (for SQLite: WAL, busy timeout).
 """
 
 import os
@@ -18,28 +18,60 @@ def journee_app():
 
 
 def bare_app():
-    """One POST that inserts one row: the floor any registration endpoint stands on."""
-    path = os.environ["JOURNEE_DATABASE_URL"].removeprefix("sqlite:///")
-    app = Flask("bare")
+    """One POST that inserts one row: the floor any registration endpoint stands on.
+
+    The database driver alone (``sqlite3`` or ``psycopg``), one connection per thread.
+    """
+    url = os.environ["JOURNEE_DATABASE_URL"]
+    if url.startswith("sqlite"):
+        return _bare_sqlite_app(url.removeprefix("sqlite:///"))
+    return _bare_postgres_app(url)
+
+
+def _bare_app(name: str, insert_row) -> Flask:
+    app = Flask(name)
+
+    @app.post("/insert")
+    def insert():
+        insert_row(request.form["email"], request.form["first_name"],
+                   request.form["last_name"])
+        return "", 201
+
+    return app
+
+
+def _bare_sqlite_app(path: str) -> Flask:
     local = threading.local()
 
-    def connection() -> sqlite3.Connection:
+    def insert_row(*values) -> None:
         if not hasattr(local, "db"):
             local.db = sqlite3.connect(path, timeout=10)
             local.db.execute("PRAGMA journal_mode=WAL")
             local.db.execute("PRAGMA synchronous=NORMAL")
-        return local.db
+        with local.db:
+            local.db.execute("INSERT INTO bare_registration (email, first_name, last_name) "
+                             "VALUES (?, ?, ?)", values)
 
-    @app.post("/insert")
-    def insert():
-        db = connection()
-        with db:
-            db.execute("INSERT INTO bare_registration (email, first_name, last_name) "
-                       "VALUES (?, ?, ?)", (request.form["email"], request.form["first_name"],
-                                           request.form["last_name"]))
-        return "", 201
+    return _bare_app("bare", insert_row)
 
-    return app
+
+def _bare_postgres_app(url: str) -> Flask:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    # libpq reads the SQLAlchemy URL once the driver name is dropped.
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(
+        hide_password=False)
+    local = threading.local()
+
+    def insert_row(*values) -> None:
+        if not hasattr(local, "db"):
+            local.db = psycopg.connect(conninfo)
+        with local.db.transaction():
+            local.db.execute("INSERT INTO bare_registration (email, first_name, last_name) "
+                             "VALUES (%s, %s, %s)", values)
+
+    return _bare_app("bare_postgres", insert_row)
 
 
 def bare_orm_app():
@@ -61,8 +93,10 @@ def bare_orm_app():
         last_name: Mapped[str]
 
     app = Flask("bare_orm")
-    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["JOURNEE_DATABASE_URL"]
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 10}}
+    url = os.environ["JOURNEE_DATABASE_URL"]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 10}}
     db.init_app(app)
 
     @app.post("/insert")

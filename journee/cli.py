@@ -27,6 +27,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(send_mail_command)
     app.cli.add_command(assign_command)
     app.cli.add_command(purge_command)
+    from .backup import backup_command
+    app.cli.add_command(backup_command)
 
 
 @click.command("init")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, Request, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 from .config import DEFAULT_SECRET_KEY
 
@@ -55,6 +56,27 @@ def check_secret_key(app: Flask) -> None:
             f"lancez « make run », qui en écrit une dans instance/{SECRET_KEY_FILE}.")
 
 
+class _WithoutNul(ImmutableMultiDict):
+    """Query and form values without NUL characters: PostgreSQL refuses them in text (a
+    500 waiting to happen), and no person ever types one."""
+
+    def __init__(self, mapping=None):
+        if isinstance(mapping, list):
+            mapping = [(key.replace("\x00", ""),
+                        value.replace("\x00", "") if isinstance(value, str) else value)
+                       for key, value in mapping]
+        super().__init__(mapping)
+
+
+class JourneeRequest(Request):
+    parameter_storage_class = _WithoutNul
+
+
+def _refuse_nul_in_path():
+    if "\x00" in request.path:
+        abort(404)
+
+
 def _set_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -74,4 +96,6 @@ def init_app(app: Flask) -> None:
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.request_class = JourneeRequest
+    app.before_request(_refuse_nul_in_path)
     app.after_request(_set_headers)

@@ -199,3 +199,13 @@ def test_reset_request_reveals_nothing_and_sends_nothing_for_an_unknown_address(
 def test_a_forged_reset_link_is_refused(client, make_user):
     make_user()
     assert client.get("/connexion/nouveau-mot-de-passe/abc.def.ghi").status_code == 404
+
+
+def test_nul_characters_never_reach_the_database(client, make_user, irts):
+    """PostgreSQL refuses NUL in text: they are dropped from forms and refused in paths."""
+    user = make_user()
+    response = client.post("/connexion", data={"email": user.email + "\x00",
+                                               "password": "mot-de-passe-solide"})
+    assert response.status_code == 302
+    assert client.get("/r/abc%00def").status_code == 404
+    assert client.get(f"/e/{irts.slug}/?q=a%00b").status_code == 200
