@@ -16,14 +16,12 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
-from io import BytesIO
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
 from sqlalchemy import insert
 
 from journee.extensions import db
-from timing import demo_app, paired_median_ms
+from timing import bare_openpyxl, cell_values, demo_app, paired_median_ms
 from journee.models_base import new_token
 from journee.registration.exporting import build_registrations_xlsx, registrations_for_export
 from journee.registration.models import (Profile, Registration, RegistrationStatus, Source,
@@ -69,20 +67,6 @@ def insert_people(event) -> None:
     db.session.commit()
 
 
-def cell_values(data: bytes) -> list[list]:
-    sheet = load_workbook(BytesIO(data), read_only=True).worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def bare_openpyxl(values: list[list]) -> bytes:
-    """What a hand-written script would do to write the same cells."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Inscriptions")
-    for row in values:
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def main() -> int:
@@ -101,7 +85,7 @@ def main() -> int:
             values = cell_values(data)
             export_ms, bare_ms, ratio = paired_median_ms(
                 lambda: build_registrations_xlsx(event, registrations),
-                lambda: bare_openpyxl(values), REPEAT)
+                lambda: bare_openpyxl(values, "Inscriptions"), REPEAT)
             results = {
                 "registrations": len(registrations),
                 "cells": sum(1 for row in values for value in row if value is not None),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import statistics
 import time
+from io import BytesIO
+
+from openpyxl import Workbook, load_workbook
 
 from journee import create_app
 from journee.extensions import db
@@ -52,3 +55,20 @@ def demo_app(directory: str):
         load_demo(original_dates=True)
         db.session.commit()
     return app
+
+
+def cell_values(data: bytes) -> list[list]:
+    """The values of an XLSX file's first sheet, row by row."""
+    sheet = load_workbook(BytesIO(data), read_only=True).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def bare_openpyxl(values: list[list], title: str) -> bytes:
+    """What a hand-written script would do to write the same cells."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    for row in values:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
