@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from journee.auth.models import User
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.registration import services
@@ -186,4 +185,3 @@ def test_a_new_route_needs_an_access_rule(app):
         if not rule.rule.startswith("/admin"):
             assert rule.endpoint.startswith(tuple(public)), (
                 f"{rule.rule} ({rule.endpoint}) is outside /admin: is it really public?")
-    assert User  # the staff accounts exist

@@ -26,6 +26,7 @@ from ..models_base import utcnow
 from ..programme.models import Event
 from ..programme.queries import today_in
 from ..registration.models import Registration, RegistrationStatus
+from .presence import mark_present, undo_presence
 from .roster import name_key
 from .signin import day_spans
 
@@ -109,16 +110,11 @@ def update_presence(event: Event, shown: dict[int, bool], ticked: set[int],
         Registration.event_id == event.id, Registration.id.in_(changed),
         Registration.status == RegistrationStatus.CONFIRMED)).all()
     marked = unmarked = 0
-    now = utcnow()
     for registration in registrations:
-        if changed[registration.id] and registration.checked_in_at is None:
-            registration.checked_in_at = now
-            registration.checked_in_by = actor[:200]
-            marked += 1
-        elif not changed[registration.id] and registration.checked_in_at is not None:
-            registration.checked_in_at = None
-            registration.checked_in_by = None
-            unmarked += 1
+        if changed[registration.id]:
+            marked += mark_present(registration, actor)
+        else:
+            unmarked += undo_presence(registration)
     return marked, unmarked
 
 

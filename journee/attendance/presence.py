@@ -9,23 +9,22 @@ first time is the one kept.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from ..errors import JourneeError
 from ..extensions import db
 from ..models_base import utcnow
+from ..programme.editing import fold
 from ..programme.models import Event, Session, Workshop, WorkshopMode
 from ..registration.models import Registration, RegistrationStatus, Source, WorkshopChoice
 from ..registration.services import AlreadyRegistered, Attendee, InvalidChoice, promote
 from ..workshops.models import Assignment, AssignmentSource
 # Who is in which workshop has one definition, shared with every list of the day.
-from .roster import _placements as roster_placements
+from .roster import placements, workshops_by_registration
 
 SEARCH_LIMIT = 30
 """Results shown at once: at the door, a longer list means the name needs more letters."""
@@ -133,7 +132,7 @@ def counts(event: Event) -> Counts:
     expected, present = db.session.execute(
         select(func.count(Registration.id), func.count(Registration.checked_in_at))
         .where(*confirmed)).one()
-    placed = roster_placements(event).subquery()
+    placed = placements(event).subquery()
     per_workshop = {workshop_id: (members, present_there)
                     for workshop_id, members, present_there in db.session.execute(
                         select(placed.c.workshop_id, func.count(Registration.id),
@@ -148,46 +147,18 @@ def counts(event: Event) -> Counts:
 
 
 def workshops_of(event: Event, registration_ids) -> dict[int, list[Workshop]]:
-    """The workshops of these registrations (those shown), in programme order.
-
-    :func:`.roster.workshops_by_registration` for a few people rather than the whole
-    day: the results list is fetched at each typed letter.
-    """
+    """The workshops of the people a search shows (fetched at each typed letter)."""
     ids = list(registration_ids)
-    if not ids:
-        return {}
-    placed = roster_placements(event).subquery()
-    rows = db.session.execute(
-        select(placed.c.registration_id, Workshop)
-        .join(Workshop, Workshop.id == placed.c.workshop_id)
-        .where(placed.c.registration_id.in_(ids))
-        .options(joinedload(Workshop.room), joinedload(Workshop.session))).all()
-    found: dict[int, list[Workshop]] = {}
-    for registration_id, workshop in rows:
-        found.setdefault(registration_id, []).append(workshop)
-    for items in found.values():
-        items.sort(key=lambda w: (w.session.starts_at, w.number))
-    return found
+    return workshops_by_registration(event, ids) if ids else {}
 
 
 # Search ---------------------------------------------------------------------------------
 
-# Letters that Unicode does not decompose into a base letter and an accent.
-_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i",
-                          "æ": "ae", "œ": "oe", "þ": "th"})
 _WORD = re.compile(r"\w+")
 
 
 _SEPARATORS = re.compile(r"[\W_]+")
 
-
-def fold(text: str) -> str:
-    """« Lefèvre » → « lefevre », « ŻÓŁĆ » → « zolc »: what a search compares."""
-    text = text.casefold()
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _compact(text: str) -> str:

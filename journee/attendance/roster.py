@@ -8,6 +8,7 @@ took, their rank-1 choice. Only confirmed registrations count.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..programme.models import Event, Session, Workshop, WorkshopMode
@@ -20,7 +21,7 @@ def name_key(registration: Registration) -> tuple[str, str]:
     return (registration.last_name.casefold(), registration.first_name.casefold())
 
 
-def _placements(event: Event):
+def placements(event: Event):
     """``(registration_id, workshop_id)`` pairs of the event's confirmed attendees."""
     if event.workshop_mode == WorkshopMode.FIRST_COME:
         return (select(WorkshopChoice.registration_id, WorkshopChoice.workshop_id)
@@ -36,20 +37,25 @@ def _placements(event: Event):
 def workshop_members(workshop: Workshop) -> list[Registration]:
     """The confirmed attendees placed in this workshop, alphabetically."""
     event = workshop.session.event
-    placed = _placements(event).subquery()
+    placed = placements(event).subquery()
     members = db.session.scalars(
         select(Registration).join(placed, placed.c.registration_id == Registration.id)
         .where(placed.c.workshop_id == workshop.id)).all()
     return sorted(members, key=name_key)
 
 
-def workshops_by_registration(event: Event) -> dict[int, list[Workshop]]:
-    """Each confirmed attendee's workshops, in programme order, in two queries."""
+def workshops_by_registration(event: Event, registration_ids=None
+                              ) -> dict[int, list[Workshop]]:
+    """Each confirmed attendee's workshops (or only those of ``registration_ids``, e.g. the
+    few people a search shows), in programme order, in two queries."""
     workshops = {w.id: w for w in db.session.scalars(
         select(Workshop).join(Session, Session.id == Workshop.session_id)
-        .where(Session.event_id == event.id))}
+        .where(Session.event_id == event.id).options(selectinload(Workshop.room)))}
+    query = placements(event)
+    if registration_ids is not None:
+        query = query.where(query.selected_columns[0].in_(list(registration_ids)))
     placed: dict[int, list[Workshop]] = {}
-    for registration_id, workshop_id in db.session.execute(_placements(event)):
+    for registration_id, workshop_id in db.session.execute(query):
         placed.setdefault(registration_id, []).append(workshops[workshop_id])
     for items in placed.values():
         items.sort(key=lambda w: (w.session.starts_at, w.number))

@@ -55,7 +55,7 @@ def quoted(text: str) -> str:
 
 # Letters that Unicode does not decompose into a base letter and an accent.
 _LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ł": "l", "đ": "d", "ø": "o", "ß": "ss",
-                          "ð": "d", "þ": "th", "ı": "i"})
+                          "ð": "d", "þ": "th", "ı": "i", "ħ": "h"})
 
 
 def slugify(text: str) -> str:
@@ -258,8 +258,12 @@ def delete_room(event: Event, room: Room) -> None:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, to compare « Élodie » with « elodie »."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case without accents, to compare « Élodie » with « elodie », « ŻÓŁĆ » with
+    « zolc »."""
+    text = text.casefold()
+    if text.isascii():
+        return text  # most names: nothing to decompose
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
 
 
