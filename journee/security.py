@@ -77,8 +77,19 @@ def _refuse_nul_in_path():
         abort(404)
 
 
+#: Pages reached by a secret link (an attendee's, a facilitator's): never cached, never
+#: leaked through the Referer, never indexed — their 404s too, so a wrong link looks like
+#: any other.
+SECRET_LINK_PREFIXES = ("/r/", "/f/")
+
+
 def _set_headers(response):
     headers = response.headers
+    if request.path.startswith(SECRET_LINK_PREFIXES):
+        if "no-store" not in headers.get("Cache-Control", ""):
+            headers["Cache-Control"] = "no-store"
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["X-Robots-Tag"] = "noindex"
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

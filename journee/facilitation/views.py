@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, render_template, send_file
 
 from ..attendance.roster import workshop_members
 from ..audit.log import actor_for_link, record
@@ -21,18 +21,6 @@ from .links import active_link_or_404, workshop_of_link_or_404
 bp = Blueprint("facilitation", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.after_app_request
-def _private(response):
-    """Pages behind a secret link: never cached, never leaked by the Referer, never
-    indexed; every ``/f/…`` answer, 404s included (even for a URL no route matches)."""
-    if not request.path.startswith("/f/"):
-        return response
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def _link_and_workshop(token: str, workshop_uid: str):

@@ -36,14 +36,6 @@ def _send_queued_mail() -> None:
     deliver_after_commit()
 
 
-def _private(response) -> Response:
-    """Pages behind a secret link: never cached, never leaked through the Referer."""
-    response = current_app.make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 # Registration form --------------------------------------------------------------------
 
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
@@ -154,14 +146,14 @@ def self_service_url(registration: Registration) -> str:
 def self_service(token: str):
     registration, event = _registration_or_404(token)
     today = today_in(event.timezone)
-    return _private(render_template(
+    return render_template(
         "registration/self_service.html", event=event, registration=registration,
         new=request.args.get("nouveau") == "1", link=self_service_url(registration),
         position=services.waitlist_position(registration),
         editable=can_edit(event, registration, today),
         cancellable=can_cancel(event, registration, today),
         workshops={w.id: w for s in event.workshop_sessions for w in s.workshops},
-        assigned=_published_workshops(registration)))
+        assigned=_published_workshops(registration))
 
 
 def _published_workshops(registration: Registration) -> dict:
@@ -195,9 +187,9 @@ def edit(token: str):
         registration, event = _registration_or_404(token)
         places = services.workshop_places_left(event)
     current = {c.workshop_id for c in registration.choices if c.rank == 1}
-    return _private(render_template(
+    return render_template(
         "registration/edit.html", event=event, form=form, registration=registration,
-        places=places, current=current, purge_date=purge_date(event)))
+        places=places, current=current, purge_date=purge_date(event))
 
 
 @bp.route("/r/<token>/annuler", methods=["GET", "POST"])
@@ -216,8 +208,8 @@ def cancel(token: str):
         flash("Votre inscription est annulée. Merci de nous avoir prévenus\u202f: votre place "
               "peut revenir à quelqu’un d’autre.", "success")
         return redirect(url_for(".self_service", token=token))
-    return _private(render_template("registration/cancel.html", event=event,
-                                    registration=registration))
+    return render_template("registration/cancel.html", event=event,
+                           registration=registration)
 
 
 @bp.get("/r/<token>/calendar.ics")
@@ -229,4 +221,4 @@ def calendar(token: str):
     response = Response(data, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{event.slug}.ics"'})
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    return _private(response)
+    return response

@@ -18,20 +18,6 @@ from .services import PARTS, SynthesisText
 
 bp = Blueprint("syntheses", __name__)
 
-PRIVATE_ENDPOINTS = {"syntheses.edit"}
-
-
-@bp.after_request
-def _private(response):
-    """The facilitator's form sits behind a secret link: never cached, never leaked by
-    the Referer, never indexed (its 404s too, so a wrong link looks like any other)."""
-    if request.endpoint in PRIVATE_ENDPOINTS:
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
 @bp.app_template_global("syntheses_published")
 def syntheses_published(event) -> bool:
     """For the event page: whether to link to the syntheses."""
