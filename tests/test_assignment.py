@@ -172,6 +172,33 @@ def test_locks_are_honoured_even_against_the_locked_persons_interest():
         brute_force(attendees, workshops, options, locks=locks))
 
 
+
+def test_a_newcomer_dilutes_a_locked_group_of_one_profile():
+    """Two students locked in A exceed the 50 % share until someone else joins them: the
+    solver must see that moving the éducateur to their second choice pays."""
+    attendees = [person("s1", ["A"], "étudiant"), person("s2", ["A"], "étudiant"),
+                 person("x", ["B", "A"], "éducateur")]
+    options = Options(seed=1, max_profile_share=0.5, profile_penalty=4)
+    locks = {"s1": "A", "s2": "A"}
+    result = assign_workshops(attendees, rooms(3, 3), locks=locks, options=options)
+    placed = {p.attendee_id: p.workshop_id for p in result.placements}
+    assert placed["x"] == "A"
+    assert result.report.objective == pytest.approx(
+        brute_force(attendees, rooms(3, 3), options, locks=locks)) == 3
+    assert result.report.gap == 0
+
+
+def test_everyone_locked_leaves_nothing_to_solve_and_reports_the_locked_excess():
+    attendees = [person(i, ["A"], "étudiant", organisation="IRTS") for i in range(4)]
+    locks = {i: "A" for i in range(4)}
+    options = Options(seed=1, max_profile_share=0.5, max_per_organisation=3)
+    result = assign_workshops(attendees, rooms(4), locks=locks, options=options)
+    assert {p.source for p in result.placements} == {"locked"}
+    assert result.unassigned == []
+    # Four students (2 above the share) from one organisation (1 above the cap).
+    assert result.report.objective == pytest.approx(2 * 1 + 1 * 1)
+    assert result.report.gap == 0
+
 def test_facilitators_do_not_take_places_unless_told():
     attendees = [person(i, ["A"]) for i in range(3)] + [person("f", ["B"])]
     facilitator = Facilitator("f", "A")

@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_assignment import brute_force, check_rules
 
-from journee.workshops.assignment import Attendee, Options, Workshop, assign_workshops
+from journee.workshops.assignment import (
+    Attendee, Facilitator, Options, Workshop, assign_workshops,
+)
 
 PROFILES = ("étudiant", "éducateur", "cadre")
 ORGANISATIONS = ("CD", "IRTS", "CCAS")
@@ -75,3 +77,39 @@ def test_free_places_leave_no_one_out_while_a_place_is_open(instance):
     for _, slot in result.unassigned:
         assert all(size[w.id] >= w.capacity for w in workshops if w.slot_id == slot)
     assert result.report.overall.outside_choices == sum(p.free for p in result.placements)
+
+
+@st.composite
+def instances_with_locks(draw):
+    """The same instances, some attendees locked and some facilitators placed first, all
+    within capacity: the mix rows then count people the solver does not place."""
+    attendees, workshops, options = draw(instances())
+    used = Counter()
+    facilitators = []
+    for workshop in workshops:
+        if draw(st.booleans()):
+            takes_place = workshop.capacity > 0 and draw(st.booleans())
+            facilitators.append(Facilitator(f"animateur-{workshop.id}", workshop.id,
+                                            takes_place))
+            used[workshop.id] += takes_place
+    locks = {}
+    for attendee in attendees:
+        open_workshops = [w.id for w in workshops
+                          if w.slot_id in attendee.choices and used[w.id] < w.capacity]
+        if open_workshops and draw(st.integers(0, 3)) == 0:
+            locks[attendee.id] = draw(st.sampled_from(open_workshops))
+            used[locks[attendee.id]] += 1
+    return attendees, workshops, options, locks, facilitators
+
+
+@settings(max_examples=120, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(instances_with_locks())
+def test_solver_matches_brute_force_around_locks_and_facilitators(instance):
+    attendees, workshops, options, locks, facilitators = instance
+    result = assign_workshops(attendees, workshops, locks=locks, facilitators=facilitators,
+                              options=options)
+    check_rules(result, attendees, workshops, locks, facilitators)
+    expected = brute_force(attendees, workshops, options, locks, facilitators)
+    assert abs(result.report.objective - expected) < 1e-6
+    assert result.report.gap == 0

@@ -15,7 +15,7 @@ The model is a 0–1 programme solved by HiGHS through :func:`scipy.optimize.mil
 * soft mix caps with penalised continuous slacks: ``count_p − share × size ≤ s`` per
   workshop and profile (the share of the actual group, locked people included), and
   ``count_o − cap ≤ s`` per workshop and organisation, created only where the candidates
-  could exceed the cap;
+  and the locked could exceed the cap;
 * ``avoid_same_theme``: ``Σ x ≤ 1`` per attendee and theme, only where one attendee ranked
   workshops of one theme in two slots or more (a hard rule: no one gets a theme twice);
 * ties are broken by a seeded lottery: every ``x`` gets a random cost in ``[0, ε)`` with
@@ -32,17 +32,21 @@ attendees and 200 workshops).
 How it is solved, chosen by measurement (``benchmarks/bench_assignment.py``, 2 cores):
 
 * the LP relaxation first: without soft caps the matrix is totally unimodular, and with
-  them the LP optimum was integral on every benchmark instance but 2,000 × 200 and the
-  smallest ones, which proves optimality at once; a fractional optimum goes on to HiGHS's
-  branch and bound. At 20,000 attendees × 6 workshops × 5 choices with caps this took the
-  solve from 12.8 s (MIP directly) to 5–7 s; at 2,000 × 6 from 0.25 s to 0.11 s;
+  them the LP optimum was integral on every benchmark instance once the rounding cuts
+  below are in, which proves optimality at once; a fractional optimum goes on to HiGHS's
+  branch and bound;
+* rounding cuts on the profile rows: a group of 11 at a 50 % share lets the LP put 5.5
+  people of one profile in it at no cost, where any real group has 5 (no excess) or 6
+  (an excess of 0.5). ``(1 − f)(count_p − k) ≤ s``, with ``k + f = share × the most the
+  group can hold``, is met by every integer count and cuts those halves off. At 2,000 ×
+  200 × 5 choices the LP bound rose from 0.48 % under the optimum to the optimum itself,
+  and the solve fell from 1.4 s (branch and bound) to 0.22 s (one LP);
 * the profile rows go through one size column per workshop (``count_p − share × y_w``)
-  rather than every pair of the workshop in every profile row: at 2,000 × 200 × 5 choices
-  this cut the MIP from 7.3 s to 1.4 s;
-* scipy's bundled HiGHS rather than ``highspy``: highspy 1.16 was no faster on these models
-  (1.7–2.2 s against 1.4 s at 2,000 × 200 × 5, even without the feasibility-jump
-  heuristic); a min-cost flow (not measured) would only serve the uncapped case, which
-  the LP relaxation already solves integrally (2.7 s at 20,000 × 6 × 5).
+  rather than every pair of the workshop in every profile row (7.3 s → 1.4 s for the MIP
+  at 2,000 × 200 × 5 before the cuts);
+* scipy's bundled HiGHS rather than ``highspy``: highspy 1.16 was no faster on these models;
+  a min-cost flow cannot carry two crossing families of caps (profile and organisation
+  rows of one workshop), and without caps the LP relaxation is already integral.
 """
 
 from __future__ import annotations
@@ -635,23 +639,19 @@ class _Model:
                        np.full(len(tight), -np.inf), self.remaining[tight].astype(float)))
 
         locked_profile = np.zeros((n_ws, self.n_profiles))
-        locked_org = Counter()
-        if len(self.locked_ws):
-            np.add.at(locked_profile, (self.locked_ws, self.att_profile[self.locked_att]), 1)
-            locked_org = Counter(zip(self.locked_ws.tolist(),
-                                     self.att_org[self.locked_att].tolist()))
+        np.add.at(locked_profile, (self.locked_ws, self.att_profile[self.locked_att]), 1)
         pair_profile = self.att_profile[self.as_att[pair_as]]
         pair_org = self.att_org[self.as_att[pair_as]]
 
         share = options.max_profile_share
-        if share is not None and n_pairs:
-            # count_p − share × size ≤ s, where a workshop could be more than `share` p.
+        if share is not None:
+            # count_p − share × size ≤ s, where a workshop could be more than `share` p
+            # (locked people included: newcomers of other profiles dilute them).
             cand = np.zeros((n_ws, self.n_profiles))
             np.add.at(cand, (pair_ws, pair_profile), 1)
             locked_size = locked_profile.sum(axis=1, keepdims=True)
             most_p = cand + locked_profile
-            can_exceed = (cand > 0) & (most_p > share * (most_p + locked_size
-                                                         - locked_profile) + 1e-9)
+            can_exceed = most_p > share * (most_p + locked_size - locked_profile) + 1e-9
             ws_rows, profile_rows = np.nonzero(can_exceed)
             n_rows = len(ws_rows)
             # A size column per workshop concerned keeps the rows sparse: each pair
@@ -680,32 +680,52 @@ class _Model:
                            np.full(n_rows, -np.inf),
                            share * locked_size[ws_rows, 0]
                            - locked_profile[ws_rows, profile_rows]))
+            # The rounding cut (1 − f)(count_p − k) ≤ s, with k + f = share × the most
+            # the group can hold: every integer count meets it, the fractional counts
+            # that sit exactly on an odd group's half (5.5 of 11) do not.
+            most = share * (self.remaining[ws_rows] + locked_size[ws_rows, 0])
+            k = np.floor(most + 1e-9)
+            weight = 1 - (most - k)
+            cut_of = np.full(n_rows, -1)
+            cut_rows = np.flatnonzero(weight < 1 - 1e-9)
+            cut_of[cut_rows] = np.arange(len(cut_rows))
+            cuts = np.full(len(rows), -1)
+            cuts[in_row] = cut_of[rows[in_row]]
+            in_cut = cuts >= 0
+            blocks.append((np.concatenate([cuts[in_cut], np.arange(len(cut_rows))]),
+                           np.concatenate([pair_index[in_cut], first_slack + cut_rows]),
+                           np.concatenate([weight[rows[in_cut]], -np.ones(len(cut_rows))]),
+                           np.full(len(cut_rows), -np.inf),
+                           (weight * (k - locked_profile[ws_rows, profile_rows]))[cut_rows]))
             columns += [n_sized, n_rows]
             objective += [np.zeros(n_sized), np.full(n_rows, costs.profile)]
             upper_bounds += [np.full(n_sized, np.inf), np.full(n_rows, np.inf)]
             integral += [np.zeros(n_sized), np.zeros(n_rows)]
 
         cap = options.max_per_organisation
-        if cap is not None and n_pairs:
-            # count_o − cap ≤ s, where the candidates from o (plus locks) exceed the cap.
-            keys = pair_ws * self.n_orgs + pair_org
-            unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-            locked = np.array([locked_org.get((k // self.n_orgs, k % self.n_orgs), 0)
-                               for k in unique.tolist()]) if locked_org else 0
-            can_exceed = counts + locked > cap
+        if cap is not None:
+            # count_o − cap ≤ s, where the candidates from o plus the locked exceed the
+            # cap; a locked group over the cap alone still gets its row, so the LP's
+            # objective (and bound) counts its excess like the report does.
+            keys = np.concatenate([pair_ws * self.n_orgs + pair_org,
+                                   self.locked_ws * self.n_orgs
+                                   + self.att_org[self.locked_att]])
+            unique, inverse = np.unique(keys, return_inverse=True)
+            candidates = np.bincount(inverse[:n_pairs], minlength=len(unique))
+            locked = np.bincount(inverse[n_pairs:], minlength=len(unique))
+            can_exceed = candidates + locked > cap
             row_of_key = np.full(len(unique), -1)
             n_rows = int(can_exceed.sum())
             row_of_key[can_exceed] = np.arange(n_rows)
-            rows = row_of_key[inverse]
+            rows = row_of_key[inverse[:n_pairs]]
             in_row = rows >= 0
             first_slack = sum(columns)
-            locked_rows = (locked[can_exceed] if isinstance(locked, np.ndarray)
-                           else np.zeros(n_rows))
             blocks.append((np.concatenate([rows[in_row], np.arange(n_rows)]),
                            np.concatenate([pair_index[in_row],
                                            first_slack + np.arange(n_rows)]),
                            np.concatenate([np.ones(in_row.sum()), -np.ones(n_rows)]),
-                           np.full(n_rows, -np.inf), cap - locked_rows.astype(float)))
+                           np.full(n_rows, -np.inf),
+                           cap - locked[can_exceed].astype(float)))
             columns.append(n_rows)
             objective.append(np.full(n_rows, costs.organisation))
             upper_bounds.append(np.full(n_rows, np.inf))
@@ -731,6 +751,11 @@ class _Model:
                            np.full(n_rows, -np.inf), np.ones(n_rows)))
 
         n_columns = sum(columns)
+        if not n_columns:  # Everyone in play is locked or led: nothing to decide.
+            return np.zeros(0, dtype=bool), {"status": "optimal", "seconds": 0.0,
+                                             "method": "highs-lp", "bound": 0.0,
+                                             "perturbation": 0.0, "variables": 0,
+                                             "constraints": 0}
         offset, row_parts, col_parts, value_parts, lower, upper = 0, [], [], [], [], []
         for rows, cols, values, lo, up in blocks:
             row_parts.append(rows + offset)
