@@ -17,6 +17,7 @@ import smtplib
 import ssl
 import threading
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.header import Header
@@ -133,6 +134,24 @@ class _Subject(str):
         return f"{self.name}: {header.encode(linesep=policy.linesep)}{policy.linesep}"
 
 
+_round: ContextVar[dict | None] = ContextVar("journee_mail_round", default=None)
+
+
+def shared_in_round(key, make: Callable):
+    """``make()``, once per delivery round for each *key*.
+
+    What many messages of a round have in common (an event's programme, its calendar)
+    is loaded and drawn once: after a rush, a round writes hundreds of confirmations of
+    the same day. Outside a round, ``make()`` is called every time.
+    """
+    memo = _round.get()
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 # One delivery at a time in a process: the retry thread and a request finishing a
 # registration must not pick the same message. Across processes (the CLI next to the
 # running app) the claim in _claim keeps two deliverers from sending the same attempt.
@@ -159,6 +178,10 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
             backend = _open_backend(current_app.config)
         except Exception as connect_error:  # refused, timed out, bad credentials…
             error = connect_error
+        # What the round shares stays loaded through the commit after each message.
+        session = db.session()
+        expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+        memo = _round.set({})
         try:
             for message_id, attempts in waiting:
                 message = _claim(message_id, attempts)
@@ -187,6 +210,8 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                     failed += 1
                 db.session.commit()
         finally:
+            _round.reset(memo)
+            session.expire_on_commit = expire_on_commit
             if backend is not None:
                 backend.close()
         return sent, failed
@@ -236,7 +261,8 @@ def _claim(message_id: int, attempts: int) -> OutboxMessage | None:
                OutboxMessage.status == OutboxStatus.PENDING)
         .values(attempts=attempts + 1)).rowcount
     db.session.commit()
-    return db.session.get(OutboxMessage, message_id) if claimed else None
+    return (db.session.get(OutboxMessage, message_id, populate_existing=True)
+            if claimed else None)
 
 
 def _send(backend: FileBackend | SMTPBackend, message: OutboxMessage) -> Exception | None:

@@ -11,6 +11,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
+from sqlalchemy import event as sqlalchemy_event
 
 from conftest import TODAY
 from journee import mail
@@ -18,6 +19,7 @@ from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.registration.emails import (queue_promotion_notice,
                                          queue_registration_confirmation,
+                                         queue_registration_confirmation_later,
                                          queue_self_service_link)
 from journee.registration.models import Registration, RegistrationStatus
 from journee.registration.services import Attendee, register
@@ -410,3 +412,42 @@ def test_the_running_app_retries_by_itself(app_factory, tmp_path):
 
     assert not retry.thread.is_alive()
     assert len(list(outbox.glob("*.eml"))) == 1
+
+
+def test_one_round_writes_each_deferred_confirmation_with_the_programme_loaded_once(
+        smtp_app, smtp_server, irts_event):
+    """Confirmations queued by the public form are written by the sender: a round of
+    them shares the programme and the day's calendar, and each stays its person's."""
+    people = [("Aïcha", "aicha@example.org"), ("Léon", "leon@example.org"),
+              ("Ἀλέξανδρος", "alex@example.org")]
+    for first_name, address in people:
+        registration = register(irts_event.id, make_attendee(
+            irts_event, first_name=first_name, email=address), today=TODAY)
+        queue_registration_confirmation_later(registration)
+    db.session.commit()
+    db.session.expire_all()
+    programme_loads = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().startswith("SELECT") and "FROM programme_session" in statement:
+            programme_loads.append(statement)
+
+    smtp_server.start()
+    sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert mail.deliver_pending() == (3, 0)
+    finally:
+        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+    assert len(programme_loads) == 1
+    received = {m["To"]: m for m in smtp_server.messages}
+    assert sorted(received) == sorted(address for _, address in people)
+    for first_name, address in people:
+        message = received[address]
+        assert first_name in text_part(message)
+        assert all(other not in text_part(message) for other, _ in people
+                   if other != first_name)
+        [calendar] = calendars(message)
+        summaries = [str(c["SUMMARY"]) for c in calendar.walk("VEVENT")]
+        assert any("Technologies numériques" in s for s in summaries)
+    # The round is over: the session expires on commit again.
+    assert db.session().expire_on_commit is True

@@ -43,6 +43,11 @@ def event_with_programme(slug: str) -> Event | None:
         db.select(Event).filter_by(slug=slug).options(*programme_options()))
 
 
+def event_with_programme_by_id(event_id: int) -> Event | None:
+    return db.session.scalar(
+        db.select(Event).filter_by(id=event_id).options(*programme_options()))
+
+
 def today_in(timezone: str = "Europe/Paris") -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 

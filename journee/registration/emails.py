@@ -18,10 +18,10 @@ from flask import current_app, render_template
 from ..extensions import db
 from ..formatting import NBSP, format_date, format_time, format_time_range
 from ..mail import (COMPOSERS, Attachment, NothingToSend, build_message, queue_email,
-                    queue_to_compose)
+                    queue_to_compose, shared_in_round)
 from ..mail_models import OutboxMessage
 from ..programme.models import Event, Session, Workshop, WorkshopMode
-from ..programme.queries import event_with_programme
+from ..programme.queries import event_with_programme_by_id
 from .calendar import build_attendee_ics
 from .models import Registration, RegistrationStatus, WorkshopChoice
 
@@ -143,8 +143,10 @@ def _compose_confirmation(outbox: OutboxMessage) -> None:
     registration = db.session.get(Registration, outbox.registration_id)
     if registration is None or registration.status == RegistrationStatus.CANCELLED:
         raise NothingToSend("inscription annulée ou supprimée avant l’envoi")
-    # The whole programme in a few queries, rather than one per session and person.
-    event_with_programme(registration.event.slug)
+    # The whole programme in a few queries, rather than one per session and person; once
+    # for all the confirmations of a round.
+    shared_in_round(("programme", registration.event_id),
+                    lambda: event_with_programme_by_id(registration.event_id))
     base_url = current_app.config["PUBLIC_BASE_URL"]
     subject, attachments = _confirmation_subject(registration, base_url)
     outbox.subject = subject[:300]
@@ -163,9 +165,12 @@ def _tidy(text: str) -> str:
 
 
 def _calendar_attachment(registration: Registration, base_url: str) -> Attachment:
+    """The day as it stands, no workshop assigned yet: the same file for everyone, drawn
+    once per delivery round."""
     event = registration.event
-    return Attachment(filename=f"journee-{event.slug}.ics",
-                      content=build_attendee_ics(event, registration, base_url),
+    content = shared_in_round(("day-calendar", event.id, base_url),
+                              lambda: build_attendee_ics(event, registration, base_url))
+    return Attachment(filename=f"journee-{event.slug}.ics", content=content,
                       mimetype="text/calendar",
                       params={"method": "PUBLISH", "charset": "utf-8"})
 
