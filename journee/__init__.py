@@ -32,10 +32,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import database, errors, formatting, mail, security
+    from . import database, errors, expired_forms, formatting, mail, security
     security.init_app(app)
     database.init_app(app)
     errors.init_app(app)
+    expired_forms.init_app(app)
     formatting.init_app(app)
     mail.init_app(app)
     from .gdpr import daily, settings

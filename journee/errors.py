@@ -28,7 +28,7 @@ ERROR_TITLES = {
 }
 
 
-def _render_error(error):
+def render_error(error):
     code = getattr(error, "code", 500) or 500
     if code >= 500:
         db.session.rollback()
@@ -38,4 +38,4 @@ def _render_error(error):
 
 def init_app(app: Flask) -> None:
     for code in ERROR_TITLES:
-        app.register_error_handler(code, _render_error)
+        app.register_error_handler(code, render_error)

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from ..expired_forms import FrenchCSRF
 from .models import (ROLE_LABELS, SECTORS, SESSION_KIND_LABELS, WorkshopMode)
 
 
@@ -45,6 +46,8 @@ _FRENCH = _FrenchMessages()
 
 class Form(FlaskForm):
     class Meta:
+        csrf_class = FrenchCSRF
+
         def get_translations(self, form):
             return _FRENCH
 

@@ -8,6 +8,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    request, url_for)
 from sqlalchemy import select
 
+from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..programme.models import Event
 from ..programme.queries import event_with_workshops, programme_options, today_in
@@ -39,6 +40,7 @@ def _send_queued_mail() -> None:
 # Registration form --------------------------------------------------------------------
 
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
+@keeps_input_when_expired
 def form(slug: str):
     event = visible_event_or_404(slug, load=event_with_workshops)
     today = today_in(event.timezone)
@@ -96,6 +98,7 @@ def done(slug: str):
 
 
 @bp.route("/e/<slug>/register/lien", methods=["GET", "POST"])
+@keeps_input_when_expired
 def resend_link(slug: str):
     """Send the self-service link again; the answer is the same whether or not the
     address is registered."""
@@ -163,6 +166,7 @@ def _published_workshops(registration: Registration) -> dict:
 
 
 @bp.route("/r/<token>/modifier", methods=["GET", "POST"])
+@keeps_input_when_expired
 def edit(token: str):
     registration, event = _registration_or_404(token)
     if not can_edit(event, registration, today_in(event.timezone)):

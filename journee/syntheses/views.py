@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from ..audit.log import actor_for_link, record
 from ..documents.booklet_pdf import build_booklet
 from ..errors import JourneeError
+from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..facilitation.links import active_link_or_404, workshop_of_link_or_404
 from ..programme.views import visible_event_or_404
@@ -25,6 +26,7 @@ def syntheses_published(event) -> bool:
 
 
 @bp.route("/f/<token>/ateliers/<workshop_uid>/synthese", methods=["GET", "POST"])
+@keeps_input_when_expired
 def edit(token: str, workshop_uid: str):
     link = active_link_or_404(token)
     workshop = workshop_of_link_or_404(link, workshop_uid)
