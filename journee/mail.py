@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -27,7 +27,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from .extensions import db
 from .mail_models import OutboxMessage, OutboxStatus
@@ -168,7 +168,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
     with _delivery_lock:
         waiting = db.session.execute(
             select(OutboxMessage.id, OutboxMessage.attempts)
-            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, _unclaimed(utcnow()))
             .order_by(OutboxMessage.attempts, OutboxMessage.id).limit(limit)).all()
         if not waiting:
             return 0, 0
@@ -188,6 +188,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                 if message is None:
                     continue
                 compose_error = _compose(message)
+                message.claimed_until = None  # released by the commit that ends its turn
                 if isinstance(compose_error, NothingToSend):
                     message.status = OutboxStatus.SKIPPED
                     message.last_error = str(compose_error)
@@ -252,14 +253,26 @@ def _compose(message: OutboxMessage) -> Exception | None:
     return None
 
 
+CLAIM = timedelta(minutes=10)
+"""How long a deliverer may take to write and send one message before another one takes
+it for dead (an SMTP exchange gives up after ``MAIL_SMTP_TIMEOUT``, 10 s by default)."""
+
+
+def _unclaimed(now: datetime):
+    return or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+
+
 def _claim(message_id: int, attempts: int) -> OutboxMessage | None:
-    """Count the attempt before sending, in a committed conditional UPDATE: a second
-    deliverer that saw the same row finds its count changed and leaves it."""
+    """Count the attempt and hold the message before writing and sending it, in a
+    committed conditional UPDATE: a second deliverer that saw the same row finds its
+    count changed, and one that lists the pending messages later finds it held, until
+    the first one is done with it or :data:`CLAIM` has passed."""
+    now = utcnow()
     claimed = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts,
-               OutboxMessage.status == OutboxStatus.PENDING)
-        .values(attempts=attempts + 1)).rowcount
+               OutboxMessage.status == OutboxStatus.PENDING, _unclaimed(now))
+        .values(attempts=attempts + 1, claimed_until=now + CLAIM)).rowcount
     db.session.commit()
     return (db.session.get(OutboxMessage, message_id, populate_existing=True)
             if claimed else None)

@@ -33,6 +33,10 @@ class OutboxMessage(db.Model):
         str_enum(OutboxStatus),
         default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    claimed_until: Mapped[datetime | None]
+    """A deliverer is writing or sending the message until then: another one (a second
+    worker, ``journee send-mail``) leaves it alone. Past it, the deliverer is taken for
+    dead and the message is tried again."""
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
     registration_id: Mapped[int | None] = mapped_column(

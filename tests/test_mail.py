@@ -451,3 +451,63 @@ def test_one_round_writes_each_deferred_confirmation_with_the_programme_loaded_o
         assert any("Technologies numériques" in s for s in summaries)
     # The round is over: the session expires on commit again.
     assert db.session().expire_on_commit is True
+
+
+def test_a_second_deliverer_leaves_a_message_being_sent_alone(app_factory, tmp_path,
+                                                               monkeypatch):
+    """Two processes deliver (the app's workers, ``journee send-mail``): while one is
+    sending a message, the other must not claim it again, or the person gets it twice."""
+    import threading
+
+    app = app_factory(MAIL_FILE_DIR=str(tmp_path / "outbox"))
+    sent: list[int] = []
+    send = mail.FileBackend.send
+    state = {"nested": None, "started": False}
+
+    def other_process_delivers():
+        with app.app_context():
+            state["nested"] = mail.deliver_pending()
+
+    def send_while_another_deliverer_runs(backend, message):
+        if not state["started"]:
+            state["started"] = True
+            # The other deliverer is another process: it has a lock of its own.
+            monkeypatch.setattr(mail, "_delivery_lock", threading.Lock())
+            other = threading.Thread(target=other_process_delivers)
+            other.start()
+            other.join(30)
+        sent.append(message.id)
+        send(backend, message)
+
+    monkeypatch.setattr(mail.FileBackend, "send", send_while_another_deliverer_runs)
+    with app.app_context():
+        queued = mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        db.session.commit()
+        assert mail.deliver_pending() == (1, 0)
+        assert state["nested"] == (0, 0)
+        assert sent == [queued.id]
+        db.session.expire_all()
+        assert queued.status == OutboxStatus.SENT and queued.attempts == 1
+
+
+def test_a_message_held_by_a_dead_deliverer_is_sent_once_its_claim_has_passed(
+        app_factory, tmp_path):
+    from datetime import timedelta
+
+    from journee.models_base import utcnow
+
+    app = app_factory(MAIL_FILE_DIR=str(tmp_path / "outbox"))
+    with app.app_context():
+        queued = mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        db.session.commit()
+        queued.attempts, queued.claimed_until = 1, utcnow() + timedelta(minutes=9)
+        db.session.commit()
+        assert mail.deliver_pending() == (0, 0)  # still held by the other one
+
+        queued.claimed_until = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        assert mail.deliver_pending() == (1, 0)
+        db.session.expire_all()
+        assert (queued.status, queued.attempts, queued.claimed_until) == (
+            OutboxStatus.SENT, 2, None)
+    assert len(list((tmp_path / "outbox").iterdir())) == 1
