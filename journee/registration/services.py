@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 
-from sqlalchemy import (Date, Integer, and_, bindparam, case, delete, func, insert, literal, or_,
-                        select, update)
+from sqlalchemy import (Boolean, Date, Integer, and_, bindparam, case, delete, func, insert,
+                        literal, or_, select, union_all, update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -138,7 +138,7 @@ def _registration_insert(online: bool):
     table = Registration.__table__
     return (insert(table)
             .from_select(list(values), select(*values.values()).where(*conditions))
-            .returning(table.c.id))
+            .returning(table.c.id, table.c.status))
 
 
 def register(event_id: int, attendee: Attendee, today: date, source: Source = Source.ONLINE,
@@ -159,18 +159,19 @@ def register(event_id: int, attendee: Attendee, today: date, source: Source = So
     if online:
         parameters["today"] = today
     try:
-        registration_id = db.session.execute(_registration_insert(online), parameters).scalar()
+        row = db.session.execute(_registration_insert(online), parameters).first()
     except IntegrityError as error:
         # No SAVEPOINT: pysqlite would commit it on release. The registration is the
         # first write of its transaction, so rolling the whole transaction back is exact.
         db.session.rollback()
         raise AlreadyRegistered("Cette adresse e-mail est déjà inscrite à cette journée.") \
             from error
-    if registration_id is None:
+    if row is None:
         raise _refusal(event_id, today, source)
-    registration = db.session.get(Registration, registration_id)
-    _insert_choices(registration, attendee.choices)
-    return registration
+    registration_id, status = row
+    _insert_choices(registration_id, event_id, status == RegistrationStatus.CONFIRMED.value,
+                    attendee.choices)
+    return db.session.get(Registration, registration_id)
 
 
 def _refusal(event_id: int, today: date, source: Source) -> JourneeError:
@@ -302,7 +303,9 @@ def update_choices(registration: Registration, choices: dict[int, list[int]]) ->
     db.session.execute(delete(WorkshopChoice)
                        .where(WorkshopChoice.registration_id == registration.id)
                        .execution_options(synchronize_session=False))
-    _insert_choices(registration, choices)
+    _insert_choices(registration.id, registration.event_id,
+                    registration.status == RegistrationStatus.CONFIRMED, choices)
+    db.session.expire(registration, ["choices"])
 
 
 def workshop_places_taken(workshop_id):
@@ -315,46 +318,63 @@ def workshop_places_taken(workshop_id):
             .scalar_subquery())
 
 
-@lru_cache(maxsize=2)
-def _choice_insert(takes_place: bool):
-    """The conditional ``INSERT … SELECT`` of one ranked choice, built once per kind."""
-    workshop_id = bindparam("workshop_id", type_=Integer)
-    session_id = bindparam("session_id", type_=Integer)
-    conditions = [Workshop.id == workshop_id, Workshop.session_id == session_id,
-                  Session.event_id == bindparam("event_id", type_=Integer)]
-    if takes_place:
-        conditions.append(or_(Workshop.capacity.is_(None),
-                              workshop_places_taken(workshop_id) < Workshop.capacity))
-    row = (select(bindparam("registration_id", type_=Integer), session_id, Workshop.id,
-                  bindparam("rank", type_=Integer))
-           .join(Session, Session.id == Workshop.session_id).where(*conditions))
+@lru_cache(maxsize=32)
+def _choices_insert(count: int):
+    """One ``INSERT … SELECT`` of *count* ranked choices, built once per count.
+
+    Each row is selected only if its workshop belongs to that slot of the event and, for
+    the first choice of a confirmed registration in first-come mode (the choice that
+    holds the place), if the workshop still has a place: the mode is read from the event
+    in the same statement.
+    """
+    registration_id = bindparam("registration_id", type_=Integer)
+    holds_place = and_(Event.workshop_mode == WorkshopMode.FIRST_COME,
+                       bindparam("confirmed", type_=Boolean))
+    rows = []
+    for n in range(count):
+        # Names no anonymous parameter can take (SQLAlchemy names those ``rank_1``…).
+        workshop_id = bindparam(f"choice{n}_workshop", type_=Integer)
+        session_id = bindparam(f"choice{n}_session", type_=Integer)
+        rank = bindparam(f"choice{n}_rank", type_=Integer)
+        place_left = or_(Workshop.capacity.is_(None),
+                         workshop_places_taken(workshop_id) < Workshop.capacity)
+        rows.append(
+            select(registration_id, session_id, Workshop.id, rank)
+            .join(Session, Session.id == Workshop.session_id)
+            .join(Event, Event.id == Session.event_id)
+            .where(Workshop.id == workshop_id, Workshop.session_id == session_id,
+                   Event.id == bindparam("event_id", type_=Integer),
+                   or_(~holds_place, rank != 1, place_left)))
     table = WorkshopChoice.__table__
     return (insert(table)
-            .from_select(["registration_id", "session_id", "workshop_id", "rank"], row)
-            .returning(table.c.id))
+            .from_select(["registration_id", "session_id", "workshop_id", "rank"],
+                         rows[0] if count == 1 else union_all(*rows))
+            .returning(table.c.session_id, table.c.workshop_id))
 
 
-def _insert_choices(registration: Registration, choices: dict[int, list[int]]) -> None:
-    """Write the choices, one conditional ``INSERT … SELECT`` each.
+def _insert_choices(registration_id: int, event_id: int, confirmed: bool,
+                    choices: dict[int, list[int]]) -> None:
+    """Write the choices in one conditional ``INSERT … SELECT``.
 
-    Each insert checks that the workshop belongs to that slot of the registration's event
-    and, in first-come mode for a confirmed registration, that the workshop still has a
-    place (for the first choice, the one that holds the place). It runs under the write
-    lock the transaction already holds (SQLite) or after the event row lock (PostgreSQL),
-    so two people cannot take the last place together.
+    It runs under the write lock the transaction already holds (SQLite) or after the
+    event row lock (PostgreSQL), so two people cannot take the last place together.
+    A choice the statement leaves out (a workshop of another slot, or full) rolls the
+    whole transaction back.
     """
-    event_id = registration.event_id
-    mode = db.session.scalar(select(Event.workshop_mode).where(Event.id == event_id))
-    first_come = (mode == WorkshopMode.FIRST_COME
-                  and registration.status == RegistrationStatus.CONFIRMED)
-    for session_id, workshop_ids in choices.items():
-        for rank, workshop_id in enumerate(workshop_ids, start=1):
-            inserted = db.session.execute(_choice_insert(first_come and rank == 1), {
-                "registration_id": registration.id, "session_id": session_id,
-                "workshop_id": workshop_id, "event_id": event_id, "rank": rank}).scalar()
-            if inserted is None:
-                raise _choice_refusal(event_id, session_id, workshop_id)
-    db.session.expire(registration, ["choices"])
+    wanted = [(session_id, workshop_id, rank) for session_id, workshop_ids in choices.items()
+              for rank, workshop_id in enumerate(workshop_ids, start=1)]
+    if not wanted:
+        return
+    parameters = {"registration_id": registration_id, "event_id": event_id,
+                  "confirmed": confirmed}
+    for n, (session_id, workshop_id, rank) in enumerate(wanted):
+        parameters |= {f"choice{n}_session": session_id, f"choice{n}_workshop": workshop_id,
+                       f"choice{n}_rank": rank}
+    inserted = {tuple(row) for row in
+                db.session.execute(_choices_insert(len(wanted)), parameters)}
+    for session_id, workshop_id, _ in wanted:
+        if (session_id, workshop_id) not in inserted:
+            raise _choice_refusal(event_id, session_id, workshop_id)
 
 
 def _choice_refusal(event_id: int, session_id: int, workshop_id: int) -> JourneeError:
