@@ -1,16 +1,25 @@
 """Registration POST throughput on a real WSGI server against bare insert endpoints,
 on SQLite and on PostgreSQL.
 
-gunicorn, 2 workers (4 threads each); 50 concurrent clients, each keeping its connection
-and session: it loads the form once (CSRF token and cookie), then posts registrations with
-new e-mail addresses. The bare endpoints get the same clients on the same server settings
-and database, and insert one row per POST: with the driver alone (``bare_insert``) and
-through Flask-SQLAlchemy's session (``bare_orm_insert``).
+gunicorn, 2 workers (4 threads each, as the README deploys it; ``BENCH_THREADS`` changes
+it); 50 concurrent clients, each keeping its connection and session: it loads the form
+once (CSRF token and cookie), then posts registrations with new e-mail addresses. The bare
+endpoints get the same clients on the same server settings and database, and insert one
+row per POST: with the driver alone (``bare_insert``) and through Flask-SQLAlchemy's
+session (``bare_orm_insert``).
+
+Two floors show what any registration form costs on the stack this project must use
+(``benchmarks/wsgi_apps.py``): ``stack_floor`` is Flask, its signed session and
+Flask-WTF's CSRF check with the registration form's fields, then the driver's insert;
+``form_floor`` is the same through Journée's app (its security headers, request checks
+and error pages) and the engine. Neither loads an event, checks a place or queues an
+e-mail.
 
 The registration runs twice: as deployed by default (each confirmation e-mail is written
 and sent by the worker's sender thread, woken after each commit, on the same two cores),
-and with ``MAIL_DELIVER_AFTER_COMMIT`` off (e-mails queued with the registration, written
-and sent afterwards by ``journee send-mail``, timed separately).
+and with ``MAIL_DELIVER_AFTER_COMMIT`` off and no sender thread (e-mails queued with the
+registration, written and sent afterwards by ``journee send-mail``, timed separately).
+Each run also reports the server's CPU time per request.
 
 SQLite always runs (WAL, in a temporary folder). PostgreSQL runs when a server is given
 with ``--postgres URL`` or ``BENCH_POSTGRES_URL`` (a SQLAlchemy URL; the benchmark
@@ -41,9 +50,15 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 CAPACITY = 1000
+THREADS = os.environ.get("BENCH_THREADS", "4")
+# Runs after the first one start with its e-mails still waiting: only that first run's
+# server writes and sends them (its sender thread), the others run none.
+NO_SENDER = {"JOURNEE_MAIL_AUTO_RETRY_SECONDS": "0"}
 RUNS = (("registration", "journee_app", True, {}),
         ("registration_mail_later", "journee_app", True,
-         {"JOURNEE_MAIL_DELIVER_AFTER_COMMIT": "false"}),
+         {"JOURNEE_MAIL_DELIVER_AFTER_COMMIT": "false", **NO_SENDER}),
+        ("stack_floor", "stack_floor_app", True, {}),
+        ("form_floor", "form_floor_app", True, NO_SENDER),
         ("bare_insert", "bare_app", False, {}),
         ("bare_orm_insert", "bare_orm_app", False, {}))
 BARE_TABLE = {
@@ -133,7 +148,7 @@ def start_server(factory: str, port: int, env: dict) -> subprocess.Popen:
     still importing, and their start-up would count in the first run's timings.
     """
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4",
+        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", THREADS,
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--preload",
          f"benchmarks.wsgi_apps:{factory}()"], cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
@@ -226,9 +241,13 @@ def bench_database(url: str, directory: Path, requests: int) -> dict:
     for run, (name, factory, csrf, extra) in enumerate(RUNS):
         port = free_port()
         server = start_server(factory, port, {**env, **extra})
-        path = f"/e/{slug}/register" if factory == "journee_app" else "/insert"
+        path = {"journee_app": f"/e/{slug}/register",
+                "form_floor_app": "/floor", "stack_floor_app": "/floor"}.get(factory, "/insert")
         try:
+            before = server_cpu_seconds(server)
             results[name] = load(port, path, form, requests, csrf, offset=run * requests)
+            results[name]["server_cpu_ms"] = round(
+                (server_cpu_seconds(server) - before) * 1000 / results[name]["requests"], 2)
         finally:
             server.terminate()
             server.wait()
@@ -241,22 +260,43 @@ def bench_database(url: str, directory: Path, requests: int) -> dict:
     results["statuses"] = registration_statuses(url)
     for name in ("registration", "registration_mail_later"):
         suffix = name.removeprefix("registration")
-        for bare in ("bare_insert", "bare_orm_insert"):
-            key = f"ratio{'_orm' if bare == 'bare_orm_insert' else ''}{suffix}"
+        for bare in ("bare_insert", "bare_orm_insert", "stack_floor", "form_floor"):
+            key = f"ratio{'' if bare == 'bare_insert' else '_' + bare}{suffix}"
             results[key] = round(results[name]["per_second"] / results[bare]["per_second"], 3)
+    for floor in ("stack_floor", "form_floor"):
+        results[f"ratio_{floor}_to_bare"] = round(
+            results[floor]["per_second"] / results["bare_insert"]["per_second"], 3)
     return results
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time used so far by gunicorn's master and workers (Linux ``/proc``)."""
+    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
+                              text=True).stdout.split()
+    total = 0
+    for pid in [str(server.pid), *children]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def report(title: str, results: dict) -> None:
-    print(f"\n{title}: {CLIENTS} clients, gunicorn 2 workers × 4 threads")
-    print(f"{'endpoint':<24}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
+    print(f"\n{title}: {CLIENTS} clients, gunicorn 2 workers × {THREADS} threads")
+    print(f"{'endpoint':<24}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'CPU ms':>9}{'errors':>8}")
     for name, *_ in RUNS:
         r = results[name]
-        print(f"{name:<24}{r['per_second']:>9}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['errors']:>8}")
-    print(f"ratio registration / bare insert: {results['ratio']:.2f}; with e-mails written "
-          f"later: {results['ratio_mail_later']:.2f}")
-    print(f"ratio registration / bare ORM insert: {results['ratio_orm']:.2f}; with e-mails "
-          f"written later: {results['ratio_orm_mail_later']:.2f}")
+        print(f"{name:<24}{r['per_second']:>9}{r['p50_ms']:>9}{r['p95_ms']:>9}"
+              f"{r['server_cpu_ms']:>9}{r['errors']:>8}")
+    print("(CPU ms: the server's CPU time per request, workers and sender thread included)")
+    for bare, label in (("", "bare insert"), ("_bare_orm_insert", "bare ORM insert"),
+                        ("_stack_floor", "stack floor"), ("_form_floor", "form floor")):
+        print(f"ratio registration / {label}: {results['ratio' + bare]:.2f}; with e-mails "
+              f"written later: {results['ratio' + bare + '_mail_later']:.2f}")
+    print(f"ratio stack floor / bare insert: {results['ratio_stack_floor_to_bare']:.2f}; "
+          f"form floor / bare insert: {results['ratio_form_floor_to_bare']:.2f}")
     print(f"journee send-mail afterwards: {results['send_mail']['output']} "
           f"in {results['send_mail']['seconds']} s")
     print(f"registrations stored: {results['statuses']}")

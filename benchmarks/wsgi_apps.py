@@ -30,6 +30,7 @@ def bare_app():
 
 def _bare_app(name: str, insert_row) -> Flask:
     app = Flask(name)
+    app.config["INSERT_ROW"] = insert_row
 
     @app.post("/insert")
     def insert():
@@ -106,5 +107,61 @@ def bare_orm_app():
                                         last_name=request.form["last_name"]))
         db.session.commit()
         return "", 201
+
+    return app
+
+
+def form_floor_app():
+    """The floor of any registration endpoint in this app: Journée's app as deployed
+    (security headers, request checks, session, CSRF), the registration form's fields
+    validated as the real form does, then one row inserted through the engine.
+
+    No event, no workshop, no capacity, no e-mail: what is left of a registration POST
+    when everything the registration itself does is taken out.
+    """
+    from sqlalchemy import text
+
+    from journee.extensions import db
+
+    app = create_app()
+
+    def insert_row(email: str, first_name: str, last_name: str) -> None:
+        db.session.execute(text("INSERT INTO bare_registration (email, first_name, last_name) "
+                                "VALUES (:email, :first_name, :last_name)"),
+                           {"email": email, "first_name": first_name, "last_name": last_name})
+        db.session.commit()
+
+    return _with_floor_form(app, insert_row)
+
+
+def stack_floor_app():
+    """The same form POST on the bare stack the project must use: Flask, a signed
+    session cookie and Flask-WTF's CSRF check, the registration form's fields, one row
+    through the driver; none of Journée's own request handling."""
+    from flask_wtf.csrf import CSRFProtect
+
+    app = bare_app()
+    app.config["SECRET_KEY"] = os.environ["JOURNEE_SECRET_KEY"]
+    CSRFProtect(app)
+    return _with_floor_form(app, app.config["INSERT_ROW"])
+
+
+def _with_floor_form(app: Flask, insert_row) -> Flask:
+    """``/floor``: GET gives a CSRF token; POST validates the registration form's fields
+    (no event, hence no workshop slot), inserts one row and redirects."""
+    from flask import redirect, render_template_string
+
+    from journee.registration.forms import RegistrationForm
+
+    @app.route("/floor", methods=["GET", "POST"])
+    def floor():
+        form = RegistrationForm()
+        form.slots, form.event, form.first_come = [], None, False
+        if form.validate_on_submit():
+            insert_row(form.email.data, form.first_name.data, form.last_name.data)
+            return redirect("/floor")
+        return render_template_string(
+            '<form method="post"><input name="csrf_token" value="{{ csrf_token() }}">'
+            "</form>{{ errors }}", errors=form.errors), 400 if form.errors else 200
 
     return app
