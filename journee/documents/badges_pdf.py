@@ -15,11 +15,9 @@ from io import BytesIO
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from .badge_formats import SheetFormat
-from .pdf import FONT, FONT_BOLD, MUTED, plain_text, register_fonts
+from .pdf import FONT, FONT_BOLD, MUTED, JourneeCanvas, plain_text, register_fonts, text_width
 from .qr import QrMatrix, draw_qr, qr_matrix
 
 ROLE_ANIMATION = "Animation"
@@ -60,7 +58,7 @@ class Badge:
 def _unit_width(text: str, font: str) -> float:
     """Width of ``text`` at size 1: widths scale with the size, so one call suffices (and
     the event's title, organisations and workshop lines repeat from badge to badge)."""
-    return stringWidth(text, font, 1)
+    return text_width(text, font, 1)
 
 
 @lru_cache(maxsize=2048)
@@ -263,7 +261,8 @@ def _layout(badge: Badge, g: _Geometry, qr_box: bool) -> list[_Line]:
 
 # Drawing ---------------------------------------------------------------------------------
 
-def _draw_label(canvas: Canvas, badge: Badge, g: _Geometry, qr: QrMatrix | None) -> None:
+def _draw_label(canvas: JourneeCanvas, badge: Badge, g: _Geometry,
+                qr: QrMatrix | None) -> None:
     role = plain_text(badge.role)
     if role:
         canvas.setFillColor(BAND_COLOURS.get(role, _OTHER_BAND))
@@ -284,7 +283,7 @@ def _draw_label(canvas: Canvas, badge: Badge, g: _Geometry, qr: QrMatrix | None)
         draw_qr(canvas, qr, g.width - g.pad - g.qr, _reserved_below(badge, g), g.qr)
 
 
-def _draw_cut_marks(canvas: Canvas, sheet: SheetFormat) -> None:
+def _draw_cut_marks(canvas: JourneeCanvas, sheet: SheetFormat) -> None:
     """Short lines in the page margins along every label edge, outside the labels; a
     margin too thin to print in (under 3 mm) gets none."""
     page_width, page_height = sheet.page_size
@@ -329,7 +328,7 @@ def build_badges(sheet_format: SheetFormat, badges: list[Badge],
         raise ValueError(f"skip must be between 0 and {sheet_format.per_page - 1}")
     register_fonts()
     buffer = BytesIO()
-    canvas = Canvas(buffer, pagesize=sheet_format.page_size, initialFontName=FONT)
+    canvas = JourneeCanvas(buffer, pagesize=sheet_format.page_size, initialFontName=FONT)
     canvas.setTitle(plain_text(title))
     canvas.setCreator("Journée")
     geometry = _Geometry(sheet_format)

@@ -18,11 +18,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from ..formatting import NBSP, format_date, format_time
-from .pdf import ACCENT, FONT, FONT_BOLD, FONT_ITALIC, MUTED, plain_text, register_fonts
+from .pdf import (ACCENT, FONT, FONT_BOLD, FONT_ITALIC, MUTED, JourneeCanvas, plain_text,
+                  register_fonts, text_width)
 
 TITLE = "Attestation de présence"
 BODY_SIZE = 12
@@ -120,7 +119,7 @@ def build_certificates(event: CertificateEvent,
     """One page per attendee, in the order given, as PDF bytes."""
     register_fonts()
     buffer = BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = JourneeCanvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(f"{TITLE} — {plain_text(event.title)}")
     canvas.setAuthor(plain_text(event.institute))
     canvas.setSubject(TITLE)
@@ -140,7 +139,7 @@ def build_certificates(event: CertificateEvent,
 class _CertificatePage:
     """Draws one certificate; what is the same on every page is worked out once."""
 
-    def __init__(self, canvas: Canvas, event: CertificateEvent):
+    def __init__(self, canvas: JourneeCanvas, event: CertificateEvent):
         self.c = canvas
         self.event = event
         self.width, self.height = A4
@@ -156,7 +155,7 @@ class _CertificatePage:
         closing = ("Cette attestation est délivrée à l’intéressé·e pour servir et valoir ce "
                    "que de droit.")
         self.closing = simpleSplit(closing, FONT, BODY_SIZE, self.text_width)
-        self.space = {font: stringWidth(" ", font, BODY_SIZE) for font in (FONT, FONT_BOLD)}
+        self.space = {font: text_width(" ", font, BODY_SIZE) for font in (FONT, FONT_BOLD)}
         footer = plain_text(event.title)
         if event.edition:
             footer = f"{plain_text(event.edition)} — {footer}"
@@ -184,7 +183,7 @@ class _CertificatePage:
                 c.setFont(run.font, BODY_SIZE)
                 c.drawString(x, y, run.text)
                 if index + 1 < len(line):
-                    x += stringWidth(run.text, run.font, BODY_SIZE)
+                    x += text_width(run.text, run.font, BODY_SIZE)
             y -= LEADING
         y -= LEADING / 2
         c.setFont(FONT, BODY_SIZE)
@@ -235,7 +234,7 @@ class _CertificatePage:
 
 
 #: Widths of the words of the sentence: most come back on every certificate.
-_width = lru_cache(maxsize=8192)(stringWidth)
+_width = lru_cache(maxsize=8192)(text_width)
 
 
 def _words(runs: list[Run]):
@@ -244,7 +243,7 @@ def _words(runs: list[Run]):
     spaced = False
     for run in runs:
         text = run.text
-        if run.keep and stringWidth(text, run.font, BODY_SIZE) <= A4[0] - 2 * MARGIN:
+        if run.keep and text_width(text, run.font, BODY_SIZE) <= A4[0] - 2 * MARGIN:
             text = text.replace(" ", NBSP)
         for index, word in enumerate(text.split(" ")):
             spaced = spaced or index > 0

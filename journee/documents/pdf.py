@@ -1,8 +1,15 @@
 """What every PDF of the project shares: DejaVu Sans, safe text, styles, page numbers.
 
 ReportLab's standard fonts print « Ł Đ ć » as black boxes, so every document uses the
-DejaVu Sans shipped in ``fonts/`` (licence in ``fonts/LICENSE.txt``). ``Paragraph`` reads
-its text as markup: user values go through :func:`para_text` before they reach one.
+DejaVu Sans shipped in ``fonts/`` (licence in ``fonts/LICENSE.txt``). DejaVu has no
+Chinese, Japanese or Korean characters, and ReportLab does not look for them in another
+font: a name like « 王小明 » would vanish from a sign-in sheet. Those characters are drawn
+in WenQuanYi Micro Hei, shipped next to it and loaded the first time a text needs it:
+:func:`para_text` marks them for ``Paragraph``, and :class:`JourneeCanvas` splits the
+strings it draws (measure them with :func:`text_width`).
+
+``Paragraph`` reads its text as markup: user values go through :func:`para_text` before
+they reach one.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
+FALLBACK_FONT = "WenQuanYiMicroHei"
 MUTED = colors.HexColor("#555555")
 ACCENT = colors.HexColor("#1d4f7a")
 
@@ -58,13 +66,65 @@ def register_fonts() -> None:
         _registered = True
 
 
+@cache
+def _glyphs(font: str) -> frozenset[int]:
+    """The code points a registered font can draw."""
+    if font == FALLBACK_FONT:
+        _register_fallback()
+    else:
+        register_fonts()
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+def _register_fallback() -> None:
+    with _lock:
+        if FALLBACK_FONT in pdfmetrics.getRegisteredFontNames():
+            return
+        pdfmetrics.registerFont(TTFont(FALLBACK_FONT, str(FONT_DIR / "wqy-microhei.ttc"),
+                                       subfontIndex=0))
+        # One face: bold and italic CJK print in the regular one.
+        pdfmetrics.registerFontFamily(FALLBACK_FONT, normal=FALLBACK_FONT,
+                                      bold=FALLBACK_FONT, italic=FALLBACK_FONT,
+                                      boldItalic=FALLBACK_FONT)
+
+
+def font_runs(text: str, font: str) -> list[tuple[str, str]]:
+    """``text`` cut into ``(run, font)`` pieces: *font* wherever it has the character, the
+    CJK fallback where only the fallback has it."""
+    if text.isascii():
+        return [(text, font)]
+    own = _glyphs(font)
+    if own.issuperset(map(ord, text)):
+        return [(text, font)]
+    runs: list[list] = []
+    for char in text:
+        use = font
+        if ord(char) not in own and ord(char) in _glyphs(FALLBACK_FONT):
+            use = FALLBACK_FONT
+        if runs and runs[-1][1] == use:
+            runs[-1][0].append(char)
+        else:
+            runs.append([[char], use])
+    return [("".join(chars), use) for chars, use in runs]
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """The width of ``text`` as :class:`JourneeCanvas` draws it."""
+    if text.isascii():
+        return pdfmetrics.stringWidth(text, font, size)
+    return sum(pdfmetrics.stringWidth(run, run_font, size)
+               for run, run_font in font_runs(text, font))
+
+
 def para_text(value: object) -> str:
     """User text made safe for a ``Paragraph``: NFC, no control characters, escaped, so
-    « Zoé <Dupont> & Cie » prints as typed and ``<img src=…>`` is never followed."""
+    « Zoé <Dupont> & Cie » prints as typed and ``<img src=…>`` is never followed; the
+    characters DejaVu lacks are set in the CJK fallback."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return escape(_CONTROL.sub("", text))
+    text = escape(_CONTROL.sub("", unicodedata.normalize("NFC", str(value))))
+    return "".join(run if run_font == FONT else f'<font face="{FALLBACK_FONT}">{run}</font>'
+                   for run, run_font in font_runs(text, FONT))
 
 
 def plain_text(value: object) -> str:
@@ -156,7 +216,31 @@ def _inline_markup(children) -> str:
     return "".join(parts)
 
 
-class NumberedCanvas(Canvas):
+class JourneeCanvas(Canvas):
+    """A canvas whose strings take the characters the current font lacks (Chinese,
+    Japanese, Korean) from the CJK fallback."""
+
+    def drawString(self, x, y, text, *args, **kwargs):
+        runs = font_runs(text, self._fontname)
+        if len(runs) == 1 and runs[0][1] == self._fontname:
+            return super().drawString(x, y, text, *args, **kwargs)
+        font, size, leading = self._fontname, self._fontsize, self._leading
+        for run, run_font in runs:
+            self.setFont(run_font, size, leading)
+            super().drawString(x, y, run, *args, **kwargs)
+            x += pdfmetrics.stringWidth(run, run_font, size)
+        self.setFont(font, size, leading)
+
+    def drawRightString(self, x, y, text, *args, **kwargs):
+        self.drawString(x - text_width(text, self._fontname, self._fontsize), y, text,
+                        *args, **kwargs)
+
+    def drawCentredString(self, x, y, text, *args, **kwargs):
+        self.drawString(x - text_width(text, self._fontname, self._fontsize) / 2, y, text,
+                        *args, **kwargs)
+
+
+class NumberedCanvas(JourneeCanvas):
     """A canvas that writes « page 2 / 5 » (and a footer text) once the page count is
     known: pages are kept as saved states and drawn at the end."""
 
@@ -191,9 +275,9 @@ class NumberedCanvas(Canvas):
 
 def _fit(text: str, width: float, size: float) -> str:
     """Cut ``text`` with an ellipsis so that it fits in ``width`` points."""
-    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+    if text_width(text, FONT, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
+    while text and text_width(text + "…", FONT, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
 

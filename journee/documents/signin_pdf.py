@@ -19,9 +19,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .pdf import ACCENT, FONT, FONT_BOLD, MUTED, numbered_canvas, plain_text
+from .pdf import ACCENT, FONT, FONT_BOLD, MUTED, numbered_canvas, plain_text, text_width
 
 GRID = colors.HexColor("#444444")
 HEADER_FILL = colors.HexColor("#e8eef4")
@@ -274,7 +273,7 @@ class _SheetWriter:
         too long for that goes on two lines (never cut)."""
         c = self.c
         last, first = display_name(row)
-        last_width = stringWidth(last, FONT_BOLD, NAME_SIZE)
+        last_width = text_width(last, FONT_BOLD, NAME_SIZE)
         first_width = _width(" " + first, FONT, NAME_SIZE) if first else 0
         size = NAME_SIZE
         total = last_width + first_width
@@ -368,7 +367,7 @@ def _wrapped(pieces: tuple[tuple[str, str], ...], room: float,
         lines = [(line, font) for text, font in pieces
                  for line in _wrap(text, font, size, room)]
         fits = (len(lines) <= 3 and len(lines) * size * LEADING <= ROW_HEIGHT - PAD
-                and all(stringWidth(t, f, size) <= room for t, f in lines))
+                and all(text_width(t, f, size) <= room for t, f in lines))
         if fits or size <= MIN_SIZE:
             break
         size -= 0.5
@@ -387,7 +386,7 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     for token in _BREAK.split(text):
-        if current and stringWidth(current + token, font, size) > width:
+        if current and text_width(current + token, font, size) > width:
             lines.append(current.rstrip())
             current = token
         else:
@@ -398,14 +397,14 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 #: String widths of the texts that repeat from row to row (organisations, first names).
-_width = lru_cache(maxsize=4096)(stringWidth)
+_width = lru_cache(maxsize=4096)(text_width)
 
 
 @lru_cache(maxsize=1024)
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text``, cut with an ellipsis only if it cannot fit in ``width``."""
-    if stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
+    while text and text_width(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
