@@ -1,17 +1,20 @@
-"""Chinese, Japanese and Korean names print in every PDF: DejaVu Sans has none of these
-characters, so they are drawn in the CJK fallback, and only where a text needs it."""
+"""Names in every script print in every PDF. Chinese, Japanese and Korean: DejaVu Sans has
+none of these characters, so they are drawn in the CJK fallback, and only where a text
+needs it. Arabic and Hebrew: joined letters, drawn right to left."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 
 import pytest
 
 from journee.documents.badge_formats import sheet_format
 from journee.documents.badges_pdf import Badge, build_badges
 from journee.documents.certificate_pdf import CertificateAttendee, build_certificates
-from journee.documents.pdf import FALLBACK_FONT, font_runs, para_text, text_width
+from journee.documents.pdf import (FALLBACK_FONT, font_runs, para_text, text_width,
+                                   visual_order)
 from journee.documents.signin_pdf import (SignatureColumn, SigninRow, SigninSheet,
                                           build_signin_sheet)
 from journee.extensions import db
@@ -19,12 +22,33 @@ from test_certificates import certificate_event
 
 PEOPLE = [("小明", "王", "北京师范大学"), ("민준", "김", "서울 사회복지관"),
           ("はなこ", "山田", "IRTS-IDS « 東京 »")]
+RIGHT_TO_LEFT = [("محمد", "بن علي", "جمعية الأمل"), ("שרה", "כהן", "עמותת אור")]
+# « محمد » with its letters joined: initial, medial, medial, final (logical order).
+JOINED_MUHAMMAD = "\ufee3\ufea4\ufee4\ufeaa"
 
 
 def text(data: bytes) -> str:
     out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=data,
                          capture_output=True, check=True).stdout.decode()
     return re.sub(r"[ \u00a0\u202f]+", " ", out)
+
+
+def visual_words(data: bytes) -> list[str]:
+    """The words as they sit on the page, left to right. pdftotext gives each right-to-left
+    word's letters in reading order (between embedding marks) but keeps the words in page
+    order, so a name drawn right to left comes out with its words reversed."""
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=data,
+                         capture_output=True, check=True).stdout.decode()
+    return re.sub("[\u202a-\u202e]", "", out).replace("\u00a0", " ").split()
+
+
+def drawn_right_to_left(name: str, words: list[str]) -> bool:
+    """Whether ``name``'s words appear on the page from right to left, each with its
+    letters in reading order (NFKC folds the joined Arabic forms back to letters; the
+    brackets around an organisation are left aside)."""
+    expected = name.split()[::-1]
+    folded = [unicodedata.normalize("NFKC", word).strip("()") for word in words]
+    return any(folded[i:i + len(expected)] == expected for i in range(len(folded)))
 
 
 def fonts(data: bytes, tmp_path) -> set[str]:
@@ -82,3 +106,40 @@ def test_the_programme_prints_a_cjk_speaker(client, irts, tmp_path):
     data = client.get(f"/e/{irts.slug}/programme.pdf").data
     assert "はなこ 山田" in text(data) or "山田 はなこ" in text(data)
     assert any(FALLBACK_FONT in font for font in fonts(data, tmp_path))
+
+
+def test_arabic_and_hebrew_are_joined_and_ordered_right_to_left():
+    assert visual_order("Zoé <Dupont>") == "Zoé <Dupont>"
+    assert visual_order("محمد") == JOINED_MUHAMMAD[::-1]
+    assert visual_order("שרה כהן") == "ןהכ הרש"
+    # A French sentence keeps its order; only the Arabic run turns round.
+    assert visual_order("Atelier 2 : محمد bis") == f"Atelier 2 : {JOINED_MUHAMMAD[::-1]} bis"
+    # Vowel marks stay with their letter; escaping comes after the reordering.
+    assert "\u064f" in visual_order("مُحَمَّد")
+    assert para_text("<محمد> & Cie").count("&lt;") == 1
+    assert "<" not in para_text("<محمد> & Cie").replace("<font", "")
+
+
+def test_sign_in_sheets_badges_and_certificates_print_arabic_and_hebrew_names():
+    columns = [SignatureColumn("Matin", "9 h – 12 h")]
+    sheet = build_signin_sheet(SigninSheet(
+        "Titre", "jeudi 15 mars 2018", "9 h – 12 h", "Rouen", "IRTS", columns,
+        [SigninRow(last, first, organisation) for first, last, organisation in RIGHT_TO_LEFT]))
+    badges = build_badges(sheet_format("a6-1"), [
+        Badge(first, last, organisation=organisation, event_title="Journée d’étude",
+              event_date="Jeudi 15 mars 2018") for first, last, organisation in RIGHT_TO_LEFT])
+    certificates = build_certificates(certificate_event(), [
+        CertificateAttendee(first, last, organisation)
+        for first, last, organisation in RIGHT_TO_LEFT])
+    for data in (sheet, badges, certificates):
+        words = visual_words(data)
+        assert JOINED_MUHAMMAD in "".join(words)
+        for first, last, organisation in RIGHT_TO_LEFT:
+            for name in (first, last, organisation):
+                assert drawn_right_to_left(name, words), name
+    # The sheet's « NOM Prénom » reads from the right, the certificate's sentence from the
+    # left with the name turned round inside it.
+    assert drawn_right_to_left("بن علي محمد", visual_words(sheet))
+    assert drawn_right_to_left("כהן שרה", visual_words(sheet))
+    sentence = " ".join(visual_words(certificates))
+    assert "certifie que علي بن محمد (" in unicodedata.normalize("NFKC", sentence)

@@ -8,6 +8,12 @@ in WenQuanYi Micro Hei, shipped next to it and loaded the first time a text need
 :func:`para_text` marks them for ``Paragraph``, and :class:`JourneeCanvas` splits the
 strings it draws (measure them with :func:`text_width`).
 
+Arabic and Hebrew are written right to left, and Arabic letters join: ReportLab draws
+neither, so « محمد » would print as four loose letters in reverse. :func:`visual_order`
+gives such text its joined letter forms (arabic-reshaper) in the order they appear on the
+page (python-bidi, the Unicode bidirectional algorithm); :func:`para_text` and
+:class:`JourneeCanvas` apply it.
+
 ``Paragraph`` reads its text as markup: user values go through :func:`para_text` before
 they reach one.
 """
@@ -21,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from arabic_reshaper import ArabicReshaper
+from bidi import get_display
 from markdown_it import MarkdownIt
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -47,6 +55,10 @@ _lock = threading.Lock()
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# Hebrew, Arabic and the other right-to-left blocks, presentation forms included.
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# Vowel marks are part of a name: keep them (DejaVu places them above their letter).
+_arabic_forms = ArabicReshaper(configuration={"delete_harakat": False})
 
 
 def register_fonts() -> None:
@@ -108,21 +120,47 @@ def font_runs(text: str, font: str) -> list[tuple[str, str]]:
     return [("".join(chars), use) for chars, use in runs]
 
 
+def visual_order(text: str) -> str:
+    """``text`` as it is drawn from left to right: Arabic letters in their joined forms,
+    right-to-left runs reversed; other text is returned as is.
+
+    Every document is French, so the text is read as a left-to-right line (a piece of one)
+    in which the Arabic or Hebrew runs turn round: « certifie que محمد بن علي (…) » keeps
+    its spaces and brackets where a French reader expects them. A text broken into lines
+    afterwards reads its lines in the wrong order when it is mostly right to left.
+    """
+    if text.isascii() or not _RIGHT_TO_LEFT.search(text):
+        return text
+    return get_display(_arabic_forms.reshape(text), base_dir="L")
+
+
+def right_to_left(text: str) -> bool:
+    """Whether ``text`` reads from the right: its first letter is Hebrew or Arabic."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
 def text_width(text: str, font: str, size: float) -> float:
     """The width of ``text`` as :class:`JourneeCanvas` draws it."""
     if text.isascii():
         return pdfmetrics.stringWidth(text, font, size)
     return sum(pdfmetrics.stringWidth(run, run_font, size)
-               for run, run_font in font_runs(text, font))
+               for run, run_font in font_runs(visual_order(text), font))
 
 
 def para_text(value: object) -> str:
     """User text made safe for a ``Paragraph``: NFC, no control characters, escaped, so
     « Zoé <Dupont> & Cie » prints as typed and ``<img src=…>`` is never followed; the
-    characters DejaVu lacks are set in the CJK fallback."""
+    characters DejaVu lacks are set in the CJK fallback; Arabic and Hebrew are put in
+    :func:`visual_order`."""
     if value is None:
         return ""
-    text = escape(_CONTROL.sub("", unicodedata.normalize("NFC", str(value))))
+    text = escape(visual_order(_CONTROL.sub("", unicodedata.normalize("NFC", str(value)))))
     return "".join(run if run_font == FONT else f'<font face="{FALLBACK_FONT}">{run}</font>'
                    for run, run_font in font_runs(text, FONT))
 
@@ -218,9 +256,11 @@ def _inline_markup(children) -> str:
 
 class JourneeCanvas(Canvas):
     """A canvas whose strings take the characters the current font lacks (Chinese,
-    Japanese, Korean) from the CJK fallback."""
+    Japanese, Korean) from the CJK fallback, and draw Arabic and Hebrew in
+    :func:`visual_order`: pass every string in reading order."""
 
     def drawString(self, x, y, text, *args, **kwargs):
+        text = visual_order(text)
         runs = font_runs(text, self._fontname)
         if len(runs) == 1 and runs[0][1] == self._fontname:
             return super().drawString(x, y, text, *args, **kwargs)

@@ -20,7 +20,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 
-from .pdf import ACCENT, FONT, FONT_BOLD, MUTED, numbered_canvas, plain_text, text_width
+from .pdf import (ACCENT, FONT, FONT_BOLD, MUTED, numbered_canvas, plain_text, right_to_left,
+                  text_width)
 
 GRID = colors.HexColor("#444444")
 HEADER_FILL = colors.HexColor("#e8eef4")
@@ -271,23 +272,22 @@ class _SheetWriter:
     def _name_cell(self, x: float, middle: float, room: float, row: SigninRow) -> None:
         """« NOM » in bold then « Prénom », on one line, shrunk a little if needed; a name
         too long for that goes on two lines (never cut)."""
-        c = self.c
         last, first = display_name(row)
-        last_width = text_width(last, FONT_BOLD, NAME_SIZE)
-        first_width = _width(" " + first, FONT, NAME_SIZE) if first else 0
+        space = _width(" ", FONT, NAME_SIZE) if first else 0
+        pieces = [(last, FONT_BOLD)] + ([(first, FONT)] if first else [])
+        total = sum(_width(text, font, NAME_SIZE) for text, font in pieces) + space
         size = NAME_SIZE
-        total = last_width + first_width
         if total > room:
             size = NAME_SIZE * room / total
         x += PAD
         if size >= 7.5:
-            c.setFont(FONT_BOLD, size)
-            c.drawString(x, middle - size / 3, last)
-            if first:
-                c.setFont(FONT, size)
-                c.drawString(x + last_width * size / NAME_SIZE, middle - size / 3, " " + first)
+            # An Arabic or Hebrew name reads from the right: NOM on the right.
+            on_line = pieces[::-1] if right_to_left(f"{last} {first}") else pieces
+            for text, font in on_line:
+                self.c.setFont(font, size)
+                self.c.drawString(x, middle - size / 3, text)
+                x += (_width(text, font, NAME_SIZE) + space) * size / NAME_SIZE
             return
-        pieces = [(last, FONT_BOLD)] + ([(first, FONT)] if first else [])
         self._lines(x, middle, room, pieces, max_size=NAME_SIZE)
 
     def _text_cell(self, x: float, middle: float, room: float, text: str) -> None:
