@@ -1,15 +1,19 @@
 """Registration rules: opening and deadline, capacity and waiting list, duplicates, and
 first come, first served workshops."""
 
+import email
 from datetime import date
+from email import policy
 
 import pytest
 from conftest import text_of
 from registration_helpers import (FORM_URL, field_error, input_value,  # noqa: F401
                                   register, registration_by_email, registration_count,
                                   registration_open, set_today, slot_of, valid_data)
+from icalendar import Calendar
 from sqlalchemy import select
 
+from journee import mail
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.programme.models import WorkshopMode
@@ -175,6 +179,30 @@ def test_first_come_takes_the_place_with_the_registration(client, first_come):
     assert f'disabled id="atelier_{slot.id}-0"' in html
 
 
+def test_first_come_the_workshop_taken_is_in_the_page_the_calendar_and_the_email(
+        client, first_come):
+    slot = slot_of(first_come)
+    workshop = slot.workshops[1]
+    assert client.post(FORM_URL, data=_pick(first_come, 1)).status_code == 302
+    registration = registration_by_email("zoe.martin@example.org")
+
+    page = text_of(client.get(f"/r/{registration.token}").get_data(as_text=True))
+    assert f"Votre atelier : Atelier n°{workshop.number} : {workshop.title}" in page
+    assert workshop.room.name in page
+
+    mail.deliver_pending()
+    [sent] = db.session.scalars(select(OutboxMessage.message)).all()
+    message = email.message_from_bytes(sent, policy=policy.default)
+    [attached] = [part.get_content() for part in message.iter_attachments()]
+    downloaded = client.get(f"/r/{registration.token}/calendar.ics").data
+    for data in (attached, downloaded):
+        events = {str(e["UID"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
+        assert f"{slot.uid}@journee" not in events
+        mine = events[f"{workshop.uid}@journee"]
+        assert workshop.title in str(mine["SUMMARY"])
+        assert workshop.room.name in str(mine["LOCATION"])
+
+
 def test_first_come_refuses_a_full_workshop(client, first_come):
     slot = slot_of(first_come)
     client.post(FORM_URL, data=_pick(first_come, 0))
@@ -229,7 +257,11 @@ def test_first_come_does_not_count_the_waiting_list(client, first_come):
     client.post(FORM_URL, data=_pick(first_come, 1))
     waiting = _pick(first_come, 0) | {"email": "attente@example.org"}
     assert client.post(FORM_URL, data=waiting).status_code == 302
-    assert registration_by_email("attente@example.org").status == RegistrationStatus.WAITLISTED
+    waiting = registration_by_email("attente@example.org")
+    assert waiting.status == RegistrationStatus.WAITLISTED
+    # No place is held while waiting: the page names the workshop asked for, not « yours ».
+    page = text_of(client.get(f"/r/{waiting.token}").get_data(as_text=True))
+    assert "Atelier demandé : Atelier n°1" in page and "Votre atelier" not in page
 
 
 def test_concurrent_registrations_never_overbook(app, first_come):

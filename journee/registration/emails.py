@@ -165,11 +165,19 @@ def _tidy(text: str) -> str:
 
 
 def _calendar_attachment(registration: Registration, base_url: str) -> Attachment:
-    """The day as it stands, no workshop assigned yet: the same file for everyone, drawn
-    once per delivery round."""
+    """The person's day as it stands. In first-come mode it holds the workshop they
+    took; in preferences mode nothing is published to someone who has just registered
+    or been promoted. One file per workshop combination, drawn once per delivery round
+    (in preferences mode, the same file for everyone)."""
     event = registration.event
-    content = shared_in_round(("day-calendar", event.id, base_url),
-                              lambda: build_attendee_ics(event, registration, base_url))
+    workshops = {}
+    if event.workshop_mode == WorkshopMode.FIRST_COME:
+        from ..workshops.services import attendee_workshops
+        workshops = attendee_workshops(registration)
+    key = ("day-calendar", event.id, base_url,
+           tuple(sorted((slot_id, workshop.id) for slot_id, workshop in workshops.items())))
+    content = shared_in_round(key, lambda: build_attendee_ics(event, registration, base_url,
+                                                              workshops))
     return Attachment(filename=f"journee-{event.slug}.ics", content=content,
                       mimetype="text/calendar",
                       params={"method": "PUBLISH", "charset": "utf-8"})

@@ -156,13 +156,12 @@ def self_service(token: str):
         editable=can_edit(event, registration, today),
         cancellable=can_cancel(event, registration, today),
         workshops={w.id: w for s in event.workshop_sessions for w in s.workshops},
-        assigned=_published_workshops(registration))
+        assigned=_attendee_workshops(registration))
 
 
-def _published_workshops(registration: Registration) -> dict:
-    """The workshop the organisers published to this person, per workshops slot."""
-    from ..workshops.services import published_workshops
-    return published_workshops(registration)
+def _attendee_workshops(registration: Registration) -> dict:
+    from ..workshops.services import attendee_workshops
+    return attendee_workshops(registration)
 
 
 @bp.route("/r/<token>/modifier", methods=["GET", "POST"])
@@ -221,7 +220,7 @@ def calendar(token: str):
     registration, event = _registration_or_404(token)
     from .calendar import build_attendee_ics
     data = build_attendee_ics(event, registration, _base_url(),
-                              assigned_workshops=_published_workshops(registration))
+                              assigned_workshops=_attendee_workshops(registration))
     response = Response(data, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{event.slug}.ics"'})
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -20,8 +20,8 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import JourneeError
 from ..extensions import db
-from ..programme.models import Participation, Session, SessionKind, Workshop
-from ..registration.models import Registration, RegistrationStatus
+from ..programme.models import Participation, Session, SessionKind, Workshop, WorkshopMode
+from ..registration.models import Registration, RegistrationStatus, WorkshopChoice
 from . import assignment as solver
 from .models import Assignment, AssignmentPublication, AssignmentRun, AssignmentSource
 
@@ -404,22 +404,29 @@ def publish(slot: Session, base_url: str, *, published_by: str | None = None) ->
     for item in changed:
         registration = item.registration
         if queue_assignment_notice(registration, data.workshop_by_id[item.workshop_id],
-                                   base_url, published_workshops(registration)):
+                                   base_url, attendee_workshops(registration)):
             queued += 1
     db.session.add(AssignmentPublication(session_id=slot.id, published_by=published_by,
                                          notices=queued))
     return queued
 
 
-def published_workshops(registration: Registration) -> dict[int, Workshop]:
-    """The workshop published to this person, per workshops slot (what they may see)."""
+def attendee_workshops(registration: Registration) -> dict[int, Workshop]:
+    """This person's workshop as they may see it, per workshops slot: in first-come mode
+    the one whose place they took with their registration, otherwise the one the
+    organisers published to them. Nothing while they are not confirmed."""
     if registration.status != RegistrationStatus.CONFIRMED:
         return {}
-    rows = db.session.execute(
-        select(Assignment.session_id, Workshop)
-        .join(Workshop, Workshop.id == Assignment.published_workshop_id)
-        .where(Assignment.registration_id == registration.id)
-        .options(selectinload(Workshop.room),
-                 selectinload(Workshop.facilitators).selectinload(Participation.person))
-    ).all()
+    if registration.event.workshop_mode == WorkshopMode.FIRST_COME:
+        query = (select(WorkshopChoice.session_id, Workshop)
+                 .join(Workshop, Workshop.id == WorkshopChoice.workshop_id)
+                 .where(WorkshopChoice.registration_id == registration.id,
+                        WorkshopChoice.rank == 1))
+    else:
+        query = (select(Assignment.session_id, Workshop)
+                 .join(Workshop, Workshop.id == Assignment.published_workshop_id)
+                 .where(Assignment.registration_id == registration.id))
+    rows = db.session.execute(query.options(
+        selectinload(Workshop.room),
+        selectinload(Workshop.facilitators).selectinload(Participation.person))).all()
     return {session_id: workshop for session_id, workshop in rows}
