@@ -7,11 +7,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from conftest import TODAY
-from journee.extensions import db
 from journee.programme.models import SessionKind
 from journee.registration.calendar import build_attendee_ics
-from journee.registration.services import Attendee, register
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -20,16 +17,8 @@ def vevents(data: bytes) -> dict[str, object]:
     return {str(c["UID"]): c for c in Calendar.from_ical(data).walk("VEVENT")}
 
 
-def a_registration(event):
-    registration = register(event.id, Attendee(first_name="Camille", last_name="Roux",
-                                               profile="professional",
-                                               email="camille@example.org"), today=TODAY)
-    db.session.commit()
-    return registration
-
-
 def test_the_day_has_every_session_with_the_programme_uids(irts):
-    data = build_attendee_ics(irts, a_registration(irts), "http://journee.test")
+    data = build_attendee_ics(irts, "http://journee.test")
 
     calendar = Calendar.from_ical(data)
     assert str(calendar["METHOD"]) == "PUBLISH"
@@ -47,7 +36,7 @@ def test_an_assigned_workshop_replaces_its_slot(irts, client):
     slot = next(s for s in irts.sessions if s.kind == SessionKind.WORKSHOPS)
     workshop = slot.workshops[2]
 
-    data = build_attendee_ics(irts, a_registration(irts), "http://journee.test",
+    data = build_attendee_ics(irts, "http://journee.test",
                               assigned_workshops={slot.id: workshop})
 
     events = vevents(data)

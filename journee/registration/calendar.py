@@ -6,10 +6,9 @@ from datetime import datetime, timezone
 
 from ..programme.ics import UID_DOMAIN, calendar_for, session_vevent
 from ..programme.models import Event, SessionKind, Workshop
-from .models import Registration
 
 
-def build_attendee_ics(event: Event, registration: Registration, base_url: str,
+def build_attendee_ics(event: Event, base_url: str,
                        assigned_workshops: dict[int, Workshop] | None = None, *,
                        uid_domain: str = UID_DOMAIN) -> bytes:
     """Every session of the day; a workshops slot becomes the attendee's workshop once
@@ -18,8 +17,6 @@ def build_attendee_ics(event: Event, registration: Registration, base_url: str,
     The VEVENTs are those of the programme calendar, UIDs included, so that someone who
     imported both sees each item once.
 
-    :param registration: whose day it is; once workshops are assigned, its assignments
-        fill *assigned_workshops*.
     :param assigned_workshops: the attendee's workshop per workshops session id.
     """
     assigned = assigned_workshops or {}

@@ -96,10 +96,7 @@ def queue_assignment_notice(registration: Registration, workshop: Workshop, base
     """
     event = registration.event
     subject = f"Votre atelier{COLON} {event.title}"
-    attachment = Attachment(
-        filename=f"journee-{event.slug}.ics", mimetype="text/calendar",
-        content=build_attendee_ics(event, registration, base_url, assigned_workshops),
-        params={"method": "PUBLISH", "charset": "utf-8"})
+    attachment = _calendar_attachment(registration, base_url, assigned_workshops)
     session = workshop.session
     when = format_time_range(session.starts_at, session.ends_at)
     if event.starts_on != event.ends_on:
@@ -164,20 +161,22 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
 
 
-def _calendar_attachment(registration: Registration, base_url: str) -> Attachment:
-    """The person's day as it stands. In first-come mode it holds the workshop they
-    took; in preferences mode nothing is published to someone who has just registered
-    or been promoted. One file per workshop combination, drawn once per delivery round
-    (in preferences mode, the same file for everyone)."""
+def _calendar_attachment(registration: Registration, base_url: str,
+                         workshops: dict[int, Workshop] | None = None) -> Attachment:
+    """The person's day as it stands, with *workshops* (their workshop per slot). By
+    default: in first-come mode the workshop they took; in preferences mode none, since
+    nothing is published to someone who has just registered or been promoted. Drawn
+    once per delivery round for each combination of workshops (in preferences mode, one
+    file for everyone)."""
     event = registration.event
-    workshops = {}
-    if event.workshop_mode == WorkshopMode.FIRST_COME:
-        from ..workshops.services import attendee_workshops
-        workshops = attendee_workshops(registration)
+    if workshops is None:
+        workshops = {}
+        if event.workshop_mode == WorkshopMode.FIRST_COME:
+            from ..workshops.services import attendee_workshops
+            workshops = attendee_workshops(registration)
     key = ("day-calendar", event.id, base_url,
            tuple(sorted((slot_id, workshop.id) for slot_id, workshop in workshops.items())))
-    content = shared_in_round(key, lambda: build_attendee_ics(event, registration, base_url,
-                                                              workshops))
+    content = shared_in_round(key, lambda: build_attendee_ics(event, base_url, workshops))
     return Attachment(filename=f"journee-{event.slug}.ics", content=content,
                       mimetype="text/calendar",
                       params={"method": "PUBLISH", "charset": "utf-8"})

@@ -219,7 +219,7 @@ def cancel(token: str):
 def calendar(token: str):
     registration, event = _registration_or_404(token)
     from .calendar import build_attendee_ics
-    data = build_attendee_ics(event, registration, _base_url(),
+    data = build_attendee_ics(event, _base_url(),
                               assigned_workshops=_attendee_workshops(registration))
     response = Response(data, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{event.slug}.ics"'})
