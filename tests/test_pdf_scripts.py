@@ -12,12 +12,13 @@ import pytest
 
 from journee.documents.badge_formats import sheet_format
 from journee.documents.badges_pdf import Badge, build_badges
-from journee.documents.certificate_pdf import CertificateAttendee, build_certificates
+from journee.documents.certificate_pdf import MARGIN, CertificateAttendee, build_certificates
 from journee.documents.pdf import (FALLBACK_FONT, font_runs, para_text, text_width,
-                                   visual_order)
+                                   visual_order, wrap_lines)
 from journee.documents.signin_pdf import (SignatureColumn, SigninRow, SigninSheet,
                                           build_signin_sheet)
 from journee.extensions import db
+from test_badges import pdf_words
 from test_certificates import certificate_event
 
 PEOPLE = [("小明", "王", "北京师范大学"), ("민준", "김", "서울 사회복지관"),
@@ -143,3 +144,21 @@ def test_sign_in_sheets_badges_and_certificates_print_arabic_and_hebrew_names():
     assert drawn_right_to_left("כהן שרה", visual_words(sheet))
     sentence = " ".join(visual_words(certificates))
     assert "certifie que علي بن محمد (" in unicodedata.normalize("NFKC", sentence)
+
+
+def test_chinese_and_japanese_texts_wrap_between_characters_within_the_margins(tmp_path):
+    institute = "北京师范大学社会发展与公共政策学院社会工作系" * 3
+    lines = wrap_lines(institute, "DejaVuSans-Bold", 13, 100)
+    assert "".join(lines) == institute and len(lines) > 3
+    assert all(text_width(line, "DejaVuSans-Bold", 13) <= 100 for line in lines)
+    # A hyphen breaks a word only when the word cannot have a line of its own.
+    assert wrap_lines("Zoé Dupont-Łukasz", "DejaVuSans", 10, 80) == ["Zoé", "Dupont-Łukasz"]
+    assert wrap_lines("Zoé Dupont-Łukasz", "DejaVuSans", 10, 50) == ["Zoé", "Dupont-", "Łukasz"]
+
+    data = build_certificates(certificate_event(institute=institute, signatory=institute),
+                              [CertificateAttendee("小明", "王", "北京师范大学")])
+    [page] = pdf_words(data, tmp_path)
+    printed = "".join(word for word, *_ in page)
+    assert institute in printed
+    width = 595.28
+    assert max(x1 for _, _, _, x1, _ in page) <= width - MARGIN + 1

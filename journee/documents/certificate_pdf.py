@@ -17,11 +17,11 @@ from io import BytesIO
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import ImageReader
 
 from ..formatting import NBSP, format_date, format_time
-from .pdf import (ACCENT, FONT, FONT_BOLD, FONT_ITALIC, MUTED, JourneeCanvas, plain_text,
-                  register_fonts, text_width)
+from .pdf import (ACCENT, BETWEEN_IDEOGRAPHS, FONT, FONT_BOLD, FONT_ITALIC, MUTED,
+                  JourneeCanvas, plain_text, register_fonts, text_width, wrap_lines)
 
 TITLE = "Attestation de présence"
 BODY_SIZE = 12
@@ -144,22 +144,28 @@ class _CertificatePage:
         self.event = event
         self.width, self.height = A4
         self.text_width = self.width - 2 * MARGIN
-        self.institute = simpleSplit(plain_text(event.institute), FONT_BOLD, 13,
-                                     self.text_width)
-        self.signatory = simpleSplit(plain_text(event.signatory), FONT, 10.5, 75 * mm)
+        self.institute = wrap_lines(plain_text(event.institute), FONT_BOLD, 13,
+                                    self.text_width)
+        self.signatory = wrap_lines(plain_text(event.signatory), FONT, 10.5, 75 * mm)
         self.signature = ImageReader(BytesIO(event.signature)) if event.signature else None
         self.signature_size = _fitted(self.signature) if self.signature else (0, 0)
         city = plain_text(event.city)
         issued = format_date(event.issued_on, weekday=False)
-        self.done_at = f"Fait à {city}, le {issued}" if city else f"Fait le {issued}"
+        done_at = f"Fait à {city}, le {issued}" if city else f"Fait le {issued}"
+        # The signature block starts right of the middle, further left when « Fait à … »
+        # would cross the right margin (a long city name).
+        right = self.width - MARGIN
+        self.block_x = max(MARGIN, min(self.width / 2 + 5 * mm,
+                                       right - text_width(done_at, FONT, BODY_SIZE)))
+        self.done_at = wrap_lines(done_at, FONT, BODY_SIZE, right - self.block_x)
         closing = ("Cette attestation est délivrée à l’intéressé·e pour servir et valoir ce "
                    "que de droit.")
-        self.closing = simpleSplit(closing, FONT, BODY_SIZE, self.text_width)
+        self.closing = wrap_lines(closing, FONT, BODY_SIZE, self.text_width)
         self.space = {font: text_width(" ", font, BODY_SIZE) for font in (FONT, FONT_BOLD)}
         footer = plain_text(event.title)
         if event.edition:
             footer = f"{plain_text(event.edition)} — {footer}"
-        self.footer = simpleSplit(footer, FONT_ITALIC, 8, self.text_width)[:2]
+        self.footer = wrap_lines(footer, FONT_ITALIC, 8, self.text_width)[:2]
 
     def draw(self, attendee: CertificateAttendee) -> None:
         c = self.c
@@ -199,10 +205,12 @@ class _CertificatePage:
 
     def _signature_block(self, y: float) -> None:
         c = self.c
-        x = self.width / 2 + 5 * mm
+        x = self.block_x
         c.setFont(FONT, BODY_SIZE)
-        c.drawString(x, y, self.done_at)
-        y -= LEADING * 1.5
+        for line in self.done_at:
+            c.drawString(x, y, line)
+            y -= LEADING
+        y -= LEADING / 2
         c.setFont(FONT, 10.5)
         for line in self.signatory:
             c.drawString(x, y, line)
@@ -213,14 +221,15 @@ class _CertificatePage:
                         mask="auto")
 
     def _lines(self, runs: list[Run]) -> list[list[Run]]:
-        """The runs broken into lines that fit the text width, at ordinary spaces only
-        (no-break spaces keep « guillemets » and « 9 h 15 » together)."""
+        """The runs broken into lines that fit the text width, at ordinary spaces and
+        between Chinese or Japanese characters (no-break spaces keep « guillemets » and
+        « 9 h 15 » together)."""
         lines: list[list[Run]] = [[]]
         used = 0.0
-        for word, font, spaced in _words(runs):
+        for word, font, gap in _words(runs):
             width = _width(word, font, BODY_SIZE)
-            space = self.space[font] if spaced and lines[-1] else 0.0
-            if spaced and lines[-1] and used + space + width > self.text_width:
+            space = self.space[font] if gap and lines[-1] else 0.0
+            if gap is not None and lines[-1] and used + space + width > self.text_width:
                 lines.append([])
                 used, space = 0.0, 0.0
             piece = " " + word if space else word
@@ -238,18 +247,24 @@ _width = lru_cache(maxsize=8192)(text_width)
 
 
 def _words(runs: list[Run]):
-    """``(word, font, preceded_by_a_space)`` for each word of the runs, in order; a word
-    not preceded by a space (« . » after a bold title) cannot start a line."""
-    spaced = False
+    """``(word, font, gap)`` for each word of the runs, in order. *gap* is ``" "`` after a
+    space, ``""`` between two Chinese or Japanese characters (a line may break there
+    too), ``None`` where a line cannot break (« . » after a bold title)."""
+    gap = None
     for run in runs:
         text = run.text
-        if run.keep and text_width(text, run.font, BODY_SIZE) <= A4[0] - 2 * MARGIN:
+        kept = run.keep and text_width(text, run.font, BODY_SIZE) <= A4[0] - 2 * MARGIN
+        if kept:
             text = text.replace(" ", NBSP)
         for index, word in enumerate(text.split(" ")):
-            spaced = spaced or index > 0
+            if index > 0:
+                gap = " "
+            pieces = [word] if kept else BETWEEN_IDEOGRAPHS.split(word)
+            for piece in filter(None, pieces):
+                yield piece, run.font, gap
+                gap = ""
             if word:
-                yield word, run.font, spaced
-                spaced = False
+                gap = None
 
 
 def _fitted(image: ImageReader) -> tuple[float, float]:

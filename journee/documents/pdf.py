@@ -153,6 +153,36 @@ def text_width(text: str, font: str, size: float) -> float:
                for run, run_font in font_runs(visual_order(text), font))
 
 
+_HAN_KANA = "[\u3040-\u30ff\u3400-\u9fff]"
+#: Between two Chinese or Japanese characters, written without spaces, a line may break.
+BETWEEN_IDEOGRAPHS = re.compile(rf"(?<={_HAN_KANA})(?={_HAN_KANA})")
+# Where a line breaks: at a space or between ideographs; after a hyphen or a slash only
+# inside a word too long for a line of its own.
+_BREAK = re.compile(rf"(?<= )|{BETWEEN_IDEOGRAPHS.pattern}")
+_BREAK_INSIDE = re.compile(r"(?<=[\-‐/])")
+
+
+def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy lines of ``text`` no wider than ``width`` as :class:`JourneeCanvas` draws
+    them (a piece that cannot be broken and is wider than that keeps a line of its own).
+    """
+    tokens: list[str] = []
+    for token in _BREAK.split(text):
+        too_long = text_width(token.rstrip(), font, size) > width
+        tokens += _BREAK_INSIDE.split(token) if too_long else [token]
+    lines: list[str] = []
+    current = ""
+    for token in tokens:
+        if current and text_width(current + token, font, size) > width:
+            lines.append(current.rstrip())
+            current = token
+        else:
+            current += token
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
 def para_text(value: object) -> str:
     """User text made safe for a ``Paragraph``: NFC, no control characters, escaped, so
     « Zoé <Dupont> & Cie » prints as typed and ``<img src=…>`` is never followed; the

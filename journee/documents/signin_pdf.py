@@ -9,7 +9,6 @@ each page and the pages are numbered « page 2 / 5 ».
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,10 +17,9 @@ from io import BytesIO
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 
 from .pdf import (ACCENT, FONT, FONT_BOLD, MUTED, numbered_canvas, plain_text, right_to_left,
-                  text_width)
+                  text_width, wrap_lines)
 
 GRID = colors.HexColor("#444444")
 HEADER_FILL = colors.HexColor("#e8eef4")
@@ -156,7 +154,7 @@ class _SheetWriter:
         y -= 20
         c.drawString(self.x0, y, "Feuille d’émargement")
         c.setFillColor(colors.black)
-        lines = simpleSplit(plain_text(sheet.event_title), FONT_BOLD, 12, self.x1 - self.x0)
+        lines = wrap_lines(plain_text(sheet.event_title), FONT_BOLD, 12, self.x1 - self.x0)
         c.setFont(FONT_BOLD, 12)
         for line in lines[:3]:
             y -= 15
@@ -171,8 +169,8 @@ class _SheetWriter:
             c.setFont(FONT_BOLD, 11)
             c.setFillColor(ACCENT)
             y -= 3
-            for line in simpleSplit(plain_text(sheet.workshop), FONT_BOLD, 11,
-                                    self.x1 - self.x0)[:3]:
+            for line in wrap_lines(plain_text(sheet.workshop), FONT_BOLD, 11,
+                                   self.x1 - self.x0)[:3]:
                 y -= 14
                 c.drawString(self.x0, y, line)
             c.setFillColor(colors.black)
@@ -194,7 +192,7 @@ class _SheetWriter:
         c.setFont(FONT_BOLD, 9.5)
         c.drawString(self.x0, y - 12, label_text)
         indent = 30 * mm
-        lines = simpleSplit(value, FONT, 9.5, self.x1 - self.x0 - indent) or [""]
+        lines = wrap_lines(value, FONT, 9.5, self.x1 - self.x0 - indent) or [""]
         c.setFont(FONT, 9.5)
         for line in lines[:3]:
             y -= 12
@@ -349,7 +347,7 @@ class _SheetWriter:
                 c.rect(x, y - SIGNATURE_BOX_HEIGHT, box_width, SIGNATURE_BOX_HEIGHT)
                 c.setFont(FONT, 8)
                 line_y = y - 10
-                for line in _wrap(name or "Nom\u00a0:", FONT, 8, box_width - 2 * PAD)[:2]:
+                for line in wrap_lines(name or "Nom\u00a0:", FONT, 8, box_width - 2 * PAD)[:2]:
                     c.drawString(x + PAD, line_y, _fit(line, FONT, 8, box_width - 2 * PAD))
                     line_y -= 9.5
                 x += box_width + BOX_GAP
@@ -365,7 +363,7 @@ def _wrapped(pieces: tuple[tuple[str, str], ...], room: float,
     size = max_size
     while True:
         lines = [(line, font) for text, font in pieces
-                 for line in _wrap(text, font, size, room)]
+                 for line in wrap_lines(text, font, size, room)]
         fits = (len(lines) <= 3 and len(lines) * size * LEADING <= ROW_HEIGHT - PAD
                 and all(text_width(t, f, size) <= room for t, f in lines))
         if fits or size <= MIN_SIZE:
@@ -376,24 +374,6 @@ def _wrapped(pieces: tuple[tuple[str, str], ...], room: float,
             lines = lines[:2] + [(" ".join(t for t, _ in lines[2:]), lines[2][1])]
         lines = [(_fit(t, f, size, room), f) for t, f in lines]
     return size, lines
-
-
-_BREAK = re.compile(r"(?<=[ \-‐/])")
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy lines of ``text``, broken after spaces, hyphens and slashes."""
-    lines: list[str] = []
-    current = ""
-    for token in _BREAK.split(text):
-        if current and text_width(current + token, font, size) > width:
-            lines.append(current.rstrip())
-            current = token
-        else:
-            current += token
-    if current.strip():
-        lines.append(current.rstrip())
-    return lines
 
 
 #: String widths of the texts that repeat from row to row (organisations, first names).
