@@ -259,7 +259,7 @@ def _words(runs: list[Run]):
         for index, word in enumerate(text.split(" ")):
             if index > 0:
                 gap = " "
-            pieces = [word] if kept else BETWEEN_IDEOGRAPHS.split(word)
+            pieces = [word] if kept or word.isascii() else BETWEEN_IDEOGRAPHS.split(word)
             for piece in filter(None, pieces):
                 yield piece, run.font, gap
                 gap = ""
