@@ -9,6 +9,7 @@ import subprocess
 import unicodedata
 
 import pytest
+from reportlab.lib.pagesizes import A4
 
 from journee.documents.badge_formats import sheet_format
 from journee.documents.badges_pdf import Badge, build_badges
@@ -160,5 +161,4 @@ def test_chinese_and_japanese_texts_wrap_between_characters_within_the_margins(t
     [page] = pdf_words(data, tmp_path)
     printed = "".join(word for word, *_ in page)
     assert institute in printed
-    width = 595.28
-    assert max(x1 for _, _, _, x1, _ in page) <= width - MARGIN + 1
+    assert max(x1 for _, _, _, x1, _ in page) <= A4[0] - MARGIN + 1

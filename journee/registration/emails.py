@@ -22,6 +22,7 @@ from ..mail import (COMPOSERS, Attachment, NothingToSend, build_message, queue_e
 from ..mail_models import OutboxMessage
 from ..programme.models import Event, Session, Workshop, WorkshopMode
 from ..programme.queries import event_with_programme_by_id
+from ..workshops.services import attendee_workshops
 from .calendar import build_attendee_ics
 from .models import Registration, RegistrationStatus, WorkshopChoice
 
@@ -172,7 +173,6 @@ def _calendar_attachment(registration: Registration, base_url: str,
     if workshops is None:
         workshops = {}
         if event.workshop_mode == WorkshopMode.FIRST_COME:
-            from ..workshops.services import attendee_workshops
             workshops = attendee_workshops(registration)
     key = ("day-calendar", event.id, base_url,
            tuple(sorted((slot_id, workshop.id) for slot_id, workshop in workshops.items())))

@@ -14,6 +14,7 @@ from ..programme.models import Event
 from ..programme.queries import event_with_workshops, programme_options, today_in
 from ..programme.schedule import registration_status
 from ..programme.views import visible_event_or_404
+from ..workshops.services import attendee_workshops
 from . import services
 from .changes import ALREADY_REGISTERED, save_changes
 from .emails import queue_registration_confirmation_later
@@ -156,12 +157,7 @@ def self_service(token: str):
         editable=can_edit(event, registration, today),
         cancellable=can_cancel(event, registration, today),
         workshops={w.id: w for s in event.workshop_sessions for w in s.workshops},
-        assigned=_attendee_workshops(registration))
-
-
-def _attendee_workshops(registration: Registration) -> dict:
-    from ..workshops.services import attendee_workshops
-    return attendee_workshops(registration)
+        assigned=attendee_workshops(registration))
 
 
 @bp.route("/r/<token>/modifier", methods=["GET", "POST"])
@@ -220,7 +216,7 @@ def calendar(token: str):
     registration, event = _registration_or_404(token)
     from .calendar import build_attendee_ics
     data = build_attendee_ics(event, _base_url(),
-                              assigned_workshops=_attendee_workshops(registration))
+                              assigned_workshops=attendee_workshops(registration))
     response = Response(data, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{event.slug}.ics"'})
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
