@@ -10,3 +10,4 @@ from .facilitation.models import FacilitatorLink  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .syntheses.models import DaySynthesis, WorkshopSynthesis  # noqa: F401
 from .gdpr.models import PrivacySettings  # noqa: F401
+from .ratelimit import RateEvent  # noqa: F401

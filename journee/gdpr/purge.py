@@ -22,6 +22,7 @@ from sqlalchemy.types import String
 
 from ..audit.models import AuditEntry
 from ..auth.throttle import purge_expired as purge_login_failures
+from ..ratelimit import purge_expired as purge_rate_events
 from ..extensions import db
 from ..facilitation.models import FacilitatorLink
 from ..mail_models import OutboxMessage
@@ -77,7 +78,7 @@ def purge(today: date, now: datetime | None = None) -> PurgeReport:
                 delete(FacilitatorLink).where(FacilitatorLink.event_id == event.id)))
     report.audit_entries_deleted = _rowcount(db.session.execute(
         delete(AuditEntry).where(AuditEntry.at < now - AUDIT_RETENTION)))
-    report.login_failures_deleted = purge_login_failures()
+    report.login_failures_deleted = purge_login_failures() + purge_rate_events()
     return report
 
 
