@@ -1,6 +1,6 @@
 """Import every model so Alembic and the app see the whole schema."""
 
-from .auth.models import LoginFailure, User  # noqa: F401
+from .auth.models import User  # noqa: F401
 from .programme.models import (  # noqa: F401
     Contribution, Event, EventMembership, Participation, Person, Room, Session, Workshop)
 from .registration.models import Registration, WorkshopChoice  # noqa: F401

@@ -528,7 +528,7 @@ def test_marking_needs_the_csrf_token(csrf_app):
     # Signed in through the session: the sign-in view starts a new session, which the
     # token cached in this test's long-lived app context would not follow.
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
 
     assert client.post(f"{desk_url(irts)}/{zoe.id}/present").status_code == 400

@@ -7,7 +7,7 @@ import secrets
 from email_validator import EmailNotValidError, validate_email
 from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from ..extensions import db
@@ -103,9 +103,13 @@ def account(user_id: int):
                 flash("Vous ne pouvez pas retirer vos propres droits d’administration ni "
                       "désactiver votre propre compte.", "error")
                 return redirect(url_for(".account", user_id=user.id))
+            if email != user.email or (user.active and not form.active.data):
+                user.end_sessions()
             user.email, user.name = email, form.name.data.strip()
             user.is_admin, user.active = form.is_admin.data, form.active.data
             db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)  # this browser stays signed in, the account's others not
             flash("Compte enregistré.", "success")
             return redirect(url_for(".account", user_id=user.id))
     memberships = db.session.scalars(select(EventMembership).filter_by(user_id=user.id)).all()

@@ -21,13 +21,24 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Written into each session at sign-in; raising it ends every session already open.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard KDF.
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Sign the account out everywhere: every session cookie issued so far stops
+        working, including a copy taken before a logout (the caller commits)."""
+        self.session_generation = (self.session_generation or 0) + 1
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_generation}"
 
     @property
     def is_active(self) -> bool:
@@ -35,20 +46,11 @@ class User(UserMixin, db.Model):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
-
-
-class LoginFailure(db.Model):
-    """A failed sign-in, kept a short while to slow down password guessing.
-
-    Stored in the database (not in a process's memory) so that every worker counts the
-    same failures. The address is kept as a digest: this table is not a list of accounts.
-    """
-
-    __tablename__ = "login_failure"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
-    email_digest: Mapped[str] = mapped_column(String(64), index=True)
+def load_user(session_id: str) -> User | None:
+    user_id, _, generation = session_id.partition(".")
+    if not (user_id.isdecimal() and generation.isdecimal()):
+        return None  # a session from before generations, or not ours
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_generation != int(generation):
+        return None
+    return user

@@ -1,50 +1,56 @@
-"""Slowing down password guessing without ever blocking a whole school.
+"""Slowing down password guessing without letting anyone lock staff out.
 
-Failures are counted per account and per address over a short window. The per-address
-limit is generous: thirty students behind one school address may share it, and
-registration itself is never limited (a hidden honeypot field stops the robots there).
+Failed sign-ins are counted per account *and* address: an attacker guessing one account
+is stopped after a few tries, while its owner, from any other address, still signs in
+with the right password. A higher per-address ceiling stops one address guessing many
+accounts; it is generous because a whole institute may sit behind one address (set
+``JOURNEE_TRUSTED_PROXIES`` behind a reverse proxy, or everyone shares the proxy's).
+Password-reset requests have budgets of their own, so sending them never blocks sign-in.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select
-
-from ..extensions import db
-from ..models_base import utcnow
-from .models import LoginFailure
+from .. import ratelimit
 
 WINDOW = timedelta(minutes=15)
-MAX_PER_ACCOUNT = 5
+MAX_PER_ACCOUNT_AND_ADDRESS = 5
 MAX_PER_ADDRESS = 50
 RETRY_AFTER_SECONDS = int(WINDOW.total_seconds())
 
-
-def _digest(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def is_throttled(email: str, remote_addr: str, purpose: str = "login") -> bool:
-    since = utcnow() - WINDOW
-    digest = _digest(f"{purpose}:{email}")
-    per_account, per_address = db.session.execute(
-        select(func.count().filter(LoginFailure.email_digest == digest),
-               func.count().filter(LoginFailure.remote_addr == remote_addr))
-        .where(LoginFailure.at >= since,
-               or_(LoginFailure.email_digest == digest,
-                   LoginFailure.remote_addr == remote_addr))).one()
-    return per_account >= MAX_PER_ACCOUNT or per_address >= MAX_PER_ADDRESS
+RESET_WINDOW = timedelta(hours=1)
+MAX_RESETS_PER_ACCOUNT = 3
+MAX_RESETS_PER_ADDRESS = 20
 
 
-def record_failure(email: str, remote_addr: str, purpose: str = "login") -> None:
-    purge_expired()
-    db.session.add(LoginFailure(remote_addr=remote_addr[:64],
-                                email_digest=_digest(f"{purpose}:{email}")))
+def _pair(email: str, remote_addr: str) -> str:
+    return f"{email.strip().lower()}|{remote_addr}"
 
 
-def purge_expired() -> int:
-    """Forget failures older than the window; returns how many were removed."""
-    result = db.session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - WINDOW))
-    return result.rowcount or 0
+def login_throttled(email: str, remote_addr: str) -> bool:
+    return (ratelimit.exceeded("login-failure", _pair(email, remote_addr),
+                               MAX_PER_ACCOUNT_AND_ADDRESS, WINDOW)
+            or ratelimit.exceeded("login-failure-address", remote_addr,
+                                  MAX_PER_ADDRESS, WINDOW))
+
+
+def record_login_failure(email: str, remote_addr: str) -> None:
+    ratelimit.record("login-failure", _pair(email, remote_addr))
+    ratelimit.record("login-failure-address", remote_addr)
+
+
+def forget_login_failures(email: str, remote_addr: str) -> None:
+    """The owner signed in: their typos no longer count against them from there."""
+    ratelimit.forget("login-failure", _pair(email, remote_addr))
+
+
+def reset_allowed(email: str, remote_addr: str) -> bool:
+    """Whether to send a reset link now; counts the request if so (the caller commits)."""
+    if (ratelimit.exceeded("password-reset", email, MAX_RESETS_PER_ACCOUNT, RESET_WINDOW)
+            or ratelimit.exceeded("password-reset-address", remote_addr,
+                                  MAX_RESETS_PER_ADDRESS, RESET_WINDOW)):
+        return False
+    ratelimit.record("password-reset", email)
+    ratelimit.record("password-reset-address", remote_addr)
+    return True

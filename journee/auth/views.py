@@ -1,5 +1,6 @@
 """Staff sign-in, sign-out and password reset."""
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import (
@@ -13,7 +14,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import generate_password_hash
 
 from ..extensions import db
@@ -36,9 +37,13 @@ _DUMMY_HASH = generate_password_hash("journee-no-such-account")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a local path after login, never another site."""
-    if target and target.startswith("/") and not urlsplit(target).netloc \
-            and not target.startswith("//") and "\\" not in target:
+    """Only follow a local path after login: never another site, nor a control character
+    (browsers drop a tab, turning ``/<tab>/site`` into ``//site``; a line break would
+    split the ``Location`` header)."""
+    if (target and target.startswith("/") and not target.startswith("//")
+            and not any(char == "\\" or unicodedata.category(char) == "Cc"
+                        for char in target)
+            and not urlsplit(target).netloc):
         return target
     return url_for("programme_admin.index")
 
@@ -64,21 +69,24 @@ def login():
     failed = False
     if form.validate_on_submit():
         email = form.email.data
-        if throttle.is_throttled(email, _remote_addr()):
+        if throttle.login_throttled(email, _remote_addr()):
             response = render_template("auth/login.html", form=form, failed=False,
                                        problems=[TOO_MANY])
             return response, 429, {"Retry-After": str(throttle.RETRY_AFTER_SECONDS)}
         user = _find_user(email)
-        if user is None:
-            # As slow as a real check, so the answer's timing reveals no account.
-            User(password_hash=_DUMMY_HASH).check_password(form.password.data)
-        elif user.is_active and user.check_password(form.password.data):
+        # One hash computed whatever the account's state (unknown, deactivated, active),
+        # so the answer's timing reveals nothing about it.
+        password_ok = (user or User(password_hash=_DUMMY_HASH)).check_password(
+            form.password.data)
+        if user is not None and user.is_active and password_ok:
+            throttle.forget_login_failures(email, _remote_addr())
+            db.session.commit()
             _new_session()
             login_user(user)
             session.permanent = True
             flash("Vous êtes connecté·e.", "success")
             return redirect(_safe_next(request.args.get("next")))
-        throttle.record_failure(email, _remote_addr())
+        throttle.record_login_failure(email, _remote_addr())
         db.session.commit()
         failed = True
     problems = ["Adresse e-mail ou mot de passe incorrect."] if failed else None
@@ -89,6 +97,8 @@ def login():
 @bp.post("/deconnexion")
 @login_required
 def logout():
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     _new_session()
     flash("Vous êtes déconnecté·e.", "info")
@@ -101,8 +111,7 @@ def forgotten_password():
     if form.validate_on_submit():
         email = form.email.data
         # The same answer whether or not the account exists: the page reveals no address.
-        if not throttle.is_throttled(email, _remote_addr(), purpose="reset"):
-            throttle.record_failure(email, _remote_addr(), purpose="reset")
+        if throttle.reset_allowed(email, _remote_addr()):
             user = _find_user(email)
             if user is not None and user.is_active:
                 queue_password_email(user)

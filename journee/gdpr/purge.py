@@ -7,7 +7,8 @@
   secret are removed; what counts keep working on stays (profile, course, sector, status,
   lunch, presence, workshop choices and placements). Their e-mails leave the outbox and
   the event's facilitator links are deleted.
-- The audit log: entries older than 12 months. Sign-in failures: after 15 minutes.
+- The audit log: entries older than 12 months. Sign-in failures and other rate-limit
+  counts: after 24 hours.
 
 Each step only touches rows not yet purged, so running it twice does nothing more.
 """
@@ -21,7 +22,6 @@ from sqlalchemy import delete, literal, or_, select, update
 from sqlalchemy.types import String
 
 from ..audit.models import AuditEntry
-from ..auth.throttle import purge_expired as purge_login_failures
 from ..ratelimit import purge_expired as purge_rate_events
 from ..extensions import db
 from ..facilitation.models import FacilitatorLink
@@ -78,7 +78,7 @@ def purge(today: date, now: datetime | None = None) -> PurgeReport:
                 delete(FacilitatorLink).where(FacilitatorLink.event_id == event.id)))
     report.audit_entries_deleted = _rowcount(db.session.execute(
         delete(AuditEntry).where(AuditEntry.at < now - AUDIT_RETENTION)))
-    report.login_failures_deleted = purge_login_failures() + purge_rate_events()
+    report.login_failures_deleted = purge_rate_events()
     return report
 
 
