@@ -83,7 +83,8 @@ def prepare_database(url: str) -> tuple[str, dict]:
     from journee.extensions import db
     from journee.programme.demo import load_demo
 
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SECRET_KEY": "bench-e869c7753603237a7a993653b823d65a",
+                      "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
         irts = load_demo()[0]
@@ -233,7 +234,8 @@ def bench_database(url: str, directory: Path, requests: int) -> dict:
     """The four runs on one database, then ``journee send-mail``; results as a dict."""
     slug, form = prepare_database(url)
     env = {**os.environ, "JOURNEE_DATABASE_URL": url,
-           "JOURNEE_SECRET_KEY": "bench-" + "x" * 32, "JOURNEE_MAIL_AUTO_RETRY_SECONDS": "300",
+           "JOURNEE_SECRET_KEY": "bench-e869c7753603237a7a993653b823d65a",
+           "JOURNEE_MAIL_AUTO_RETRY_SECONDS": "300",
            "JOURNEE_PURGE_INTERVAL_SECONDS": "0",
            "JOURNEE_MAIL_FILE_DIR": str(directory / "outbox"),
            "PYTHONPATH": str(ROOT)}

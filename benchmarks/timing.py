@@ -46,7 +46,8 @@ def demo_app(directory: str):
     from journee.programme.demo import load_demo
 
     app = create_app({
-        "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench.sqlite3",
+        "SECRET_KEY": "bench-e869c7753603237a7a993653b823d65a",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench.sqlite3",
         "PUBLIC_BASE_URL": "http://journee.test", "WTF_CSRF_ENABLED": False,
         "PURGE_INTERVAL_SECONDS": 0,
     })

@@ -24,6 +24,9 @@ def default_config(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # How many reverse proxies stand in front of the app (their X-Forwarded-* headers
+        # are then believed); 0: none, the connection's address is the client's.
+        "TRUSTED_PROXIES": 0,
         "INSTITUTE_NAME": "IRTS-IDS Normandie",
         # E-mail (journee.mail): "file" writes .eml files in MAIL_FILE_DIR, "smtp" sends.
         # Uploaded imports wait here between their preview and their confirmation.

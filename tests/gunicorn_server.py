@@ -42,7 +42,7 @@ class GunicornServer:
         self.directory = Path(directory)
         self.env = {**os.environ,
                     "JOURNEE_DATABASE_URL": database_url,
-                    "JOURNEE_SECRET_KEY": "rush-and-faults-" + "x" * 32,
+                    "JOURNEE_SECRET_KEY": "rush-and-faults-0324cff402215230125f3a35b073c280",
                     # The demo day may carry 2018 data: no retention purge in a test server.
                     "JOURNEE_PURGE_INTERVAL_SECONDS": "0",
                     "JOURNEE_MAIL_FILE_DIR": str(self.directory / "outbox"),

@@ -33,7 +33,7 @@ REQUESTS = 200
 
 @pytest.fixture
 def rush_server(migrated_database, tmp_path, monkeypatch):
-    app = create_app({"SECRET_KEY": "rush",
+    app = create_app({"SECRET_KEY": "rush-ebd148c983094c10172bb682accdce98",
                       "SQLALCHEMY_DATABASE_URI": migrated_database.copy(tmp_path, "rush"),
                       "WTF_CSRF_ENABLED": False, "MAIL_AUTO_RETRY_SECONDS": 0,
                       "PURGE_INTERVAL_SECONDS": 0,

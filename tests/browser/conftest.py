@@ -47,7 +47,7 @@ def live_server(migrated_database, tmp_path_factory):
     from journee.programme.demo import load_demo
 
     directory = tmp_path_factory.mktemp("live")
-    app = create_app({"SECRET_KEY": "browser-tests",
+    app = create_app({"SECRET_KEY": "browser-tests-66b55f915fccb0fa283173b51927ee85",
                       "SQLALCHEMY_DATABASE_URI": migrated_database.copy(directory),
                       "PUBLIC_BASE_URL": "http://127.0.0.1", "MAIL_AUTO_RETRY_SECONDS": 0,
                       # The 2018 demo days are past their retention period: a purge
