@@ -69,8 +69,9 @@ def account_new():
         if email and db.session.scalar(select(User.id).filter_by(email=email)):
             form.email.errors.append("Un compte existe déjà avec cette adresse.")
         elif email:
-            user = User(email=email, name=form.name.data.strip(),
-                        is_admin=form.is_admin.data, active=form.active.data)
+            user = User(email=email, name=(form.name.data or "").strip(),
+                        is_admin=form.is_admin.data, active=form.active.data,
+                        may_create_events=form.may_create_events.data)
             user.set_password(secrets.token_urlsafe(32))  # replaced through the e-mail
             db.session.add(user)
             db.session.flush()
@@ -103,8 +104,9 @@ def account(user_id: int):
                 flash("Vous ne pouvez pas retirer vos propres droits d’administration ni "
                       "désactiver votre propre compte.", "error")
                 return redirect(url_for(".account", user_id=user.id))
-            user.email, user.name = email, form.name.data.strip()
+            user.email, user.name = email, (form.name.data or "").strip()
             user.is_admin, user.active = form.is_admin.data, form.active.data
+            user.may_create_events = form.may_create_events.data
             db.session.commit()
             flash("Compte enregistré.", "success")
             return redirect(url_for(".account", user_id=user.id))
