@@ -80,7 +80,8 @@ def create_organiser_command(email: str, name: str, admin: bool, if_none: bool) 
     if db.session.scalar(db.select(User).filter_by(email=email)):
         raise click.ClickException(f"Le compte {email} existe déjà.")
     password = secrets.token_urlsafe(12)
-    user = User(email=email, name=name or email, is_admin=admin)
+    # Whoever runs this command on the server allows the account to create events.
+    user = User(email=email, name=name or email, is_admin=admin, may_create_events=True)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()

@@ -58,6 +58,7 @@ class World:
             "organiser": make_user("orga@example.org", events=[self.irts]),
             "other_staff": make_user("autre@example.org", events=[self.etsup]),
             "reception": make_user("accueil@example.org"),
+            "no_role": make_user("sans-role@example.org"),
         }
         db.session.add(EventMembership(event_id=self.irts.id,
                                        user_id=self.users["reception"].id, role="reception"))

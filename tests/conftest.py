@@ -107,10 +107,11 @@ def make_user(app):
     from journee.auth.models import User
 
     def make(email="organisatrice@example.org", password="mot-de-passe-solide", admin=False,
-             events=()):
+             events=(), may_create_events=False):
         from journee.programme.models import EventMembership
 
-        user = User(email=email, name=email.split("@")[0], is_admin=admin)
+        user = User(email=email, name=email.split("@")[0], is_admin=admin,
+                    may_create_events=may_create_events)
         user.set_password(password)
         db.session.add(user)
         for event in events:

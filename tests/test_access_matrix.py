@@ -5,6 +5,9 @@ be known to :func:`url_params` and its access rule to :func:`expected` (else the
 fails and says so). Outcomes: the sign-in page for staff routes without an account, 404
 for another event's objects (their existence is not revealed), 403 for a missing
 permission on one's own event, and an answer (2xx/3xx) otherwise.
+
+The people directory is checked per event as well: two days, an organiser of each, and
+people who take part in one day, in both, or in none yet (see :data:`SEES`).
 """
 
 from __future__ import annotations
@@ -14,17 +17,24 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from datetime import datetime
+
+from conftest import text_of
+from journee.audit.models import AuditEntry
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
+from journee.programme.models import (Event, Participation, Person, Role, Session,
+                                      SessionKind, Workshop)
 from journee.registration import services
 from journee.registration.models import Registration
 
 from app_world import World, build, routes, url_params
 from registration_helpers import OPEN_DAY
 
-ROLES = ("anonymous", "attendee", "facilitator", "other_staff", "reception", "organiser",
-         "admin")
-STAFF = {"other_staff", "reception", "organiser", "admin"}
+ROLES = ("anonymous", "attendee", "facilitator", "no_role", "other_staff", "reception",
+         "organiser", "admin")
+#: ``no_role``: a staff account with no role on any event, not allowed to create events.
+STAFF = {"no_role", "other_staff", "reception", "organiser", "admin"}
 
 #: What reception staff may do on their event: welcome people, nothing else.
 WELCOME_ENDPOINTS = {"checkin.desk", "checkin.results", "checkin.counts", "checkin.badge",
@@ -36,6 +46,16 @@ ADMIN_ENDPOINTS = {"gdpr_admin.privacy_settings"}
 #: Staff routes outside any event: organisers (of any event) and administrators.
 ORGANISER_ONLY = {"programme_admin.people", "programme_admin.person_form",
                   "programme_admin.event_create"}
+#: Who takes part where: ``irts`` facilitates a workshop of the IRTS-IDS day, ``etsup`` one
+#: of the ETSUP day, ``both`` speaks at both days, ``unplaced`` was created by the IRTS-IDS
+#: organiser and takes part in no day yet.
+PEOPLE = ("irts", "etsup", "both", "unplaced")
+#: Whom each account sees in the directory and the person pickers.
+SEES = {"organiser": {"irts", "both", "unplaced"}, "other_staff": {"etsup", "both"},
+        "admin": set(PEOPLE), "no_role": set(), "reception": set()}
+#: Whose e-mail address each account may change: it organises every day they appear in.
+READDRESSES = {"organiser": {"irts", "unplaced"}, "other_staff": {"etsup"},
+               "admin": set(PEOPLE)}
 
 LOGIN = "/connexion"
 
@@ -48,10 +68,12 @@ def expected(endpoint: str, rule: str, role: str) -> str:
         if endpoint.startswith(ADMIN_ENDPOINTS_PREFIXES) or endpoint in ADMIN_ENDPOINTS:
             return "ok" if role == "admin" else "403"
         if "<int:event_id>" not in rule:
-            if endpoint in ORGANISER_ONLY and role == "reception":
+            if endpoint in ORGANISER_ONLY and role in ("reception", "no_role"):
                 return "403"
+            if "<int:person_id>" in rule and role == "other_staff":
+                return "404"  # url_params names a person of the IRTS-IDS day only
             return "ok"
-        if role == "other_staff":
+        if role in ("other_staff", "no_role"):
             return "404"
         if role == "reception":
             return "ok" if endpoint in WELCOME_ENDPOINTS else "403"
@@ -99,9 +121,41 @@ def destructive_last(item) -> tuple:
     return (2 if DELETING.search(rule) else 1 if UNDOING.search(rule) else 0, rule)
 
 
+def _take_part(person, session, role, workshop=None):
+    session.participations.append(Participation(person=person, role=role, position=9,
+                                                workshop=workshop))
+
+
 @pytest.fixture
 def world(app, demo, make_user):
-    return World(demo, make_user)
+    world = World(demo, make_user)
+    etsup_slot = Session(kind=SessionKind.WORKSHOPS, title="Ateliers de l’après-midi",
+                         starts_at=datetime(2018, 3, 20, 16, 30),
+                         ends_at=datetime(2018, 3, 20, 17, 30))
+    world.etsup.sessions.append(etsup_slot)
+    etsup_slot.workshops += [Workshop(number=1, title="Écrans et lien social"),
+                             Workshop(number=2, title="Données et secret professionnel")]
+    people = {key: Person(first_name=first, last_name=last, email=email)
+              for key, first, last, email in (
+                  ("irts", "Inès", "ABADIE", "ines.abadie@example.org"),
+                  ("etsup", "Bérénice", "BLANCHARD", "berenice.blanchard@example.org"),
+                  ("both", "Charles", "CORNU", "charles.cornu@example.org"),
+                  ("unplaced", "Noé", "DELORME", "noe.delorme@example.org"))}
+    people["unplaced"].created_by_id = world.users["organiser"].id
+    db.session.add_all(people.values())
+    _take_part(people["irts"], world.slot, Role.FACILITATOR, world.workshop)
+    _take_part(people["etsup"], etsup_slot, Role.FACILITATOR, etsup_slot.workshops[0])
+    _take_part(people["both"], _plain_session(world.irts), Role.SPEAKER)
+    _take_part(people["both"], _plain_session(world.etsup), Role.SPEAKER)
+    db.session.commit()
+    world.people = people
+    world.etsup_slot = etsup_slot
+    return world
+
+
+def _plain_session(event) -> Session:
+    """A session where nobody speaks (a break), to add people to."""
+    return next(s for s in event.sessions if s.kind in ("break", "lunch"))
 
 
 def _check(app, world, roles, methods, order=None):
@@ -113,6 +167,8 @@ def _check(app, world, roles, methods, order=None):
     checked.sort(key=lambda item: item[0].endpoint == "auth.logout")
     for role in roles:
         client = _client_for(app, world, role)
+        hidden = [world.people[key].email for key in PEOPLE
+                  if key not in SEES.get(role, set(PEOPLE))]
         for rule, method in checked:
             want = expected(rule.endpoint, rule.rule, role)
             if method == "POST" and want == "ok" and role not in ("organiser", "admin",
@@ -124,6 +180,9 @@ def _check(app, world, roles, methods, order=None):
             if got != want:
                 failures.append(f"{role:11} {method:4} {url} → {response.status_code} "
                                 f"({got}, attendu {want})")
+            body = response.get_data()
+            failures += [f"{role:11} {method:4} {url} shows {email}" for email in hidden
+                         if email.encode() in body]
     return failures
 
 
@@ -133,8 +192,8 @@ def test_every_get_route_for_every_role(app, world):
 
 
 def test_every_post_route_refuses_those_without_the_right(app, world):
-    failures = _check(app, world, ("anonymous", "attendee", "facilitator", "other_staff"),
-                      {"POST"})
+    failures = _check(app, world, ("anonymous", "attendee", "facilitator", "no_role",
+                                   "other_staff"), {"POST"})
     assert not failures, "\n".join(failures)
     # Nothing was changed by the refused requests.
     db.session.expire_all()
@@ -174,6 +233,114 @@ def test_objects_named_in_urls_must_belong_to_the_event(app, world):
                 if response.status_code != 404:
                     failures.append(f"{url} → {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def _own_event(world, role) -> Event:
+    return world.etsup if role == "other_staff" else world.irts
+
+
+def _snapshot(world) -> dict:
+    db.session.expire_all()
+    return {key: (person.function, person.email, db.session.scalar(
+        db.select(db.func.count(Participation.id)).filter_by(person_id=person.id)))
+        for key, person in world.people.items()}
+
+
+@pytest.mark.parametrize("role", ["organiser", "other_staff", "admin", "no_role",
+                                  "reception"])
+def test_the_people_directory_per_event(app, world, role):
+    """Search, person pickers, the person form and adding someone to a session: an account
+    reaches only the people of the days it organises (and those it created that are in no
+    day yet), and changes an e-mail address only if it organises all their days."""
+    client = _client_for(app, world, role)
+    people, sees = world.people, SEES[role]
+    allowed_in = role in READDRESSES
+    event = _own_event(world, role)
+    pickers = [f"/admin/journees/{event.id}/seances/{_plain_session(event).id}/"]
+    slot = world.etsup_slot if event is world.etsup else world.slot
+    pickers.append(f"/admin/journees/{event.id}/seances/{slot.id}/ateliers/"
+                   f"{slot.workshops[1].id}/")
+    bodies, failures = [], []
+
+    def fetch(url, data=None):
+        response = client.post(url, data=data) if data is not None else client.get(url)
+        bodies.append(response.get_data(as_text=True))
+        return response
+
+    def want(outcome, response, what):
+        if response.status_code != outcome:
+            failures.append(f"{role} {what} → {response.status_code}, attendu {outcome}")
+
+    before = _snapshot(world)
+    for key in PEOPLE:
+        person, seen = people[key], key in sees
+        search = fetch(f"/admin/personnes/?q={person.last_name}")
+        form = fetch(f"/admin/personnes/{person.id}/modifier")
+        if not allowed_in:
+            want(403, search, f"recherche {key}")
+            want(403, form, f"fiche {key}")
+            continue
+        want(200, search, f"recherche {key}")
+        if (person.full_name in text_of(bodies[-2])) != seen:
+            failures.append(f"{role} recherche {key}: visible={not seen}")
+        want(200 if seen else 404, form, f"fiche {key}")
+        for url in pickers:
+            page = fetch(f"{url}?q={person.last_name}")
+            want(200, page, f"sélecteur {url}")
+            if (f">{person.full_name}<" in bodies[-1]) != seen:
+                failures.append(f"{role} sélecteur {url} {key}: visible={not seen}")
+
+    for key in PEOPLE:
+        person = people[key]
+        response = fetch(f"/admin/personnes/{person.id}/modifier", data={
+            "first_name": person.first_name, "last_name": person.last_name,
+            "function": "Fonction changée", "organisation": "",
+            "email": f"pirate-{key}@example.org"})
+        if not allowed_in:
+            want(403, response, f"modifier {key}")
+        elif key not in sees:
+            want(404, response, f"modifier {key}")
+        elif key in READDRESSES[role]:
+            want(302, response, f"modifier {key}")
+        else:
+            want(200, response, f"modifier {key}")
+            if "Vous ne pouvez pas changer l’adresse e-mail" not in text_of(bodies[-1]):
+                failures.append(f"{role} modifier {key}: pas de message d’erreur")
+        add = fetch(f"/admin/journees/{event.id}/seances/{_plain_session(event).id}"
+                    "/intervenants/ajouter", data={
+                        "existante-person_id": str(person.id), "existante-role": "speaker",
+                        "existante-confirm": "y"})
+        want(302 if key in sees else 403 if role == "reception" else 404, add,
+             f"ajouter {key}")
+    # Organisers of some day keep creating days; accounts without a role may not.
+    creation = fetch("/admin/journees/nouvelle", data={
+        "title": "Journée en plus", "starts_on": "2026-05-01", "ends_on": "2026-05-01",
+        "waitlist_enabled": "oui", "workshop_mode": "preferences", "workshop_choices": "3",
+        "retention_days": "90"})
+    want(302 if allowed_in else 403, creation, "créer une journée")
+    created = db.session.scalar(db.select(Event).filter_by(title="Journée en plus"))
+    assert (created is not None) == allowed_in
+    assert not failures, "\n".join(failures)
+
+    after = _snapshot(world)
+    for key in PEOPLE:
+        function, email, parts = before[key]
+        readdressed = key in READDRESSES.get(role, ())
+        assert after[key][0] == ("Fonction changée" if readdressed else function), key
+        assert after[key][1] == (f"pirate-{key}@example.org" if readdressed else email), key
+        assert after[key][2] == parts + (key in sees), key
+    logged = db.session.scalars(db.select(AuditEntry).filter_by(
+        action="organiser.change_person_email")).all()
+    assert sorted((entry.target, entry.event_id) for entry in logged) == sorted(
+        (f"{people[key].full_name} (fiche n°\u00a0{people[key].id})", event_id)
+        for key in READDRESSES.get(role, ())
+        for event_id in {"irts": [world.irts.id], "etsup": [world.etsup.id],
+                         "both": [world.irts.id, world.etsup.id], "unplaced": [None]}[key])
+    assert all(world.users[role].email in entry.actor and "@example.org" not in entry.target
+               for entry in logged)
+    # Whom the account may not see, it never reads: not even an e-mail address.
+    for key in set(PEOPLE) - sees:
+        assert not any(before[key][1] in body for body in bodies), key
 
 
 def test_a_new_route_needs_an_access_rule(app):

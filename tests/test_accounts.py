@@ -10,7 +10,7 @@ from sqlalchemy import select
 from journee.auth.models import User
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
-from journee.programme.models import EventMembership
+from journee.programme.models import Event, EventMembership
 
 from conftest import text_of
 
@@ -99,3 +99,55 @@ def test_removing_a_role(make_user, login, irts):
         user_id=other.id)).one()
     assert client.post(f"/admin/comptes/{organiser.id}/roles/{other_membership.id}/retirer"
                        ).status_code == 404
+
+
+def test_an_account_without_a_role_creates_days_only_once_allowed(make_user, login, irts):
+    """A new account has no role: it sees no day, no person, and creates no day until an
+    administrator ticks « Peut créer des journées »."""
+    newcomer = make_user("nouvelle@example.org")
+    client = login(newcomer)
+    day = {"title": "Journée d’essai", "starts_on": "2026-05-01", "ends_on": "2026-05-01",
+           "waitlist_enabled": "oui", "workshop_mode": "preferences",
+           "workshop_choices": "3", "retention_days": "90"}
+    assert client.get("/admin/journees/nouvelle").status_code == 403
+    assert client.post("/admin/journees/nouvelle", data=day).status_code == 403
+    assert client.get("/admin/personnes/?q=a").status_code == 403
+    assert client.post("/admin/personnes/nouvelle", data={"first_name": "Léa"}
+                       ).status_code == 403
+    home = text_of(client.get("/admin/").get_data(as_text=True))
+    assert "Créer une journée" not in home
+    assert "Un·e administrateur·rice peut vous donner un rôle sur une journée" in home
+    assert db.session.scalar(select(Event).filter_by(title=day["title"])) is None
+    client.post("/deconnexion")
+
+    admin = login(make_user("admin@example.org", admin=True))
+    form = admin.get(f"/admin/comptes/{newcomer.id}/").get_data(as_text=True)
+    assert "Peut créer des journées" in form and 'name="may_create_events"' in form
+    assert admin.post(f"/admin/comptes/{newcomer.id}/", data={
+        "email": newcomer.email, "name": "Nouvelle", "active": "y",
+        "may_create_events": "y"}).status_code == 302
+    assert db.session.get(User, newcomer.id).may_create_events
+    assert "Peut créer des journées" in text_of(
+        admin.get("/admin/comptes/").get_data(as_text=True))
+    admin.post("/deconnexion")
+
+    client = login(newcomer)
+    assert client.post("/admin/journees/nouvelle", data=day).status_code == 302
+    event = db.session.scalar(select(Event).filter_by(title=day["title"]))
+    assert [m.user_id for m in event.memberships] == [newcomer.id]
+    # The demo days' people stay out of reach: the account organises none of them.
+    assert "0 personne pour « a »" in text_of(
+        client.get("/admin/personnes/?q=a").get_data(as_text=True))
+
+
+def test_an_administrator_creates_an_account_allowed_to_create_days(make_user, login):
+    client = login(make_user("admin@example.org", admin=True))
+    # Without a « name » field at all, as a hand-made request would send it.
+    assert client.post("/admin/comptes/nouveau", data={
+        "email": "orga@example.org", "active": "y", "may_create_events": "y"}
+    ).status_code == 302
+    assert client.post("/admin/comptes/nouveau", data={
+        "email": "accueil@example.org", "active": "y"}).status_code == 302
+    allowed = {user.email: user.may_create_events for user in db.session.scalars(
+        select(User).where(User.email != "admin@example.org"))}
+    assert allowed == {"orga@example.org": True, "accueil@example.org": False}

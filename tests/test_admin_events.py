@@ -28,7 +28,7 @@ def count(model):
 
 
 def test_create_event_makes_creator_member(make_user, login):
-    user = make_user()
+    user = make_user(may_create_events=True)
     client = login(user)
     page = client.get("/admin/").get_data(as_text=True)
     assert "Créer une journée" in page
@@ -52,7 +52,7 @@ def test_create_event_makes_creator_member(make_user, login):
 
 
 def test_create_event_errors_keep_input(make_user, login):
-    client = login(make_user())
+    client = login(make_user(may_create_events=True))
     response = client.post("/admin/journees/nouvelle", data=event_form(
         ends_on="2026-03-11", registration_deadline="2026-03-20",
         contact_email="pas-une-adresse", venue_name="Lieu « gardé »"))
@@ -68,7 +68,7 @@ def test_create_event_errors_keep_input(make_user, login):
 
 
 def test_deadline_and_opening_rules_through_the_form(make_user, login):
-    client = login(make_user())
+    client = login(make_user(may_create_events=True))
     text = text_of(client.post("/admin/journees/nouvelle", data=event_form(
         registration_deadline="2026-03-13")).get_data(as_text=True))
     assert "au plus tard le dernier jour" in text
@@ -162,7 +162,7 @@ def test_duplicate_needs_a_date(organiser_client, irts):
 def test_csrf_required_on_every_post(csrf_app):
     from journee.auth.models import User
 
-    user = User(email="organisatrice@example.org")
+    user = User(email="organisatrice@example.org", may_create_events=True)
     user.set_password("mot-de-passe-solide")
     db.session.add(user)
     db.session.commit()

@@ -35,9 +35,13 @@ def test_create_organiser_prints_a_password_that_works(runner):
 def test_login_with_the_printed_password(runner, client):
     result = runner.invoke(args=["create-organiser", "orga@exemple.fr"])
     password = re.search(r"une seule fois\) : (\S+)", result.output)[1]
+    # Whoever runs the command on the server lets the account create its days.
+    assert db.session.scalar(db.select(User).filter_by(email="orga@exemple.fr")) \
+        .may_create_events
     bad = client.post("/connexion", data={"email": "orga@exemple.fr", "password": "faux"})
     assert bad.status_code == 401
     assert "Adresse e-mail ou mot de passe incorrect" in bad.get_data(as_text=True)
     good = client.post("/connexion?next=https://evil.example/",
                        data={"email": "orga@exemple.fr", "password": password})
     assert good.status_code == 302 and good.headers["Location"] == "/admin/"
+    assert client.get("/admin/journees/nouvelle").status_code == 200

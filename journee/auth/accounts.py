@@ -69,8 +69,9 @@ def account_new():
         if email and db.session.scalar(select(User.id).filter_by(email=email)):
             form.email.errors.append("Un compte existe déjà avec cette adresse.")
         elif email:
-            user = User(email=email, name=form.name.data.strip(),
-                        is_admin=form.is_admin.data, active=form.active.data)
+            user = User(email=email, name=(form.name.data or "").strip(),
+                        is_admin=form.is_admin.data, active=form.active.data,
+                        may_create_events=form.may_create_events.data)
             user.set_password(secrets.token_urlsafe(32))  # replaced through the e-mail
             db.session.add(user)
             db.session.flush()
@@ -105,8 +106,9 @@ def account(user_id: int):
                 return redirect(url_for(".account", user_id=user.id))
             if email != user.email or (user.active and not form.active.data):
                 user.end_sessions()
-            user.email, user.name = email, form.name.data.strip()
+            user.email, user.name = email, (form.name.data or "").strip()
             user.is_admin, user.active = form.is_admin.data, form.active.data
+            user.may_create_events = form.may_create_events.data
             db.session.commit()
             if user.id == current_user.id:
                 login_user(user)  # this browser stays signed in, the account's others not

@@ -38,6 +38,7 @@ class AccountForm(FlaskForm):
         DataRequired("Indiquez l’adresse e-mail de la personne."), Length(max=254)])
     name = StringField("Nom affiché", validators=[Length(max=200)])
     is_admin = BooleanField("Administrateur·rice (toutes les journées et les comptes)")
+    may_create_events = BooleanField("Peut créer des journées")
     active = BooleanField("Compte actif", default=True)
 
 

@@ -230,6 +230,9 @@ class Person(db.Model):
     organisation: Mapped[str] = mapped_column(String(300), default="")
     email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who may see the person before they take part in any event (see visible_people_query).
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
 
     @property
     def full_name(self) -> str:

@@ -2,13 +2,17 @@
 
 Roles per event (``EventMembership.role``): an **organiser** manages the event entirely;
 **reception** staff only welcome people on the day (check-in, assisted registration).
-Administrators manage every event and the staff accounts.
+Administrators manage every event and the staff accounts. A person (speaker,
+facilitator) is seen through the events they take part in, never through the directory
+alone.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import and_, or_
+
 from ..extensions import db
-from .models import Event, EventMembership
+from .models import Event, EventMembership, Participation, Person, Session
 
 ORGANISER = "organiser"
 RECEPTION = "reception"
@@ -35,13 +39,12 @@ def can_welcome(user, event: Event) -> bool:
 
 
 def is_organiser(user) -> bool:
-    """May create events and use the shared people directory: an administrator, an
-    organiser of some event, or a new account that has no role yet (it will organise)."""
-    if user.is_admin:
+    """May create events and use the people directory: an administrator, an organiser of
+    some event, or an account an administrator allowed to create events."""
+    if user.is_admin or user.may_create_events:
         return True
-    roles = set(db.session.scalars(
-        db.select(EventMembership.role).filter_by(user_id=user.id)))
-    return not roles or ORGANISER in roles
+    return db.session.scalar(db.select(EventMembership.id).filter_by(
+        user_id=user.id, role=ORGANISER).limit(1)) is not None
 
 
 def managed_events_query(user, roles=(ORGANISER,)):
@@ -52,3 +55,35 @@ def managed_events_query(user, roles=(ORGANISER,)):
         query = query.join(EventMembership).where(EventMembership.user_id == user.id,
                                                   EventMembership.role.in_(roles))
     return query
+
+
+def _organised_event_ids(user):
+    return db.select(EventMembership.event_id).where(EventMembership.user_id == user.id,
+                                                     EventMembership.role == ORGANISER)
+
+
+def visible_people_query(user):
+    """The people an account may see and edit: those who take part in an event it
+    organises, and those it created while they take part in no event yet; administrators
+    see everyone."""
+    query = db.select(Person)
+    if user.is_admin:
+        return query
+    takes_part = db.select(Participation.id).where(Participation.person_id == Person.id)
+    in_organised_event = takes_part.join(Session, Participation.session_id == Session.id) \
+        .where(Session.event_id.in_(_organised_event_ids(user)))
+    return query.where(or_(in_organised_event.exists(),
+                           and_(Person.created_by_id == user.id, ~takes_part.exists())))
+
+
+def events_of_person(person: Person) -> list[Event]:
+    """The events in which a person takes part (in a session, a contribution or a workshop)."""
+    return db.session.scalars(db.select(Event).where(Event.id.in_(
+        db.select(Session.event_id).join(Participation, Participation.session_id == Session.id)
+        .where(Participation.person_id == person.id))).order_by(Event.id)).all()
+
+
+def may_change_email(user, person: Person) -> bool:
+    """Facilitator links are sent to ``Person.email``: only someone who manages every
+    event the person takes part in may change it."""
+    return all(can_manage(user, event) for event in events_of_person(person))

@@ -20,8 +20,9 @@ bp.before_request(require_login)
 
 @bp.before_request
 def organisers_only_outside_events():
-    """Creating events and the shared people directory are for organisers; reception
-    staff get a 403 there (event pages check the role on their event)."""
+    """Creating events and the people directory are for organisers of some event and for
+    accounts an administrator allowed to create events; others (reception staff, accounts
+    with no role) get a 403 there. Event pages check the role on their event."""
     if request.endpoint == "programme_admin.index" or "event_id" in (request.view_args or {}):
         return None
     if not is_organiser(current_user):

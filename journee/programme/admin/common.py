@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 
 from ..editing import Problems
 from ..forms import options
-from ..models import Contribution, Event, Participation, Room, Session, Workshop
-from ..permissions import ORGANISER, RECEPTION, role_on
+from ..models import Contribution, Event, Participation, Person, Room, Session, Workshop
+from ..permissions import ORGANISER, RECEPTION, role_on, visible_people_query
 
 
 def event_or_404(event_id: int) -> Event:
@@ -62,6 +62,21 @@ def participation_or_404(session: Session, participation_id: int,
     return owned_or_404(Participation, participation_id, session_id=session.id,
                          workshop_id=workshop.id if workshop else None,
                          contribution_id=contribution.id if contribution else None)
+
+
+def visible_person(person_id: int | None) -> Person | None:
+    """The person, if the current account may see them (see ``visible_people_query``)."""
+    if not person_id:
+        return None
+    return db.session.scalar(visible_people_query(current_user).where(Person.id == person_id))
+
+
+def person_or_404(person_id: int) -> Person:
+    """The person, or 404 alike for a missing person and one the account may not see."""
+    person = visible_person(person_id)
+    if person is None:
+        abort(404)
+    return person
 
 
 def room_from_choice(event: Event, room_id: int | None) -> Room | None:

@@ -1,6 +1,7 @@
 """Who takes part in a session, a contribution or a workshop; contributions and workshops."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ...extensions import db
 from .. import editing
@@ -8,9 +9,11 @@ from ..editing import NeedsConfirmation, Problems
 from ..forms import AddParticipantForm, ContributionForm, NewParticipantForm, WorkshopForm, \
     options, role_choices
 from ..models import SECTORS, Person, Role, SESSION_ROLES, SessionKind, WORKSHOP_ROLES
+from ..permissions import visible_people_query
 from . import bp
-from .common import (contribution_or_404, event_or_404, participation_or_404, room_choices,
-                     room_from_choice, session_or_404, show_problems, workshop_or_404)
+from .common import (contribution_or_404, event_or_404, participation_or_404, person_or_404,
+                     room_choices, room_from_choice, session_or_404, show_problems,
+                     visible_person, workshop_or_404)
 
 SESSION = "/journees/<int:event_id>/seances/<int:session_id>"
 CONTRIBUTION = SESSION + "/contributions/<int:contribution_id>"
@@ -46,7 +49,8 @@ def _target_url(event, session, contribution=None, workshop=None, **query):
 
 
 def _people_choices(query: str, chosen: Person | None = None):
-    people, total = editing.search_people(query, 1, PEOPLE_IN_SELECT)
+    people, total = editing.search_people(query, 1, PEOPLE_IN_SELECT,
+                                          among=visible_people_query(current_user))
     if chosen is not None and chosen not in people:
         people.insert(0, chosen)
     choices = options((p.id, p.full_name + (f" — {p.organisation}" if p.organisation else ""))
@@ -66,9 +70,8 @@ def _render_target(event, session, contribution=None, workshop=None, add_form=No
     if new_form is None:
         new_form = NewParticipantForm(prefix="nouvelle", formdata=None)
         new_form.role.choices = roles
-    chosen = db.session.get(Person, add_form.person_id.data) if add_form.person_id.data \
-        else None
-    add_form.person_id.choices, total = _people_choices(query, chosen)
+    add_form.person_id.choices, total = _people_choices(
+        query, visible_person(add_form.person_id.data))
     template = ("admin/workshop.html" if workshop is not None else
                 "admin/contribution.html" if contribution is not None else "admin/session.html")
     parts = editing.siblings(session, contribution, workshop)
@@ -114,7 +117,8 @@ def participant_add(event_id, session_id, contribution_id=None, workshop_id=None
     form = AddParticipantForm(prefix="existante")
     roles = _roles(contribution, workshop)
     form.role.choices = role_choices(roles)
-    person = db.session.get(Person, request.form.get("existante-person_id", 0, type=int))
+    person_id = request.form.get("existante-person_id", 0, type=int)
+    person = person_or_404(person_id) if person_id else None
     form.person_id.choices = options([(person.id, person.full_name)] if person else [])
     if form.validate_on_submit():
         try:
@@ -145,7 +149,8 @@ def participant_create(event_id, session_id, contribution_id=None, workshop_id=N
     if form.validate_on_submit():
         try:
             person = editing.save_person(None, form.first_name.data, form.last_name.data,
-                                         form.function.data, form.organisation.data)
+                                         form.function.data, form.organisation.data,
+                                         editor=current_user)
         except Problems as error:
             show_problems(form, error)
         else:

@@ -1,14 +1,16 @@
-"""Rooms of an event, and the people who speak or facilitate (shared by every event)."""
+"""Rooms of an event, and the people who speak or facilitate (each account sees those of
+the events it organises)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ...extensions import db
 from .. import editing
 from ..editing import Problems
 from ..forms import PersonForm, RoomForm
-from ..models import Person
+from ..permissions import may_change_email, visible_people_query
 from . import bp
-from .common import event_or_404, room_or_404, show_problems
+from .common import event_or_404, person_or_404, room_or_404, show_problems
 
 PEOPLE_PER_PAGE = 25
 
@@ -68,7 +70,8 @@ def room_delete(event_id: int, room_id: int):
 def people():
     query = request.args.get("q", "").strip()[:200]
     page = request.args.get("page", 1, type=int) or 1
-    found, total = editing.search_people(query, page, PEOPLE_PER_PAGE)
+    found, total = editing.search_people(query, page, PEOPLE_PER_PAGE,
+                                         among=visible_people_query(current_user))
     pages = max(1, -(-total // PEOPLE_PER_PAGE))
     return render_template("admin/people.html", people=found, total=total, q=query,
                            page=min(max(page, 1), pages), pages=pages)
@@ -77,22 +80,20 @@ def people():
 @bp.route("/personnes/nouvelle", methods=["GET", "POST"], defaults={"person_id": None})
 @bp.route("/personnes/<int:person_id>/modifier", methods=["GET", "POST"])
 def person_form(person_id: int | None):
-    person = None
-    if person_id is not None:
-        person = db.session.get(Person, person_id)
-        if person is None:
-            abort(404)
+    person = person_or_404(person_id) if person_id is not None else None
     form = PersonForm(obj=person)
     extra = []
     if form.validate_on_submit():
         try:
             person = editing.save_person(person, form.first_name.data, form.last_name.data,
                                          form.function.data, form.organisation.data,
-                                         form.email.data)
+                                         form.email.data, editor=current_user)
         except Problems as error:
             extra = show_problems(form, error)
         else:
             db.session.commit()
             flash(f"La fiche de {person.full_name} est enregistrée.", "success")
             return redirect(url_for(".people", q=person.last_name or person.first_name))
-    return render_template("admin/person_form.html", form=form, person=person, extra=extra)
+    email_locked = person is not None and not may_change_email(current_user, person)
+    return render_template("admin/person_form.html", form=form, person=person, extra=extra,
+                           email_locked=email_locked)
