@@ -96,8 +96,6 @@ def purge(today: date, now: datetime | None = None, *, dry_run: bool = False) ->
             with db.session.begin_nested():
                 message_ids = _purge_event(db.session.get(Event, event_id), today, now, part)
         except Exception as error:
-            current_app.logger.error("Purge de la journée n° %s impossible.", event_id,
-                                     exc_info=error)
             report.problems.append(f"Journée n° {event_id} « {' '.join(title.split())} » "
                                    f"non traitée : {type(error).__name__}: {error}")
             continue
