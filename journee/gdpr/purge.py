@@ -97,7 +97,7 @@ def purge(today: date, now: datetime | None = None, *, dry_run: bool = False) ->
                 message_ids = _purge_event(db.session.get(Event, event_id), today, now, part)
         except Exception as error:
             report.problems.append(f"Journée n° {event_id} « {' '.join(title.split())} » "
-                                   f"non traitée : {type(error).__name__}: {error}")
+                                   f"non traitée : {_describe(error)}")
             continue
         report.accommodation_cleared += part.accommodation_cleared
         report.registrations_anonymised += part.registrations_anonymised
@@ -110,6 +110,12 @@ def purge(today: date, now: datetime | None = None, *, dry_run: bool = False) ->
     report.message_bodies_dropped = _drop_message_bodies(now)
     report.mail_files_deleted += _delete_old_files(now, dry_run, report)
     return report
+
+
+def _describe(error: Exception) -> str:
+    """One line: the driver's own message rather than SQLAlchemy's, which adds a link."""
+    cause = getattr(error, "orig", None) or error
+    return f"{type(cause).__name__}: {' '.join(str(cause).split())}"
 
 
 def _purge_event(event: Event, today: date, now: datetime, part: PurgeReport) -> list[int]:
