@@ -613,3 +613,25 @@ def test_a_busy_database_while_writing_leaves_the_message_for_the_next_round(
 
     monkeypatch.undo()
     assert mail.deliver_pending() == (1, 0)
+
+
+def test_a_calendar_that_cannot_be_drawn_fails_its_message_not_the_request(
+        smtp_app, irts_event):
+    """A time zone saved before it was checked: the promotion is still recorded, and its
+    notice marked failed with the reason instead of breaking the organiser's page."""
+    from journee.programme.models import Event
+
+    registration = register(irts_event.id, make_attendee(irts_event), today=TODAY)
+    db.session.execute(db.update(Event).where(Event.id == irts_event.id).values(
+        timezone="Europe/Nulle-part"))
+    db.session.commit()
+    db.session.expire_all()
+
+    queued = queue_promotion_notice(registration, BASE_URL)
+    db.session.commit()
+
+    db.session.expire_all()
+    assert (queued.status, queued.message, queued.kind) == (OutboxStatus.FAILED, None,
+                                                            "promotion")
+    assert queued.last_error.startswith("ZoneInfoNotFoundError: ")
+    assert queued.registration_id == registration.id

@@ -13,8 +13,8 @@
   files go after ``MAIL_FILE_RETENTION_DAYS`` (30 by default).
 - The audit log: entries older than 12 months. Sign-in failures: after 15 minutes.
 
-Each event is purged on its own: one that cannot be (a date out of range, a broken row)
-is reported and the others still are. Each step only touches rows not yet purged, so
+Each event is purged on its own: one that cannot be (a date the database holds but Python
+cannot read, a broken row) is reported and the others still are. Each step only touches rows not yet purged, so
 running it twice does nothing more.
 """
 
