@@ -167,11 +167,12 @@ def assign_command(event_slug: str, slot_id: int | None, seed: int | None, dry_r
 @with_appcontext
 @click.option("--dry-run", is_flag=True, help="Dire ce qui serait effacé, sans rien effacer.")
 def purge_command(dry_run: bool) -> None:
-    """Apply the retention rules: accommodation needs, old registrations, old log entries."""
+    """Apply the retention rules: accommodation needs, old registrations, old e-mails, old
+    log entries. Exits with 1 when something could not be purged (the rest is)."""
     from .gdpr.purge import purge
     from .programme.queries import today_in
 
-    report = purge(today_in("Europe/Paris"))
+    report = purge(today_in("Europe/Paris"), dry_run=dry_run)
     for line in report.lines():
         click.echo(line)
     if dry_run:
@@ -179,3 +180,7 @@ def purge_command(dry_run: bool) -> None:
         click.echo("Simulation : rien n’a été effacé.")
     else:
         db.session.commit()
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    if report.problems:
+        click.get_current_context().exit(1)

@@ -22,6 +22,21 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
                                      deterministic=True)
 
 
+def begin_for_savepoints() -> None:
+    """Make sure the session's transaction is open in the database, so that savepoints
+    nest inside it.
+
+    pysqlite begins a transaction only before a write: a SAVEPOINT issued outside one is
+    a transaction of its own, committed by its RELEASE, and a rollback after it undoes
+    nothing. IMMEDIATE takes the write lock now (waiting up to the busy timeout) rather
+    than failing when someone writes between this transaction's reads and its writes.
+    """
+    connection = db.session.connection()
+    if (connection.dialect.name == "sqlite"
+            and not connection.connection.driver_connection.in_transaction):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine

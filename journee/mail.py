@@ -6,8 +6,12 @@ is waiting, after the commit; a failed send is recorded on the message and retri
 by the next call: right after the next commit (:func:`deliver_after_commit`), by the
 running app's retry thread, or by ``journee send-mail``.
 
+A message that cannot be written (a template, its calendar, a header that refuses its
+value) is marked ``failed`` with the reason, once: it never holds back the others.
+
 Backends, chosen by ``MAIL_BACKEND``: ``file`` (default) writes each message as an
-``.eml`` file in ``MAIL_FILE_DIR``; ``smtp`` sends through ``MAIL_SMTP_HOST``.
+``.eml`` file in ``MAIL_FILE_DIR``, readable by its owner only; ``smtp`` sends through
+``MAIL_SMTP_HOST``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
 from .mail_models import OutboxMessage, OutboxStatus
@@ -83,13 +88,41 @@ def queue_email(kind: str, to_address: str, subject: str, text_body: str,
         back office.
     """
     subject = " ".join(subject.split())
+    try:
+        message = build_message(to_address, subject, text_body, html_body, attachments,
+                                reply_to=reply_to)
+    except Exception as error:
+        return queue_failed(kind, to_address, subject, error, registration_id)
     outbox = OutboxMessage(
         kind=kind, to_address=to_address, subject=subject[:300], status=OutboxStatus.PENDING,
-        attempts=0, registration_id=registration_id,
-        message=build_message(to_address, subject, text_body, html_body, attachments,
-                              reply_to=reply_to))
+        attempts=0, registration_id=registration_id, message=message)
     db.session.add(outbox)
     return outbox
+
+
+def queue_failed(kind: str, to_address: str, subject: str, error: Exception,
+                 registration_id: int | None = None) -> OutboxMessage:
+    """Record a message that could not be written, so that the change causing it is
+    still saved and the organiser sees what went wrong; errors of the database or the
+    system are raised again, since the request can be tried again."""
+    if _is_transient(error):
+        raise error
+    current_app.logger.error("E-mail %s impossible à écrire.", kind, exc_info=error)
+    outbox = OutboxMessage(
+        kind=kind, to_address=to_address[:254], subject=" ".join(subject.split())[:300],
+        status=OutboxStatus.FAILED, attempts=0, registration_id=registration_id,
+        last_error=_reason(error))
+    db.session.add(outbox)
+    return outbox
+
+
+def _is_transient(error: Exception) -> bool:
+    """A busy database, a full disk: worth trying again, unlike a broken message."""
+    return isinstance(error, (SQLAlchemyError, OSError))
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 class NothingToSend(Exception):
@@ -162,8 +195,9 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
     """Send up to *limit* waiting messages; return how many were sent and how many failed.
 
     A failure is recorded on its message (``attempts``, ``last_error``) and never raised:
-    the message stays pending for the next call. Messages never tried go first, so that
-    one undeliverable address cannot hold back new confirmations. Commits the session.
+    a message that could not be sent stays pending for the next call, one that could not
+    be written is marked failed. Messages never tried go first, so that one undeliverable
+    address cannot hold back new confirmations. Commits the session.
     """
     with _delivery_lock:
         waiting = db.session.execute(
@@ -188,6 +222,8 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                 if message is None:
                     continue
                 compose_error = _compose(message)
+                if isinstance(compose_error, SQLAlchemyError):
+                    db.session.rollback()
                 message.claimed_until = None  # released by the commit that ends its turn
                 if isinstance(compose_error, NothingToSend):
                     message.status = OutboxStatus.SKIPPED
@@ -195,7 +231,9 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                     db.session.commit()
                     continue
                 if compose_error is not None:
-                    message.last_error = f"{type(compose_error).__name__}: {compose_error}"[:2000]
+                    if not _is_transient(compose_error):
+                        message.status = OutboxStatus.FAILED
+                    message.last_error = _reason(compose_error)
                     failed += 1
                     db.session.commit()
                     continue
@@ -207,7 +245,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                     message.last_error = None
                     sent += 1
                 else:
-                    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+                    message.last_error = _reason(error)
                     failed += 1
                 db.session.commit()
         finally:
@@ -240,7 +278,7 @@ def deliver_after_commit(limit: int = 10) -> None:
 
 
 def _compose(message: OutboxMessage) -> Exception | None:
-    """Write a message queued with :func:`queue_to_compose`, once."""
+    """Write a message queued with :func:`queue_to_compose`, once; return what stopped it."""
     if message.message is not None:
         return None
     try:
@@ -291,21 +329,66 @@ def _domain_of(address: str) -> str:
 
 
 class FileBackend:
-    """Write each message as ``<date>-<id>.eml``: the default, for a test or a demo."""
+    """Write each message as ``<date>-<outbox id>.eml``, readable by its owner only: the
+    default, for a test, a demo or a machine without SMTP (the folder is then the
+    mailbox, emptied by the retention purge, see :func:`delete_old_files`)."""
 
     def __init__(self, directory: str | os.PathLike) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def send(self, message: OutboxMessage) -> None:
         path = self.directory / f"{message.created_at:%Y%m%d-%H%M%S}-{message.id:06d}.eml"
         partial = path.with_suffix(".eml.part")
-        partial.write_bytes(message.message)
+        partial.unlink(missing_ok=True)  # left by a crash, maybe with looser rights
+        # Created with its final rights, so no other account can open it even briefly.
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                       "wb") as file:
+            file.write(message.message)
         # A reader of the folder never sees half a message.
         partial.replace(path)
 
     def close(self) -> None:
         pass
+
+
+def _written_files(directory: Path):
+    """The ``.eml`` files of the file backend (and halves left by a crash) with the
+    outbox id each was written for."""
+    if not directory.is_dir():
+        return
+    for path in directory.iterdir():
+        if path.name.endswith((".eml", ".eml.part")):
+            number = path.name.split(".", 1)[0].rpartition("-")[2]
+            yield path, int(number) if number.isdigit() else None
+
+
+def delete_files(message_ids: Iterable[int]) -> int:
+    """Delete the ``.eml`` files written for these outbox messages; return how many."""
+    wanted = set(message_ids)
+    deleted = 0
+    if wanted:
+        for path, message_id in _written_files(Path(current_app.config["MAIL_FILE_DIR"])):
+            if message_id in wanted:
+                path.unlink(missing_ok=True)
+                deleted += 1
+    return deleted
+
+
+def delete_old_files(before: datetime, dry_run: bool = False) -> int:
+    """Delete the ``.eml`` files written before *before* (naive UTC); return how many."""
+    limit = before.replace(tzinfo=timezone.utc).timestamp()
+    deleted = 0
+    for path, _ in _written_files(Path(current_app.config["MAIL_FILE_DIR"])):
+        try:
+            old = path.stat().st_mtime < limit
+        except FileNotFoundError:  # deleted meanwhile by another purge
+            continue
+        if old:
+            if not dry_run:
+                path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
 
 
 class SMTPBackend:

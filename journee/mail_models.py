@@ -16,6 +16,9 @@ class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     SKIPPED = "skipped"
+    FAILED = "failed"
+    """The message could not be written (a template, its calendar, a header): trying
+    again would fail the same way, so it is left for the organiser to see."""
 
 
 class OutboxMessage(db.Model):
@@ -28,7 +31,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     message: Mapped[bytes | None] = mapped_column(LargeBinary)
     """The complete MIME message, ready to send; ``None`` until the sender writes it
-    (see :func:`journee.mail.queue_to_compose`)."""
+    (see :func:`journee.mail.queue_to_compose`), when it could not be written, and once
+    the retention purge has dropped the body of a message sent a while ago."""
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus),
         default=OutboxStatus.PENDING, index=True)

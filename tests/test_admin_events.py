@@ -189,3 +189,62 @@ def test_csrf_required_on_every_post(csrf_app):
                        data={"csrf_token": csrf_token_from(page)}).status_code == 302
     db.session.expire_all()
     assert event.status == EventStatus.PUBLISHED
+
+
+def range_message() -> str:
+    from journee.formatting import format_date
+    from journee.programme.queries import today_in
+
+    last = date(today_in().year + 10, 12, 31)
+    return ("Saisissez une date entre le 1er\u00a0janvier 2000 et le "
+            f"{format_date(last, weekday=False)}.")
+
+
+def test_event_dates_stay_within_a_sensible_range(make_user, login):
+    """A date such as 9999-12-31 broke the day's pages and stopped every purge."""
+    from registration_helpers import field_error
+
+    client = login(make_user(may_create_events=True))
+    response = client.post("/admin/journees/nouvelle", data=event_form(
+        starts_on="9999-12-31", ends_on="9999-12-31", registration_opens_on="1999-12-31",
+        registration_deadline="2026-03-01"))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for field in ("starts_on", "ends_on", "registration_opens_on"):
+        assert field_error(html, field) == range_message(), field
+    assert 'value="9999-12-31"' in html and 'value="1999-12-31"' in html
+    assert count(Event) == 0
+
+    assert client.post("/admin/journees/nouvelle", data=event_form(
+        starts_on="2000-01-01", ends_on="2000-01-01", registration_opens_on="",
+        registration_deadline="")).status_code == 302
+
+
+def test_an_edit_to_a_date_out_of_range_is_refused(organiser_client, irts):
+    from registration_helpers import field_error
+
+    response = organiser_client.post(f"/admin/journees/{irts.id}/modifier", data=event_form(
+        starts_on="2018-03-15", ends_on="2018-03-15", registration_opens_on="",
+        registration_deadline="1999-12-31"))
+    assert field_error(response.get_data(as_text=True),
+                       "registration_deadline") == range_message()
+    db.session.expire_all()
+    assert irts.registration_deadline == date(2018, 3, 1)
+
+
+def test_a_duplicate_stays_within_the_range(organiser_client, irts):
+    from registration_helpers import field_error
+
+    url = f"/admin/journees/{irts.id}/dupliquer"
+    response = organiser_client.post(url, data={"starts_on": "9999-12-31"})
+    assert field_error(response.get_data(as_text=True), "starts_on") == range_message()
+    # A day saved with an end far away (before dates were checked): its copy would end
+    # past the range, and past what Python's dates can hold.
+    db.session.execute(db.update(Event).where(Event.id == irts.id).values(
+        ends_on=date(9999, 12, 31)))
+    db.session.commit()
+    response = organiser_client.post(url, data={"starts_on": "2030-03-14"})
+    assert field_error(response.get_data(as_text=True), "starts_on").startswith(
+        "Les autres dates de la journée (fin, ouverture et clôture des inscriptions), "
+        "décalées d’autant, ne seraient plus entre le 1er\u00a0janvier 2000 et le ")
+    assert count(Event) == 2

@@ -151,3 +151,29 @@ def test_user_text_comes_back_exactly(client, irts):
     component = vevents(fetch(client))[f"{plenary.uid}@journee"]
     description = str(component["DESCRIPTION"])
     assert f"{name} (Rapporteur, « invité », Ville de Łódź; Zoé & Cie\\n)" in description
+
+
+def test_line_breaks_in_an_old_title_keep_both_calendars_whole(client, irts):
+    """Rows saved before single-line fields were enforced may hold line breaks: the
+    programme's calendar and the attendee's own still open, one line per property."""
+    from sqlalchemy import update
+
+    from conftest import TODAY
+    from journee.programme.models import Event
+    from journee.registration.services import Attendee, register
+
+    db.session.execute(update(Event).where(Event.id == irts.id).values(
+        title="Le travail social\r\nà l’épreuve\nX-INJECTED:oui", venue_name="IRTS\r\nRouen"))
+    db.session.commit()
+    db.session.expire_all()
+    registration = register(irts.id, Attendee(first_name="Zoé", last_name="Martin",
+                                              profile="professional",
+                                              email="zoe@example.org"), today=TODAY)
+    db.session.commit()
+
+    for url in (URL, f"/r/{registration.token}/calendar.ics"):
+        calendar = fetch(client, url)
+        assert str(calendar["X-WR-CALNAME"]) == "Le travail social à l’épreuve X-INJECTED:oui"
+        assert "X-INJECTED" not in calendar
+        plenary = vevents(calendar)[f"{session_of(irts, SessionKind.PLENARY).uid}@journee"]
+        assert "IRTS\nRouen, Allée de Flore" in str(plenary["LOCATION"])

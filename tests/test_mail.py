@@ -511,3 +511,127 @@ def test_a_message_held_by_a_dead_deliverer_is_sent_once_its_claim_has_passed(
         assert (queued.status, queued.attempts, queued.claimed_until) == (
             OutboxStatus.SENT, 2, None)
     assert len(list((tmp_path / "outbox").iterdir())) == 1
+
+
+def test_eml_files_are_readable_by_their_owner_only(app_factory, tmp_path):
+    import stat
+
+    outbox = tmp_path / "outbox"
+    app = app_factory(MAIL_FILE_DIR=str(outbox))
+    with app.app_context():
+        queued = mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        db.session.commit()
+        assert mail.deliver_pending() == (1, 0)
+
+    [path] = outbox.iterdir()
+    assert path.name.endswith(f"-{queued.id:06d}.eml")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(outbox.stat().st_mode) == 0o700
+
+
+def test_a_title_with_line_breaks_still_gets_its_confirmation_sent(
+        smtp_app, smtp_server, irts_event):
+    """An old row may hold a title over two lines: the subject keeps one line, the
+    calendar attached opens, and the person gets their confirmation."""
+    from journee.programme.models import Event
+
+    db.session.execute(db.update(Event).where(Event.id == irts_event.id).values(
+        title="Le travail social\r\nà l’épreuve\nBcc: intrus@example.org"))
+    db.session.commit()
+    db.session.expire_all()
+    registration = register(irts_event.id, make_attendee(irts_event), today=TODAY)
+    queued = queue_registration_confirmation_later(registration)
+    db.session.commit()
+    smtp_server.start()
+
+    assert mail.deliver_pending() == (1, 0)
+
+    [envelope] = smtp_server.handler.envelopes
+    assert envelope.rcpt_tos == ["aicha@example.org"]
+    [message] = smtp_server.messages
+    assert flat(message["Subject"]) == ("Inscription confirmée : Le travail social à "
+                                        "l’épreuve Bcc: intrus@example.org")
+    assert message["Bcc"] is None
+    [calendar] = calendars(message)
+    assert str(calendar["X-WR-CALNAME"]) == ("Le travail social à l’épreuve Bcc: "
+                                            "intrus@example.org")
+    db.session.refresh(queued)
+    assert queued.status == OutboxStatus.SENT
+
+
+def test_a_message_that_cannot_be_written_is_marked_failed_and_the_next_goes(
+        smtp_app, smtp_server, irts_event):
+    first = register(irts_event.id, make_attendee(irts_event), today=TODAY)
+    broken = queue_registration_confirmation_later(first)
+    second = register(irts_event.id, make_attendee(irts_event, email="leon@example.org"),
+                      today=TODAY)
+    fine = queue_registration_confirmation_later(second)
+    db.session.commit()
+    # An address saved before addresses were checked: no header can hold it.
+    db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == broken.id)
+                       .values(to_address="aicha@example.org\r\nBcc: intrus@example.org"))
+    db.session.commit()
+    smtp_server.start()
+
+    assert mail.deliver_pending() == (1, 1)
+    assert mail.deliver_pending() == (0, 0)  # never tried again
+
+    assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["leon@example.org"]]
+    db.session.expire_all()
+    assert (broken.status, broken.attempts, broken.message) == (OutboxStatus.FAILED, 1, None)
+    assert broken.last_error.startswith("ValueError: ")
+    assert "linefeed" in broken.last_error
+    assert fine.status == OutboxStatus.SENT
+
+
+def test_a_message_a_request_cannot_write_is_recorded_as_failed(app):
+    queued = mail.queue_email("test", "camille@example.org\nBcc: intrus@example.org",
+                              "Essai", "Bonjour.")
+    db.session.commit()
+
+    db.session.expire_all()
+    assert queued.status == OutboxStatus.FAILED and queued.message is None
+    assert "linefeed" in queued.last_error
+    assert mail.deliver_pending() == (0, 0)
+
+
+def test_a_busy_database_while_writing_leaves_the_message_for_the_next_round(
+        app, irts, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    registration = register(irts.id, make_attendee(irts), today=TODAY)
+    queued = queue_registration_confirmation_later(registration)
+    db.session.commit()
+
+    def locked(outbox):
+        raise OperationalError("SELECT …", {}, Exception("database is locked"))
+
+    monkeypatch.setitem(mail.COMPOSERS, "confirmation", locked)
+    assert mail.deliver_pending() == (0, 1)
+    db.session.expire_all()
+    assert queued.status == OutboxStatus.PENDING and "locked" in queued.last_error
+
+    monkeypatch.undo()
+    assert mail.deliver_pending() == (1, 0)
+
+
+def test_a_calendar_that_cannot_be_drawn_fails_its_message_not_the_request(
+        smtp_app, irts_event):
+    """A time zone saved before it was checked: the promotion is still recorded, and its
+    notice marked failed with the reason instead of breaking the organiser's page."""
+    from journee.programme.models import Event
+
+    registration = register(irts_event.id, make_attendee(irts_event), today=TODAY)
+    db.session.execute(db.update(Event).where(Event.id == irts_event.id).values(
+        timezone="Europe/Nulle-part"))
+    db.session.commit()
+    db.session.expire_all()
+
+    queued = queue_promotion_notice(registration, BASE_URL)
+    db.session.commit()
+
+    db.session.expire_all()
+    assert (queued.status, queued.message, queued.kind) == (OutboxStatus.FAILED, None,
+                                                            "promotion")
+    assert queued.last_error.startswith("ZoneInfoNotFoundError: ")
+    assert queued.registration_id == registration.id

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from conftest import text_of
+from icalendar import Calendar
 from registration_helpers import slot_of
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from test_registration_admin import add, detail_url
 
+from journee import mail
 from journee.audit.models import AuditEntry
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.gdpr.purge import purge
-from journee.mail_models import OutboxMessage
-from journee.registration.emails import queue_registration_confirmation
+from journee.mail_models import OutboxMessage, OutboxStatus
+from journee.models_base import utcnow
+from journee.programme.models import Event
+from journee.programme.queries import today_in
+from journee.registration.emails import (queue_registration_confirmation,
+                                         queue_self_service_link)
 from journee.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from journee.workshops.models import Assignment, AssignmentSource
 
@@ -159,3 +168,183 @@ def test_erasure_and_export_are_404_for_another_events_organiser(make_user, logi
     assert client.get(detail_url(irts, zoe, "donnees.json")).status_code == 404
     assert client.post(detail_url(irts, zoe, "effacer")).status_code == 404
     assert db.session.get(Registration, zoe.id) is not None
+
+
+# E-mails kept on disk and in the outbox -------------------------------------------------
+
+def eml_files(app) -> dict[str, bytes]:
+    """The file backend's messages, by file name."""
+    return {path.name: path.read_bytes()
+            for path in Path(app.config["MAIL_FILE_DIR"]).glob("*.eml")}
+
+
+def test_erasure_deletes_the_persons_eml_files(app, organiser_client, irts):
+    zoe = registered(irts)
+    queue_self_service_link(zoe, "http://journee.test")
+    registered(irts, "Lina", "Haddad", "lina@example.org")
+    db.session.commit()
+    token = zoe.token
+    assert mail.deliver_pending() == (3, 0)
+    assert sum(b"zoe@example.org" in raw for raw in eml_files(app).values()) == 2
+
+    response = organiser_client.post(detail_url(irts, zoe, "effacer"), follow_redirects=True)
+    assert "Effacement fait : 1 inscription(s) et 2 e-mail(s) supprimés." in text_of(
+        response.get_data(as_text=True))
+
+    [kept] = eml_files(app).values()
+    assert b"lina@example.org" in kept
+    assert b"zoe@example.org" not in kept and token.encode() not in kept
+
+
+def test_the_purge_deletes_the_eml_files_of_the_people_it_anonymises(app, irts, runner):
+    registered(irts)
+    registered(irts, "Lina", "Haddad", "lina@example.org")
+    mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")  # no registration
+    db.session.commit()
+    assert mail.deliver_pending() == (3, 0)
+
+    dry_run = runner.invoke(args=["purge", "--dry-run"])
+    assert "Fichiers .eml supprimés : 0" in dry_run.output
+    assert len(eml_files(app)) == 3
+
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "Fichiers .eml supprimés : 2" in result.output
+    [kept] = eml_files(app).values()
+    assert b"camille@example.org" in kept
+
+
+def test_eml_files_go_after_their_retention_period(app, irts):
+    app.config["MAIL_FILE_RETENTION_DAYS"] = 10
+    for n in range(3):
+        mail.queue_email("test", f"personne{n}@example.org", "Essai", "Bonjour.")
+    db.session.commit()
+    assert mail.deliver_pending() == (3, 0)
+    names = sorted(eml_files(app))
+    directory = Path(app.config["MAIL_FILE_DIR"])
+    for name, age in zip(names, (11, 9, 0)):
+        moment = time.time() - age * 86400
+        os.utime(directory / name, (moment, moment))
+
+    report = purge(date(2018, 1, 1))  # no event is due: only the files' age counts
+    db.session.commit()
+
+    assert report.mail_files_deleted == 1
+    assert sorted(eml_files(app)) == names[1:]
+    assert "Fichiers .eml supprimés : 1" in report.lines()
+
+
+def test_sent_messages_lose_their_text_after_a_week_and_keep_what_lists_show(app, irts):
+    old, recent = (mail.queue_email("test", f"{name}@example.org", "Essai", "Bonjour.")
+                   for name in ("ancien", "recent"))
+    db.session.commit()
+    assert mail.deliver_pending() == (2, 0)
+    waiting = mail.queue_email("test", "attente@example.org", "Essai", "Bonjour.")
+    old.sent_at = utcnow() - timedelta(days=8)
+    recent.sent_at = utcnow() - timedelta(days=6)
+    waiting.created_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+
+    report = purge(date(2018, 1, 1))
+    db.session.commit()
+
+    assert report.message_bodies_dropped == 1
+    db.session.expire_all()
+    assert old.message is None
+    assert (old.kind, old.status, old.subject, old.to_address) == (
+        "test", OutboxStatus.SENT, "Essai", "ancien@example.org")
+    assert old.sent_at is not None and old.created_at is not None
+    assert recent.message is not None and waiting.message is not None
+    assert waiting.status == OutboxStatus.PENDING
+    assert mail.deliver_pending() == (1, 0)  # the waiting one still goes
+
+
+def test_anonymisation_keeps_only_the_listed_sectors(app, irts):
+    typed = registered(irts, sector="Foyer Les Tilleuls, chez Mme Durand")
+    listed = registered(irts, "Lina", "Haddad", "lina@example.org", sector="Handicap adulte")
+    none = registered(irts, "Léon", "Petit", "leon@example.org", sector="")
+
+    purge(DAY + timedelta(days=91))
+    db.session.commit()
+
+    db.session.expire_all()
+    assert (typed.sector, listed.sector, none.sector) == ("Autre", "Handicap adulte", "")
+    assert count(Registration, sector="Foyer Les Tilleuls, chez Mme Durand") == 0
+
+
+# Dates out of range ------------------------------------------------------------------------
+
+ETSUP = "travail-social-2-0-etsup-2018"
+
+
+def test_an_event_dated_9999_breaks_neither_its_pages_nor_the_purge(app, client, irts, demo):
+    """Dates saved before they were checked (or written into the database by hand)."""
+    from journee.registration.services import Attendee, register
+
+    zoe = registered(irts)
+    etsup = demo[ETSUP]
+    db.session.execute(update(Event).where(Event.id == etsup.id).values(
+        starts_on=date(9999, 12, 31), ends_on=date(9999, 12, 31), registration_opens_on=None,
+        registration_deadline=date(9999, 12, 31)))
+    db.session.commit()
+    db.session.expire_all()
+    far = register(etsup.id, Attendee(first_name="Inès", last_name="Martin",
+                                      profile="professional", email="ines@example.org"),
+                   today=today_in())
+    db.session.commit()
+
+    for url in (f"/e/{ETSUP}/", f"/e/{ETSUP}/register", f"/r/{far.token}"):
+        assert client.get(url).status_code == 200, url
+    assert "31\u00a0décembre 9999" in client.get(f"/e/{ETSUP}/register").get_data(as_text=True)
+    for url in (f"/e/{ETSUP}/programme.ics", f"/r/{far.token}/calendar.ics"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert Calendar.from_ical(response.data).walk("VEVENT")
+
+    report = purge(today_in())
+    db.session.commit()
+
+    assert report.problems == [] and report.registrations_anonymised == 1
+    db.session.expire_all()
+    assert zoe.anonymised_at is not None and far.email == "ines@example.org"
+
+
+def unreadable(event) -> tuple[int, str]:
+    """Give the event a date Python cannot read (PostgreSQL stores it, SQLite too)."""
+    found = event.id, event.title
+    db.session.execute(text(
+        "UPDATE event SET starts_on = '10000-01-01', ends_on = '10000-01-01', "
+        "registration_opens_on = NULL, registration_deadline = NULL WHERE id = :id"),
+        {"id": event.id})
+    db.session.commit()
+    db.session.expunge_all()
+    return found
+
+
+def test_purge_reports_an_event_it_cannot_read_and_purges_the_others(app, irts, demo,
+                                                                       runner):
+    zoe_id = registered(irts).id
+    event_id, title = unreadable(demo[ETSUP])
+
+    result = runner.invoke(args=["purge"])
+
+    assert result.exit_code == 1
+    assert "Inscriptions anonymisées : 1" in result.stdout
+    [problem] = result.stderr.splitlines()
+    assert problem.startswith(f"Journée n° {event_id} « {title} » non traitée : ")
+    assert db.session.get(Registration, zoe_id).anonymised_at is not None
+
+
+def test_the_daily_purge_logs_an_event_it_cannot_read_and_purges_the_others(
+        app, irts, demo, caplog):
+    from journee.gdpr.daily import DailyPurge
+
+    zoe_id = registered(irts).id
+    event_id, title = unreadable(demo[ETSUP])
+
+    DailyPurge(app, 3600).run_once()
+
+    assert db.session.get(Registration, zoe_id).anonymised_at is not None
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any(m.startswith(f"Purge quotidienne : Journée n° {event_id} « {title} » "
+                            "non traitée : ") for m in errors), errors

@@ -527,3 +527,42 @@ def test_restore_in_first_come_mode_needs_the_workshop_place_too(irts):
     services.restore(anne)
     db.session.commit()
     assert anne.status == RegistrationStatus.CONFIRMED
+
+
+def test_a_message_that_cannot_be_written_is_shown_to_the_organiser(
+        organiser_client, irts, known):
+    """An address saved before addresses were checked cannot go in a header: the
+    cancellation still works, and the organiser sees which notice did not go, and why."""
+    lucie = known["martinez"]
+    db.session.execute(db.update(Registration).where(Registration.id == lucie.id).values(
+        email="lucie.martinez@example.org\r\nBcc: intrus@example.org"))
+    db.session.commit()
+
+    response = organiser_client.post(detail_url(irts, known["martin"], "annuler"))
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert lucie.status == RegistrationStatus.CONFIRMED
+    [notice] = outbox("promotion")
+    assert notice.status == "failed" and "linefeed" in notice.last_error
+    text = text_of(organiser_client.get(f"/admin/journees/{irts.id}/inscriptions/")
+                   .get_data(as_text=True))
+    assert "1 e-mail non envoyé" in text
+    assert "Lucie Martinez, place libérée du " in text
+    assert f": {notice.last_error}" in text
+    text = text_of(organiser_client.get(detail_url(irts, lucie)).get_data(as_text=True))
+    assert "E-mails Place libérée, du " in text
+    assert ("non envoyé, ce message n’a pas pu être écrit et ne sera pas réessayé : "
+            f"{notice.last_error}") in text
+
+
+def test_the_registration_page_lists_its_messages(organiser_client, irts, known):
+    organiser_client.post(detail_url(irts, known["martin"], "annuler"))
+    text = text_of(organiser_client.get(detail_url(irts, known["martinez"]))
+                   .get_data(as_text=True))
+    assert "E-mails Place libérée, du " in text and ": envoyé le " in text
+    text = text_of(organiser_client.get(detail_url(irts, known["benali"]))
+                   .get_data(as_text=True))
+    assert "Aucun e-mail envoyé à cette personne (pas d’adresse e-mail)." in text
+    assert "1 e-mail non envoyé" not in text_of(organiser_client.get(
+        f"/admin/journees/{irts.id}/inscriptions/").get_data(as_text=True))

@@ -42,6 +42,8 @@ class DailyPurge:
             report = purge(today_in("Europe/Paris"))
             db.session.commit()
             self.app.logger.info("Purge quotidienne : %s", " ; ".join(report.lines()))
+            for problem in report.problems:
+                self.app.logger.error("Purge quotidienne : %s", problem)
 
     def _run(self) -> None:
         while not self.stopped.is_set():

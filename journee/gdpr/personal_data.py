@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, or_, select
 
 from ..extensions import db
+from ..mail import delete_files
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event
 from ..registration import services
@@ -95,8 +96,9 @@ def same_person(registration: Registration, events: list[Event]) -> list[Registr
 
 def erase(registrations: list[Registration]) -> Erasure:
     """Delete these registrations and everything attached (choices, placements, presence,
-    e-mails). A confirmed place is first released to the waiting list, as a cancellation
-    would. The caller records the erasure in the audit log and commits."""
+    e-mails, and the files the file backend wrote for them). A confirmed place is first
+    released to the waiting list, as a cancellation would. The caller records the
+    erasure in the audit log and commits."""
     result = Erasure()
     addresses = {r.email for r in registrations if r.email}
     ids = [r.id for r in registrations]
@@ -112,13 +114,16 @@ def erase(registrations: list[Registration]) -> Erasure:
         conditions.append(OutboxMessage.to_address.in_(addresses)
                           & (OutboxMessage.status != OutboxStatus.PENDING)
                           & OutboxMessage.registration_id.is_(None))
-    result.messages = max(db.session.execute(
-        delete(OutboxMessage).where(or_(*conditions))
-        .execution_options(synchronize_session=False)).rowcount or 0, 0)
+    message_ids = list(db.session.scalars(select(OutboxMessage.id).where(or_(*conditions))))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
+                       .execution_options(synchronize_session=False))
+    result.messages = len(message_ids)
     db.session.execute(delete(Assignment).where(Assignment.registration_id.in_(ids))
                        .execution_options(synchronize_session=False))
     for registration in registrations:  # the ORM deletes their choices with them
         db.session.delete(registration)
     result.registrations = len(registrations)
     db.session.flush()
+    # Not undone if the transaction is: the person asked for everything to go.
+    delete_files(message_ids)
     return result

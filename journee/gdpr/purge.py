@@ -5,29 +5,39 @@
 - Registrations: ``retention_days`` after the last day (90 by default) they are
   anonymised: name, e-mail, phone, organisation, function, every free text and every
   secret are removed; what counts keep working on stays (profile, course, sector, status,
-  lunch, presence, workshop choices and placements). Their e-mails leave the outbox and
+  lunch, presence, workshop choices and placements; a sector typed by the person becomes
+  « Autre »). Their e-mails leave the outbox, with the files the file backend wrote, and
   the event's facilitator links are deleted.
+- E-mails: the body of a message sent (or given up) ``MAIL_BODY_RETENTION_DAYS`` ago is
+  dropped, the row kept for the lists (7 days by default); the file backend's ``.eml``
+  files go after ``MAIL_FILE_RETENTION_DAYS`` (30 by default).
 - The audit log: entries older than 12 months. Sign-in failures and other rate-limit
   counts: after 24 hours.
 
-Each step only touches rows not yet purged, so running it twice does nothing more.
+Each event is purged on its own: one that cannot be (a date the database holds but Python
+cannot read, a broken row) is reported and the others still are. Each step only touches rows not yet purged, so
+running it twice does nothing more.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, literal, or_, select, update
+from flask import current_app
+from sqlalchemy import case, delete, func, literal, or_, select, update
 from sqlalchemy.types import String
 
 from ..audit.models import AuditEntry
+from ..database import begin_for_savepoints
 from ..ratelimit import purge_expired as purge_rate_events
 from ..extensions import db
 from ..facilitation.models import FacilitatorLink
-from ..mail_models import OutboxMessage
+from ..mail import delete_files, delete_old_files
+from ..mail_models import OutboxMessage, OutboxStatus
 from ..models_base import utcnow
-from ..programme.models import Event
+from ..programme.models import SECTORS, Event, days_after
+from ..registration.forms import OTHER_SECTOR
 from ..registration.models import Registration
 
 AUDIT_RETENTION = timedelta(days=365)
@@ -43,6 +53,10 @@ class PurgeReport:
     links_deleted: int = 0
     audit_entries_deleted: int = 0
     login_failures_deleted: int = 0
+    message_bodies_dropped: int = 0
+    mail_files_deleted: int = 0
+    problems: list[str] = field(default_factory=list)
+    """What could not be purged (an event, the e-mail files), in French, one per line."""
 
     def lines(self) -> list[str]:
         return [
@@ -53,33 +67,102 @@ class PurgeReport:
             ("Entrées du journal d’accès supprimées (plus de 12 mois) : "
              f"{self.audit_entries_deleted}"),
             f"Échecs de connexion oubliés : {self.login_failures_deleted}",
+            f"Textes d’e-mails déjà envoyés effacés : {self.message_bodies_dropped}",
+            f"Fichiers .eml supprimés : {self.mail_files_deleted}",
         ]
 
 
 def accommodation_purge_date(event: Event) -> date:
-    return event.ends_on + timedelta(days=event.accommodation_retention_days)
+    return days_after(event.ends_on, event.accommodation_retention_days)
 
 
 def personal_data_purge_date(event: Event) -> date:
-    return event.ends_on + timedelta(days=event.retention_days)
+    return days_after(event.ends_on, event.retention_days)
 
 
-def purge(today: date, now: datetime | None = None) -> PurgeReport:
-    """Apply every retention rule as of ``today``; the caller commits."""
+def purge(today: date, now: datetime | None = None, *, dry_run: bool = False) -> PurgeReport:
+    """Apply every retention rule as of ``today``; the caller commits.
+
+    :param dry_run: count the e-mail files to delete without deleting them (they cannot
+        be rolled back like the rows).
+    """
     now = now or utcnow()
     report = PurgeReport()
-    for event in db.session.scalars(select(Event)):
-        if accommodation_purge_date(event) < today:
-            report.accommodation_cleared += _clear_accommodation(event.id)
-        if personal_data_purge_date(event) < today:
-            report.messages_deleted += _delete_messages(event.id)
-            report.registrations_anonymised += _anonymise(event.id, now)
-            report.links_deleted += _rowcount(db.session.execute(
-                delete(FacilitatorLink).where(FacilitatorLink.event_id == event.id)))
+    begin_for_savepoints()
+    events = db.session.execute(select(Event.id, Event.title).order_by(Event.id)).all()
+    for event_id, title in events:
+        part = PurgeReport()
+        try:
+            with db.session.begin_nested():
+                message_ids = _purge_event(db.session.get(Event, event_id), today, now, part)
+        except Exception as error:
+            report.problems.append(f"Journée n° {event_id} « {' '.join(title.split())} » "
+                                   f"non traitée : {_describe(error)}")
+            continue
+        report.accommodation_cleared += part.accommodation_cleared
+        report.registrations_anonymised += part.registrations_anonymised
+        report.messages_deleted += part.messages_deleted
+        report.links_deleted += part.links_deleted
+        report.mail_files_deleted += _delete_files(message_ids, dry_run, report)
     report.audit_entries_deleted = _rowcount(db.session.execute(
         delete(AuditEntry).where(AuditEntry.at < now - AUDIT_RETENTION)))
     report.login_failures_deleted = purge_rate_events()
+    report.message_bodies_dropped = _drop_message_bodies(now)
+    report.mail_files_deleted += _delete_old_files(now, dry_run, report)
     return report
+
+
+def _describe(error: Exception) -> str:
+    """One line: the driver's own message rather than SQLAlchemy's, which adds a link."""
+    cause = getattr(error, "orig", None) or error
+    return f"{type(cause).__name__}: {' '.join(str(cause).split())}"
+
+
+def _purge_event(event: Event, today: date, now: datetime, part: PurgeReport) -> list[int]:
+    """Purge what is due for one event, counted in *part*; return the ids of the
+    e-mails deleted, whose files go once the event is done."""
+    if accommodation_purge_date(event) < today:
+        part.accommodation_cleared = _clear_accommodation(event.id)
+    if personal_data_purge_date(event) >= today:
+        return []
+    message_ids = _delete_messages(event.id)
+    part.messages_deleted = len(message_ids)
+    part.registrations_anonymised = _anonymise(event.id, now)
+    part.links_deleted = _rowcount(db.session.execute(
+        delete(FacilitatorLink).where(FacilitatorLink.event_id == event.id)))
+    return message_ids
+
+
+def _delete_files(message_ids: list[int], dry_run: bool, report: PurgeReport) -> int:
+    if dry_run or not message_ids:
+        return 0
+    try:
+        return delete_files(message_ids)
+    except OSError as error:
+        report.problems.append(f"Fichiers .eml non supprimés : {error}")
+        return 0
+
+
+def _delete_old_files(now: datetime, dry_run: bool, report: PurgeReport) -> int:
+    days = current_app.config["MAIL_FILE_RETENTION_DAYS"]
+    try:
+        return delete_old_files(now - timedelta(days=days), dry_run=dry_run)
+    except OSError as error:
+        report.problems.append(f"Fichiers .eml non supprimés : {error}")
+        return 0
+
+
+def _drop_message_bodies(now: datetime) -> int:
+    """Sent messages keep what the lists show (kind, recipient, subject, state, dates),
+    not their text: a copy of the person's data and of their secret link."""
+    before = now - timedelta(days=current_app.config["MAIL_BODY_RETENTION_DAYS"])
+    return _rowcount(db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status != OutboxStatus.PENDING,
+               OutboxMessage.message.is_not(None),
+               func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < before)
+        .values(message=None)
+        .execution_options(synchronize_session=False)))
 
 
 def _rowcount(result) -> int:
@@ -96,11 +179,13 @@ def _clear_accommodation(event_id: int) -> int:
         .execution_options(synchronize_session=False)))
 
 
-def _delete_messages(event_id: int) -> int:
-    of_event = select(Registration.id).where(Registration.event_id == event_id)
-    return _rowcount(db.session.execute(
-        delete(OutboxMessage).where(OutboxMessage.registration_id.in_(of_event))
-        .execution_options(synchronize_session=False)))
+def _delete_messages(event_id: int) -> list[int]:
+    of_event = OutboxMessage.registration_id.in_(
+        select(Registration.id).where(Registration.event_id == event_id))
+    message_ids = list(db.session.scalars(select(OutboxMessage.id).where(of_event)))
+    db.session.execute(delete(OutboxMessage).where(of_event)
+                       .execution_options(synchronize_session=False))
+    return message_ids
 
 
 def _anonymise(event_id: int, now: datetime) -> int:
@@ -112,6 +197,11 @@ def _anonymise(event_id: int, now: datetime) -> int:
         .where(Registration.event_id == event_id, Registration.anonymised_at.is_(None))
         .values(first_name=ANONYMOUS_FIRST_NAME, last_name=ANONYMOUS_LAST_NAME,
                 email=None, phone=None, organisation=literal(""), function=literal(""),
+                # Only the listed sectors count in aggregates; a typed one may name a
+                # place or a person.
+                sector=case((Registration.sector.in_(SECTORS), Registration.sector),
+                            (Registration.sector == "", literal("")),
+                            else_=literal(OTHER_SECTOR)),
                 accommodation_needed=False, accommodation_details=None,
                 entered_by=None, checked_in_by=None, badge_code=None,
                 token=anonymous_token, anonymised_at=now)

@@ -19,8 +19,9 @@ from ..errors import JourneeError, ValidationProblem
 from ..extensions import db
 from ..formatting import format_date, format_time_range
 from .models import (Contribution, Event, EventMembership, EventStatus, Participation, Person,
-                     Role, Room, Session, SessionKind, Workshop)
+                     Role, Room, Session, SessionKind, Workshop, days_after)
 from .permissions import events_of_person, may_change_email
+from .queries import today_in
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
@@ -107,6 +108,31 @@ def email_problems(email: str, field: str = "contact_email") -> list[ValidationP
     return []
 
 
+EARLIEST_DATE = date(2000, 1, 1)
+"""Archives of past days go back a few years, and a typo such as 0226 or 2062 is caught."""
+YEARS_AHEAD = 10
+"""A day is planned a year or two ahead at most; the bound keeps every date counted from
+an event (the retention's end, up to ten years after it; its calendar's time zone) far
+from the year 9999, past which Python's dates cannot go."""
+DATE_FIELDS = ("starts_on", "ends_on", "registration_opens_on", "registration_deadline")
+
+
+def date_range(today: date) -> tuple[date, date]:
+    return EARLIEST_DATE, date(today.year + YEARS_AHEAD, 12, 31)
+
+
+def _between(today: date) -> str:
+    first, last = date_range(today)
+    return f"entre le {format_date(first, weekday=False)} et le {format_date(last, weekday=False)}"
+
+
+def date_problems(data: dict, today: date) -> list[ValidationProblem]:
+    """An event's dates stay in :func:`date_range`."""
+    first, last = date_range(today)
+    return [ValidationProblem(f"Saisissez une date {_between(today)}.", name)
+            for name in DATE_FIELDS if data.get(name) and not first <= data[name] <= last]
+
+
 EVENT_FIELDS = (
     "title", "edition", "slug", "starts_on", "ends_on", "venue_name", "venue_address",
     "venue_postcode", "venue_city", "venue_access", "context", "presentation",
@@ -117,9 +143,10 @@ EVENT_FIELDS = (
 )
 
 
-def event_problems(data: dict, event_id: int | None = None) -> list[ValidationProblem]:
+def event_problems(data: dict, event_id: int | None = None,
+                   today: date | None = None) -> list[ValidationProblem]:
     """The rules an event's settings must follow, whatever form they come from."""
-    problems = []
+    problems = date_problems(data, today or today_in())
     starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
     opens, deadline = data.get("registration_opens_on"), data.get("registration_deadline")
     if starts_on and ends_on and ends_on < starts_on:
@@ -139,11 +166,12 @@ def event_problems(data: dict, event_id: int | None = None) -> list[ValidationPr
     return problems
 
 
-def save_event(event: Event | None, data: dict, creator=None) -> Event:
+def save_event(event: Event | None, data: dict, creator=None,
+               today: date | None = None) -> Event:
     """Create an event (its creator becomes a member) or update one; raise :class:`Problems`."""
     data = {key: value for key, value in data.items() if key in EVENT_FIELDS}
     data["slug"] = (data.get("slug") or "").strip().lower()
-    _raise_if(event_problems(data, event.id if event else None))
+    _raise_if(event_problems(data, event.id if event else None, today))
     if not data["slug"]:
         if event is not None and event.slug:
             data["slug"] = event.slug
@@ -164,11 +192,20 @@ def set_status(event: Event, status: EventStatus) -> None:
 
 
 def duplicate_event(event: Event, new_start: date, title: str | None = None,
-                    slug: str | None = None) -> Event:
+                    slug: str | None = None, today: date | None = None) -> Event:
     """Copy a day to a new date as a draft: rooms, sessions, contributions, workshops and
     who takes part (the same people, not copies). Every date moves by the same number of
     days; clock times stay."""
+    today = today or today_in()
+    _raise_if(date_problems({"starts_on": new_start}, today))
     shift = new_start - event.starts_on
+    moved_dates = {name: days_after(getattr(event, name), shift.days)
+                   for name in DATE_FIELDS if getattr(event, name) is not None}
+    if date_problems(moved_dates, today):
+        raise Problems([ValidationProblem(
+            "Les autres dates de la journée (fin, ouverture et clôture des inscriptions), "
+            f"décalées d’autant, ne seraient plus {_between(today)} : choisissez "
+            "une date plus proche.", "starts_on")])
     title = title or event.title
     if slug:
         _raise_if(slug_problems(slug))

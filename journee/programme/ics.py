@@ -8,7 +8,7 @@ times in ``event.timezone``; they are written with that TZID and a VTIMEZONE.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -16,7 +16,7 @@ from icalendar import Event as VEvent
 from icalendar import Timezone
 
 from ..formatting import NBSP
-from .models import Event, Participation, Room, Session, SessionKind, Workshop
+from .models import Event, Participation, Room, Session, SessionKind, Workshop, days_after
 from .schedule import RoleGroup, role_groups, workshop_role_groups
 
 PRODID = "-//Journée//Programme des journées d’étude//FR"
@@ -68,17 +68,29 @@ def calendar_for(event: Event, components: list[VEvent]) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", event.title)
+    # An X- property is written as is, unlike the text of a VEVENT: a line break in
+    # the title (an old row) would end the line and break the whole file.
+    calendar.add("x-wr-calname", " ".join(event.title.split()))
     calendar.add("x-wr-timezone", event.timezone)
-    # A VTIMEZONE covering the year around the event keeps the file small; the full
-    # 1970–2038 rule set would add hundreds of lines for nothing.
     calendar.add_component(Timezone.from_tzinfo(
-        ZoneInfo(event.timezone), tzid=event.timezone,
-        first_date=event.starts_on - timedelta(days=366),
-        last_date=event.ends_on + timedelta(days=366)))
+        ZoneInfo(event.timezone), tzid=event.timezone, **_timezone_window(event)))
     for component in components:
         calendar.add_component(component)
     return calendar
+
+
+# icalendar's search for the changes of offset steps up to a year past the window: keep it
+# clear of the last date Python can represent (an event dated 9999 by mistake).
+_TIMEZONE_LIMITS = (date(1900, 1, 1), date(9900, 1, 1))
+
+
+def _timezone_window(event: Event) -> dict[str, date]:
+    """A VTIMEZONE covering the year around the event keeps the file small; the full
+    1970–2038 rule set would add hundreds of lines for nothing."""
+    low, high = _TIMEZONE_LIMITS
+    first = min(max(days_after(event.starts_on, -366), low), high)
+    last = max(min(days_after(event.ends_on, 366), high), days_after(first, 732))
+    return {"first_date": first, "last_date": last}
 
 
 def session_vevent(event: Event, item: Session | Workshop, base_url: str,

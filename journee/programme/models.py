@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint,
                         false, true)
@@ -102,6 +102,16 @@ SECTORS = (
 )
 
 
+def days_after(day: date, days: int) -> date:
+    """*day* plus *days* (minus, when negative), held within the dates Python can
+    represent: a date saved as 31 December 9999 must not break every page and purge that
+    counts from it."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 class WorkshopMode(enum.StrEnum):
     PREFERENCES = "preferences"
     FIRST_COME = "first_come"
@@ -175,7 +185,6 @@ class Event(db.Model):
 
     @property
     def days(self) -> list[date]:
-        from datetime import timedelta
         return [self.starts_on + timedelta(days=n)
                 for n in range((self.ends_on - self.starts_on).days + 1)]
 

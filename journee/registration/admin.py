@@ -13,6 +13,7 @@ from ..extensions import db
 from ..programme.admin.common import event_or_404
 from ..programme.queries import today_in
 from . import listing
+from .emails import KIND_LABELS, failed_messages
 from .forms import NO, YES
 from .models import PROFILE_LABELS, SOURCE_LABELS, STATUS_LABELS, RegistrationStatus
 from .summary import build_summary, build_summary_xlsx
@@ -36,7 +37,8 @@ def registrations(event_id: int):
         options=listing.filter_options(event.id), workshops=workshops,
         statuses=STATUS_LABELS, profiles=PROFILE_LABELS, sources=SOURCE_LABELS,
         lunch_options=[(YES, "Oui"), (NO, "Non")], waitlisted=RegistrationStatus.WAITLISTED,
-        summary=listing.choices_summary, local_time=listing.local_time)
+        summary=listing.choices_summary, local_time=listing.local_time,
+        failed_messages=failed_messages(event), kind_labels=KIND_LABELS)
     # Recorded once the page is written: committing first would expire every row shown.
     record_staff("organiser.view_registrations", event, rows=len(page.registrations))
     db.session.commit()

@@ -20,7 +20,8 @@ from ..programme.queries import today_in
 from . import services
 from .admin import bp
 from .changes import save_changes
-from .emails import queue_promotion_notice, queue_registration_confirmation, slot_choices
+from .emails import (KIND_LABELS, messages_of, queue_promotion_notice,
+                     queue_registration_confirmation, slot_choices)
 from .forms import build_form, initial_data
 from .listing import local_time
 from .models import Registration, RegistrationStatus, Source
@@ -91,6 +92,7 @@ def registration(event_id: int, registration_id: int):
         "admin/registrations/detail.html", event=event, registration=registration,
         position=services.waitlist_position(registration),
         places_left=services.places_left(event), slots=slot_choices(registration),
+        messages=messages_of(registration), kind_labels=KIND_LABELS,
         Status=RegistrationStatus, Source=Source, local_time=local_time)
     record_staff("organiser.view_registration", event, target=f"Inscription n° {registration.id}")
     db.session.commit()

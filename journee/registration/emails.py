@@ -9,17 +9,19 @@ copied to servers and devices the institute does not control.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from ..extensions import db
 from ..formatting import NBSP, format_date, format_time, format_time_range
 from ..mail import (COMPOSERS, Attachment, NothingToSend, build_message, queue_email,
-                    queue_to_compose, shared_in_round)
-from ..mail_models import OutboxMessage
+                    queue_failed, queue_to_compose, shared_in_round)
+from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event, Session, Workshop, WorkshopMode
 from ..programme.queries import event_with_programme_by_id
 from ..workshops.services import attendee_workshops
@@ -44,6 +46,31 @@ class SlotChoices:
     choices: list[WorkshopChoice]
 
 
+KIND_LABELS = {
+    "confirmation": "Confirmation d’inscription",
+    "promotion": "Place libérée",
+    "self_service_link": "Lien personnel renvoyé",
+    "assignment": "Atelier attribué",
+    "certificate": "Attestation de présence",
+}
+"""What each kind of message a registration receives is, for the organiser's pages."""
+
+
+def messages_of(registration: Registration) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.registration_id == registration.id).order_by(OutboxMessage.id)))
+
+
+def failed_messages(event: Event) -> list[tuple[OutboxMessage, Registration]]:
+    """The messages of the event's registrations that could not be written."""
+    return list(db.session.execute(
+        select(OutboxMessage, Registration)
+        .join(Registration, OutboxMessage.registration_id == Registration.id)
+        .where(Registration.event_id == event.id,
+               OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.id)).all())
+
+
 def self_service_url(registration: Registration, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/r/{registration.token}"
 
@@ -61,20 +88,20 @@ def queue_registration_confirmation(registration: Registration,
 
 
 def _confirmation_subject(registration: Registration,
-                          base_url: str) -> tuple[str, tuple[Attachment, ...]]:
+                          base_url: str) -> tuple[str, Attachments]:
     """The waiting list gets no calendar: they have no place yet."""
     title = registration.event.title
     if registration.status == RegistrationStatus.WAITLISTED:
-        return f"Liste d’attente{COLON} {title}", ()
+        return f"Liste d’attente{COLON} {title}", lambda: ()
     return (f"Inscription confirmée{COLON} {title}",
-            (_calendar_attachment(registration, base_url),))
+            lambda: (_calendar_attachment(registration, base_url),))
 
 
 def queue_promotion_notice(registration: Registration, base_url: str) -> OutboxMessage | None:
     """Tell someone promoted from the waiting list that their place is confirmed."""
     subject = f"Une place s’est libérée{COLON} {registration.event.title}"
     return _queue("promotion", "emails/promotion", subject, registration, base_url,
-                  (_calendar_attachment(registration, base_url),))
+                  lambda: (_calendar_attachment(registration, base_url),))
 
 
 def queue_self_service_link(registration: Registration, base_url: str) -> OutboxMessage | None:
@@ -97,7 +124,6 @@ def queue_assignment_notice(registration: Registration, workshop: Workshop, base
     """
     event = registration.event
     subject = f"Votre atelier{COLON} {event.title}"
-    attachment = _calendar_attachment(registration, base_url, assigned_workshops)
     session = workshop.session
     when = format_time_range(session.starts_at, session.ends_at)
     if event.starts_on != event.ends_on:
@@ -108,24 +134,35 @@ def queue_assignment_notice(registration: Registration, workshop: Workshop, base
             seen.add(participation.person_id)
             facilitators.append(participation)
     return _queue("assignment", "workshops/email_assignment", subject, registration,
-                  base_url, (attachment,),
+                  base_url,
+                  lambda: (_calendar_attachment(registration, base_url, assigned_workshops),),
                   extra={"workshop": workshop, "when": when, "facilitators": facilitators})
 
 
+Attachments = Callable[[], tuple[Attachment, ...]]
+"""The attachments of a message, made while it is written (so that one that cannot be
+made marks the message failed rather than breaking the request that queues it)."""
+
+
 def _queue(kind: str, template: str, subject: str, registration: Registration, base_url: str,
-           attachments=(), extra: dict | None = None) -> OutboxMessage | None:
+           attachments: Attachments = lambda: (), extra: dict | None = None
+           ) -> OutboxMessage | None:
     if not registration.email:
         return None
+    try:
+        parts = _render(template, subject, registration, base_url, attachments, extra)
+    except Exception as error:
+        return queue_failed(kind, registration.email, subject, error, registration.id)
     return queue_email(kind, registration.email, subject, registration_id=registration.id,
-                       **_render(template, subject, registration, base_url, attachments, extra))
+                       **parts)
 
 
 def _render(template: str, subject: str, registration: Registration, base_url: str,
-            attachments=(), extra: dict | None = None) -> dict:
+            attachments: Attachments = lambda: (), extra: dict | None = None) -> dict:
     context = _context(registration, base_url) | {"subject": subject} | (extra or {})
     return {"text_body": _tidy(render_template(f"{template}.txt", **context)),
             "html_body": render_template(f"{template}.html", **context),
-            "attachments": attachments,
+            "attachments": attachments(),
             "reply_to": registration.event.contact_email or None}
 
 

@@ -4,13 +4,13 @@ changes in substance)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from ..programme.models import Event
+from ..programme.models import Event, days_after
 
 PRIVACY_VERSION = "2026-11-v2"
 
 
 def purge_date(event: Event) -> date:
     """The day after which the registrations of this event are deleted."""
-    return event.ends_on + timedelta(days=event.retention_days)
+    return days_after(event.ends_on, event.retention_days)

@@ -91,3 +91,37 @@ def test_register_with_the_keyboard_only(page_factory, live_server):
     page.wait_for_url("**/r/**")
     assert page.get_by_text("Votre inscription est confirmée.").is_visible()
     assert page.get_by_text("d’Arc-Lévy").first.is_visible()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_failed_emails_are_shown_accessibly_to_the_organiser(page_factory, live_server,
+                                                              width):
+    from sqlalchemy import select
+
+    from journee.extensions import db
+    from journee.mail import queue_failed
+    from journee.programme.models import Event
+    from journee.registration.services import Attendee, register
+
+    from .conftest import login
+
+    with live_server.app.app_context():
+        event = db.session.scalar(select(Event).filter_by(slug=SLUG))
+        registration = register(event.id, Attendee(
+            first_name="Noémie", last_name=f"Échec{width}", profile="professional",
+            email=f"noemie.{width}@example.org"), today=date(2018, 2, 1))
+        queue_failed("confirmation", registration.email, "Inscription confirmée",
+                     ValueError("Header values may not contain linefeed or carriage "
+                                "return characters"), registration.id)
+        db.session.commit()
+        event_id, registration_id = event.id, registration.id
+    page = page_factory(width=width)
+    login(page, live_server.base_url)
+    for path, shown in ((f"/admin/journees/{event_id}/inscriptions/",
+                         "ne seront pas réessayés"),
+                        (f"/admin/journees/{event_id}/inscriptions/{registration_id}/",
+                         "ne sera pas réessayé")):
+        page.goto(live_server.base_url + path)
+        assert page.get_by_text(shown).first.is_visible()
+        assert axe_violations(page) == []
+        assert horizontal_overflow(page) <= 0
