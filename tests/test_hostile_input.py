@@ -210,3 +210,75 @@ def test_a_zip_bomb_is_refused(organiser_client, irts):
     assert response.status_code in (200, 400)
     assert "fichier" in text_of(response.get_data(as_text=True)).lower()
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+
+
+# Impossible numbers --------------------------------------------------------------------
+
+#: Beyond PostgreSQL's ``integer`` (every id column), beyond SQLite's 64-bit integers, the
+#: tester's 30 digits.
+IMPOSSIBLE_IDS = {"2**31": 2**31, "2**63": 2**63, "30 digits": 10**30 - 1}
+
+
+@pytest.mark.parametrize("huge", IMPOSSIBLE_IDS.values(), ids=IMPOSSIBLE_IDS)
+def test_an_impossible_id_in_any_route_is_404(app, demo, make_user, huge):
+    from werkzeug.routing import IntegerConverter
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # A 500 is listed, not raised.
+    world = World(demo, make_user)
+    client = _staff_client(app, world)
+    tried, failures = 0, []
+    for rule, method in routes(app):
+        params = url_params(rule, world)
+        for name, converter in rule._converters.items():
+            if isinstance(converter, IntegerConverter):
+                url = build(rule, {**params, name: huge})
+                response = client.open(url, method=method, data={})
+                tried += 1
+                if response.status_code != 404:
+                    failures.append(f"{method} {url} → {response.status_code}")
+    assert tried > 100, "the routes with a number were not found"
+    assert not failures, "\n".join(failures)
+
+
+#: Numbers no database column holds, and « digits » int() refuses (too many, not ASCII).
+ODD_NUMBERS = [str(2**31), str(10**30), "9" * 5000, "²"]
+
+
+@pytest.mark.parametrize("odd", ODD_NUMBERS, ids=["2**31", "30 digits", "5000 digits", "²"])
+def test_impossible_numbers_in_query_strings_and_forms_never_500(app, demo, make_user, odd):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    world = World(demo, make_user)
+    client = _staff_client(app, world)
+    irts = f"/admin/journees/{world.irts.id}"
+    session = f"{irts}/seances/{world.slot.id}"
+    workshop = f"{session}/ateliers/{world.workshop.id}"
+    requests = [
+        ("GET", f"{irts}/inscriptions/?page={odd}&atelier={odd}", {}),
+        ("GET", f"/admin/personnes/?page={odd}", {}),
+        ("GET", f"{irts}/journal?page={odd}", {}),
+        ("GET", f"{irts}/badges?inscription={odd}", {}),
+        ("POST", f"{irts}/badges", {"selection": "one", "registration": odd,
+                                    "sheet_format": "a4-8", "offset_x": "0",
+                                    "offset_y": "0", "skip": odd}),
+        ("POST", f"{irts}/badges", {"selection": "all", "sheet_format": "a4-8",
+                                    "offset_x": "0", "offset_y": "0", "skip": odd}),
+        ("POST", f"{irts}/attestations/presences", {"listed": odd, "present": odd,
+                                                    "was_present": odd}),
+        ("POST", f"{workshop}/intervenants/ajouter", {"existante-person_id": odd,
+                                                      "existante-role": "facilitator"}),
+        ("POST", f"{session}/modifier", {"kind": "workshops", "title": "Ateliers",
+                                         "day": "2018-03-15", "start": "14:00",
+                                         "room_id": odd}),
+        ("POST", f"{workshop}/modifier", {"number": odd, "title": "Atelier",
+                                          "room_id": odd, "capacity": odd}),
+        ("POST", f"{irts}/repartition/{world.slot.id}/personnes/{world.registration.id}",
+         {f"p{world.registration.id}-workshop": odd}),
+        ("POST", f"/admin/comptes/{world.users['organiser'].id}/roles",
+         {"role-event_id": odd, "role-role": "reception"}),
+    ]
+    failures = []
+    for method, url, data in requests:
+        response = client.open(url, method=method, data=data)
+        if response.status_code >= 500:
+            failures.append(f"{method} {url[:80]} → {response.status_code}")
+    assert not failures, "\n".join(failures)

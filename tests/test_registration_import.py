@@ -258,6 +258,16 @@ def test_an_expired_or_foreign_token_asks_for_the_file_again(organiser_client, i
     assert "déposez-le à nouveau" in text_of(page)
 
 
+@pytest.mark.parametrize("rows", ["²", "9" * 5000, str(10**30)])
+def test_forged_row_numbers_name_no_row(organiser_client, irts, rows):
+    html = upload(organiser_client, irts, xlsx(CLASS_LIST)).get_data(as_text=True)
+    response = organiser_client.post(BASE.format(irts.id) + "/import/confirmer", data={
+        "token": hidden(html, "token"), "rows": rows, "informed": "y"})
+    assert response.status_code == 200
+    assert "La liste a changé depuis l’aperçu" in text_of(response.get_data(as_text=True))
+    assert registration_count() == 0
+
+
 # Files refused -------------------------------------------------------------------------
 
 def refusal(client, event, data: bytes, name="liste.xlsx") -> str:

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from ...extensions import db
+from ...security import as_id
 from .. import editing
 from ..editing import NeedsConfirmation, Problems
 from ..forms import AddParticipantForm, ContributionForm, NewParticipantForm, WorkshopForm, \
@@ -114,7 +115,7 @@ def participant_add(event_id, session_id, contribution_id=None, workshop_id=None
     form = AddParticipantForm(prefix="existante")
     roles = _roles(contribution, workshop)
     form.role.choices = role_choices(roles)
-    person = db.session.get(Person, request.form.get("existante-person_id", 0, type=int))
+    person = db.session.get(Person, as_id(request.form.get("existante-person_id")) or 0)
     form.person_id.choices = options([(person.id, person.full_name)] if person else [])
     if form.validate_on_submit():
         try:
