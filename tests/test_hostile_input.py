@@ -45,7 +45,7 @@ class _Forms(HTMLParser):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method") or "get").lower() == "post":
             self._current = {"action": attrs.get("action") or "", "fields": {},
-                             "text": []}
+                             "text": [], "lines": []}
             self.forms.append(self._current)
         if self._current is None:
             return
@@ -58,6 +58,8 @@ class _Forms(HTMLParser):
                 self._current["fields"][name] = attrs.get("value", "")
                 if kind not in ("hidden",):
                     self._current["text"].append(name)
+                if kind in ("text", "email", "tel", "search", "url"):
+                    self._current["lines"].append(name)
         elif tag == "textarea" and name:
             self._current["fields"][name] = ""
             self._current["text"].append(name)
@@ -126,6 +128,78 @@ def test_every_form_survives_adversarial_values(app, demo, make_user, monkeypatc
                         failures.append(f"{action}: markup not escaped")
     assert len(seen) >= 20, f"only {len(seen)} forms found: the crawl is broken"
     assert not failures, "\n".join(failures)
+
+
+# One-line fields -----------------------------------------------------------------------
+
+ONE_LINE = "Ce champ tient sur une ligne : retirez les retours à la ligne."
+#: What str.splitlines() breaks at: CR, LF, VT, FF, the file/group/record separators, NEL
+#: and the Unicode line and paragraph separators.
+LINE_BREAKS = ["\r\n", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85",
+               "\u2028", "\u2029"]
+
+
+def test_every_one_line_field_refuses_a_line_break(app, demo, make_user, monkeypatch):
+    """Every text input of every form (staff and public): the form comes back with the
+    French message and what was typed."""
+    set_today(monkeypatch, OPEN_DAY)
+    world = World(demo, make_user)
+    client = _staff_client(app, world)
+    seen, checked, failures = set(), 0, []
+    for page in _form_pages(app, world):
+        response = client.get(page)
+        if response.status_code != 200 or "text/html" not in response.content_type:
+            continue
+        for form in post_forms(response.get_data(as_text=True)):
+            action = form["action"] or page
+            key = (re.sub(r"\d+", "N", action), tuple(sorted(form["fields"])))
+            if SKIPPED_ACTIONS.search(action) or key in seen:
+                continue
+            seen.add(key)
+            if action.startswith("/connexion"):
+                # Sign-in forms match the address with an account's: a line break matches
+                # none, and the forgotten-password answer never says so.
+                continue
+            for name in form["lines"]:
+                if name == "website":
+                    continue  # The honeypot: a robot filling it is thanked, not told.
+                data = {**form["fields"], name: "Première ligne\r\nSeconde ligne"}
+                answer = client.post(action, data=data)
+                checked += 1
+                html = answer.get_data(as_text=True)
+                # E-mail addresses come back lowercased.
+                if (answer.status_code != 200 or ONE_LINE not in text_of(html)
+                        or "seconde ligne" not in html.lower()):
+                    failures.append(f"{action} {name} → {answer.status_code}")
+    assert checked >= 80, f"only {checked} fields tried: the crawl is broken"
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("separator", LINE_BREAKS, ids=[repr(s) for s in LINE_BREAKS])
+def test_an_event_title_stays_on_one_line(organiser_client, irts, separator):
+    url = f"/admin/journees/{irts.id}/modifier"
+    title = irts.title
+    form = next(form for form in post_forms(organiser_client.get(url).get_data(as_text=True))
+                if "title" in form["fields"])
+    typed = f"Journée{separator}Bcc: victime@example.org"
+    response = organiser_client.post(url, data={**form["fields"], "title": typed})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert ONE_LINE in text_of(html)
+    assert "Bcc: victime@example.org" in html  # What was typed comes back.
+    db.session.expire_all()
+    assert db.session.get(type(irts), irts.id).title == title
+
+
+@pytest.mark.parametrize("separator", ["\n", "\u2028", "\u2029"])
+def test_the_public_form_refuses_a_line_break_in_a_name(client, irts, monkeypatch,
+                                                       separator):
+    set_today(monkeypatch, OPEN_DAY)
+    before = _counts()
+    response = client.post(FORM_URL, data=valid_data(irts, first_name=f"Zoé{separator}Zoé"))
+    assert response.status_code == 200
+    assert ONE_LINE in text_of(response.get_data(as_text=True))
+    assert _counts() == before
 
 
 # The registration form, value by value -----------------------------------------------

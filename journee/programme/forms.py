@@ -2,12 +2,15 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
-                     RadioField, SelectField, StringField, TextAreaField, TimeField)
+                     PasswordField, RadioField, SelectField, StringField, TextAreaField,
+                     TimeField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (DataRequired, Email, Length, NumberRange, Optional,
+                                StopValidation)
 
 from ..expired_forms import FrenchCSRF
+from ..formatting import NNBSP
 from ..security import as_id
 from .models import (ROLE_LABELS, SECTORS, SESSION_KIND_LABELS, WorkshopMode)
 
@@ -55,12 +58,32 @@ class _FrenchMessages:
 _FRENCH = _FrenchMessages()
 
 
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+"""What ``str.splitlines`` breaks lines at."""
+
+
+def _one_line(_form, field) -> None:
+    if isinstance(field.data, str) and not LINE_BREAKS.isdisjoint(field.data):
+        raise StopValidation(f"Ce champ tient sur une ligne{NNBSP}: retirez les retours "
+                             "à la ligne.")
+
+
 class Form(FlaskForm):
+    """French messages, and no line break in a one-line text field: titles and names end up
+    in e-mail headers, calendar lines, PDF and spreadsheet cells that a break would split."""
+
     class Meta:
         csrf_class = FrenchCSRF
 
         def get_translations(self, form):
             return _FRENCH
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field, StringField) and not isinstance(
+                    field, (TextAreaField, HiddenField, PasswordField)):
+                field.validators = [_one_line, *field.validators]
 
 
 def _strip(value):
