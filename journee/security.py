@@ -104,13 +104,16 @@ class IdConverter(IntegerConverter):
 #: leaked through the Referer, never indexed — their 404s too, so a wrong link looks like
 #: any other.
 SECRET_LINK_PREFIXES = ("/r/", "/f/")
+#: The back office (lists, a person's details, the check-in desk…): never cached either.
+STAFF_PREFIXES = ("/admin/",)
 
 
 def _set_headers(response):
     headers = response.headers
+    if (request.path.startswith(SECRET_LINK_PREFIXES + STAFF_PREFIXES)
+            and "no-store" not in headers.get("Cache-Control", "")):
+        headers["Cache-Control"] = "no-store"
     if request.path.startswith(SECRET_LINK_PREFIXES):
-        if "no-store" not in headers.get("Cache-Control", ""):
-            headers["Cache-Control"] = "no-store"
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Robots-Tag"] = "noindex"
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
