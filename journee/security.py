@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from .config import DEFAULT_SECRET_KEY
 
@@ -114,17 +115,42 @@ def _refuse_nul_in_path():
         abort(404)
 
 
+MAX_ID = 2**31 - 1
+"""The largest id: every id column is an ``integer``, 32 bits on PostgreSQL."""
+
+
+def as_id(value: str | None) -> int | None:
+    """A number from a form or a query string that an id column can hold, else ``None``
+    (``int()`` would take « ² » or 5,000 digits only to raise, and the database a
+    30-digit number only to fail)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID)):
+        number = int(value)
+        return number if number <= MAX_ID else None
+    return None
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number no id column can hold names nothing, so the
+    URL is a 404 (the database would answer with an error, SQLite beyond 64 bits too)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 #: Pages reached by a secret link (an attendee's, a facilitator's): never cached, never
 #: leaked through the Referer, never indexed — their 404s too, so a wrong link looks like
 #: any other.
 SECRET_LINK_PREFIXES = ("/r/", "/f/")
+#: The back office (lists, a person's details, the check-in desk…): never cached either.
+STAFF_PREFIXES = ("/admin/",)
 
 
 def _set_headers(response):
     headers = response.headers
+    if (request.path.startswith(SECRET_LINK_PREFIXES + STAFF_PREFIXES)
+            and "no-store" not in headers.get("Cache-Control", "")):
+        headers["Cache-Control"] = "no-store"
     if request.path.startswith(SECRET_LINK_PREFIXES):
-        if "no-store" not in headers.get("Cache-Control", ""):
-            headers["Cache-Control"] = "no-store"
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Robots-Tag"] = "noindex"
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -146,5 +172,6 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     app.request_class = JourneeRequest
+    app.url_map.converters["int"] = IdConverter
     app.before_request(_refuse_nul_in_path)
     app.after_request(_set_headers)

@@ -208,6 +208,19 @@ def test_every_post_route_for_the_event_staff(app, world, role):
     assert not failures, "\n".join(failures)
 
 
+def test_every_staff_page_is_kept_out_of_caches(app, world):
+    """Lists, a person's details, the desk…: no browser or proxy keeps a copy."""
+    client = _client_for(app, world, "admin")
+    failures = []
+    for rule, method in routes(app):
+        if method == "GET" and rule.rule.startswith("/admin"):
+            url = build(rule, url_params(rule, world))
+            response = client.get(url)
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                failures.append(f"{url} → {response.headers.get('Cache-Control')}")
+    assert not failures, "\n".join(failures)
+
+
 def test_objects_named_in_urls_must_belong_to_the_event(app, world):
     """The ids of another event's objects under this event's URL: 404, never the object
     (no IDOR), for every route that names an object."""

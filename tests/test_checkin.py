@@ -156,6 +156,31 @@ def test_results_fragment_for_search_as_you_type(organiser_client, irts, people)
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_desk_pages_are_kept_out_of_caches(organiser_client, irts, people):
+    zoe = people["lefevre"]
+    for url in (desk_url(irts), f"{desk_url(irts)}?q=zoé", f"{desk_url(irts)}/sur-place",
+                f"{desk_url(irts)}/badge/{zoe.badge_code}", f"{desk_url(irts)}/compteurs"):
+        response = organiser_client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+
+
+def test_each_search_at_the_desk_is_logged_without_what_was_typed(organiser_client, irts,
+                                                                  people):
+    organiser_client.get(desk_url(irts))  # No search, nobody shown: nothing to log.
+    organiser_client.get(desk_url(irts), query_string={"q": "lefèvre"})
+    organiser_client.get(desk_url(irts) + "/resultats", query_string={"q": "zoé"})
+    organiser_client.get(desk_url(irts) + "/resultats", query_string={"q": "Inconnue"})
+    entries = db.session.scalars(select(AuditEntry).filter_by(action="checkin.search")
+                                 .order_by(AuditEntry.id)).all()
+    assert [(entry.event_id, entry.rows) for entry in entries] == [
+        (irts.id, 2), (irts.id, 2), (irts.id, 0)]
+    assert all(STAFF in entry.actor and entry.target == "" for entry in entries)
+    journal = text_of(organiser_client.get(f"/admin/journees/{irts.id}/journal").get_data(
+        as_text=True))
+    assert journal.count("Recherche d’une personne à l’accueil") == 3
+
+
 # Marking present --------------------------------------------------------------------------
 
 def test_mark_present_sets_time_and_staff_and_returns_to_the_search(organiser_client, irts,

@@ -45,7 +45,7 @@ class _Forms(HTMLParser):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method") or "get").lower() == "post":
             self._current = {"action": attrs.get("action") or "", "fields": {},
-                             "text": []}
+                             "text": [], "lines": []}
             self.forms.append(self._current)
         if self._current is None:
             return
@@ -58,6 +58,8 @@ class _Forms(HTMLParser):
                 self._current["fields"][name] = attrs.get("value", "")
                 if kind not in ("hidden",):
                     self._current["text"].append(name)
+                if kind in ("text", "email", "tel", "search", "url"):
+                    self._current["lines"].append(name)
         elif tag == "textarea" and name:
             self._current["fields"][name] = ""
             self._current["text"].append(name)
@@ -126,6 +128,78 @@ def test_every_form_survives_adversarial_values(app, demo, make_user, monkeypatc
                         failures.append(f"{action}: markup not escaped")
     assert len(seen) >= 20, f"only {len(seen)} forms found: the crawl is broken"
     assert not failures, "\n".join(failures)
+
+
+# One-line fields -----------------------------------------------------------------------
+
+ONE_LINE = "Ce champ tient sur une ligne : retirez les retours à la ligne."
+#: What str.splitlines() breaks at: CR, LF, VT, FF, the file/group/record separators, NEL
+#: and the Unicode line and paragraph separators.
+LINE_BREAKS = ["\r\n", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85",
+               "\u2028", "\u2029"]
+
+
+def test_every_one_line_field_refuses_a_line_break(app, demo, make_user, monkeypatch):
+    """Every text input of every form (staff and public): the form comes back with the
+    French message and what was typed."""
+    set_today(monkeypatch, OPEN_DAY)
+    world = World(demo, make_user)
+    client = _staff_client(app, world)
+    seen, checked, failures = set(), 0, []
+    for page in _form_pages(app, world):
+        response = client.get(page)
+        if response.status_code != 200 or "text/html" not in response.content_type:
+            continue
+        for form in post_forms(response.get_data(as_text=True)):
+            action = form["action"] or page
+            key = (re.sub(r"\d+", "N", action), tuple(sorted(form["fields"])))
+            if SKIPPED_ACTIONS.search(action) or key in seen:
+                continue
+            seen.add(key)
+            if action.startswith("/connexion"):
+                # Sign-in forms match the address with an account's: a line break matches
+                # none, and the forgotten-password answer never says so.
+                continue
+            for name in form["lines"]:
+                if name == "website":
+                    continue  # The honeypot: a robot filling it is thanked, not told.
+                data = {**form["fields"], name: "Première ligne\r\nSeconde ligne"}
+                answer = client.post(action, data=data)
+                checked += 1
+                html = answer.get_data(as_text=True)
+                # E-mail addresses come back lowercased.
+                if (answer.status_code != 200 or ONE_LINE not in text_of(html)
+                        or "seconde ligne" not in html.lower()):
+                    failures.append(f"{action} {name} → {answer.status_code}")
+    assert checked >= 80, f"only {checked} fields tried: the crawl is broken"
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("separator", LINE_BREAKS, ids=[repr(s) for s in LINE_BREAKS])
+def test_an_event_title_stays_on_one_line(organiser_client, irts, separator):
+    url = f"/admin/journees/{irts.id}/modifier"
+    title = irts.title
+    form = next(form for form in post_forms(organiser_client.get(url).get_data(as_text=True))
+                if "title" in form["fields"])
+    typed = f"Journée{separator}Bcc: victime@example.org"
+    response = organiser_client.post(url, data={**form["fields"], "title": typed})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert ONE_LINE in text_of(html)
+    assert "Bcc: victime@example.org" in html  # What was typed comes back.
+    db.session.expire_all()
+    assert db.session.get(type(irts), irts.id).title == title
+
+
+@pytest.mark.parametrize("separator", ["\n", "\u2028", "\u2029"])
+def test_the_public_form_refuses_a_line_break_in_a_name(client, irts, monkeypatch,
+                                                       separator):
+    set_today(monkeypatch, OPEN_DAY)
+    before = _counts()
+    response = client.post(FORM_URL, data=valid_data(irts, first_name=f"Zoé{separator}Zoé"))
+    assert response.status_code == 200
+    assert ONE_LINE in text_of(response.get_data(as_text=True))
+    assert _counts() == before
 
 
 # The registration form, value by value -----------------------------------------------
@@ -210,3 +284,75 @@ def test_a_zip_bomb_is_refused(organiser_client, irts):
     assert response.status_code in (200, 400)
     assert "fichier" in text_of(response.get_data(as_text=True)).lower()
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+
+
+# Impossible numbers --------------------------------------------------------------------
+
+#: Beyond PostgreSQL's ``integer`` (every id column), beyond SQLite's 64-bit integers, the
+#: tester's 30 digits.
+IMPOSSIBLE_IDS = {"2**31": 2**31, "2**63": 2**63, "30 digits": 10**30 - 1}
+
+
+@pytest.mark.parametrize("huge", IMPOSSIBLE_IDS.values(), ids=IMPOSSIBLE_IDS)
+def test_an_impossible_id_in_any_route_is_404(app, demo, make_user, huge):
+    from werkzeug.routing import IntegerConverter
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # A 500 is listed, not raised.
+    world = World(demo, make_user)
+    client = _staff_client(app, world)
+    tried, failures = 0, []
+    for rule, method in routes(app):
+        params = url_params(rule, world)
+        for name, converter in rule._converters.items():
+            if isinstance(converter, IntegerConverter):
+                url = build(rule, {**params, name: huge})
+                response = client.open(url, method=method, data={})
+                tried += 1
+                if response.status_code != 404:
+                    failures.append(f"{method} {url} → {response.status_code}")
+    assert tried > 100, "the routes with a number were not found"
+    assert not failures, "\n".join(failures)
+
+
+#: Numbers no database column holds, and « digits » int() refuses (too many, not ASCII).
+ODD_NUMBERS = [str(2**31), str(10**30), "9" * 5000, "²"]
+
+
+@pytest.mark.parametrize("odd", ODD_NUMBERS, ids=["2**31", "30 digits", "5000 digits", "²"])
+def test_impossible_numbers_in_query_strings_and_forms_never_500(app, demo, make_user, odd):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    world = World(demo, make_user)
+    client = _staff_client(app, world)
+    irts = f"/admin/journees/{world.irts.id}"
+    session = f"{irts}/seances/{world.slot.id}"
+    workshop = f"{session}/ateliers/{world.workshop.id}"
+    requests = [
+        ("GET", f"{irts}/inscriptions/?page={odd}&atelier={odd}", {}),
+        ("GET", f"/admin/personnes/?page={odd}", {}),
+        ("GET", f"{irts}/journal?page={odd}", {}),
+        ("GET", f"{irts}/badges?inscription={odd}", {}),
+        ("POST", f"{irts}/badges", {"selection": "one", "registration": odd,
+                                    "sheet_format": "a4-8", "offset_x": "0",
+                                    "offset_y": "0", "skip": odd}),
+        ("POST", f"{irts}/badges", {"selection": "all", "sheet_format": "a4-8",
+                                    "offset_x": "0", "offset_y": "0", "skip": odd}),
+        ("POST", f"{irts}/attestations/presences", {"listed": odd, "present": odd,
+                                                    "was_present": odd}),
+        ("POST", f"{workshop}/intervenants/ajouter", {"existante-person_id": odd,
+                                                      "existante-role": "facilitator"}),
+        ("POST", f"{session}/modifier", {"kind": "workshops", "title": "Ateliers",
+                                         "day": "2018-03-15", "start": "14:00",
+                                         "room_id": odd}),
+        ("POST", f"{workshop}/modifier", {"number": odd, "title": "Atelier",
+                                          "room_id": odd, "capacity": odd}),
+        ("POST", f"{irts}/repartition/{world.slot.id}/personnes/{world.registration.id}",
+         {f"p{world.registration.id}-workshop": odd}),
+        ("POST", f"/admin/comptes/{world.users['organiser'].id}/roles",
+         {"role-event_id": odd, "role-role": "reception"}),
+    ]
+    failures = []
+    for method, url, data in requests:
+        response = client.open(url, method=method, data=data)
+        if response.status_code >= 500:
+            failures.append(f"{method} {url[:80]} → {response.status_code}")
+    assert not failures, "\n".join(failures)

@@ -309,6 +309,13 @@ def test_detail_page_shows_everything_to_the_organiser(organiser_client, irts, k
     assert "saisi par accueil" in text and "Adresse e-mail aucune" in text
 
 
+def test_the_list_and_a_registration_are_kept_out_of_caches(organiser_client, irts, known):
+    for url in (f"/admin/journees/{irts.id}/inscriptions/", detail_url(irts, known["durand"])):
+        response = organiser_client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store", url
+
+
 def test_cancel_promotes_the_first_waiting_and_tells_them(organiser_client, irts, known):
     response = organiser_client.post(detail_url(irts, known["martin"], "annuler"))
     assert response.status_code == 302

@@ -210,7 +210,9 @@ def test_later_choices_are_optional_and_blank_ranks_are_skipped(client, irts):
     ({"organisation": "O" * 201}, "organisation", "Saisissez 200\u202fcaractères au maximum."),
     ({"email": "a" * 250 + "@example.org"}, "email",
      "Saisissez 254\u202fcaractères au maximum."),
-    ({"first_name": "Zo\x0bé"}, "first_name", "Ce champ contient des caractères non autorisés."),
+    ({"first_name": "Zo\x07é"}, "first_name", "Ce champ contient des caractères non autorisés."),
+    ({"first_name": "Zo\u2028é"}, "first_name",
+     "Ce champ tient sur une ligne\u202f: retirez les retours à la ligne."),
 ])
 def test_each_rule_shows_its_message_next_to_the_field_and_in_the_summary(
         client, irts, overrides, field, message):

@@ -6,6 +6,7 @@ import email.policy
 import re
 import zipfile
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 import pytest
 from conftest import text_of
@@ -257,6 +258,16 @@ def test_an_expired_or_foreign_token_asks_for_the_file_again(organiser_client, i
     assert "déposez-le à nouveau" in text_of(page)
 
 
+@pytest.mark.parametrize("rows", ["²", "9" * 5000, str(10**30)])
+def test_forged_row_numbers_name_no_row(organiser_client, irts, rows):
+    html = upload(organiser_client, irts, xlsx(CLASS_LIST)).get_data(as_text=True)
+    response = organiser_client.post(BASE.format(irts.id) + "/import/confirmer", data={
+        "token": hidden(html, "token"), "rows": rows, "informed": "y"})
+    assert response.status_code == 200
+    assert "La liste a changé depuis l’aperçu" in text_of(response.get_data(as_text=True))
+    assert registration_count() == 0
+
+
 # Files refused -------------------------------------------------------------------------
 
 def refusal(client, event, data: bytes, name="liste.xlsx") -> str:
@@ -343,6 +354,136 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(organiser_client, irts, monke
 
     monkeypatch.setattr("journee.registration.importing.load_workbook", never)
     assert "anormalement volumineux" in refusal(organiser_client, irts, data)
+
+
+MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+SHARED_STRINGS = (b"application/vnd.openxmlformats-officedocument.spreadsheetml."
+                  b"sharedStrings+xml")
+
+
+def repackaged(parts: dict[str, bytes], level: int = 6) -> bytes:
+    """A workbook saved by openpyxl with parts replaced or added, deflated; a shared-strings
+    part is declared in the content types, where openpyxl looks for it (as Excel does)."""
+    parts = dict(parts)
+    buffer = BytesIO()
+    with zipfile.ZipFile(BytesIO(xlsx([]))) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for member in source.infolist():
+            data = parts.pop(member.filename, None) or source.read(member)
+            if member.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                    b'ContentType="' + SHARED_STRINGS + b'"/></Types>')
+            archive.writestr(member.filename, data)
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def excel_like(rows: list[list[str]]) -> bytes:
+    """A list as Excel saves it: every text once in the shared strings, styled cells
+    pointing at it by number."""
+    strings: dict[str, int] = {}
+    sheet = [b'<worksheet ' + MAIN + b'><sheetData>']
+    for number, values in enumerate(rows, start=1):
+        sheet.append(b'<row r="%d" spans="1:%d">' % (number, len(values)))
+        for column, value in enumerate(values):
+            index = strings.setdefault(value, len(strings))
+            sheet.append(b'<c r="%s%d" s="0" t="s"><v>%d</v></c>'
+                         % (bytes([65 + column]), number, index))
+        sheet.append(b"</row>")
+    sheet.append(b"</sheetData></worksheet>")
+    sst = [b'<sst ' + MAIN + b' count="%d" uniqueCount="%d">' % (len(strings), len(strings))]
+    sst += [b"<si><t>%s</t></si>" % escape(text).encode() for text in strings]
+    sst.append(b"</sst>")
+    return repackaged({"xl/worksheets/sheet1.xml": b"".join(sheet),
+                       "xl/sharedStrings.xml": b"".join(sst)})
+
+
+def sheet_of(body: bytes) -> dict[str, bytes]:
+    return {"xl/worksheets/sheet1.xml":
+            b'<worksheet ' + MAIN + b"><sheetData>" + body + b"</sheetData></worksheet>"}
+
+
+def strings_of(body: bytes) -> dict[str, bytes]:
+    return {"xl/sharedStrings.xml": b'<sst ' + MAIN + b">" + body + b"</sst>"}
+
+
+BEYOND_A_LIST = {
+    # The tester's file: 46 MB of shared strings (2 million of them) in a small upload.
+    "46 MB of shared strings": (strings_of(b"<si><t>aaaaaaaa</t></si>" * 2_000_000),
+                                "anormalement volumineux"),
+    "a part that inflates 1,000 times": ({"xl/media/image1.png": b"\0" * 3_000_000},
+                                         "anormalement volumineux"),
+    # Each below is under 1 MB once inflated (no ratio check) but goes beyond a list.
+    "130,000 strings": (strings_of(b"<si/>" * 130_000), "bien plus grand"),
+    "130,000 cells": (sheet_of(b'<row r="1">' + b"<c/>" * 130_000 + b"</row>"),
+                      "bien plus grand"),
+    "prefixed cells": (sheet_of(b'<x:row r="1">' + b"<x:c/>" * 130_000 + b"</x:row>"),
+                       "bien plus grand"),
+    "13,000 rows": (sheet_of(b"<row/>" * 13_000), "bien plus grand"),
+    "500,000 other elements in two parts": (
+        {"xl/worksheets/sheet1.xml": b"<x/>" * 250_000,
+         "xl/worksheets/sheet2.xml": b"<x/>" * 250_000}, "bien plus grand"),
+}
+
+
+@pytest.mark.parametrize("parts, message", BEYOND_A_LIST.values(), ids=BEYOND_A_LIST)
+def test_a_file_beyond_what_a_list_needs_is_refused_unparsed(organiser_client, irts,
+                                                             monkeypatch, parts, message):
+    data = repackaged(parts, level=9)
+    assert len(data) < 200_000
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl must not parse this file")
+
+    monkeypatch.setattr("journee.registration.importing.load_workbook", never)
+    assert message in refusal(organiser_client, irts, data)
+    assert registration_count() == 0
+
+
+def test_the_biggest_list_as_excel_saves_it_is_read(app, irts):
+    """2,000 people in every column of the template, in Excel's shared strings: within
+    the limits, and read by openpyxl."""
+    from journee.registration.importing import check_file, read_rows
+
+    rows = [HEADERS] + [[f"Prénom {n}", f"Nom {n}", f"personne.{n}@example.org",
+                         "06 12 34 56 78", f"Institut régional du travail social n° {n}",
+                         "Étudiante éducatrice spécialisée", "Étudiant·e", "ES", "2",
+                         "Protection de l’enfance", "Oui", "3", "1", "5"]
+                        for n in range(2000)]
+    data = excel_like(rows)
+    check_file(data)
+    read = read_rows(data)
+    assert len(read) == 2001 and read[-1][1][:2] == ("Prénom 1999", "Nom 1999")
+
+
+def test_a_class_of_500_is_imported(organiser_client, irts):
+    irts.capacity = None
+    db.session.commit()
+    rows = [person(f"Prénom{n}", f"Nom{n}", f"personne.{n}@example.org") for n in range(500)]
+    html = upload(organiser_client, irts, xlsx(rows)).get_data(as_text=True)
+    assert "500 lignes acceptées" in text_of(html)
+    assert confirm(organiser_client, irts, html).status_code == 302
+    assert registration_count() == 500
+
+
+def test_openpyxl_parses_with_defusedxml(organiser_client, irts):
+    """A declared entity is refused (the XML bombs of entities with it): defusedxml is a
+    dependency, and openpyxl uses it."""
+    import tomllib
+    from pathlib import Path
+
+    import openpyxl
+
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    assert any(dependency.startswith("defusedxml")
+               for dependency in project["project"]["dependencies"])
+    assert openpyxl.DEFUSEDXML
+    entity = (b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY name "Zo\xc3\xa9">]>'
+              b'<sst ' + MAIN + b"><si><t>&name;</t></si></sst>")
+    sheet = sheet_of(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+    data = repackaged({**sheet, "xl/sharedStrings.xml": entity})
+    assert "classeur Excel (.xlsx) lisible" in refusal(organiser_client, irts, data)
 
 
 def test_an_empty_sheet_is_refused(organiser_client, irts):

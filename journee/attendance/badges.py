@@ -21,6 +21,7 @@ from ..programme.admin.common import event_or_404, owned_or_404
 from ..programme.forms import Form, options
 from ..programme.models import Event
 from ..registration.models import Registration, RegistrationStatus
+from ..security import as_id
 from . import badge_service as service
 from .badge_service import Selection
 from .roster import confirmed_attendees
@@ -144,9 +145,8 @@ def _form(event: Event, attendees: list[Registration], new_count: int,
 
 def _chosen_registration(event: Event, value: str | None) -> Registration:
     """The registration picked in the form; another event's is a 404 like a missing one."""
-    try:
-        registration_id = int(value or "")
-    except ValueError:
+    registration_id = as_id(value)
+    if registration_id is None:
         abort(404)
     return owned_or_404(Registration, registration_id, event_id=event.id)
 

@@ -76,15 +76,27 @@ def _search(event: Event, query: str) -> dict:
             **_page_context(event, result.registrations)}
 
 
+def _log_search(event: Event, found: dict) -> None:
+    """Who searched at the desk, and how many people the search showed. The typed text
+    is left out: it is a name (sometimes of someone not registered), and the log says
+    who looked at the data, not the data."""
+    if found["query"]:
+        record_staff("checkin.search", event, rows=len(found["result"].registrations))
+        # Once the page is written: committing first would expire every row shown.
+        db.session.commit()
+
+
 @bp.get("/journees/<int:event_id>/accueil")
 def desk(event_id: int):
     event = welcome_event_or_404(event_id)
     query = _query(request.args)
     # What a scanned badge link must start with (the route with its code left out).
     badge_prefix = url_for(".badge", event_id=event.id, code="x")[:-1]
-    return render_template("attendance/checkin.html", counts=presence.counts(event),
-                           badge_prefix=badge_prefix,
-                           **_search(event, query))
+    found = _search(event, query)
+    html = render_template("attendance/checkin.html", counts=presence.counts(event),
+                           badge_prefix=badge_prefix, **found)
+    _log_search(event, found)
+    return html
 
 
 @bp.get("/journees/<int:event_id>/accueil/resultats")
@@ -92,18 +104,16 @@ def results(event_id: int):
     """The results list alone, for the search as you type."""
     event = welcome_event_or_404(event_id)
     query = _query(request.args)
-    response = current_app.make_response(render_template(
-        "attendance/checkin_results.html", **_search(event, query)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    found = _search(event, query)
+    html = render_template("attendance/checkin_results.html", **found)
+    _log_search(event, found)
+    return html
 
 
 @bp.get("/journees/<int:event_id>/accueil/compteurs")
 def counts(event_id: int):
     event = welcome_event_or_404(event_id)
-    response = jsonify(presence.counts(event).as_dict())
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(presence.counts(event).as_dict())
 
 
 @bp.get("/journees/<int:event_id>/accueil/badge/<code>")

@@ -22,6 +22,7 @@ from ..programme.forms import STRIP, Form
 from ..programme.models import Event, Workshop
 from ..registration.listing import local_time
 from ..registration.models import Registration
+from ..security import as_id
 from .certificates_service import (MAX_SIGNATURE_BYTES, BadSignature, CertificatesNotYet,
                                    certificate_filename, certificates_pdf, checked_signature,
                                    day_is_over, is_present, present_attendees, queue_certificates,
@@ -161,7 +162,7 @@ def remove_signature(event_id: int):
 
 
 def _ids(name: str) -> list[int]:
-    return [int(value) for value in request.form.getlist(name) if value.isdigit()]
+    return [number for number in map(as_id, request.form.getlist(name)) if number is not None]
 
 
 @bp.post("/journees/<int:event_id>/attestations/presences")

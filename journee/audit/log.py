@@ -24,6 +24,7 @@ ACTION_LABELS: dict[str, str] = {
     "organiser.send_certificates": "Envoi des attestations de présence par e-mail",
     "organiser.mark_presence": "Présences cochées ou décochées par l’organisateur·rice",
     "organiser.print_badges": "Impression de badges (PDF)",
+    "checkin.search": "Recherche d’une personne à l’accueil",
     "checkin.undo": "Annulation d’une présence à l’accueil",
     "checkin.confirm": "Confirmation à l’accueil d’une personne de la liste d’attente",
     "checkin.on_site": "Inscription sur place à l’accueil",

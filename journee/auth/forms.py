@@ -4,6 +4,8 @@ from wtforms import (BooleanField, EmailField, PasswordField, RadioField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..programme.forms import Form
+
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -33,7 +35,7 @@ class NewPasswordForm(FlaskForm):
         EqualTo("password", "Les deux mots de passe ne sont pas identiques.")])
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     email = EmailField("Adresse e-mail", validators=[
         DataRequired("Indiquez l’adresse e-mail de la personne."), Length(max=254)])
     name = StringField("Nom affiché", validators=[Length(max=200)])

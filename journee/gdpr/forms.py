@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional
 
+from ..programme.forms import Form
 
-class PrivacySettingsForm(FlaskForm):
+
+class PrivacySettingsForm(Form):
     controller = StringField(
         "Responsable du traitement",
         description="L’organisme qui décide de l’usage des données, par exemple "

@@ -2,12 +2,16 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
-                     RadioField, SelectField, StringField, TextAreaField, TimeField)
+                     PasswordField, RadioField, SelectField, StringField, TextAreaField,
+                     TimeField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (DataRequired, Email, Length, NumberRange, Optional,
+                                StopValidation)
 
 from ..expired_forms import FrenchCSRF
+from ..formatting import NNBSP
+from ..security import as_id
 from .models import (ROLE_LABELS, SECTORS, SESSION_KIND_LABELS, WorkshopMode)
 
 
@@ -15,6 +19,15 @@ from .models import (ROLE_LABELS, SECTORS, SESSION_KIND_LABELS, WorkshopMode)
 def options(pairs) -> list[SelectChoice]:
     """Choices for a select or radio group from ``(value, label)`` pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def id_choice(value) -> int:
+    """``coerce`` of a select of ids: a posted number no id column holds is no choice
+    (the view may look it up before validation)."""
+    number = value if isinstance(value, int) else as_id(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
 
 
 YES_NO = options([("oui", "Oui"), ("non", "Non")])
@@ -28,6 +41,7 @@ class _FrenchMessages:
         "Not a valid date value.": "Saisissez une date valide.",
         "Not a valid time value.": "Saisissez une heure valide (par exemple 09:30).",
         "Not a valid choice.": "Choisissez une des options proposées.",
+        "Invalid Choice: could not coerce.": "Choisissez une des options proposées.",
         "This field is required.": "Ce champ est obligatoire.",
     }
 
@@ -44,12 +58,32 @@ class _FrenchMessages:
 _FRENCH = _FrenchMessages()
 
 
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+"""What ``str.splitlines`` breaks lines at."""
+
+
+def _one_line(_form, field) -> None:
+    if isinstance(field.data, str) and not LINE_BREAKS.isdisjoint(field.data):
+        raise StopValidation(f"Ce champ tient sur une ligne{NNBSP}: retirez les retours "
+                             "à la ligne.")
+
+
 class Form(FlaskForm):
+    """French messages, and no line break in a one-line text field: titles and names end up
+    in e-mail headers, calendar lines, PDF and spreadsheet cells that a break would split."""
+
     class Meta:
         csrf_class = FrenchCSRF
 
         def get_translations(self, form):
             return _FRENCH
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field, StringField) and not isinstance(
+                    field, (TextAreaField, HiddenField, PasswordField)):
+                field.validators = [_one_line, *field.validators]
 
 
 def _strip(value):
@@ -189,7 +223,7 @@ class SessionForm(Form):
     start = TimeField("Heure de début", validators=[
         DataRequired("Indiquez l’heure de début.")])
     end = TimeField("Heure de fin (facultatif)", validators=[Optional()])
-    room_id = SelectField("Salle", coerce=int, choices=options([(0, "Aucune salle")]))
+    room_id = SelectField("Salle", coerce=id_choice, choices=options([(0, "Aucune salle")]))
     confirm = BooleanField("Je confirme : ces personnes enchaînent les deux interventions")
 
 
@@ -211,7 +245,7 @@ class WorkshopForm(Form):
                                description="Utilisé si le secteur n’est pas dans la liste.")
     theme = StringField("Thème", filters=STRIP, validators=[Length(max=120)])
     description = TextAreaField("Description", validators=[Length(max=20000)])
-    room_id = SelectField("Salle", coerce=int, choices=options([(0, "Aucune salle")]))
+    room_id = SelectField("Salle", coerce=id_choice, choices=options([(0, "Aucune salle")]))
     capacity = IntegerField("Capacité (places)", validators=optional_int(
         "La capacité doit être comprise entre 1 et 100 000."))
     confirm = BooleanField("Je confirme : la capacité de l’atelier dépasse celle de la salle")
@@ -228,7 +262,7 @@ def role_choices(roles) -> list[SelectChoice]:
 class AddParticipantForm(Form):
     """Add someone already known; ``person_id`` lists the people the search found."""
 
-    person_id = SelectField("Personne", coerce=int, validators=[
+    person_id = SelectField("Personne", coerce=id_choice, validators=[
         DataRequired("Choisissez une personne.")], choices=[])
     role = SelectField("Rôle", choices=[])
     function = StringField("Fonction pour cette intervention (facultatif)", filters=STRIP,

@@ -22,6 +22,7 @@ from ..programme.admin.common import event_or_404
 from ..programme.forms import Form
 from ..programme.models import Event
 from ..programme.queries import today_in
+from ..security import as_id
 from . import services
 from .exporting import build_registrations_xlsx, download_name, registrations_for_export
 from .importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,
@@ -155,7 +156,8 @@ def import_confirm(event_id: int):
 
 
 def _row_numbers(text: str | None) -> set[int]:
-    return {int(part) for part in (text or "").split(",") if part.strip().isdigit()}
+    return {number for part in (text or "").split(",")
+            if (number := as_id(part.strip())) is not None}
 
 
 def _confirm_form(token: str, preview: ImportPreview) -> ConfirmImportForm:

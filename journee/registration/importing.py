@@ -22,6 +22,8 @@ import secrets
 import time
 import unicodedata
 import zipfile
+import zlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -46,11 +48,26 @@ from .models import PROFILE_LABELS, Profile, Registration, Source
 from .privacy import PRIVACY_VERSION
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_COLUMNS = 60
 MAX_BLANK_ROWS = 10_000
 """Empty rows read before giving up: a sheet of a million empty rows is no class list."""
+
+# What the biggest list needs once unzipped, checked before openpyxl parses anything: a
+# small upload can hold tens of megabytes of XML that take a worker half a minute and
+# hundreds of megabytes of memory to parse.
+MAX_CELLS = (MAX_ROWS + 1) * MAX_COLUMNS
+"""Every cell ``read_rows`` could use: the headers and 2,000 people, 60 columns each."""
+MAX_SHEET_ROWS = MAX_ROWS + 1 + MAX_BLANK_ROWS
+"""Every row ``read_rows`` could look at before it stops."""
+MAX_ELEMENTS = 4 * MAX_CELLS
+"""XML elements in the whole file: a cell, its value, its shared string and its text."""
+MAX_PART_BYTES = 128 * MAX_CELLS
+"""One part of the file (the sheet is the biggest): 128 bytes of markup and text a cell."""
+MAX_UNCOMPRESSED_BYTES = 2 * MAX_PART_BYTES
+MAX_RATIO = 100
+"""Compression ratio of a part above 1 MB: spreadsheet XML deflates 5 to 30 times, zip
+bombs hundreds of times."""
 
 
 class ImportRefused(JourneeError):
@@ -125,22 +142,61 @@ def _key(text: object) -> str:
 
 def check_file(data: bytes) -> None:
     """Refuse what is not a reasonable XLSX before openpyxl opens it: too big, not a zip,
-    or a zip that would inflate beyond :data:`MAX_UNCOMPRESSED_BYTES` (a zip bomb)."""
+    a zip bomb, or more rows, cells or strings than a list of :data:`MAX_ROWS` people
+    needs. The sizes are the zip directory's: ``zipfile`` (openpyxl's reader too)
+    never inflates a part beyond its declared size."""
     if len(data) > MAX_FILE_BYTES:
         raise ImportRefused(f"Le fichier dépasse 5{NNBSP}Mo{NNBSP}: découpez la liste en "
                             "plusieurs fichiers.")
     not_xlsx = ImportRefused("Ce fichier n’est pas un classeur Excel (.xlsx) lisible. "
                              "Enregistrez la liste au format .xlsx, ou partez du modèle.")
+    too_big = ImportRefused("Ce fichier est anormalement volumineux une fois décompressé"
+                            f"{NNBSP}: il a été refusé.")
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+            if (sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES
+                    or any(_inflated(member) for member in members)):
+                raise too_big
+            if not any(member.filename == "xl/workbook.xml" for member in members):
+                raise not_xlsx
+            counts = Counter()
+            for member in members:
+                counts += _elements(archive.read(member))
+                if (counts["*"] > MAX_ELEMENTS or counts[b"c"] > MAX_CELLS
+                        or counts[b"si"] > MAX_CELLS or counts[b"row"] > MAX_SHEET_ROWS):
+                    raise ImportRefused(
+                        f"Ce classeur est bien plus grand qu’une liste de 2{NNBSP}000 "
+                        f"personnes (trop de lignes, de cellules ou de textes){NNBSP}: "
+                        "copiez la liste dans le modèle, ou découpez-la en plusieurs "
+                        "fichiers.")
+    except ImportRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+            RuntimeError, NotImplementedError, ValueError):
+        # Not a zip, a damaged or encrypted part, or an unknown compression method.
         raise not_xlsx from None
-    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-        raise ImportRefused("Ce fichier est anormalement volumineux une fois décompressé "
-                            f"(plus de 50{NNBSP}Mo){NNBSP}: il a été refusé.")
-    if not any(member.filename == "xl/workbook.xml" for member in members):
-        raise not_xlsx
+
+
+def _inflated(member: zipfile.ZipInfo) -> bool:
+    """A part bigger than any list needs, or one that inflates like a zip bomb."""
+    return member.file_size > MAX_PART_BYTES or (
+        member.file_size > 1024 * 1024
+        and member.file_size > MAX_RATIO * max(member.compress_size, 1))
+
+
+_COUNTED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row|si)[\s/>]")
+"""Cells, rows and shared strings, with or without a namespace prefix (``<x:c>``)."""
+
+
+def _elements(part: bytes) -> Counter:
+    """The part's elements (``*``; a stray ``<`` in a binary part counts too), and its
+    cells, rows and shared strings. Text cannot hide a tag: XML escapes ``<`` in it."""
+    counts = Counter({"*": part.count(b"<") - part.count(b"</") - part.count(b"<?")
+                      - part.count(b"<!")})
+    if counts["*"] <= MAX_ELEMENTS:
+        counts.update(match.group(1) for match in _COUNTED.finditer(part))
+    return counts
 
 
 def read_rows(data: bytes) -> list[tuple[int, tuple]]:

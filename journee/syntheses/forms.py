@@ -70,16 +70,12 @@ class WorkshopSynthesisForm(Form):
             self[name].data = getattr(text, name)
 
 
-def _line(value):
-    return " ".join(value.split()) if value else ""
-
-
 class DaySynthesisForm(Form):
     title = StringField(
-        "Titre", filters=[clean_text, _line], default=DEFAULT_DAY_TITLE,
+        "Titre", filters=[clean_text], default=DEFAULT_DAY_TITLE,
         validators=[DataRequired("Donnez un titre, par exemple « Restitution des ateliers » "
                                  "ou « Synthèse du grand témoin »."), MaxLength(300)])
-    authors = StringField("Auteur·es", filters=[clean_text, _line],
+    authors = StringField("Auteur·es", filters=[clean_text],
                           validators=[MaxLength(500)])
     body = _markdown_field("Texte de la synthèse", DAY_BODY_LIMIT)
     reading_list = _markdown_field("Pour aller plus loin", READING_LIST_LIMIT,

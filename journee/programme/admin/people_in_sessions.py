@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...extensions import db
+from ...security import as_id
 from .. import editing
 from ..editing import NeedsConfirmation, Problems
 from ..forms import AddParticipantForm, ContributionForm, NewParticipantForm, WorkshopForm, \
@@ -117,7 +118,7 @@ def participant_add(event_id, session_id, contribution_id=None, workshop_id=None
     form = AddParticipantForm(prefix="existante")
     roles = _roles(contribution, workshop)
     form.role.choices = role_choices(roles)
-    person_id = request.form.get("existante-person_id", 0, type=int)
+    person_id = as_id(request.form.get("existante-person_id"))
     person = person_or_404(person_id) if person_id else None
     form.person_id.choices = options([(person.id, person.full_name)] if person else [])
     if form.validate_on_submit():
