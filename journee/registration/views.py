@@ -270,14 +270,14 @@ def cancel(token: str):
                            registration=registration)
 
 
-@bp.route("/r/adresse/<token>", methods=["GET", "POST"])
-def confirm_address(token: str):
+@bp.route("/r/adresse/<change>", methods=["GET", "POST"])
+def confirm_address(change: str):
     """The link sent to a new address: confirm it (a POST, so that a mail scanner
     opening the link changes nothing)."""
-    change = change_for_token(token)
-    if change is None:
+    found = change_for_token(change)
+    if found is None:
         return _invalid_address_link()
-    registration, address = change
+    registration, address = found
     event = registration.event
     if request.method == "POST":
         registration.email = address
