@@ -138,3 +138,30 @@ def test_link_requests_beyond_the_client_limit_are_refused_with_the_address_kept
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
     assert client.post(LINK_URL, data={"email": "troisieme@example.org"},
                        environ_base=ELSEWHERE).status_code == 302
+
+
+def test_the_count_is_shared_by_every_worker(migrated_database, tmp_path):
+    """Two apps on one database, as two gunicorn workers: what one counted, the other
+    sees."""
+    from journee import create_app
+
+    url = migrated_database.copy(tmp_path, "workers")
+    settings = {"TESTING": True, "SECRET_KEY": "workers", "WTF_CSRF_ENABLED": False,
+                "SQLALCHEMY_DATABASE_URI": url, "PUBLIC_BASE_URL": "http://journee.test",
+                "MAIL_FILE_DIR": str(tmp_path / "outbox"), "REGISTRATIONS_PER_CLIENT_PER_HOUR": 2}
+    workers = [create_app(settings) for _ in range(2)]
+    with workers[0].app_context():
+        irts = load_demo(original_dates=True)[0]
+        db.session.commit()
+        forms = [valid_data(irts, email=f"p{n}@example.org") for n in range(3)]
+        db.session.remove()
+    codes = []
+    for worker, form in zip((0, 1, 0), forms):
+        with workers[worker].app_context():
+            codes.append(workers[worker].test_client().post(
+                FORM_URL, data=form, environ_base=SCHOOL).status_code)
+            db.session.remove()
+    assert codes == [302, 302, 429]
+    for worker in workers:
+        with worker.app_context():
+            db.engine.dispose()

@@ -110,17 +110,66 @@ def test_an_address_already_registered_gets_the_same_answer_and_its_owner_the_li
     [notice] = sent_to("zoe.martin@example.org", "self_service_link")
     assert notice["Subject"] == f"Votre inscription : {irts.title}"
     text = plain_text(notice)
-    assert "Une nouvelle demande d’inscription à la journée d’étude" in text
+    assert "Votre adresse e-mail vient d’être indiquée pour une inscription" in text
     assert "Vous êtes déjà inscrit·e" in text
     assert "Zoé bis" not in text and "07 00" not in text  # nothing the second one typed
     assert self_service_links(notice) == [f"/r/{zoe.token}"]
     assert len(sent_to("zoe.martin@example.org", "confirmation")) == 1
 
 
+def test_registering_again_after_cancelling_says_how_to_come_after_all(client, irts):
+    register(client, irts)
+    zoe = registration_by_email("zoe.martin@example.org")
+    client.post(f"/r/{zoe.token}/annuler")
+    assert register(client, irts).headers["Location"] == DONE_URL
+    [notice] = sent_to("zoe.martin@example.org", "self_service_link")
+    text = " ".join(plain_text(notice).split())
+    assert "Votre inscription avec cette adresse a été annulée : pour venir finalement" in text
+    assert "Vous êtes déjà" not in text
+    assert registration_by_email("zoe.martin@example.org").status == \
+        RegistrationStatus.CANCELLED
+
+
 def test_double_click_makes_one_registration(client, irts):
     first, second = register(client, irts), register(client, irts)
     assert first.status_code == second.status_code == 302
     assert registration_count() == 1
+
+
+def _statements_of(post) -> list[str]:
+    """The SQL statements a request runs (the sender's work left out, as in a running app
+    where its thread does it after the answer)."""
+    from sqlalchemy import event as sqlalchemy_event
+
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        post()
+    finally:
+        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+    return statements
+
+
+def test_registering_an_address_already_registered_costs_no_more_than_a_new_one(app_factory):
+    from journee.programme.demo import load_demo
+
+    app = app_factory(MAIL_DELIVER_AFTER_COMMIT=False)
+    with app.app_context():
+        irts = load_demo(original_dates=True)[0]
+        db.session.commit()
+        client = app.test_client()
+        client.post(FORM_URL, data=valid_data(irts))  # also warms the statement caches
+        new = _statements_of(lambda: client.post(
+            FORM_URL, data=valid_data(irts, email="nouvelle@example.org")))
+        again = _statements_of(lambda: client.post(FORM_URL, data=valid_data(irts)))
+        for statements in (new, again):
+            assert sum("INSERT INTO outbox_message" in s for s in statements) == 1
+        assert len(again) <= len(new)
+        db.session.remove()
 
 
 def _link_requests():
@@ -153,8 +202,6 @@ def test_resending_the_link_answers_the_same_whether_registered_or_not(client, i
 def test_a_link_request_costs_the_same_database_work_for_any_address(app_factory):
     """Equal by construction: the same statements, in the same order, whether or not the
     address is registered (the sender does the looking up, after the answer)."""
-    from sqlalchemy import event as sqlalchemy_event
-
     from journee.programme.demo import load_demo
 
     # A running app leaves delivery to its sender thread: the request only wakes it.
@@ -164,22 +211,16 @@ def test_a_link_request_costs_the_same_database_work_for_any_address(app_factory
         db.session.commit()
         client = app.test_client()
         assert client.post(FORM_URL, data=valid_data(irts)).status_code == 302
-        statements: list[str] = []
-
-        def count(_connection, _cursor, statement, *_args):
-            statements.append(statement)
-
-        sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
 
         def cost(address: str) -> tuple[bytes, list[str]]:
-            statements.clear()
-            response = client.post(f"{FORM_URL}/lien", data={"email": address})
-            assert response.status_code == 302
-            return response.get_data(), list(statements)
+            answers = []
+            statements = _statements_of(lambda: answers.append(
+                client.post(f"{FORM_URL}/lien", data={"email": address})))
+            assert answers[0].status_code == 302
+            return answers[0].get_data(), statements
 
         cost("echauffement@example.org")
         known, unknown = cost("zoe.martin@example.org"), cost("inconnue@example.org")
-        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
         assert known == unknown
         assert any("INSERT INTO outbox_message" in s for s in known[1])
         assert not any("FROM registration" in s for s in known[1])

@@ -81,17 +81,6 @@ def queue_promotion_notice(registration: Registration, base_url: str) -> OutboxM
                   (_calendar_attachment(registration, base_url),))
 
 
-def queue_self_service_link(registration: Registration, base_url: str) -> OutboxMessage | None:
-    """Send the self-service link again, to someone who tried to register twice.
-
-    It goes to the address already registered, so whoever typed that address in the
-    form learns nothing about the registration.
-    """
-    subject = f"Votre inscription{COLON} {registration.event.title}"
-    return _queue("self_service_link", "emails/self_service_link", subject, registration,
-                  base_url)
-
-
 def queue_assignment_notice(registration: Registration, workshop: Workshop, base_url: str,
                             assigned_workshops: dict[int, Workshop]) -> OutboxMessage | None:
     """Tell someone which workshop they are in, with their day (that workshop in it).
@@ -194,12 +183,11 @@ def _compose_link_request(outbox: OutboxMessage) -> None:
         raise NothingToSend("aucune inscription à cette adresse")
     _spend_unasked_budget(outbox.to_address)
     base_url = current_app.config["PUBLIC_BASE_URL"]
-    events = {r.event_id: r.event for r in registrations}
     subject = (f"Votre lien personnel{COLON} {registrations[0].event.title}"
                if len(registrations) == 1 else "Vos liens personnels d’inscription")
     context = {"subject": subject, "sender": current_app.config["INSTITUTE_NAME"],
                "registrations": [(r, self_service_url(r, base_url)) for r in registrations]}
-    contacts = {event.contact_email for event in events.values()}
+    contacts = {r.event.contact_email for r in registrations}
     outbox.subject = subject[:300]
     outbox.message = build_message(
         outbox.to_address, subject,
