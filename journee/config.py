@@ -54,6 +54,14 @@ def default_config(instance_path: str) -> dict:
         # Retention rules (journee.gdpr.purge) run this often by the serving app; 0: never
         # (then run ``journee purge`` from cron).
         "PURGE_INTERVAL_SECONDS": 24 * 3600,
+        # Limits of the public forms, per hour (journee.ratelimit, shared by every worker).
+        # Per client address: generous, a whole school registers from one network.
+        "REGISTRATIONS_PER_CLIENT_PER_HOUR": 200,
+        "LINK_REQUESTS_PER_CLIENT_PER_HOUR": 60,
+        # Per e-mail address, the messages anyone can have sent to it by typing it in a
+        # public form: a self-service link, a notice that the address is already
+        # registered, the confirmation of a new address.
+        "EMAILS_PER_ADDRESS_PER_HOUR": 3,
     }
 
 

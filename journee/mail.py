@@ -135,7 +135,7 @@ COMPOSERS: dict[str, Composer] = {}
 fills ``message`` and ``subject`` of the outbox row it is given."""
 
 
-def queue_to_compose(kind: str, to_address: str, registration_id: int) -> OutboxMessage:
+def queue_to_compose(kind: str, to_address: str, registration_id: int | None) -> OutboxMessage:
     """Queue a message that the sender will write, not the request.
 
     Used where a request must stay short (the public registration under a rush): the row

@@ -135,6 +135,9 @@ def url_params(rule, world) -> dict:
             params[name] = (world.link.token if rule.rule.startswith("/f/")
                             else world.registration.token if rule.rule.startswith("/r/")
                             else "jeton-invalide")
+        elif name == "change":  # the link confirming a new address
+            from journee.registration.address import make_change_token
+            params[name] = make_change_token(world.registration, "nouvelle@example.org")
         elif name == "slug":
             params[name] = world.irts.slug
         elif name == "uid":

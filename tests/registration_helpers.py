@@ -3,18 +3,24 @@
 
 from __future__ import annotations
 
+import email
 import re
 from datetime import date
+from email import policy
+from email.message import EmailMessage
 from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
 from journee.extensions import db
+from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.registration.models import Registration
 
 OPEN_DAY = date(2018, 2, 1)
 FORM_URL = "/e/travail-social-epreuve-numerique-2018/register"
+DONE_URL = f"{FORM_URL}/done"
+"""Where every accepted registration leads, new address or not."""
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +90,24 @@ def input_value(html: str, name: str) -> str:
 
 def register(client, event, **overrides):
     return client.post(FORM_URL, data=valid_data(event, **overrides))
+
+
+def sent_to(address: str, kind: str | None = None) -> list[EmailMessage]:
+    """The e-mails sent to an address so far, as written, oldest first (the test app
+    delivers them right after each request's commit)."""
+    db.session.expire_all()
+    query = select(OutboxMessage.message).where(OutboxMessage.to_address == address,
+                                                OutboxMessage.status == OutboxStatus.SENT)
+    if kind is not None:
+        query = query.where(OutboxMessage.kind == kind)
+    return [email.message_from_bytes(raw, policy=policy.default)
+            for raw in db.session.scalars(query.order_by(OutboxMessage.id))]
+
+
+def plain_text(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def self_service_links(message: EmailMessage) -> list[str]:
+    """The self-service paths (``/r/<token>``) an e-mail carries, in its text part."""
+    return re.findall(r"http://journee\.test(/r/[A-Za-z0-9_-]+)", plain_text(message))

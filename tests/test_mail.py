@@ -17,10 +17,9 @@ from conftest import TODAY
 from journee import mail
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
-from journee.registration.emails import (queue_promotion_notice,
+from journee.registration.emails import (queue_already_registered, queue_promotion_notice,
                                          queue_registration_confirmation,
-                                         queue_registration_confirmation_later,
-                                         queue_self_service_link)
+                                         queue_registration_confirmation_later)
 from journee.registration.models import Registration, RegistrationStatus
 from journee.registration.services import Attendee, register
 
@@ -295,12 +294,15 @@ def test_waitlisted_confirmation(smtp_app, irts_event):
     assert calendars(message) == []
 
 
-def test_promotion_notice_and_self_service_link(smtp_app, irts_event):
+def test_promotion_notice_and_self_service_link(smtp_app, smtp_server, irts_event):
+    smtp_server.start()
     registration = register(irts_event.id, make_attendee(irts_event), today=TODAY)
 
     promotion = parse(queue_promotion_notice(registration, BASE_URL))
-    resend = parse(queue_self_service_link(registration, BASE_URL))
+    queue_already_registered(irts_event.id, registration.email)  # written by the sender
     db.session.commit()
+    mail.deliver_pending()
+    [_, resend] = smtp_server.messages
 
     assert flat(promotion["Subject"]) == f"Une place s’est libérée : {irts_event.title}"
     assert "Une place s’est libérée : votre inscription" in flat(text_part(promotion))
@@ -359,7 +361,7 @@ def test_accommodation_needs_are_never_sent(smtp_app, smtp_server, irts_event):
     smtp_server.start()
     registration, _ = register_and_queue(irts_event)
     queue_promotion_notice(registration, BASE_URL)
-    queue_self_service_link(registration, BASE_URL)
+    queue_already_registered(irts_event.id, registration.email)
     db.session.commit()
     mail.deliver_pending()
 

@@ -24,7 +24,7 @@ from journee.models_base import utcnow
 from journee.programme.models import Event
 from journee.programme.queries import today_in
 from journee.registration.emails import (queue_registration_confirmation,
-                                         queue_self_service_link)
+                                         queue_already_registered)
 from journee.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from journee.workshops.models import Assignment, AssignmentSource
 
@@ -180,7 +180,7 @@ def eml_files(app) -> dict[str, bytes]:
 
 def test_erasure_deletes_the_persons_eml_files(app, organiser_client, irts):
     zoe = registered(irts)
-    queue_self_service_link(zoe, "http://journee.test")
+    queue_already_registered(irts.id, zoe.email)
     registered(irts, "Lina", "Haddad", "lina@example.org")
     db.session.commit()
     token = zoe.token

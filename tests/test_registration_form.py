@@ -4,10 +4,10 @@ import re
 
 import pytest
 from conftest import csrf_token_from, text_of
-from registration_helpers import (FORM_URL, OPEN_DAY, field_error,  # noqa: F401
+from registration_helpers import (DONE_URL, FORM_URL, OPEN_DAY, field_error,  # noqa: F401
                                   input_value, register, registration_by_email,
-                                  registration_count, registration_open, slot_of,
-                                  summary_links, valid_data)
+                                  registration_count, registration_open, self_service_links,
+                                  sent_to, slot_of, summary_links, valid_data)
 
 from journee.extensions import db
 from journee.programme.models import Session, SessionKind, Workshop
@@ -91,7 +91,7 @@ def test_happy_path_stores_exactly_what_was_typed(client, irts):
     response = register(client, irts, email="  Zoe.Martin@Example.ORG ")
     assert response.status_code == 302
     registration = registration_by_email("zoe.martin@example.org")
-    assert response.headers["Location"] == f"/r/{registration.token}?nouveau=1"
+    assert response.headers["Location"] == DONE_URL
     assert registration.status == RegistrationStatus.CONFIRMED
     assert (registration.first_name, registration.last_name) == ("Zoé", "Martin")
     assert registration.phone == "06 12 34 56 78"
@@ -113,17 +113,25 @@ def test_happy_path_stores_exactly_what_was_typed(client, irts):
         (slot.id, 3, workshops[4].id)]
 
 
-def test_confirmation_page_after_registering(client, irts):
+def test_after_registering_a_page_says_the_e_mail_is_sent_and_the_e_mail_has_the_link(
+        client, irts):
     response = register(client, irts)
     page = client.get(response.headers["Location"])
     assert page.status_code == 200
-    assert page.headers["Cache-Control"] == "no-store"
     text = text_of(page.get_data(as_text=True))
+    assert "Demande d’inscription reçue" in text
+    assert ("Nous venons d’envoyer un e-mail à l’adresse que vous avez indiquée. Il confirme "
+            "votre inscription") in text
+    assert "regardez aussi dans vos courriers indésirables" in text
+    assert f'href="{FORM_URL}/lien"' in page.get_data(as_text=True)
+    assert "Zoé" not in text and "zoe.martin" not in text  # nothing about the person
+    [confirmation] = sent_to("zoe.martin@example.org", "confirmation")
+    assert confirmation["Subject"].startswith("Inscription confirmée")
     registration = registration_by_email("zoe.martin@example.org")
-    assert "Votre inscription est confirmée." in text
-    assert "Un e-mail de confirmation vient de vous être envoyé à zoe.martin@example.org." in text
-    assert f"http://journee.test/r/{registration.token}" in text
-    assert "1. Atelier n°3" in text or "Atelier n°3" in text
+    assert self_service_links(confirmation) == [f"/r/{registration.token}"]
+    own_page = client.get(f"/r/{registration.token}")
+    assert own_page.headers["Cache-Control"] == "no-store"
+    assert "Confirmée" in text_of(own_page.get_data(as_text=True))
 
 
 def test_confirmation_e_mail_is_queued_with_the_registration(client, irts):
@@ -316,7 +324,7 @@ def test_names_are_stored_exactly_and_escaped_in_pages(client, irts, first, last
     assert response.status_code == 302
     registration = registration_by_email("zoe.martin@example.org")
     assert (registration.first_name, registration.last_name) == (first, last)
-    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    html = client.get(f"/r/{registration.token}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert f"{first} {last}" in text_of(html)
 
@@ -331,10 +339,8 @@ def test_escaped_when_the_form_is_shown_again(client, irts):
 def test_honeypot_pretends_success_and_writes_nothing(client, irts):
     response = register(client, irts, website="http://spam.example")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"{FORM_URL}/done"
+    assert response.headers["Location"] == DONE_URL  # as any registration
     assert registration_count() == 0
-    assert "Votre demande est enregistrée." in text_of(
-        client.get(response.headers["Location"]).get_data(as_text=True))
 
 
 def test_csrf_token_is_required(csrf_app):

@@ -7,15 +7,16 @@ from email import policy
 
 import pytest
 from conftest import text_of
-from registration_helpers import (FORM_URL, field_error, input_value,  # noqa: F401
-                                  register, registration_by_email, registration_count,
-                                  registration_open, set_today, slot_of, valid_data)
+from registration_helpers import (DONE_URL, FORM_URL, field_error,  # noqa: F401
+                                  input_value, plain_text, register, registration_by_email,
+                                  registration_count, registration_open, self_service_links,
+                                  sent_to, set_today, slot_of, valid_data)
 from icalendar import Calendar
 from sqlalchemy import select
 
 from journee import mail
 from journee.extensions import db
-from journee.mail_models import OutboxMessage
+from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.programme.models import WorkshopMode
 from journee.registration import services
 from journee.registration.models import RegistrationStatus
@@ -68,10 +69,11 @@ def test_above_capacity_people_go_on_the_waiting_list(client, irts):
     assert statuses == [RegistrationStatus.CONFIRMED, RegistrationStatus.CONFIRMED,
                         RegistrationStatus.WAITLISTED]
     third = registration_by_email("personne3@example.org")
-    text = text_of(client.get(f"/r/{third.token}?nouveau=1").get_data(as_text=True))
-    assert "La journée est complète : vous êtes sur la liste d’attente, en position n° 1." \
-        in text
-    assert "Votre inscription est confirmée." not in text
+    [confirmation] = sent_to("personne3@example.org", "confirmation")
+    assert confirmation["Subject"].startswith("Liste d’attente")
+    assert "vous êtes sur la liste d’attente" in plain_text(confirmation)
+    text = text_of(client.get(f"/r/{third.token}").get_data(as_text=True))
+    assert "Liste d’attente (position n° 1 sur la liste d’attente)" in text
     # The form warns the next person before they fill it in.
     assert "vous serez placé·e sur la liste d’attente" in text_of(
         client.get(FORM_URL).get_data(as_text=True))
@@ -94,28 +96,87 @@ def test_full_without_waiting_list_refuses_and_keeps_the_input(client, irts):
     assert "Cette journée est complète." in text_of(client.get(FORM_URL).get_data(as_text=True))
 
 
-def test_same_e_mail_twice_offers_to_resend_the_link(client, irts):
-    register(client, irts)
-    response = register(client, irts, email="ZOE.martin@example.org ", first_name="Zoé bis")
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert field_error(html, "email") == "Cette adresse e-mail est déjà inscrite à cette journée."
-    assert "Recevoir à nouveau mon lien" in html
-    assert f'action="{FORM_URL}/lien"' in html
-    assert input_value(html, "first_name") == "Zoé bis"
+def test_an_address_already_registered_gets_the_same_answer_and_its_owner_the_link(
+        client, irts):
+    first = register(client, irts)
+    again = register(client, irts, email="ZOE.martin@example.org ", first_name="Zoé bis",
+                     phone="07 00 00 00 00")
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"] == DONE_URL
+    assert first.get_data() == again.get_data()
     assert registration_count() == 1
+    zoe = registration_by_email("zoe.martin@example.org")
+    assert (zoe.first_name, zoe.phone) == ("Zoé", "06 12 34 56 78")  # nothing changed
+    [notice] = sent_to("zoe.martin@example.org", "self_service_link")
+    assert notice["Subject"] == f"Votre inscription : {irts.title}"
+    text = plain_text(notice)
+    assert "Votre adresse e-mail vient d’être indiquée pour une inscription" in text
+    assert "Vous êtes déjà inscrit·e" in text
+    assert "Zoé bis" not in text and "07 00" not in text  # nothing the second one typed
+    assert self_service_links(notice) == [f"/r/{zoe.token}"]
+    assert len(sent_to("zoe.martin@example.org", "confirmation")) == 1
+
+
+def test_registering_again_after_cancelling_says_how_to_come_after_all(client, irts):
+    register(client, irts)
+    zoe = registration_by_email("zoe.martin@example.org")
+    client.post(f"/r/{zoe.token}/annuler")
+    assert register(client, irts).headers["Location"] == DONE_URL
+    [notice] = sent_to("zoe.martin@example.org", "self_service_link")
+    text = " ".join(plain_text(notice).split())
+    assert "Votre inscription avec cette adresse a été annulée : pour venir finalement" in text
+    assert "Vous êtes déjà" not in text
+    assert registration_by_email("zoe.martin@example.org").status == \
+        RegistrationStatus.CANCELLED
 
 
 def test_double_click_makes_one_registration(client, irts):
     first, second = register(client, irts), register(client, irts)
-    assert first.status_code == 302
-    assert "déjà inscrite" in second.get_data(as_text=True)
+    assert first.status_code == second.status_code == 302
     assert registration_count() == 1
 
 
-def _link_messages():
-    return db.session.scalars(select(OutboxMessage)
-                              .where(OutboxMessage.kind == "self_service_link")).all()
+def _statements_of(post) -> list[str]:
+    """The SQL statements a request runs (the sender's work left out, as in a running app
+    where its thread does it after the answer)."""
+    from sqlalchemy import event as sqlalchemy_event
+
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        post()
+    finally:
+        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+    return statements
+
+
+def test_registering_an_address_already_registered_costs_no_more_than_a_new_one(app_factory):
+    from journee.programme.demo import load_demo
+
+    app = app_factory(MAIL_DELIVER_AFTER_COMMIT=False)
+    with app.app_context():
+        irts = load_demo(original_dates=True)[0]
+        db.session.commit()
+        client = app.test_client()
+        client.post(FORM_URL, data=valid_data(irts))  # also warms the statement caches
+        new = _statements_of(lambda: client.post(
+            FORM_URL, data=valid_data(irts, email="nouvelle@example.org")))
+        again = _statements_of(lambda: client.post(FORM_URL, data=valid_data(irts)))
+        for statements in (new, again):
+            assert sum("INSERT INTO outbox_message" in s for s in statements) == 1
+        assert len(again) <= len(new)
+        db.session.remove()
+
+
+def _link_requests():
+    db.session.expire_all()
+    return [(m.to_address, m.status) for m in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "link_request")
+        .order_by(OutboxMessage.id))]
 
 
 def test_resending_the_link_answers_the_same_whether_registered_or_not(client, irts):
@@ -128,7 +189,45 @@ def test_resending_the_link_answers_the_same_whether_registered_or_not(client, i
         answers.append(text_of(response.get_data(as_text=True)))
     assert answers[0] == answers[1]
     assert "Si cette adresse est inscrite à cette journée, un e-mail" in answers[0]
-    assert [m.to_address for m in _link_messages()] == ["zoe.martin@example.org"]
+    # Both were queued alike; the sender wrote to the one registered, and kept nothing
+    # of the other.
+    assert _link_requests() == [("zoe.martin@example.org", OutboxStatus.SENT),
+                                ("", OutboxStatus.SKIPPED)]
+    [message] = sent_to("zoe.martin@example.org", "link_request")
+    assert message["Subject"] == f"Votre lien personnel : {irts.title}"
+    zoe = registration_by_email("zoe.martin@example.org")
+    assert self_service_links(message) == [f"/r/{zoe.token}"]
+
+
+def test_a_link_request_costs_the_same_database_work_for_any_address(app_factory):
+    """Equal by construction: the same statements, in the same order, whether or not the
+    address is registered (the sender does the looking up, after the answer)."""
+    from journee.programme.demo import load_demo
+
+    # A running app leaves delivery to its sender thread: the request only wakes it.
+    app = app_factory(MAIL_DELIVER_AFTER_COMMIT=False)
+    with app.app_context():
+        irts = load_demo(original_dates=True)[0]
+        db.session.commit()
+        client = app.test_client()
+        assert client.post(FORM_URL, data=valid_data(irts)).status_code == 302
+
+        def cost(address: str) -> tuple[bytes, list[str]]:
+            answers = []
+            statements = _statements_of(lambda: answers.append(
+                client.post(f"{FORM_URL}/lien", data={"email": address})))
+            assert answers[0].status_code == 302
+            return answers[0].get_data(), statements
+
+        cost("echauffement@example.org")
+        known, unknown = cost("zoe.martin@example.org"), cost("inconnue@example.org")
+        assert known == unknown
+        assert any("INSERT INTO outbox_message" in s for s in known[1])
+        assert not any("FROM registration" in s for s in known[1])
+        mail.deliver_pending()
+        assert [status for _, status in _link_requests()] == [
+            OutboxStatus.SKIPPED, OutboxStatus.SENT, OutboxStatus.SKIPPED]
+        db.session.remove()
 
 
 def test_resend_page_validates_its_address(client, irts):

@@ -1,18 +1,23 @@
-"""An attendee's self-service page: see, edit, cancel, add to the calendar."""
+"""An attendee's self-service page: see, edit, cancel, add to the calendar, change the
+e-mail address, download or erase one's data."""
 
+import json
+import re
 from datetime import date
 
 import pytest
-from conftest import text_of
+from conftest import csrf_token_from, text_of
 from registration_helpers import (FORM_URL, field_error, input_value,  # noqa: F401
-                                  register, registration_by_email, registration_open,
-                                  set_today, slot_of, valid_data)
+                                  plain_text, register, registration_by_email,
+                                  registration_open, self_service_links, sent_to, set_today,
+                                  slot_of, valid_data)
 from sqlalchemy import select
 
+from journee.audit.models import AuditEntry
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.programme.models import WorkshopMode
-from journee.registration.models import Profile, RegistrationStatus
+from journee.registration.models import Profile, RegistrationStatus, WorkshopChoice
 
 
 @pytest.fixture
@@ -34,7 +39,6 @@ def test_page_shows_the_registration(client, irts, zoe):
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     text = text_of(response.get_data(as_text=True))
-    assert "Votre inscription est confirmée." not in text  # only right after registering
     for expected in ("Confirmée", "Zoé Martin", "zoe.martin@example.org", "06 12 34 56 78",
                      "IRTS-IDS Normandie", "Étudiant·e – ES, 2e année",
                      "Protection de l’enfance", "Déjeuner sur place Oui",
@@ -92,15 +96,6 @@ def test_edit_uses_the_same_rules(client, irts, zoe):
     assert field_error(html, f"atelier_{slot.id}_2") == \
         "Vous avez déjà choisi cet atelier en 1er choix."
     assert registration_by_email("zoe.martin@example.org").first_name == "Zoé"
-
-
-def test_edit_cannot_take_an_address_already_registered(client, irts, zoe):
-    register(client, irts, email="autre@example.org")
-    response = client.post(f"/r/{zoe.token}/modifier",
-                           data=_edit_data(irts, email="autre@example.org"))
-    assert field_error(response.get_data(as_text=True), "email") == \
-        "Cette adresse e-mail est déjà inscrite à cette journée."
-    assert registration_by_email("zoe.martin@example.org") is not None
 
 
 def test_edit_refused_after_the_deadline(client, irts, zoe, monkeypatch):
@@ -198,3 +193,149 @@ def test_first_come_edit_keeps_its_own_place_and_refuses_a_full_workshop(client,
     zoe = registration_by_email("zoe.martin@example.org")
     assert zoe.last_name == "M."
     assert [c.workshop_id for c in zoe.choices] == [slot.workshops[0].id]
+
+
+# A new e-mail address -------------------------------------------------------------------
+
+ADDRESS_LINK = re.compile(r"http://journee\.test(/r/adresse/[A-Za-z0-9_.\-]+)")
+
+
+def test_a_new_address_takes_effect_once_confirmed_from_the_link_sent_to_it(client, irts,
+                                                                            zoe):
+    response = client.post(f"/r/{zoe.token}/modifier", follow_redirects=True, data=_edit_data(
+        irts, email="Zoe.Nouvelle@example.org", last_name="Martin-Durand"))
+    text = text_of(response.get_data(as_text=True))
+    assert ("Un e-mail a été envoyé à zoe.nouvelle@example.org pour confirmer la nouvelle "
+            "adresse") in text
+    registration = registration_by_email("zoe.martin@example.org")
+    assert registration.last_name == "Martin-Durand"  # the other fields are saved
+    [message] = sent_to("zoe.nouvelle@example.org", "address_change")
+    body = plain_text(message)
+    assert f"la journée d’étude « {irts.title} »" in " ".join(body.split())
+    assert zoe.token not in body and "Zoé" not in body  # no way in before confirming
+    path = ADDRESS_LINK.search(body)[1]
+
+    page = client.get(path)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "zoe.nouvelle@example.org" in text_of(page.get_data(as_text=True))
+    assert registration_by_email("zoe.martin@example.org") is not None  # a GET changes nothing
+    confirmed = client.post(path)
+    assert confirmed.headers["Location"] == f"/r/{zoe.token}"
+    assert registration_by_email("zoe.martin@example.org") is None
+    assert registration_by_email("zoe.nouvelle@example.org").id == zoe.id
+    assert "Votre nouvelle adresse e-mail est confirmée" in text_of(
+        client.get(f"/r/{zoe.token}").get_data(as_text=True))
+    # The link served once.
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
+
+
+def test_a_new_address_already_registered_looks_the_same_and_its_owner_gets_their_link(
+        client, irts, zoe):
+    register(client, irts, email="autre@example.org")
+    other = registration_by_email("autre@example.org")
+    answers = []
+    for address in ("autre@example.org", "libre@example.org"):
+        response = client.post(f"/r/{zoe.token}/modifier",
+                               data=_edit_data(irts, email=address), follow_redirects=True)
+        answers.append(text_of(response.get_data(as_text=True)).replace(address, "…"))
+    assert answers[0] == answers[1]
+    assert "Un e-mail a été envoyé à … pour confirmer la nouvelle adresse" in answers[0]
+    assert "déjà inscrite" not in answers[0]
+    # Nothing changed for either registration; the owner got their own link, not Zoé's.
+    assert registration_by_email("zoe.martin@example.org").id == zoe.id
+    assert registration_by_email("autre@example.org").id == other.id
+    assert sent_to("autre@example.org", "address_change") == []
+    [notice] = sent_to("autre@example.org", "self_service_link")
+    assert self_service_links(notice) == [f"/r/{other.token}"]
+
+
+def test_an_address_link_expires_after_a_day_and_cannot_be_forged(client, irts, zoe,
+                                                                   monkeypatch):
+    from itsdangerous.timed import TimestampSigner
+
+    client.post(f"/r/{zoe.token}/modifier", data=_edit_data(irts, email="tard@example.org"))
+    [message] = sent_to("tard@example.org", "address_change")
+    path = ADDRESS_LINK.search(plain_text(message))[1]
+    assert client.get(path[:-2] + "xx").status_code == 404
+    sent_at = TimestampSigner.get_timestamp(None)
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: sent_at + 25 * 3600)
+    response = client.post(path)
+    assert response.status_code == 404
+    assert "Ce lien de confirmation n’est plus valable" in text_of(
+        response.get_data(as_text=True))
+    assert registration_by_email("tard@example.org") is None
+
+
+# The person's own data ------------------------------------------------------------------
+
+def test_download_my_data(client, irts, zoe):
+    register(client, irts, email="autre@example.org", first_name="Inès")
+    page = client.get(f"/r/{zoe.token}").get_data(as_text=True)
+    assert f'href="/r/{zoe.token}/donnees.json"' in page
+    response = client.get(f"/r/{zoe.token}/donnees.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.data)
+    assert data["inscription"]["email"] == "zoe.martin@example.org"
+    assert data["inscription"]["prenom"] == "Zoé"
+    assert [m["type"] for m in data["e_mails"]] == ["confirmation"]
+    assert "autre@example.org" not in response.get_data(as_text=True)
+    assert "Inès" not in response.get_data(as_text=True)
+
+
+def test_erase_my_data_asks_first_then_erases_and_frees_the_place(client, irts):
+    irts.capacity = 1
+    db.session.commit()
+    for email in ("zoe.martin@example.org", "attente@example.org"):
+        register(client, irts, email=email)
+    zoe = registration_by_email("zoe.martin@example.org")
+    page = client.get(f"/r/{zoe.token}/supprimer")
+    text = text_of(page.get_data(as_text=True))
+    assert "C’est définitif" in text and "ce lien personnel ne fonctionnera plus" in text
+    assert "Votre place sera proposée à la première personne de la liste d’attente." in text
+    assert "Oui, supprimer mes données" in text
+    assert registration_by_email("zoe.martin@example.org") is not None
+
+    response = client.post(f"/r/{zoe.token}/supprimer")
+    assert response.status_code == 302
+    done = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Vos données sont supprimées" in done
+    assert "Votre lien personnel ne fonctionne plus." in done
+    db.session.expire_all()
+    assert registration_by_email("zoe.martin@example.org") is None
+    assert db.session.scalars(select(WorkshopChoice).filter_by(
+        registration_id=zoe.id)).all() == []
+    assert db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.to_address == "zoe.martin@example.org")).all() == []
+    assert client.get(f"/r/{zoe.token}").status_code == 404
+    assert client.get(f"/r/{zoe.token}/donnees.json").status_code == 404
+    # The place went to the first person waiting, who was told.
+    assert registration_by_email("attente@example.org").status == RegistrationStatus.CONFIRMED
+    assert len(sent_to("attente@example.org", "promotion")) == 1
+    [entry] = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "attendee.erase_self")).all()
+    assert (entry.event_id, entry.target, entry.rows) == (irts.id, f"Inscription n° {zoe.id}",
+                                                           1)
+    assert "zoe" not in entry.actor.casefold()
+
+
+def test_erasing_needs_the_csrf_token(csrf_app):
+    from journee.programme.demo import load_demo
+
+    irts = load_demo(original_dates=True)[0]
+    db.session.commit()
+    client = csrf_app.test_client()
+    form = client.get(FORM_URL).get_data(as_text=True)
+    client.post(FORM_URL, data=valid_data(irts, csrf_token=csrf_token_from(form)))
+    zoe = registration_by_email("zoe.martin@example.org")
+    assert client.post(f"/r/{zoe.token}/supprimer").status_code == 400
+    assert registration_by_email("zoe.martin@example.org") is not None
+    page = client.get(f"/r/{zoe.token}/supprimer").get_data(as_text=True)
+    response = client.post(f"/r/{zoe.token}/supprimer",
+                           data={"csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    assert registration_by_email("zoe.martin@example.org") is None

@@ -16,6 +16,7 @@ ACTION_LABELS: dict[str, str] = {
     "organiser.export_person": "Export des données d’une personne (JSON)",
     "organiser.erase_person": "Effacement d’une personne à sa demande",
     "organiser.change_person_email": "Changement de l’adresse e-mail d’un·e intervenant·e",
+    "attendee.erase_self": "Effacement de ses données par la personne, depuis son lien",
     "facilitator.view_list": "Consultation de la liste d’un atelier",
     "facilitator.download_xlsx": "Téléchargement de la liste d’un atelier (XLSX)",
     "facilitator.download_signin": "Téléchargement de la feuille d’émargement d’un atelier (PDF)",

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from flask import current_app, render_template
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from .. import ratelimit
 from ..extensions import db
 from ..formatting import NBSP, format_date, format_time, format_time_range
 from ..mail import (COMPOSERS, Attachment, NothingToSend, build_message, queue_email,
@@ -25,6 +27,7 @@ from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event, Session, Workshop, WorkshopMode
 from ..programme.queries import event_with_programme_by_id
 from ..workshops.services import attendee_workshops
+from .address import MAX_AGE_SECONDS, make_change_token
 from .calendar import build_attendee_ics
 from .models import Registration, RegistrationStatus, WorkshopChoice
 
@@ -104,17 +107,6 @@ def queue_promotion_notice(registration: Registration, base_url: str) -> OutboxM
                   lambda: (_calendar_attachment(registration, base_url),))
 
 
-def queue_self_service_link(registration: Registration, base_url: str) -> OutboxMessage | None:
-    """Send the self-service link again, to someone who tried to register twice.
-
-    It goes to the address already registered, so whoever typed that address in the
-    form learns nothing about the registration.
-    """
-    subject = f"Votre inscription{COLON} {registration.event.title}"
-    return _queue("self_service_link", "emails/self_service_link", subject, registration,
-                  base_url)
-
-
 def queue_assignment_notice(registration: Registration, workshop: Workshop, base_url: str,
                             assigned_workshops: dict[int, Workshop]) -> OutboxMessage | None:
     """Tell someone which workshop they are in, with their day (that workshop in it).
@@ -191,6 +183,114 @@ def _compose_confirmation(outbox: OutboxMessage) -> None:
 
 
 COMPOSERS["confirmation"] = _compose_confirmation
+
+
+# What anyone can have sent to an address by typing it in a public form -----------------
+#
+# Queued with one outbox row whatever the address, and written by the sender: the request
+# costs the same for an address registered or not, and only the sender looks it up.
+
+UNASKED_EMAILS = "unasked-email"
+HOUR = timedelta(hours=1)
+
+
+def _spend_unasked_budget(address: str) -> None:
+    """Count one e-mail sent to this address on anyone's request; beyond
+    ``EMAILS_PER_ADDRESS_PER_HOUR`` in the last hour, nothing more is sent."""
+    limit = current_app.config["EMAILS_PER_ADDRESS_PER_HOUR"]
+    if ratelimit.exceeded(UNASKED_EMAILS, address, limit, HOUR):
+        raise NothingToSend("limite horaire d’e-mails atteinte pour cette adresse")
+    ratelimit.record(UNASKED_EMAILS, address)
+
+
+def queue_link_request(address: str) -> OutboxMessage:
+    """Send the self-service links of every registration of this address, if any."""
+    return queue_to_compose("link_request", address, None)
+
+
+def _compose_link_request(outbox: OutboxMessage) -> None:
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.email == outbox.to_address,
+                                   Registration.anonymised_at.is_(None))
+        .options(joinedload(Registration.event)).order_by(Registration.created_at)).all()
+    if not registrations:
+        # An address registered nowhere is kept nowhere either.
+        outbox.to_address = ""
+        raise NothingToSend("aucune inscription à cette adresse")
+    _spend_unasked_budget(outbox.to_address)
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    subject = (f"Votre lien personnel{COLON} {registrations[0].event.title}"
+               if len(registrations) == 1 else "Vos liens personnels d’inscription")
+    context = {"subject": subject, "sender": current_app.config["INSTITUTE_NAME"],
+               "registrations": [(r, self_service_url(r, base_url)) for r in registrations]}
+    contacts = {r.event.contact_email for r in registrations}
+    outbox.subject = subject[:300]
+    outbox.message = build_message(
+        outbox.to_address, subject,
+        _tidy(render_template("emails/link_request.txt", **context)),
+        render_template("emails/link_request.html", **context),
+        reply_to=contacts.pop() if len(contacts) == 1 else None)
+
+
+def queue_already_registered(event_id: int, address: str) -> OutboxMessage | None:
+    """Someone tried to register this address again: its owner gets their link, and
+    nothing else changes."""
+    owner = db.session.scalar(select(Registration.id).where(
+        Registration.event_id == event_id, Registration.email == address))
+    if owner is None:  # erased meanwhile
+        return None
+    return queue_to_compose("self_service_link", address, owner)
+
+
+def _compose_self_service_link(outbox: OutboxMessage) -> None:
+    registration = db.session.get(Registration, outbox.registration_id)
+    if registration is None or registration.email != outbox.to_address:
+        raise NothingToSend("inscription supprimée ou adresse changée avant l’envoi")
+    _spend_unasked_budget(outbox.to_address)
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    subject = f"Votre inscription{COLON} {registration.event.title}"
+    outbox.subject = subject[:300]
+    outbox.message = build_message(
+        outbox.to_address, subject,
+        **_render("emails/self_service_link", subject, registration, base_url))
+
+
+def queue_address_change(registration: Registration, address: str) -> OutboxMessage:
+    """Ask the new address to confirm itself; if another registration of the event has
+    it already, its owner gets their own link instead and nothing changes. Either way
+    one row is queued, after the same lookup."""
+    owner = db.session.scalar(select(Registration.id).where(
+        Registration.event_id == registration.event_id, Registration.email == address,
+        Registration.id != registration.id))
+    if owner is not None:
+        return queue_to_compose("self_service_link", address, owner)
+    return queue_to_compose("address_change", address, registration.id)
+
+
+def _compose_address_change(outbox: OutboxMessage) -> None:
+    registration = db.session.get(Registration, outbox.registration_id)
+    if registration is None or registration.email == outbox.to_address:
+        raise NothingToSend("inscription supprimée ou adresse déjà changée")
+    _spend_unasked_budget(outbox.to_address)
+    event = registration.event
+    # Written by the sender, outside any request: no url_for.
+    link = (f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/r/adresse/"
+            f"{make_change_token(registration, outbox.to_address)}")
+    subject = f"Confirmez votre adresse e-mail{COLON} {event.title}"
+    context = {"subject": subject, "event": event, "address": outbox.to_address,
+               "link": link, "hours": MAX_AGE_SECONDS // 3600,
+               "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"]}
+    outbox.subject = subject[:300]
+    outbox.message = build_message(
+        outbox.to_address, subject,
+        _tidy(render_template("emails/address_change.txt", **context)),
+        render_template("emails/address_change.html", **context),
+        reply_to=event.contact_email or None)
+
+
+COMPOSERS["link_request"] = _compose_link_request
+COMPOSERS["self_service_link"] = _compose_self_service_link
+COMPOSERS["address_change"] = _compose_address_change
 
 
 def _tidy(text: str) -> str:

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from .. import ratelimit
+from ..audit.log import record
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
+from ..gdpr import personal_data
 from ..programme.models import Event
 from ..programme.queries import event_with_workshops, programme_options, today_in
 from ..programme.schedule import registration_status
 from ..programme.views import visible_event_or_404
 from ..workshops.services import attendee_workshops
 from . import services
-from .changes import ALREADY_REGISTERED, save_changes
-from .emails import queue_registration_confirmation_later
+from .address import MAX_AGE_SECONDS, change_for_token
+from .changes import save_changes
+from .emails import (queue_address_change, queue_already_registered, queue_link_request,
+                     queue_promotion_notice, queue_registration_confirmation_later)
 from .forms import ResendLinkForm, build_form, initial_data
 from .models import Registration, RegistrationStatus
 from .privacy import PRIVACY_VERSION, purge_date
@@ -27,10 +34,32 @@ bp = Blueprint("registration", __name__)
 LINK_SENT = ("Si cette adresse est inscrite à cette journée, un e-mail contenant le lien "
              "vers votre inscription vient de lui être envoyé. Pensez à regarder dans vos "
              "courriers indésirables.")
+TOO_MANY = ("Trop de demandes ont été envoyées depuis votre connexion internet en peu de "
+            "temps\u202f: rien n’a été enregistré. Vos réponses sont conservées ci-dessous\u202f: "
+            "envoyez à nouveau le formulaire dans une heure.")
+
+# Rate-limit buckets, counted per client address (journee.ratelimit).
+REGISTRATIONS = "registration-client"
+LINK_REQUESTS = "link-request-client"
+HOUR = timedelta(hours=1)
 
 
 def _base_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"]
+
+
+def _client() -> str:
+    return request.remote_addr or "inconnue"
+
+
+def _over_limit(bucket: str, setting: str) -> bool:
+    return ratelimit.exceeded(bucket, _client(), current_app.config[setting], HOUR)
+
+
+def _too_many(template: str, **context):
+    """The form again, with what was typed, answered 429."""
+    return (render_template(template, **context), 429,
+            {"Retry-After": str(int(HOUR.total_seconds()))})
 
 
 def _send_queued_mail() -> None:
@@ -56,8 +85,11 @@ def form(slug: str):
         return redirect(url_for(".done", slug=event.slug))
 
     form = build_form(event)
-    problems, duplicate = [], False
+    problems = []
     if form.validate_on_submit():
+        if _over_limit(REGISTRATIONS, "REGISTRATIONS_PER_CLIENT_PER_HOUR"):
+            return _too_many("registration/form.html", **_form_context(event, form, status,
+                                                                       [TOO_MANY]))
         attendee = services.Attendee(**form.details(), choices=form.workshop_choices(),
                                      privacy_version=PRIVACY_VERSION)
         try:
@@ -65,8 +97,10 @@ def form(slug: str):
         except services.RegistrationClosed as closed:
             return _closed(event, str(closed))
         except services.AlreadyRegistered:
-            form.email.errors.append(ALREADY_REGISTERED)
-            duplicate = True
+            # Nothing changes. Whoever typed the address sees what a new registration
+            # sees; the address's owner gets their own link.
+            queue_already_registered(event.id, attendee.email)
+            return _accepted(event)
         except services.EventFull as full:
             problems.append(str(full))
         except (services.WorkshopFull, services.InvalidChoice) as refused:
@@ -75,16 +109,27 @@ def form(slug: str):
             # The confirmation is queued with the registration and written by the sender:
             # the request stays short, which is what keeps a rush from piling up.
             queue_registration_confirmation_later(registration)
-            token = registration.token  # read before the commit expires it
-            db.session.commit()
-            _send_queued_mail()
-            return redirect(url_for(".self_service", token=token, nouveau=1))
+            return _accepted(event)
+    return render_template("registration/form.html",
+                           **_form_context(event, form, status, problems))
+
+
+def _form_context(event: Event, form, status, problems: list[str]) -> dict:
     left = services.places_left(event)
-    return render_template("registration/form.html", event=event, form=form, status=status,
-                           problems=problems, duplicate=duplicate,
-                           places=services.workshop_places_left(event),
-                           waitlist=left == 0 and event.waitlist_enabled,
-                           purge_date=purge_date(event))
+    return {"event": event, "form": form, "status": status, "problems": problems,
+            "places": services.workshop_places_left(event),
+            "waitlist": left == 0 and event.waitlist_enabled,
+            "purge_date": purge_date(event)}
+
+
+def _accepted(event: Event):
+    """Count the registration against the client address, commit it with its queued
+    e-mail, and say so. A new address and one already registered both come here with
+    one outbox row queued: the same cost, the same answer."""
+    ratelimit.record(REGISTRATIONS, _client())
+    db.session.commit()
+    _send_queued_mail()
+    return redirect(url_for(".done", slug=event.slug))
 
 
 def _closed(event: Event, message: str):
@@ -93,7 +138,8 @@ def _closed(event: Event, message: str):
 
 @bp.get("/e/<slug>/register/done")
 def done(slug: str):
-    """Where the honeypot leads: a thank-you that reveals nothing."""
+    """What every accepted registration leads to, new or not (and the honeypot): it
+    says an e-mail is on its way, which reveals nothing about the address."""
     event = visible_event_or_404(slug)
     return render_template("registration/done.html", event=event)
 
@@ -106,17 +152,17 @@ def resend_link(slug: str):
     event = visible_event_or_404(slug)
     form = ResendLinkForm()
     if form.validate_on_submit():
-        registration = db.session.scalar(
-            select(Registration).where(Registration.event_id == event.id,
-                                       Registration.email == form.email.data))
-        if registration is not None:
-            from .emails import queue_self_service_link
-            queue_self_service_link(registration, _base_url())
-            db.session.commit()
-            _send_queued_mail()
+        if _over_limit(LINK_REQUESTS, "LINK_REQUESTS_PER_CLIENT_PER_HOUR"):
+            return _too_many("registration/resend.html", event=event, form=form,
+                             problems=[TOO_MANY])
+        # One outbox row whatever the address: the sender looks it up, not the request.
+        queue_link_request(form.email.data)
+        ratelimit.record(LINK_REQUESTS, _client())
+        db.session.commit()
+        _send_queued_mail()
         flash(LINK_SENT, "success")
         return redirect(url_for(".resend_link", slug=event.slug))
-    return render_template("registration/resend.html", event=event, form=form)
+    return render_template("registration/resend.html", event=event, form=form, problems=[])
 
 
 # Self-service ---------------------------------------------------------------------------
@@ -152,7 +198,7 @@ def self_service(token: str):
     today = today_in(event.timezone)
     return render_template(
         "registration/self_service.html", event=event, registration=registration,
-        new=request.args.get("nouveau") == "1", link=self_service_url(registration),
+        link=self_service_url(registration),
         position=services.waitlist_position(registration),
         editable=can_edit(event, registration, today),
         cancellable=can_cancel(event, registration, today),
@@ -175,11 +221,25 @@ def edit(token: str):
         form = build_form(event, editing=True)
     else:
         form = build_form(event, editing=True, data=initial_data(registration))
+    form.email.description = ("Une nouvelle adresse remplace l’actuelle une fois confirmée "
+                              "depuis l’e-mail que nous y envoyons.")
     if form.validate_on_submit():
-        error = save_changes(registration, form, form.details())
+        details = form.details()
+        # A new address takes effect once confirmed from the link sent to it.
+        new_address = details["email"] if details["email"] != registration.email else None
+        details["email"] = registration.email
+        error = save_changes(registration, form, details)
         if error is None:
+            message = "Vos modifications sont enregistrées."
+            if new_address:
+                # The same answer whether or not the address is taken: see the e-mails.
+                queue_address_change(registration, new_address)
+                message += (f" Un e-mail a été envoyé à {new_address} pour confirmer la "
+                            "nouvelle adresse\u202f: elle remplacera l’actuelle dès que vous "
+                            "aurez ouvert le lien qu’il contient.")
             db.session.commit()
-            flash("Vos modifications sont enregistrées.", "success")
+            _send_queued_mail()
+            flash(message, "success")
             return redirect(url_for(".self_service", token=token))
         field, message = error
         field.errors.append(message)
@@ -200,7 +260,6 @@ def cancel(token: str):
     if request.method == "POST":
         promoted = services.cancel(registration)
         if promoted is not None:
-            from .emails import queue_promotion_notice
             queue_promotion_notice(promoted, _base_url())
         db.session.commit()
         _send_queued_mail()
@@ -209,6 +268,68 @@ def cancel(token: str):
         return redirect(url_for(".self_service", token=token))
     return render_template("registration/cancel.html", event=event,
                            registration=registration)
+
+
+@bp.route("/r/adresse/<change>", methods=["GET", "POST"])
+def confirm_address(change: str):
+    """The link sent to a new address: confirm it (a POST, so that a mail scanner
+    opening the link changes nothing)."""
+    found = change_for_token(change)
+    if found is None:
+        return _invalid_address_link()
+    registration, address = found
+    event = registration.event
+    if request.method == "POST":
+        registration.email = address
+        try:
+            db.session.commit()
+        except IntegrityError:  # registered meanwhile by someone else
+            db.session.rollback()
+            return _invalid_address_link()
+        flash(f"Votre nouvelle adresse e-mail est confirmée\u202f: {address}.", "success")
+        return redirect(url_for(".self_service", token=registration.token))
+    return render_template("registration/address_confirm.html", event=event, address=address)
+
+
+def _invalid_address_link():
+    return render_template("registration/address_invalid.html",
+                           hours=MAX_AGE_SECONDS // 3600), 404
+
+
+@bp.get("/r/<token>/donnees.json")
+def export_data(token: str):
+    """The person's own data, as the organisers would export it for them."""
+    registration, event = _registration_or_404(token)
+    body = json.dumps(personal_data.person_data(registration), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="mes-donnees-{event.slug}.json"',
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/r/<token>/supprimer", methods=["GET", "POST"])
+def erase(token: str):
+    """Erase one's own registration for good, as the organisers do on request."""
+    registration, event = _registration_or_404(token)
+    if request.method == "GET":
+        return render_template("registration/erase.html", event=event,
+                               registration=registration,
+                               kept=personal_data.KEPT_AFTER_ERASURE)
+    number = registration.id
+    result = personal_data.erase([registration])
+    for promoted in result.promoted:
+        queue_promotion_notice(promoted, _base_url())
+    record("attendee.erase_self", actor="La personne inscrite, par son lien personnel",
+           event=event, target=f"Inscription n° {number}", rows=result.registrations)
+    db.session.commit()
+    _send_queued_mail()
+    return redirect(url_for(".erased", slug=event.slug))
+
+
+@bp.get("/e/<slug>/donnees-supprimees")
+def erased(slug: str):
+    event = visible_event_or_404(slug)
+    return render_template("registration/erased.html", event=event,
+                           kept=personal_data.KEPT_AFTER_ERASURE)
 
 
 @bp.get("/r/<token>/calendar.ics")

@@ -19,7 +19,7 @@ from journee.programme.models import Event
 from journee.syntheses.models import SynthesisStatus, WorkshopSynthesis
 
 from app_world import World, build, routes, url_params
-from .conftest import axe_violations, horizontal_overflow
+from .conftest import axe_violations, horizontal_overflow, self_service_link
 
 SKIPPED = (".pdf", ".xlsx", ".ics", ".json", ".png")
 #: Pages that are not HTML pages for people (a JSON feed, an image).
@@ -137,8 +137,11 @@ def test_registration_with_the_keyboard_alone(page_factory, live_server, world):
     _tab_to(page, "button.primary")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "/r/" in page.url, page.locator(".error-summary").all_inner_texts()
-    assert page.get_by_text("Votre inscription est confirmée.").is_visible()
+    assert page.url.endswith("/register/done"), \
+        page.locator(".error-summary").all_inner_texts()
+    assert page.get_by_text("Merci, votre demande d’inscription est bien reçue.").is_visible()
+    page.goto(self_service_link(live_server, "awa.clavier@example.org"))
+    assert page.get_by_text("Diallo").first.is_visible()
 
 
 def test_workshop_synthesis_with_the_keyboard_alone(page_factory, live_server, world):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from .conftest import axe_violations, horizontal_overflow
+from .conftest import axe_violations, horizontal_overflow, self_service_link
 
 SLUG = "travail-social-epreuve-numerique-2018"
 
@@ -41,11 +41,15 @@ def test_register_without_javascript_then_self_service(page_factory, live_server
     page.select_option("select[name$='_1']", label="Atelier n°2 : Handicap adulte")
     page.check("#privacy")
     page.click("button.primary")
-    assert "/r/" in page.url
-    assert page.get_by_text("Votre inscription est confirmée.").is_visible()
+    assert page.url.endswith("/register/done")
+    assert page.get_by_text("Merci, votre demande d’inscription est bien reçue.").is_visible()
     assert horizontal_overflow(page) <= 0
     page_js = page_factory(width=360)
     page_js.goto(page.url)
+    assert axe_violations(page_js) == []
+    # Then the link in the confirmation e-mail.
+    page_js.goto(self_service_link(live_server, "lukasz.navigateur@example.org"))
+    assert page_js.get_by_text("Confirmée").first.is_visible()
     assert axe_violations(page_js) == []
     page_js.click("text=Modifier mon inscription")
     assert axe_violations(page_js) == []
@@ -88,8 +92,9 @@ def test_register_with_the_keyboard_only(page_factory, live_server):
     page.keyboard.press("Space")
     _tab_to(page, "envoyer-inscription")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/r/**")
-    assert page.get_by_text("Votre inscription est confirmée.").is_visible()
+    page.wait_for_url("**/register/done")
+    assert page.get_by_text("Merci, votre demande d’inscription est bien reçue.").is_visible()
+    page.goto(self_service_link(live_server, "zoe.clavier@example.org"))
     assert page.get_by_text("d’Arc-Lévy").first.is_visible()
 
 
