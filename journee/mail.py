@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from email import message_from_bytes
+from email.encoders import encode_base64, encode_quopri
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -32,6 +34,7 @@ from sqlalchemy import or_, select, update
 from .extensions import db
 from .mail_models import OutboxMessage, OutboxStatus
 from .models_base import utcnow
+from .secret_links import mask_secret_links
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,34 @@ def queue_email(kind: str, to_address: str, subject: str, text_body: str,
                               reply_to=reply_to))
     db.session.add(outbox)
     return outbox
+
+
+def masked_links(raw: bytes) -> bytes:
+    """The message with the secret links of its text parts masked (``/r/…``), for the
+    copy kept once it is sent: the outbox must not hold what opens a registration."""
+    message = message_from_bytes(raw, policy=SMTP_POLICY)
+    changed = False
+    for part in message.walk():
+        if part.get_content_maintype() != "text":
+            continue
+        charset = part.get_content_charset() or "utf-8"
+        data = part.get_payload(decode=True)
+        try:
+            text = data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            charset, text = "utf-8", data.decode("utf-8", "replace")
+        masked = mask_secret_links(text)
+        if masked == text:
+            continue
+        if charset.lower() in ("us-ascii", "ascii"):
+            charset = "utf-8"  # for « … »
+        part.set_param("charset", charset)
+        encoding = part.get("Content-Transfer-Encoding", "").lower()
+        del part["Content-Transfer-Encoding"]
+        part.set_payload(masked.encode(charset))
+        (encode_base64 if encoding == "base64" else encode_quopri)(part)
+        changed = True
+    return message.as_bytes(policy=SMTP_POLICY) if changed else raw
 
 
 class NothingToSend(Exception):
@@ -205,6 +236,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                     message.status = OutboxStatus.SENT
                     message.sent_at = utcnow()
                     message.last_error = None
+                    message.message = masked_links(message.message)
                     sent += 1
                 else:
                     message.last_error = f"{type(error).__name__}: {error}"[:2000]

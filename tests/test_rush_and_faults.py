@@ -40,6 +40,7 @@ from journee.programme.queries import today_in
 from journee.registration import services
 from journee.registration.emails import queue_registration_confirmation_later
 from journee.registration.models import Registration, WorkshopChoice
+from journee.secret_links import digest
 
 CAPACITY = 50
 CHOICES = 3  # valid_data ranks three workshops of the day's workshops slot
@@ -165,13 +166,18 @@ def token_of(answer: Answer) -> str:
     return answer.location[len("/r/"):-len("?nouveau=1")]
 
 
+def digest_of(answer: Answer) -> str:
+    """What the database keeps of the token a registration's redirect gave."""
+    return digest(token_of(answer))
+
+
 # What the database holds ----------------------------------------------------------------
 
 @dataclass
 class Row:
     id: int
     email: str
-    token: str
+    token_digest: str
     status: str
     changed: bool
     """Updated after it was written (here: promoted or cancelled)."""
@@ -211,11 +217,11 @@ def state(app) -> State:
             by_registration.setdefault(message.registration_id, Counter())[message.kind] += 1
         rows = {}
         for r in db.session.execute(
-                select(Registration.id, Registration.email, Registration.token,
+                select(Registration.id, Registration.email, Registration.token_digest,
                        Registration.status, Registration.created_at,
                        Registration.updated_at)).all():
             assert r.email not in rows, f"{r.email} registered twice"
-            rows[r.email] = Row(r.id, r.email, r.token, r.status.value,
+            rows[r.email] = Row(r.id, r.email, r.token_digest, r.status.value,
                                 r.updated_at != r.created_at, choices.get(r.id, 0),
                                 by_registration.get(r.id, Counter()))
         db.session.remove()
@@ -252,8 +258,8 @@ def test_500_simultaneous_registrations_for_50_places(day, start_server):
     assert current.statuses() == {"confirmed": CAPACITY, "waitlisted": 450}
     # Every answered registration is stored, once, under the token its redirect gave.
     assert sorted(current.rows) == sorted(emails)
-    assert {answer.key: token_of(answer) for answer in answers} \
-        == {row.email: row.token for row in current.rows.values()}
+    assert {answer.key: digest_of(answer) for answer in answers} \
+        == {row.email: row.token_digest for row in current.rows.values()}
     assert_whole(current)
     assert_no_server_error(server)
 
@@ -266,11 +272,13 @@ def test_cancellations_and_registrations_at_once_promote_each_person_once(day, s
         today = today_in(event.timezone)
         slot = next(s for s in event.workshop_sessions if s.workshops)
         choices = {slot.id: [w.id for w in slot.workshops[:CHOICES]]}
+        tokens = {}
         for n in range(70):  # 50 places taken, 20 people waiting, in this order
             registration = services.register(event.id, services.Attendee(
                 first_name="Ἀλέξανδρος", last_name=f"Дмитрий {n}", profile="professional",
                 email=f"avant{n:02d}@exemple.fr", choices=choices), today)
             queue_registration_confirmation_later(registration)
+            tokens[registration.email] = registration.token
             db.session.commit()
         db.session.remove()
     before = state(day.app)
@@ -280,7 +288,8 @@ def test_cancellations_and_registrations_at_once_promote_each_person_once(day, s
     newcomers = [f"nouveau{n}@exemple.fr" for n in range(50)]
     server = start_server(day.url)
 
-    clients = [Client(f"/r/{row.token}/annuler", [(row.email, {})]) for row in cancelling]
+    clients = [Client(f"/r/{tokens[row.email]}/annuler", [(row.email, {})])
+               for row in cancelling]
     clients += registering(day, newcomers, clients=50)
     answers = fire(server, clients)
 
@@ -289,7 +298,7 @@ def test_cancellations_and_registrations_at_once_promote_each_person_once(day, s
         if answer.key in newcomers:
             token_of(answer)
         else:  # back to the self-service page, with the cancellation done
-            assert answer.location == f"/r/{before.rows[answer.key].token}", answer
+            assert answer.location == f"/r/{tokens[answer.key]}", answer
     after = state(day.app)
     # Every place freed went to someone: exactly the capacity, nobody over it.
     assert after.statuses() == {"confirmed": CAPACITY, "waitlisted": 20, "cancelled": 50}
@@ -425,8 +434,8 @@ def test_sigkill_mid_rush_loses_no_answered_registration(day, start_server):
     assert_whole(after_kill)
     # Every registration that got its success answer is there, with the token it was given.
     assert set(answered) <= set(after_kill.rows)
-    assert {address: token_of(answer) for address, answer in answered.items()} \
-        == {address: after_kill.rows[address].token for address in answered}
+    assert {address: digest_of(answer) for address, answer in answered.items()} \
+        == {address: after_kill.rows[address].token_digest for address in answered}
     # Nothing stored that nobody asked for; a request cut after its commit may be stored.
     assert set(after_kill.rows) <= {answer.key for answer in answers}
     stored = len(after_kill.rows)

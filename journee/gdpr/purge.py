@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, literal, or_, select, update
-from sqlalchemy.types import String
 
 from ..audit.models import AuditEntry
 from ..auth.throttle import purge_expired as purge_login_failures
@@ -104,9 +103,6 @@ def _delete_messages(event_id: int) -> int:
 
 
 def _anonymise(event_id: int, now: datetime) -> int:
-    # Tokens must stay unique: « anonyme-<id> » is, and opens nothing (the self-service
-    # page ignores anonymised registrations).
-    anonymous_token = literal("anonyme-", String) + Registration.id.cast(String)
     return _rowcount(db.session.execute(
         update(Registration)
         .where(Registration.event_id == event_id, Registration.anonymised_at.is_(None))
@@ -114,5 +110,5 @@ def _anonymise(event_id: int, now: datetime) -> int:
                 email=None, phone=None, organisation=literal(""), function=literal(""),
                 accommodation_needed=False, accommodation_details=None,
                 entered_by=None, checked_in_by=None, badge_code=None,
-                token=anonymous_token, anonymised_at=now)
+                token_nonce=None, token_digest=None, anonymised_at=now)
         .execution_options(synchronize_session=False)))
