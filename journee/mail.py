@@ -236,7 +236,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                     message.status = OutboxStatus.SENT
                     message.sent_at = utcnow()
                     message.last_error = None
-                    message.message = masked_links(message.message)
+                    message.message = _copy_to_keep(message)
                     sent += 1
                 else:
                     message.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -248,6 +248,17 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
             if backend is not None:
                 backend.close()
         return sent, failed
+
+
+def _copy_to_keep(message: OutboxMessage) -> bytes | None:
+    """The sent message with its links masked, or no copy at all: an error here must not
+    leave a sent message pending, to be sent again."""
+    try:
+        return masked_links(message.message)
+    except Exception:
+        current_app.logger.exception("Liens de l’e-mail %s impossibles à masquer : sa copie "
+                                     "n’est pas gardée.", message.id)
+        return None
 
 
 def deliver_after_commit(limit: int = 10) -> None:

@@ -31,6 +31,14 @@ from journee.registration.emails import queue_self_service_link
 BASE_URL = "http://journee.test"
 
 
+@pytest.fixture
+def logging_on(app, monkeypatch):
+    """Loggers as a serving process has them: the migrations that built the test database
+    ran Alembic's ``fileConfig``, which disables the loggers that existed then."""
+    for logger in (app.logger, logging.getLogger("werkzeug")):
+        monkeypatch.setattr(logger, "disabled", False)
+
+
 def sha256(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -139,6 +147,23 @@ def test_a_sent_facilitator_link_is_masked_in_the_outbox(app, irts, delivered):
     assert f"{BASE_URL}/f/{link.token}" in bodies(delivered(message))[0]
 
 
+def test_a_message_whose_links_cannot_be_masked_is_sent_once_and_not_kept(
+        app, irts, monkeypatch, caplog, logging_on):
+    link = facilitator_link(irts)
+    link.person.email = "animatrice@example.org"
+    message = queue_link_email(link, BASE_URL, "test")
+    db.session.commit()
+
+    def broken(raw):
+        raise ValueError("message illisible")
+
+    monkeypatch.setattr("journee.mail.masked_links", broken)
+    assert deliver_pending() == (1, 0)
+    assert (message.status, message.message) == (OutboxStatus.SENT, None)
+    assert f"Liens de l’e-mail {message.id} impossibles à masquer" in caplog.text
+    assert deliver_pending() == (0, 0)
+
+
 def test_links_are_masked_in_every_text_part_whatever_its_encoding():
     message = EmailMessage()
     message["Subject"] = "Votre lien"
@@ -166,14 +191,6 @@ def test_links_are_masked_in_every_text_part_whatever_its_encoding():
 
 
 # Logs ------------------------------------------------------------------------------------
-
-@pytest.fixture
-def logging_on(app, monkeypatch):
-    """Loggers as a serving process has them: the migrations that built the test database
-    ran Alembic's ``fileConfig``, which disables the loggers that existed then."""
-    for logger in (app.logger, logging.getLogger("werkzeug")):
-        monkeypatch.setattr(logger, "disabled", False)
-
 
 def test_the_development_server_logs_no_secret_link(app, client, irts, caplog, logging_on):
     token = registered_token(client, irts)
