@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
-from gunicorn_server import GunicornServer, free_port
+from gunicorn_server import SECRET_KEY, GunicornServer, free_port
 from registration_helpers import valid_data
 from sqlalchemy import func, select
 
@@ -65,8 +65,8 @@ def day(migrated_database, tmp_path):
     """The demo day with shifted dates (registration open today) and 50 places, in this
     test's database; ``day.app`` is an app of the test process on the same database."""
     url = migrated_database.copy(tmp_path, "rush")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
-                      "PUBLIC_BASE_URL": "http://journee.test",
+    app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
+                      "SQLALCHEMY_DATABASE_URI": url, "PUBLIC_BASE_URL": "http://journee.test",
                       "MAIL_FILE_DIR": str(tmp_path / "outbox")})
     with app.app_context():
         irts = load_demo()[0]
