@@ -154,12 +154,13 @@ def bare_reportlab(plan: list[tuple], fast_qr: bool = False) -> bytes:
 def insert_attendees(event) -> None:
     """1,000 confirmed registrations spread over the workshops, in two bulk inserts."""
     from journee.registration.models import Profile, Registration, RegistrationStatus
+    from journee.secret_links import issue
     from journee.workshops.models import Assignment, AssignmentSource
 
     slot = next(s for s in event.workshop_sessions if s.workshops)
     badges = sample_badges()
     db.session.execute(insert(Registration), [{
-        "event_id": event.id, "token": secrets.token_urlsafe(32),
+        "event_id": event.id, **issue(Registration.link_purpose),
         "badge_code": secrets.token_urlsafe(12), "status": RegistrationStatus.CONFIRMED,
         "first_name": badge.first_name, "last_name": f"{badge.last_name} {n}",
         "email": f"personne{n}@example.org", "organisation": badge.organisation,

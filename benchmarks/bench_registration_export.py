@@ -22,10 +22,10 @@ from sqlalchemy import insert
 
 from journee.extensions import db
 from timing import bare_openpyxl, cell_values, demo_app, paired_median_ms
-from journee.models_base import new_token
 from journee.registration.exporting import build_registrations_xlsx, registrations_for_export
 from journee.registration.models import (Profile, Registration, RegistrationStatus, Source,
                                          WorkshopChoice)
+from journee.secret_links import issue
 
 SLUG = "travail-social-epreuve-numerique-2018"
 PEOPLE = 5000
@@ -45,7 +45,7 @@ def insert_people(event) -> None:
     rows = []
     for n in range(PEOPLE):
         rows.append({
-            "event_id": event.id, "token": new_token(),
+            "event_id": event.id, **issue(Registration.link_purpose),
             "status": RegistrationStatus.CONFIRMED if n < 4000 else RegistrationStatus.WAITLISTED,
             "first_name": TRICKY[n % len(TRICKY)] if n % 97 == 0 else f"Prénom{n}",
             "last_name": f"Nom-{n}", "email": f"personne{n}@example.org",

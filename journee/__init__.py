@@ -32,8 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import database, errors, expired_forms, formatting, mail, security
+    from . import database, errors, expired_forms, formatting, mail, secret_links, security
     security.init_app(app)
+    secret_links.init_app(app)
     database.init_app(app)
     errors.init_app(app)
     expired_forms.init_app(app)

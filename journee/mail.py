@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from email import message_from_bytes
+from email.encoders import encode_base64, encode_quopri
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -37,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .extensions import db
 from .mail_models import OutboxMessage, OutboxStatus
 from .models_base import utcnow
+from .secret_links import mask_secret_links
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,34 @@ def _is_transient(error: Exception) -> bool:
 
 def _reason(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
+
+
+def masked_links(raw: bytes) -> bytes:
+    """The message with the secret links of its text parts masked (``/r/…``), for the
+    copy kept once it is sent: the outbox must not hold what opens a registration."""
+    message = message_from_bytes(raw, policy=SMTP_POLICY)
+    changed = False
+    for part in message.walk():
+        if part.get_content_maintype() != "text":
+            continue
+        charset = part.get_content_charset() or "utf-8"
+        data = part.get_payload(decode=True)
+        try:
+            text = data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            charset, text = "utf-8", data.decode("utf-8", "replace")
+        masked = mask_secret_links(text)
+        if masked == text:
+            continue
+        if charset.lower() in ("us-ascii", "ascii"):
+            charset = "utf-8"  # for « … »
+        part.set_param("charset", charset)
+        encoding = part.get("Content-Transfer-Encoding", "").lower()
+        del part["Content-Transfer-Encoding"]
+        part.set_payload(masked.encode(charset))
+        (encode_base64 if encoding == "base64" else encode_quopri)(part)
+        changed = True
+    return message.as_bytes(policy=SMTP_POLICY) if changed else raw
 
 
 class NothingToSend(Exception):
@@ -243,6 +274,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                     message.status = OutboxStatus.SENT
                     message.sent_at = utcnow()
                     message.last_error = None
+                    message.message = _copy_to_keep(message)
                     sent += 1
                 else:
                     message.last_error = _reason(error)
@@ -254,6 +286,17 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
             if backend is not None:
                 backend.close()
         return sent, failed
+
+
+def _copy_to_keep(message: OutboxMessage) -> bytes | None:
+    """The sent message with its links masked, or no copy at all: an error here must not
+    leave a sent message pending, to be sent again."""
+    try:
+        return masked_links(message.message)
+    except Exception:
+        current_app.logger.exception("Liens de l’e-mail %s impossibles à masquer : sa copie "
+                                     "n’est pas gardée.", message.id)
+        return None
 
 
 def deliver_after_commit(limit: int = 10) -> None:

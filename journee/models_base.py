@@ -17,10 +17,6 @@ def new_uid() -> str:
     return uuid.uuid4().hex
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 def new_badge_code() -> str:
     """A short random code for a badge's QR code (short keeps the code small to print)."""
     return secrets.token_urlsafe(12)

@@ -26,6 +26,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+#: The server's key: an app of the test process needs the same one to derive the secret
+#: links the server opens.
+SECRET_KEY = "rush-and-faults-0324cff402215230125f3a35b073c280"
 
 
 def free_port() -> int:
@@ -42,7 +45,7 @@ class GunicornServer:
         self.directory = Path(directory)
         self.env = {**os.environ,
                     "JOURNEE_DATABASE_URL": database_url,
-                    "JOURNEE_SECRET_KEY": "rush-and-faults-0324cff402215230125f3a35b073c280",
+                    "JOURNEE_SECRET_KEY": SECRET_KEY,
                     # The demo day may carry 2018 data: no retention purge in a test server.
                     "JOURNEE_PURGE_INTERVAL_SECONDS": "0",
                     "JOURNEE_MAIL_FILE_DIR": str(self.directory / "outbox"),

@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date, datetime
-from email import message_from_bytes, policy
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
+from conftest import text_of
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from journee.attendance.certificates_service import MAX_SIGNATURE_BYTES
+from journee.attendance.certificates_service import MAX_SIGNATURE_BYTES, queue_certificates
 from journee.audit.models import AuditEntry
 from journee.documents.certificate_pdf import (CertificateAttendee, CertificateDay,
                                                CertificateEvent, build_certificates)
 from journee.extensions import db
+from journee.gdpr.purge import purge
 from journee.mail import deliver_pending
 from journee.mail_models import OutboxMessage
 from journee.models_base import utcnow
@@ -324,7 +325,8 @@ def test_sending_is_refused_before_the_day(organiser_client, irts, people, pin_t
     assert people["zoe"].certificate_sent_at is None
 
 
-def test_sending_after_the_day_once_with_the_pdf(organiser_client, irts, people, pin_today):
+def test_sending_after_the_day_once_with_the_pdf(organiser_client, irts, people, pin_today,
+                                                delivered):
     pin_today(AFTER)
     html = organiser_client.get(PAGE.format(irts.id)).get_data(as_text=True)
     assert "Envoyer les attestations par e-mail (2\u00a0personnes)" in html
@@ -334,7 +336,7 @@ def test_sending_after_the_day_once_with_the_pdf(organiser_client, irts, people,
     assert sorted(m.to_address for m in messages) == ["dmitri@example.org", "zoe@example.org"]
     assert {m.kind for m in messages} == {"certificate"}
     zoe_message = next(m for m in messages if m.to_address == "zoe@example.org")
-    parsed = message_from_bytes(zoe_message.message, policy=policy.default)
+    parsed = delivered(zoe_message)
     assert " ".join(parsed["Subject"].split()) == "Attestation de présence : " + irts.title
     body = parsed.get_body(("plain",)).get_content()
     assert "Votre attestation de présence est jointe" in body
@@ -393,6 +395,42 @@ def test_attendee_download_only_after_the_day_and_if_present(client, irts, peopl
         assert "Télécharger mon attestation" not in client.get(
             f"/r/{absent.token}").get_data(as_text=True)
     assert client.get("/r/pas-un-jeton/attestation.pdf").status_code == 404
+
+
+def test_an_anonymised_registration_opens_no_certificate(client, irts, people, pin_today):
+    pin_today(AFTER)
+    zoe = people["zoe"]
+    token = zoe.token
+    assert client.get(f"/r/{token}/attestation.pdf").status_code == 200
+    purge(DAY + timedelta(days=91))
+    db.session.commit()
+    # Neither the link the person had nor the token anonymisation once wrote.
+    for link in (token, f"anonyme-{zoe.id}"):
+        assert client.get(f"/r/{link}/attestation.pdf").status_code == 404
+        assert client.get(f"/r/{link}").status_code == 404
+
+
+def test_the_organiser_gets_no_certificate_of_an_anonymised_registration(
+        organiser_client, irts, people, pin_today):
+    pin_today(AFTER)
+    purge(DAY + timedelta(days=91))
+    db.session.commit()
+    zoe = people["zoe"]
+    text = text_of(organiser_client.get(PAGE.format(irts.id)).get_data(as_text=True))
+    assert ("3 inscriptions présentes sont anonymisées (durée de conservation écoulée) : "
+            "leurs attestations ne peuvent plus être produites ni envoyées.") in text
+    assert "Télécharger toutes les attestations" not in text
+    assert "anonymisée, plus d’attestation" in text
+    response = organiser_client.get(PAGE.format(irts.id) + f"/{zoe.id}.pdf")
+    assert response.status_code == 302
+    assert response.location.endswith(PAGE.format(irts.id) + "#presences")
+    text = text_of(organiser_client.get(PAGE.format(irts.id)).get_data(as_text=True))
+    assert ("Cette inscription est anonymisée (sa durée de conservation est écoulée) : son "
+            "attestation de présence ne peut plus être produite.") in text
+    everyone = organiser_client.get(PAGE.format(irts.id) + "/toutes.pdf")
+    assert pages_of(everyone.data) == ["Aucune personne présente."]
+    assert "anonymisée" not in pdf_text(everyone.data)
+    assert queue_certificates(irts, AFTER) == 0
 
 
 def test_organiser_pages_need_a_login(client, irts):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from datetime import datetime, timedelta
 
@@ -51,12 +49,7 @@ def outbox() -> list[OutboxMessage]:
     return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
 
 
-def parsed(message: OutboxMessage):
-    return email.message_from_bytes(message.message, policy=email.policy.default)
-
-
-def bodies(message: OutboxMessage) -> tuple[str, str]:
-    mail = parsed(message)
+def bodies(mail) -> tuple[str, str]:
     return (mail.get_body(("plain",)).get_content(), mail.get_body(("html",)).get_content())
 
 
@@ -149,7 +142,7 @@ def test_event_page_links_to_the_facilitator_links_and_the_log(organiser_client,
 
 # Create and send -------------------------------------------------------------------
 
-def test_create_sends_the_link_by_email(organiser_client, team):
+def test_create_sends_the_link_by_email(organiser_client, team, delivered):
     event, person = team["event"], team["people"][0]
     response = organiser_client.post(f"{base(event)}/{person.id}/creer")
     assert response.status_code == 302 and response.location.endswith(base(event))
@@ -160,10 +153,10 @@ def test_create_sends_the_link_by_email(organiser_client, team):
 
     [message] = outbox()
     assert message.kind == "facilitator_link" and message.to_address == person.email
-    mail = parsed(message)
+    mail = delivered(message)
     assert " ".join(mail["Subject"].split()) == f"Votre espace animateur·rice : {event.title}"
     assert mail["Reply-To"] == event.contact_email
-    text, html = bodies(message)
+    text, html = bodies(mail)
     url = f"{BASE_URL}/f/{link.token}"
     assert url in text and f'href="{url}"' in html
     assert f"Bonjour {person.first_name}" in text
@@ -198,6 +191,23 @@ def test_create_without_email_shows_the_link_to_copy(organiser_client, team):
     assert "Pas envoyé par e-mail." in text
 
 
+def test_a_link_that_cannot_be_derived_again_is_not_replaced_by_showing_the_page(
+        app, organiser_client, team):
+    """After a new secret key (or for a link from before digests), the page says so
+    rather than showing a new link that would silently replace the one given."""
+    event, person = team["event"], team["people"][2]
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    [link] = links_of(person)
+    token, stored = link.token, link.token_digest
+    app.config["SECRET_KEY"] = "une-autre-cle-secrete-" + "x" * 32
+    text = text_of(organiser_client.get(base(event)).get_data(as_text=True))
+    assert "Ce lien ne peut plus être affiché" in text and "remplacez-le" in text
+    assert "Lien à transmettre" not in text
+    [link] = links_of(person)
+    assert link.token_digest == stored
+    assert organiser_client.get(f"/f/{token}").status_code == 200
+
+
 def test_create_twice_keeps_one_link(organiser_client, team):
     event, person = team["event"], team["people"][0]
     organiser_client.post(f"{base(event)}/{person.id}/creer")
@@ -207,7 +217,7 @@ def test_create_twice_keeps_one_link(organiser_client, team):
     assert f"{person.full_name} a déjà un lien actif" in flashes(organiser_client, event)
 
 
-def test_send_again(organiser_client, team):
+def test_send_again(organiser_client, team, delivered):
     event, person = team["event"], team["people"][0]
     organiser_client.post(f"{base(event)}/{person.id}/creer")
     [link] = links_of(person)
@@ -216,7 +226,7 @@ def test_send_again(organiser_client, team):
     organiser_client.post(f"{base(event)}/{person.id}/envoyer")
     messages = outbox()
     assert len(messages) == 2
-    assert f"/f/{link.token}" in bodies(messages[1])[0]
+    assert f"/f/{link.token}" in bodies(delivered(messages[1]))[0]
     assert links_of(person)[0].sent_at > datetime(2018, 3, 1, 8, 0)
     assert "est envoyé à nouveau" in flashes(organiser_client, event)
 
@@ -247,7 +257,8 @@ def test_revoke_closes_the_space(organiser_client, team):
     assert organiser_client.get(f"/f/{link.token}").status_code == 404
 
 
-def test_replace_revokes_the_old_link_and_sends_the_new(organiser_client, team):
+def test_replace_revokes_the_old_link_and_sends_the_new(organiser_client, team,
+                                                         delivered):
     event, person = team["event"], team["people"][0]
     organiser_client.post(f"{base(event)}/{person.id}/creer")
     [old] = links_of(person)
@@ -259,7 +270,8 @@ def test_replace_revokes_the_old_link_and_sends_the_new(organiser_client, team):
     assert organiser_client.get(f"/f/{old.token}").status_code == 404
     assert organiser_client.get(f"/f/{new.token}").status_code == 200
     last = outbox()[-1]
-    assert f"/f/{new.token}" in bodies(last)[0] and f"/f/{old.token}" not in bodies(last)[0]
+    text = bodies(delivered(last))[0]
+    assert f"/f/{new.token}" in text and f"/f/{old.token}" not in text
 
 
 def test_send_all_reaches_everyone_with_an_address_once(organiser_client, team):

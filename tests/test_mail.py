@@ -294,6 +294,25 @@ def test_waitlisted_confirmation(smtp_app, irts_event):
     assert calendars(message) == []
 
 
+def test_the_copy_kept_of_a_sent_message_has_its_links_masked(smtp_app, smtp_server,
+                                                              irts_event):
+    smtp_server.start()
+    registration, queued = register_and_queue(irts_event)
+    token = registration.token
+
+    assert mail.deliver_pending() == (1, 0)
+
+    [delivered] = smtp_server.messages
+    assert f"{BASE_URL}/r/{token}" in text_part(delivered)
+    db.session.refresh(queued)
+    kept = parse(queued)
+    assert f"{BASE_URL}/r/…" in text_part(kept) and f'href="{BASE_URL}/r/…"' in html_part(kept)
+    assert token not in text_part(kept) + html_part(kept)
+    assert text_part(kept) == text_part(delivered).replace(token, "…")
+    assert [part.get_content() for part in kept.iter_attachments()] \
+        == [part.get_content() for part in delivered.iter_attachments()]
+
+
 def test_promotion_notice_and_self_service_link(smtp_app, smtp_server, irts_event):
     smtp_server.start()
     registration = register(irts_event.id, make_attendee(irts_event), today=TODAY)

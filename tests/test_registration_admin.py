@@ -18,6 +18,7 @@ from journee.mail_models import OutboxMessage
 from journee.registration import services
 from journee.registration.models import (Registration, RegistrationStatus, Source,
                                          WorkshopChoice)
+from journee.secret_links import issue
 
 
 # A known data set ------------------------------------------------------------------------
@@ -241,7 +242,7 @@ def _bulk_registrations(event, count: int) -> None:
     w = slot.workshops
     start = datetime(2018, 1, 10, 8, 0)
     db.session.execute(insert(Registration), [{
-        "event_id": event.id, "token": f"jeton-{n:05d}",
+        "event_id": event.id, **issue(Registration.link_purpose),
         "status": RegistrationStatus.CONFIRMED if n % 7 else RegistrationStatus.WAITLISTED,
         "first_name": f"Prénom{n:05d}", "last_name": f"Nom{n:05d}",
         "email": f"personne{n:05d}@example.org", "organisation": f"Structure {n % 40}",

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort
 
-from ..extensions import db
+from .. import secret_links
 from ..registration.models import Registration
 from .certificates_service import certificate_available, certificate_filename, certificates_pdf
 from .sheets import private_pdf
@@ -18,8 +18,9 @@ def _certificate_available(registration: Registration) -> bool:
 
 @bp.get("/r/<token>/attestation.pdf")
 def own(token: str):
-    """The certificate, after the day, of a confirmed attendee marked present; else 404."""
-    registration = db.session.scalar(db.select(Registration).filter_by(token=token))
+    """The certificate, after the day, of a confirmed attendee marked present whose
+    registration is not anonymised; else 404."""
+    registration = secret_links.find(Registration, token)
     if registration is None or not certificate_available(registration):
         abort(404)
     return private_pdf(certificates_pdf(registration.event, [registration]),

@@ -53,17 +53,24 @@ def is_present(registration: Registration) -> bool:
             and registration.checked_in_at is not None)
 
 
+def has_certificate(registration: Registration) -> bool:
+    """Present, and not anonymised: an anonymised registration names nobody any more."""
+    return is_present(registration) and registration.anonymised_at is None
+
+
 def certificate_available(registration: Registration, today: date | None = None) -> bool:
     """An attendee may download their certificate after the day, if they came."""
-    return is_present(registration) and day_is_over(registration.event, today)
+    return has_certificate(registration) and day_is_over(registration.event, today)
 
 
 def present_attendees(event: Event) -> list[Registration]:
-    """Confirmed attendees marked present, alphabetically, in one query."""
+    """Confirmed attendees marked present who have a certificate (not anonymised),
+    alphabetically, in one query."""
     found = db.session.scalars(select(Registration).where(
         Registration.event_id == event.id,
         Registration.status == RegistrationStatus.CONFIRMED,
-        Registration.checked_in_at.is_not(None))).all()
+        Registration.checked_in_at.is_not(None),
+        Registration.anonymised_at.is_(None))).all()
     return sorted(found, key=name_key)
 
 
@@ -184,8 +191,9 @@ def certificate_subject(event: Event) -> str:
 
 def _compose_certificate(outbox: OutboxMessage) -> None:
     registration = db.session.get(Registration, outbox.registration_id)
-    if registration is None or not is_present(registration):
-        raise NothingToSend("inscription annulée, supprimée ou plus marquée présente")
+    if registration is None or not has_certificate(registration):
+        raise NothingToSend("inscription annulée, supprimée, anonymisée ou plus marquée "
+                            "présente")
     event = registration.event
     subject = certificate_subject(event)
     context = {"registration": registration, "event": event, "subject": subject,

@@ -25,8 +25,8 @@ from ..registration.models import Registration
 from ..security import as_id
 from .certificates_service import (MAX_SIGNATURE_BYTES, BadSignature, CertificatesNotYet,
                                    certificate_filename, certificates_pdf, checked_signature,
-                                   day_is_over, is_present, present_attendees, queue_certificates,
-                                   signature_mimetype, update_presence)
+                                   day_is_over, has_certificate, is_present, present_attendees,
+                                   queue_certificates, signature_mimetype, update_presence)
 from .roster import confirmed_attendees, workshop_members, workshops_by_registration
 from .signin import day_sheet, workshop_sheet
 
@@ -35,6 +35,8 @@ bp = Blueprint("sheets_admin", __name__, url_prefix="/admin")
 bp.before_request(require_login)
 
 PDF = "application/pdf"
+ANONYMISED = ("Cette inscription est anonymisée (sa durée de conservation est écoulée)\u202f: "
+              "son attestation de présence ne peut plus être produite.")
 
 
 def private_pdf(data: bytes, name: str):
@@ -132,11 +134,13 @@ def _uploaded_signature(upload) -> bytes | None:
 def _certificates_page(event: Event, form: SignatoryForm):
     attendees = confirmed_attendees(event)
     present = sum(1 for r in attendees if r.checked_in_at is not None)
+    certificates = sum(1 for r in attendees if has_certificate(r))
     waiting = sum(1 for r in attendees
-                  if r.checked_in_at is not None and r.email and r.certificate_sent_at is None)
+                  if has_certificate(r) and r.email and r.certificate_sent_at is None)
     return render_template(
         "attendance/certificates.html", event=event, form=form, attendees=attendees,
-        present=present, waiting=waiting, day_over=day_is_over(event),
+        present=present, certificates=certificates, anonymised=present - certificates,
+        waiting=waiting, day_over=day_is_over(event),
         local=lambda moment: local_time(moment, event.timezone))
 
 
@@ -204,6 +208,9 @@ def certificate_pdf(event_id: int, registration_id: int):
     registration = owned_or_404(Registration, registration_id, event_id=event.id)
     if not is_present(registration):
         abort(404)
+    if not has_certificate(registration):
+        flash(ANONYMISED, "error")
+        return redirect(url_for(".certificates", event_id=event.id) + "#presences")
     data = certificates_pdf(event, [registration])
     record("organiser.download_certificates", actor=actor_for_user(current_user),
            event=event, target=f"Attestation de présence de l’inscription n°{NBSP}"

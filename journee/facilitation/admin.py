@@ -61,7 +61,7 @@ def links(event_id: int):
     event = event_or_404(event_id)
     return render_template("facilitation/admin_links.html", event=event,
                            overview=services.overview(event), base_url=_base_url(),
-                           link_url=services.link_url, when=services.local_moment)
+                           link_url=services.shown_link_url, when=services.local_moment)
 
 
 @bp.post("/journees/<int:event_id>/animateurs/<int:person_id>/creer")

@@ -6,19 +6,17 @@ import hmac
 
 from flask import abort
 
+from .. import secret_links
 from ..extensions import db
 from ..models_base import utcnow
 from ..programme.models import Participation, Session, Workshop
-from .models import FacilitatorLink, token_digest
+from .models import FacilitatorLink
 
 
 def active_link_or_404(token: str) -> FacilitatorLink:
     """The link for this token, or 404 alike for a wrong, revoked or malformed one."""
-    if not token or len(token) > 100:
-        abort(404)
-    link = db.session.scalar(db.select(FacilitatorLink)
-                             .filter_by(token_digest=token_digest(token)))
-    if link is None or not link.is_active or not hmac.compare_digest(link.token, token):
+    link = secret_links.find(FacilitatorLink, token)
+    if link is None or not link.is_active:
         abort(404)
     link.last_used_at = utcnow()
     return link

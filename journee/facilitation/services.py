@@ -175,7 +175,15 @@ def regenerate_link(event: Event, person: Person, actor: str) -> FacilitatorLink
 
 
 def link_url(link: FacilitatorLink, base_url: str) -> str:
+    """The link to e-mail: a new one if it cannot be derived again (the caller commits)."""
     return f"{base_url.rstrip('/')}/f/{link.token}"
+
+
+def shown_link_url(link: FacilitatorLink, base_url: str) -> str | None:
+    """The link to show the organiser, if it can be derived again; never a new one, so
+    that displaying a page does not replace a link already given."""
+    token = link.derived_token()
+    return f"{base_url.rstrip('/')}/f/{token}" if token else None
 
 
 def queue_link_email(link: FacilitatorLink, base_url: str, actor: str) -> OutboxMessage | None:

@@ -26,7 +26,6 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import case, delete, func, literal, or_, select, update
-from sqlalchemy.types import String
 
 from ..audit.models import AuditEntry
 from ..database import begin_for_savepoints
@@ -189,9 +188,6 @@ def _delete_messages(event_id: int) -> list[int]:
 
 
 def _anonymise(event_id: int, now: datetime) -> int:
-    # Tokens must stay unique: « anonyme-<id> » is, and opens nothing (the self-service
-    # page ignores anonymised registrations).
-    anonymous_token = literal("anonyme-", String) + Registration.id.cast(String)
     return _rowcount(db.session.execute(
         update(Registration)
         .where(Registration.event_id == event_id, Registration.anonymised_at.is_(None))
@@ -204,5 +200,5 @@ def _anonymise(event_id: int, now: datetime) -> int:
                             else_=literal(OTHER_SECTOR)),
                 accommodation_needed=False, accommodation_details=None,
                 entered_by=None, checked_in_by=None, badge_code=None,
-                token=anonymous_token, anonymised_at=now)
+                token_nonce=None, token_digest=None, anonymised_at=now)
         .execution_options(synchronize_session=False)))

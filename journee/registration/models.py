@@ -9,8 +9,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import new_badge_code, new_token, str_enum, utcnow
+from ..models_base import new_badge_code, str_enum, utcnow
 from ..programme.models import Event, Session, Workshop
+from ..secret_links import SecretLinked
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -62,8 +63,9 @@ SOURCE_LABELS = {Source.ONLINE: "En ligne", Source.STAFF: "Saisie par l’équip
                  Source.IMPORT: "Import", Source.ON_SITE: "Sur place"}
 
 
-class Registration(db.Model):
+class Registration(SecretLinked, db.Model):
     __tablename__ = "registration"
+    link_purpose = "registration"
     __table_args__ = (
         # A double click or a second try with the same address cannot create a duplicate.
         UniqueConstraint("event_id", "email"),
@@ -74,7 +76,10 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
                                           index=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    # The self-service link /r/<token> (see journee.secret_links); an anonymised
+    # registration has none.
+    token_nonce: Mapped[str | None] = mapped_column(String(32))
+    token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))

@@ -21,8 +21,9 @@ from sqlalchemy.orm import aliased
 
 from ..errors import JourneeError
 from ..extensions import db
-from ..models_base import new_token, utcnow
+from ..models_base import utcnow
 from ..programme.models import Event, EventStatus, Session, Workshop, WorkshopMode
+from ..secret_links import issue
 from .models import Registration, RegistrationStatus, Source, WorkshopChoice
 
 
@@ -111,8 +112,8 @@ _ATTENDEE_COLUMNS = ("first_name", "last_name", "email", "phone", "organisation"
                      "profile", "course", "course_year", "sector", "lunch",
                      "accommodation_needed", "accommodation_details", "consent_photos",
                      "consent_future_events", "privacy_version")
-_STAMP_COLUMNS = ("token", "privacy_acknowledged_at", "source", "entered_by", "created_at",
-                  "updated_at")
+_STAMP_COLUMNS = ("token_nonce", "token_digest", "privacy_acknowledged_at", "source",
+                  "entered_by", "created_at", "updated_at")
 
 
 def _param(name: str):
@@ -153,7 +154,8 @@ def register(event_id: int, attendee: Attendee, today: date, source: Source = So
     now = utcnow()
     online = source == Source.ONLINE
     parameters = {name: getattr(attendee, name) for name in _ATTENDEE_COLUMNS}
-    parameters |= {"event_id": event_id, "token": new_token(), "privacy_acknowledged_at": now,
+    parameters |= issue(Registration.link_purpose)
+    parameters |= {"event_id": event_id, "privacy_acknowledged_at": now,
                    "source": source.value, "entered_by": entered_by, "created_at": now,
                    "updated_at": now}
     if online:

@@ -10,7 +10,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import ratelimit
+from .. import ratelimit, secret_links
 from ..audit.log import record
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
@@ -168,13 +168,17 @@ def resend_link(slug: str):
 # Self-service ---------------------------------------------------------------------------
 
 def _registration_or_404(token: str) -> tuple[Registration, Event]:
+    digest = secret_links.digest(token)
     event = db.session.scalar(
         select(Event).join(Registration, Registration.event_id == Event.id)
-        .where(Registration.token == token, Registration.anonymised_at.is_(None))
+        .where(Registration.token_digest == digest, Registration.anonymised_at.is_(None))
         .options(*programme_options()))
     if event is None:
         abort(404)
-    registration = db.session.scalar(select(Registration).where(Registration.token == token))
+    registration = db.session.scalar(
+        select(Registration).where(Registration.token_digest == digest))
+    if not registration.opened_with(token):
+        abort(404)
     return registration, event
 
 

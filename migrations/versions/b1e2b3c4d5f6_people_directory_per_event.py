@@ -1,7 +1,7 @@
 """people directory per event: who created a person, who may create events
 
 Revision ID: b1e2b3c4d5f6
-Revises: 7a3e1c2b9d40
+Revises: a1e2b3c4d5f6
 Create Date: 2026-12-08 09:00:00
 
 """
