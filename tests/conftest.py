@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from datetime import date
-from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from databases import make_template
@@ -85,11 +81,9 @@ def csrf_app(app_factory):
 def delivered(app):
     """The message as delivered of a sent outbox row (the file backend's ``.eml``): the
     row itself keeps its secret links masked once sent."""
-    def read(message) -> EmailMessage:
-        [path] = Path(app.config["MAIL_FILE_DIR"]).glob(f"*-{message.id:06d}.eml")
-        return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    from registration_helpers import delivered_message
 
-    return read
+    return lambda message: delivered_message(message.id)
 
 
 @pytest.fixture

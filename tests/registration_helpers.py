@@ -9,8 +9,10 @@ from datetime import date
 from email import policy
 from email.message import EmailMessage
 from html import unescape
+from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from journee.extensions import db
@@ -93,15 +95,22 @@ def register(client, event, **overrides):
 
 
 def sent_to(address: str, kind: str | None = None) -> list[EmailMessage]:
-    """The e-mails sent to an address so far, as written, oldest first (the test app
-    delivers them right after each request's commit)."""
+    """The e-mails sent to an address so far, as delivered, oldest first (the test app
+    delivers them right after each request's commit, as ``.eml`` files: the outbox only
+    keeps a copy with its secret links masked)."""
     db.session.expire_all()
-    query = select(OutboxMessage.message).where(OutboxMessage.to_address == address,
-                                                OutboxMessage.status == OutboxStatus.SENT)
+    query = select(OutboxMessage.id).where(OutboxMessage.to_address == address,
+                                           OutboxMessage.status == OutboxStatus.SENT)
     if kind is not None:
         query = query.where(OutboxMessage.kind == kind)
-    return [email.message_from_bytes(raw, policy=policy.default)
-            for raw in db.session.scalars(query.order_by(OutboxMessage.id))]
+    return [delivered_message(message_id)
+            for message_id in db.session.scalars(query.order_by(OutboxMessage.id))]
+
+
+def delivered_message(message_id: int) -> EmailMessage:
+    """The file backend's ``.eml`` of an outbox message: the message as delivered."""
+    [path] = Path(current_app.config["MAIL_FILE_DIR"]).glob(f"*-{message_id:06d}.eml")
+    return email.message_from_bytes(path.read_bytes(), policy=policy.default)
 
 
 def plain_text(message: EmailMessage) -> str:

@@ -15,7 +15,6 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
-import pytest
 from flask import current_app
 from gunicorn_server import GunicornServer
 from registration_helpers import (register, registration_by_email,  # noqa: F401
@@ -31,14 +30,6 @@ from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.registration.emails import queue_already_registered
 
 BASE_URL = "http://journee.test"
-
-
-@pytest.fixture
-def logging_on(app, monkeypatch):
-    """Loggers as a serving process has them: the migrations that built the test database
-    ran Alembic's ``fileConfig``, which disables the loggers that existed then."""
-    for logger in (app.logger, logging.getLogger("werkzeug")):
-        monkeypatch.setattr(logger, "disabled", False)
 
 
 def sha256(token: str) -> str:
@@ -157,7 +148,7 @@ def test_a_sent_facilitator_link_is_masked_in_the_outbox(app, irts, delivered):
 
 
 def test_a_message_whose_links_cannot_be_masked_is_sent_once_and_not_kept(
-        app, irts, monkeypatch, caplog, logging_on):
+        app, irts, monkeypatch, caplog):
     link = facilitator_link(irts)
     link.person.email = "animatrice@example.org"
     message = queue_link_email(link, BASE_URL, "test")
@@ -201,7 +192,7 @@ def test_links_are_masked_in_every_text_part_whatever_its_encoding():
 
 # Logs ------------------------------------------------------------------------------------
 
-def test_the_development_server_logs_no_secret_link(app, client, irts, caplog, logging_on):
+def test_the_development_server_logs_no_secret_link(app, client, irts, caplog):
     token = registered_token(client, irts)
     link = facilitator_link(irts)
     server = make_server("127.0.0.1", 0, app)
@@ -226,7 +217,7 @@ def test_the_development_server_logs_no_secret_link(app, client, irts, caplog, l
 
 
 def test_an_error_on_a_secret_link_is_logged_without_it(app, client, irts, caplog,
-                                                         monkeypatch, logging_on):
+                                                         monkeypatch):
     token = registered_token(client, irts)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: logged, then a 500 page
 

@@ -98,20 +98,19 @@ def axe_violations(page) -> list[str]:
 def self_service_link(live_server, address: str) -> str:
     """The self-service link of the confirmation sent to ``address``, on the live server
     (the e-mail is the only way to it after registering)."""
-    import email
     import re
-    from email import policy
 
+    from registration_helpers import delivered_message
     from sqlalchemy import select
 
     from journee.mail_models import OutboxMessage, OutboxStatus
 
     with live_server.app.app_context():
-        [raw] = db.session.scalars(select(OutboxMessage.message).where(
+        [message_id] = db.session.scalars(select(OutboxMessage.id).where(
             OutboxMessage.to_address == address, OutboxMessage.kind == "confirmation",
             OutboxMessage.status == OutboxStatus.SENT)).all()
+        text = delivered_message(message_id).get_body(("plain",))
         db.session.remove()
-    text = email.message_from_bytes(raw, policy=policy.default).get_body(("plain",))
     path = re.search(r"http://127\.0\.0\.1(/r/[A-Za-z0-9_-]+)", text.get_content())[1]
     return live_server.base_url + path
 
