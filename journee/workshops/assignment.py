@@ -457,8 +457,8 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
     rng = np.random.default_rng(seed)
     problem = model.build(costs)
     if options.strategy == "leximin":
-        chosen, result = _solve_levels(problem, model, rng, options,
-                                       _caps_grid(costs, options))
+        chosen, result = _solve_levels(problem, model.build(costs, caps=False), model,
+                                       rng, options, _caps_grid(costs, options))
     else:
         chosen, result = _solve_weighted(problem, model, rng, options,
                                          _cost_grid(costs, options))
@@ -545,19 +545,24 @@ class _Builder:
 
 
 def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray, float]],
-          options: Options) -> dict:
+          options: Options, closed: np.ndarray | None = None) -> dict:
     """Solve the LP relaxation, and branch and bound only if its optimum is fractional.
 
     Without soft caps the matrix is totally unimodular, and with them its optimum is
     still integral on most instances once the rounding cuts are in: the LP then proves
     optimality at a fraction of the cost of HiGHS's MIP machinery. ``fixed`` adds rows
-    ``vector · x ≤ value`` (the levels already settled by the lexicographic strategy).
+    ``vector · x ≤ value`` (the levels already settled by the lexicographic strategy);
+    ``closed`` columns are held at 0 (a level settled at 0 needs no row, and keeps the
+    matrix totally unimodular where it was).
     """
     constraints = [LinearConstraint(problem.matrix, problem.lower, problem.upper)]
     if fixed:
         constraints.append(LinearConstraint(np.array([v for v, _ in fixed]), -np.inf,
                                             np.array([value for _, value in fixed])))
-    arguments = dict(c=objective, bounds=Bounds(0, problem.column_upper),
+    upper = problem.column_upper
+    if closed is not None and closed.any():
+        upper = np.where(np.pad(closed, (0, problem.n_columns - len(closed))), 0.0, upper)
+    arguments = dict(c=objective, bounds=Bounds(0, upper),
                      constraints=constraints)
     milp_options = {"disp": False, "mip_rel_gap": options.mip_rel_gap}
     if options.time_limit is not None:
@@ -606,39 +611,46 @@ def _solve_weighted(problem: _Problem, model: _Model, rng, options: Options,
     return result["x"][:problem.n_pairs] > 0.5, {**result, "bound": bound}
 
 
-def _levels(problem: _Problem, model: _Model, caps_grid: float | None):
-    """The lexicographic levels, worst first: (name, coefficients, grid of its values)."""
-    pair = problem.kind == PAIR
-    rank = np.full(problem.n_columns, -1)
-    rank[:problem.n_pairs] = model.pair_rank
-    levels = [("unassigned", (problem.kind == UNASSIGNED).astype(float), 1.0),
-              ("free", (pair & (rank == 0)).astype(float), 1.0)]
-    slack = np.isin(problem.kind, (PROFILE_SLACK, ORGANISATION_SLACK))
-    levels.append(("caps", np.where(slack, problem.cost, 0.0), caps_grid))
-    levels += [(f"rank {r}", (pair & (rank == r)).astype(float), 1.0)
+def _levels(plain: _Problem, model: _Model):
+    """The lexicographic levels of the placements, worst first: (name, coefficients)."""
+    pair = plain.kind == PAIR
+    rank = np.full(plain.n_columns, -1)
+    rank[:plain.n_pairs] = model.pair_rank
+    levels = [("unassigned", (plain.kind == UNASSIGNED).astype(float)),
+              ("free", (pair & (rank == 0)).astype(float))]
+    levels += [(f"rank {r}", (pair & (rank == r)).astype(float))
                for r in range(model.max_rank, 1, -1)]
     return [level for level in levels if level[1].any()]
 
 
-def _solve_levels(problem: _Problem, model: _Model, rng, options: Options,
-                  caps_grid: float | None):
-    """Leximin: fewest without a workshop, then fewest in a free place, then the least
-    cap excess, then fewest at the last rank, then the one before, and so on up to the
-    second: one exact solve per level, each with the levels before it fixed at their
-    optimum, the lottery breaking ties in the last one."""
+def _solve_levels(problem: _Problem, plain: _Problem, model: _Model, rng,
+                  options: Options, caps_grid: float | None):
+    """Leximin: fewest without a workshop, then fewest in a free place, then fewest at
+    the last rank, then at the one before, and so on up to the second, then the least
+    cap excess: one exact solve per level, each with the levels before it fixed at their
+    optimum, the lottery breaking ties in the last one.
+
+    The levels of the placements are solved on ``plain``, the model without the soft
+    caps: there their slacks are free, so their rows cannot bind, and leaving them out
+    keeps each level a transportation problem with a few cardinality rows. Pairs and
+    « no workshop » columns come first and in the same order in both models.
+    """
     if not problem.n_columns:
         return np.zeros(0, dtype=bool), {"status": "optimal", "seconds": 0.0,
                                          "method": "highs-lex", "gap": 0.0, "levels": ()}
-    levels = _levels(problem, model, caps_grid)
+    steps = [(plain, name, vector, 1.0) for name, vector in _levels(plain, model)]
+    slack = np.isin(problem.kind, (PROFILE_SLACK, ORGANISATION_SLACK))
+    if slack.any():
+        steps.append((problem, "caps", np.where(slack, problem.cost, 0.0), caps_grid))
+    if not steps:  # Everyone gets a first choice at no cost: only the lottery is left.
+        steps = [(plain, "lottery", np.zeros(plain.n_columns), 1.0)]
     fixed, found, seconds, gap, status, methods = [], [], 0.0, 0.0, "optimal", set()
-    x = np.zeros(problem.n_columns)
-    if not levels:  # Everyone gets a first choice at no cost: only the lottery is left.
-        levels = [("lottery", np.zeros(problem.n_columns), 1.0)]
-    for number, (name, vector, grid) in enumerate(levels):
-        last = number == len(levels) - 1
-        noise, perturbation = (_lottery(problem, rng, grid or 1e-3, len(model.as_att))
-                               if last else (0.0, 0.0))
-        result = _milp(problem, vector + noise, fixed, options)
+    x, closed = np.zeros(problem.n_columns), None
+    for number, (target, name, vector, grid) in enumerate(steps):
+        noise, perturbation = (_lottery(target, rng, grid or 1e-3, len(model.as_att))
+                               if number == len(steps) - 1 else (0.0, 0.0))
+        padded = [(np.pad(v, (0, target.n_columns - len(v))), value) for v, value in fixed]
+        result = _milp(target, vector + noise, padded, options, closed)
         x, seconds = result["x"], seconds + result["seconds"]
         methods.add(result["method"])
         value = float(vector @ x)
@@ -650,8 +662,11 @@ def _solve_levels(problem: _Problem, model: _Model, rng, options: Options,
             gap = max(gap, (value - bound) / (abs(bound) or abs(value)))
         if result["status"] != "optimal":
             status = result["status"]
-        fixed.append((vector, value + 1e-6 * max(1.0, abs(value))))
         found.append((name, value))
+        if value == 0 and target is plain:
+            closed = vector > 0 if closed is None else closed | (vector > 0)
+        else:
+            fixed.append((vector, value + 1e-6 * max(1.0, abs(value))))
     method = "highs-lex-mip" if "highs-mip" in methods else "highs-lex-lp"
     return x[:problem.n_pairs] > 0.5, {"status": status, "seconds": seconds,
                                         "method": method, "gap": gap,
@@ -821,8 +836,9 @@ class _Model:
 
     # Building the programme ------------------------------------------------------------
 
-    def build(self, costs: Costs) -> _Problem:
-        """The 0–1 programme, one row family per rule."""
+    def build(self, costs: Costs, caps: bool = True) -> _Problem:
+        """The 0–1 programme, one row family per rule; without the soft caps' rows and
+        columns when ``caps`` is false."""
         builder = _Builder()
         n_pairs, n_as = len(self.pair_as), len(self.as_att)
         pair_cost = np.array((costs.free_place, *costs.ranks))[self.pair_rank]
@@ -830,9 +846,9 @@ class _Model:
         builder.add_columns(UNASSIGNED, n_as, costs.unassigned, upper=1)
         self._one_place_rows(builder)
         self._capacity_rows(builder)
-        if self.options.max_profile_share is not None:
+        if caps and self.options.max_profile_share is not None:
             self._profile_rows(builder, costs)
-        if self.options.max_per_organisation is not None:
+        if caps and self.options.max_per_organisation is not None:
             self._organisation_rows(builder, costs)
         for ws_key, n_keys in self._once_keys():
             self._once_rows(builder, ws_key, n_keys)
