@@ -8,9 +8,10 @@ from collections import Counter
 import pytest
 
 from journee.workshops.assignment import (
-    NBSP, AssignmentError, Attendee, Facilitator, Options, Workshop, assign_workshops,
-    evaluate, report_text, resolve_costs, serial_dictatorship,
+    AssignmentError, Attendee, Facilitator, Options, Workshop, assign_workshops, evaluate,
+    resolve_costs, serial_dictatorship,
 )
+from journee.workshops.report import NBSP, Names, report_text
 
 
 def score(attendees, workshops, options, placed, locks=None, facilitators=()):
@@ -378,13 +379,34 @@ def test_serial_dictatorship_is_measured_like_the_solver():
     assert solved.objective <= report.objective
 
 
-def test_report_text_is_french():
+def test_report_text_is_french_and_names_people_and_workshops():
     attendees = [person(i, ["A", "B"], ["étudiant", "cadre"][i % 2]) for i in range(5)]
-    result = assign_workshops(attendees, rooms(2, 2), options=Options(seed=4))
-    text = report_text(result.report)
-    assert f"Premier choix{NBSP}: 40,0{NBSP}%" in text
-    assert f"Sans atelier{NBSP}: 20,0{NBSP}% (1)" in text
-    assert "graine 4" in text and "écart" in text
+    attendees.append(person("z", ["A"], "étudiant", organisation="Foyer"))
+    locks = {0: "A", "z": "B"}
+    options = Options(seed=4, max_per_organisation=0)
+    result = assign_workshops(attendees, rooms(2, 2), locks=locks, options=options)
+    names = Names(people={i: f"Personne {i}" for i in range(5)} | {"z": "Zoé Martin"},
+                  workshops={"A": "n° 1 : Écrans", "B": "n° 2 : Droits"},
+                  slots={"matin": "Ateliers du matin"},
+                  profiles={"étudiant": "Étudiant·e", "cadre": "Cadre"})
+    text = report_text(result.report, names, "first_choices").replace("\u202f", " ")
+    assert text.startswith("Répartition optimale, priorité « Le plus de premiers "
+                           f"choix », tirage au sort n°{NBSP}4")
+    assert f"Premier choix{NBSP}: 33,3{NBSP}% (2)" in text
+    assert f"Verrouillé par l’équipe{NBSP}: 2, dont 1 hors de ses choix" in text
+    assert f"Place libre, hors de ses choix{NBSP}: 0" in text
+    left_out = [f"Personne {i}" for i in range(5) if (i, "matin") in result.unassigned]
+    assert len(left_out) == 2
+    for who in left_out:
+        assert (f"  {who} (Ateliers du matin){NBSP}: tous ses choix étaient complets"
+                in text)
+    assert f"  n° 2 : Droits{NBSP}: 2/2 places" in text
+    assert "structure « Foyer »" in text and "(dû aux personnes verrouillées)" in text
+    assert f"  Étudiant·e (4{NBSP}places){NBSP}:" in text
+    solver_words = ("objectif", "borne", "écart", "highs", "graine")
+    body, details = text.split("Détails techniques")
+    assert not any(word in body.lower() for word in solver_words)
+    assert "borne" in details and "écart 0,00" in details
 
 
 def test_free_places_are_exact_five_person_regression():
@@ -499,3 +521,24 @@ def test_leximin_lifts_the_last_ranks_that_first_choices_leave():
     assert_optimal(lex, attendees, workshops, lex_options)
     assert dict(lex.report.levels)["rank 3"] == lex.report.overall.ranks[2]
     assert lex.report.bound is None
+
+
+def test_each_person_left_out_has_a_reason():
+    workshops = [Workshop("M1", "matin", 1, "numérique"), Workshop("M2", "matin", 1),
+                 Workshop("S1", "après-midi", 5, "numérique"), Workshop("S2", "après-midi", 0)]
+    attendees = [person("full", {"matin": ["M1", "M2"]}),
+                 person("first", {"matin": ["M1"]}), person("second", {"matin": ["M2"]}),
+                 person("none", {"matin": []}),
+                 person("locked", {"matin": ["M2"], "après-midi": ["S1", "S2"]})]
+    options = Options(seed=1, avoid_same_theme=True)
+    result = assign_workshops(attendees, workshops, locks={"locked": "M2", "first": "M1"},
+                              options=options)
+    reasons = {(a, s): r for a, s, r in result.report.left_out}
+    assert set(reasons) == set(result.unassigned)
+    assert reasons["full", "matin"] == "full" and reasons["second", "matin"] == "full"
+    assert reasons["none", "matin"] == "no_choice"
+    assert ("locked", "après-midi") not in reasons  # S1 is numérique, M2 is not
+    locked_theme = assign_workshops(attendees, workshops, locks={"locked": "M1"},
+                                    options=options)
+    reasons = {(a, s): r for a, s, r in locked_theme.report.left_out}
+    assert reasons["locked", "après-midi"] == "locked_elsewhere"

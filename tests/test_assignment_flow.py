@@ -104,8 +104,8 @@ def test_running_from_the_page_places_people_within_capacities(organiser_client,
     firsts = sum(1 for a in placed.values() if a.rank == 1)
     share = f"{100 * firsts / 16:.1f}".replace(".", ",")
     assert f"Premier choix {share} % ({firsts} sur 16)" in page
-    assert "Graine du tirage au sort 7" in page
-    assert "Satisfaction par profil" in page and "Composition des ateliers" in page
+    assert "tirage au sort n° 7" in page
+    assert "Places obtenues, par profil" in page and "Composition des ateliers" in page
     assert "Rien n’est visible des participant·es" in page
 
 
@@ -122,7 +122,7 @@ def test_a_random_seed_is_drawn_and_recorded(organiser_client, irts, slot, crowd
     seed = db.session.scalar(select(AssignmentRun.seed))
     assert seed is not None
     page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
-    assert f"Graine du tirage au sort {seed}" in page
+    assert f"tirage au sort n° {seed}" in page
 
 
 def test_waitlisted_and_cancelled_people_get_no_workshop(organiser_client, irts, slot, crowd):
@@ -319,7 +319,7 @@ def test_cli_dry_run_prints_the_report_and_writes_nothing(runner, irts, slot, cr
                                  "--max-profile-share", "50",
                                  "--max-per-organisation", "3"])
     assert result.exit_code == 0, result.output
-    assert "graine 5" in result.output
+    assert "tirage au sort n°\u00a05" in result.output
     assert "Premier choix\u00a0:" in result.output
     assert result.output.strip().endswith("Simulation : rien n’a été enregistré.")
     assert db.session.scalar(select(func.count(Assignment.id))) == 0

@@ -75,6 +75,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 STRATEGIES = ("first_choices", "fairness", "leximin")
 SOURCES = ("solver", "locked", "pre-assigned", "lottery")
+LEFT_OUT_REASONS = ("no_choice", "full", "locked_elsewhere", "theme", "same_workshop",
+                    "other")
 
 
 class AssignmentError(ValueError):
@@ -184,6 +186,15 @@ class Satisfaction:
     ranks: tuple[int, ...]
     outside_choices: int
     unassigned: int
+    locked: int = 0
+    """Placed by the organisers (ranks and outside choices include them)."""
+    locked_outside: int = 0
+    """Placed by the organisers outside their choices; the rest of ``outside_choices``
+    are free places the solver gave."""
+
+    @property
+    def free_places(self) -> int:
+        return self.outside_choices - self.locked_outside
 
     @property
     def first_choice(self) -> int:
@@ -204,6 +215,8 @@ class CapExcess:
     count: int
     limit: float
     excess: float
+    from_locks: bool = False
+    """The people the organisers locked there exceed the cap by themselves."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +248,9 @@ class Report:
     constraints: int = 0
     levels: tuple[tuple[str, float], ...] = ()
     """Leximin only: the optimum of each level, worst first."""
+    left_out: tuple[tuple[Hashable, Hashable, str], ...] = ()
+    """(attendee, slot, reason) for each attendee-slot without a workshop; reasons are
+    :data:`LEFT_OUT_REASONS`."""
 
 
 @dataclass(frozen=True)
@@ -349,7 +365,7 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
     # A slot without workshops has no place to give: nobody counts as left out of it.
     slots = {w.slot_id for w in workshops}
     objective = 0.0
-    tallies: dict[str | None, list] = defaultdict(lambda: [0, [0] * max_rank, 0, 0])
+    tallies: dict[str | None, list] = defaultdict(lambda: [0, [0] * max_rank, 0, 0, 0, 0])
     for attendee in attendees:
         for slot_id in attendee.choices:
             if (attendee.id, slot_id) in leading or slot_id not in slots:
@@ -365,6 +381,9 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
                     tally[2] += 1
                 else:
                     tally[1][rank - 1] += 1
+                if placement is not None and placement.source == "locked":
+                    tally[4] += 1
+                    tally[5] += rank is None
             if placement is not None and placement.source == "locked":
                 continue
             if placement is None:
@@ -378,23 +397,29 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
     leaders = Counter(f.workshop_id for f in facilitators)
     reports = []
     for workshop in workshops:
-        group = [attendee_by_id[p.attendee_id] for p in members.get(workshop.id, ())]
+        here = members.get(workshop.id, ())
+        group = [attendee_by_id[p.attendee_id] for p in here]
+        locked = [attendee_by_id[p.attendee_id] for p in here if p.source == "locked"]
         profiles = Counter(a.profile for a in group)
         organisations = Counter(a.organisation for a in group)
+        locked_profiles = Counter(a.profile for a in locked)
+        locked_organisations = Counter(a.organisation for a in locked)
         exceeded = []
         share = options.max_profile_share
         if share is not None and len(group) >= (options.min_group_size or 0):
             limit = share * len(group)
             for profile, count in sorted(profiles.items()):
                 if count > limit + 1e-9:
-                    exceeded.append(CapExcess("profile", profile, count, limit, count - limit))
+                    exceeded.append(CapExcess("profile", profile, count, limit, count - limit,
+                                              locked_profiles[profile] > limit + 1e-9))
                     objective += costs.profile * (count - limit)
         cap = options.max_per_organisation
         if cap is not None:
             for organisation, count in sorted(organisations.items()):
                 if count > cap:
                     exceeded.append(CapExcess("organisation", organisation, count, cap,
-                                              count - cap))
+                                              count - cap,
+                                              locked_organisations[organisation] > cap))
                     objective += costs.organisation * (count - cap)
         largest = max(sorted(organisations.items()), key=lambda item: item[1], default=None)
         reports.append(WorkshopReport(workshop.id, workshop.slot_id,
@@ -404,7 +429,7 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
                                       tuple(exceeded)))
 
     def satisfaction(tally) -> Satisfaction:
-        return Satisfaction(tally[0], tuple(tally[1]), tally[2], tally[3])
+        return Satisfaction(tally[0], tuple(tally[1]), *tally[2:])
 
     overall = satisfaction(tallies[None]) if None in tallies else Satisfaction(
         0, (0,) * max_rank, 0, 0)
@@ -479,8 +504,54 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
         gap = 0.0 if slack <= 1e-9 * max(1.0, abs(bound)) else (
             slack / (abs(bound) or abs(report.objective)))
     report = Report(**{**report.__dict__, "bound": bound, "gap": gap,
+                       "left_out": left_out_reasons(attendees, workshops, placements,
+                                                    unassigned, facilitators, options),
                        "seconds": time.perf_counter() - started})
     return Assignment(placements, unassigned, report)
+
+
+def left_out_reasons(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
+                     placements: Sequence[Placement],
+                     unassigned: Iterable[tuple[Hashable, Hashable]],
+                     facilitators: Iterable[Facilitator] = (),
+                     options: Options = Options()) -> tuple[tuple[Hashable, Hashable, str],
+                                                            ...]:
+    """Why each attendee-slot in ``unassigned`` has no workshop: it ranked none
+    (``no_choice``), every workshop it ranked is full (``full``), or one with room has
+    a theme or is a workshop that the person already has in another slot, through a
+    lock (``locked_elsewhere``) or the solver (``theme``, ``same_workshop``)."""
+    by_id = {w.id: w for w in workshops}
+    attendee_by_id = {a.id: a for a in attendees}
+    size = Counter(p.workshop_id for p in placements if p.source != "pre-assigned")
+    size.update(f.workshop_id for f in facilitators if f.takes_place)
+    held = defaultdict(list)
+    for p in placements:
+        held[p.attendee_id].append(p)
+    reasons = []
+    for attendee_id, slot_id in unassigned:
+        choices = attendee_by_id[attendee_id].choices.get(slot_id, ())
+        causes = set()
+        for workshop_id in choices:
+            workshop = by_id[workshop_id]
+            if size[workshop_id] >= workshop.capacity:
+                causes.add("full")
+                continue
+            for p in held[attendee_id]:
+                other = by_id[p.workshop_id]
+                same = workshop.series is not None and other.series == workshop.series
+                theme = (options.avoid_same_theme and workshop.theme is not None
+                         and other.theme == workshop.theme)
+                if same or theme:
+                    causes.add("locked_elsewhere" if p.source == "locked"
+                               else "same_workshop" if same else "theme")
+        if not choices:
+            reason = "no_choice"
+        elif causes == {"full"}:
+            reason = "full"
+        else:
+            reason = next((r for r in LEFT_OUT_REASONS[2:] if r in causes), "other")
+        reasons.append((attendee_id, slot_id, reason))
+    return tuple(reasons)
 
 
 # Column kinds of the built model.
@@ -1039,65 +1110,3 @@ def _codes(values: Iterable[Hashable | None]) -> tuple[np.ndarray, int]:
     array = np.array([codes.setdefault(v, len(codes)) if v is not None else -1
                       for v in values], dtype=np.int64)
     return array, len(codes)
-
-
-# Text -------------------------------------------------------------------------------------
-
-NBSP = "\u00a0"
-NNBSP = "\u202f"
-
-
-def _number(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", NNBSP).replace(".", ",")
-
-
-def _percent(count: int, total: int) -> str:
-    return f"{_number(100 * count / total if total else 0.0, 1)}{NBSP}%"
-
-
-def _ordinal(rank: int) -> str:
-    return "1er" if rank == 1 else f"{rank}e"
-
-
-def report_text(report: Report) -> str:
-    """The report in French plain text, for the CLI (« Premier choix : 78,4 % »)."""
-    o = report.overall
-    lines = [
-        f"Affectation des ateliers ({report.method}, {report.status}), "
-        f"graine {report.seed}",
-        f"Personnes-créneaux{NBSP}: {_number(o.total)}",
-        f"Premier choix{NBSP}: {_percent(o.first_choice, o.total)}",
-        f"Un de ses choix{NBSP}: {_percent(o.any_choice, o.total)}",
-        f"Hors de ses choix{NBSP}: {_percent(o.outside_choices, o.total)}",
-        f"Sans atelier{NBSP}: {_percent(o.unassigned, o.total)} ({_number(o.unassigned)})",
-        "Rangs obtenus{}: {}".format(NBSP, " · ".join(
-            [f"{_ordinal(r)} {_number(n)}" for r, n in enumerate(o.ranks, start=1)]
-            + [f"hors choix {_number(o.outside_choices)}",
-               f"sans atelier {_number(o.unassigned)}"])),
-        f"Par profil{NBSP}:",
-    ]
-    for profile, s in report.by_profile.items():
-        lines.append(f"  {profile}{NBSP}: premier choix {_percent(s.first_choice, s.total)}, "
-                     f"un de ses choix {_percent(s.any_choice, s.total)}, "
-                     f"sans atelier {_percent(s.unassigned, s.total)} "
-                     f"({_number(s.total)})")
-    quality = f"Objectif{NBSP}: {_number(report.objective, 2)}"
-    if report.bound is not None:
-        quality += f"{NNBSP}; borne{NBSP}: {_number(report.bound, 2)}"
-    if report.gap is not None:
-        quality += f"{NNBSP}; écart{NBSP}: {_number(100 * report.gap, 2)}{NBSP}%"
-    quality += f"{NNBSP}; durée{NBSP}: {_number(report.seconds, 2)}{NBSP}s"
-    lines += [quality, f"Ateliers{NBSP}:"]
-    for w in report.workshops:
-        mix = ", ".join(f"{p} {n}" for p, n in w.profiles.items()) or "personne"
-        line = f"  {w.workshop_id}{NBSP}: {w.size}/{w.capacity} places ({mix})"
-        if w.largest_organisation:
-            name, count = w.largest_organisation
-            line += f", au plus {count} de « {name} »"
-        lines.append(line)
-        for e in w.exceeded:
-            what = "profil" if e.kind == "profile" else "organisation"
-            lines.append(f"    plafond dépassé, {what} « {e.group} »{NBSP}: {e.count} "
-                         f"pour {_number(e.limit, 1)} (+{_number(e.excess, 1)})")
-    return "\n".join(lines)

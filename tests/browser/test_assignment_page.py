@@ -42,7 +42,7 @@ def test_assignment_page_after_a_run(page_factory, live_server):
     page.fill("#seed", "11")
     page.get_by_role("button", name="Lancer la répartition").click()
     page.wait_for_url(url + "#rapport")
-    assert "Répartition calculée (graine 11)" in page.locator(".flashes").inner_text()
+    assert "calculée (tirage au sort n°\u00a011)" in page.locator(".flashes").inner_text()
     assert page.locator("#sans-atelier").count() == 1  # 12 people, 12 places, 3 choices
     assert page.locator("h1").count() == 1
     assert axe_violations(page) == []
