@@ -108,53 +108,60 @@ def send_mail_command(limit: int) -> None:
 @with_appcontext
 @click.argument("event_slug")
 @click.option("--slot", "slot_id", type=int,
-              help="Identifiant de la séance d’ateliers (toutes par défaut).")
-@click.option("--seed", type=int, help="Graine du tirage au sort (au hasard par défaut).")
+              help="Identifiant d’une séance d’ateliers, pour ne répartir qu’elle "
+                   "(par défaut, toute la journée d’un coup).")
+@click.option("--seed", type=int, help="Numéro du tirage au sort (au hasard par défaut).")
 @click.option("--dry-run", is_flag=True, help="Calculer et afficher sans rien enregistrer.")
 @click.option("--max-profile-share", type=click.IntRange(1, 100),
               help="Part maximale d’un même profil par atelier, en % "
                    "(sans plafond par défaut).")
+@click.option("--min-group-size", type=click.IntRange(min=1), default=4, show_default=True,
+              help="La part maximale d’un profil ne compte qu’à partir de ce nombre "
+                   "de personnes dans l’atelier.")
 @click.option("--max-per-organisation", type=click.IntRange(min=1),
               help="Nombre maximal de personnes d’une même structure par atelier.")
-@click.option("--strategy", type=click.Choice(["first_choices", "fairness"]),
+@click.option("--strategy", type=click.Choice(["first_choices", "leximin", "fairness"]),
               default="first_choices", show_default=True,
-              help="Le plus de premiers choix, ou le moins de personnes loin dans leur liste.")
+              help="Le plus de premiers choix ; ou personne plus bas dans sa liste qu’il "
+                   "n’est nécessaire (leximin) ; ou une pondération des rangs (fairness).")
 @click.option("--allow-free-places", is_flag=True,
               help="Donner une place hors de ses choix à qui n’en a pas dans ses choix.")
 @click.option("--facilitators-take-place", is_flag=True,
               help="Les animateur·rices occupent une place de leur atelier.")
+@click.option("--avoid-same-theme", is_flag=True,
+              help="Ne pas donner deux fois le même thème à une personne.")
 def assign_command(event_slug: str, slot_id: int | None, seed: int | None, dry_run: bool,
-                   max_profile_share: int | None, max_per_organisation: int | None,
-                   strategy: str, allow_free_places: bool,
-                   facilitators_take_place: bool) -> None:
-    """Assign the confirmed attendees of an event to its workshops."""
+                   max_profile_share: int | None, min_group_size: int,
+                   max_per_organisation: int | None, strategy: str, allow_free_places: bool,
+                   facilitators_take_place: bool, avoid_same_theme: bool) -> None:
+    """Assign the confirmed attendees of an event to its workshops, the whole day at once."""
     from .programme.models import Event
-    from .workshops.assignment import report_text
-    from .workshops.services import AssignmentProblem, RunOptions, run_assignment
+    from .workshops.report import report_text
+    from .workshops.services import (AssignmentProblem, RunOptions, report_names,
+                                     run_assignment, slot_label, workshop_slots)
 
     event = db.session.scalar(db.select(Event).filter_by(slug=event_slug))
     if event is None:
         raise click.ClickException(f"Aucune journée « {event_slug} ».")
-    slots = [s for s in event.workshop_sessions if s.workshops
-             and (slot_id is None or s.id == slot_id)]
+    slots = [s for s in workshop_slots(event) if slot_id is None or s.id == slot_id]
     if not slots:
         raise click.ClickException("Aucune séance d’ateliers à répartir"
                                    + (f" (séance {slot_id})." if slot_id else "."))
     options = RunOptions(strategy=strategy, max_profile_share=max_profile_share,
+                         min_group_size=min_group_size,
                          max_per_organisation=max_per_organisation,
                          allow_unranked=allow_free_places,
-                         facilitators_take_place=facilitators_take_place, seed=seed)
-    for slot in slots:
-        try:
-            result = run_assignment(slot, options, created_by="journee assign",
-                                    dry_run=dry_run)
-        except AssignmentProblem as problem:
-            db.session.rollback()
-            raise click.ClickException(str(problem)) from None
-        if len(slots) > 1:
-            click.echo(f"Séance {slot.id} ({slot.display_title}, "
-                       f"{slot.starts_at:%d/%m/%Y %H:%M})")
-        click.echo(report_text(result.report))
+                         facilitators_take_place=facilitators_take_place,
+                         avoid_same_theme=avoid_same_theme, seed=seed)
+    try:
+        result = run_assignment(slots, options, created_by="journee assign", dry_run=dry_run)
+    except AssignmentProblem as problem:
+        db.session.rollback()
+        raise click.ClickException(str(problem)) from None
+    labels = ", ".join(f"« {slot_label(s)} »" for s in slots)
+    click.echo(f"Séance{'s' if len(slots) > 1 else ''} répartie{'s' if len(slots) > 1 else ''}"
+               f"{' ensemble' if len(slots) > 1 else ''} : {labels}")
+    click.echo(report_text(result.report, report_names(event), strategy))
     if dry_run:
         db.session.rollback()
         click.echo("Simulation : rien n’a été enregistré.")

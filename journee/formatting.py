@@ -40,6 +40,16 @@ def format_datetime(moment: datetime) -> str:
     return f"{format_date(moment.date())} à {format_time(moment)}"
 
 
+def format_local_datetime(moment: datetime, zone: str = "Europe/Paris") -> str:
+    """A stored UTC moment (naive) as the event's local time: « … à 14 h 05 »."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return format_datetime(moment.astimezone(ZoneInfo(zone)))
+
+
 def french_spacing(text: str | None) -> str:
     """Put the narrow no-break spaces French typography wants before « : ; ? ! » and
     inside guillemets, so a line never breaks before the punctuation."""
@@ -58,6 +68,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date_fr")
     app.add_template_filter(format_time, "time_fr")
     app.add_template_filter(format_datetime, "datetime_fr")
+    app.add_template_filter(format_local_datetime, "local_datetime_fr")
     app.add_template_filter(french_spacing, "typo")
     app.add_template_global(format_time_range, "time_range_fr")
     app.add_template_global(plural, "plural")

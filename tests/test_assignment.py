@@ -8,74 +8,128 @@ from collections import Counter
 import pytest
 
 from journee.workshops.assignment import (
-    NBSP, AssignmentError, Attendee, Facilitator, Options, Workshop, assign_workshops,
-    evaluate, report_text, resolve_costs, serial_dictatorship,
+    AssignmentError, Attendee, Facilitator, Options, Workshop, assign_workshops, evaluate,
+    resolve_costs, serial_dictatorship,
 )
+from journee.workshops.report import NBSP, Names, report_text
 
 
-def brute_force(attendees, workshops, options, locks=None, facilitators=()):
-    """The least objective over every possible placement, computed the plain way.
+def score(attendees, workshops, options, placed, locks=None, facilitators=()):
+    """The objective and the leximin key of complete placements, computed the plain way.
 
-    Shares only the cost numbers (``resolve_costs``) with the solver: each attendee-slot
-    takes one of its ranked workshops (any workshop of the slot with ``allow_unranked``)
-    or none; capacities and themes are checked, then the objective is summed directly.
+    ``placed`` maps (attendee, slot) to a workshop id (``None``: no workshop) for every
+    attendee-slot the solver decides; locks and facilitators are added here. Returns
+    ``None`` when a hard rule breaks (capacity, theme, the same workshop twice).
     """
     locks = locks or {}
     by_id = {w.id: w for w in workshops}
+    people = {a.id: a for a in attendees}
     max_rank = max((len(c) for a in attendees for c in a.choices.values()), default=1)
     costs = resolve_costs(options, max_rank)
-    fixed = {(f.attendee_id, by_id[f.workshop_id].slot_id): f.workshop_id
-             for f in facilitators}
-    fixed.update({(a, by_id[w].slot_id): w for a, w in locks.items()})
-    used = Counter(locks.values())
-    used.update(f.workshop_id for f in facilitators if f.takes_place)
-    people = {a.id: a for a in attendees}
+    count = Counter(f.workshop_id for f in facilitators if f.takes_place)
+    members = {w.id: [] for w in workshops}
+    themes, series = Counter(), Counter()
+    total, unassigned, free, ranks = 0.0, 0, 0, Counter()
+    for attendee_id, workshop_id in locks.items():
+        count[workshop_id] += 1
+        members[workshop_id].append(people[attendee_id])
+        themes[attendee_id, by_id[workshop_id].theme] += 1
+        series[attendee_id, by_id[workshop_id].series] += 1
+    for (attendee_id, slot), workshop_id in placed.items():
+        choices = list(people[attendee_id].choices[slot])
+        if workshop_id is None:
+            total += costs.unassigned
+            unassigned += 1
+            continue
+        count[workshop_id] += 1
+        members[workshop_id].append(people[attendee_id])
+        themes[attendee_id, by_id[workshop_id].theme] += 1
+        series[attendee_id, by_id[workshop_id].series] += 1
+        if workshop_id in choices:
+            rank = choices.index(workshop_id) + 1
+            total += costs.rank(rank)
+            ranks[rank] += 1
+        else:
+            total += costs.free_place
+            free += 1
+    if any(count[w.id] > w.capacity for w in workshops):
+        return None
+    if any(n > 1 for (_, key), n in series.items() if key is not None):
+        return None
+    if options.avoid_same_theme and any(
+            n > 1 for (_, theme), n in themes.items() if theme is not None):
+        return None
+    caps = 0.0
+    for group in members.values():
+        share = options.max_profile_share
+        if share is not None and len(group) >= (options.min_group_size or 0):
+            for n in Counter(p.profile for p in group).values():
+                caps += costs.profile * max(0.0, n - share * len(group))
+        if options.max_per_organisation is not None:
+            for n in Counter(p.organisation for p in group).values():
+                caps += costs.organisation * max(0, n - options.max_per_organisation)
+    key = (unassigned, free, *(ranks[r] for r in range(max_rank, 1, -1)), round(caps, 9))
+    return total + caps, key
 
-    decisions = []  # (attendee, slot, [(workshop or None, cost)])
+
+def decisions(attendees, workshops, options, locks=None, facilitators=()):
+    """Each attendee-slot to decide, with the workshops it may get (``None``: none)."""
+    locks = locks or {}
+    by_id = {w.id: w for w in workshops}
+    fixed = {(f.attendee_id, by_id[f.workshop_id].slot_id) for f in facilitators}
+    fixed |= {(a, by_id[w].slot_id) for a, w in locks.items()}
+    slots = {w.slot_id for w in workshops}
+    result = []
     for attendee in attendees:
         for slot, choices in attendee.choices.items():
-            if (attendee.id, slot) in fixed:
+            if (attendee.id, slot) in fixed or slot not in slots:
                 continue
-            ranked = {}
-            for rank, workshop in enumerate(choices, start=1):
-                ranked.setdefault(workshop, costs.rank(rank))
+            options_here = list(dict.fromkeys(choices))
             if options.allow_unranked:
-                for w in workshops:
-                    if w.slot_id == slot:
-                        ranked.setdefault(w.id, costs.free_place)
-            decisions.append((attendee.id, slot,
-                              [*ranked.items(), (None, costs.unassigned)]))
+                options_here += [w.id for w in workshops
+                                 if w.slot_id == slot and w.id not in options_here]
+            result.append(((attendee.id, slot), [*options_here, None]))
+    return result
 
-    best = float("inf")
-    for combination in itertools.product(*(d[2] for d in decisions)):
-        count = Counter(used)
-        members = {w.id: [people[a] for a, w_id in locks.items() if w_id == w.id]
-                   for w in workshops}
-        themes = Counter()
-        for (a, slot), w_id in fixed.items():
-            if a in people and (a, slot) in {(x, by_id[y].slot_id) for x, y in locks.items()}:
-                themes[a, by_id[w_id].theme] += 1
-        total = 0.0
-        for (attendee_id, slot, _), (w_id, cost) in zip(decisions, combination):
-            total += cost
-            if w_id is not None:
-                count[w_id] += 1
-                members[w_id].append(people[attendee_id])
-                themes[attendee_id, by_id[w_id].theme] += 1
-        if any(count[w.id] > w.capacity for w in workshops):
+
+def brute_force(attendees, workshops, options, locks=None, facilitators=()):
+    """The least objective over every possible placement (for ``leximin``: the least
+    key), by enumeration; shares only the cost numbers (``resolve_costs``) with the
+    solver."""
+    keys = decisions(attendees, workshops, options, locks, facilitators)
+    best = None
+    for combination in itertools.product(*(d[1] for d in keys)):
+        scored = score(attendees, workshops, options,
+                       dict(zip((d[0] for d in keys), combination)), locks, facilitators)
+        if scored is None:
             continue
-        if options.avoid_same_theme and any(
-                n > 1 for (a, theme), n in themes.items() if theme is not None):
-            continue
-        for group in members.values():
-            if options.max_profile_share is not None:
-                for n in Counter(p.profile for p in group).values():
-                    total += costs.profile * max(0.0, n - options.max_profile_share * len(group))
-            if options.max_per_organisation is not None:
-                for n in Counter(p.organisation for p in group).values():
-                    total += costs.organisation * max(0, n - options.max_per_organisation)
-        best = min(best, total)
+        value = scored[1] if options.strategy == "leximin" else scored[0]
+        if best is None or value < best:
+            best = value
     return best
+
+
+def solved_score(result, attendees, workshops, options, locks=None, facilitators=()):
+    """``score`` of the solver's own placements."""
+    placed = {p: None for p, _ in decisions(attendees, workshops, options, locks,
+                                            facilitators)}
+    placed.update({(p.attendee_id, p.slot_id): p.workshop_id for p in result.placements
+                   if p.source == "solver"})
+    return score(attendees, workshops, options, placed, locks, facilitators)
+
+
+def assert_optimal(result, attendees, workshops, options, locks=None, facilitators=()):
+    """The solver's placements score the brute-force optimum, and its report says so."""
+    scored = solved_score(result, attendees, workshops, options, locks, facilitators)
+    assert scored is not None
+    expected = brute_force(attendees, workshops, options, locks, facilitators)
+    if options.strategy == "leximin":
+        assert scored[1][:-1] == expected[:-1]
+        assert scored[1][-1] == pytest.approx(expected[-1])
+    else:
+        assert scored[0] == pytest.approx(expected)
+        assert result.report.objective == pytest.approx(expected)
+    assert result.report.gap == 0 and result.report.status == "optimal"
 
 
 def check_rules(result, attendees, workshops, locks=None, facilitators=()):
@@ -325,10 +379,166 @@ def test_serial_dictatorship_is_measured_like_the_solver():
     assert solved.objective <= report.objective
 
 
-def test_report_text_is_french():
+def test_report_text_is_french_and_names_people_and_workshops():
     attendees = [person(i, ["A", "B"], ["étudiant", "cadre"][i % 2]) for i in range(5)]
-    result = assign_workshops(attendees, rooms(2, 2), options=Options(seed=4))
-    text = report_text(result.report)
-    assert f"Premier choix{NBSP}: 40,0{NBSP}%" in text
-    assert f"Sans atelier{NBSP}: 20,0{NBSP}% (1)" in text
-    assert "graine 4" in text and "écart" in text
+    attendees.append(person("z", ["A"], "étudiant", organisation="Foyer"))
+    locks = {0: "A", "z": "B"}
+    options = Options(seed=4, max_per_organisation=0)
+    result = assign_workshops(attendees, rooms(2, 2), locks=locks, options=options)
+    names = Names(people={i: f"Personne {i}" for i in range(5)} | {"z": "Zoé Martin"},
+                  workshops={"A": "n° 1 : Écrans", "B": "n° 2 : Droits"},
+                  slots={"matin": "Ateliers du matin"},
+                  profiles={"étudiant": "Étudiant·e", "cadre": "Cadre"})
+    text = report_text(result.report, names, "first_choices").replace("\u202f", " ")
+    assert text.startswith("Répartition optimale, priorité « Le plus de premiers "
+                           f"choix », tirage au sort n°{NBSP}4")
+    assert f"Premier choix{NBSP}: 33,3{NBSP}% (2)" in text
+    assert f"Verrouillé par l’équipe{NBSP}: 2, dont 1 hors de ses choix" in text
+    assert f"Place libre, hors de ses choix{NBSP}: 0" in text
+    left_out = [f"Personne {i}" for i in range(5) if (i, "matin") in result.unassigned]
+    assert len(left_out) == 2
+    for who in left_out:
+        assert (f"  {who} (Ateliers du matin){NBSP}: tous ses choix étaient complets"
+                in text)
+    assert f"  n° 2 : Droits{NBSP}: 2/2 places" in text
+    assert "structure « Foyer »" in text and "(dû aux personnes verrouillées)" in text
+    assert f"  Étudiant·e (4{NBSP}places){NBSP}:" in text
+    solver_words = ("objectif", "borne", "écart", "highs", "graine")
+    body, details = text.split("Détails techniques")
+    assert not any(word in body.lower() for word in solver_words)
+    assert "borne" in details and "écart 0,00" in details
+
+
+def test_free_places_are_exact_five_person_regression():
+    """W1 has 1 place and W2 has 10; three people of structure X are locked in W2 with
+    a cap of 3 per structure; A (X) and B (Y) both rank only W1. The best is A in W1 and
+    B in a free place in W2 (cost 3): B in W1 puts a fourth X in W2 (cost 3 + 1)."""
+    attendees = [person(f"x{i}", ["W1"], organisation="X") for i in range(3)]
+    attendees += [person("A", ["W1"], organisation="X"), person("B", ["W1"], organisation="Y")]
+    workshops = [Workshop("W1", "matin", 1), Workshop("W2", "matin", 10)]
+    locks = {f"x{i}": "W2" for i in range(3)}
+    for seed in range(6):
+        options = Options(seed=seed, allow_unranked=True, max_per_organisation=3)
+        result = assign_workshops(attendees, workshops, locks=locks, options=options)
+        check_rules(result, attendees, workshops, locks)
+        assert placed(result)["A", "matin"] == "W1"
+        assert placed(result)["B", "matin"] == "W2"
+        assert result.report.objective == 3
+        assert_optimal(result, attendees, workshops, options, locks)
+
+
+def two_slots():
+    """Four people, two slots of two workshops; « écrans » runs in both slots."""
+    workshops = [Workshop("M1", "matin", 2, "numérique", "écrans"),
+                 Workshop("M2", "matin", 1, "droit"),
+                 Workshop("S1", "après-midi", 1, "numérique", "écrans"),
+                 Workshop("S2", "après-midi", 2, "famille")]
+    choices = [({"matin": ["M1", "M2"], "après-midi": ["S1"]}, "étudiant", "IRTS"),
+               ({"matin": ["M2"], "après-midi": ["S1", "S2"]}, "étudiant", "IRTS"),
+               ({"matin": ["M1"], "après-midi": ["S2", "S1"]}, "cadre", "CD"),
+               ({"matin": [], "après-midi": ["S1"]}, "étudiant", "CD")]
+    attendees = [Attendee(i, profile, organisation, c)
+                 for i, (c, profile, organisation) in enumerate(choices)]
+    return attendees, workshops
+
+
+@pytest.mark.parametrize("strategy", ["first_choices", "fairness", "leximin"])
+@pytest.mark.parametrize("allow_unranked", [False, True])
+@pytest.mark.parametrize("avoid_same_theme", [False, True])
+def test_two_slots_with_free_places_match_brute_force(strategy, allow_unranked,
+                                                      avoid_same_theme):
+    attendees, workshops = two_slots()
+    options = Options(seed=5, strategy=strategy, allow_unranked=allow_unranked,
+                      avoid_same_theme=avoid_same_theme, max_profile_share=0.5,
+                      max_per_organisation=1)
+    result = assign_workshops(attendees, workshops, options=options)
+    check_rules(result, attendees, workshops)
+    assert_optimal(result, attendees, workshops, options)
+    if allow_unranked:
+        assert all(p.rank is None for p in result.placements if p.free)
+
+
+def test_the_same_workshop_is_not_given_twice():
+    """« écrans » runs in both slots: a person ranking it first twice gets it once."""
+    attendees = [person(1, {"matin": ["M1", "M2"], "après-midi": ["S1", "S2"]})]
+    workshops = [Workshop("M1", "matin", 5, series="écrans"), Workshop("M2", "matin", 5),
+                 Workshop("S1", "après-midi", 5, series="écrans"),
+                 Workshop("S2", "après-midi", 5)]
+    options = Options(seed=1)
+    result = assign_workshops(attendees, workshops, options=options)
+    assert sorted(p.workshop_id for p in result.placements) in (["M1", "S2"], ["M2", "S1"])
+    assert_optimal(result, attendees, workshops, options)
+    locked = assign_workshops(attendees, workshops, locks={1: "S1"}, options=options)
+    assert placed(locked) == {(1, "matin"): "M2", (1, "après-midi"): "S1"}
+
+
+def test_a_slot_without_workshops_is_no_ones_loss():
+    attendees = [person(1, {"matin": ["A"], "soir": []}), person(2, {"matin": ["A"]})]
+    result = assign_workshops(attendees, rooms(2), options=Options(seed=1))
+    assert result.unassigned == []
+    assert result.report.overall.unassigned == 0 and result.report.overall.total == 2
+    assert result.report.gap == 0 and result.report.objective == 0
+
+
+def test_someone_alone_keeps_a_first_choice_below_the_minimum_group_size():
+    """Alone in A, the éducateur is 100 % of A's group; with three ranks, the fairness
+    penalty of that share (0.5 × 4) outweighs a second choice (1)."""
+    attendees = [person("x", ["A", "B", "C"], "éducateur"),
+                 person("s1", ["B", "C"], "étudiant"), person("s2", ["B", "C"], "étudiant")]
+    workshops = rooms(5, 5, 5)
+    strict = Options(seed=1, strategy="fairness", max_profile_share=0.5)
+    assert placed(assign_workshops(attendees, workshops, options=strict))["x", "matin"] == "B"
+    options = Options(seed=1, strategy="fairness", max_profile_share=0.5, min_group_size=4)
+    result = assign_workshops(attendees, workshops, options=options)
+    assert placed(result)["x", "matin"] == "A"
+    assert result.report.workshops[0].exceeded == ()
+    assert_optimal(result, attendees, workshops, options)
+
+
+@pytest.mark.parametrize("min_group_size", [2, 3, 4])
+@pytest.mark.parametrize("strategy", ["first_choices", "leximin"])
+def test_minimum_group_size_matches_brute_force(min_group_size, strategy):
+    attendees, workshops = eight_people(), rooms(4, 3, 3)
+    options = Options(seed=3, strategy=strategy, max_profile_share=0.34,
+                      min_group_size=min_group_size, max_per_organisation=2)
+    result = assign_workshops(attendees, workshops, locks={2: "C"}, options=options)
+    check_rules(result, attendees, workshops, {2: "C"})
+    assert_optimal(result, attendees, workshops, options, {2: "C"})
+
+
+def test_leximin_lifts_the_last_ranks_that_first_choices_leave():
+    """« Most first choices » gives four first choices and one third (cost 0 + 3 beats
+    two second choices, 2 + 2); leximin sends nobody to a third choice."""
+    lists = [["Z", "Y", "X"], ["Z", "Y", "X"], ["X", "Z", "Y"], ["X", "Z", "Y"],
+             ["Y", "X", "Z"]]
+    attendees = [person(i, choices) for i, choices in enumerate(lists)]
+    workshops = [Workshop("X", "matin", 1), Workshop("Y", "matin", 2),
+                 Workshop("Z", "matin", 2)]
+    first = assign_workshops(attendees, workshops, options=Options(seed=2))
+    lex_options = Options(seed=2, strategy="leximin")
+    lex = assign_workshops(attendees, workshops, options=lex_options)
+    assert first.report.overall.ranks[2] > lex.report.overall.ranks[2]
+    assert_optimal(lex, attendees, workshops, lex_options)
+    assert dict(lex.report.levels)["rank 3"] == lex.report.overall.ranks[2]
+    assert lex.report.bound is None
+
+
+def test_each_person_left_out_has_a_reason():
+    workshops = [Workshop("M1", "matin", 1, "numérique"), Workshop("M2", "matin", 1),
+                 Workshop("S1", "après-midi", 5, "numérique"), Workshop("S2", "après-midi", 0)]
+    attendees = [person("full", {"matin": ["M1", "M2"]}),
+                 person("first", {"matin": ["M1"]}), person("second", {"matin": ["M2"]}),
+                 person("none", {"matin": []}),
+                 person("locked", {"matin": ["M2"], "après-midi": ["S1", "S2"]})]
+    options = Options(seed=1, avoid_same_theme=True)
+    result = assign_workshops(attendees, workshops, locks={"locked": "M2", "first": "M1"},
+                              options=options)
+    reasons = {(a, s): r for a, s, r in result.report.left_out}
+    assert set(reasons) == set(result.unassigned)
+    assert reasons["full", "matin"] == "full" and reasons["second", "matin"] == "full"
+    assert reasons["none", "matin"] == "no_choice"
+    assert ("locked", "après-midi") not in reasons  # S1 is numérique, M2 is not
+    locked_theme = assign_workshops(attendees, workshops, locks={"locked": "M1"},
+                                    options=options)
+    reasons = {(a, s): r for a, s, r in locked_theme.report.left_out}
+    assert reasons["locked", "après-midi"] == "locked_elsewhere"

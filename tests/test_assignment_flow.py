@@ -104,8 +104,8 @@ def test_running_from_the_page_places_people_within_capacities(organiser_client,
     firsts = sum(1 for a in placed.values() if a.rank == 1)
     share = f"{100 * firsts / 16:.1f}".replace(".", ",")
     assert f"Premier choix {share} % ({firsts} sur 16)" in page
-    assert "Graine du tirage au sort 7" in page
-    assert "Satisfaction par profil" in page and "Composition des ateliers" in page
+    assert "tirage au sort n° 7" in page
+    assert "Places obtenues, par profil" in page and "Composition des ateliers" in page
     assert "Rien n’est visible des participant·es" in page
 
 
@@ -122,7 +122,7 @@ def test_a_random_seed_is_drawn_and_recorded(organiser_client, irts, slot, crowd
     seed = db.session.scalar(select(AssignmentRun.seed))
     assert seed is not None
     page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
-    assert f"Graine du tirage au sort {seed}" in page
+    assert f"tirage au sort n° {seed}" in page
 
 
 def test_waitlisted_and_cancelled_people_get_no_workshop(organiser_client, irts, slot, crowd):
@@ -319,7 +319,7 @@ def test_cli_dry_run_prints_the_report_and_writes_nothing(runner, irts, slot, cr
                                  "--max-profile-share", "50",
                                  "--max-per-organisation", "3"])
     assert result.exit_code == 0, result.output
-    assert "graine 5" in result.output
+    assert "tirage au sort n°\u00a05" in result.output
     assert "Premier choix\u00a0:" in result.output
     assert result.output.strip().endswith("Simulation : rien n’a été enregistré.")
     assert db.session.scalar(select(func.count(Assignment.id))) == 0
@@ -408,3 +408,123 @@ def test_a_run_with_everyone_locked_keeps_them_and_reports(organiser_client, irt
     page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
     assert "Premier choix 0,0 % (0 sur 1)" in page
     assert "Un de ses choix 100,0 % (1)" in page
+
+
+@pytest.fixture
+def afternoon(irts, slot):
+    """A second workshops slot: « n° 1 » there is workshop 1 of the morning given again."""
+    from datetime import timedelta
+
+    from journee.programme.models import Session, Workshop
+
+    first = next(w for w in slot.workshops if w.number == 1)
+    afternoon = Session(event=irts, kind=SessionKind.WORKSHOPS, title="Ateliers (suite)",
+                        starts_at=slot.starts_at + timedelta(hours=4),
+                        ends_at=slot.starts_at + timedelta(hours=5), position=99)
+    afternoon.workshops = [Workshop(number=1, title=first.title, capacity=CAPACITY),
+                           Workshop(number=2, title="Écrire avec les personnes", capacity=8),
+                           Workshop(number=3, title="Le numérique en foyer", capacity=8)]
+    db.session.add(afternoon)
+    db.session.commit()
+    return afternoon
+
+
+def rank_afternoon(people, afternoon, ranks):
+    workshops = {w.number: w for w in afternoon.workshops}
+    for registration in people:
+        registration.choices += [
+            WorkshopChoice(session_id=afternoon.id, workshop_id=workshops[n].id, rank=rank)
+            for rank, n in enumerate(ranks, start=1)]
+    db.session.commit()
+
+
+def test_the_whole_day_is_placed_at_once_and_nobody_gets_a_workshop_twice(
+        organiser_client, irts, slot, afternoon, crowd):
+    rank_afternoon(crowd, afternoon, [1, 2, 3])
+    response = run(organiser_client, irts, slot, portee="journee")
+    assert response.status_code == 302
+
+    placed = Counter()
+    title_of = {w.id: w.title for s in (slot, afternoon) for w in s.workshops}
+    for item in db.session.scalars(select(Assignment)):
+        placed[item.registration_id, title_of[item.workshop_id]] += 1
+    assert max(placed.values()) == 1
+    morning = {a.registration_id for a in db.session.scalars(
+        select(Assignment).where(Assignment.session_id == slot.id))}
+    later = {a.registration_id for a in db.session.scalars(
+        select(Assignment).where(Assignment.session_id == afternoon.id))}
+    assert len(morning) == len(later) == 16
+    runs = db.session.scalars(select(AssignmentRun)).all()
+    assert {r.session_id for r in runs} == {slot.id, afternoon.id}
+    assert len({r.seed for r in runs}) == 1
+    page = text_of(organiser_client.get(page_url(irts, afternoon)).get_data(as_text=True))
+    assert "pour toute la journée (toutes les séances d’ateliers ensemble)" in page
+
+
+def test_one_slot_alone_keeps_the_others_and_their_workshops(organiser_client, irts, slot,
+                                                             afternoon, crowd):
+    rank_afternoon(crowd, afternoon, [1, 2, 3])
+    run(organiser_client, irts, slot, portee="seance")
+    assert db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.session_id == afternoon.id)) == 0
+    morning = {a.registration_id: a.workshop.title for a in db.session.scalars(
+        select(Assignment).where(Assignment.session_id == slot.id))}
+    run(organiser_client, irts, afternoon, portee="seance")
+    for item in db.session.scalars(select(Assignment).where(
+            Assignment.session_id == afternoon.id)):
+        assert item.workshop.title != morning[item.registration_id]
+
+
+def test_the_page_compares_both_priorities_before_the_first_run(organiser_client, irts, slot,
+                                                                 crowd):
+    page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
+    assert "Les deux priorités, sur les inscriptions actuelles" in page
+    assert "Personne plus bas dans sa liste qu’il n’est nécessaire" in page
+    assert db.session.scalar(select(func.count(Assignment.id))) == 0
+    assert db.session.scalar(select(func.count(AssignmentRun.id))) == 0
+
+
+def test_the_report_names_who_has_no_workshop_and_why_in_paris_time(organiser_client, irts,
+                                                                     slot, crowd):
+    for workshop in slot.workshops:
+        workshop.capacity = 2  # 12 places for 16 people
+    db.session.commit()
+    run(organiser_client, irts, slot)
+    html = organiser_client.get(page_url(irts, slot)).get_data(as_text=True)
+    page = text_of(html)
+    left_out = [r for r in crowd if r.id not in assignments()]
+    assert len(left_out) == 4
+    for registration in left_out:
+        assert (f"{registration.first_name} {registration.last_name} "
+                f"{slot.display_title}") in page
+    assert "Tous ses choix étaient complets" in page
+    assert "heure UTC" not in page and "graine" not in page.lower()
+    run_row = db.session.scalar(select(AssignmentRun))
+    from zoneinfo import ZoneInfo
+    from datetime import timezone
+    local = run_row.created_at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Paris"))
+    assert f"à {local.hour}\u00a0h" in html
+    body, details = page.split("Détails techniques")
+    assert "borne" not in body and "relaxation" not in body
+
+
+def test_cli_places_the_whole_day_and_names_the_people_left_out(runner, irts, slot,
+                                                                afternoon, crowd):
+    rank_afternoon(crowd, afternoon, [1])
+    result = runner.invoke(args=["assign", irts.slug, "--seed", "3", "--avoid-same-theme",
+                                 "--strategy", "leximin", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Séances réparties ensemble :")
+    assert "tirage au sort n°\u00a03" in result.output
+    # Workshop 1 is given twice and has 3 places: those who had it in the morning
+    # cannot have it again, and 3 places cannot take 16 people anyway.
+    assert "Sans atelier\u00a0:\n" in result.output
+    assert "a déjà cet atelier dans une autre séance" in result.output or (
+        "tous ses choix étaient complets" in result.output)
+    assert f"n°\u00a01\u202f: " in result.output and "Étudiant·e" in result.output
+    assert "highs" not in result.output.split("Détails techniques")[0]
+    one = runner.invoke(args=["assign", irts.slug, "--slot", str(afternoon.id), "--seed", "3"])
+    assert one.exit_code == 0, one.output
+    assert one.output.startswith("Séance répartie : « Ateliers (suite)")
+    assert db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.session_id == slot.id)) == 0

@@ -22,12 +22,22 @@ The model is a 0–1 programme solved by HiGHS through :func:`scipy.optimize.mil
   ``ε × (attendee-slots) < δ / 2``, where ``δ`` is the grid all true costs lie on, so the
   perturbed optimum is always a true optimum, and the same seed gives the same placements.
 
-``allow_unranked`` gives a free place, outside their choices, to those the choices alone
-cannot place: a first solve finds them, a second solve adds a variable per (such
-attendee, open workshop of the slot) and never moves someone who got one of their
-choices out of it to a free place. Creating free-place variables for everyone would
-multiply the model by the number of workshops per slot (4 million variables at 20,000
-attendees and 200 workshops).
+* a workshop given in several slots (same ``series``) is given at most once to anyone:
+  ``Σ x ≤ 1`` per attendee and series, like the theme rule;
+* ``min_group_size``: a binary ``z_w`` per workshop allows its group at most
+  ``least − 1`` people and lifts its share rows by the most such a group can exceed,
+  ``(1 − share)(least − 1)``: below that size a group has no share to keep.
+
+``allow_unranked`` gives every attendee-slot a free-place pair (rank 0, cost
+``free_place``) in every workshop of its slot with room that it did not rank, in the
+same model: anyone may take a free place, so the optimum weighs a free place against
+every other move (a former two-stage solve placed the ranked choices first and missed
+optima: « A in W1, B free in W2 » at 3 against its 4).
+
+``strategy="leximin"`` is exactly lexicographic: one solve per level (no workshop,
+free place, cap excess, last rank, …, second rank), each with the levels before it
+fixed at their proven optimum (``vector · x ≤ optimum``); the lottery breaks ties in
+the last one.
 
 How it is solved, chosen by measurement (``benchmarks/bench_assignment.py``, 2 cores):
 
@@ -63,8 +73,10 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-STRATEGIES = ("first_choices", "fairness")
+STRATEGIES = ("first_choices", "fairness", "leximin")
 SOURCES = ("solver", "locked", "pre-assigned", "lottery")
+LEFT_OUT_REASONS = ("no_choice", "full", "locked_elsewhere", "theme", "same_workshop",
+                    "other")
 
 
 class AssignmentError(ValueError):
@@ -93,6 +105,9 @@ class Workshop:
     slot_id: Hashable
     capacity: int
     theme: str | None = None
+    series: Hashable | None = None
+    """Workshops sharing a ``series`` are one workshop given in several slots: nobody
+    gets it twice."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +128,10 @@ class Options:
     """What the optimisation values.
 
     :param strategy: ``"first_choices"`` (satisfaction ``2^(K−r)``: as many first choices
-        as possible) or ``"fairness"`` (cost ``(r−1)²``: few people far down their list).
+        as possible), ``"fairness"`` (cost ``(r−1)²``: few people far down their list)
+        or ``"leximin"`` (exactly lexicographic: fewest without a workshop, then fewest
+        in a free place, then the least cap excess, then fewest at the last rank, then at
+        the one before, and so on; its report's objective uses the fairness costs).
     :param rank_costs: explicit cost of rank 1, 2, … (overrides ``strategy``).
     :param allow_unranked: give a flagged free place elsewhere in the slot to someone
         whose ranked workshops are all full, rather than nothing.
@@ -124,6 +142,8 @@ class Options:
     :param organisation_penalty: cost per person above the organisation cap (same default).
     :param free_place_cost: cost of a free place (default 3 × the cost of the last rank).
     :param unassigned_cost: cost of no workshop (default 20 × the cost of the last rank).
+    :param min_group_size: the profile share applies to groups of this many people or
+        more (someone alone in a workshop is not « 100 % of one profile »).
     :param seed: lottery seed for ties; drawn at random and reported when ``None``.
     """
 
@@ -137,6 +157,7 @@ class Options:
     free_place_cost: float | None = None
     unassigned_cost: float | None = None
     avoid_same_theme: bool = False
+    min_group_size: int | None = None
     seed: int | None = None
     time_limit: float | None = None
     mip_rel_gap: float = 1e-6
@@ -165,6 +186,15 @@ class Satisfaction:
     ranks: tuple[int, ...]
     outside_choices: int
     unassigned: int
+    locked: int = 0
+    """Placed by the organisers (ranks and outside choices include them)."""
+    locked_outside: int = 0
+    """Placed by the organisers outside their choices; the rest of ``outside_choices``
+    are free places the solver gave."""
+
+    @property
+    def free_places(self) -> int:
+        return self.outside_choices - self.locked_outside
 
     @property
     def first_choice(self) -> int:
@@ -185,6 +215,8 @@ class CapExcess:
     count: int
     limit: float
     excess: float
+    from_locks: bool = False
+    """The people the organisers locked there exceed the cap by themselves."""
 
 
 @dataclass(frozen=True)
@@ -214,6 +246,11 @@ class Report:
     method: str = "evaluation"
     variables: int = 0
     constraints: int = 0
+    levels: tuple[tuple[str, float], ...] = ()
+    """Leximin only: the optimum of each level, worst first."""
+    left_out: tuple[tuple[Hashable, Hashable, str], ...] = ()
+    """(attendee, slot, reason) for each attendee-slot without a workshop; reasons are
+    :data:`LEFT_OUT_REASONS`."""
 
 
 @dataclass(frozen=True)
@@ -250,7 +287,7 @@ def resolve_costs(options: Options, max_rank: int) -> Costs:
     elif options.strategy == "first_choices":
         ranks = tuple(float(2 ** (max_rank - 1) - 2 ** (max_rank - r))
                       for r in range(1, max_rank + 1))
-    elif options.strategy == "fairness":
+    elif options.strategy in ("fairness", "leximin"):
         ranks = tuple(float((r - 1) ** 2) for r in range(1, max_rank + 1))
     else:
         raise AssignmentError(f"unknown strategy {options.strategy!r}: {STRATEGIES}")
@@ -279,14 +316,25 @@ def _grid(values: Iterable[float]) -> float | None:
     return float(step) if step > 0 else None
 
 
-def _cost_grid(costs: Costs, options: Options) -> float | None:
-    values = [*costs.ranks, costs.free_place, costs.unassigned]
+def _caps_grid(costs: Costs, options: Options) -> float | None:
+    """The grid the cap excesses' costs lie on."""
+    values = []
     if options.max_profile_share is not None:
         share = options.max_profile_share
         values += [costs.profile * share, costs.profile * (1 - share)]
     if options.max_per_organisation is not None:
         values.append(costs.organisation)
     return _grid(v for v in values if v)
+
+
+def _cost_grid(costs: Costs, options: Options) -> float | None:
+    """The grid every objective value lies on."""
+    values = [*costs.ranks, costs.free_place, costs.unassigned]
+    caps = _caps_grid(costs, options)
+    if caps is None and (options.max_profile_share is not None
+                         or options.max_per_organisation is not None):
+        return None
+    return _grid(v for v in [*values, caps or 0] if v)
 
 
 # Evaluation -------------------------------------------------------------------------------
@@ -314,11 +362,13 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
     max_rank = max((len(c) for a in attendees for c in a.choices.values()), default=1)
     costs = resolve_costs(options, max_rank)
 
+    # A slot without workshops has no place to give: nobody counts as left out of it.
+    slots = {w.slot_id for w in workshops}
     objective = 0.0
-    tallies: dict[str | None, list] = defaultdict(lambda: [0, [0] * max_rank, 0, 0])
+    tallies: dict[str | None, list] = defaultdict(lambda: [0, [0] * max_rank, 0, 0, 0, 0])
     for attendee in attendees:
-        for slot_id, choices in attendee.choices.items():
-            if (attendee.id, slot_id) in leading:
+        for slot_id in attendee.choices:
+            if (attendee.id, slot_id) in leading or slot_id not in slots:
                 continue
             placement = placed.get((attendee.id, slot_id))
             rank = placement.rank if placement else None
@@ -331,6 +381,9 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
                     tally[2] += 1
                 else:
                     tally[1][rank - 1] += 1
+                if placement is not None and placement.source == "locked":
+                    tally[4] += 1
+                    tally[5] += rank is None
             if placement is not None and placement.source == "locked":
                 continue
             if placement is None:
@@ -344,23 +397,29 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
     leaders = Counter(f.workshop_id for f in facilitators)
     reports = []
     for workshop in workshops:
-        group = [attendee_by_id[p.attendee_id] for p in members.get(workshop.id, ())]
+        here = members.get(workshop.id, ())
+        group = [attendee_by_id[p.attendee_id] for p in here]
+        locked = [attendee_by_id[p.attendee_id] for p in here if p.source == "locked"]
         profiles = Counter(a.profile for a in group)
         organisations = Counter(a.organisation for a in group)
+        locked_profiles = Counter(a.profile for a in locked)
+        locked_organisations = Counter(a.organisation for a in locked)
         exceeded = []
         share = options.max_profile_share
-        if share is not None:
+        if share is not None and len(group) >= (options.min_group_size or 0):
             limit = share * len(group)
             for profile, count in sorted(profiles.items()):
                 if count > limit + 1e-9:
-                    exceeded.append(CapExcess("profile", profile, count, limit, count - limit))
+                    exceeded.append(CapExcess("profile", profile, count, limit, count - limit,
+                                              locked_profiles[profile] > limit + 1e-9))
                     objective += costs.profile * (count - limit)
         cap = options.max_per_organisation
         if cap is not None:
             for organisation, count in sorted(organisations.items()):
                 if count > cap:
                     exceeded.append(CapExcess("organisation", organisation, count, cap,
-                                              count - cap))
+                                              count - cap,
+                                              locked_organisations[organisation] > cap))
                     objective += costs.organisation * (count - cap)
         largest = max(sorted(organisations.items()), key=lambda item: item[1], default=None)
         reports.append(WorkshopReport(workshop.id, workshop.slot_id,
@@ -370,7 +429,7 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
                                       tuple(exceeded)))
 
     def satisfaction(tally) -> Satisfaction:
-        return Satisfaction(tally[0], tuple(tally[1]), tally[2], tally[3])
+        return Satisfaction(tally[0], tuple(tally[1]), *tally[2:])
 
     overall = satisfaction(tallies[None]) if None in tallies else Satisfaction(
         0, (0,) * max_rank, 0, 0)
@@ -420,13 +479,14 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
     facilitators = list(facilitators)
     model = _Model(attendees, workshops, locks or {}, facilitators, options)
     costs = resolve_costs(options, model.max_rank)
-    grid = _cost_grid(costs, options)
     rng = np.random.default_rng(seed)
-
-    chosen, result = model.solve(costs, grid, rng, free_for=None)
-    free_for = model.free_candidates(chosen) if options.allow_unranked else None
-    if free_for is not None and len(free_for):
-        chosen, result = model.solve(costs, grid, rng, free_for=free_for)
+    problem = model.build(costs)
+    if options.strategy == "leximin":
+        chosen, result = _solve_levels(problem, model.build(costs, caps=False), model,
+                                       rng, options, _caps_grid(costs, options))
+    else:
+        chosen, result = _solve_weighted(problem, model, rng, options,
+                                         _cost_grid(costs, options))
 
     placements = model.fixed_placements() + model.placements(chosen)
     placed = {(p.attendee_id, p.slot_id) for p in placements}
@@ -434,22 +494,258 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
     report = evaluate(attendees, workshops, placements, facilitators=facilitators,
                       options=Options(**{**options.__dict__, "seed": seed}),
                       method=result["method"], status=result["status"],
-                      solver_seconds=result["seconds"], variables=result["variables"],
-                      constraints=result["constraints"])
-    bound = result["bound"] - result["perturbation"]
-    if grid is not None:
-        bound = grid * math.ceil(bound / grid - 1e-6)
-    bound = min(bound, report.objective)
-    slack = report.objective - bound
-    gap = 0.0 if slack <= 1e-9 * max(1.0, abs(bound)) else (
-        slack / (abs(bound) or abs(report.objective)))
+                      solver_seconds=result["seconds"], variables=problem.n_columns,
+                      constraints=problem.n_rows, levels=result.get("levels", ()))
+    if options.strategy == "leximin":
+        bound, gap = None, result["gap"]
+    else:
+        bound = min(result["bound"], report.objective)
+        slack = report.objective - bound
+        gap = 0.0 if slack <= 1e-9 * max(1.0, abs(bound)) else (
+            slack / (abs(bound) or abs(report.objective)))
     report = Report(**{**report.__dict__, "bound": bound, "gap": gap,
+                       "left_out": left_out_reasons(attendees, workshops, placements,
+                                                    unassigned, facilitators, options),
                        "seconds": time.perf_counter() - started})
     return Assignment(placements, unassigned, report)
 
 
+def left_out_reasons(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
+                     placements: Sequence[Placement],
+                     unassigned: Iterable[tuple[Hashable, Hashable]],
+                     facilitators: Iterable[Facilitator] = (),
+                     options: Options = Options()) -> tuple[tuple[Hashable, Hashable, str],
+                                                            ...]:
+    """Why each attendee-slot in ``unassigned`` has no workshop: it ranked none
+    (``no_choice``), every workshop it ranked is full (``full``), or one with room has
+    a theme or is a workshop that the person already has in another slot, through a
+    lock (``locked_elsewhere``) or the solver (``theme``, ``same_workshop``)."""
+    by_id = {w.id: w for w in workshops}
+    attendee_by_id = {a.id: a for a in attendees}
+    size = Counter(p.workshop_id for p in placements if p.source != "pre-assigned")
+    size.update(f.workshop_id for f in facilitators if f.takes_place)
+    held = defaultdict(list)
+    for p in placements:
+        held[p.attendee_id].append(p)
+    reasons = []
+    for attendee_id, slot_id in unassigned:
+        choices = attendee_by_id[attendee_id].choices.get(slot_id, ())
+        causes = set()
+        for workshop_id in choices:
+            workshop = by_id[workshop_id]
+            if size[workshop_id] >= workshop.capacity:
+                causes.add("full")
+                continue
+            for p in held[attendee_id]:
+                other = by_id[p.workshop_id]
+                same = workshop.series is not None and other.series == workshop.series
+                theme = (options.avoid_same_theme and workshop.theme is not None
+                         and other.theme == workshop.theme)
+                if same or theme:
+                    causes.add("locked_elsewhere" if p.source == "locked"
+                               else "same_workshop" if same else "theme")
+        if not choices:
+            reason = "no_choice"
+        elif causes == {"full"}:
+            reason = "full"
+        else:
+            reason = next((r for r in LEFT_OUT_REASONS[2:] if r in causes), "other")
+        reasons.append((attendee_id, slot_id, reason))
+    return tuple(reasons)
+
+
+# Column kinds of the built model.
+PAIR, UNASSIGNED, SIZE, PROFILE_SLACK, ORGANISATION_SLACK, SMALL = range(6)
+
+
+@dataclass
+class _Problem:
+    """A built 0–1 programme: its true costs, its rows, and what each column is."""
+
+    cost: np.ndarray
+    kind: np.ndarray
+    matrix: sparse.csr_array
+    lower: np.ndarray
+    upper: np.ndarray
+    column_upper: np.ndarray
+    integral: np.ndarray
+    n_pairs: int
+
+    @property
+    def n_columns(self) -> int:
+        return len(self.cost)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.lower)
+
+
+class _Builder:
+    """Collects columns and sparse rows family by family, then makes one matrix."""
+
+    def __init__(self):
+        self.columns: list[tuple[np.ndarray, ...]] = []
+        self.n_columns = 0
+        self.rows: list[tuple[np.ndarray, ...]] = []
+        self.n_rows = 0
+
+    def add_columns(self, kind: int, n: int, cost, upper=np.inf, integral=False) -> int:
+        """Add ``n`` columns; returns the index of the first."""
+        first = self.n_columns
+        self.columns.append((np.broadcast_to(np.asarray(cost, dtype=float), (n,)),
+                             np.full(n, kind), np.full(n, float(upper)),
+                             np.full(n, float(integral))))
+        self.n_columns += n
+        return first
+
+    def add_rows(self, rows, cols, values, lower, upper) -> None:
+        """Add ``len(lower)`` rows; ``rows`` numbers them from 0."""
+        lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+        self.rows.append((np.asarray(rows, dtype=np.int64) + self.n_rows,
+                          np.asarray(cols, dtype=np.int64),
+                          np.asarray(values, dtype=float), lower, upper))
+        self.n_rows += len(lower)
+
+    def problem(self, n_pairs: int) -> _Problem:
+        cost, kind, column_upper, integral = (np.concatenate(part)
+                                              for part in zip(*self.columns))
+        rows, cols, values, lower, upper = (np.concatenate(part) for part in zip(*self.rows))
+        matrix = sparse.csr_array((values, (rows, cols)),
+                                  shape=(self.n_rows, self.n_columns))
+        return _Problem(cost, kind, matrix, lower, upper, column_upper, integral, n_pairs)
+
+
+def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray, float]],
+          options: Options, closed: np.ndarray | None = None) -> dict:
+    """Solve the LP relaxation, and branch and bound only if its optimum is fractional.
+
+    Without soft caps the matrix is totally unimodular, and with them its optimum is
+    still integral on most instances once the rounding cuts are in: the LP then proves
+    optimality at a fraction of the cost of HiGHS's MIP machinery. ``fixed`` adds rows
+    ``vector · x ≤ value`` (the levels already settled by the lexicographic strategy);
+    ``closed`` columns are held at 0 (a level settled at 0 needs no row, and keeps the
+    matrix totally unimodular where it was).
+    """
+    constraints = [LinearConstraint(problem.matrix, problem.lower, problem.upper)]
+    if fixed:
+        constraints.append(LinearConstraint(np.array([v for v, _ in fixed]), -np.inf,
+                                            np.array([value for _, value in fixed])))
+    upper = problem.column_upper
+    if closed is not None and closed.any():
+        upper = np.where(np.pad(closed, (0, problem.n_columns - len(closed))), 0.0, upper)
+    arguments = dict(c=objective, bounds=Bounds(0, upper),
+                     constraints=constraints)
+    milp_options = {"disp": False, "mip_rel_gap": options.mip_rel_gap}
+    if options.time_limit is not None:
+        milp_options["time_limit"] = options.time_limit
+    started = time.perf_counter()
+    res = milp(integrality=np.zeros(problem.n_columns), options=milp_options, **arguments)
+    lp_bound = res.fun if res.status == 0 else -np.inf
+    x = res.x
+    integral = problem.integral > 0
+    if x is None or np.abs(x[integral] - np.round(x[integral])).max(initial=0.0) > 1e-6:
+        res = milp(integrality=problem.integral, options=milp_options, **arguments)
+        if res.x is None:
+            raise AssignmentError(f"HiGHS found no placement: {res.message}")
+        x = res.x
+        bound = res.mip_dual_bound
+        if bound is None or not np.isfinite(bound):
+            bound = res.fun
+        bound, method = max(bound, lp_bound), "highs-mip"
+    else:
+        bound, method = lp_bound, "highs-lp"
+    status = {0: "optimal", 1: "time limit"}.get(res.status, res.message)
+    return {"x": x, "bound": float(bound), "method": method, "status": status,
+            "seconds": time.perf_counter() - started}
+
+
+def _lottery(problem: _Problem, rng, step: float, n_as: int) -> tuple[np.ndarray, float]:
+    """A random cost below ε per pair, with ε × (attendee-slots) < step / 2: the perturbed
+    optimum is then a true optimum whenever true costs lie on a grid of ``step``."""
+    epsilon = step / 2 / (n_as + 1)
+    noise = np.zeros(problem.n_columns)
+    noise[:problem.n_pairs] = rng.random(problem.n_pairs) * epsilon
+    return noise, float(noise.max(initial=0.0)) * n_as
+
+
+def _solve_weighted(problem: _Problem, model: _Model, rng, options: Options,
+                    grid: float | None):
+    """One solve of the weighted objective (« most first choices », « fairness »)."""
+    if not problem.n_columns:  # Everyone in play is locked or led: nothing to decide.
+        return np.zeros(0, dtype=bool), {"status": "optimal", "seconds": 0.0,
+                                         "method": "highs-lp", "bound": 0.0}
+    noise, perturbation = _lottery(problem, rng, grid or 1e-3, len(model.as_att))
+    result = _milp(problem, problem.cost + noise, [], options)
+    bound = result["bound"] - perturbation
+    if grid is not None:
+        bound = grid * math.ceil(bound / grid - 1e-6)
+    return result["x"][:problem.n_pairs] > 0.5, {**result, "bound": bound}
+
+
+def _levels(plain: _Problem, model: _Model):
+    """The lexicographic levels of the placements, worst first: (name, coefficients)."""
+    pair = plain.kind == PAIR
+    rank = np.full(plain.n_columns, -1)
+    rank[:plain.n_pairs] = model.pair_rank
+    levels = [("unassigned", (plain.kind == UNASSIGNED).astype(float)),
+              ("free", (pair & (rank == 0)).astype(float))]
+    levels += [(f"rank {r}", (pair & (rank == r)).astype(float))
+               for r in range(model.max_rank, 1, -1)]
+    return [level for level in levels if level[1].any()]
+
+
+def _solve_levels(problem: _Problem, plain: _Problem, model: _Model, rng,
+                  options: Options, caps_grid: float | None):
+    """Leximin: fewest without a workshop, then fewest in a free place, then fewest at
+    the last rank, then at the one before, and so on up to the second, then the least
+    cap excess: one exact solve per level, each with the levels before it fixed at their
+    optimum, the lottery breaking ties in the last one.
+
+    The levels of the placements are solved on ``plain``, the model without the soft
+    caps: there their slacks are free, so their rows cannot bind, and leaving them out
+    keeps each level a transportation problem with a few cardinality rows. Pairs and
+    « no workshop » columns come first and in the same order in both models.
+    """
+    if not problem.n_columns:
+        return np.zeros(0, dtype=bool), {"status": "optimal", "seconds": 0.0,
+                                         "method": "highs-lex", "gap": 0.0, "levels": ()}
+    steps = [(plain, name, vector, 1.0) for name, vector in _levels(plain, model)]
+    slack = np.isin(problem.kind, (PROFILE_SLACK, ORGANISATION_SLACK))
+    if slack.any():
+        steps.append((problem, "caps", np.where(slack, problem.cost, 0.0), caps_grid))
+    if not steps:  # Everyone gets a first choice at no cost: only the lottery is left.
+        steps = [(plain, "lottery", np.zeros(plain.n_columns), 1.0)]
+    fixed, found, seconds, gap, status, methods = [], [], 0.0, 0.0, "optimal", set()
+    x, closed = np.zeros(problem.n_columns), None
+    for number, (target, name, vector, grid) in enumerate(steps):
+        noise, perturbation = (_lottery(target, rng, grid or 1e-3, len(model.as_att))
+                               if number == len(steps) - 1 else (0.0, 0.0))
+        padded = [(np.pad(v, (0, target.n_columns - len(v))), value) for v, value in fixed]
+        result = _milp(target, vector + noise, padded, options, closed)
+        x, seconds = result["x"], seconds + result["seconds"]
+        methods.add(result["method"])
+        value = float(vector @ x)
+        bound = result["bound"] - perturbation
+        if grid is not None:
+            value = grid * round(value / grid)
+            bound = grid * math.ceil(bound / grid - 1e-6)
+        if value - bound > 1e-9 * max(1.0, abs(value)):
+            gap = max(gap, (value - bound) / (abs(bound) or abs(value)))
+        if result["status"] != "optimal":
+            status = result["status"]
+        found.append((name, value))
+        if value == 0 and target is plain:
+            closed = vector > 0 if closed is None else closed | (vector > 0)
+        else:
+            fixed.append((vector, value + 1e-6 * max(1.0, abs(value))))
+    method = "highs-lex-mip" if "highs-mip" in methods else "highs-lex-lp"
+    return x[:problem.n_pairs] > 0.5, {"status": status, "seconds": seconds,
+                                        "method": method, "gap": gap,
+                                        "levels": tuple(found)}
+
+
 class _Model:
-    """Indexes the instance once; builds and solves the MILP with sparse matrices."""
+    """Indexes the instance once; builds the MILP with sparse matrices."""
 
     def __init__(self, attendees, workshops, locks, facilitators, options: Options):
         self.options = options
@@ -467,23 +763,14 @@ class _Model:
         capacity = np.array([w.capacity for w in workshops], dtype=np.int64)
         if (capacity < 0).any():
             raise AssignmentError("a workshop capacity is negative")
-        themes: dict[str, int] = {}
-        self.ws_theme = np.array([themes.setdefault(w.theme, len(themes))
-                                  if w.theme is not None else -1 for w in workshops],
-                                 dtype=np.int64)
-        self.n_themes = len(themes)
+        self.ws_theme, self.n_themes = _codes(w.theme for w in workshops)
+        self.ws_series, self.n_series = _codes(w.series for w in workshops)
 
         att_index = {a.id: i for i, a in enumerate(attendees)}
         if len(att_index) != len(attendees):
             raise AssignmentError("two attendees share an id")
-        profiles: dict[str, int] = {}
-        organisations: dict[str, int] = {}
-        self.att_profile = np.array([profiles.setdefault(a.profile, len(profiles))
-                                     for a in attendees], dtype=np.int64)
-        self.att_org = np.array([organisations.setdefault(a.organisation,
-                                                          len(organisations))
-                                 for a in attendees], dtype=np.int64)
-        self.n_profiles, self.n_orgs = len(profiles), len(organisations)
+        self.att_profile, self.n_profiles = _codes(a.profile for a in attendees)
+        self.att_org, self.n_orgs = _codes(a.organisation for a in attendees)
 
         # Fixed placements: facilitators first, then locks; one per attendee and slot.
         self.fixed: dict[tuple[Hashable, int], tuple[int, str]] = {}
@@ -512,8 +799,13 @@ class _Model:
         self.remaining = capacity - used
         self.locked_ws = np.array(self.locked_ws, dtype=np.int64)
         self.locked_att = np.array(self.locked_att, dtype=np.int64)
+        self._ranked_pairs(slot_index)
+        if options.allow_unranked:
+            self._add_free_pairs()
 
-        # Attendee-slots in play, and one candidate pair per ranked workshop.
+    def _ranked_pairs(self, slot_index) -> None:
+        """Attendee-slots in play, and one candidate pair per ranked workshop."""
+        attendees, workshops = self.attendees, self.workshops
         as_att, as_slot, pair_as, pair_ws, pair_rank = [], [], [], [], []
         for a, attendee in enumerate(attendees):
             for slot_id, choices in attendee.choices.items():
@@ -521,7 +813,7 @@ class _Model:
                 if s is None:
                     if choices:
                         raise AssignmentError(f"unknown slot {slot_id!r}")
-                    continue
+                    continue  # A slot without workshops: nothing to place anyone in.
                 if (attendee.id, s) in self.fixed:
                     continue
                 k = len(as_att)
@@ -531,9 +823,9 @@ class _Model:
                 pair_ws.extend(choices)
                 pair_rank.extend(range(1, len(choices) + 1))
         self.max_rank = max((len(c) for a in attendees for c in a.choices.values()),
-                            default=1)
+                            default=1) or 1
         try:
-            pair_ws = np.array([ws_index[w] for w in pair_ws], dtype=np.int64)
+            pair_ws = np.array([self.ws_index[w] for w in pair_ws], dtype=np.int64)
         except KeyError as error:
             raise AssignmentError(f"unknown workshop {error.args[0]!r}") from None
         self.as_att = np.array(as_att, dtype=np.int64)
@@ -546,14 +838,36 @@ class _Model:
             raise AssignmentError(f"{attendee.id!r} ranked workshop "
                                   f"{workshops[pair_ws[wrong[0]]].id!r} in another slot")
         # Keep each (attendee-slot, workshop) once, at its best rank, and only where a
-        # place is left and the theme is not already taken by a lock.
+        # place is left and neither its theme nor the workshop itself is already the
+        # attendee's through a lock.
         order = np.lexsort((pair_rank, pair_ws, pair_as))
         pair_as, pair_ws, pair_rank = pair_as[order], pair_ws[order], pair_rank[order]
         first = np.ones(len(order), dtype=bool)
         first[1:] = (pair_as[1:] != pair_as[:-1]) | (pair_ws[1:] != pair_ws[:-1])
-        keep = first & (self.remaining[pair_ws] > 0) & self._theme_open(pair_as, pair_ws)
+        keep = first & (self.remaining[pair_ws] > 0) & self._open(pair_as, pair_ws)
         self.pair_as, self.pair_ws, self.pair_rank = (pair_as[keep], pair_ws[keep],
                                                       pair_rank[keep])
+
+    def _add_free_pairs(self) -> None:
+        """A free place (rank 0) for every attendee-slot in every workshop of its slot
+        with room that it did not rank: one model, so the solver weighs a free place
+        against every other move (a first stage that placed the ranked choices first
+        could not, and missed optima)."""
+        open_ws = np.flatnonzero(self.remaining > 0)
+        open_ws = open_ws[np.argsort(self.ws_slot[open_ws], kind="stable")]
+        per_slot = np.bincount(self.ws_slot[open_ws], minlength=len(self.slot_ids))
+        starts = np.concatenate([[0], np.cumsum(per_slot)[:-1]])
+        counts = per_slot[self.as_slot]
+        free_as = np.repeat(np.arange(len(self.as_att)), counts)
+        offsets = np.arange(len(free_as)) - np.repeat(np.cumsum(counts) - counts, counts)
+        free_ws = open_ws[np.repeat(starts[self.as_slot], counts) + offsets]
+        n_ws = len(self.workshops)
+        new = (~np.isin(free_as * n_ws + free_ws, self.pair_as * n_ws + self.pair_ws)
+               & self._open(free_as, free_ws))
+        self.pair_as = np.concatenate([self.pair_as, free_as[new]])
+        self.pair_ws = np.concatenate([self.pair_ws, free_ws[new]])
+        self.pair_rank = np.concatenate([self.pair_rank,
+                                         np.zeros(int(new.sum()), dtype=np.int64)])
 
     def _workshop(self, workshop_id) -> int:
         try:
@@ -567,239 +881,202 @@ class _Model:
             raise AssignmentError(f"{attendee_id!r} is placed twice in one slot")
         self.fixed[key] = (w, source)
 
-    def _theme_open(self, pair_as, pair_ws) -> np.ndarray:
-        """False for pairs whose theme the attendee already has through a lock."""
-        if not self.options.avoid_same_theme or not len(self.locked_ws):
-            return np.ones(len(pair_as), dtype=bool)
-        taken = self.locked_att * (self.n_themes + 1) + self.ws_theme[self.locked_ws]
-        taken = taken[self.ws_theme[self.locked_ws] >= 0]
-        keys = self.as_att[pair_as] * (self.n_themes + 1) + self.ws_theme[pair_ws]
-        return (self.ws_theme[pair_ws] < 0) | ~np.isin(keys, taken)
+    def _once_keys(self):
+        """The workshop keys an attendee may hold once in the day: the workshop itself
+        when it is given in several slots, and its theme with ``avoid_same_theme``."""
+        keys = [(self.ws_series, self.n_series)]
+        if self.options.avoid_same_theme:
+            keys.append((self.ws_theme, self.n_themes))
+        return keys
+
+    def _open(self, pair_as, pair_ws) -> np.ndarray:
+        """False for pairs whose theme or workshop the attendee already has by a lock."""
+        keep = np.ones(len(pair_as), dtype=bool)
+        if not len(self.locked_ws):
+            return keep
+        for ws_key, n_keys in self._once_keys():
+            taken = self.locked_att * (n_keys + 1) + ws_key[self.locked_ws]
+            taken = taken[ws_key[self.locked_ws] >= 0]
+            keys = self.as_att[pair_as] * (n_keys + 1) + ws_key[pair_ws]
+            keep &= (ws_key[pair_ws] < 0) | ~np.isin(keys, taken)
+        return keep
 
     def in_play_keys(self) -> list[tuple[Hashable, Hashable]]:
         return [(self.attendees[a].id, self.slot_ids[s])
                 for a, s in zip(self.as_att.tolist(), self.as_slot.tolist())]
 
-    def free_candidates(self, chosen: np.ndarray) -> np.ndarray:
-        """Attendee-slots the choices left without a place."""
-        placed = np.zeros(len(self.as_att), dtype=bool)
-        placed[self.pair_as[chosen]] = True
-        return np.flatnonzero(~placed)
+    # Building the programme ------------------------------------------------------------
 
-    def _pairs(self, free_for):
-        """Candidate pairs, with free-place pairs to every open workshop of the slot for
-        the attendee-slots in ``free_for``."""
-        if free_for is None:
-            return self.pair_as, self.pair_ws, self.pair_rank
-        open_ws = np.flatnonzero(self.remaining > 0)
-        by_slot = [open_ws[self.ws_slot[open_ws] == s] for s in range(len(self.slot_ids))]
-        counts = np.array([len(by_slot[s]) for s in self.as_slot[free_for]], dtype=np.int64)
-        free_as = np.repeat(free_for, counts)
-        free_ws = (np.concatenate([by_slot[s] for s in self.as_slot[free_for]])
-                   if len(free_for) else np.zeros(0, dtype=np.int64))
+    def build(self, costs: Costs, caps: bool = True) -> _Problem:
+        """The 0–1 programme, one row family per rule; without the soft caps' rows and
+        columns when ``caps`` is false."""
+        builder = _Builder()
+        n_pairs, n_as = len(self.pair_as), len(self.as_att)
+        pair_cost = np.array((costs.free_place, *costs.ranks))[self.pair_rank]
+        builder.add_columns(PAIR, n_pairs, pair_cost, upper=1, integral=True)
+        builder.add_columns(UNASSIGNED, n_as, costs.unassigned, upper=1)
+        self._one_place_rows(builder)
+        self._capacity_rows(builder)
+        if caps and self.options.max_profile_share is not None:
+            self._profile_rows(builder, costs)
+        if caps and self.options.max_per_organisation is not None:
+            self._organisation_rows(builder, costs)
+        for ws_key, n_keys in self._once_keys():
+            self._once_rows(builder, ws_key, n_keys)
+        return builder.problem(n_pairs)
+
+    def _one_place_rows(self, builder: _Builder) -> None:
+        """Σ x + u = 1 per attendee-slot: every objective value is then a true cost."""
+        n_pairs, n_as = len(self.pair_as), len(self.as_att)
+        builder.add_rows(np.concatenate([self.pair_as, np.arange(n_as)]),
+                         np.arange(n_pairs + n_as), np.ones(n_pairs + n_as),
+                         np.ones(n_as), np.ones(n_as))
+
+    def _capacity_rows(self, builder: _Builder) -> None:
+        """Σ x ≤ places left, only where the candidates outnumber the places."""
         n_ws = len(self.workshops)
-        ranked = self.pair_as * n_ws + self.pair_ws
-        new = ~np.isin(free_as * n_ws + free_ws, ranked) & self._theme_open(free_as, free_ws)
-        free_as, free_ws = free_as[new], free_ws[new]
-        return (np.concatenate([self.pair_as, free_as]),
-                np.concatenate([self.pair_ws, free_ws]),
-                np.concatenate([self.pair_rank, np.zeros(len(free_as), dtype=np.int64)]))
-
-    def solve(self, costs: Costs, grid: float | None, rng, free_for):
-        options = self.options
-        pair_as, pair_ws, pair_rank = self._pairs(free_for)
-        self.solved_pairs = (pair_as, pair_ws, pair_rank)
-        n_pairs, n_as, n_ws = len(pair_as), len(self.as_att), len(self.workshops)
-        rank_cost = np.array((0.0, *costs.ranks))[pair_rank]
-        rank_cost[pair_rank == 0] = costs.free_place
-        # The lottery: a random cost below ε per pair, ε × (attendee-slots) < δ / 2.
-        epsilon = (grid or 1e-3) / 2 / (n_as + 1)
-        noise = rng.random(n_pairs) * epsilon
-        perturbation = float(noise.max()) * n_as if n_pairs else 0.0
-
-        blocks = []  # (rows, columns, values, lower, upper) per family, columns global
-        columns = [n_pairs + n_as]
-        objective = [rank_cost + noise, np.full(n_as, costs.unassigned)]
-        upper_bounds = [np.ones(n_pairs + n_as)]
-        integral = [np.ones(n_pairs), np.zeros(n_as)]
-        pair_index = np.arange(n_pairs)
-
-        # One place per attendee-slot: Σ x + u = 1.
-        blocks.append((np.concatenate([pair_as, np.arange(n_as)]),
-                       np.concatenate([pair_index, n_pairs + np.arange(n_as)]),
-                       np.ones(n_pairs + n_as), np.ones(n_as), np.ones(n_as)))
-
-        # Capacities, only where the candidates outnumber the places.
-        demand = np.bincount(pair_ws, minlength=n_ws)
+        demand = np.bincount(self.pair_ws, minlength=n_ws)
         tight = np.flatnonzero(demand > self.remaining)
         row_of = np.full(n_ws, -1)
         row_of[tight] = np.arange(len(tight))
-        in_row = row_of[pair_ws] >= 0
-        blocks.append((row_of[pair_ws][in_row], pair_index[in_row], np.ones(in_row.sum()),
-                       np.full(len(tight), -np.inf), self.remaining[tight].astype(float)))
+        in_row = np.flatnonzero(row_of[self.pair_ws] >= 0)
+        builder.add_rows(row_of[self.pair_ws[in_row]], in_row, np.ones(len(in_row)),
+                         np.full(len(tight), -np.inf), self.remaining[tight].astype(float))
 
+    def _profile_rows(self, builder: _Builder, costs: Costs) -> None:
+        """``count_p − share × size ≤ s`` where a workshop could be more than ``share`` p
+        (locked people included: newcomers of other profiles dilute them), with its
+        rounding cut; below ``min_group_size`` people a group has no share to keep."""
+        share = self.options.max_profile_share
+        least = self.options.min_group_size or 0
+        pair_ws, n_ws = self.pair_ws, len(self.workshops)
+        pair_profile = self.att_profile[self.as_att[self.pair_as]]
+        pair_index = np.arange(len(pair_ws))
         locked_profile = np.zeros((n_ws, self.n_profiles))
         np.add.at(locked_profile, (self.locked_ws, self.att_profile[self.locked_att]), 1)
-        pair_profile = self.att_profile[self.as_att[pair_as]]
-        pair_org = self.att_org[self.as_att[pair_as]]
+        locked_size = locked_profile.sum(axis=1)
+        cand = np.zeros((n_ws, self.n_profiles))
+        np.add.at(cand, (pair_ws, pair_profile), 1)
+        most_p = cand + locked_profile
+        most_size = self.remaining + locked_size  # The largest group it can hold.
+        can_exceed = (most_p > share * (most_p + locked_size[:, None] - locked_profile)
+                      + 1e-9) & (most_size >= least)[:, None]
+        ws_rows, profile_rows = np.nonzero(can_exceed)
+        n_rows = len(ws_rows)
+        # A size column per workshop concerned keeps the rows sparse: each pair enters
+        # its own profile's row only, not every profile row of its workshop.
+        sized = np.unique(ws_rows)
+        n_sized = len(sized)
+        size_of = np.full(n_ws, -1)
+        size_of[sized] = np.arange(n_sized)
+        first_size = builder.add_columns(SIZE, n_sized, 0.0)
+        first_slack = builder.add_columns(PROFILE_SLACK, n_rows, costs.profile)
+        in_size = np.flatnonzero(size_of[pair_ws] >= 0)
+        builder.add_rows(np.concatenate([size_of[pair_ws[in_size]], np.arange(n_sized)]),
+                         np.concatenate([in_size, first_size + np.arange(n_sized)]),
+                         np.concatenate([np.ones(len(in_size)), -np.ones(n_sized)]),
+                         np.zeros(n_sized), np.zeros(n_sized))
+        # A small-group column z_w = 1 allows the group at most `least − 1` people and
+        # lifts its share rows by what such a group can exceed, (1 − share)(least − 1).
+        small_of = np.full(n_ws, -1)
+        if least > 1:
+            small = sized[locked_size[sized] < least]
+            small_of[small] = np.arange(len(small))
+            first_small = builder.add_columns(SMALL, len(small), 0.0, upper=1,
+                                              integral=True)
+            room = most_size[small] - (least - 1)
+            builder.add_rows(np.concatenate([np.arange(len(small))] * 2),
+                             np.concatenate([first_size + size_of[small],
+                                             first_small + np.arange(len(small))]),
+                             np.concatenate([np.ones(len(small)), room]),
+                             np.full(len(small), -np.inf),
+                             least - 1 + room - locked_size[small])
+        row_grid = np.full((n_ws, self.n_profiles), -1)
+        row_grid[ws_rows, profile_rows] = np.arange(n_rows)
+        rows = row_grid[pair_ws, pair_profile]
+        in_row = np.flatnonzero(rows >= 0)
+        lifted = np.flatnonzero(small_of[ws_rows] >= 0)
+        allowance = (1 - share) * (least - 1)
+        builder.add_rows(
+            np.concatenate([rows[in_row], np.arange(n_rows), np.arange(n_rows), lifted]),
+            np.concatenate([in_row, first_size + size_of[ws_rows],
+                            first_slack + np.arange(n_rows),
+                            (first_small + small_of[ws_rows[lifted]]) if len(lifted)
+                            else lifted]),
+            np.concatenate([np.ones(len(in_row)), np.full(n_rows, -share),
+                            -np.ones(n_rows), np.full(len(lifted), -allowance)]),
+            np.full(n_rows, -np.inf),
+            share * locked_size[ws_rows] - locked_profile[ws_rows, profile_rows])
+        # The rounding cut (1 − f)(count_p − k) ≤ s, with k + f = share × the most the
+        # group can hold: every integer count meets it, the fractional counts that sit
+        # exactly on an odd group's half (5.5 of 11) do not.
+        most = share * most_size[ws_rows]
+        k = np.floor(most + 1e-9)
+        weight = 1 - (most - k)
+        cut_rows = np.flatnonzero(weight < 1 - 1e-9)
+        cut_of = np.full(n_rows, -1)
+        cut_of[cut_rows] = np.arange(len(cut_rows))
+        cuts = np.full(len(rows), -1)
+        cuts[in_row] = cut_of[rows[in_row]]
+        in_cut = np.flatnonzero(cuts >= 0)
+        # A small group holds at most `least − 1` of one profile.
+        lift = np.maximum(0.0, weight * (least - 1 - k))[cut_rows]
+        lifted = np.flatnonzero((small_of[ws_rows[cut_rows]] >= 0) & (lift > 0))
+        builder.add_rows(
+            np.concatenate([cuts[in_cut], np.arange(len(cut_rows)), lifted]),
+            np.concatenate([in_cut, first_slack + cut_rows,
+                            (first_small + small_of[ws_rows[cut_rows[lifted]]])
+                            if len(lifted) else lifted]),
+            np.concatenate([weight[rows[in_cut]], -np.ones(len(cut_rows)), -lift[lifted]]),
+            np.full(len(cut_rows), -np.inf),
+            (weight * (k - locked_profile[ws_rows, profile_rows]))[cut_rows])
 
-        share = options.max_profile_share
-        if share is not None:
-            # count_p − share × size ≤ s, where a workshop could be more than `share` p
-            # (locked people included: newcomers of other profiles dilute them).
-            cand = np.zeros((n_ws, self.n_profiles))
-            np.add.at(cand, (pair_ws, pair_profile), 1)
-            locked_size = locked_profile.sum(axis=1, keepdims=True)
-            most_p = cand + locked_profile
-            can_exceed = most_p > share * (most_p + locked_size - locked_profile) + 1e-9
-            ws_rows, profile_rows = np.nonzero(can_exceed)
-            n_rows = len(ws_rows)
-            # A size column per workshop concerned keeps the rows sparse: each pair
-            # enters its own profile's row only, not every profile row of its workshop.
-            sized = np.unique(ws_rows)
-            n_sized = len(sized)
-            size_of = np.full(n_ws, -1)
-            size_of[sized] = np.arange(n_sized)
-            first_size = sum(columns)
-            first_slack = first_size + n_sized
-            in_size = size_of[pair_ws] >= 0
-            blocks.append((np.concatenate([size_of[pair_ws][in_size], np.arange(n_sized)]),
-                           np.concatenate([pair_index[in_size],
-                                           first_size + np.arange(n_sized)]),
-                           np.concatenate([np.ones(in_size.sum()), -np.ones(n_sized)]),
-                           np.zeros(n_sized), np.zeros(n_sized)))
-            row_grid = np.full((n_ws, self.n_profiles), -1)
-            row_grid[ws_rows, profile_rows] = np.arange(n_rows)
-            rows = row_grid[pair_ws, pair_profile]
-            in_row = rows >= 0
-            blocks.append((np.concatenate([rows[in_row], np.arange(n_rows), np.arange(n_rows)]),
-                           np.concatenate([pair_index[in_row], first_size + size_of[ws_rows],
-                                           first_slack + np.arange(n_rows)]),
-                           np.concatenate([np.ones(in_row.sum()), np.full(n_rows, -share),
-                                           -np.ones(n_rows)]),
-                           np.full(n_rows, -np.inf),
-                           share * locked_size[ws_rows, 0]
-                           - locked_profile[ws_rows, profile_rows]))
-            # The rounding cut (1 − f)(count_p − k) ≤ s, with k + f = share × the most
-            # the group can hold: every integer count meets it, the fractional counts
-            # that sit exactly on an odd group's half (5.5 of 11) do not.
-            most = share * (self.remaining[ws_rows] + locked_size[ws_rows, 0])
-            k = np.floor(most + 1e-9)
-            weight = 1 - (most - k)
-            cut_of = np.full(n_rows, -1)
-            cut_rows = np.flatnonzero(weight < 1 - 1e-9)
-            cut_of[cut_rows] = np.arange(len(cut_rows))
-            cuts = np.full(len(rows), -1)
-            cuts[in_row] = cut_of[rows[in_row]]
-            in_cut = cuts >= 0
-            blocks.append((np.concatenate([cuts[in_cut], np.arange(len(cut_rows))]),
-                           np.concatenate([pair_index[in_cut], first_slack + cut_rows]),
-                           np.concatenate([weight[rows[in_cut]], -np.ones(len(cut_rows))]),
-                           np.full(len(cut_rows), -np.inf),
-                           (weight * (k - locked_profile[ws_rows, profile_rows]))[cut_rows]))
-            columns += [n_sized, n_rows]
-            objective += [np.zeros(n_sized), np.full(n_rows, costs.profile)]
-            upper_bounds += [np.full(n_sized, np.inf), np.full(n_rows, np.inf)]
-            integral += [np.zeros(n_sized), np.zeros(n_rows)]
+    def _organisation_rows(self, builder: _Builder, costs: Costs) -> None:
+        """``count_o − cap ≤ s``, where the candidates from o plus the locked exceed the
+        cap; a locked group over the cap alone still gets its row, so the LP's objective
+        (and bound) counts its excess like the report does."""
+        cap = self.options.max_per_organisation
+        n_pairs = len(self.pair_as)
+        pair_org = self.att_org[self.as_att[self.pair_as]]
+        keys = np.concatenate([self.pair_ws * self.n_orgs + pair_org,
+                               self.locked_ws * self.n_orgs + self.att_org[self.locked_att]])
+        unique, inverse = np.unique(keys, return_inverse=True)
+        candidates = np.bincount(inverse[:n_pairs], minlength=len(unique))
+        locked = np.bincount(inverse[n_pairs:], minlength=len(unique))
+        can_exceed = candidates + locked > cap
+        n_rows = int(can_exceed.sum())
+        row_of_key = np.full(len(unique), -1)
+        row_of_key[can_exceed] = np.arange(n_rows)
+        rows = row_of_key[inverse[:n_pairs]]
+        in_row = np.flatnonzero(rows >= 0)
+        first_slack = builder.add_columns(ORGANISATION_SLACK, n_rows, costs.organisation)
+        builder.add_rows(np.concatenate([rows[in_row], np.arange(n_rows)]),
+                         np.concatenate([in_row, first_slack + np.arange(n_rows)]),
+                         np.concatenate([np.ones(len(in_row)), -np.ones(n_rows)]),
+                         np.full(n_rows, -np.inf), cap - locked[can_exceed].astype(float))
 
-        cap = options.max_per_organisation
-        if cap is not None:
-            # count_o − cap ≤ s, where the candidates from o plus the locked exceed the
-            # cap; a locked group over the cap alone still gets its row, so the LP's
-            # objective (and bound) counts its excess like the report does.
-            keys = np.concatenate([pair_ws * self.n_orgs + pair_org,
-                                   self.locked_ws * self.n_orgs
-                                   + self.att_org[self.locked_att]])
-            unique, inverse = np.unique(keys, return_inverse=True)
-            candidates = np.bincount(inverse[:n_pairs], minlength=len(unique))
-            locked = np.bincount(inverse[n_pairs:], minlength=len(unique))
-            can_exceed = candidates + locked > cap
-            row_of_key = np.full(len(unique), -1)
-            n_rows = int(can_exceed.sum())
-            row_of_key[can_exceed] = np.arange(n_rows)
-            rows = row_of_key[inverse[:n_pairs]]
-            in_row = rows >= 0
-            first_slack = sum(columns)
-            blocks.append((np.concatenate([rows[in_row], np.arange(n_rows)]),
-                           np.concatenate([pair_index[in_row],
-                                           first_slack + np.arange(n_rows)]),
-                           np.concatenate([np.ones(in_row.sum()), -np.ones(n_rows)]),
-                           np.full(n_rows, -np.inf),
-                           cap - locked[can_exceed].astype(float)))
-            columns.append(n_rows)
-            objective.append(np.full(n_rows, costs.organisation))
-            upper_bounds.append(np.full(n_rows, np.inf))
-            integral.append(np.zeros(n_rows))
+    def _once_rows(self, builder: _Builder, ws_key: np.ndarray, n_keys: int) -> None:
+        """Σ x ≤ 1 per attendee and key (theme, or a workshop given in several slots),
+        only where the attendee has candidates with that key in two slots or more."""
+        key = ws_key[self.pair_ws]
+        keyed = np.flatnonzero(key >= 0)
+        if not len(keyed):
+            return
+        n_slots = len(self.slot_ids)
+        keys = self.as_att[self.pair_as[keyed]] * n_keys + key[keyed]
+        unique, inverse = np.unique(keys, return_inverse=True)
+        slot_keys = np.unique(inverse * n_slots + self.as_slot[self.pair_as[keyed]])
+        slots_per_key = np.bincount(slot_keys // n_slots, minlength=len(unique))
+        several = slots_per_key >= 2
+        n_rows = int(several.sum())
+        row_of_key = np.full(len(unique), -1)
+        row_of_key[several] = np.arange(n_rows)
+        rows = row_of_key[inverse]
+        in_row = rows >= 0
+        builder.add_rows(rows[in_row], keyed[in_row], np.ones(int(in_row.sum())),
+                         np.full(n_rows, -np.inf), np.ones(n_rows))
 
-        if options.avoid_same_theme and n_pairs:
-            # Σ x ≤ 1 per attendee and theme ranked in two slots or more.
-            theme = self.ws_theme[pair_ws]
-            themed = np.flatnonzero(theme >= 0)
-            keys = self.as_att[pair_as[themed]] * self.n_themes + theme[themed]
-            unique, inverse = np.unique(keys, return_inverse=True)
-            slot_keys = np.unique(inverse * len(self.slot_ids)
-                                  + self.as_slot[pair_as[themed]])
-            slots_per_key = np.bincount(slot_keys // len(self.slot_ids),
-                                        minlength=len(unique))
-            row_of_key = np.full(len(unique), -1)
-            several = slots_per_key >= 2
-            n_rows = int(several.sum())
-            row_of_key[several] = np.arange(n_rows)
-            rows = row_of_key[inverse]
-            in_row = rows >= 0
-            blocks.append((rows[in_row], themed[in_row], np.ones(in_row.sum()),
-                           np.full(n_rows, -np.inf), np.ones(n_rows)))
-
-        n_columns = sum(columns)
-        if not n_columns:  # Everyone in play is locked or led: nothing to decide.
-            return np.zeros(0, dtype=bool), {"status": "optimal", "seconds": 0.0,
-                                             "method": "highs-lp", "bound": 0.0,
-                                             "perturbation": 0.0, "variables": 0,
-                                             "constraints": 0}
-        offset, row_parts, col_parts, value_parts, lower, upper = 0, [], [], [], [], []
-        for rows, cols, values, lo, up in blocks:
-            row_parts.append(rows + offset)
-            col_parts.append(cols)
-            value_parts.append(values)
-            lower.append(lo)
-            upper.append(up)
-            offset += len(lo)
-        matrix = sparse.csr_array((np.concatenate(value_parts),
-                                   (np.concatenate(row_parts), np.concatenate(col_parts))),
-                                  shape=(offset, n_columns))
-        problem = dict(c=np.concatenate(objective),
-                       bounds=Bounds(0, np.concatenate(upper_bounds)),
-                       constraints=LinearConstraint(matrix, np.concatenate(lower),
-                                                    np.concatenate(upper)))
-        integrality = np.concatenate(integral)
-        milp_options = {"disp": False, "mip_rel_gap": options.mip_rel_gap}
-        if options.time_limit is not None:
-            milp_options["time_limit"] = options.time_limit
-        started = time.perf_counter()
-        # The LP relaxation first: without soft caps the matrix is totally unimodular, and
-        # with them its optimum is still integral on most instances, which then proves
-        # optimality at a fraction of the cost of HiGHS's MIP machinery (heuristics,
-        # cuts); only a fractional optimum goes on to branch and bound.
-        res = milp(integrality=np.zeros_like(integrality), options=milp_options, **problem)
-        lp_bound = res.fun if res.status == 0 else -np.inf
-        x = res.x[:n_pairs] if res.x is not None else None
-        if x is None or np.abs(x - np.round(x)).max(initial=0.0) > 1e-6:
-            res = milp(integrality=integrality, options=milp_options, **problem)
-            if res.x is None:
-                raise AssignmentError(f"HiGHS found no placement: {res.message}")
-            x = res.x[:n_pairs]
-            bound = res.mip_dual_bound
-            if bound is None or not np.isfinite(bound):
-                bound = res.fun
-            bound = max(bound, lp_bound)
-            method = "highs-mip"
-        else:
-            bound, method = lp_bound, "highs-lp"
-        seconds = time.perf_counter() - started
-        status = {0: "optimal", 1: "time limit"}.get(res.status, res.message)
-        return x > 0.5, {"status": status, "seconds": seconds, "method": method,
-                         "bound": float(bound), "perturbation": perturbation,
-                         "variables": n_columns, "constraints": offset}
+    # Reading the solution --------------------------------------------------------------
 
     def fixed_placements(self) -> list[Placement]:
         placements = []
@@ -816,7 +1093,10 @@ class _Model:
         return placements
 
     def placements(self, chosen: np.ndarray) -> list[Placement]:
-        pair_as, pair_ws, pair_rank = (array[chosen] for array in self.solved_pairs)
+        if not len(chosen):
+            return []
+        pair_as, pair_ws, pair_rank = (array[chosen] for array in
+                                       (self.pair_as, self.pair_ws, self.pair_rank))
         return [Placement(self.attendees[a].id, self.slot_ids[s], self.workshops[w].id,
                           "solver", r or None, r == 0)
                 for a, s, w, r in zip(self.as_att[pair_as].tolist(),
@@ -824,63 +1104,9 @@ class _Model:
                                       pair_ws.tolist(), pair_rank.tolist())]
 
 
-# Text -------------------------------------------------------------------------------------
-
-NBSP = "\u00a0"
-NNBSP = "\u202f"
-
-
-def _number(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", NNBSP).replace(".", ",")
-
-
-def _percent(count: int, total: int) -> str:
-    return f"{_number(100 * count / total if total else 0.0, 1)}{NBSP}%"
-
-
-def _ordinal(rank: int) -> str:
-    return "1er" if rank == 1 else f"{rank}e"
-
-
-def report_text(report: Report) -> str:
-    """The report in French plain text, for the CLI (« Premier choix : 78,4 % »)."""
-    o = report.overall
-    lines = [
-        f"Affectation des ateliers ({report.method}, {report.status}), "
-        f"graine {report.seed}",
-        f"Personnes-créneaux{NBSP}: {_number(o.total)}",
-        f"Premier choix{NBSP}: {_percent(o.first_choice, o.total)}",
-        f"Un de ses choix{NBSP}: {_percent(o.any_choice, o.total)}",
-        f"Hors de ses choix{NBSP}: {_percent(o.outside_choices, o.total)}",
-        f"Sans atelier{NBSP}: {_percent(o.unassigned, o.total)} ({_number(o.unassigned)})",
-        "Rangs obtenus{}: {}".format(NBSP, " · ".join(
-            [f"{_ordinal(r)} {_number(n)}" for r, n in enumerate(o.ranks, start=1)]
-            + [f"hors choix {_number(o.outside_choices)}",
-               f"sans atelier {_number(o.unassigned)}"])),
-        f"Par profil{NBSP}:",
-    ]
-    for profile, s in report.by_profile.items():
-        lines.append(f"  {profile}{NBSP}: premier choix {_percent(s.first_choice, s.total)}, "
-                     f"un de ses choix {_percent(s.any_choice, s.total)}, "
-                     f"sans atelier {_percent(s.unassigned, s.total)} "
-                     f"({_number(s.total)})")
-    quality = f"Objectif{NBSP}: {_number(report.objective, 2)}"
-    if report.bound is not None:
-        quality += f"{NNBSP}; borne{NBSP}: {_number(report.bound, 2)}"
-    if report.gap is not None:
-        quality += f"{NNBSP}; écart{NBSP}: {_number(100 * report.gap, 2)}{NBSP}%"
-    quality += f"{NNBSP}; durée{NBSP}: {_number(report.seconds, 2)}{NBSP}s"
-    lines += [quality, f"Ateliers{NBSP}:"]
-    for w in report.workshops:
-        mix = ", ".join(f"{p} {n}" for p, n in w.profiles.items()) or "personne"
-        line = f"  {w.workshop_id}{NBSP}: {w.size}/{w.capacity} places ({mix})"
-        if w.largest_organisation:
-            name, count = w.largest_organisation
-            line += f", au plus {count} de « {name} »"
-        lines.append(line)
-        for e in w.exceeded:
-            what = "profil" if e.kind == "profile" else "organisation"
-            lines.append(f"    plafond dépassé, {what} « {e.group} »{NBSP}: {e.count} "
-                         f"pour {_number(e.limit, 1)} (+{_number(e.excess, 1)})")
-    return "\n".join(lines)
+def _codes(values: Iterable[Hashable | None]) -> tuple[np.ndarray, int]:
+    """A code per distinct value (−1 for ``None``), and how many codes there are."""
+    codes: dict[Hashable, int] = {}
+    array = np.array([codes.setdefault(v, len(codes)) if v is not None else -1
+                      for v in values], dtype=np.int64)
+    return array, len(codes)

@@ -13,6 +13,7 @@ import dataclasses
 import json
 import secrets
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -20,10 +21,12 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import JourneeError
 from ..extensions import db
-from ..programme.models import Participation, Session, SessionKind, Workshop, WorkshopMode
+from ..programme.models import (Event, Participation, Session, SessionKind, Workshop,
+                                WorkshopMode)
 from ..registration.models import Registration, RegistrationStatus, WorkshopChoice
 from . import assignment as solver
 from .models import Assignment, AssignmentPublication, AssignmentRun, AssignmentSource
+from .report import Names
 
 NO_ORGANISATION = "\x00"
 """Prefix of the organisation key of someone who gave none: alone in their group, so
@@ -40,6 +43,7 @@ class RunOptions:
 
     :param max_profile_share: percentage (50 for « au plus 50 % d’un même profil »).
     :param facilitators_take_place: facilitators use attendee places of their workshop.
+    :param min_group_size: the profile share applies to groups of this many or more.
     """
 
     strategy: str = "first_choices"
@@ -48,14 +52,18 @@ class RunOptions:
     allow_unranked: bool = False
     facilitators_take_place: bool = False
     avoid_same_theme: bool = False
+    min_group_size: int | None = 4
     seed: int | None = None
+    whole_day: bool = False
+    """Stored with a run: all the day's slots were placed together."""
 
     def solver_options(self) -> solver.Options:
         share = self.max_profile_share
         return solver.Options(strategy=self.strategy, allow_unranked=self.allow_unranked,
                               max_profile_share=share / 100 if share is not None else None,
                               max_per_organisation=self.max_per_organisation,
-                              avoid_same_theme=self.avoid_same_theme, seed=self.seed)
+                              avoid_same_theme=self.avoid_same_theme,
+                              min_group_size=self.min_group_size, seed=self.seed)
 
     @classmethod
     def from_json(cls, text: str) -> RunOptions:
@@ -159,76 +167,73 @@ class RunResult:
     """The stored run; ``None`` for a dry run."""
 
 
-def run_assignment(slot: Session, options: RunOptions, *, created_by: str | None = None,
-                   dry_run: bool = False) -> RunResult:
-    """Place the slot's confirmed attendees and store the result (unless *dry_run*).
+def workshop_slots(event: Event) -> list[Session]:
+    """The event's workshop slots that hold workshops, in programme order."""
+    return [s for s in event.workshop_sessions if s.workshops]
+
+
+def run_assignment(slots: Sequence[Session], options: RunOptions, *,
+                   created_by: str | None = None, dry_run: bool = False) -> RunResult:
+    """Place the confirmed attendees in the workshops of *slots*, all in one model (the
+    whole day, or one slot), and store the result (unless *dry_run*).
 
     Locked assignments are kept as they are; the solver's and the organiser's unlocked
     ones are replaced, in place, so that what was published to each person is remembered.
+    Placements in the event's other slots count as locks for the theme rule and for a
+    workshop given in several slots.
     """
-    data = load_slot(slot)
-    capacities = _capacities(data, options)
-    attendees = [solver.Attendee(r.id, r.profile.value, key, {slot.id: data.choices(r)})
-                 for r, key in zip(data.registrations, _organisation_keys(data.registrations))]
-    workshops = [solver.Workshop(w.id, slot.id, capacities[w.id], w.theme or None)
-                 for w in data.workshops]
+    days = [load_slot(slot) for slot in slots]
+    registrations = days[0].registrations
+    if not registrations:
+        raise AssignmentProblem("Aucune inscription confirmée à répartir.")
+    capacities = {}
+    for data in days:
+        capacities.update(_capacities(data, options))
+    event = days[0].slot.event
+    series = _series(event)
+    attendees = [solver.Attendee(r.id, r.profile.value, key,
+                                 {data.slot.id: data.choices(r) for data in days})
+                 for r, key in zip(registrations, _organisation_keys(registrations))]
+    workshops = [solver.Workshop(w.id, data.slot.id, capacities[w.id], w.theme or None,
+                                 series.get(w.id))
+                 for data in days for w in data.workshops]
     facilitators = [solver.Facilitator(("person", p.person_id, w.id), w.id,
                                        options.facilitators_take_place)
-                    for w in data.workshops for p in data.facilitators(w)]
+                    for data in days for w in data.workshops for p in data.facilitators(w)]
     locks: dict[int, list[int]] = defaultdict(list)
-    for item in data.assignments.values():
-        if item.locked:
-            locks[item.registration_id].append(item.workshop_id)
-    _check_locks(data, capacities, options, locks)
-    if options.avoid_same_theme:
-        workshops += _themes_elsewhere(data, locks)
+    for data in days:
+        for item in data.assignments.values():
+            if item.locked:
+                locks[item.registration_id].append(item.workshop_id)
+        _check_locks(data, capacities, options, locks)
+    run_slots = {data.slot.id for data in days}
+    workshops += _held_elsewhere(event, run_slots, registrations, locks, series,
+                                 options.avoid_same_theme)
 
     if options.seed is None:
         options = dataclasses.replace(options, seed=secrets.randbits(32))
-    if not data.registrations:
-        raise AssignmentProblem("Aucune inscription confirmée à répartir.")
     try:
-        if all(r.id in locks for r in data.registrations):
-            # Nothing left to optimise (the solver needs one free person at least).
-            result = _locked_only(attendees, workshops, locks, facilitators, options)
-        else:
-            result = solver.assign_workshops(attendees, workshops, locks=locks,
-                                             facilitators=facilitators,
-                                             options=options.solver_options())
+        result = solver.assign_workshops(attendees, workshops, locks=locks,
+                                         facilitators=facilitators,
+                                         options=options.solver_options())
     except solver.AssignmentError as error:
         raise AssignmentProblem(f"La répartition est impossible\u202f: {error}") from error
-    report = result.report
-    if len(workshops) != len(data.workshops):
-        report = dataclasses.replace(report, workshops=tuple(
-            w for w in report.workshops if w.slot_id == slot.id))
-    placements = [p for p in result.placements if p.slot_id == slot.id]
+    report = dataclasses.replace(result.report, workshops=tuple(
+        w for w in result.report.workshops if w.slot_id in run_slots))
+    placements = [p for p in result.placements if p.slot_id in run_slots]
     if dry_run:
         return RunResult(report, placements, None)
 
-    _store_placements(data, placements)
-    run = AssignmentRun(session_id=slot.id, seed=report.seed, created_by=created_by,
-                        options=json.dumps(dataclasses.asdict(
-                            dataclasses.replace(options, seed=report.seed))),
-                        report=report_to_json(report))
-    db.session.add(run)
+    for data in days:
+        _store_placements(data, [p for p in placements if p.slot_id == data.slot.id])
+    stored = dataclasses.replace(options, seed=report.seed, whole_day=len(days) > 1)
+    runs = [AssignmentRun(session_id=data.slot.id, seed=report.seed, created_by=created_by,
+                          options=json.dumps(dataclasses.asdict(stored)),
+                          report=report_to_json(report))
+            for data in days]
+    db.session.add_all(runs)
     db.session.flush()
-    return RunResult(report, placements, run)
-
-
-def _locked_only(attendees, workshops, locks, facilitators, options) -> solver.Assignment:
-    slot_of = {w.id: w.slot_id for w in workshops}
-    placements = []
-    for attendee in attendees:
-        for workshop_id in locks[attendee.id]:
-            choices = list(attendee.choices.get(slot_of[workshop_id], ()))
-            rank = choices.index(workshop_id) + 1 if workshop_id in choices else None
-            placements.append(solver.Placement(attendee.id, slot_of[workshop_id],
-                                               workshop_id, "locked", rank))
-    report = solver.evaluate(attendees, workshops, placements, facilitators=facilitators,
-                             options=options.solver_options(), method="verrous",
-                             status="optimal")
-    return solver.Assignment(placements, [],
-                             dataclasses.replace(report, bound=report.objective, gap=0.0))
+    return RunResult(report, placements, runs[0])
 
 
 def _capacities(data: SlotData, options: RunOptions) -> dict[int, int]:
@@ -268,22 +273,38 @@ def _check_locks(data: SlotData, capacities: dict[int, int], options: RunOptions
                 + "\u202f: déverrouillez des personnes ou augmentez sa capacité.")
 
 
-def _themes_elsewhere(data: SlotData, locks: dict[int, list[int]]) -> list[solver.Workshop]:
-    """The workshops of the other slots where these attendees already are, as locks, so
-    that the solver gives no one a theme they have in another slot."""
-    ids = {r.id for r in data.registrations}
+def _series(event: Event) -> dict[int, str]:
+    """A key per workshop given in several slots of the event (same title, however
+    typed), so that nobody gets it twice."""
+    titles = defaultdict(list)
+    for slot in workshop_slots(event):
+        for workshop in slot.workshops:
+            titles[" ".join(workshop.title.split()).casefold()].append(workshop)
+    return {w.id: title for title, given in titles.items()
+            if len({w.session_id for w in given}) > 1 for w in given}
+
+
+def _held_elsewhere(event: Event, run_slots: set[int], registrations: list[Registration],
+                    locks: dict[int, list[int]], series: dict[int, str],
+                    avoid_same_theme: bool) -> list[solver.Workshop]:
+    """The workshops of the event's other slots where these attendees already are, as
+    locks, so that the solver gives no one a theme (with ``avoid_same_theme``) or a
+    workshop they have in another slot."""
+    ids = {r.id for r in registrations}
     elsewhere = db.session.execute(
         select(Assignment.registration_id, Workshop.id, Workshop.session_id, Workshop.theme)
         .join(Workshop, Workshop.id == Assignment.workshop_id)
-        .where(Assignment.session_id != data.slot.id, Workshop.theme != "",
+        .join(Session, Session.id == Assignment.session_id)
+        .where(Session.event_id == event.id, Assignment.session_id.not_in(run_slots),
                Assignment.registration_id.in_(ids))).all()
+    relevant = [row for row in elsewhere if row[1] in series or (avoid_same_theme and row[3])]
     workshops = {}
-    for registration_id, workshop_id, session_id, theme in elsewhere:
+    for registration_id, workshop_id, session_id, theme in relevant:
         locks[registration_id].append(workshop_id)
         workshops[workshop_id] = (session_id, theme)
     # Their places are not the solver's business here: enough for everyone locked.
-    count = Counter(w for _, w, _, _ in elsewhere)
-    return [solver.Workshop(w, session_id, count[w], theme)
+    count = Counter(w for _, w, _, _ in relevant)
+    return [solver.Workshop(w, session_id, count[w], theme or None, series.get(w))
             for w, (session_id, theme) in workshops.items()]
 
 
@@ -325,7 +346,8 @@ def report_from_json(text: str) -> solver.Report:
 
     def satisfaction(item: dict) -> solver.Satisfaction:
         return solver.Satisfaction(item["total"], tuple(item["ranks"]),
-                                   item["outside_choices"], item["unassigned"])
+                                   item["outside_choices"], item["unassigned"],
+                                   item.get("locked", 0), item.get("locked_outside", 0))
 
     workshops = tuple(
         solver.WorkshopReport(
@@ -335,6 +357,9 @@ def report_from_json(text: str) -> solver.Report:
             tuple(solver.CapExcess(**e) for e in w["exceeded"]))
         for w in data["workshops"])
     return solver.Report(**{**data, "overall": satisfaction(data["overall"]),
+                            "levels": tuple(tuple(level) for level in data.get("levels", ())),
+                            "left_out": tuple(tuple(item)
+                                              for item in data.get("left_out", ())),
                             "by_profile": {k: satisfaction(v)
                                            for k, v in data["by_profile"].items()},
                             "workshops": workshops})
@@ -430,3 +455,43 @@ def attendee_workshops(registration: Registration) -> dict[int, Workshop]:
         selectinload(Workshop.room),
         selectinload(Workshop.facilitators).selectinload(Participation.person))).all()
     return {session_id: workshop for session_id, workshop in rows}
+
+
+def report_names(event: Event) -> Names:
+    """What the report calls people, workshops, slots and profiles of this event."""
+    from ..registration.models import PROFILE_LABELS
+
+    people = dict(db.session.execute(
+        select(Registration.id, Registration.first_name + " " + Registration.last_name)
+        .where(Registration.event_id == event.id)).all())
+    slots = workshop_slots(event)
+    return Names(
+        people=people,
+        workshops={w.id: f"n°\u00a0{w.number}\u202f: {w.title}"
+                   + (f" ({slot_label(s)})" if len(slots) > 1 else "")
+                   for s in slots for w in s.workshops},
+        slots={s.id: slot_label(s) for s in slots},
+        profiles={p.value: label for p, label in PROFILE_LABELS.items()},
+        organisation=organisation_name)
+
+
+def slot_label(slot: Session) -> str:
+    """« Ateliers, 10 h 45 »: the slot's title and start."""
+    from ..formatting import format_time
+
+    return f"{slot.display_title}, {format_time(slot.starts_at)}"
+
+
+def compare_strategies(slots: Sequence[Session], options: RunOptions
+                       ) -> dict[str, solver.Report] | None:
+    """Both strategies' outcomes on the current data, computed and not stored, so the
+    organiser chooses knowingly; ``None`` when there is nothing to place yet."""
+    reports = {}
+    for strategy in ("first_choices", "leximin"):
+        try:
+            reports[strategy] = run_assignment(
+                slots, dataclasses.replace(options, strategy=strategy, seed=0),
+                dry_run=True).report
+        except AssignmentProblem:
+            return None
+    return reports

@@ -13,7 +13,8 @@ from ..programme.admin.common import event_or_404, session_or_404
 from ..registration.admin_detail import registration_or_404
 from ..registration.models import PROFILE_LABELS
 from . import services
-from .forms import STRATEGY_LABELS, MoveForm, RunForm
+from .forms import MoveForm, RunForm
+from .report import LEFT_OUT_LABELS, STRATEGY_LABELS, technical_details
 from .models import Assignment, AssignmentSource
 
 bp = Blueprint("workshops_admin", __name__, url_prefix="/admin")
@@ -52,8 +53,10 @@ def assignment(event_id: int, slot_id: int):
     else:
         form = RunForm()
     if form.validate_on_submit():
+        whole_day = request.form.get("portee") == "journee"
+        slots = services.workshop_slots(event) if whole_day else [slot]
         try:
-            result = services.run_assignment(slot, form.run_options(),
+            result = services.run_assignment(slots, form.run_options(),
                                              created_by=current_user.email)
         except services.AssignmentProblem as problem:
             db.session.rollback()
@@ -61,9 +64,11 @@ def assignment(event_id: int, slot_id: int):
         else:
             db.session.commit()
             overall = result.report.overall
-            flash(f"Répartition calculée (graine {result.report.seed})\u202f: "
+            scope = "de la journée" if whole_day else "de la séance"
+            flash(f"Répartition {scope} calculée (tirage au sort n°{NBSP}"
+                  f"{result.report.seed})\u202f: "
                   f"{percent(overall.first_choice, overall.total)} en premier choix, "
-                  f"{plural(overall.unassigned, 'personne')} sans atelier. "
+                  f"{plural(overall.unassigned, 'place')} sans atelier. "
                   "Rien n’est encore visible des participant·es.", "success")
             return _page(event, slot, "rapport")
 
@@ -77,19 +82,27 @@ def assignment(event_id: int, slot_id: int):
             move.workshop.data = current.workshop_id
         move_forms[registration.id] = move
     report = services.report_from_json(run.report) if run is not None else None
+    comparison = None
+    if run is None or request.args.get("comparer"):
+        comparison = services.compare_strategies(
+            services.workshop_slots(event), form.run_options()
+            if request.method == "GET" else services.RunOptions())
     # A run leaves only locked organiser placements, all older than itself.
     edited_since_run = run is not None and any(
         item.source == AssignmentSource.ORGANISER and item.updated_at > run.created_at
         for item in data.assignments.values())
     return render_template(
         "workshops/assignment.html", event=event, slot=slot, data=data, form=form,
-        run=run, report=report, edited_since_run=edited_since_run,
+        run=run, report=report, edited_since_run=edited_since_run, comparison=comparison,
+        names=services.report_names(event), left_out_labels=LEFT_OUT_LABELS,
+        proven=report is not None and report.status == "optimal" and report.gap == 0,
         run_options=services.RunOptions.from_json(run.options) if run is not None else None,
         move_forms=move_forms, demand=data.demand(),
         members=data.members(), unassigned=data.unassigned(),
         publication=services.publication(slot),
         changed=services.changed_since_publication(data),
-        several_slots=len(event.workshop_sessions) > 1,
+        several_slots=len(services.workshop_slots(event)) > 1,
+        technical_details=technical_details,
         profile_labels={p.value: label for p, label in PROFILE_LABELS.items()},
         strategy_labels=STRATEGY_LABELS, percent=percent,
         organisation_name=services.organisation_name)

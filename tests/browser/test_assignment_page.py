@@ -39,12 +39,18 @@ def test_assignment_page_after_a_run(page_factory, live_server):
     page = page_factory()
     login(page, live_server.base_url)
     page.goto(url)
+    # Before the first run: both priorities side by side, in a table with headers.
+    comparison = page.locator("table", has=page.locator("caption",
+                                                        has_text="selon la priorité"))
+    assert comparison.locator("thead th").count() == 3
+    assert axe_violations(page) == []
     page.fill("#seed", "11")
     page.get_by_role("button", name="Lancer la répartition").click()
     page.wait_for_url(url + "#rapport")
-    assert "Répartition calculée (graine 11)" in page.locator(".flashes").inner_text()
+    assert "calculée (tirage au sort n°\u00a011)" in page.locator(".flashes").inner_text()
     assert page.locator("#sans-atelier").count() == 1  # 12 people, 12 places, 3 choices
     assert page.locator("h1").count() == 1
+    assert not page.get_by_text("Détails techniques").locator("..").get_attribute("open")
     assert axe_violations(page) == []
 
     # Move someone by hand, without JavaScript.
