@@ -542,3 +542,46 @@ def test_each_person_left_out_has_a_reason():
                                     options=options)
     reasons = {(a, s): r for a, s, r in locked_theme.report.left_out}
     assert reasons["locked", "après-midi"] == "locked_elsewhere"
+
+
+def themed_day(seed: int = 1) -> tuple[list[Attendee], list[Workshop]]:
+    """Twenty people ranking three of six workshops in each of two slots, themes shared
+    across slots: small, yet its linear relaxation is fractional (the solver branches)."""
+    import random
+
+    rng = random.Random(seed)
+    workshops = [Workshop(f"{slot}{w}", slot, 4, f"thème {w % 3}")
+                 for slot in ("matin", "après-midi") for w in range(6)]
+    attendees = [Attendee(i, rng.choice(["étudiant", "cadre"]), f"org{rng.randrange(6)}",
+                          {slot: rng.sample([f"{slot}{w}" for w in range(6)], 3)
+                           for slot in ("matin", "après-midi")})
+                 for i in range(20)]
+    return attendees, workshops
+
+
+@pytest.mark.parametrize("bound_shift, status", [(0.0, "optimal"), (-5.0, "time limit")])
+def test_a_time_limit_claims_optimal_only_when_the_bound_proves_it(monkeypatch, bound_shift,
+                                                                    status):
+    """HiGHS may stop at its time limit with a placement its bound already proves best;
+    the report then says so, and says « time limit » only while a gap remains."""
+    from scipy.optimize import OptimizeResult
+
+    from journee.workshops import assignment
+
+    real_milp = assignment.milp
+
+    def stopped_by_the_clock(*args, **kwargs):
+        result = real_milp(*args, **kwargs)
+        if not kwargs["integrality"].any():
+            return result  # the linear relaxation is solved to its end
+        return OptimizeResult({**result, "status": 1, "message": "Time limit reached",
+                               "mip_dual_bound": result.mip_dual_bound + bound_shift})
+
+    monkeypatch.setattr(assignment, "milp", stopped_by_the_clock)
+    attendees, workshops = themed_day()
+    options = Options(seed=3, avoid_same_theme=True, max_profile_share=0.5,
+                      max_per_organisation=2)
+    result = assign_workshops(attendees, workshops, options=options)
+    assert result.report.method == "highs-mip"
+    assert result.report.status == status
+    assert (result.report.gap == 0) == (status == "optimal")

@@ -503,7 +503,10 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
         slack = report.objective - bound
         gap = 0.0 if slack <= 1e-9 * max(1.0, abs(bound)) else (
             slack / (abs(bound) or abs(report.objective)))
-    report = Report(**{**report.__dict__, "bound": bound, "gap": gap,
+    # A solve stopped by its time limit whose bound, on the costs' grid, meets the
+    # placement found has proven it optimal all the same.
+    status = "optimal" if gap == 0 else result["status"]
+    report = Report(**{**report.__dict__, "bound": bound, "gap": gap, "status": status,
                        "left_out": left_out_reasons(attendees, workshops, placements,
                                                     unassigned, facilitators, options),
                        "seconds": time.perf_counter() - started})
