@@ -48,9 +48,12 @@ def default_config(instance_path: str) -> dict:
         "MAIL_DELIVER_AFTER_COMMIT": True,
         # The file backend's folder is a mailbox: its .eml files are deleted after this
         # many days. The text of a sent message is dropped from the outbox after
-        # MAIL_BODY_RETENTION_DAYS (the row stays for the lists until the event's purge).
+        # MAIL_BODY_RETENTION_DAYS (the row stays for the lists until the event's purge);
+        # a message of no registration (facilitator link, password reset, link request)
+        # is deleted after MAIL_LOG_RETENTION_DAYS.
         "MAIL_FILE_RETENTION_DAYS": 30,
         "MAIL_BODY_RETENTION_DAYS": 7,
+        "MAIL_LOG_RETENTION_DAYS": 90,
         # Retention rules (journee.gdpr.purge) run this often by the serving app; 0: never
         # (then run ``journee purge`` from cron).
         "PURGE_INTERVAL_SECONDS": 24 * 3600,

@@ -45,3 +45,8 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    facilitator_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facilitator_link.id", ondelete="SET NULL"), index=True)
+    """The facilitator link the message carries, for the state shown next to the link.
+    A message with no registration goes after ``MAIL_LOG_RETENTION_DAYS`` (see
+    :mod:`journee.gdpr.purge`), with or without its link."""

@@ -171,7 +171,8 @@ def test_create_sends_the_link_by_email(organiser_client, team, delivered):
     page = flashes(organiser_client, event)
     assert f"Le lien de {person.full_name} est créé et envoyé par e-mail à {person.email}." \
         in page
-    assert "Actif depuis le" in page and "Envoyé le" in page and "Jamais utilisé." in page
+    assert "Actif depuis le" in page and "Envoyé par e-mail le" in page
+    assert "Jamais utilisé." in page
     # The link works; the organiser then sees when it was last used.
     assert organiser_client.get(f"/f/{link.token}").status_code == 200
     assert "Utilisé pour la dernière fois le" in flashes(organiser_client, event)
@@ -238,6 +239,92 @@ def test_send_needs_a_link_and_an_address(organiser_client, team):
     organiser_client.post(f"{base(event)}/{without.id}/creer")
     organiser_client.post(f"{base(event)}/{without.id}/envoyer")
     assert outbox() == []
+
+
+# The state of each link's last e-mail -----------------------------------------------
+
+BROKEN_ADDRESS = "benoit.cesselin@example.org\nBcc: autre@example.org"
+"""An address a header refuses (imported with a line break): its message cannot be
+written."""
+
+
+def test_a_link_whose_email_cannot_be_written_is_not_reported_as_sent(organiser_client,
+                                                                      team, delivered):
+    event, person = team["event"], team["people"][0]
+    person.email = BROKEN_ADDRESS
+    db.session.commit()
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    [link] = links_of(person)
+    assert link.is_active and link.sent_at is None
+    [message] = outbox()
+    assert message.status == "failed" and message.facilitator_link_id == link.id
+    assert "linefeed" in message.last_error
+
+    page = flashes(organiser_client, event)
+    assert f"Le lien de {person.full_name} est créé, mais l’e-mail à" in page
+    assert "n’a pas pu être écrit : le lien n’est pas envoyé." in page
+    assert "E-mail non envoyé (le " in page and "ne sera pas réessayé" in page
+    assert f"Raison technique : {message.last_error}" in page
+    assert "Envoyé par e-mail le" not in page and "et envoyé par e-mail" not in page
+    assert "2 animateur·rices avec une adresse e-mail n’ont pas encore reçu de lien" in page
+
+    # Once the address is corrected, sending again reaches the person.
+    person.email = "benoit.cesselin@example.org"
+    db.session.commit()
+    organiser_client.post(f"{base(event)}/{person.id}/envoyer")
+    [link] = links_of(person)
+    failed, sent = outbox()
+    assert sent.status == "sent" and sent.facilitator_link_id == link.id
+    assert link.sent_at is not None and f"/f/{link.token}" in bodies(delivered(sent))[0]
+    page = flashes(organiser_client, event)
+    assert "Envoyé par e-mail le" in page and "E-mail non envoyé" not in page
+
+
+def test_a_failed_resend_keeps_the_date_of_the_link_sent_before(organiser_client, team):
+    event, person = team["event"], team["people"][0]
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    [link] = links_of(person)
+    first_sent = link.sent_at
+    person.email = BROKEN_ADDRESS
+    db.session.commit()
+    organiser_client.post(f"{base(event)}/{person.id}/envoyer")
+    [link] = links_of(person)
+    assert link.sent_at == first_sent
+    assert [m.status for m in outbox()] == ["sent", "failed"]
+    page = flashes(organiser_client, event)
+    assert "n’a pas pu être écrit : le lien n’est pas envoyé." in page
+    assert "est envoyé à nouveau" not in page
+    assert "E-mail non envoyé (le " in page and "Envoyé par e-mail le" not in page
+
+
+def test_an_email_not_sent_yet_is_shown_pending(app, organiser_client, team):
+    from journee.mail import deliver_pending
+
+    app.config["MAIL_DELIVER_AFTER_COMMIT"] = False
+    event, person = team["event"], team["people"][0]
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    [message] = outbox()
+    assert message.status == "pending"
+    page = flashes(organiser_client, event)
+    assert "E-mail en attente d’envoi depuis le " in page
+    assert "Envoyé par e-mail le" not in page
+    assert deliver_pending() == (1, 0)
+    page = flashes(organiser_client, event)
+    assert "Envoyé par e-mail le" in page and "en attente d’envoi depuis" not in page
+
+
+def test_send_all_names_those_whose_email_cannot_be_written(organiser_client, team):
+    event, people = team["event"], team["people"]
+    people[0].email = BROKEN_ADDRESS
+    db.session.commit()
+    organiser_client.post(f"{base(event)}/envoyer-a-tous")
+    assert [m.status for m in outbox()] == ["failed", "sent"]
+    [failed_link] = links_of(people[0])
+    assert failed_link.sent_at is None and links_of(people[1])[0].sent_at is not None
+    page = flashes(organiser_client, event)
+    assert "Liens envoyés par e-mail : 1 animateur·rice." in page
+    assert f"E-mail impossible à écrire, lien non envoyé : {people[0].full_name}." in page
+    assert "1 animateur·rice avec une adresse e-mail n’a pas encore reçu de lien" in page
 
 
 # Revoke and replace --------------------------------------------------------------

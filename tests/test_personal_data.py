@@ -262,6 +262,52 @@ def test_sent_messages_lose_their_text_after_a_week_and_keep_what_lists_show(app
     assert mail.deliver_pending() == (1, 0)  # the waiting one still goes
 
 
+def test_messages_of_no_registration_go_with_their_files_after_90_days(app, irts):
+    """Facilitator links, password resets, link requests: no registration's retention
+    period removes their recipient and subject, so their own does."""
+    zoe = registered(irts)
+    old, recent = (mail.queue_email("password_reset", f"{name}@example.org", "Essai",
+                                    "Bonjour.") for name in ("ancien", "recent"))
+    db.session.commit()
+    assert mail.deliver_pending() == (3, 0)
+    stuck = mail.queue_email("link_request", "bloque@example.org", "Essai", "Bonjour.")
+    [of_zoe] = db.session.scalars(select(OutboxMessage).filter_by(registration_id=zoe.id))
+    for message, age in ((old, 91), (recent, 89), (of_zoe, 200)):
+        message.sent_at = utcnow() - timedelta(days=age)
+    stuck.created_at = utcnow() - timedelta(days=120)
+    db.session.commit()
+
+    report = purge(date(2018, 1, 1))  # no event is due
+    db.session.commit()
+
+    assert report.other_messages_deleted == 2 and report.mail_files_deleted == 1
+    assert "E-mails sans inscription supprimés : 2" in report.lines()
+    kept = set(db.session.scalars(select(OutboxMessage.id)))
+    assert kept == {recent.id, of_zoe.id}
+    files = b"".join(eml_files(app).values())
+    assert b"recent@example.org" in files and b"zoe@example.org" in files
+    assert b"ancien@example.org" not in files
+    assert purge(date(2018, 1, 1)).other_messages_deleted == 0
+
+
+def test_the_event_purge_deletes_the_facilitator_links_messages_and_files(
+        app, organiser_client, irts):
+    person = irts.workshop_sessions[0].workshops[0].facilitators[0].person
+    person.email = "animatrice@example.org"
+    db.session.commit()
+    organiser_client.post(f"/admin/journees/{irts.id}/animateurs/{person.id}/creer")
+    [message] = db.session.scalars(select(OutboxMessage))
+    assert message.status == OutboxStatus.SENT and message.facilitator_link_id is not None
+    assert any(b"animatrice@example.org" in eml for eml in eml_files(app).values())
+
+    report = purge(DAY + timedelta(days=91))
+    db.session.commit()
+
+    assert report.links_deleted == 1 and report.messages_deleted == 1
+    assert count(FacilitatorLink) == 0 and count(OutboxMessage) == 0
+    assert eml_files(app) == {}
+
+
 def test_anonymisation_keeps_only_the_listed_sectors(app, irts):
     typed = registered(irts, sector="Foyer Les Tilleuls, chez Mme Durand")
     listed = registered(irts, "Lina", "Haddad", "lina@example.org", sector="Handicap adulte")

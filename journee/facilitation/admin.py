@@ -19,6 +19,7 @@ from ..auth.access import require_login
 from ..extensions import db
 from ..formatting import NBSP, plural
 from ..mail import deliver_after_commit
+from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.admin.common import event_or_404
 from ..programme.models import Event, Person
 from . import services
@@ -49,11 +50,22 @@ def _back(event: Event):
     return redirect(url_for(".links", event_id=event.id))
 
 
-def _sent_or_copy(person: Person, opening: str) -> str:
-    if person.email:
-        return f"{opening} et envoyé par e-mail à {person.email}."
-    return (f"{opening}. {person.full_name} n’a pas d’adresse e-mail{NBSP}: copiez le lien "
-            "affiché dans le tableau et transmettez-le-lui vous-même.")
+def _is_failed(message: OutboxMessage | None) -> bool:
+    return message is not None and message.status == OutboxStatus.FAILED
+
+
+NOT_WRITTEN = (f"n’a pas pu être écrit{NBSP}: le lien n’est pas envoyé. La raison figure "
+               "dans le tableau.")
+
+
+def _flash_sent_or_copy(person: Person, opening: str, message: OutboxMessage | None) -> None:
+    if _is_failed(message):
+        flash(f"{opening}, mais l’e-mail à {person.email} {NOT_WRITTEN}", "error")
+    elif person.email:
+        flash(f"{opening} et envoyé par e-mail à {person.email}.", "success")
+    else:
+        flash(f"{opening}. {person.full_name} n’a pas d’adresse e-mail{NBSP}: copiez le lien "
+              "affiché dans le tableau et transmettez-le-lui vous-même.", "success")
 
 
 @bp.get("/journees/<int:event_id>/animateurs")
@@ -72,10 +84,10 @@ def create_link(event_id: int, person_id: int):
         flash(f"{person.full_name} a déjà un lien actif{NBSP}: utilisez « Envoyer à "
               "nouveau » ou « Remplacer le lien ».", "warning")
         return _back(event)
-    services.queue_link_email(link, _base_url(), _actor())
+    message = services.queue_link_email(link, _base_url(), _actor())
     db.session.commit()
     deliver_after_commit()
-    flash(_sent_or_copy(person, f"Le lien de {person.full_name} est créé"), "success")
+    _flash_sent_or_copy(person, f"Le lien de {person.full_name} est créé", message)
     return _back(event)
 
 
@@ -90,10 +102,14 @@ def send_link(event_id: int, person_id: int):
         flash(f"{person.full_name} n’a pas d’adresse e-mail{NBSP}: copiez le lien affiché "
               "dans le tableau et transmettez-le-lui vous-même.", "error")
         return _back(event)
-    services.queue_link_email(link, _base_url(), _actor())
+    message = services.queue_link_email(link, _base_url(), _actor())
     db.session.commit()
     deliver_after_commit()
-    flash(f"Le lien de {person.full_name} est envoyé à nouveau à {person.email}.", "success")
+    if _is_failed(message):
+        flash(f"L’e-mail à {person.email} {NOT_WRITTEN}", "error")
+    else:
+        flash(f"Le lien de {person.full_name} est envoyé à nouveau à {person.email}.",
+              "success")
     return _back(event)
 
 
@@ -115,11 +131,11 @@ def revoke_link(event_id: int, person_id: int):
 def regenerate_link(event_id: int, person_id: int):
     event, person = _event_and_person_or_404(event_id, person_id)
     link = services.regenerate_link(event, person, _actor())
-    services.queue_link_email(link, _base_url(), _actor())
+    message = services.queue_link_email(link, _base_url(), _actor())
     db.session.commit()
     deliver_after_commit()
-    flash(_sent_or_copy(person, f"L’ancien lien de {person.full_name} ne fonctionne plus{NBSP}; "
-                                "un nouveau lien est créé"), "success")
+    _flash_sent_or_copy(person, f"L’ancien lien de {person.full_name} ne fonctionne "
+                                f"plus{NBSP}; un nouveau lien est créé", message)
     return _back(event)
 
 
@@ -132,9 +148,13 @@ def send_all(event_id: int):
     if result.sent:
         flash(f"Liens envoyés par e-mail{NBSP}: "
               f"{plural(len(result.sent), 'animateur·rice')}.", "success")
-    else:
-        flash(f"Aucun lien à envoyer{NBSP}: chaque animateur·rice ayant une adresse e-mail "
-              "a déjà reçu le sien.", "success")
+    elif not result.failed:
+        flash(f"Aucun lien à envoyer{NBSP}: celui de chaque animateur·rice ayant une adresse "
+              "e-mail est déjà envoyé ou en attente d’envoi.", "success")
+    if result.failed:
+        names = ", ".join(person.full_name for person in result.failed)
+        flash(f"E-mail impossible à écrire, lien non envoyé{NBSP}: {names}. La raison figure "
+              "dans le tableau.", "error")
     if result.without_email:
         names = ", ".join(person.full_name for person in result.without_email)
         flash(f"Sans adresse e-mail, à prévenir vous-même{NBSP}: {names}.", "warning")

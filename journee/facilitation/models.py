@@ -33,6 +33,8 @@ class FacilitatorLink(SecretLinked, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None]
+    """When an e-mail carrying the link was last queued; one that could not be written
+    leaves it unchanged (the outbox row tied to the link says what became of it)."""
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 

@@ -13,15 +13,15 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from ..audit import log
 from ..audit.models import AuditEntry
 from ..documents.workshop_list_xlsx import ListedPerson, WorkshopList
 from ..extensions import db
 from ..formatting import NBSP, format_date, format_datetime, format_time_range
-from ..mail import queue_email
-from ..mail_models import OutboxMessage
+from ..mail import queue_email, queue_failed
+from ..mail_models import OutboxMessage, OutboxStatus
 from ..models_base import utcnow
 from ..programme.models import Event, Participation, Person, Session, Workshop
 from ..registration.models import Registration
@@ -43,6 +43,8 @@ class FacilitatorRow:
     """Their active link, if any."""
     revoked: FacilitatorLink | None = None
     """Their last revoked link, when they have no active one."""
+    last_email: OutboxMessage | None = None
+    """The last e-mail of their active link still in the outbox (without its body)."""
 
 
 @dataclass
@@ -69,7 +71,7 @@ def overview(event: Event) -> Overview:
                  joinedload(Participation.person))
         .order_by(Session.starts_at, Workshop.number, Participation.position,
                   Participation.id)).unique().all()
-    active, revoked = _links_by_person(event)
+    active, revoked, emails = _links_by_person(event)
 
     teams: dict[int, WorkshopTeam] = {}
     rows: dict[tuple[int, int], FacilitatorRow] = {}
@@ -80,9 +82,11 @@ def overview(event: Event) -> Overview:
         row = rows.get(key)
         if row is None:
             person_id = participation.person_id
+            link = active.get(person_id)
             row = rows[key] = FacilitatorRow(
-                participation.person, [], active.get(person_id),
-                None if person_id in active else revoked.get(person_id))
+                participation.person, [], link,
+                None if link else revoked.get(person_id),
+                emails.get(link.id) if link else None)
             team.facilitators.append(row)
         if participation.role_label not in row.roles:
             row.roles.append(participation.role_label)
@@ -111,14 +115,25 @@ def _workshop_participations(event: Event):
 
 
 def _links_by_person(event: Event) -> tuple[dict[int, FacilitatorLink],
-                                             dict[int, FacilitatorLink]]:
+                                             dict[int, FacilitatorLink],
+                                             dict[int, OutboxMessage]]:
+    """The active and the revoked links by person, and each link's last e-mail."""
     active: dict[int, FacilitatorLink] = {}
     revoked: dict[int, FacilitatorLink] = {}
-    for link in db.session.scalars(select(FacilitatorLink).filter_by(event_id=event.id)
-                                   .order_by(FacilitatorLink.created_at, FacilitatorLink.id)):
+    emails: dict[int, OutboxMessage] = {}
+    last_email = (select(func.max(OutboxMessage.id))
+                  .where(OutboxMessage.facilitator_link_id == FacilitatorLink.id)
+                  .correlate(FacilitatorLink).scalar_subquery())
+    for link, email in db.session.execute(
+            select(FacilitatorLink, OutboxMessage).filter_by(event_id=event.id)
+            .outerjoin(OutboxMessage, OutboxMessage.id == last_email)
+            .options(defer(OutboxMessage.message))
+            .order_by(FacilitatorLink.created_at, FacilitatorLink.id)):
         # Later rows win: the newest active link, the most recently revoked one.
         (active if link.is_active else revoked)[link.person_id] = link
-    return active, revoked
+        if email is not None:
+            emails[link.id] = email
+    return active, revoked, emails
 
 
 def facilitator_of(event: Event, person_id: int) -> Person | None:
@@ -187,22 +202,32 @@ def shown_link_url(link: FacilitatorLink, base_url: str) -> str | None:
 
 
 def queue_link_email(link: FacilitatorLink, base_url: str, actor: str) -> OutboxMessage | None:
-    """E-mail the link to its person; ``None`` when they have no address."""
+    """E-mail the link to its person; ``None`` when they have no address.
+
+    A message that cannot be written is recorded as failed, tied to the link for the
+    organiser to see, and leaves ``sent_at`` as it was.
+    """
     person, event = link.person, link.event
     if not person.email:
         return None
     subject = f"Votre espace animateur·rice{NBSP}: {event.title}"
-    context = {
-        "subject": subject, "person": person, "event": event,
-        "link_url": link_url(link, base_url),
-        "workshops": [_workshop_line(workshop, event) for workshop in workshops_of(link)],
-        "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"],
-    }
-    message = queue_email(
-        "facilitator_link", person.email, subject,
-        text_body=_tidy(render_template("emails/facilitator_link.txt", **context)),
-        html_body=render_template("emails/facilitator_link.html", **context),
-        reply_to=event.contact_email or None)
+    try:
+        context = {
+            "subject": subject, "person": person, "event": event,
+            "link_url": link_url(link, base_url),
+            "workshops": [_workshop_line(workshop, event) for workshop in workshops_of(link)],
+            "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"],
+        }
+        message = queue_email(
+            "facilitator_link", person.email, subject,
+            text_body=_tidy(render_template("emails/facilitator_link.txt", **context)),
+            html_body=render_template("emails/facilitator_link.html", **context),
+            reply_to=event.contact_email or None)
+    except Exception as error:
+        message = queue_failed("facilitator_link", person.email, subject, error)
+    message.facilitator_link_id = link.id
+    if message.status == OutboxStatus.FAILED:
+        return message
     link.sent_at = utcnow()
     log.record("facilitator_link.send", actor=actor, event=event, target=person.full_name,
                link=link)
@@ -213,6 +238,8 @@ def queue_link_email(link: FacilitatorLink, base_url: str, actor: str) -> Outbox
 class SendAllResult:
     sent: list[Person]
     without_email: list[Person]
+    failed: list[Person] = field(default_factory=list)
+    """Those whose e-mail could not be written (see the links page for why)."""
 
 
 def send_all(event: Event, base_url: str, actor: str) -> SendAllResult:
@@ -233,8 +260,9 @@ def send_all(event: Event, base_url: str, actor: str) -> SendAllResult:
             if not is_waiting(row):
                 continue
             link = row.link or create_link(event, person, actor)[0]
-            queue_link_email(link, base_url, actor)
-            result.sent.append(person)
+            message = queue_link_email(link, base_url, actor)
+            failed = message.status == OutboxStatus.FAILED
+            (result.failed if failed else result.sent).append(person)
     return result
 
 

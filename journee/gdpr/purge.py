@@ -7,10 +7,12 @@
   secret are removed; what counts keep working on stays (profile, course, sector, status,
   lunch, presence, workshop choices and placements; a sector typed by the person becomes
   « Autre »). Their e-mails leave the outbox, with the files the file backend wrote, and
-  the event's facilitator links are deleted.
+  the event's facilitator links are deleted with their e-mails and files too.
 - E-mails: the body of a message sent (or given up) ``MAIL_BODY_RETENTION_DAYS`` ago is
-  dropped, the row kept for the lists (7 days by default); the file backend's ``.eml``
-  files go after ``MAIL_FILE_RETENTION_DAYS`` (30 by default).
+  dropped, the row kept for the lists (7 days by default); a message of no registration
+  (a facilitator link, a password reset, a link request…) is deleted with its file
+  ``MAIL_LOG_RETENTION_DAYS`` after it was sent or queued (90 by default); the file
+  backend's ``.eml`` files go after ``MAIL_FILE_RETENTION_DAYS`` (30 by default).
 - The audit log: entries older than 12 months. Sign-in failures and other rate-limit
   counts: after 24 hours.
 
@@ -53,6 +55,7 @@ class PurgeReport:
     audit_entries_deleted: int = 0
     login_failures_deleted: int = 0
     message_bodies_dropped: int = 0
+    other_messages_deleted: int = 0
     mail_files_deleted: int = 0
     problems: list[str] = field(default_factory=list)
     """What could not be purged (an event, the e-mail files), in French, one per line."""
@@ -67,6 +70,7 @@ class PurgeReport:
              f"{self.audit_entries_deleted}"),
             f"Échecs de connexion oubliés : {self.login_failures_deleted}",
             f"Textes d’e-mails déjà envoyés effacés : {self.message_bodies_dropped}",
+            f"E-mails sans inscription supprimés : {self.other_messages_deleted}",
             f"Fichiers .eml supprimés : {self.mail_files_deleted}",
         ]
 
@@ -107,6 +111,9 @@ def purge(today: date, now: datetime | None = None, *, dry_run: bool = False) ->
         delete(AuditEntry).where(AuditEntry.at < now - AUDIT_RETENTION)))
     report.login_failures_deleted = purge_rate_events()
     report.message_bodies_dropped = _drop_message_bodies(now)
+    message_ids = _delete_other_messages(now)
+    report.other_messages_deleted = len(message_ids)
+    report.mail_files_deleted += _delete_files(message_ids, dry_run, report)
     report.mail_files_deleted += _delete_old_files(now, dry_run, report)
     return report
 
@@ -164,6 +171,19 @@ def _drop_message_bodies(now: datetime) -> int:
         .execution_options(synchronize_session=False)))
 
 
+def _delete_other_messages(now: datetime) -> list[int]:
+    """Delete the messages of no registration sent (or queued) a while ago; return their
+    ids. Their recipient and subject are personal data too, kept by no registration's
+    retention period."""
+    before = now - timedelta(days=current_app.config["MAIL_LOG_RETENTION_DAYS"])
+    old = (OutboxMessage.registration_id.is_(None),
+           func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < before)
+    message_ids = list(db.session.scalars(select(OutboxMessage.id).where(*old)))
+    db.session.execute(delete(OutboxMessage).where(*old)
+                       .execution_options(synchronize_session=False))
+    return message_ids
+
+
 def _rowcount(result) -> int:
     return max(result.rowcount or 0, 0)
 
@@ -179,8 +199,12 @@ def _clear_accommodation(event_id: int) -> int:
 
 
 def _delete_messages(event_id: int) -> list[int]:
-    of_event = OutboxMessage.registration_id.in_(
-        select(Registration.id).where(Registration.event_id == event_id))
+    """Delete the e-mails of the event's registrations and facilitator links."""
+    of_event = or_(
+        OutboxMessage.registration_id.in_(
+            select(Registration.id).where(Registration.event_id == event_id)),
+        OutboxMessage.facilitator_link_id.in_(
+            select(FacilitatorLink.id).where(FacilitatorLink.event_id == event_id)))
     message_ids = list(db.session.scalars(select(OutboxMessage.id).where(of_event)))
     db.session.execute(delete(OutboxMessage).where(of_event)
                        .execution_options(synchronize_session=False))
