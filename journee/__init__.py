@@ -1,5 +1,6 @@
 """Journée: organise interprofessional study days for social-work training institutes."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -7,16 +8,35 @@ from flask import Flask
 from .config import apply_environment, default_config
 from .extensions import csrf, db, login_manager, migrate
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def shipped_folder(name: str) -> Path:
+    """``templates`` or ``migrations``: inside the package when it was installed from a
+    wheel or an sdist (``journee/templates``, see setup.py); in a source checkout (an
+    editable install, ``make``, the tests), the top-level folder next to the package."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name
+
+
+def instance_folder() -> str | None:
+    """``JOURNEE_INSTANCE_PATH`` if set; else ``instance/`` of the checkout the package
+    runs from; else (installed from a wheel) None: Flask's default for an installed
+    package, ``<prefix>/var/journee-instance``."""
+    if os.environ.get("JOURNEE_INSTANCE_PATH"):
+        return os.path.abspath(os.environ["JOURNEE_INSTANCE_PATH"])
+    if (PACKAGE_DIR / "templates").is_dir():
+        return None
+    return str(PACKAGE_DIR.parent / "instance")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults, then ``instance/config.py``, then ``JOURNEE_*``."""
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=instance_folder(),
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(shipped_folder("templates")),
     )
     app.config.from_mapping(default_config(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
@@ -28,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True,
-                     directory=str(PROJECT_ROOT / "migrations"))
+                     directory=str(shipped_folder("migrations")))
     csrf.init_app(app)
     login_manager.init_app(app)
 
