@@ -27,7 +27,9 @@ MAX_TOKEN_LENGTH = 100
 #: Where a request's path is logged: the development server, the app's errors, gunicorn.
 LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
-_LINK = re.compile(r"/([rf])/[^/?#\s\"'<>]+")
+#: Paths that open something by themselves: an attendee's page, a facilitator's space,
+#: a password reset.
+_LINK = re.compile(r"/(r|f|connexion/nouveau-mot-de-passe)/[^/?#\s\"'<>]+")
 
 
 def digest(token: str) -> str:
@@ -111,7 +113,8 @@ def find(model: type[SecretLinked], token: str, *conditions) -> SecretLinked | N
 # Masking -------------------------------------------------------------------------------
 
 def mask_secret_links(text: str) -> str:
-    """``/r/<token>`` and ``/f/<token>`` as ``/r/…`` and ``/f/…``."""
+    """``/r/<token>``, ``/f/<token>`` and a password-reset link as ``/r/…``, ``/f/…``
+    and ``/connexion/nouveau-mot-de-passe/…``."""
     return _LINK.sub(r"/\1/…", text)
 
 

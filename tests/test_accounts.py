@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from email import message_from_bytes, policy
 
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from journee.mail_models import OutboxMessage
 from journee.programme.models import Event, EventMembership
 
 from conftest import text_of
+from registration_helpers import delivered_message
 
 
 def test_only_administrators_manage_accounts(make_user, login, irts):
@@ -31,7 +31,7 @@ def test_administrator_creates_an_account_that_chooses_its_password(app, make_us
     user = db.session.scalar(select(User).filter_by(email="benevole@example.org"))
     assert user is not None and not user.is_admin and user.name == "Camille Bénévole"
     message = db.session.scalars(select(OutboxMessage).filter_by(kind="account_created")).one()
-    text = message_from_bytes(message.message, policy=policy.default).get_body(
+    text = delivered_message(message.id).get_body(
         ("plain",)).get_content()
     assert "Un compte a été créé pour vous" in text
     link = re.search(r"http://journee\.test(/connexion/nouveau-mot-de-passe/\S+)", text)[1]

@@ -23,8 +23,8 @@ from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.models_base import utcnow
 from journee.programme.models import Event
 from journee.programme.queries import today_in
-from journee.registration.emails import (queue_registration_confirmation,
-                                         queue_already_registered)
+from journee.registration.emails import (queue_already_registered, queue_link_request,
+                                         queue_registration_confirmation)
 from journee.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from journee.workshops.models import Assignment, AssignmentSource
 
@@ -203,18 +203,21 @@ def test_the_purge_deletes_the_eml_files_of_the_people_it_anonymises(app, irts, 
     registered(irts)
     registered(irts, "Lina", "Haddad", "lina@example.org")
     mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")  # no registration
+    queue_link_request("lina@example.org")  # asked from the form: tied to no registration
     db.session.commit()
-    assert mail.deliver_pending() == (3, 0)
+    assert mail.deliver_pending() == (4, 0)
 
     dry_run = runner.invoke(args=["purge", "--dry-run"])
     assert "Fichiers .eml supprimés : 0" in dry_run.output
-    assert len(eml_files(app)) == 3
+    assert len(eml_files(app)) == 4
 
     result = runner.invoke(args=["purge"])
     assert result.exit_code == 0, result.output
-    assert "Fichiers .eml supprimés : 2" in result.output
+    assert "Fichiers .eml supprimés : 3" in result.output
     [kept] = eml_files(app).values()
     assert b"camille@example.org" in kept
+    assert db.session.scalars(db.select(OutboxMessage.to_address)).all() \
+        == ["camille@example.org"]
 
 
 def test_eml_files_go_after_their_retention_period(app, irts):

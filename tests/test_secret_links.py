@@ -30,6 +30,8 @@ from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.registration.emails import queue_already_registered
 
 BASE_URL = "http://journee.test"
+#: Shaped like a password-reset token (a signed, timed payload); this one opens nothing.
+RESET_TOKEN = "eyJ1c2VyIjoxLCJwYXNzd29yZCI6ImFiYyJ9.Z1Fx1w.c2lnbmF0dXJlLW5vdC12YWxpZA"
 
 
 def sha256(token: str) -> str:
@@ -200,7 +202,8 @@ def test_the_development_server_logs_no_secret_link(app, client, irts, caplog):
     thread.start()
     try:
         with caplog.at_level(logging.INFO, logger="werkzeug"):
-            for path in (f"/r/{token}?nouveau=1", f"/f/{link.token}/ateliers/pas-un-atelier"):
+            for path in (f"/r/{token}?nouveau=1", f"/f/{link.token}/ateliers/pas-un-atelier",
+                         f"/connexion/nouveau-mot-de-passe/{RESET_TOKEN}"):
                 try:
                     urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}", timeout=30)
                 except urllib.error.HTTPError as error:
@@ -213,7 +216,9 @@ def test_the_development_server_logs_no_secret_link(app, client, irts, caplog):
                       for record in caplog.records if record.name == "werkzeug")
     assert '"GET /r/…?nouveau=1 HTTP/1.1" 200' in lines
     assert '"GET /f/…/ateliers/pas-un-atelier HTTP/1.1" 404' in lines
+    assert '"GET /connexion/nouveau-mot-de-passe/… HTTP/1.1" 404' in lines
     assert token not in caplog.text and link.token not in caplog.text
+    assert RESET_TOKEN not in caplog.text
 
 
 def test_an_error_on_a_secret_link_is_logged_without_it(app, client, irts, caplog,

@@ -7,7 +7,6 @@ import os
 import re
 import secrets
 import time
-from email import message_from_bytes, policy
 
 import pytest
 from flask import request
@@ -19,7 +18,8 @@ from journee.mail_models import OutboxMessage
 from journee.security import InsecureConfiguration, load_secret_key
 
 from conftest import csrf_token_from, text_of
-from registration_helpers import FORM_URL, OPEN_DAY, registration_count, set_today, valid_data
+from registration_helpers import (FORM_URL, OPEN_DAY, delivered_message, registration_count,
+                                  set_today, valid_data)
 
 
 def production_app(tmp_path, **config):
@@ -160,7 +160,7 @@ def test_a_post_without_csrf_token_is_refused(csrf_app):
 
 def _reset_link(app) -> str:
     message = db.session.scalars(select(OutboxMessage).filter_by(kind="password_reset")).one()
-    body = message_from_bytes(message.message, policy=policy.default)
+    body = delivered_message(message.id)
     text = body.get_body(("plain",)).get_content()
     return re.search(r"http://journee\.test(/connexion/nouveau-mot-de-passe/\S+)", text).group(1)
 

@@ -188,13 +188,14 @@ def test_logout_ends_every_session_of_the_account(app, make_user, irts):
 
 def test_a_password_reset_ends_the_sessions_opened_before(app, client, make_user, irts):
     import re
-    from email import message_from_bytes, policy
+
+    from registration_helpers import delivered_message
 
     user = make_user(events=[irts])
     before = _signed_in(app, user)
     _ask_reset(client, user.email)
     message = db.session.scalars(select(OutboxMessage).filter_by(kind="password_reset")).one()
-    text = message_from_bytes(message.message, policy=policy.default).get_body(
+    text = delivered_message(message.id).get_body(
         ("plain",)).get_content()
     link = re.search(r"http://journee\.test(/connexion/nouveau-mot-de-passe/\S+)", text)[1]
     assert client.post(link, data={"password": "une phrase assez longue",

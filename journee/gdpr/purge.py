@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, func, literal, or_, select, update
+from sqlalchemy import and_, case, delete, func, literal, or_, select, update
 
 from ..audit.models import AuditEntry
 from ..database import begin_for_savepoints
@@ -199,12 +199,20 @@ def _clear_accommodation(event_id: int) -> int:
 
 
 def _delete_messages(event_id: int) -> list[int]:
-    """Delete the e-mails of the event's registrations and facilitator links."""
+    """Delete the e-mails of the event's registrations and facilitator links, and those
+    sent to its registrants without a tie to a registration (a link asked for from the
+    form), as erasure does."""
+    registrants = select(Registration.email).where(Registration.event_id == event_id,
+                                                   Registration.email.is_not(None))
     of_event = or_(
         OutboxMessage.registration_id.in_(
             select(Registration.id).where(Registration.event_id == event_id)),
         OutboxMessage.facilitator_link_id.in_(
-            select(FacilitatorLink.id).where(FacilitatorLink.event_id == event_id)))
+            select(FacilitatorLink.id).where(FacilitatorLink.event_id == event_id)),
+        and_(OutboxMessage.registration_id.is_(None),
+             OutboxMessage.facilitator_link_id.is_(None),
+             OutboxMessage.status != OutboxStatus.PENDING,
+             OutboxMessage.to_address.in_(registrants)))
     message_ids = list(db.session.scalars(select(OutboxMessage.id).where(of_event)))
     db.session.execute(delete(OutboxMessage).where(of_event)
                        .execution_options(synchronize_session=False))
