@@ -87,7 +87,15 @@ def run_due() -> list[Outcome]:
 
     A job that fails is logged and reported; the others still run.
     """
-    return [_run_if_due(job) for job in registered(current_app)]
+    outcomes = []
+    for job in registered(current_app):
+        try:
+            outcomes.append(_run_if_due(job))
+        except Exception as error:  # its row could not be claimed or released
+            db.session.rollback()
+            current_app.logger.exception("Tâche périodique %s impossible à lancer.", job.name)
+            outcomes.append(Outcome(job, False, True, f"échec ({_reason(error)})"))
+    return outcomes
 
 
 def run_now(name: str) -> Outcome:
@@ -158,10 +166,13 @@ def _execute(job: PeriodicJob) -> tuple[str, str | None]:
     except Exception as error:
         db.session.rollback()
         current_app.logger.exception("Tâche périodique %s en échec.", job.name)
-        reason = f"{type(error).__name__}: {error}"
-        return f"échec ({reason})", reason[:2000]
+        return f"échec ({_reason(error)})", _reason(error)[:2000]
     current_app.logger.info("%s : %s", job.title, summary)
     return summary, None
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def _ensure_row(name: str) -> None:
@@ -177,12 +188,12 @@ def _ensure_row(name: str) -> None:
 
 def _not_run(job: PeriodicJob, now: datetime) -> Outcome:
     state = db.session.get(PeriodicJobState, job.name, populate_existing=True)
-    db.session.commit()
     if state.claimed_until is not None and state.claimed_until >= now:
         summary = "en cours ailleurs."
     else:
         wait = (_due_at(job, state, now) - now).total_seconds()
         summary = f"pas encore à refaire (dans {duration(wait)})."
+    db.session.commit()
     return Outcome(job, False, False, summary)
 
 

@@ -108,10 +108,10 @@ def start_worker():
     started: list[subprocess.Popen] = []
 
     def start(server: GunicornServer) -> subprocess.Popen:
-        worker = subprocess.Popen(
-            [str(Path(sys.executable).parent / "journee"), "worker", "--max-sleep", "1"],
-            env=server.env, stdout=subprocess.DEVNULL,
-            stderr=(server.directory / "worker.log").open("ab"))
+        with (server.directory / "worker.log").open("ab") as log:
+            worker = subprocess.Popen(
+                [str(Path(sys.executable).parent / "journee"), "worker", "--max-sleep", "1"],
+                env=server.env, stdout=subprocess.DEVNULL, stderr=log)
         started.append(worker)
         return worker
 
@@ -119,7 +119,6 @@ def start_worker():
     for worker in started:
         worker.kill()
         worker.wait()
-        worker.stderr.close()
 
 
 # Concurrent clients ---------------------------------------------------------------------
