@@ -16,9 +16,9 @@ and error pages) and the engine. Neither loads an event, checks a place or queue
 e-mail.
 
 The registration runs twice: as deployed by default (each confirmation e-mail is written
-and sent by the worker's sender thread, woken after each commit, on the same two cores),
-and with ``MAIL_DELIVER_AFTER_COMMIT`` off and no sender thread (e-mails queued with the
-registration, written and sent afterwards by ``journee send-mail``, timed separately).
+and sent by the request after its commit: a gunicorn worker runs no periodic-job thread),
+and with ``MAIL_DELIVER_AFTER_COMMIT`` off (e-mails queued with the registration, written
+and sent afterwards by ``journee send-mail``, timed separately).
 Each run also reports the server's CPU time per request.
 
 SQLite always runs (WAL, in a temporary folder). PostgreSQL runs when a server is given
@@ -52,7 +52,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 CAPACITY = 1000
 THREADS = os.environ.get("BENCH_THREADS", "4")
 # Runs after the first one start with its e-mails still waiting: only that first run's
-# server writes and sends them (its sender thread), the others run none.
+# requests write and send them; no periodic job runs beside these servers.
 NO_SENDER = {"JOURNEE_MAIL_AUTO_RETRY_SECONDS": "0"}
 RUNS = (("registration", "journee_app", True, {}),
         ("registration_mail_later", "journee_app", True,

@@ -60,8 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     expired_forms.init_app(app)
     formatting.init_app(app)
     mail.init_app(app)
-    from .gdpr import daily, settings
-    daily.init_app(app)
+    from .gdpr import jobs as gdpr_jobs, settings
+    gdpr_jobs.init_app(app)
     settings.init_app(app)
 
     from .auth.views import bp as auth_bp

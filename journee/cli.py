@@ -1,11 +1,14 @@
 """The ``journee`` command group (also reachable as ``flask --app journee``)."""
 
 import secrets
+import signal
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, ScriptInfo, run_command as flask_run_command, with_appcontext
+from flask.helpers import get_debug_flag
 from flask_migrate import upgrade
+from werkzeug.serving import is_running_from_reloader
 
 from .extensions import db
 
@@ -20,6 +23,32 @@ def main() -> None:
     """Journée : organiser des journées d'étude interprofessionnelles."""
 
 
+@click.command("run", params=flask_run_command.params,
+               short_help="Run the development server and the periodic jobs.")
+@click.pass_context
+def run_command(ctx: click.Context, **options) -> None:
+    """Run a local development server, with the periodic jobs (e-mails, purge) in a thread
+    beside it: the embedded default. Under gunicorn, run ``journee worker`` as well."""
+    from . import tasks
+
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    reload = options["reload"]
+    if reload is None:
+        reload = get_debug_flag()
+    # With the reloader, this process only watches the files; its child serves.
+    runner = None
+    if not reload or is_running_from_reloader():
+        runner = tasks.start_in_process(app)
+    try:
+        ctx.invoke(flask_run_command, **options)
+    finally:
+        if runner is not None:
+            runner.stop()
+
+
+main.add_command(run_command)
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
@@ -27,6 +56,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(send_mail_command)
     app.cli.add_command(assign_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(tick_command)
+    app.cli.add_command(worker_command)
     from .backup import backup_command
     app.cli.add_command(backup_command)
 
@@ -96,12 +127,9 @@ def create_organiser_command(email: str, name: str, admin: bool, if_none: bool) 
               help="Nombre maximal de messages à envoyer.")
 def send_mail_command(limit: int) -> None:
     """Send the e-mails waiting in the outbox (failed ones are tried again)."""
-    from .mail import deliver_pending
+    from .mail import deliver_pending, delivery_summary
 
-    sent, failed = deliver_pending(limit)
-    # French keeps 0 and 1 singular: « 0 message envoyé », « 2 messages envoyés ».
-    s = "s" if sent > 1 else ""
-    click.echo(f"{sent} message{s} envoyé{s}, {failed} en échec.")
+    click.echo(delivery_summary(*deliver_pending(limit)))
 
 
 @click.command("assign")
@@ -191,3 +219,52 @@ def purge_command(dry_run: bool) -> None:
         click.echo(problem, err=True)
     if report.problems:
         click.get_current_context().exit(1)
+
+
+@click.command("tick")
+@with_appcontext
+def tick_command() -> None:
+    """Run once each periodic job that is due (for cron); exits with 1 if one failed."""
+    from .tasks import run_due
+
+    outcomes = run_due()
+    if not outcomes:
+        click.echo("Aucune tâche périodique n’est activée.")
+    for outcome in outcomes:
+        click.echo(outcome.line(), err=outcome.failed)
+    if any(outcome.failed for outcome in outcomes):
+        click.get_current_context().exit(1)
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--max-sleep", type=click.FloatRange(min=0.1), default=60, show_default=True,
+              help="Attente maximale entre deux tours, en secondes.")
+def worker_command(max_sleep: float) -> None:
+    """Run the periodic jobs until SIGTERM or Ctrl+C; several workers may run at once."""
+    from .tasks import Runner, duration, registered
+
+    jobs = registered(current_app)
+    if not jobs:
+        raise click.ClickException("Aucune tâche périodique n’est activée.")
+    click.echo("Tâches périodiques : " + " ; ".join(
+        f"{job.title} (période : {duration(job.every.total_seconds())})" for job in jobs)
+        + ". Arrêt par SIGTERM ou Ctrl+C.")
+    runner = Runner(current_app._get_current_object(), max_sleep,
+                    report=lambda outcome: click.echo(outcome.line(), err=outcome.failed))
+    # The signals are taken here, in the main thread, while the rounds run in another:
+    # a job under way finishes its run, then the worker stops.
+    stop_signals = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    try:
+        thread = runner.start()
+        received = None
+        while received is None and thread.is_alive():
+            received = signal.sigtimedwait(stop_signals, 1)
+        runner.stop()
+        thread.join()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
+    name = signal.Signals(received.si_signo).name if received else "fin de la boucle"
+    click.echo(f"Tâches périodiques arrêtées ({name}).")
+

@@ -41,10 +41,11 @@ def default_config(instance_path: str) -> dict:
         "MAIL_SMTP_USERNAME": None,
         "MAIL_SMTP_PASSWORD": None,
         "MAIL_SMTP_TIMEOUT": 10,
-        # How often the running app retries unsent e-mails; 0 turns the retry thread off.
+        # How often the periodic job (journee.tasks) delivers the outbox, unsent e-mails
+        # included; 0 turns the job off.
         "MAIL_AUTO_RETRY_SECONDS": 300,
-        # Send right after the change that queued a message (in the sender thread when
-        # the app runs one); False leaves every message to the next round or the CLI.
+        # Send right after the change that queued a message (in the periodic jobs' thread
+        # under ``journee run``); False leaves every message to the next round or the CLI.
         "MAIL_DELIVER_AFTER_COMMIT": True,
         # The file backend's folder is a mailbox: its .eml files are deleted after this
         # many days. The text of a sent message is dropped from the outbox after
@@ -54,7 +55,7 @@ def default_config(instance_path: str) -> dict:
         "MAIL_FILE_RETENTION_DAYS": 30,
         "MAIL_BODY_RETENTION_DAYS": 7,
         "MAIL_LOG_RETENTION_DAYS": 90,
-        # Retention rules (journee.gdpr.purge) run this often by the serving app; 0: never
+        # Retention rules (journee.gdpr.purge) run this often as a periodic job; 0: never
         # (then run ``journee purge`` from cron).
         "PURGE_INTERVAL_SECONDS": 24 * 3600,
         # Limits of the public forms, per hour (journee.ratelimit, shared by every worker).

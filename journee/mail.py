@@ -4,7 +4,8 @@
 its confirmation are committed together or not at all. :func:`deliver_pending` sends what
 is waiting, after the commit; a failed send is recorded on the message and retried later,
 by the next call: right after the next commit (:func:`deliver_after_commit`), by the
-running app's retry thread, or by ``journee send-mail``.
+periodic job :func:`deliver_outbox` (see :mod:`journee.tasks`), or by
+``journee send-mail``.
 
 A message that cannot be written (a template, its calendar, a header that refuses its
 value) is marked ``failed`` with the reason, once: it never holds back the others.
@@ -32,10 +33,11 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, after_this_request, current_app, has_request_context
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import tasks
 from .extensions import db
 from .mail_models import OutboxMessage, OutboxStatus
 from .models_base import utcnow
@@ -216,8 +218,8 @@ def shared_in_round(key, make: Callable):
     return memo[key]
 
 
-# One delivery at a time in a process: the retry thread and a request finishing a
-# registration must not pick the same message. Across processes (the CLI next to the
+# One delivery at a time in a process: the periodic jobs' thread and a request finishing
+# a registration must not pick the same message. Across processes (the CLI next to the
 # running app) the claim in _claim keeps two deliverers from sending the same attempt.
 _delivery_lock = threading.Lock()
 
@@ -304,15 +306,32 @@ def deliver_after_commit(limit: int = 10) -> None:
 
     For views, right after ``db.session.commit()``: a mail server that is down must
     never turn a saved registration into an error page. What is not sent now is retried.
-    When the app runs its sender thread, the thread is woken and the request returns at
-    once; otherwise (tests, a single CLI process) delivery happens here.
+    When this process runs the periodic jobs (``journee run``), their thread delivers and
+    the request returns at once. A request served without them (a gunicorn worker) sends
+    once its answer is written: the server closes the response, then the same thread
+    delivers, so the person never waits for the mail server. Tests and CLI commands
+    deliver here and now.
     """
     if not current_app.config["MAIL_DELIVER_AFTER_COMMIT"]:
-        return  # left to the sender thread's next round or to ``journee send-mail``
-    sender = current_app.extensions.get("journee.mail_retry")
-    if sender is not None:
-        sender.wake()
+        return  # left to the next round of the periodic jobs or to ``journee send-mail``
+    if tasks.wake(current_app, OUTBOX_JOB):
         return
+    app = current_app._get_current_object()
+    if has_request_context() and not app.testing:
+        @after_this_request
+        def deliver_once_answered(response):
+            response.call_on_close(lambda: _deliver_in(app, limit))
+            return response
+        return
+    _deliver_now(limit)
+
+
+def _deliver_in(app: Flask, limit: int) -> None:
+    with app.app_context():
+        _deliver_now(limit)
+
+
+def _deliver_now(limit: int) -> None:
     try:
         deliver_pending(limit)
     except Exception:
@@ -476,63 +495,26 @@ def _open_backend(config) -> FileBackend | SMTPBackend:
     raise ValueError(f"MAIL_BACKEND inconnu : {backend!r} (file ou smtp).")
 
 
+OUTBOX_JOB = "outbox"
+
+
+def deliver_outbox() -> str:
+    """The periodic job: send what is waiting, retries included (:func:`deliver_pending`
+    holds each message with its own claim, so runners never send one twice)."""
+    return delivery_summary(*deliver_pending(1000))
+
+
+def delivery_summary(sent: int, failed: int) -> str:
+    # French keeps 0 and 1 singular: « 0 message envoyé », « 2 messages envoyés ».
+    s = "s" if sent > 1 else ""
+    return f"{sent} message{s} envoyé{s}, {failed} en échec."
+
+
 def init_app(app: Flask) -> None:
-    """Retry unsent messages in the background while the app serves requests.
-
-    The thread starts with the first request rather than in the factory, so that CLI
-    commands (``init``, ``demo``, ``send-mail``…) never run a sender of their own; it is
-    off under ``TESTING`` and when ``MAIL_AUTO_RETRY_SECONDS`` is 0.
-    """
+    """Deliver the outbox every ``MAIL_AUTO_RETRY_SECONDS`` (0: never, then run
+    ``journee send-mail`` yourself)."""
     interval = app.config["MAIL_AUTO_RETRY_SECONDS"]
-    if app.testing or not interval or interval <= 0:
-        return
-    retry = RetryThread(app, interval)
-    app.extensions["journee.mail_retry"] = retry
-    app.before_request(retry.start_once)
-
-
-class RetryThread:
-    """Deliver pending messages every *interval* seconds.
-
-    A daemon thread: it never keeps the process from exiting. A message it was sending
-    when the process stopped is sent again by the next run (at least once, rarely twice).
-    """
-
-    def __init__(self, app: Flask, interval: float) -> None:
-        self.app = app
-        self.interval = interval
-        self.stopped = threading.Event()
-        self.woken = threading.Event()
-        self.thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
-
-    def start_once(self) -> None:
-        if self.thread is not None:
-            return
-        with self._start_lock:
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._run, name="journee-mail-retry",
-                                               daemon=True)
-                self.thread.start()
-
-    def wake(self) -> None:
-        """Deliver now rather than at the next interval."""
-        self.start_once()
-        self.woken.set()
-
-    def stop(self, timeout: float | None = None) -> None:
-        self.stopped.set()
-        self.woken.set()
-        if self.thread is not None:
-            self.thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                with self.app.app_context():
-                    deliver_pending()
-            except Exception:
-                # The database may be locked or away for a moment: next time, then.
-                self.app.logger.exception("Nouvel essai d’envoi des e-mails impossible.")
-            self.woken.wait(self.interval)
-            self.woken.clear()
+    if interval and interval > 0:
+        tasks.register(app, tasks.PeriodicJob(
+            OUTBOX_JOB, "Envoi des e-mails en attente", timedelta(seconds=interval),
+            deliver_outbox, lease=CLAIM))

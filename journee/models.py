@@ -11,3 +11,4 @@ from .audit.models import AuditEntry  # noqa: F401
 from .syntheses.models import DaySynthesis, WorkshopSynthesis  # noqa: F401
 from .gdpr.models import PrivacySettings  # noqa: F401
 from .ratelimit import RateEvent  # noqa: F401
+from .tasks import PeriodicJobState  # noqa: F401

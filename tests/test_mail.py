@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
-import time
 from email.message import EmailMessage
 
 import pytest
@@ -407,32 +406,6 @@ def test_one_variable_switches_to_smtp(app_factory, monkeypatch):
     assert config["MAIL_SMTP_HOST"] == "smtp.example.org"
     assert config["MAIL_SMTP_PORT"] == 587 and config["MAIL_SMTP_STARTTLS"] is True
     assert "SMTP_HOST" not in config
-
-
-def test_no_retry_thread_under_testing(app):
-    assert "journee.mail_retry" not in app.extensions
-
-
-def test_the_running_app_retries_by_itself(app_factory, tmp_path):
-    outbox = tmp_path / "outbox"
-    app = app_factory(TESTING=False, MAIL_AUTO_RETRY_SECONDS=0.05, MAIL_FILE_DIR=str(outbox))
-    retry = app.extensions["journee.mail_retry"]
-    with app.app_context():
-        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
-        db.session.commit()
-    assert retry.thread is None  # not before the app serves a request
-
-    try:
-        app.test_client().get("/")
-        assert retry.thread.daemon
-        deadline = time.monotonic() + 5
-        while not any(outbox.glob("*.eml")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        retry.stop(timeout=5)
-
-    assert not retry.thread.is_alive()
-    assert len(list(outbox.glob("*.eml"))) == 1
 
 
 def test_one_round_writes_each_deferred_confirmation_with_the_programme_loaded_once(

@@ -387,16 +387,18 @@ def test_purge_reports_an_event_it_cannot_read_and_purges_the_others(app, irts, 
     assert db.session.get(Registration, zoe_id).anonymised_at is not None
 
 
-def test_the_daily_purge_logs_an_event_it_cannot_read_and_purges_the_others(
-        app, irts, demo, caplog):
-    from journee.gdpr.daily import DailyPurge
-
+def test_the_periodic_purge_reports_an_event_it_cannot_read_and_purges_the_others(
+        app, irts, demo, runner, caplog):
     zoe_id = registered(irts).id
     event_id, title = unreadable(demo[ETSUP])
 
-    DailyPurge(app, 3600).run_once()
+    result = runner.invoke(args=["tick"])
 
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Purge des données (durées de conservation) : échec : Journée n° {event_id} "
+        f"« {title} » non traitée : ")
     assert db.session.get(Registration, zoe_id).anonymised_at is not None
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert any(m.startswith(f"Purge quotidienne : Journée n° {event_id} « {title} » "
-                            "non traitée : ") for m in errors), errors
+    assert any(m.startswith(f"Tâche périodique retention-purge en échec : Journée n° "
+                            f"{event_id} « {title} » non traitée : ") for m in errors), errors

@@ -102,6 +102,25 @@ def start_server(tmp_path):
             server.kill()
 
 
+@pytest.fixture
+def start_worker():
+    """Start ``journee worker`` beside a server, with its settings; killed at the end."""
+    started: list[subprocess.Popen] = []
+
+    def start(server: GunicornServer) -> subprocess.Popen:
+        with (server.directory / "worker.log").open("ab") as log:
+            worker = subprocess.Popen(
+                [str(Path(sys.executable).parent / "journee"), "worker", "--max-sleep", "1"],
+                env=server.env, stdout=subprocess.DEVNULL, stderr=log)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.kill()
+        worker.wait()
+
+
 # Concurrent clients ---------------------------------------------------------------------
 
 @dataclass
@@ -358,11 +377,14 @@ def wait_for(condition, timeout: float, what: str):
         time.sleep(0.5)
 
 
-def test_registrations_kept_while_smtp_is_down_and_mailed_once_when_back(day, start_server):
+def test_registrations_kept_while_smtp_is_down_and_mailed_once_when_back(day, start_server,
+                                                                         start_worker):
     smtp_port = free_port()  # nothing listens there yet
     settings = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
                 "MAIL_SMTP_TIMEOUT": "5", "MAIL_AUTO_RETRY_SECONDS": "2"}
     server = start_server(day.url, **settings)
+    # As deployed: gunicorn serves, a worker next to it runs the periodic jobs.
+    worker = start_worker(server)
     emails = [f"sans.courrier{n}@exemple.fr" for n in range(100)]
 
     answers = fire(server, registering(day, emails, clients=50))
@@ -383,8 +405,8 @@ def test_registrations_kept_while_smtp_is_down_and_mailed_once_when_back(day, st
     smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
     try:
-        # The running server sends on its own; an administrator running « journee
-        # send-mail » meanwhile must not send anything twice.
+        # The worker sends on its own; an administrator running « journee send-mail »
+        # meanwhile must not send anything twice.
         cli = subprocess.run([str(Path(sys.executable).parent / "journee"), "send-mail"],
                              env=server.env, capture_output=True, text=True, timeout=120,
                              check=False)
@@ -394,6 +416,8 @@ def test_registrations_kept_while_smtp_is_down_and_mailed_once_when_back(day, st
         sent = wait_for(every_message(day.app, lambda m: m.status == OutboxStatus.SENT), 90,
                         "tous les e-mails envoyés")
         server.kill()  # nothing more can be sent once the inbox is counted
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0
     finally:
         smtp.stop()
 

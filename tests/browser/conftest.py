@@ -99,16 +99,25 @@ def self_service_link(live_server, address: str) -> str:
     """The self-service link of the confirmation sent to ``address``, on the live server
     (the e-mail is the only way to it after registering)."""
     import re
+    import time
 
     from registration_helpers import delivered_message
     from sqlalchemy import select
 
     from journee.mail_models import OutboxMessage, OutboxStatus
 
+    # The server sends once the answer is written: give it a moment.
+    deadline = time.monotonic() + 10
     with live_server.app.app_context():
-        [message_id] = db.session.scalars(select(OutboxMessage.id).where(
-            OutboxMessage.to_address == address, OutboxMessage.kind == "confirmation",
-            OutboxMessage.status == OutboxStatus.SENT)).all()
+        while True:
+            sent = db.session.scalars(select(OutboxMessage.id).where(
+                OutboxMessage.to_address == address, OutboxMessage.kind == "confirmation",
+                OutboxMessage.status == OutboxStatus.SENT)).all()
+            if sent or time.monotonic() > deadline:
+                break
+            db.session.remove()
+            time.sleep(0.05)
+        [message_id] = sent
         text = delivered_message(message_id).get_body(("plain",))
         db.session.remove()
     path = re.search(r"http://127\.0\.0\.1(/r/[A-Za-z0-9_-]+)", text.get_content())[1]

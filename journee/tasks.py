@@ -1,0 +1,288 @@
+"""Periodic jobs: what the app does on its own (deliver the outbox, apply the retention
+rules; reminders and questionnaires next), run by one runner.
+
+Each package registers its jobs in its ``init_app`` with :func:`register`. A runner runs
+the jobs that are due: ``journee tick`` one round (for cron), ``journee worker`` round
+after round, and ``journee run`` in a thread beside the development server. Several may
+run at once on one database: a due job is claimed in its row of ``periodic_job`` by one
+conditional UPDATE, so it runs once per period whoever asks. Its work must be idempotent
+all the same: the claim of a runner that died mid-job expires and the job runs again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import String, Text, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .extensions import db
+from .models_base import utcnow
+
+JOBS = "journee.periodic_jobs"
+IN_PROCESS = "journee.periodic_runner"
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    """Its key in ``periodic_job``."""
+    title: str
+    """What it does, in French, for the output of ``journee tick`` and ``worker``."""
+    every: timedelta
+    run: Callable[[], str]
+    """Do the work in an app context and return a one-line French summary; raise on
+    failure (:class:`JobProblem` for a failure already described in French)."""
+    lease: timedelta = timedelta(minutes=30)
+    """How long a run may take before another runner takes it for dead."""
+
+
+class JobProblem(Exception):
+    """A job did what it could and reports, in French, what it could not do."""
+
+
+class PeriodicJobState(db.Model):
+    """When a job last ran, and who is running it now."""
+
+    __tablename__ = "periodic_job"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    claimed_until: Mapped[datetime | None]
+    last_started: Mapped[datetime | None]
+    last_finished: Mapped[datetime | None]
+    """The end of the last run, whether it succeeded or not: a failing job is tried
+    again a period later, not at every round."""
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def register(app: Flask, job: PeriodicJob) -> None:
+    jobs = app.extensions.setdefault(JOBS, {})
+    if job.name in jobs:
+        raise ValueError(f"periodic job {job.name!r} registered twice")
+    jobs[job.name] = job
+
+
+def registered(app: Flask) -> list[PeriodicJob]:
+    return list(app.extensions.get(JOBS, {}).values())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: PeriodicJob
+    ran: bool
+    failed: bool
+    summary: str
+
+    def line(self) -> str:
+        return f"{self.job.title} : {self.summary}"
+
+
+def run_due() -> list[Outcome]:
+    """Run once each registered job that is due and claimed by no one; in an app context.
+
+    A job that fails is logged and reported; the others still run.
+    """
+    outcomes = []
+    for job in registered(current_app):
+        try:
+            outcomes.append(_run_if_due(job))
+        except Exception as error:  # its row could not be claimed or released
+            db.session.rollback()
+            current_app.logger.exception("Tâche périodique %s impossible à lancer.", job.name)
+            outcomes.append(Outcome(job, False, True, f"échec ({_reason(error)})"))
+    return outcomes
+
+
+def run_now(name: str) -> Outcome:
+    """Run a job at once, whatever its schedule, without claiming it: for work that asks
+    to be done sooner (a message just queued), safe because the job is idempotent."""
+    job = current_app.extensions[JOBS][name]
+    summary, error = _execute(job)
+    return Outcome(job, True, error is not None, summary)
+
+
+def seconds_until_due() -> float | None:
+    """How long until a registered job is due (0: now), ``None`` when there is none."""
+    jobs = registered(current_app)
+    if not jobs:
+        return None
+    now = utcnow()
+    states = {state.name: state for state in db.session.execute(
+        select(PeriodicJobState)
+        .where(PeriodicJobState.name.in_([job.name for job in jobs]))
+        .execution_options(populate_existing=True)).scalars()}
+    waits = [_due_at(job, states.get(job.name), now) - now for job in jobs]
+    db.session.commit()
+    return max(0.0, min(waits).total_seconds())
+
+
+def _due_at(job: PeriodicJob, state: PeriodicJobState | None, now: datetime) -> datetime:
+    if state is None:
+        return now
+    due = state.last_finished + job.every if state.last_finished else now
+    if state.claimed_until is not None and state.claimed_until >= now:
+        due = max(due, state.claimed_until)
+    return due
+
+
+def _run_if_due(job: PeriodicJob) -> Outcome:
+    _ensure_row(job.name)
+    now = utcnow()
+    claim = now + job.lease
+    state = PeriodicJobState
+    claimed = db.session.execute(
+        update(state)
+        .where(state.name == job.name,
+               or_(state.claimed_until.is_(None), state.claimed_until < now),
+               or_(state.last_finished.is_(None), state.last_finished <= now - job.every))
+        .values(claimed_until=claim, last_started=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if not claimed:
+        return _not_run(job, now)
+    summary, error = _execute(job)
+    # Released only if still ours: past the lease another runner may hold it.
+    db.session.execute(
+        update(state).where(state.name == job.name, state.claimed_until == claim)
+        .values(claimed_until=None, last_finished=utcnow(), last_error=error)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return Outcome(job, True, error is not None, summary)
+
+
+def _execute(job: PeriodicJob) -> tuple[str, str | None]:
+    """Run the job; its summary and, if it failed, the reason (never raised)."""
+    try:
+        summary = job.run()
+    except JobProblem as problem:
+        db.session.rollback()
+        current_app.logger.error("Tâche périodique %s en échec : %s", job.name, problem)
+        return f"échec : {problem}", str(problem)[:2000]
+    except Exception as error:
+        db.session.rollback()
+        current_app.logger.exception("Tâche périodique %s en échec.", job.name)
+        return f"échec ({_reason(error)})", _reason(error)[:2000]
+    current_app.logger.info("%s : %s", job.title, summary)
+    return summary, None
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _ensure_row(name: str) -> None:
+    if db.session.scalar(select(PeriodicJobState.name).where(PeriodicJobState.name == name)):
+        db.session.commit()
+        return
+    try:
+        db.session.execute(insert(PeriodicJobState).values(name=name))
+        db.session.commit()
+    except IntegrityError:  # another runner inserted it meanwhile
+        db.session.rollback()
+
+
+def _not_run(job: PeriodicJob, now: datetime) -> Outcome:
+    state = db.session.get(PeriodicJobState, job.name, populate_existing=True)
+    if state.claimed_until is not None and state.claimed_until >= now:
+        summary = "en cours ailleurs."
+    else:
+        wait = (_due_at(job, state, now) - now).total_seconds()
+        summary = f"pas encore à refaire (dans {duration(wait)})."
+    db.session.commit()
+    return Outcome(job, False, False, summary)
+
+
+def duration(seconds: float) -> str:
+    seconds = max(1, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+
+
+class Runner:
+    """Run the due jobs round after round until stopped: the loop of ``journee worker``
+    and of the thread that ``journee run`` starts beside the development server.
+
+    :param max_sleep: the longest wait between two rounds, so that a job registered by
+        another process or a clock change is seen in time.
+    :param report: called with each outcome of a job that ran.
+    """
+
+    def __init__(self, app: Flask, max_sleep: float = 60,
+                 report: Callable[[Outcome], None] | None = None) -> None:
+        self.app = app
+        self.max_sleep = max_sleep
+        self.report = report or (lambda outcome: None)
+        self.stopped = threading.Event()
+        self._woken = threading.Event()
+        self._soon: set[str] = set()
+        self._lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def run_soon(self, name: str) -> None:
+        """Run this job at the start of the next round, and start that round now."""
+        with self._lock:
+            self._soon.add(name)
+        self._woken.set()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self._woken.set()
+
+    def start(self) -> threading.Thread:
+        """Run in a daemon thread (it never keeps the process from exiting)."""
+        self.thread = threading.Thread(target=self.run_forever, name="journee-tasks",
+                                       daemon=True)
+        self.thread.start()
+        return self.thread
+
+    def run_forever(self) -> None:
+        while not self.stopped.is_set():
+            self._woken.clear()
+            wait = self.max_sleep
+            try:
+                wait = self._round()
+            except Exception:
+                # The database may be locked or away for a moment: next round, then.
+                self.app.logger.exception("Tâches périodiques impossibles à lancer.")
+            self._woken.wait(wait)
+
+    def _round(self) -> float:
+        with self._lock:
+            soon, self._soon = self._soon, set()
+        with self.app.app_context():
+            for name in soon:
+                self.report(run_now(name))
+            for outcome in run_due():
+                if outcome.ran:
+                    self.report(outcome)
+            wait = seconds_until_due()
+        return self.max_sleep if wait is None else min(wait, self.max_sleep)
+
+
+def start_in_process(app: Flask, max_sleep: float = 60) -> Runner:
+    """Run the jobs in a thread of this process (the embedded default, ``journee run``):
+    :func:`wake` then reaches it, e.g. to deliver a message just queued."""
+    runner = Runner(app, max_sleep)
+    app.extensions[IN_PROCESS] = runner
+    runner.start()
+    return runner
+
+
+def wake(app: Flask, name: str) -> bool:
+    """Ask the runner of this process to run a job now; ``False`` when there is none
+    to ask (tests, CLI commands, a gunicorn worker), so the caller does the work itself."""
+    runner = app.extensions.get(IN_PROCESS)
+    if runner is None or runner.stopped.is_set() or name not in app.extensions.get(JOBS, {}):
+        return False
+    runner.run_soon(name)
+    return True
