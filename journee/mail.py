@@ -33,7 +33,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import Flask, after_this_request, current_app, has_request_context
+from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -307,31 +307,13 @@ def deliver_after_commit(limit: int = 10) -> None:
     For views, right after ``db.session.commit()``: a mail server that is down must
     never turn a saved registration into an error page. What is not sent now is retried.
     When this process runs the periodic jobs (``journee run``), their thread delivers and
-    the request returns at once. A request served without them (a gunicorn worker) sends
-    once its answer is written: the server closes the response, then the same thread
-    delivers, so the person never waits for the mail server. Tests and CLI commands
-    deliver here and now.
+    the request returns at once; otherwise (a gunicorn worker, tests, a CLI process)
+    delivery happens here.
     """
     if not current_app.config["MAIL_DELIVER_AFTER_COMMIT"]:
         return  # left to the next round of the periodic jobs or to ``journee send-mail``
     if tasks.wake(current_app, OUTBOX_JOB):
         return
-    app = current_app._get_current_object()
-    if has_request_context() and not app.testing:
-        @after_this_request
-        def deliver_once_answered(response):
-            response.call_on_close(lambda: _deliver_in(app, limit))
-            return response
-        return
-    _deliver_now(limit)
-
-
-def _deliver_in(app: Flask, limit: int) -> None:
-    with app.app_context():
-        _deliver_now(limit)
-
-
-def _deliver_now(limit: int) -> None:
     try:
         deliver_pending(limit)
     except Exception:
