@@ -9,14 +9,15 @@ from .config import apply_environment, default_config
 from .extensions import csrf, db, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: Installed from a wheel or an sdist, the package holds ``templates/`` (see setup.py);
+#: in a source checkout (an editable install, ``make``, the tests) it sits beside it.
+INSTALLED = (PACKAGE_DIR / "templates").is_dir()
 
 
 def shipped_folder(name: str) -> Path:
-    """``templates`` or ``migrations``: inside the package when it was installed from a
-    wheel or an sdist (``journee/templates``, see setup.py); in a source checkout (an
-    editable install, ``make``, the tests), the top-level folder next to the package."""
-    inside = PACKAGE_DIR / name
-    return inside if inside.is_dir() else PACKAGE_DIR.parent / name
+    """``templates`` or ``migrations``: inside the package when installed, the top-level
+    folder next to the package in a checkout."""
+    return PACKAGE_DIR / name if INSTALLED else PACKAGE_DIR.parent / name
 
 
 def instance_folder() -> str | None:
@@ -25,7 +26,7 @@ def instance_folder() -> str | None:
     package, ``<prefix>/var/journee-instance``."""
     if os.environ.get("JOURNEE_INSTANCE_PATH"):
         return os.path.abspath(os.environ["JOURNEE_INSTANCE_PATH"])
-    if (PACKAGE_DIR / "templates").is_dir():
+    if INSTALLED:
         return None
     return str(PACKAGE_DIR.parent / "instance")
 

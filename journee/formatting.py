@@ -59,6 +59,11 @@ def french_spacing(text: str | None) -> str:
     return _SPACE_AFTER_GUILLEMET.sub("«" + NNBSP, text)
 
 
+def ordinal(rank: int) -> str:
+    """« 1er », « 2e », « 3e »… (a rank: « 1er choix »)."""
+    return "1er" if rank == 1 else f"{rank}e"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count in (0, 1) else (plural_form or singular + "s")
     return f"{count}{NBSP}{word}"

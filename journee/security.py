@@ -110,6 +110,12 @@ class JourneeRequest(Request):
     parameter_storage_class = _WithoutNul
 
 
+def client_address() -> str:
+    """The client's address (the proxy's header's, behind ``TRUSTED_PROXIES``), the key of
+    the per-address limits."""
+    return request.remote_addr or "inconnue"
+
+
 def _refuse_nul_in_path():
     if "\x00" in request.path:
         abort(404)

@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..mail import deliver_after_commit
+from ..security import client_address
 from . import throttle
 from .forms import ForgottenPasswordForm, LoginForm, NewPasswordForm
 from .models import User
@@ -55,9 +56,6 @@ def _new_session() -> None:
     g.pop("csrf_token", None)
 
 
-def _remote_addr() -> str:
-    return request.remote_addr or "inconnue"
-
 
 def _find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).filter_by(email=email.strip().lower()))
@@ -69,7 +67,7 @@ def login():
     failed = False
     if form.validate_on_submit():
         email = form.email.data
-        if throttle.login_throttled(email, _remote_addr()):
+        if throttle.login_throttled(email, client_address()):
             response = render_template("auth/login.html", form=form, failed=False,
                                        problems=[TOO_MANY])
             return response, 429, {"Retry-After": str(throttle.RETRY_AFTER_SECONDS)}
@@ -79,14 +77,14 @@ def login():
         password_ok = (user or User(password_hash=_DUMMY_HASH)).check_password(
             form.password.data)
         if user is not None and user.is_active and password_ok:
-            throttle.forget_login_failures(email, _remote_addr())
+            throttle.forget_login_failures(email, client_address())
             db.session.commit()
             _new_session()
             login_user(user)
             session.permanent = True
             flash("Vous êtes connecté·e.", "success")
             return redirect(_safe_next(request.args.get("next")))
-        throttle.record_login_failure(email, _remote_addr())
+        throttle.record_login_failure(email, client_address())
         db.session.commit()
         failed = True
     problems = ["Adresse e-mail ou mot de passe incorrect."] if failed else None
@@ -111,7 +109,7 @@ def forgotten_password():
     if form.validate_on_submit():
         email = form.email.data
         # The same answer whether or not the account exists: the page reveals no address.
-        if throttle.reset_allowed(email, _remote_addr()):
+        if throttle.reset_allowed(email, client_address()):
             user = _find_user(email)
             if user is not None and user.is_active:
                 queue_password_email(user)

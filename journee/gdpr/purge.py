@@ -68,7 +68,8 @@ class PurgeReport:
             f"Liens d’animateur·rice supprimés : {self.links_deleted}",
             ("Entrées du journal d’accès supprimées (plus de 12 mois) : "
              f"{self.audit_entries_deleted}"),
-            f"Échecs de connexion oubliés : {self.login_failures_deleted}",
+            f"Compteurs anti-abus oubliés (connexions, inscriptions, demandes de lien) : "
+            f"{self.login_failures_deleted}",
             f"Textes d’e-mails déjà envoyés effacés : {self.message_bodies_dropped}",
             f"E-mails sans inscription supprimés : {self.other_messages_deleted}",
             f"Fichiers .eml supprimés : {self.mail_files_deleted}",

@@ -337,7 +337,8 @@ def save_person(person: Person | None, first_name: str, last_name: str = "",
         problems.append(ValidationProblem("Indiquez le prénom.", "first_name"))
     problems += email_problems(email or "", "email")
     email_changed = person is not None and email != person.email
-    if email_changed and (editor is None or not may_change_email(editor, person)):
+    events = events_of_person(person) if email_changed else []
+    if email_changed and (editor is None or not may_change_email(editor, person, events)):
         problems.append(ValidationProblem(
             "Vous ne pouvez pas changer l’adresse e-mail de cette personne\u00a0: elle "
             "intervient aussi dans une journée que vous n’organisez pas. Demandez-le à un·e "
@@ -347,7 +348,7 @@ def save_person(person: Person | None, first_name: str, last_name: str = "",
         person = Person(created_by_id=editor.id if editor is not None else None)
         db.session.add(person)
     elif email_changed:
-        for event in events_of_person(person) or [None]:
+        for event in events or [None]:
             record("organiser.change_person_email", actor=actor_for_user(editor), event=event,
                    target=f"{person.full_name} (fiche n°\u00a0{person.id})")
     person.first_name, person.last_name = first_name.strip(), last_name.strip()

@@ -16,7 +16,7 @@ def save_changes(registration: Registration, form, details: dict):
     """Apply the edited details and choices; on a refusal, return ``(field, message)``
     with nothing written. ``details`` are the form's values (e-mail may be ``None`` when
     staff edit someone without one)."""
-    if details["email"] is not None:
+    if details["email"] is not None and details["email"] != registration.email:
         taken = db.session.scalar(
             select(Registration.id).where(Registration.event_id == registration.event_id,
                                           Registration.email == details["email"],

@@ -55,6 +55,7 @@ KIND_LABELS = {
     "self_service_link": "Lien personnel renvoyé",
     "assignment": "Atelier attribué",
     "certificate": "Attestation de présence",
+    "address_change": "Confirmation d’une nouvelle adresse",
 }
 """What each kind of message a registration receives is, for the organiser's pages."""
 

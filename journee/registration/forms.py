@@ -14,7 +14,7 @@ from wtforms import (BooleanField, EmailField, RadioField, SelectField, StringFi
 from wtforms.validators import (DataRequired, Email, Length, Optional, Regexp,
                                 StopValidation, ValidationError)
 
-from ..formatting import NNBSP, format_date, format_time_range
+from ..formatting import NNBSP, format_date, format_time_range, ordinal
 from ..programme.forms import Form, options
 from ..programme.models import SECTORS, Event, Session, WorkshopMode
 from .models import COURSES, PROFILE_LABELS, Profile, Registration
@@ -23,11 +23,6 @@ OTHER_SECTOR = "Autre"
 YES, NO = "oui", "non"
 YES_NO = options([(YES, "Oui"), (NO, "Non")])
 EMAIL_MESSAGE = "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."
-
-
-def ordinal(rank: int) -> str:
-    """« 1er », « 2e », « 3e »…"""
-    return "1er" if rank == 1 else f"{rank}e"
 
 
 def _strip(value):

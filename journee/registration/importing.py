@@ -43,7 +43,8 @@ from ..formatting import NNBSP
 from ..programme.models import SECTORS, Event, Session, WorkshopMode
 from . import services
 from .emails import queue_registration_confirmation_later
-from .forms import COURSES, NO, YES, build_form, ordinal
+from ..formatting import ordinal
+from .forms import COURSES, NO, YES, build_form
 from .models import PROFILE_LABELS, Profile, Registration, Source
 from .privacy import PRIVACY_VERSION
 
@@ -170,8 +171,6 @@ def check_file(data: bytes) -> None:
                         f"personnes (trop de lignes, de cellules ou de textes){NNBSP}: "
                         "copiez la liste dans le modèle, ou découpez-la en plusieurs "
                         "fichiers.")
-    except ImportRefused:
-        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
             RuntimeError, NotImplementedError, ValueError):
         # Not a zip, a damaged or encrypted part, or an unknown compression method.

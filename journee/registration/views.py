@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import ratelimit, secret_links
@@ -16,9 +15,10 @@ from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..gdpr import personal_data
 from ..programme.models import Event
-from ..programme.queries import event_with_workshops, programme_options, today_in
+from ..programme.queries import event_with_programme_by_id, event_with_workshops, today_in
 from ..programme.schedule import registration_status
 from ..programme.views import visible_event_or_404
+from ..security import client_address
 from ..workshops.services import attendee_workshops
 from . import services
 from .address import MAX_AGE_SECONDS, change_for_token
@@ -48,12 +48,9 @@ def _base_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"]
 
 
-def _client() -> str:
-    return request.remote_addr or "inconnue"
-
 
 def _over_limit(bucket: str, setting: str) -> bool:
-    return ratelimit.exceeded(bucket, _client(), current_app.config[setting], HOUR)
+    return ratelimit.exceeded(bucket, client_address(), current_app.config[setting], HOUR)
 
 
 def _too_many(template: str, **context):
@@ -126,7 +123,7 @@ def _accepted(event: Event):
     """Count the registration against the client address, commit it with its queued
     e-mail, and say so. A new address and one already registered both come here with
     one outbox row queued: the same cost, the same answer."""
-    ratelimit.record(REGISTRATIONS, _client())
+    ratelimit.record(REGISTRATIONS, client_address())
     db.session.commit()
     _send_queued_mail()
     return redirect(url_for(".done", slug=event.slug))
@@ -157,7 +154,7 @@ def resend_link(slug: str):
                              problems=[TOO_MANY])
         # One outbox row whatever the address: the sender looks it up, not the request.
         queue_link_request(form.email.data)
-        ratelimit.record(LINK_REQUESTS, _client())
+        ratelimit.record(LINK_REQUESTS, client_address())
         db.session.commit()
         _send_queued_mail()
         flash(LINK_SENT, "success")
@@ -168,18 +165,10 @@ def resend_link(slug: str):
 # Self-service ---------------------------------------------------------------------------
 
 def _registration_or_404(token: str) -> tuple[Registration, Event]:
-    digest = secret_links.digest(token)
-    event = db.session.scalar(
-        select(Event).join(Registration, Registration.event_id == Event.id)
-        .where(Registration.token_digest == digest, Registration.anonymised_at.is_(None))
-        .options(*programme_options()))
-    if event is None:
+    registration = secret_links.find(Registration, token, Registration.anonymised_at.is_(None))
+    if registration is None:
         abort(404)
-    registration = db.session.scalar(
-        select(Registration).where(Registration.token_digest == digest))
-    if not registration.opened_with(token):
-        abort(404)
-    return registration, event
+    return registration, event_with_programme_by_id(registration.event_id)
 
 
 def can_edit(event: Event, registration: Registration, today: date) -> bool:

@@ -35,7 +35,7 @@ every other move (a former two-stage solve placed the ranked choices first and m
 optima: « A in W1, B free in W2 » at 3 against its 4).
 
 ``strategy="leximin"`` is exactly lexicographic: one solve per level (no workshop,
-free place, cap excess, last rank, …, second rank), each with the levels before it
+free place, last rank, …, second rank, cap excess), each with the levels before it
 fixed at their proven optimum (``vector · x ≤ optimum``); the lottery breaks ties in
 the last one.
 
@@ -130,8 +130,8 @@ class Options:
     :param strategy: ``"first_choices"`` (satisfaction ``2^(K−r)``: as many first choices
         as possible), ``"fairness"`` (cost ``(r−1)²``: few people far down their list)
         or ``"leximin"`` (exactly lexicographic: fewest without a workshop, then fewest
-        in a free place, then the least cap excess, then fewest at the last rank, then at
-        the one before, and so on; its report's objective uses the fairness costs).
+        in a free place, then fewest at the last rank, then at the one before, and so on,
+        then the least cap excess; its report's objective uses the fairness costs).
     :param rank_costs: explicit cost of rank 1, 2, … (overrides ``strategy``).
     :param allow_unranked: give a flagged free place elsewhere in the slot to someone
         whose ranked workshops are all full, rather than nothing.

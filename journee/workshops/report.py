@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
+from ..formatting import NBSP, NNBSP, ordinal
 from .assignment import Report, Satisfaction
-
-NBSP = "\u00a0"
-NNBSP = "\u202f"
 
 STRATEGY_LABELS = {
     "first_choices": "Le plus de premiers choix",
@@ -51,10 +49,6 @@ def number(value: float, decimals: int = 0) -> str:
 
 def percent(count: int, total: int) -> str:
     return f"{number(100 * count / total if total else 0.0, 1)}{NBSP}%"
-
-
-def ordinal(rank: int) -> str:
-    return "1er" if rank == 1 else f"{rank}e"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

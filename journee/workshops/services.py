@@ -135,18 +135,21 @@ def is_workshop_slot(slot: Session) -> bool:
     return slot.kind == SessionKind.WORKSHOPS
 
 
-def load_slot(slot: Session) -> SlotData:
-    """The slot's workshops, the event's confirmed registrations and the assignments."""
+def load_slot(slot: Session, registrations: Sequence[Registration] | None = None
+              ) -> SlotData:
+    """The slot's workshops, the event's confirmed registrations (loaded here unless a
+    caller placing several slots passes them) and the assignments."""
     workshops = db.session.scalars(
         select(Workshop).where(Workshop.session_id == slot.id).order_by(Workshop.number)
         .options(selectinload(Workshop.room),
                  selectinload(Workshop.facilitators).selectinload(Participation.person))
     ).all()
-    registrations = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == slot.event_id,
-               Registration.status == RegistrationStatus.CONFIRMED)
-        .order_by(Registration.id).options(selectinload(Registration.choices))).all()
+    if registrations is None:
+        registrations = db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == slot.event_id,
+                   Registration.status == RegistrationStatus.CONFIRMED)
+            .order_by(Registration.id).options(selectinload(Registration.choices))).all()
     confirmed = {r.id for r in registrations}
     rows = db.session.scalars(
         select(Assignment).where(Assignment.session_id == slot.id)
@@ -182,8 +185,9 @@ def run_assignment(slots: Sequence[Session], options: RunOptions, *,
     Placements in the event's other slots count as locks for the theme rule and for a
     workshop given in several slots.
     """
-    days = [load_slot(slot) for slot in slots]
-    registrations = days[0].registrations
+    first = load_slot(slots[0])
+    days = [first] + [load_slot(slot, first.registrations) for slot in slots[1:]]
+    registrations = first.registrations
     if not registrations:
         raise AssignmentProblem("Aucune inscription confirmée à répartir.")
     capacities = {}
@@ -205,6 +209,7 @@ def run_assignment(slots: Sequence[Session], options: RunOptions, *,
         for item in data.assignments.values():
             if item.locked:
                 locks[item.registration_id].append(item.workshop_id)
+    for data in days:
         _check_locks(data, capacities, options, locks)
     run_slots = {data.slot.id for data in days}
     workshops += _held_elsewhere(event, run_slots, registrations, locks, series,

@@ -14,7 +14,7 @@ from ..registration.admin_detail import registration_or_404
 from ..registration.models import PROFILE_LABELS
 from . import services
 from .forms import MoveForm, RunForm
-from .report import LEFT_OUT_LABELS, STRATEGY_LABELS, technical_details
+from .report import LEFT_OUT_LABELS, STRATEGY_LABELS, percent, technical_details
 from .models import Assignment, AssignmentSource
 
 bp = Blueprint("workshops_admin", __name__, url_prefix="/admin")
@@ -34,12 +34,6 @@ def _slot_or_404(event_id: int, slot_id: int):
 def _page(event, slot, anchor: str | None = None):
     return redirect(url_for(".assignment", event_id=event.id, slot_id=slot.id,
                             _anchor=anchor))
-
-
-def percent(count: int, total: int) -> str:
-    """« 78,4 % », French style, with a no-break space."""
-    value = 100 * count / total if total else 0.0
-    return f"{value:.1f}".replace(".", ",") + NBSP + "%"
 
 
 @bp.route("/journees/<int:event_id>/repartition/<int:slot_id>/", methods=["GET", "POST"])
@@ -68,7 +62,8 @@ def assignment(event_id: int, slot_id: int):
             flash(f"Répartition {scope} calculée (tirage au sort n°{NBSP}"
                   f"{result.report.seed})\u202f: "
                   f"{percent(overall.first_choice, overall.total)} en premier choix, "
-                  f"{plural(overall.unassigned, 'place')} sans atelier. "
+                  f"{plural(overall.unassigned, 'place')} à pourvoir restée(s) sans atelier "
+                  "(une par personne et par séance). "
                   "Rien n’est encore visible des participant·es.", "success")
             return _page(event, slot, "rapport")
 
