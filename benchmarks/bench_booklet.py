@@ -26,10 +26,10 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemp
 from journee.documents.booklet_pdf import booklet_story, build_booklet
 from journee.documents.pdf import register_fonts
 from journee.extensions import db
-from journee.models_base import utcnow
 from journee.programme.models import Event
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
 from journee.syntheses.services import booklet_for
+from journee.util.clock import utcnow
 from timing import demo_app, median_ms, paired_median_ms
 
 SLUG = "travail-social-epreuve-numerique-2018"

@@ -205,7 +205,7 @@ def purge_command(dry_run: bool) -> None:
     """Apply the retention rules: accommodation needs, old registrations, old e-mails, old
     log entries. Exits with 1 when something could not be purged (the rest is)."""
     from .gdpr.purge import purge
-    from .programme.queries import today_in
+    from .util.clock import today_in
 
     report = purge(today_in("Europe/Paris"), dry_run=dry_run)
     for line in report.lines():

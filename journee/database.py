@@ -16,7 +16,7 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
     # SQLite's lower() only knows ASCII: searches fold case and accents with this one
     # (PostgreSQL uses its own lower(), see journee.registration.listing).
-    from .programme.editing import fold
+    from .util.text import fold
     dbapi_connection.create_function("journee_fold", 1,
                                      lambda text: None if text is None else fold(text),
                                      deterministic=True)

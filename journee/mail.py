@@ -40,8 +40,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import tasks
 from .extensions import db
 from .mail_models import OutboxMessage, OutboxStatus
-from .models_base import utcnow
 from .secret_links import mask_secret_links
+from .util.clock import utcnow
 
 
 @dataclass(frozen=True)

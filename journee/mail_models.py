@@ -9,7 +9,8 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
-from .models_base import str_enum, utcnow
+from .models_base import str_enum
+from .util.clock import utcnow
 
 
 class OutboxStatus(enum.StrEnum):

@@ -3,14 +3,8 @@
 import enum
 import secrets
 import uuid
-from datetime import datetime, timezone
 
 from sqlalchemy import Enum
-
-
-def utcnow() -> datetime:
-    """Naive UTC timestamp, stored the same way on SQLite and PostgreSQL."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def new_uid() -> str:

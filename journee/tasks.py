@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
-from .models_base import utcnow
+from .util.clock import utcnow
 
 JOBS = "journee.periodic_jobs"
 IN_PROCESS = "journee.periodic_runner"

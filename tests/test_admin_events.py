@@ -193,7 +193,7 @@ def test_csrf_required_on_every_post(csrf_app):
 
 def range_message() -> str:
     from journee.formatting import format_date
-    from journee.programme.queries import today_in
+    from journee.util.clock import today_in
 
     last = date(today_in().year + 10, 12, 31)
     return ("Saisissez une date entre le 1er\u00a0janvier 2000 et le "

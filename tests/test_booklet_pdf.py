@@ -14,8 +14,8 @@ from journee.documents.booklet_pdf import (Booklet, BookletDaySynthesis, Booklet
                                           BookletSession, BookletWorkshop, build_booklet)
 from journee.documents.markdown_pdf import markdown_flowables
 from journee.extensions import db
-from journee.models_base import utcnow
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
+from journee.util.clock import utcnow
 
 SLUG = "travail-social-epreuve-numerique-2018"
 DANGEROUS = "<img src=/etc/passwd> <script>alert(1)</script> <font size=40>grand</font>"

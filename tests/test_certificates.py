@@ -24,8 +24,8 @@ from journee.extensions import db
 from journee.gdpr.purge import purge
 from journee.mail import deliver_pending
 from journee.mail_models import OutboxMessage
-from journee.models_base import utcnow
 from journee.registration.models import Profile, Registration, RegistrationStatus
+from journee.util.clock import utcnow
 
 DAY = date(2018, 3, 15)
 BEFORE, AFTER = date(2018, 3, 14), date(2018, 3, 16)

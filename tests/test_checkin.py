@@ -13,9 +13,9 @@ from sqlalchemy import func, select, update
 from journee.attendance import presence
 from journee.audit.models import AuditEntry
 from journee.extensions import db
-from journee.models_base import utcnow
 from journee.registration.models import (Profile, Registration, RegistrationStatus, Source,
                                          WorkshopChoice)
+from journee.util.clock import utcnow
 from journee.workshops.models import Assignment, AssignmentSource
 
 STAFF = "organisatrice@example.org"

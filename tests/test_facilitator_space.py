@@ -15,9 +15,9 @@ from sqlalchemy import select
 from journee.audit.models import AuditEntry
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
-from journee.models_base import utcnow
 from journee.programme.models import Participation, Role, Session, SessionKind, Workshop
 from journee.registration.models import Profile, Registration, RegistrationStatus
+from journee.util.clock import utcnow
 from journee.workshops.models import Assignment, AssignmentSource
 
 SECRET_NEED = "Fauteuil roulant, boucle magnétique n°42"

@@ -488,7 +488,7 @@ def test_a_message_held_by_a_dead_deliverer_is_sent_once_its_claim_has_passed(
         app_factory, tmp_path):
     from datetime import timedelta
 
-    from journee.models_base import utcnow
+    from journee.util.clock import utcnow
 
     app = app_factory(MAIL_FILE_DIR=str(tmp_path / "outbox"))
     with app.app_context():

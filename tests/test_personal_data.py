@@ -20,12 +20,11 @@ from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.gdpr.purge import purge
 from journee.mail_models import OutboxMessage, OutboxStatus
-from journee.models_base import utcnow
 from journee.programme.models import Event
-from journee.programme.queries import today_in
 from journee.registration.emails import (queue_already_registered, queue_link_request,
                                          queue_registration_confirmation)
 from journee.registration.models import Registration, RegistrationStatus, WorkshopChoice
+from journee.util.clock import today_in, utcnow
 from journee.workshops.models import Assignment, AssignmentSource
 
 DAY = date(2018, 3, 15)  # the IRTS-IDS day (2018 dates in tests)

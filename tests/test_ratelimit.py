@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from journee import ratelimit
 from journee.extensions import db
-from journee.models_base import utcnow
 from journee.ratelimit import RateEvent
+from journee.util.clock import utcnow
 
 
 def test_counts_within_the_window_per_bucket_and_key(app):

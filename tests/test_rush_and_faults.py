@@ -37,11 +37,11 @@ from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.programme.demo import load_demo
 from journee.programme.models import Event
-from journee.programme.queries import today_in
 from journee.registration import services
 from journee.registration.emails import queue_registration_confirmation_later
 from journee.registration.models import Registration, WorkshopChoice
 from journee.secret_links import digest
+from journee.util.clock import today_in
 
 CAPACITY = 50
 CHOICES = 3  # valid_data ranks three workshops of the day's workshops slot

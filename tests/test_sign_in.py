@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from journee.auth import throttle
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
-from journee.models_base import utcnow
 from journee.ratelimit import RateEvent
+from journee.util.clock import utcnow
 
 from conftest import text_of
 

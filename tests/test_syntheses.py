@@ -7,8 +7,8 @@ import re
 from journee.audit.models import AuditEntry
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
-from journee.models_base import utcnow
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
+from journee.util.clock import utcnow
 
 from conftest import csrf_token_from, text_of
 

@@ -20,11 +20,11 @@ from journee import mail, tasks
 from journee.cli import main
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
-from journee.models_base import utcnow
 from journee.registration.emails import queue_registration_confirmation
 from journee.registration.models import Registration
 from journee.registration.services import Attendee, register
 from journee.tasks import PeriodicJob, PeriodicJobState
+from journee.util.clock import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

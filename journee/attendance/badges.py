@@ -16,12 +16,12 @@ from ..documents.badge_formats import sheet_formats
 from ..documents.badges_pdf import build_badges
 from ..extensions import db
 from ..formatting import NBSP, NNBSP
-from ..models_base import utcnow
 from ..programme.admin.common import event_or_404, owned_or_404
 from ..programme.forms import Form, options
 from ..programme.models import Event
 from ..registration.models import Registration, RegistrationStatus
 from ..security import as_id
+from ..util.clock import utcnow
 from . import badge_service as service
 from .badge_service import Selection
 from .roster import confirmed_attendees

@@ -22,10 +22,9 @@ from ..extensions import db
 from ..formatting import NBSP
 from ..mail import COMPOSERS, Attachment, NothingToSend, build_message, queue_to_compose
 from ..mail_models import OutboxMessage
-from ..models_base import utcnow
 from ..programme.models import Event
-from ..programme.queries import today_in
 from ..registration.models import Registration, RegistrationStatus
+from ..util.clock import today_in, utcnow
 from .presence import mark_present, undo_presence
 from .roster import name_key
 from .signin import day_spans

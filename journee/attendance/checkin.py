@@ -19,11 +19,11 @@ from ..formatting import format_datetime, format_time, plural
 from ..mail import deliver_after_commit
 from ..programme.admin.common import owned_or_404, welcome_event_or_404
 from ..programme.models import Event
-from ..programme.queries import today_in
 from ..registration import services
 from ..registration.emails import queue_registration_confirmation
 from ..registration.listing import local_time
 from ..registration.models import Registration, RegistrationStatus
+from ..util.clock import today_in
 from . import presence
 from .checkin_forms import build_on_site_form
 

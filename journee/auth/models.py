@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
-from ..models_base import utcnow
+from ..util.clock import utcnow
 
 
 class User(UserMixin, db.Model):

@@ -11,9 +11,9 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from ..formatting import NBSP, format_date, format_time_range
 from ..programme.models import Event, Participation, Session, Workshop
-from ..programme.queries import today_in
 from ..programme.schedule import (RoleGroup, registration_status, role_groups, sessions_by_day,
                                   workshop_role_groups)
+from ..util.clock import today_in
 from .pdf import FONT, markdown_paragraphs, numbered_canvas, para_text, styles, typo_text
 
 COLON = NBSP + ":"

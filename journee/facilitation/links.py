@@ -8,8 +8,8 @@ from flask import abort
 
 from .. import secret_links
 from ..extensions import db
-from ..models_base import utcnow
 from ..programme.models import Participation, Session, Workshop
+from ..util.clock import utcnow
 from .models import FacilitatorLink
 
 

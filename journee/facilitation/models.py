@@ -8,9 +8,9 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import utcnow
 from ..programme.models import Event, Person
 from ..secret_links import SecretLinked
+from ..util.clock import utcnow
 
 
 class FacilitatorLink(SecretLinked, db.Model):

@@ -22,9 +22,9 @@ from ..extensions import db
 from ..formatting import NBSP, format_date, format_datetime, format_time_range
 from ..mail import queue_email, queue_failed
 from ..mail_models import OutboxMessage, OutboxStatus
-from ..models_base import utcnow
 from ..programme.models import Event, Participation, Person, Session, Workshop
 from ..registration.models import Registration
+from ..util.clock import utcnow
 from .links import workshops_of
 from .models import FacilitatorLink
 

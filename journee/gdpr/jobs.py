@@ -8,7 +8,7 @@ from flask import Flask
 
 from .. import tasks
 from ..extensions import db
-from ..programme.queries import today_in
+from ..util.clock import today_in
 from .purge import purge
 
 PURGE_JOB = "retention-purge"

@@ -36,10 +36,10 @@ from ..extensions import db
 from ..facilitation.models import FacilitatorLink
 from ..mail import delete_files, delete_old_files
 from ..mail_models import OutboxMessage, OutboxStatus
-from ..models_base import utcnow
 from ..programme.models import SECTORS, Event, days_after
 from ..registration.forms import OTHER_SECTOR
 from ..registration.models import Registration
+from ..util.clock import utcnow
 
 AUDIT_RETENTION = timedelta(days=365)
 ANONYMOUS_FIRST_NAME = "Personne"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from ..extensions import db
-from ..models_base import utcnow
+from ..util.clock import utcnow
 from .demo_data import ETSUP_EVENT, IRTS_EVENT
 from .models import (Contribution, Event, EventStatus, Participation, Person, Role, Room,
                      Session, SessionKind, Workshop)

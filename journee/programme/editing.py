@@ -8,7 +8,6 @@ still want raises :class:`NeedsConfirmation` until it is confirmed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -20,8 +19,9 @@ from ..extensions import db
 from ..formatting import format_date, format_time_range
 from .models import (Contribution, Event, EventMembership, EventStatus, Participation, Person,
                      Role, Room, Session, SessionKind, Workshop, days_after)
+from ..util.clock import today_in
+from ..util.text import fold, quoted
 from .permissions import events_of_person, may_change_email
-from .queries import today_in
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
@@ -50,16 +50,7 @@ def _raise_if(problems: list[ValidationProblem]) -> None:
         raise Problems(problems)
 
 
-def quoted(text: str) -> str:
-    return f"«\u00a0{text}\u00a0»"
-
-
 # --- Events -----------------------------------------------------------------------------
-
-# Letters that Unicode does not decompose into a base letter and an accent.
-_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ł": "l", "đ": "d", "ø": "o", "ß": "ss",
-                          "ð": "d", "þ": "th", "ı": "i", "ħ": "h"})
-
 
 def slugify(text: str) -> str:
     """« Le travail social à l'épreuve » → ``le-travail-social-a-l-epreuve``."""
@@ -294,16 +285,6 @@ def delete_room(event: Event, room: Room) -> None:
                 workshop.room = None
                 workshop.touch()
     _delete(room, refresh=[(event, ["rooms"])])
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, to compare « Élodie » with « elodie », « ŻÓŁĆ » with
-    « zolc »."""
-    text = text.casefold()
-    if text.isascii():
-        return text  # most names: nothing to decompose
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
 
 
 def search_people(query: str = "", page: int = 1, per_page: int = 25, *, among

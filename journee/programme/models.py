@@ -10,7 +10,8 @@ from sqlalchemy import (CheckConstraint, ForeignKey, LargeBinary, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import new_uid, str_enum, utcnow
+from ..models_base import new_uid, str_enum
+from ..util.clock import utcnow
 
 
 class EventStatus(enum.StrEnum):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -48,10 +47,6 @@ def event_with_programme(slug: str) -> Event | None:
 def event_with_programme_by_id(event_id: int) -> Event | None:
     return db.session.scalar(
         db.select(Event).filter_by(id=event_id).options(*programme_options()))
-
-
-def today_in(timezone: str = "Europe/Paris") -> date:
-    return datetime.now(ZoneInfo(timezone)).date()
 
 
 def public_events(today: date) -> tuple[list[Event], list[Event]]:

@@ -4,10 +4,11 @@ from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user
 
 from ..documents.programme_pdf import build_programme_pdf
+from ..util.clock import today_in
 from .ics import build_programme_ics, build_session_ics
 from .models import Event
 from .permissions import can_manage
-from .queries import PUBLIC_STATUSES, event_with_programme, public_events, today_in
+from .queries import PUBLIC_STATUSES, event_with_programme, public_events
 from .schedule import registration_status, role_groups, sessions_by_day, workshop_role_groups
 
 bp = Blueprint("programme", __name__)

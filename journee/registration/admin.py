@@ -11,7 +11,7 @@ from ..audit.log import record_staff
 from ..auth.access import require_login
 from ..extensions import db
 from ..programme.admin.common import event_or_404
-from ..programme.queries import today_in
+from ..util.clock import today_in
 from . import listing
 from .emails import KIND_LABELS, failed_messages
 from .forms import NO, YES

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..mail import deliver_after_commit
 from ..programme.admin.common import event_or_404, owned_or_404
 from ..programme.models import Event
-from ..programme.queries import today_in
+from ..util.clock import today_in
 from . import services
 from .admin import bp
 from .changes import save_changes

@@ -21,8 +21,8 @@ from ..mail import deliver_after_commit
 from ..programme.admin.common import event_or_404
 from ..programme.forms import Form
 from ..programme.models import Event
-from ..programme.queries import today_in
 from ..security import as_id
+from ..util.clock import today_in
 from . import services
 from .exporting import build_registrations_xlsx, download_name, registrations_for_export
 from .importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,

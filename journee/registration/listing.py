@@ -17,8 +17,8 @@ from sqlalchemy import String, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..programme.editing import fold
 from ..programme.models import Event, Session, Workshop
+from ..util.text import fold
 from .forms import NO, YES
 from .models import (Profile, Registration, RegistrationStatus, Source, WorkshopChoice)
 

@@ -9,9 +9,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import new_badge_code, str_enum, utcnow
+from ..models_base import new_badge_code, str_enum
 from ..programme.models import Event, Session, Workshop
 from ..secret_links import SecretLinked
+from ..util.clock import utcnow
 
 
 class RegistrationStatus(enum.StrEnum):

@@ -21,9 +21,9 @@ from sqlalchemy.orm import aliased
 
 from ..errors import JourneeError
 from ..extensions import db
-from ..models_base import utcnow
 from ..programme.models import Event, EventStatus, Session, Workshop, WorkshopMode
 from ..secret_links import issue
+from ..util.clock import utcnow
 from .models import Registration, RegistrationStatus, Source, WorkshopChoice
 
 

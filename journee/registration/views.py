@@ -15,10 +15,11 @@ from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..gdpr import personal_data
 from ..programme.models import Event
-from ..programme.queries import event_with_programme_by_id, event_with_workshops, today_in
+from ..programme.queries import event_with_programme_by_id, event_with_workshops
 from ..programme.schedule import registration_status
 from ..programme.views import visible_event_or_404
 from ..security import client_address
+from ..util.clock import today_in
 from ..workshops.services import attendee_workshops
 from . import services
 from .address import MAX_AGE_SECONDS, change_for_token

@@ -9,8 +9,9 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import str_enum, utcnow
+from ..models_base import str_enum
 from ..programme.models import Event, Workshop
+from ..util.clock import utcnow
 
 
 class SynthesisStatus(enum.StrEnum):

@@ -16,9 +16,9 @@ from ..documents.booklet_pdf import (Booklet, BookletDaySynthesis, BookletPerson
                                      BookletSession, BookletWorkshop)
 from ..errors import JourneeError
 from ..extensions import db
-from ..models_base import utcnow
 from ..programme.models import Event, Participation, Session, SessionKind, Workshop
 from ..programme.queries import programme_options
+from ..util.clock import utcnow
 from .models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
 
 #: The four parts of a workshop's synthesis: attribute, form label, heading when printed.

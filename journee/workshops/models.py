@@ -9,9 +9,10 @@ from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, f
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import str_enum, utcnow
+from ..models_base import str_enum
 from ..programme.models import Session, Workshop
 from ..registration.models import Registration
+from ..util.clock import utcnow
 
 
 class AssignmentSource(enum.StrEnum):

@@ -4,9 +4,9 @@ import pytest
 
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
-from journee.models_base import utcnow
 from journee.programme.models import Event
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
+from journee.util.clock import utcnow
 
 from .conftest import axe_violations, horizontal_overflow, login
 
