@@ -6,10 +6,10 @@ from flask_login import current_user
 from ...extensions import db
 from wtforms.fields.choices import SelectChoice
 
-from ..editing import Problems
 from ..forms import options
 from ..models import Contribution, Event, Participation, Person, Room, Session, Workshop
 from ..permissions import ORGANISER, RECEPTION, role_on, visible_people_query
+from ..services import Problems
 
 
 def event_or_404(event_id: int) -> Event:

@@ -5,10 +5,9 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...formatting import format_date
-from .. import editing
-from ..editing import Problems
 from ..forms import DuplicateForm, EventForm
 from ..models import EventMembership, EventStatus
+from ..services import Problems, duplicate_event, event_problems, save_event, set_status
 from . import bp
 from .common import event_or_404, show_problems
 
@@ -19,7 +18,7 @@ def event_create():
     extra = []
     if form.validate_on_submit():
         try:
-            event = editing.save_event(None, form.event_data(), creator=current_user)
+            event = save_event(None, form.event_data(), creator=current_user)
         except Problems as error:
             extra = show_problems(form, error)
         else:
@@ -47,7 +46,7 @@ def event_edit(event_id: int):
     extra = []
     if form.validate_on_submit():
         try:
-            editing.save_event(event, form.event_data())
+            save_event(event, form.event_data())
         except Problems as error:
             extra = show_problems(form, error)
         else:
@@ -65,7 +64,7 @@ def _other_problems(form: EventForm, event_id: int | None) -> list[str]:
     data = {name: form[name].data for name in (
         "starts_on", "ends_on", "registration_opens_on", "registration_deadline")}
     data["slug"] = (form.slug.data or "").lower()
-    problems = [p for p in editing.event_problems(data, event_id)
+    problems = [p for p in event_problems(data, event_id)
                 if p.field and not form[p.field].errors]
     return show_problems(form, Problems(problems)) if problems else []
 
@@ -81,7 +80,7 @@ STATUS_ACTIONS = {
 def event_status(event_id: int, action: str):
     event = event_or_404(event_id)
     status, message = STATUS_ACTIONS[action]
-    editing.set_status(event, status)
+    set_status(event, status)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for(".event", event_id=event.id))
@@ -94,9 +93,9 @@ def event_duplicate(event_id: int):
     extra = []
     if form.validate_on_submit():
         try:
-            copy = editing.duplicate_event(event, form.starts_on.data,
-                                           title=form.title.data or None,
-                                           slug=(form.slug.data or "").lower() or None)
+            copy = duplicate_event(event, form.starts_on.data,
+                                   title=form.title.data or None,
+                                   slug=(form.slug.data or "").lower() or None)
         except Problems as error:
             db.session.rollback()
             extra = show_problems(form, error)

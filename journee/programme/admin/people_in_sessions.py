@@ -5,12 +5,15 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...security import as_id
-from .. import editing
-from ..editing import NeedsConfirmation, Problems
 from ..forms import AddParticipantForm, ContributionForm, NewParticipantForm, WorkshopForm, \
     options, role_choices
 from ..models import SECTORS, Person, Role, SESSION_ROLES, SessionKind, WORKSHOP_ROLES
+from ..people import save_person, search_people
 from ..permissions import visible_people_query
+from ..services import NeedsConfirmation, Problems
+from ..sessions import (add_participant, delete_contribution, delete_workshop, move_contribution,
+                        move_participant, remove_participant, save_contribution, save_workshop,
+                        siblings)
 from . import bp
 from .common import (contribution_or_404, event_or_404, participation_or_404, person_or_404,
                      room_choices, room_from_choice, session_or_404, show_problems,
@@ -50,8 +53,8 @@ def _target_url(event, session, contribution=None, workshop=None, **query):
 
 
 def _people_choices(query: str, chosen: Person | None = None):
-    people, total = editing.search_people(query, 1, PEOPLE_IN_SELECT,
-                                          among=visible_people_query(current_user))
+    people, total = search_people(query, 1, PEOPLE_IN_SELECT,
+                                  among=visible_people_query(current_user))
     if chosen is not None and chosen not in people:
         people.insert(0, chosen)
     choices = options((p.id, p.full_name + (f" — {p.organisation}" if p.organisation else ""))
@@ -75,7 +78,7 @@ def _render_target(event, session, contribution=None, workshop=None, add_form=No
         query, visible_person(add_form.person_id.data))
     template = ("admin/workshop.html" if workshop is not None else
                 "admin/contribution.html" if contribution is not None else "admin/session.html")
-    parts = editing.siblings(session, contribution, workshop)
+    parts = siblings(session, contribution, workshop)
     return render_template(
         template, event=event, session=session, contribution=contribution, workshop=workshop,
         parts=parts, add_form=add_form, new_form=new_form, warnings=warnings, q=query,
@@ -123,11 +126,11 @@ def participant_add(event_id, session_id, contribution_id=None, workshop_id=None
     form.person_id.choices = options([(person.id, person.full_name)] if person else [])
     if form.validate_on_submit():
         try:
-            editing.add_participant(session, person, Role(form.role.data),
-                                    contribution=contribution, workshop=workshop,
-                                    function=form.function.data,
-                                    organisation=form.organisation.data,
-                                    confirmed=form.confirm.data)
+            add_participant(session, person, Role(form.role.data),
+                            contribution=contribution, workshop=workshop,
+                            function=form.function.data,
+                            organisation=form.organisation.data,
+                            confirmed=form.confirm.data)
         except NeedsConfirmation as warning:
             form.confirm.data = False
             return _render_target(event, session, contribution, workshop, add_form=form,
@@ -149,14 +152,14 @@ def participant_create(event_id, session_id, contribution_id=None, workshop_id=N
     form.role.choices = role_choices(_roles(contribution, workshop))
     if form.validate_on_submit():
         try:
-            person = editing.save_person(None, form.first_name.data, form.last_name.data,
-                                         form.function.data, form.organisation.data,
-                                         editor=current_user)
+            person = save_person(None, form.first_name.data, form.last_name.data,
+                                 form.function.data, form.organisation.data,
+                                 editor=current_user)
         except Problems as error:
             show_problems(form, error)
         else:
-            editing.add_participant(session, person, Role(form.role.data),
-                                    contribution=contribution, workshop=workshop)
+            add_participant(session, person, Role(form.role.data),
+                            contribution=contribution, workshop=workshop)
             db.session.commit()
             flash(f"{person.full_name} est créé·e et ajouté·e à "
                   f"{_where(session, contribution, workshop)}.", "success")
@@ -178,10 +181,10 @@ def participant_action(event_id, session_id, participation_id, action, contribut
     part = participation_or_404(session, participation_id, contribution, workshop)
     if action == "retirer":
         name = part.person.full_name
-        editing.remove_participant(part)
+        remove_participant(part)
         flash(f"{name} est retiré·e de {_where(session, contribution, workshop)}.", "success")
     else:
-        editing.move_participant(part, MOVES[action])
+        move_participant(part, MOVES[action])
     db.session.commit()
     return redirect(_target_url(event, session, contribution, workshop))
 
@@ -197,8 +200,8 @@ def contribution_form(event_id, session_id, contribution_id):
     extra = []
     if form.validate_on_submit():
         try:
-            contribution = editing.save_contribution(session, contribution, form.title.data,
-                                                     form.description.data or "")
+            contribution = save_contribution(session, contribution, form.title.data,
+                                             form.description.data or "")
         except Problems as error:
             extra = show_problems(form, error)
         else:
@@ -212,7 +215,7 @@ def contribution_form(event_id, session_id, contribution_id):
 @bp.post(CONTRIBUTION + "/<any(monter,descendre):action>")
 def contribution_move(event_id, session_id, contribution_id, action):
     event, session, contribution, _ = _load(event_id, session_id, contribution_id)
-    editing.move_contribution(contribution, MOVES[action])
+    move_contribution(contribution, MOVES[action])
     db.session.commit()
     return redirect(_target_url(event, session))
 
@@ -222,7 +225,7 @@ def contribution_delete(event_id, session_id, contribution_id):
     event, session, contribution, _ = _load(event_id, session_id, contribution_id)
     name = contribution.title
     if request.method == "POST":
-        editing.delete_contribution(contribution)
+        delete_contribution(contribution)
         db.session.commit()
         flash(f"La contribution « {name} » est supprimée.", "success")
         return redirect(_target_url(event, session))
@@ -255,7 +258,7 @@ def workshop_form(event_id, session_id, workshop_id):
     extra, warnings = [], []
     if form.validate_on_submit():
         try:
-            workshop = editing.save_workshop(
+            workshop = save_workshop(
                 session, workshop, number=form.number.data, title=form.title.data,
                 sector=form.sector_value, theme=form.theme.data or "",
                 description=form.description.data or "",
@@ -279,7 +282,7 @@ def workshop_delete(event_id, session_id, workshop_id):
     event, session, _, workshop = _load(event_id, session_id, workshop_id=workshop_id)
     name = workshop.label
     if request.method == "POST":
-        editing.delete_workshop(workshop)
+        delete_workshop(workshop)
         db.session.commit()
         flash(f"{name} est supprimé.", "success")
         return redirect(_target_url(event, session))

@@ -5,10 +5,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...extensions import db
-from .. import editing
-from ..editing import Problems
 from ..forms import PersonForm, RoomForm
+from ..people import save_person, search_people
 from ..permissions import may_change_email, visible_people_query
+from ..services import Problems, delete_room, save_room
 from . import bp
 from .common import event_or_404, person_or_404, room_or_404, show_problems
 
@@ -33,8 +33,8 @@ def room_form(event_id: int, room_id: int | None):
     extra = []
     if form.validate_on_submit():
         try:
-            editing.save_room(event, room, form.name.data, form.capacity.data,
-                              form.step_free.value)
+            save_room(event, room, form.name.data, form.capacity.data,
+                      form.step_free.value)
         except Problems as error:
             extra = show_problems(form, error)
         else:
@@ -51,7 +51,7 @@ def room_delete(event_id: int, room_id: int):
     room = room_or_404(event, room_id)
     if request.method == "POST":
         name = room.name
-        editing.delete_room(event, room)
+        delete_room(event, room)
         db.session.commit()
         flash(f"La salle « {name} » est supprimée.", "success")
         return redirect(url_for(".rooms", event_id=event.id))
@@ -70,8 +70,8 @@ def room_delete(event_id: int, room_id: int):
 def people():
     query = request.args.get("q", "").strip()[:200]
     page = request.args.get("page", 1, type=int) or 1
-    found, total = editing.search_people(query, page, PEOPLE_PER_PAGE,
-                                         among=visible_people_query(current_user))
+    found, total = search_people(query, page, PEOPLE_PER_PAGE,
+                                 among=visible_people_query(current_user))
     pages = max(1, -(-total // PEOPLE_PER_PAGE))
     return render_template("admin/people.html", people=found, total=total, q=query,
                            page=min(max(page, 1), pages), pages=pages)
@@ -85,9 +85,9 @@ def person_form(person_id: int | None):
     extra = []
     if form.validate_on_submit():
         try:
-            person = editing.save_person(person, form.first_name.data, form.last_name.data,
-                                         form.function.data, form.organisation.data,
-                                         form.email.data, editor=current_user)
+            person = save_person(person, form.first_name.data, form.last_name.data,
+                                 form.function.data, form.organisation.data,
+                                 form.email.data, editor=current_user)
         except Problems as error:
             extra = show_problems(form, error)
         else:

@@ -3,10 +3,10 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from ...extensions import db
-from .. import editing
-from ..editing import NeedsConfirmation, Problems
 from ..forms import SessionForm
 from ..models import SessionKind
+from ..services import NeedsConfirmation, Problems
+from ..sessions import delete_session, save_session
 from . import bp
 from .common import event_or_404, room_choices, room_from_choice, session_or_404, show_problems
 
@@ -33,7 +33,7 @@ def session_form(event_id: int, session_id: int | None):
     extra, warnings = [], []
     if form.validate_on_submit():
         try:
-            session = editing.save_session(
+            session = save_session(
                 event, session, kind=SessionKind(form.kind.data), title=form.title.data,
                 description=form.description.data or "", day=form.day.data,
                 start=form.start.data, end=form.end.data,
@@ -58,7 +58,7 @@ def session_delete(event_id: int, session_id: int):
     session = session_or_404(event, session_id)
     name = session.display_title
     if request.method == "POST":
-        editing.delete_session(event, session)
+        delete_session(event, session)
         db.session.commit()
         flash(f"La séance « {name} » est supprimée.", "success")
         return redirect(url_for(".event", event_id=event.id))
