@@ -13,6 +13,7 @@ from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
 from ..auth.access import require_login
+from ..documents.import_template_xlsx import build_import_template
 from ..documents.registration_form_pdf import build_blank_registration_form
 from ..audit.log import record_staff
 from ..extensions import db
@@ -26,8 +27,8 @@ from ..util.clock import today_in
 from . import services
 from .exporting import build_registrations_xlsx, download_name, registrations_for_export
 from .importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,
-                        UploadStore, build_import_template, import_columns,
-                        import_registrations, parse_import)
+                        import_columns, import_registrations, parse_import)
+from .upload_store import UploadStore
 from .models import PROFILE_LABELS
 
 bp = Blueprint("registration_files", __name__, url_prefix="/admin")

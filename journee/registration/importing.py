@@ -12,14 +12,14 @@ The file format, documented in the template's « Mode d’emploi » sheet:
 - every other row is a person, checked by the very form people fill in online.
 
 Nothing here touches the request: the views pass the file's bytes and get back rows, each
-accepted (with what to register) or refused (with the reasons, in French).
+accepted (with what to register) or refused (with the reasons, in French). The template
+is built by :mod:`journee.documents.import_template_xlsx`; the uploaded file waits for
+the confirmation in an :class:`~.upload_store.UploadStore`.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-import time
 import unicodedata
 import zipfile
 import zlib
@@ -28,22 +28,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
-from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..documents.xlsx import safe_text
 from ..errors import JourneeError
 from ..extensions import db
-from ..formatting import NNBSP
+from ..formatting import NNBSP, ordinal
 from ..programme.models import SECTORS, Event, Session, WorkshopMode
+from ..util.text import quoted
 from . import services
 from .emails import queue_registration_confirmation_later
-from ..formatting import ordinal
 from .forms import COURSES, NO, YES, build_form
 from .models import PROFILE_LABELS, Profile, Registration, Source
 from .privacy import PRIVACY_VERSION
@@ -266,7 +263,7 @@ def _header_map(event: Event, header: tuple) -> dict[str, int]:
 
 
 def _quoted(names: Iterable[str]) -> str:
-    return ", ".join(f"«{NNBSP}{name}{NNBSP}»" for name in names)
+    return ", ".join(quoted(name, NNBSP) for name in names)
 
 
 # Checking each row ---------------------------------------------------------------------
@@ -505,143 +502,3 @@ def import_registrations(event: Event, rows: Iterable[ImportRow], entered_by: st
         queue_registration_confirmation_later(registration)
         count += 1
     return count
-
-
-# The template --------------------------------------------------------------------------
-
-def build_import_template(event: Event) -> bytes:
-    """The file to fill in: the headers, one example row, drop-down lists, and a sheet
-    that explains each column (and lists the workshops with their numbers)."""
-    columns = import_columns(event)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Inscriptions"
-    bold = Font(bold=True)
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=safe_text(column.header))
-        cell.font = bold
-        example = sheet.cell(row=2, column=index)
-        example.value = column.example if isinstance(column.example, int) \
-            else safe_text(column.example)
-        if isinstance(example.value, str):
-            example.data_type = "s"
-        letter = cell.column_letter
-        sheet.column_dimensions[letter].width = max(len(column.header) + 4, 14)
-        choices = _list_choices(column.key)
-        if choices:
-            validation = DataValidation(type="list", formula1=f'"{",".join(choices)}"',
-                                        allow_blank=not column.required)
-            validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-            sheet.add_data_validation(validation)
-    sheet.freeze_panes = "A2"
-
-    help_sheet = workbook.create_sheet("Mode d’emploi")
-    help_sheet.column_dimensions["A"].width = 30
-    help_sheet.column_dimensions["B"].width = 90
-    lines = [
-        (safe_text(event.title), ""),
-        ("Une ligne par personne, sous la ligne d’en-têtes de la feuille « Inscriptions ». "
-         "Remplacez la ligne d’exemple.", ""),
-        (f"Au plus {MAX_ROWS} personnes et 5 Mo par fichier.", ""),
-        ("", ""),
-        ("Colonne", "Contenu"),
-    ]
-    for column in columns:
-        lines.append((column.header + (" (obligatoire)" if column.required else ""),
-                      _help(column, event)))
-    lines += [("", ""), ("Les personnes doivent avoir été informées de la notice de "
-                         "confidentialité de la journée avant l’import.", "")]
-    for number, (first, second) in enumerate(lines, start=1):
-        help_sheet.cell(row=number, column=1, value=safe_text(first)).data_type = "s"
-        help_sheet.cell(row=number, column=2, value=safe_text(second)).data_type = "s"
-        if number in (1, 5):
-            help_sheet.cell(row=number, column=1).font = bold
-            help_sheet.cell(row=number, column=2).font = bold
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _list_choices(key: str) -> list[str]:
-    if key == "profile":
-        return list(PROFILE_LABELS.values())
-    if key == "course":
-        return list(COURSES)
-    if key == "course_year":
-        return [str(year) for year in range(1, 7)]
-    if key == "lunch":
-        return ["Oui", "Non"]
-    return []
-
-
-def _help(column: ImportColumn, event: Event) -> str:
-    if column.key == "profile":
-        return "Un de : " + ", ".join(PROFILE_LABELS.values()) + "."
-    if column.key in ("course", "course_year"):
-        detail = (", ".join(COURSES) if column.key == "course" else "un nombre de 1 à 6")
-        return f"Obligatoire pour les étudiant·es : {detail}."
-    if column.key == "sector":
-        return ("Un secteur de la liste (" + ", ".join(SECTORS) + ") ou un autre, en "
-                "toutes lettres.")
-    if column.key == "lunch":
-        return "Oui ou Non."
-    if column.key == "email":
-        return "Une adresse par personne : deux personnes ne peuvent pas partager une adresse."
-    if column.session_id is not None:
-        session = next(s for s in _slots(event) if s.id == column.session_id)
-        workshops = " ; ".join(f"{w.number} = {w.title}" for w in session.workshops)
-        return f"Le numéro de l’atelier ({workshops})."
-    return "Facultatif." if not column.required else ""
-
-
-# Files kept between the preview and the confirmation -----------------------------------
-
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-KEEP_SECONDS = 3600
-
-
-class UploadStore:
-    """Uploaded files kept on disk for an hour under a random name, so that the preview
-    and the confirmation read the same file while only the name travels in the form."""
-
-    def __init__(self, directory: str | Path):
-        self.directory = Path(directory)
-
-    def _path(self, event_id: int, user_id: int, token: str) -> Path | None:
-        if not TOKEN.match(token or ""):
-            return None
-        return self.directory / f"{event_id}-{user_id}-{token}.xlsx"
-
-    def save(self, event_id: int, user_id: int, data: bytes) -> str:
-        self.purge()
-        self.directory.mkdir(parents=True, exist_ok=True)
-        token = secrets.token_urlsafe(24)
-        self._path(event_id, user_id, token).write_bytes(data)
-        return token
-
-    def load(self, event_id: int, user_id: int, token: str) -> bytes | None:
-        """The file, if it is this account's for this event and not expired."""
-        path = self._path(event_id, user_id, token)
-        if path is None or not path.is_file():
-            return None
-        if time.time() - path.stat().st_mtime > KEEP_SECONDS:
-            path.unlink(missing_ok=True)
-            return None
-        return path.read_bytes()
-
-    def delete(self, event_id: int, user_id: int, token: str) -> None:
-        path = self._path(event_id, user_id, token)
-        if path is not None:
-            path.unlink(missing_ok=True)
-
-    def purge(self) -> None:
-        """Delete the files older than an hour."""
-        if not self.directory.is_dir():
-            return
-        limit = time.time() - KEEP_SECONDS
-        for path in self.directory.glob("*.xlsx"):
-            try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-            except OSError:
-                pass
