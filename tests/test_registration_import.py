@@ -1,7 +1,9 @@
 """Importing a group from a spreadsheet: template, preview, all-or-nothing confirmation,
 and files refused without an error page."""
 
+import os
 import re
+import time
 import zipfile
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -16,6 +18,7 @@ from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.registration.importing import import_columns, parse_import
 from journee.registration.models import Profile, Registration, RegistrationStatus, Source
+from journee.registration.upload_store import KEEP_SECONDS, UploadStore
 
 BASE = "/admin/journees/{}/inscriptions"
 HEADERS = ["Prénom", "Nom", "E-mail", "Téléphone", "Organisation", "Fonction", "Profil",
@@ -518,3 +521,17 @@ def test_upload_page_is_accessible(organiser_client, irts):
     assert 'enctype="multipart/form-data"' in html
     assert '<label for="file">' in html and 'aria-describedby="fichier-aide"' in html
     assert "modele-import.xlsx" in html
+
+
+def test_the_upload_store_keeps_a_file_an_hour_for_its_account(tmp_path):
+    store = UploadStore(tmp_path / "imports")
+    token = store.save(1, 7, b"liste")
+    assert store.load(1, 7, token) == b"liste"
+    assert store.load(2, 7, token) is None and store.load(1, 8, token) is None
+    assert store.load(1, 7, "../../journee.sqlite3") is None
+    old = store.save(1, 7, b"ancienne")
+    path = tmp_path / "imports" / f"1-7-{old}.xlsx"
+    os.utime(path, (time.time() - KEEP_SECONDS - 1,) * 2)
+    assert store.load(1, 7, old) is None and not path.exists()
+    store.delete(1, 7, token)
+    assert store.load(1, 7, token) is None

@@ -1,9 +1,9 @@
 """The group import's template: the XLSX file an organiser fills in to register a class.
 
-The headers and the example row come from :func:`~journee.registration.importing.import_columns`,
-so the template always matches what the import reads; drop-down lists offer the answers
-it knows, and the « Mode d’emploi » sheet explains each column (the workshops with their
-numbers, too).
+The headers and the example row come from
+:func:`~journee.registration.importing.import_columns`, so the template always matches
+what the import reads; drop-down lists offer the answers it knows, and the « Mode
+d’emploi » sheet explains each column (the workshops with their numbers, too).
 """
 
 from __future__ import annotations
