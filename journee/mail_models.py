@@ -49,4 +49,4 @@ class OutboxMessage(db.Model):
         ForeignKey("facilitator_link.id", ondelete="SET NULL"), index=True)
     """The facilitator link the message carries, for the state shown next to the link.
     A message with no registration goes after ``MAIL_LOG_RETENTION_DAYS`` (see
-    :mod:`journee.gdpr.purge`), with or without its link."""
+    :mod:`journee.mail_personal_data`), with or without its link."""

@@ -199,6 +199,53 @@ def test_erasure_deletes_the_persons_eml_files(app, organiser_client, irts):
     assert b"zoe@example.org" not in kept and token.encode() not in kept
 
 
+def cannot_delete(message_ids):
+    raise OSError(13, "Permission denied")
+
+
+def test_an_erasure_whose_files_cannot_be_deleted_is_still_done(
+        app, organiser_client, irts, monkeypatch, caplog):
+    """The files go once the erasure is committed: an error there is logged, and
+    neither undoes the erasure nor turns it into an error page."""
+    zoe = registered(irts)
+    assert mail.deliver_pending() == (1, 0)
+    monkeypatch.setattr("journee.mail_personal_data.delete_files", cannot_delete)
+
+    response = organiser_client.post(detail_url(irts, zoe, "effacer"))
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert count(Registration, email="zoe@example.org") == 0
+    assert count(OutboxMessage) == 0
+    assert "Fichiers .eml non supprimés après l’effacement." in caplog.text
+    assert len(eml_files(app)) == 1  # left to MAIL_FILE_RETENTION_DAYS
+
+
+def test_the_self_erasure_is_done_when_its_files_cannot_be_deleted(
+        app, client, irts, monkeypatch):
+    zoe = registered(irts)
+    assert mail.deliver_pending() == (1, 0)
+    monkeypatch.setattr("journee.mail_personal_data.delete_files", cannot_delete)
+
+    response = client.post(f"/r/{zoe.token}/supprimer")
+
+    assert response.status_code == 302
+    assert count(Registration, email="zoe@example.org") == 0
+
+
+def test_an_erasure_rolled_back_keeps_the_files(app, irts):
+    from journee.gdpr.personal_data import erase
+
+    zoe = registered(irts)
+    assert mail.deliver_pending() == (1, 0)
+    erase([zoe])
+    db.session.rollback()
+    db.session.commit()  # a later commit in the same session deletes nothing either
+
+    assert count(Registration, email="zoe@example.org") == 1
+    assert len(eml_files(app)) == 1
+
+
 def test_the_purge_deletes_the_eml_files_of_the_people_it_anonymises(app, irts, runner):
     registered(irts)
     registered(irts, "Lina", "Haddad", "lina@example.org")
