@@ -46,6 +46,10 @@ class DataOwner:
         """The person's data held by this owner, as JSON-ready parts of their export."""
         return {}
 
+    def before_erase(self, erasure: Erasure) -> None:
+        """Undo what ``erasure.subjects`` hold, before any owner deletes a row (a
+        confirmed place goes to the waiting list)."""
+
     def erase(self, erasure: Erasure) -> None:
         """Delete what this owner holds about ``erasure.subjects``; the caller commits."""
 
@@ -77,9 +81,9 @@ class PurgeReport:
         self.labels = labels
         self.counts = dict.fromkeys(labels, 0)
         self.problems: list[str] = []
+        # What owners keep from an event's purge for their own last step (the ids of the
+        # e-mails whose files are to go): kept only if the event's purge is.
         self.set_aside: dict[str, list] = {}
-        """What owners keep from an event's purge for their own final step (the ids of
-        the e-mails whose files are to go): kept only if the event's purge is."""
 
     def __getitem__(self, key: str) -> int:
         return self.counts[key]

@@ -31,9 +31,12 @@ def person_data(registration) -> dict:
 def erase(registrations: list) -> Erasure:
     """Delete these registrations and everything attached (choices, placements, presence,
     e-mails, and, once the erasure is committed, the files the file backend wrote for
-    them). A confirmed place is released to the waiting list, as a cancellation
-    would. The caller records the erasure in the audit log and commits."""
+    them). A confirmed place is first released to the waiting list, as a
+    cancellation would. The caller records the erasure in the audit log and commits."""
     erasure = Erasure(subjects=list(registrations))
-    for owner in owners.erasure_order(owners.registered()):
+    ordered = owners.erasure_order(owners.registered())
+    for owner in ordered:
+        owner.before_erase(erasure)
+    for owner in ordered:
         owner.erase(erasure)
     return erasure

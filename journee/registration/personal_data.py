@@ -85,14 +85,18 @@ class RegistrationData(DataOwner):
                  "atelier": choice.workshop.label} for choice in choices],
         }
 
-    def erase(self, erasure: Erasure) -> None:
-        """Release the confirmed places, then delete the registrations (the ORM deletes
-        their choices with them); the owners that depend on this one went first."""
+    def before_erase(self, erasure: Erasure) -> None:
+        """Release the confirmed places as a cancellation would: the event is locked
+        first, as for every change to its places, before any row goes."""
         for registration in erasure.subjects:
             if registration.status == RegistrationStatus.CONFIRMED:
                 promoted = services.cancel(registration)
                 if promoted is not None:
                     erasure.promoted.append(promoted)
+
+    def erase(self, erasure: Erasure) -> None:
+        """Delete the registrations (the ORM deletes their choices with them), after the
+        owners that depend on this one."""
         for registration in erasure.subjects:
             db.session.delete(registration)
         erasure.registrations = len(erasure.subjects)
