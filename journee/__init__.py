@@ -64,7 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .gdpr import jobs as gdpr_jobs, settings
     gdpr_jobs.init_app(app)
     settings.init_app(app)
-    # The data owners (see journee.gdpr.owners), in the order of a person's export.
+    # The data owners (see journee.gdpr.owners), in the order of a person's export and
+    # of the purge's report.
     from . import mail_personal_data, ratelimit
     from .attendance import personal_data as attendance_data
     from .audit import personal_data as audit_data
@@ -74,10 +75,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .registration import personal_data as registration_data
     from .syntheses import personal_data as syntheses_data
     from .workshops import personal_data as workshops_data
-    for owner in (registration_data, attendance_data, workshops_data, facilitation_data,
-                  syntheses_data, programme_data, auth_data, audit_data, ratelimit,
-                  mail_personal_data):
-        owner.init_app(app)
+    for module in (registration_data, attendance_data, workshops_data, facilitation_data,
+                   syntheses_data, programme_data, auth_data, audit_data, ratelimit,
+                   mail_personal_data):
+        module.init_app(app)
 
     from .auth.views import bp as auth_bp
     from .programme.admin import bp as programme_admin_bp
