@@ -64,6 +64,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .gdpr import jobs as gdpr_jobs, settings
     gdpr_jobs.init_app(app)
     settings.init_app(app)
+    # The data owners (see journee.gdpr.owners), in the order of a person's export and
+    # of the purge's report.
+    from . import mail_personal_data, ratelimit
+    from .attendance import personal_data as attendance_data
+    from .audit import personal_data as audit_data
+    from .auth import personal_data as auth_data
+    from .facilitation import personal_data as facilitation_data
+    from .programme import personal_data as programme_data
+    from .registration import personal_data as registration_data
+    from .syntheses import personal_data as syntheses_data
+    from .workshops import personal_data as workshops_data
+    for module in (registration_data, attendance_data, workshops_data, facilitation_data,
+                   syntheses_data, programme_data, auth_data, audit_data, ratelimit,
+                   mail_personal_data):
+        module.init_app(app)
 
     from .auth.views import bp as auth_bp
     from .programme.admin import bp as programme_admin_bp

@@ -37,6 +37,11 @@ def begin_for_savepoints() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def rowcount(result) -> int:
+    """The rows an ``UPDATE`` or ``DELETE`` changed; drivers that cannot tell say 0."""
+    return max(result.rowcount or 0, 0)
+
+
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine

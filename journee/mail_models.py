@@ -28,9 +28,9 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(String(40))
-    to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    message: Mapped[bytes | None] = mapped_column(LargeBinary)
+    to_address: Mapped[str] = mapped_column(String(254), info={"personal": True})
+    subject: Mapped[str] = mapped_column(String(300), info={"personal": True})
+    message: Mapped[bytes | None] = mapped_column(LargeBinary, info={"personal": True})
     """The complete MIME message, ready to send; ``None`` until the sender writes it
     (see :func:`journee.mail.queue_to_compose`), when it could not be written, and once
     the retention purge has dropped the body of a message sent a while ago."""
@@ -42,7 +42,7 @@ class OutboxMessage(db.Model):
     """A deliverer is writing or sending the message until then: another one (a second
     worker, ``journee send-mail``) leaves it alone. Past it, the deliverer is taken for
     dead and the message is tried again."""
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text, info={"personal": True})
     sent_at: Mapped[datetime | None]
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"), index=True)
@@ -50,4 +50,4 @@ class OutboxMessage(db.Model):
         ForeignKey("facilitator_link.id", ondelete="SET NULL"), index=True)
     """The facilitator link the message carries, for the state shown next to the link.
     A message with no registration goes after ``MAIL_LOG_RETENTION_DAYS`` (see
-    :mod:`journee.gdpr.purge`), with or without its link."""
+    :mod:`journee.mail_personal_data`), with or without its link."""

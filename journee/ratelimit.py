@@ -17,11 +17,12 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import DateTime, Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
+from .gdpr.owners import DataOwner, PurgeRun, register
 from .util.clock import utcnow
 
 #: The longest window any bucket uses: events older than this are forgotten.
@@ -36,7 +37,7 @@ class RateEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bucket: Mapped[str] = mapped_column(String(40))
-    key_digest: Mapped[str] = mapped_column(String(64))
+    key_digest: Mapped[str] = mapped_column(String(64), info={"personal": True})
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
@@ -76,3 +77,19 @@ def purge_expired() -> int:
     result = db.session.execute(delete(RateEvent).where(RateEvent.at < utcnow()
                                                         - LONGEST_WINDOW))
     return result.rowcount or 0
+
+
+class RateEventData(DataOwner):
+    """The keyed digests of addresses and e-mails counted: forgotten after 24 hours."""
+
+    name = "ratelimit"
+    columns = ("rate_event.key_digest",)
+    purge_counts = (("login_failures_deleted", "Compteurs anti-abus oubliés (connexions, "
+                     "inscriptions, demandes de lien)"),)
+
+    def purge(self, run: PurgeRun) -> None:
+        run.report.add("login_failures_deleted", purge_expired())
+
+
+def init_app(app: Flask) -> None:
+    register(app, RateEventData())

@@ -51,11 +51,11 @@ def registered(irts, first="Zoé", last="Martin", email="zoe@example.org", **det
 
 def test_accommodation_needs_go_seven_days_after_the_day(app, irts):
     zoe = registered(irts)
-    assert purge(DAY + timedelta(days=7)).accommodation_cleared == 0
+    assert purge(DAY + timedelta(days=7))["accommodation_cleared"] == 0
     db.session.commit()
     report = purge(DAY + timedelta(days=8))
     db.session.commit()
-    assert report.accommodation_cleared == 1 and report.registrations_anonymised == 0
+    assert report["accommodation_cleared"] == 1 and report["registrations_anonymised"] == 0
     db.session.expire_all()
     assert zoe.accommodation_details is None and zoe.accommodation_needed is False
     assert zoe.email == "zoe@example.org"  # the rest stays until the retention period
@@ -73,8 +73,8 @@ def test_personal_data_is_anonymised_after_retention_and_counts_remain(app, irts
 
     report = purge(DAY + timedelta(days=91))
     db.session.commit()
-    assert report.registrations_anonymised == 2
-    assert report.messages_deleted == 2 and report.links_deleted == 1
+    assert report["registrations_anonymised"] == 2
+    assert report["messages_deleted"] == 2 and report["links_deleted"] == 1
     db.session.expire_all()
     assert zoe.first_name == "Personne" and zoe.last_name == "anonymisée"
     assert (zoe.email, zoe.phone, zoe.organisation, zoe.function) == (None, None, "", "")
@@ -91,8 +91,8 @@ def test_personal_data_is_anonymised_after_retention_and_counts_remain(app, irts
 
     again = purge(DAY + timedelta(days=92))
     db.session.commit()
-    assert again.registrations_anonymised == 0 and again.messages_deleted == 0
-    assert again.accommodation_cleared == 0
+    assert again["registrations_anonymised"] == 0 and again["messages_deleted"] == 0
+    assert again["accommodation_cleared"] == 0
 
 
 def test_audit_entries_older_than_a_year_are_purged(app, irts):
@@ -103,7 +103,7 @@ def test_audit_entries_older_than_a_year_are_purged(app, irts):
         AuditEntry(at=now - timedelta(days=30), actor="Organisateur·rice a@b.fr",
                    action="facilitator.view_list", event_id=irts.id)])
     db.session.commit()
-    assert purge(date(2026, 11, 23), now=now).audit_entries_deleted == 1
+    assert purge(date(2026, 11, 23), now=now)["audit_entries_deleted"] == 1
     db.session.commit()
     assert count(AuditEntry) == 1
 
@@ -198,6 +198,53 @@ def test_erasure_deletes_the_persons_eml_files(app, organiser_client, irts):
     assert b"zoe@example.org" not in kept and token.encode() not in kept
 
 
+def cannot_delete(message_ids):
+    raise OSError(13, "Permission denied")
+
+
+def test_an_erasure_whose_files_cannot_be_deleted_is_still_done(
+        app, organiser_client, irts, monkeypatch, caplog):
+    """The files go once the erasure is committed: an error there is logged, and
+    neither undoes the erasure nor turns it into an error page."""
+    zoe = registered(irts)
+    assert mail.deliver_pending() == (1, 0)
+    monkeypatch.setattr("journee.mail_personal_data.delete_files", cannot_delete)
+
+    response = organiser_client.post(detail_url(irts, zoe, "effacer"))
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert count(Registration, email="zoe@example.org") == 0
+    assert count(OutboxMessage) == 0
+    assert "Fichiers .eml non supprimés après l’effacement." in caplog.text
+    assert len(eml_files(app)) == 1  # left to MAIL_FILE_RETENTION_DAYS
+
+
+def test_the_self_erasure_is_done_when_its_files_cannot_be_deleted(
+        app, client, irts, monkeypatch):
+    zoe = registered(irts)
+    assert mail.deliver_pending() == (1, 0)
+    monkeypatch.setattr("journee.mail_personal_data.delete_files", cannot_delete)
+
+    response = client.post(f"/r/{zoe.token}/supprimer")
+
+    assert response.status_code == 302
+    assert count(Registration, email="zoe@example.org") == 0
+
+
+def test_an_erasure_rolled_back_keeps_the_files(app, irts):
+    from journee.gdpr.personal_data import erase
+
+    zoe = registered(irts)
+    assert mail.deliver_pending() == (1, 0)
+    erase([zoe])
+    db.session.rollback()
+    db.session.commit()  # a later commit in the same session deletes nothing either
+
+    assert count(Registration, email="zoe@example.org") == 1
+    assert len(eml_files(app)) == 1
+
+
 def test_the_purge_deletes_the_eml_files_of_the_people_it_anonymises(app, irts, runner):
     registered(irts)
     registered(irts, "Lina", "Haddad", "lina@example.org")
@@ -234,7 +281,7 @@ def test_eml_files_go_after_their_retention_period(app, irts):
     report = purge(date(2018, 1, 1))  # no event is due: only the files' age counts
     db.session.commit()
 
-    assert report.mail_files_deleted == 1
+    assert report["mail_files_deleted"] == 1
     assert sorted(eml_files(app)) == names[1:]
     assert "Fichiers .eml supprimés : 1" in report.lines()
 
@@ -253,7 +300,7 @@ def test_sent_messages_lose_their_text_after_a_week_and_keep_what_lists_show(app
     report = purge(date(2018, 1, 1))
     db.session.commit()
 
-    assert report.message_bodies_dropped == 1
+    assert report["message_bodies_dropped"] == 1
     db.session.expire_all()
     assert old.message is None
     assert (old.kind, old.status, old.subject, old.to_address) == (
@@ -282,14 +329,14 @@ def test_messages_of_no_registration_go_with_their_files_after_90_days(app, irts
     report = purge(date(2018, 1, 1))  # no event is due
     db.session.commit()
 
-    assert report.other_messages_deleted == 2 and report.mail_files_deleted == 1
+    assert report["other_messages_deleted"] == 2 and report["mail_files_deleted"] == 1
     assert "E-mails sans inscription supprimés : 2" in report.lines()
     kept = set(db.session.scalars(select(OutboxMessage.id)))
     assert kept == {recent.id, of_zoe.id}
     files = b"".join(eml_files(app).values())
     assert b"recent@example.org" in files and b"zoe@example.org" in files
     assert b"ancien@example.org" not in files
-    assert purge(date(2018, 1, 1)).other_messages_deleted == 0
+    assert purge(date(2018, 1, 1))["other_messages_deleted"] == 0
 
 
 def test_the_event_purge_deletes_the_facilitator_links_messages_and_files(
@@ -305,7 +352,7 @@ def test_the_event_purge_deletes_the_facilitator_links_messages_and_files(
     report = purge(DAY + timedelta(days=91))
     db.session.commit()
 
-    assert report.links_deleted == 1 and report.messages_deleted == 1
+    assert report["links_deleted"] == 1 and report["messages_deleted"] == 1
     assert count(FacilitatorLink) == 0 and count(OutboxMessage) == 0
     assert eml_files(app) == {}
 
@@ -355,7 +402,7 @@ def test_an_event_dated_9999_breaks_neither_its_pages_nor_the_purge(app, client,
     report = purge(today_in())
     db.session.commit()
 
-    assert report.problems == [] and report.registrations_anonymised == 1
+    assert report.problems == [] and report["registrations_anonymised"] == 1
     db.session.expire_all()
     assert zoe.anonymised_at is not None and far.email == "ines@example.org"
 

@@ -25,9 +25,9 @@ class AuditEntry(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
                                                  index=True)
-    actor: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str] = mapped_column(String(300), info={"personal": True})
     action: Mapped[str] = mapped_column(String(60))
-    target: Mapped[str] = mapped_column(String(300), default="")
+    target: Mapped[str] = mapped_column(String(300), default="", info={"personal": True})
     workshop_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshop.id", ondelete="SET NULL"))
     facilitator_link_id: Mapped[int | None] = mapped_column(

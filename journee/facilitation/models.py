@@ -31,7 +31,7 @@ class FacilitatorLink(SecretLinked, db.Model):
     token_nonce: Mapped[str | None] = mapped_column(String(32))
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})
     sent_at: Mapped[datetime | None]
     """When an e-mail carrying the link was last queued; one that could not be written
     leaves it unchanged (the outbox row tied to the link says what became of it)."""

@@ -23,6 +23,7 @@ from ..programme.admin.common import event_or_404
 from ..programme.permissions import managed_events_query
 from ..registration.admin_detail import registration_or_404
 from ..registration.emails import queue_promotion_notice
+from ..registration.personal_data import same_person
 from . import personal_data
 
 bp = Blueprint("gdpr_admin", __name__, url_prefix="/admin")
@@ -55,7 +56,7 @@ def erase(event_id: int, registration_id: int):
     event = event_or_404(event_id)
     registration = registration_or_404(event, registration_id)
     events = db.session.scalars(managed_events_query(current_user)).all()
-    registrations = personal_data.same_person(registration, events)
+    registrations = same_person(registration, events)
     if request.method == "GET":
         return render_template("gdpr/erase.html", event=event, registration=registration,
                                registrations=registrations,

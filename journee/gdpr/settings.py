@@ -8,6 +8,7 @@ from flask import Flask, current_app
 
 from ..extensions import db
 from .models import PrivacySettings
+from .owners import DataOwner, register
 
 
 @dataclass(frozen=True)
@@ -35,5 +36,14 @@ def controller_for(event) -> Controller:
                       extra=settings.extra if settings else "")
 
 
+class PrivacySettingsData(DataOwner):
+    """The DPO's address and the administrator who last changed the settings: kept
+    while the settings are, changed on the settings page."""
+
+    name = "gdpr"
+    columns = ("privacy_settings.dpo_contact", "privacy_settings.updated_by")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["privacy_controller"] = controller_for
+    register(app, PrivacySettingsData())

@@ -142,7 +142,8 @@ class Event(db.Model):
     host_organisation: Mapped[str] = mapped_column(String(200), default="")
     partners: Mapped[str] = mapped_column(String(500), default="")
     audiences: Mapped[str] = mapped_column(String(500), default="")
-    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="",
+                                               info={"personal": True})
     status: Mapped[EventStatus] = mapped_column(
         str_enum(EventStatus),
         default=EventStatus.DRAFT)
@@ -163,8 +164,10 @@ class Event(db.Model):
     facilitators_see_contact: Mapped[bool] = mapped_column(default=False,
                                                            server_default=false())
     certificate_signatory: Mapped[str] = mapped_column(String(300), default="",
-                                                       server_default="")
-    certificate_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+                                                       server_default="",
+                                                       info={"personal": True})
+    certificate_signature: Mapped[bytes | None] = mapped_column(LargeBinary,
+                                                                info={"personal": True})
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -234,11 +237,11 @@ class Person(db.Model):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100), default="")
-    function: Mapped[str] = mapped_column(String(300), default="")
-    organisation: Mapped[str] = mapped_column(String(300), default="")
-    email: Mapped[str | None] = mapped_column(String(254))
+    first_name: Mapped[str] = mapped_column(String(100), info={"personal": True})
+    last_name: Mapped[str] = mapped_column(String(100), default="", info={"personal": True})
+    function: Mapped[str] = mapped_column(String(300), default="", info={"personal": True})
+    organisation: Mapped[str] = mapped_column(String(300), default="", info={"personal": True})
+    email: Mapped[str | None] = mapped_column(String(254), info={"personal": True})
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Who may see the person before they take part in any event (see visible_people_query).
     created_by_id: Mapped[int | None] = mapped_column(
@@ -387,8 +390,8 @@ class Participation(db.Model):
     role: Mapped[Role] = mapped_column(
         str_enum(Role, 30))
     position: Mapped[int] = mapped_column(default=0)
-    function: Mapped[str | None] = mapped_column(String(300))
-    organisation: Mapped[str | None] = mapped_column(String(300))
+    function: Mapped[str | None] = mapped_column(String(300), info={"personal": True})
+    organisation: Mapped[str | None] = mapped_column(String(300), info={"personal": True})
 
     session: Mapped[Session] = relationship(back_populates="participations")
     workshop: Mapped[Workshop | None] = relationship(back_populates="facilitators")

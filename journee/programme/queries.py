@@ -49,6 +49,13 @@ def event_with_programme_by_id(event_id: int) -> Event | None:
         db.select(Event).filter_by(id=event_id).options(*programme_options()))
 
 
+def event_titles() -> list[tuple[int, str]]:
+    """Every event's id and title, by id: only those columns, so that an event whose
+    dates Python cannot read is still listed (and reported by whoever then loads it)."""
+    return [tuple(row) for row in db.session.execute(
+        db.select(Event.id, Event.title).order_by(Event.id))]
+
+
 def public_events(today: date) -> tuple[list[Event], list[Event]]:
     """Upcoming and past public days: upcoming soonest first, past latest first."""
     events = db.session.scalars(

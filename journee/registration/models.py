@@ -82,30 +82,30 @@ class Registration(SecretLinked, db.Model):
     token_nonce: Mapped[str | None] = mapped_column(String(32))
     token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus), index=True)
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
-    email: Mapped[str | None] = mapped_column(String(254))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    organisation: Mapped[str] = mapped_column(String(200), default="")
-    function: Mapped[str] = mapped_column(String(200), default="")
+    first_name: Mapped[str] = mapped_column(String(100), info={"personal": True})
+    last_name: Mapped[str] = mapped_column(String(100), info={"personal": True})
+    email: Mapped[str | None] = mapped_column(String(254), info={"personal": True})
+    phone: Mapped[str | None] = mapped_column(String(40), info={"personal": True})
+    organisation: Mapped[str] = mapped_column(String(200), default="", info={"personal": True})
+    function: Mapped[str] = mapped_column(String(200), default="", info={"personal": True})
     profile: Mapped[Profile] = mapped_column(str_enum(Profile))
     course: Mapped[str | None] = mapped_column(String(20))
     course_year: Mapped[int | None]
-    sector: Mapped[str] = mapped_column(String(120), default="")
+    sector: Mapped[str] = mapped_column(String(120), default="", info={"personal": True})
     lunch: Mapped[bool | None]
-    accommodation_needed: Mapped[bool] = mapped_column(default=False)
-    accommodation_details: Mapped[str | None] = mapped_column(Text)
+    accommodation_needed: Mapped[bool] = mapped_column(default=False, info={"personal": True})
+    accommodation_details: Mapped[str | None] = mapped_column(Text, info={"personal": True})
     privacy_acknowledged_at: Mapped[datetime | None]
     privacy_version: Mapped[str] = mapped_column(String(40), default="")
     consent_photos: Mapped[bool] = mapped_column(default=False)
     consent_future_events: Mapped[bool] = mapped_column(default=False)
     source: Mapped[Source] = mapped_column(str_enum(Source), default=Source.ONLINE)
-    entered_by: Mapped[str | None] = mapped_column(String(200))
+    entered_by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
-    checked_in_by: Mapped[str | None] = mapped_column(String(200))
+    checked_in_by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})
     # What the badge's QR code carries: unlike ``token`` it opens nothing for the attendee,
     # only the staff check-in page; old rows get one when their badge is first printed.
     badge_code: Mapped[str | None] = mapped_column(String(32), unique=True,

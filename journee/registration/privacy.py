@@ -14,3 +14,8 @@ PRIVACY_VERSION = "2026-11-v2"
 def purge_date(event: Event) -> date:
     """The day after which the registrations of this event are deleted."""
     return days_after(event.ends_on, event.retention_days)
+
+
+def accommodation_purge_date(event: Event) -> date:
+    """The day after which the accommodation needs told for this event are cleared."""
+    return days_after(event.ends_on, event.accommodation_retention_days)

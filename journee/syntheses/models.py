@@ -44,7 +44,7 @@ class WorkshopSynthesis(db.Model):
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    updated_by: Mapped[str | None] = mapped_column(String(300))
+    updated_by: Mapped[str | None] = mapped_column(String(300), info={"personal": True})
 
     workshop: Mapped[Workshop] = relationship()
 
@@ -63,11 +63,11 @@ class DaySynthesis(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
                                           unique=True)
     title: Mapped[str] = mapped_column(String(300), default="Restitution des ateliers")
-    authors: Mapped[str] = mapped_column(String(500), default="")
+    authors: Mapped[str] = mapped_column(String(500), default="", info={"personal": True})
     body: Mapped[str] = mapped_column(Text, default="")
     reading_list: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    updated_by: Mapped[str | None] = mapped_column(String(300))
+    updated_by: Mapped[str | None] = mapped_column(String(300), info={"personal": True})
 
     event: Mapped[Event] = relationship()

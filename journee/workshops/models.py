@@ -82,7 +82,7 @@ class AssignmentRun(db.Model):
     options: Mapped[str] = mapped_column(Text)
     report: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})
 
 
 class AssignmentPublication(db.Model):
@@ -94,5 +94,5 @@ class AssignmentPublication(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
-    published_by: Mapped[str | None] = mapped_column(String(200))
+    published_by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})
     notices: Mapped[int] = mapped_column(default=0)

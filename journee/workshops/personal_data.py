@@ -1,0 +1,37 @@
+"""The placements' personal data (see :mod:`journee.gdpr.owners`)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..gdpr.owners import DataOwner, Erasure, register
+from .models import Assignment
+
+
+class WorkshopsData(DataOwner):
+    """Where a person is placed: exported, erased with the registration, kept with it
+    for the counts once anonymised. The names of the organisers who ran or published an
+    assignment are kept with the event, as its history."""
+
+    name = "workshops"
+    columns = ("assignment_run.created_by", "assignment_publication.published_by")
+    depends_on = ("registration",)
+
+    def export(self, registration) -> dict:
+        assignments = db.session.scalars(select(Assignment).filter_by(
+            registration_id=registration.id)).all()
+        return {"ateliers_attribues": [
+            {"creneau": a.session.display_title, "atelier": a.workshop.label,
+             "place_par": a.source_label} for a in assignments]}
+
+    def erase(self, erasure: Erasure) -> None:
+        db.session.execute(
+            delete(Assignment)
+            .where(Assignment.registration_id.in_([r.id for r in erasure.subjects]))
+            .execution_options(synchronize_session=False))
+
+
+def init_app(app: Flask) -> None:
+    register(app, WorkshopsData())
