@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
@@ -17,11 +16,12 @@ from ..documents.badges_pdf import build_badges
 from ..extensions import db
 from ..formatting import NBSP, NNBSP
 from ..models_base import utcnow
-from ..programme.admin.common import event_or_404, owned_or_404
-from ..programme.forms import Form, options
 from ..programme.models import Event
 from ..registration.models import Registration, RegistrationStatus
 from ..security import as_id
+from ..web.downloads import private_download
+from ..web.forms import Form, options
+from ..web.loaders import event_or_404, owned_or_404
 from . import badge_service as service
 from .badge_service import Selection
 from .roster import confirmed_attendees
@@ -151,13 +151,6 @@ def _chosen_registration(event: Event, value: str | None) -> Registration:
     return owned_or_404(Registration, registration_id, event_id=event.id)
 
 
-def _private_pdf(data: bytes, name: str):
-    response = send_file(BytesIO(data), mimetype=PDF, as_attachment=True, download_name=name,
-                         max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route("/journees/<int:event_id>/badges", methods=["GET", "POST"])
 def badges(event_id: int):
     """Choose a sheet format and whose badges to print; the answer is the PDF."""
@@ -209,4 +202,4 @@ def _print(event: Event, form: BadgeForm, programme):
     db.session.commit()
     suffix = {Selection.NEW: "-nouveaux", Selection.PROGRAMME: "-programme",
               Selection.TEAM: "-equipe", Selection.ONE: "-une-personne"}.get(selection, "")
-    return _private_pdf(data, f"badges-{event.slug}{suffix}.pdf"), None
+    return private_download(data, f"badges-{event.slug}{suffix}.pdf", PDF), None

@@ -8,7 +8,7 @@ organisers and its reception staff may check people in; the rules live in :mod:`
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
 
@@ -17,13 +17,14 @@ from ..auth.access import require_login
 from ..extensions import db
 from ..formatting import format_datetime, format_time, plural
 from ..mail import deliver_after_commit
-from ..programme.admin.common import owned_or_404, welcome_event_or_404
 from ..programme.models import Event
 from ..programme.queries import today_in
 from ..registration import services
 from ..registration.emails import queue_registration_confirmation
 from ..registration.listing import local_time
 from ..registration.models import Registration, RegistrationStatus
+from ..web.loaders import owned_or_404, welcome_event_or_404
+from ..web.urls import public_base_url
 from . import presence
 from .checkin_forms import build_on_site_form
 
@@ -215,7 +216,7 @@ def on_site(event_id: int):
             field = form.field_for(refused.session_id)
             (field.errors if field is not None else problems).append(str(refused))
         else:
-            queue_registration_confirmation(registration, current_app.config["PUBLIC_BASE_URL"])
+            queue_registration_confirmation(registration, public_base_url())
             record_staff("checkin.on_site", event, target=f"Inscription n°\u00a0{registration.id}")
             db.session.commit()
             deliver_after_commit()

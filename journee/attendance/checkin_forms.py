@@ -9,15 +9,14 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField
 from wtforms.validators import DataRequired, Email, Optional
 
-from ..programme.forms import Form, options
 from ..programme.models import Event
-from ..registration.admin_detail import INFORMED
 from ..registration.forms import (EMAIL_MESSAGE, PROFILE_CHOICES, ChoiceRadioField,
                                   OptionalSelectField, _normalise_email, _text, _too_long,
                                   slot_legend)
 from ..registration.models import Profile
-from ..registration.privacy import PRIVACY_VERSION
+from ..registration.privacy import INFORMED, PRIVACY_VERSION
 from ..registration.services import Attendee
+from ..web.forms import Form, options
 
 
 class OnSiteForm(Form):

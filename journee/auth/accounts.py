@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..mail import deliver_after_commit
-from ..programme.forms import options
 from ..programme.models import Event, EventMembership
 from ..programme.permissions import ROLE_LABELS
+from ..web.forms import options
 from .access import require_login
 from .forms import AccountForm, MembershipForm
 from .models import User

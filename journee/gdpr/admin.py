@@ -6,8 +6,6 @@ import json
 
 from flask import (
     Blueprint,
-    Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,10 +17,11 @@ from ..audit.log import actor_for_user, record
 from ..auth.access import require_login
 from ..extensions import db
 from ..mail import deliver_after_commit
-from ..programme.admin.common import event_or_404
 from ..programme.permissions import managed_events_query
-from ..registration.admin_detail import registration_or_404
 from ..registration.emails import queue_promotion_notice
+from ..web.downloads import private_download
+from ..web.loaders import event_or_404, registration_or_404
+from ..web.urls import public_base_url
 from . import personal_data
 
 bp = Blueprint("gdpr_admin", __name__, url_prefix="/admin")
@@ -40,10 +39,8 @@ def export(event_id: int, registration_id: int):
            target=f"Inscription n° {registration.id}", rows=1)
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition":
-            f'attachment; filename="donnees-inscription-{registration.id}.json"',
-        "Cache-Control": "no-store"})
+    return private_download(body, f"donnees-inscription-{registration.id}.json",
+                            "application/json")
 
 
 @bp.route("/journees/<int:event_id>/inscriptions/<int:registration_id>/effacer",
@@ -63,7 +60,7 @@ def erase(event_id: int, registration_id: int):
     numbers = ", ".join(f"n° {r.id}" for r in registrations)
     erased_events = {r.event_id: r.event for r in registrations}
     result = personal_data.erase(registrations)
-    base_url = current_app.config["PUBLIC_BASE_URL"]
+    base_url = public_base_url()
     for promoted in result.promoted:
         queue_promotion_notice(promoted, base_url)
     for erased_event in erased_events.values():

@@ -5,13 +5,14 @@ One blueprint, split by subject: this module (list and « Bilan des inscriptions
 assisted registration by staff).
 """
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 
 from ..audit.log import record_staff
 from ..auth.access import require_login
 from ..extensions import db
-from ..programme.admin.common import event_or_404
 from ..programme.queries import today_in
+from ..web.downloads import private_download
+from ..web.loaders import event_or_404
 from . import listing
 from .emails import KIND_LABELS, failed_messages
 from .forms import NO, YES
@@ -58,11 +59,8 @@ def summary_xlsx(event_id: int):
     data = build_summary_xlsx(event.title, build_summary(event))
     day = today_in(event.timezone)
     name = f"bilan-inscriptions-{event.slug}-{day.isoformat()}.xlsx"
-    response = Response(data, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
     # Personal data aggregated, but still not for shared caches.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_download(data, name, XLSX)
 
 
 from . import admin_detail  # noqa: E402,F401

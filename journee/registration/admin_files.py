@@ -3,10 +3,8 @@ template) and the blank paper form."""
 
 from __future__ import annotations
 
-from io import BytesIO
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, send_file,
-                   url_for)
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField
@@ -18,11 +16,12 @@ from ..audit.log import record_staff
 from ..extensions import db
 from ..formatting import NBSP, NNBSP
 from ..mail import deliver_after_commit
-from ..programme.admin.common import event_or_404
-from ..programme.forms import Form
 from ..programme.models import Event
 from ..programme.queries import today_in
 from ..security import as_id
+from ..web.downloads import private_download
+from ..web.forms import Form
+from ..web.loaders import event_or_404
 from . import services
 from .exporting import build_registrations_xlsx, download_name, registrations_for_export
 from .importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,
@@ -38,13 +37,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp.before_request(require_login)
 
 
-def _private_download(data: bytes, mimetype: str, name: str):
-    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.get("/journees/<int:event_id>/inscriptions/export.xlsx")
 def export_xlsx(event_id: int):
     event = event_or_404(event_id)
@@ -52,14 +44,14 @@ def export_xlsx(event_id: int):
     data = build_registrations_xlsx(event, registrations)
     record_staff("organiser.download_registrations", event, rows=len(registrations))
     db.session.commit()
-    return _private_download(data, XLSX, download_name(event))
+    return private_download(data, download_name(event), XLSX)
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/formulaire-papier.pdf")
 def blank_form_pdf(event_id: int):
     event = event_or_404(event_id)
-    return _private_download(build_blank_registration_form(event), "application/pdf",
-                             f"formulaire-inscription-{event.slug}.pdf")
+    return private_download(build_blank_registration_form(event),
+                            f"formulaire-inscription-{event.slug}.pdf", "application/pdf")
 
 
 # Import ---------------------------------------------------------------------------------
@@ -88,8 +80,8 @@ def _store() -> UploadStore:
 @bp.get("/journees/<int:event_id>/inscriptions/modele-import.xlsx")
 def import_template(event_id: int):
     event = event_or_404(event_id)
-    return _private_download(build_import_template(event), XLSX,
-                             f"modele-import-{event.slug}.xlsx")
+    return private_download(build_import_template(event), f"modele-import-{event.slug}.xlsx",
+                            XLSX)
 
 
 @bp.route("/journees/<int:event_id>/inscriptions/import", methods=["GET", "POST"])

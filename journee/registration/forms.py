@@ -15,8 +15,8 @@ from wtforms.validators import (DataRequired, Email, Length, Optional, Regexp,
                                 StopValidation, ValidationError)
 
 from ..formatting import NNBSP, format_date, format_time_range, ordinal
-from ..programme.forms import Form, options
 from ..programme.models import SECTORS, Event, Session, WorkshopMode
+from ..web.forms import Form, options
 from .models import COURSES, PROFILE_LABELS, Profile, Registration
 
 OTHER_SECTOR = "Autre"

@@ -5,12 +5,13 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...formatting import format_date
+from ...web.loaders import event_or_404
 from .. import editing
 from ..editing import Problems
 from ..forms import DuplicateForm, EventForm
 from ..models import EventMembership, EventStatus
 from . import bp
-from .common import event_or_404, show_problems
+from .common import show_problems
 
 
 @bp.route("/journees/nouvelle", methods=["GET", "POST"])
