@@ -14,7 +14,6 @@ from flask import (
 from flask_login import current_user
 
 from ..audit.log import action_label, actor_for_user
-from ..auth.access import require_login
 from ..extensions import db
 from ..formatting import NBSP, plural
 from ..mail import deliver_after_commit
@@ -24,9 +23,7 @@ from ..web.loaders import event_or_404
 from ..web.urls import public_base_url
 from . import services
 
-bp = Blueprint("facilitation_admin", __name__, url_prefix="/admin")
-
-bp.before_request(require_login)
+bp = Blueprint("facilitation", __name__)
 
 
 def _event_and_person_or_404(event_id: int, person_id: int) -> tuple[Event, Person]:

@@ -67,7 +67,7 @@ def workshop_xlsx(token: str, workshop_uid: str):
 
 @bp.get("/f/<token>/ateliers/<workshop_uid>/emargement.pdf")
 def workshop_signin(token: str, workshop_uid: str):
-    from ..attendance.signin import workshop_signin_pdf
+    from ..attendance.services.signin import workshop_signin_pdf
 
     link, workshop = _link_and_workshop(token, workshop_uid)
     rows = len(workshop_members(workshop))

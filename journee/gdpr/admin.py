@@ -14,7 +14,6 @@ from flask import (
 from flask_login import current_user
 
 from ..audit.log import actor_for_user, record
-from ..auth.access import require_login
 from ..extensions import db
 from ..mail import deliver_after_commit
 from ..programme.permissions import managed_events_query
@@ -24,9 +23,7 @@ from ..web.loaders import event_or_404, registration_or_404
 from ..web.urls import public_base_url
 from . import personal_data
 
-bp = Blueprint("gdpr_admin", __name__, url_prefix="/admin")
-
-bp.before_request(require_login)
+bp = Blueprint("gdpr", __name__)
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/<int:registration_id>/donnees.json")
@@ -72,7 +69,7 @@ def erase(event_id: int, registration_id: int):
     flash(f"Effacement fait : {result.registrations} inscription(s) et "
           f"{result.messages} e-mail(s) supprimés. {personal_data.KEPT_AFTER_ERASURE}",
           "success")
-    return redirect(url_for("registration_admin.registrations", event_id=event.id))
+    return redirect(url_for("admin.registration.registrations", event_id=event.id))
 
 
 @bp.route("/donnees-personnelles", methods=["GET", "POST"])

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..audit.log import actor_for_user, record
-from ..auth.access import require_login
 from ..documents.booklet_pdf import build_booklet
 from ..errors import JourneeError
 from ..extensions import db
@@ -18,9 +17,7 @@ from . import services
 from .forms import DaySynthesisForm, WorkshopSynthesisForm
 from .services import SynthesisText
 
-bp = Blueprint("syntheses_admin", __name__, url_prefix="/admin")
-
-bp.before_request(require_login)
+bp = Blueprint("syntheses", __name__)
 
 
 def _workshop_or_404(event: Event, workshop_id: int) -> Workshop:

@@ -3,38 +3,29 @@ template) and the blank paper form."""
 
 from __future__ import annotations
 
-
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField
-from wtforms.validators import DataRequired
 
-from ..auth.access import require_login
-from ..documents.registration_form_pdf import build_blank_registration_form
-from ..audit.log import record_staff
-from ..extensions import db
-from ..formatting import NBSP, NNBSP
-from ..mail import deliver_after_commit
-from ..programme.models import Event
-from ..programme.queries import today_in
-from ..security import as_id
-from ..web.downloads import private_download
-from ..web.forms import Form
-from ..web.loaders import event_or_404
-from . import services
-from .exporting import build_registrations_xlsx, download_name, registrations_for_export
-from .importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,
-                        UploadStore, build_import_template, import_columns,
-                        import_registrations, parse_import)
-from .models import PROFILE_LABELS
-
-bp = Blueprint("registration_files", __name__, url_prefix="/admin")
+from ...audit.log import record_staff
+from ...documents.registration_form_pdf import build_blank_registration_form
+from ...extensions import db
+from ...formatting import NBSP, NNBSP
+from ...mail import deliver_after_commit
+from ...programme.models import Event
+from ...programme.queries import today_in
+from ...security import as_id
+from ...web.downloads import private_download
+from ...web.loaders import event_or_404
+from .. import services
+from ..exporting import build_registrations_xlsx, download_name, registrations_for_export
+from ..forms import ConfirmImportForm, ImportUploadForm
+from ..importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,
+                         UploadStore, build_import_template, import_columns,
+                         import_registrations, parse_import)
+from ..models import PROFILE_LABELS
+from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-bp.before_request(require_login)
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/export.xlsx")
@@ -55,23 +46,6 @@ def blank_form_pdf(event_id: int):
 
 
 # Import ---------------------------------------------------------------------------------
-
-class ImportUploadForm(Form):
-    file = FileField("Fichier de la liste (.xlsx)", validators=[
-        FileRequired("Choisissez le fichier à importer."),
-        FileAllowed(["xlsx"], "Le fichier doit être un classeur Excel (.xlsx).")])
-
-
-class ConfirmImportForm(Form):
-    token = HiddenField()
-    rows = HiddenField()
-    """The numbers of the rows the preview accepted (no personal data in the page's form)."""
-    informed = BooleanField(
-        "Les personnes ont été informées de la notice de confidentialité de la journée.",
-        validators=[DataRequired("Cochez cette case pour confirmer que les personnes "
-                                 "importées ont été informées de la notice de "
-                                 "confidentialité.")])
-
 
 def _store() -> UploadStore:
     return UploadStore(current_app.config["IMPORT_DIR"])
@@ -144,7 +118,7 @@ def import_confirm(event_id: int):
     store.delete(event.id, current_user.id, form.token.data)
     flash(f"{count}{NBSP}inscription{'s' if count > 1 else ''} importée"
           f"{'s' if count > 1 else ''}.", "success")
-    return redirect(url_for("registration_admin.registrations", event_id=event.id))
+    return redirect(url_for("admin.registration.registrations", event_id=event.id))
 
 
 def _row_numbers(text: str | None) -> set[int]:

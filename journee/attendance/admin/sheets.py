@@ -6,33 +6,30 @@ from collections import Counter
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.file import FileField
-from wtforms import StringField
-from wtforms.validators import Length
 
-from ..audit.log import actor_for_user, record
-from ..auth.access import require_login
-from ..documents.signin_pdf import build_signin_sheet
-from ..extensions import db
-from ..formatting import NBSP, plural
-from ..mail import deliver_after_commit
-from ..programme.models import Event, Workshop
-from ..registration.listing import local_time
-from ..registration.models import Registration
-from ..security import as_id
-from ..web.downloads import private_download
-from ..web.forms import STRIP, Form
-from ..web.loaders import event_or_404, owned_or_404
-from .certificates_service import (MAX_SIGNATURE_BYTES, BadSignature, CertificatesNotYet,
-                                   certificate_filename, certificates_pdf, checked_signature,
-                                   day_is_over, has_certificate, is_present, present_attendees,
-                                   queue_certificates, signature_mimetype, update_presence)
-from .roster import confirmed_attendees, workshop_members, workshops_by_registration
-from .signin import day_sheet, workshop_sheet
+from ...audit.log import actor_for_user, record
+from ...documents.signin_pdf import build_signin_sheet
+from ...extensions import db
+from ...formatting import NBSP, plural
+from ...mail import deliver_after_commit
+from ...programme.models import Event, Workshop
+from ...registration.listing import local_time
+from ...registration.models import Registration
+from ...security import as_id
+from ...web.downloads import private_download
+from ...web.forms import Form
+from ...web.loaders import event_or_404, owned_or_404
+from ..forms import SignatoryForm
+from ..roster import confirmed_attendees, workshop_members, workshops_by_registration
+from ..services.certificates import (MAX_SIGNATURE_BYTES, BadSignature, CertificatesNotYet,
+                                     certificate_filename, certificates_pdf,
+                                     checked_signature, day_is_over, has_certificate,
+                                     is_present, present_attendees, queue_certificates,
+                                     signature_mimetype, update_presence)
+from ..services.signin import day_sheet, workshop_sheet
 
-bp = Blueprint("sheets_admin", __name__, url_prefix="/admin")
+bp = Blueprint("sheets", __name__)
 
-bp.before_request(require_login)
 
 PDF = "application/pdf"
 ANONYMISED = ("Cette inscription est anonymisée (sa durée de conservation est écoulée)\u202f: "
@@ -84,13 +81,6 @@ def workshop_signin_pdf(event_id: int, workshop_id: int):
 
 
 # Attendance certificates ------------------------------------------------------------------
-
-class SignatoryForm(Form):
-    signatory = StringField(
-        "Signataire (nom et fonction)", filters=STRIP,
-        validators=[Length(max=300, message="300 caractères au plus.")])
-    signature = FileField("Image de la signature (PNG ou JPEG, 1\u00a0Mo au plus)")
-
 
 @bp.route("/journees/<int:event_id>/attestations", methods=["GET", "POST"])
 def certificates(event_id: int):

@@ -11,22 +11,22 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.validators import DataRequired, Optional
 
-from ..audit.log import record_staff
-from ..extensions import db
-from ..mail import deliver_after_commit
-from ..programme.models import Event
-from ..programme.queries import today_in
-from ..web.loaders import event_or_404, registration_or_404
-from ..web.urls import public_base_url
-from . import services
-from .admin import bp
-from .changes import save_changes
-from .emails import (KIND_LABELS, messages_of, queue_promotion_notice,
-                     queue_registration_confirmation, slot_choices)
-from .forms import build_form, initial_data
-from .listing import local_time
-from .models import Registration, RegistrationStatus, Source
-from .privacy import INFORMED, PRIVACY_VERSION
+from ...audit.log import record_staff
+from ...extensions import db
+from ...mail import deliver_after_commit
+from ...programme.models import Event
+from ...programme.queries import today_in
+from ...web.loaders import event_or_404, registration_or_404
+from ...web.urls import public_base_url
+from .. import services
+from ..changes import save_changes
+from ..emails import (KIND_LABELS, messages_of, queue_promotion_notice,
+                      queue_registration_confirmation, slot_choices)
+from ..forms import build_form, initial_data
+from ..listing import local_time
+from ..models import Registration, RegistrationStatus, Source
+from ..privacy import INFORMED, PRIVACY_VERSION
+from . import bp
 
 ALREADY_REGISTERED = ("Cette adresse e-mail est déjà inscrite à cette journée\u202f: "
                       "cherchez-la dans la liste des inscriptions.")
