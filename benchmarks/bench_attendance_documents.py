@@ -35,7 +35,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from timing import demo_app, median_ms, paired_median_ms
 
-from journee.attendance.signin import day_signin_pdf
+from journee.attendance.services.signin import day_signin_pdf
 from journee.documents.certificate_pdf import (TITLE, CertificateAttendee, CertificateDay,
                                                CertificateEvent, build_certificates,
                                                certifying_sentence)

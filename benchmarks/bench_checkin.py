@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from timing import demo_app, median_ms, paired_median_ms
 
-from journee.attendance import presence
+from journee.attendance.services import presence
 from journee.extensions import db
 from journee.programme.models import Event
 from journee.registration.models import (Profile, Registration, RegistrationStatus,

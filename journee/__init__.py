@@ -80,29 +80,22 @@ def create_app(test_config: dict | None = None) -> Flask:
                    mail_personal_data):
         module.init_app(app)
 
-    from .auth.views import bp as auth_bp
-    from .programme.admin import bp as programme_admin_bp
-    from .programme.views import bp as programme_bp
-    from .registration.admin import bp as registration_admin_bp
-    from .registration.admin_files import bp as registration_files_bp
-    from .registration.views import bp as registration_bp
-    from .workshops.views import bp as workshops_admin_bp
+    from .attendance import views as attendance_views
+    from .attendance.admin import badges, checkin, sheets
+    from .auth import admin as auth_admin, views as auth_views
     from .facilitation import admin as facilitation_admin, views as facilitation_views
-    from .attendance import badges, certificates, checkin, sheets
-    from .syntheses import admin as syntheses_admin, views as syntheses_views
     from .gdpr import admin as gdpr_admin
-    from .auth import accounts
-    app.register_blueprint(programme_bp)
-    app.register_blueprint(registration_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(programme_admin_bp)
-    app.register_blueprint(registration_admin_bp)
-    app.register_blueprint(registration_files_bp)
-    app.register_blueprint(workshops_admin_bp)
-    for module in (facilitation_views, facilitation_admin, badges, checkin, sheets,
-                   certificates, syntheses_views, syntheses_admin, gdpr_admin,
-                   accounts):
-        app.register_blueprint(module.bp)
+    from .programme import admin as programme_admin, views as programme_views
+    from .registration import admin as registration_admin, views as registration_views
+    from .syntheses import admin as syntheses_admin, views as syntheses_views
+    from .web.admin import admin_blueprint
+    from .workshops import admin as workshops_admin
+    for public in (programme_views, registration_views, auth_views, facilitation_views,
+                   attendance_views, syntheses_views):
+        app.register_blueprint(public.bp)
+    app.register_blueprint(admin_blueprint(
+        programme_admin.bp, registration_admin.bp, workshops_admin.bp, facilitation_admin.bp,
+        badges.bp, checkin.bp, sheets.bp, syntheses_admin.bp, gdpr_admin.bp, auth_admin.bp))
 
     from .cli import register_commands
     register_commands(app)

@@ -37,15 +37,15 @@ ROLES = ("anonymous", "attendee", "facilitator", "no_role", "other_staff", "rece
 STAFF = {"no_role", "other_staff", "reception", "organiser", "admin"}
 
 #: What reception staff may do on their event: welcome people, nothing else.
-WELCOME_ENDPOINTS = {"checkin.desk", "checkin.results", "checkin.counts", "checkin.badge",
-                     "checkin.mark", "checkin.undo", "checkin.confirm_and_mark",
-                     "checkin.on_site"}
+WELCOME_ENDPOINTS = {"admin.checkin.desk", "admin.checkin.results", "admin.checkin.counts", "admin.checkin.badge",
+                     "admin.checkin.mark", "admin.checkin.undo", "admin.checkin.confirm_and_mark",
+                     "admin.checkin.on_site"}
 #: Administrators only.
-ADMIN_ENDPOINTS_PREFIXES = ("accounts_admin.",)
-ADMIN_ENDPOINTS = {"gdpr_admin.privacy_settings"}
+ADMIN_ENDPOINTS_PREFIXES = ("admin.accounts.",)
+ADMIN_ENDPOINTS = {"admin.gdpr.privacy_settings"}
 #: Staff routes outside any event: organisers (of any event) and administrators.
-ORGANISER_ONLY = {"programme_admin.people", "programme_admin.person_form",
-                  "programme_admin.event_create"}
+ORGANISER_ONLY = {"admin.programme.people", "admin.programme.person_form",
+                  "admin.programme.event_create"}
 #: Who takes part where: ``irts`` facilitates a workshop of the IRTS-IDS day, ``etsup`` one
 #: of the ETSUP day, ``both`` speaks at both days, ``unplaced`` was created by the IRTS-IDS
 #: organiser and takes part in no day yet.

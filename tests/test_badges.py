@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from sqlalchemy import select
 
-from journee.attendance.badge_service import parse_team
+from journee.attendance.services.badges import parse_team
 from journee.attendance.links import checkin_path, checkin_url
 from journee.audit.models import AuditEntry
 from journee.documents.badge_formats import sheet_format
@@ -505,7 +505,7 @@ def test_the_check_in_link_is_the_check_in_route(app):
     assert checkin_url(12, "abc", "https://exemple.fr/") == (
         "https://exemple.fr/admin/journees/12/accueil/badge/abc")
     endpoint, arguments = app.url_map.bind("localhost").match(checkin_path(12, "abc"))
-    assert endpoint == "checkin.badge" and arguments == {"event_id": 12, "code": "abc"}
+    assert endpoint == "admin.checkin.badge" and arguments == {"event_id": 12, "code": "abc"}
 
 
 def test_printing_needs_the_form_token(csrf_app):

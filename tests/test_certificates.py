@@ -16,7 +16,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from journee.attendance.certificates_service import MAX_SIGNATURE_BYTES, queue_certificates
+from journee.attendance.services.certificates import MAX_SIGNATURE_BYTES, queue_certificates
 from journee.audit.models import AuditEntry
 from journee.documents.certificate_pdf import (CertificateAttendee, CertificateDay,
                                                CertificateEvent, build_certificates)
@@ -68,7 +68,7 @@ def png(size=(300, 100), fmt="PNG") -> bytes:
 def pin_today(monkeypatch):
     """Set « today » for the certificate rules and the self-service page."""
     def pin(day: date) -> None:
-        for module in ("journee.attendance.certificates_service", "journee.registration.views"):
+        for module in ("journee.attendance.services.certificates", "journee.registration.views"):
             monkeypatch.setattr(f"{module}.today_in", lambda timezone="Europe/Paris": day)
     pin(BEFORE)
     return pin

@@ -395,7 +395,7 @@ def _staff_data(event, **overrides):
 
 
 def test_staff_edit_after_the_deadline(organiser_client, irts, known, monkeypatch):
-    monkeypatch.setattr("journee.registration.admin_detail.today_in",
+    monkeypatch.setattr("journee.registration.admin.detail.today_in",
                         lambda timezone="Europe/Paris": OPEN_DAY + timedelta(days=60))
     zoe = known["martin"]
     url = detail_url(irts, zoe, "modifier")
@@ -422,7 +422,7 @@ def test_staff_edit_after_the_deadline(organiser_client, irts, known, monkeypatc
 
 def test_assisted_registration_without_email_after_the_deadline(
         organiser_client, irts, monkeypatch):
-    monkeypatch.setattr("journee.registration.admin_detail.today_in",
+    monkeypatch.setattr("journee.registration.admin.detail.today_in",
                         lambda timezone="Europe/Paris": OPEN_DAY + timedelta(days=60))
     url = f"/admin/journees/{irts.id}/inscriptions/nouvelle"
     html = organiser_client.get(url).get_data(as_text=True)

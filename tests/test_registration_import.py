@@ -331,7 +331,7 @@ def test_a_big_file_is_refused(organiser_client, irts, monkeypatch):
         check_file(xlsx(CLASS_LIST) + b"\0" * (5 * 1024 * 1024))
     # Through the page with a lower limit: Werkzeug's test client leaves the temporary
     # file of a multi-megabyte upload open, which warnings-as-errors would report.
-    for module in ("importing", "admin_files"):
+    for module in ("importing", "admin.files"):
         monkeypatch.setattr(f"journee.registration.{module}.MAX_FILE_BYTES", 100_000)
     data = xlsx(CLASS_LIST) + b"\0" * 150_000
     assert "dépasse 5 Mo" in refusal(organiser_client, irts, data)

@@ -278,7 +278,7 @@ def test_download_my_data(client, irts, zoe):
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     data = json.loads(response.data)
     assert data["inscription"]["email"] == "zoe.martin@example.org"
     assert data["inscription"]["prenom"] == "Zoé"

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from journee.attendance.signin import (day_sheet, day_signin_pdf, half_days, workshop_sheet,
-                                        workshop_signin_pdf)
+from journee.attendance.services.signin import (day_sheet, day_signin_pdf, half_days,
+                                                workshop_sheet, workshop_signin_pdf)
 from journee.audit.models import AuditEntry
 from journee.documents.signin_pdf import (SignatureColumn, SigninRow, SigninSheet,
                                           build_signin_sheet)

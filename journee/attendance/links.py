@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import current_app
 from werkzeug.routing import BuildError
 
-ENDPOINT = "checkin.badge"
+ENDPOINT = "admin.checkin.badge"
 
 
 def checkin_path(event_id: int, badge_code: str) -> str:

@@ -4,7 +4,7 @@ from wtforms import (BooleanField, EmailField, PasswordField, RadioField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..programme.forms import Form
+from ..web.forms import Form
 
 MIN_PASSWORD_LENGTH = 12
 

@@ -24,12 +24,12 @@ def _fingerprint(user: User) -> str:
 
 def queue_password_email(user: User, welcome: bool = False) -> None:
     """E-mail a link to choose a password: a new account's first, or a forgotten one."""
-    from flask import render_template, url_for
+    from flask import render_template
 
     from ..mail import queue_email
+    from ..web.urls import external_url
 
-    link = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-            + url_for("auth.reset_password", token=make_reset_token(user)))
+    link = external_url("auth.reset_password", token=make_reset_token(user))
     context = {"user": user, "link": link, "welcome": welcome,
                "hours": MAX_AGE_SECONDS // 3600}
     subject = ("Journée : votre compte organisateur" if welcome

@@ -46,7 +46,7 @@ def _safe_next(target: str | None) -> str:
                         for char in target)
             and not urlsplit(target).netloc):
         return target
-    return url_for("programme_admin.index")
+    return url_for("admin.programme.index")
 
 
 def _new_session() -> None:

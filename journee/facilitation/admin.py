@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,18 +14,16 @@ from flask import (
 from flask_login import current_user
 
 from ..audit.log import action_label, actor_for_user
-from ..auth.access import require_login
 from ..extensions import db
 from ..formatting import NBSP, plural
 from ..mail import deliver_after_commit
 from ..mail_models import OutboxMessage, OutboxStatus
-from ..programme.admin.common import event_or_404
 from ..programme.models import Event, Person
+from ..web.loaders import event_or_404
+from ..web.urls import public_base_url
 from . import services
 
-bp = Blueprint("facilitation_admin", __name__, url_prefix="/admin")
-
-bp.before_request(require_login)
+bp = Blueprint("facilitation", __name__)
 
 
 def _event_and_person_or_404(event_id: int, person_id: int) -> tuple[Event, Person]:
@@ -36,10 +33,6 @@ def _event_and_person_or_404(event_id: int, person_id: int) -> tuple[Event, Pers
     if person is None:
         abort(404)
     return event, person
-
-
-def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"]
 
 
 def _actor() -> str:
@@ -72,7 +65,7 @@ def _flash_sent_or_copy(person: Person, opening: str, message: OutboxMessage | N
 def links(event_id: int):
     event = event_or_404(event_id)
     return render_template("facilitation/admin_links.html", event=event,
-                           overview=services.overview(event), base_url=_base_url(),
+                           overview=services.overview(event), base_url=public_base_url(),
                            link_url=services.shown_link_url, when=services.local_moment)
 
 
@@ -84,7 +77,7 @@ def create_link(event_id: int, person_id: int):
         flash(f"{person.full_name} a déjà un lien actif{NBSP}: utilisez « Envoyer à "
               "nouveau » ou « Remplacer le lien ».", "warning")
         return _back(event)
-    message = services.queue_link_email(link, _base_url(), _actor())
+    message = services.queue_link_email(link, public_base_url(), _actor())
     db.session.commit()
     deliver_after_commit()
     _flash_sent_or_copy(person, f"Le lien de {person.full_name} est créé", message)
@@ -102,7 +95,7 @@ def send_link(event_id: int, person_id: int):
         flash(f"{person.full_name} n’a pas d’adresse e-mail{NBSP}: copiez le lien affiché "
               "dans le tableau et transmettez-le-lui vous-même.", "error")
         return _back(event)
-    message = services.queue_link_email(link, _base_url(), _actor())
+    message = services.queue_link_email(link, public_base_url(), _actor())
     db.session.commit()
     deliver_after_commit()
     if _is_failed(message):
@@ -131,7 +124,7 @@ def revoke_link(event_id: int, person_id: int):
 def regenerate_link(event_id: int, person_id: int):
     event, person = _event_and_person_or_404(event_id, person_id)
     link = services.regenerate_link(event, person, _actor())
-    message = services.queue_link_email(link, _base_url(), _actor())
+    message = services.queue_link_email(link, public_base_url(), _actor())
     db.session.commit()
     deliver_after_commit()
     _flash_sent_or_copy(person, f"L’ancien lien de {person.full_name} ne fonctionne "
@@ -142,7 +135,7 @@ def regenerate_link(event_id: int, person_id: int):
 @bp.post("/journees/<int:event_id>/animateurs/envoyer-a-tous")
 def send_all(event_id: int):
     event = event_or_404(event_id)
-    result = services.send_all(event, _base_url(), _actor())
+    result = services.send_all(event, public_base_url(), _actor())
     db.session.commit()
     deliver_after_commit()
     if result.sent:

@@ -7,14 +7,13 @@ and every download is written to the audit log (who, which workshop, how many ro
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, render_template, send_file
+from flask import Blueprint, render_template
 
 from ..attendance.roster import workshop_members
 from ..audit.log import actor_for_link, record
 from ..documents.workshop_list_xlsx import build_workshop_list_xlsx, download_name
 from ..extensions import db
+from ..web.downloads import private_download
 from . import services
 from .links import active_link_or_404, workshop_of_link_or_404
 
@@ -33,11 +32,6 @@ def _audit(action: str, link, workshop, rows: int) -> None:
     record(action, actor=actor_for_link(link), event=link.event, target=workshop.label,
            workshop=workshop, link=link, rows=rows)
     db.session.commit()
-
-
-def _download(data: bytes, mimetype: str, name: str):
-    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=name, max_age=0)
 
 
 @bp.get("/f/<token>")
@@ -68,16 +62,16 @@ def workshop_xlsx(token: str, workshop_uid: str):
     members = workshop_members(workshop)
     data = build_workshop_list_xlsx(services.workshop_list(workshop, members))
     _audit("facilitator.download_xlsx", link, workshop, len(members))
-    return _download(data, XLSX, download_name(workshop.number, link.event.slug))
+    return private_download(data, download_name(workshop.number, link.event.slug), XLSX)
 
 
 @bp.get("/f/<token>/ateliers/<workshop_uid>/emargement.pdf")
 def workshop_signin(token: str, workshop_uid: str):
-    from ..attendance.signin import workshop_signin_pdf
+    from ..attendance.services.signin import workshop_signin_pdf
 
     link, workshop = _link_and_workshop(token, workshop_uid)
     rows = len(workshop_members(workshop))
     data = workshop_signin_pdf(workshop)
     _audit("facilitator.download_signin", link, workshop, rows)
-    return _download(data, "application/pdf",
-                     f"emargement-atelier-{workshop.number}-{link.event.slug}.pdf")
+    return private_download(data, f"emargement-atelier-{workshop.number}-{link.event.slug}.pdf",
+                            "application/pdf")

@@ -6,8 +6,6 @@ import json
 
 from flask import (
     Blueprint,
-    Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,19 +14,17 @@ from flask import (
 from flask_login import current_user
 
 from ..audit.log import actor_for_user, record
-from ..auth.access import require_login
 from ..extensions import db
 from ..mail import deliver_after_commit
-from ..programme.admin.common import event_or_404
 from ..programme.permissions import managed_events_query
-from ..registration.admin_detail import registration_or_404
 from ..registration.emails import queue_promotion_notice
 from ..registration.personal_data import same_person
+from ..web.downloads import private_download
+from ..web.loaders import event_or_404, registration_or_404
+from ..web.urls import public_base_url
 from . import personal_data
 
-bp = Blueprint("gdpr_admin", __name__, url_prefix="/admin")
-
-bp.before_request(require_login)
+bp = Blueprint("gdpr", __name__)
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/<int:registration_id>/donnees.json")
@@ -41,10 +37,8 @@ def export(event_id: int, registration_id: int):
            target=f"Inscription n° {registration.id}", rows=1)
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition":
-            f'attachment; filename="donnees-inscription-{registration.id}.json"',
-        "Cache-Control": "no-store"})
+    return private_download(body, f"donnees-inscription-{registration.id}.json",
+                            "application/json")
 
 
 @bp.route("/journees/<int:event_id>/inscriptions/<int:registration_id>/effacer",
@@ -64,7 +58,7 @@ def erase(event_id: int, registration_id: int):
     numbers = ", ".join(f"n° {r.id}" for r in registrations)
     erased_events = {r.event_id: r.event for r in registrations}
     result = personal_data.erase(registrations)
-    base_url = current_app.config["PUBLIC_BASE_URL"]
+    base_url = public_base_url()
     for promoted in result.promoted:
         queue_promotion_notice(promoted, base_url)
     for erased_event in erased_events.values():
@@ -76,7 +70,7 @@ def erase(event_id: int, registration_id: int):
     flash(f"Effacement fait : {result.registrations} inscription(s) et "
           f"{result.messages} e-mail(s) supprimés. {personal_data.KEPT_AFTER_ERASURE}",
           "success")
-    return redirect(url_for("registration_admin.registrations", event_id=event.id))
+    return redirect(url_for("admin.registration.registrations", event_id=event.id))
 
 
 @bp.route("/donnees-personnelles", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional
 
-from ..programme.forms import Form
+from ..web.forms import Form
 
 
 class PrivacySettingsForm(Form):

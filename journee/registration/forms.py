@@ -9,14 +9,15 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from wtforms import (BooleanField, EmailField, RadioField, SelectField, StringField,
-                     TelField, TextAreaField)
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (BooleanField, EmailField, HiddenField, RadioField, SelectField,
+                     StringField, TelField, TextAreaField)
 from wtforms.validators import (DataRequired, Email, Length, Optional, Regexp,
                                 StopValidation, ValidationError)
 
 from ..formatting import NNBSP, format_date, format_time_range, ordinal
-from ..programme.forms import Form, options
 from ..programme.models import SECTORS, Event, Session, WorkshopMode
+from ..web.forms import Form, options
 from .models import COURSES, PROFILE_LABELS, Profile, Registration
 
 OTHER_SECTOR = "Autre"
@@ -306,3 +307,22 @@ class ResendLinkForm(Form):
     email = EmailField("Adresse e-mail utilisée pour l’inscription", filters=[_normalise_email],
                        validators=[DataRequired("Indiquez votre adresse e-mail."),
                                    _too_long(254), Email(EMAIL_MESSAGE)])
+
+
+# The group import (organisers) ----------------------------------------------------------
+
+class ImportUploadForm(Form):
+    file = FileField("Fichier de la liste (.xlsx)", validators=[
+        FileRequired("Choisissez le fichier à importer."),
+        FileAllowed(["xlsx"], "Le fichier doit être un classeur Excel (.xlsx).")])
+
+
+class ConfirmImportForm(Form):
+    token = HiddenField()
+    rows = HiddenField()
+    """The numbers of the rows the preview accepted (no personal data in the page's form)."""
+    informed = BooleanField(
+        "Les personnes ont été informées de la notice de confidentialité de la journée.",
+        validators=[DataRequired("Cochez cette case pour confirmer que les personnes "
+                                 "importées ont été informées de la notice de "
+                                 "confidentialité.")])

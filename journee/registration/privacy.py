@@ -9,6 +9,8 @@ from datetime import date
 from ..programme.models import Event, days_after
 
 PRIVACY_VERSION = "2026-11-v2"
+#: The acknowledgement of the staff forms: the person was told, not shown, the notice.
+INFORMED = "La personne a été informée de la notice de confidentialité"
 
 
 def purge_date(event: Event) -> date:

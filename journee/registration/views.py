@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from sqlalchemy.exc import IntegrityError
 
@@ -17,9 +17,11 @@ from ..gdpr import personal_data
 from ..programme.models import Event
 from ..programme.queries import event_with_programme_by_id, event_with_workshops
 from ..programme.schedule import registration_status
-from ..programme.views import visible_event_or_404
 from ..security import client_address
 from ..util.clock import today_in
+from ..web.downloads import private_download
+from ..web.loaders import visible_event_or_404
+from ..web.urls import external_url, public_base_url
 from ..workshops.services import attendee_workshops
 from . import services
 from .address import MAX_AGE_SECONDS, change_for_token
@@ -43,11 +45,6 @@ TOO_MANY = ("Trop de demandes ont été envoyées depuis votre connexion interne
 REGISTRATIONS = "registration-client"
 LINK_REQUESTS = "link-request-client"
 HOUR = timedelta(hours=1)
-
-
-def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"]
-
 
 
 def _over_limit(bucket: str, setting: str) -> bool:
@@ -183,7 +180,7 @@ def can_cancel(event: Event, registration: Registration, today: date) -> bool:
 
 
 def self_service_url(registration: Registration) -> str:
-    return _base_url().rstrip("/") + url_for(".self_service", token=registration.token)
+    return external_url("registration.self_service", token=registration.token)
 
 
 @bp.get("/r/<token>")
@@ -254,7 +251,7 @@ def cancel(token: str):
     if request.method == "POST":
         promoted = services.cancel(registration)
         if promoted is not None:
-            queue_promotion_notice(promoted, _base_url())
+            queue_promotion_notice(promoted, public_base_url())
         db.session.commit()
         _send_queued_mail()
         flash("Votre inscription est annulée. Merci de nous avoir prévenus\u202f: votre place "
@@ -295,9 +292,7 @@ def export_data(token: str):
     """The person's own data, as the organisers would export it for them."""
     registration, event = _registration_or_404(token)
     body = json.dumps(personal_data.person_data(registration), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="mes-donnees-{event.slug}.json"',
-        "Cache-Control": "no-store"})
+    return private_download(body, f"mes-donnees-{event.slug}.json", "application/json")
 
 
 @bp.route("/r/<token>/supprimer", methods=["GET", "POST"])
@@ -311,7 +306,7 @@ def erase(token: str):
     number = registration.id
     result = personal_data.erase([registration])
     for promoted in result.promoted:
-        queue_promotion_notice(promoted, _base_url())
+        queue_promotion_notice(promoted, public_base_url())
     record("attendee.erase_self", actor="La personne inscrite, par son lien personnel",
            event=event, target=f"Inscription n° {number}", rows=result.registrations)
     db.session.commit()
@@ -330,9 +325,6 @@ def erased(slug: str):
 def calendar(token: str):
     registration, event = _registration_or_404(token)
     from .calendar import build_attendee_ics
-    data = build_attendee_ics(event, _base_url(),
+    data = build_attendee_ics(event, public_base_url(),
                               assigned_workshops=attendee_workshops(registration))
-    response = Response(data, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="{event.slug}.ics"'})
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    return response
+    return private_download(data, f"{event.slug}.ics", "text/calendar; charset=utf-8")

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..audit.log import actor_for_user, record
-from ..auth.access import require_login
 from ..documents.booklet_pdf import build_booklet
 from ..errors import JourneeError
 from ..extensions import db
-from ..programme.admin.common import event_or_404, owned_or_404
 from ..programme.models import Event, Workshop
 from ..registration.listing import local_time
+from ..web.downloads import private_download
+from ..web.loaders import event_or_404, owned_or_404
 from . import services
 from .forms import DaySynthesisForm, WorkshopSynthesisForm
 from .services import SynthesisText
 
-bp = Blueprint("syntheses_admin", __name__, url_prefix="/admin")
-
-bp.before_request(require_login)
+bp = Blueprint("syntheses", __name__)
 
 
 def _workshop_or_404(event: Event, workshop_id: int) -> Workshop:
@@ -138,6 +136,4 @@ def day_status(event_id: int, action: str):
 def booklet(event_id: int):
     event = event_or_404(event_id)
     data = build_booklet(services.booklet_for(event, published_only=False))
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="livret-syntheses-{event.slug}.pdf"',
-        "Cache-Control": "private, no-store"})
+    return private_download(data, f"livret-syntheses-{event.slug}.pdf", "application/pdf")

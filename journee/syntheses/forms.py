@@ -8,7 +8,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from ..formatting import NBSP, NNBSP
-from ..programme.forms import Form
+from ..web.forms import Form
 from .services import DEFAULT_DAY_TITLE, SynthesisText
 
 PART_LIMIT = 6000

@@ -3,7 +3,7 @@
 from wtforms import BooleanField, IntegerField, RadioField, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from ..programme.forms import Form, options
+from ..web.forms import Form, options
 from .report import STRATEGY_LABELS
 from .services import RunOptions
 

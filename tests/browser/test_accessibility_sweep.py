@@ -23,7 +23,7 @@ from .conftest import axe_violations, horizontal_overflow, self_service_link
 
 SKIPPED = (".pdf", ".xlsx", ".ics", ".json", ".png")
 #: Pages that are not HTML pages for people (a JSON feed, an image).
-NOT_PAGES = {"checkin.counts", "checkin.results", "sheets_admin.signature_image"}
+NOT_PAGES = {"admin.checkin.counts", "admin.checkin.results", "admin.sheets.signature_image"}
 
 
 @pytest.fixture(autouse=True)

@@ -7,15 +7,11 @@ and ``people_in_sessions`` (participants, contributions, workshops).
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from ...auth.access import require_login
 from ...extensions import db
 from ..models import Event
 from ..permissions import RECEPTION, is_organiser, managed_events_query
 
-bp = Blueprint("programme_admin", __name__, url_prefix="/admin")
-
-
-bp.before_request(require_login)
+bp = Blueprint("programme", __name__)
 
 
 @bp.before_request
@@ -23,7 +19,7 @@ def organisers_only_outside_events():
     """Creating events and the people directory are for organisers of some event and for
     accounts an administrator allowed to create events; others (reception staff, accounts
     with no role) get a 403 there. Event pages check the role on their event."""
-    if request.endpoint == "programme_admin.index" or "event_id" in (request.view_args or {}):
+    if request.endpoint == "admin.programme.index" or "event_id" in (request.view_args or {}):
         return None
     if not is_organiser(current_user):
         abort(403)

@@ -1,47 +1,17 @@
-"""Loading what a URL names, only within an event the current account manages."""
+"""What the programme editor's pages share: loading their objects (within an event the
+current account manages, see :mod:`journee.web.loaders`), room choices, problems shown
+next to their fields."""
 
 from flask import abort
 from flask_login import current_user
-
-from ...extensions import db
 from wtforms.fields.choices import SelectChoice
 
-from ..forms import options
-from ..models import Contribution, Event, Participation, Person, Room, Session, Workshop
-from ..permissions import ORGANISER, RECEPTION, role_on, visible_people_query
+from ...extensions import db
+from ...web.forms import options
+from ...web.loaders import owned_or_404
 from ..services import Problems
-
-
-def event_or_404(event_id: int) -> Event:
-    """The event, or 404 alike for a missing event and one managed by others; 403 for
-    reception staff of this event (the organiser's pages are not theirs)."""
-    event = db.session.get(Event, event_id)
-    role = role_on(current_user, event) if event is not None else None
-    if role is None:
-        abort(404)
-    if role not in ("admin", ORGANISER):
-        abort(403)
-    return event
-
-
-def welcome_event_or_404(event_id: int) -> Event:
-    """The event for check-in and assisted registration: organisers and reception."""
-    event = db.session.get(Event, event_id)
-    if event is None or role_on(current_user, event) not in ("admin", ORGANISER, RECEPTION):
-        abort(404)
-    return event
-
-
-def owned_or_404(model, object_id: int, **owner):
-    """The object, or 404 alike for a missing one and one that belongs elsewhere."""
-    found = db.session.get(model, object_id)
-    if found is None or any(getattr(found, name) != value for name, value in owner.items()):
-        abort(404)
-    return found
-
-
-def session_or_404(event: Event, session_id: int) -> Session:
-    return owned_or_404(Session, session_id, event_id=event.id)
+from ..models import Contribution, Event, Participation, Person, Room, Session, Workshop
+from ..permissions import visible_people_query
 
 
 def room_or_404(event: Event, room_id: int) -> Room:

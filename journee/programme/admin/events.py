@@ -5,11 +5,12 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...formatting import format_date
+from ...web.loaders import event_or_404
 from ..forms import DuplicateForm, EventForm
 from ..models import EventMembership, EventStatus
 from ..services import Problems, duplicate_event, event_problems, save_event, set_status
 from . import bp
-from .common import event_or_404, show_problems
+from .common import show_problems
 
 
 @bp.route("/journees/nouvelle", methods=["GET", "POST"])

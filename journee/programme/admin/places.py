@@ -5,12 +5,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...extensions import db
+from ...web.loaders import event_or_404
 from ..forms import PersonForm, RoomForm
 from ..people import save_person, search_people
 from ..permissions import may_change_email, visible_people_query
 from ..services import Problems, delete_room, save_room
 from . import bp
-from .common import event_or_404, person_or_404, room_or_404, show_problems
+from .common import person_or_404, room_or_404, show_problems
 
 PEOPLE_PER_PAGE = 25
 

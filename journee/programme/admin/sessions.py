@@ -3,12 +3,13 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from ...extensions import db
+from ...web.loaders import event_or_404, session_or_404
 from ..forms import SessionForm
 from ..models import SessionKind
 from ..services import NeedsConfirmation, Problems
 from ..sessions import delete_session, save_session
 from . import bp
-from .common import event_or_404, room_choices, room_from_choice, session_or_404, show_problems
+from .common import room_choices, room_from_choice, show_problems
 
 SESSION = "/journees/<int:event_id>/seances/<int:session_id>"
 

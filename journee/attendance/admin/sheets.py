@@ -3,48 +3,37 @@
 from __future__ import annotations
 
 from collections import Counter
-from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.file import FileField
-from wtforms import StringField
-from wtforms.validators import Length
 
-from ..audit.log import actor_for_user, record
-from ..auth.access import require_login
-from ..documents.signin_pdf import build_signin_sheet
-from ..extensions import db
-from ..formatting import NBSP, plural
-from ..mail import deliver_after_commit
-from ..programme.admin.common import event_or_404, owned_or_404
-from ..programme.forms import STRIP, Form
-from ..programme.models import Event, Workshop
-from ..registration.listing import local_time
-from ..registration.models import Registration
-from ..security import as_id
-from .certificates_service import (MAX_SIGNATURE_BYTES, BadSignature, CertificatesNotYet,
-                                   certificate_filename, certificates_pdf, checked_signature,
-                                   day_is_over, has_certificate, is_present, present_attendees,
-                                   queue_certificates, signature_mimetype, update_presence)
-from .roster import confirmed_attendees, workshop_members, workshops_by_registration
-from .signin import day_sheet, workshop_sheet
+from ...audit.log import actor_for_user, record
+from ...documents.signin_pdf import build_signin_sheet
+from ...extensions import db
+from ...formatting import NBSP, plural
+from ...mail import deliver_after_commit
+from ...programme.models import Event, Workshop
+from ...registration.listing import local_time
+from ...registration.models import Registration
+from ...security import as_id
+from ...web.downloads import private_download
+from ...web.forms import Form
+from ...web.loaders import event_or_404, owned_or_404
+from ..forms import SignatoryForm
+from ..roster import confirmed_attendees, workshop_members, workshops_by_registration
+from ..services.certificates import (MAX_SIGNATURE_BYTES, BadSignature, CertificatesNotYet,
+                                     certificate_filename, certificates_pdf,
+                                     checked_signature, day_is_over, has_certificate,
+                                     is_present, present_attendees, queue_certificates,
+                                     signature_mimetype, update_presence)
+from ..services.signin import day_sheet, workshop_sheet
 
-bp = Blueprint("sheets_admin", __name__, url_prefix="/admin")
+bp = Blueprint("sheets", __name__)
 
-bp.before_request(require_login)
 
 PDF = "application/pdf"
 ANONYMISED = ("Cette inscription est anonymisée (sa durée de conservation est écoulée)\u202f: "
               "son attestation de présence ne peut plus être produite.")
-
-
-def private_pdf(data: bytes, name: str):
-    """A PDF download that no shared cache keeps (it holds people's names)."""
-    response = send_file(BytesIO(data), mimetype=PDF, as_attachment=True, download_name=name,
-                         max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 def event_workshop_or_404(event: Event, workshop_id: int) -> Workshop:
@@ -75,7 +64,7 @@ def day_signin_pdf(event_id: int):
     record("organiser.download_signin", actor=actor_for_user(current_user), event=event,
            target="Feuille d’émargement de la journée", rows=len(sheet.rows))
     db.session.commit()
-    return private_pdf(data, f"emargement-{event.slug}.pdf")
+    return private_download(data, f"emargement-{event.slug}.pdf", PDF)
 
 
 @bp.get("/journees/<int:event_id>/emargement/ateliers/<int:workshop_id>.pdf")
@@ -88,17 +77,10 @@ def workshop_signin_pdf(event_id: int, workshop_id: int):
            workshop=workshop, rows=len(sheet.rows),
            target=f"Feuille d’émargement de l’atelier n°{NBSP}{workshop.number}")
     db.session.commit()
-    return private_pdf(data, f"emargement-{event.slug}-atelier-{workshop.number}.pdf")
+    return private_download(data, f"emargement-{event.slug}-atelier-{workshop.number}.pdf", PDF)
 
 
 # Attendance certificates ------------------------------------------------------------------
-
-class SignatoryForm(Form):
-    signatory = StringField(
-        "Signataire (nom et fonction)", filters=STRIP,
-        validators=[Length(max=300, message="300 caractères au plus.")])
-    signature = FileField("Image de la signature (PNG ou JPEG, 1\u00a0Mo au plus)")
-
 
 @bp.route("/journees/<int:event_id>/attestations", methods=["GET", "POST"])
 def certificates(event_id: int):
@@ -150,9 +132,9 @@ def signature_image(event_id: int):
     if not event.certificate_signature:
         abort(404)
     data = event.certificate_signature
-    response = send_file(BytesIO(data), mimetype=signature_mimetype(data), max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    mimetype = signature_mimetype(data)
+    return private_download(data, f"signature-{event.slug}.{mimetype.split('/')[-1]}",
+                            mimetype, inline=True)
 
 
 @bp.post("/journees/<int:event_id>/attestations/signature/supprimer")
@@ -199,7 +181,7 @@ def all_certificates_pdf(event_id: int):
     record("organiser.download_certificates", actor=actor_for_user(current_user),
            event=event, target="Attestations de présence (toutes)", rows=len(present))
     db.session.commit()
-    return private_pdf(data, certificate_filename(event))
+    return private_download(data, certificate_filename(event), PDF)
 
 
 @bp.get("/journees/<int:event_id>/attestations/<int:registration_id>.pdf")
@@ -216,7 +198,7 @@ def certificate_pdf(event_id: int, registration_id: int):
            event=event, target=f"Attestation de présence de l’inscription n°{NBSP}"
                                f"{registration.id}", rows=1)
     db.session.commit()
-    return private_pdf(data, certificate_filename(event, registration))
+    return private_download(data, certificate_filename(event, registration), PDF)
 
 
 @bp.post("/journees/<int:event_id>/attestations/envoyer")

@@ -3,47 +3,30 @@ template) and the blank paper form."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import (Blueprint, current_app, flash, redirect, render_template, send_file,
-                   url_for)
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField
-from wtforms.validators import DataRequired
 
-from ..auth.access import require_login
-from ..documents.import_template_xlsx import build_import_template
-from ..documents.registration_form_pdf import build_blank_registration_form
-from ..audit.log import record_staff
-from ..extensions import db
-from ..formatting import NBSP, NNBSP
-from ..mail import deliver_after_commit
-from ..programme.admin.common import event_or_404
-from ..programme.forms import Form
-from ..programme.models import Event
-from ..security import as_id
-from ..util.clock import today_in
-from . import services
-from .exporting import build_registrations_xlsx, download_name, registrations_for_export
-from .importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,
-                        import_columns, import_registrations, parse_import)
-from .upload_store import UploadStore
-from .models import PROFILE_LABELS
-
-bp = Blueprint("registration_files", __name__, url_prefix="/admin")
+from ...audit.log import record_staff
+from ...documents.import_template_xlsx import build_import_template
+from ...documents.registration_form_pdf import build_blank_registration_form
+from ...extensions import db
+from ...formatting import NBSP, NNBSP
+from ...mail import deliver_after_commit
+from ...programme.models import Event
+from ...util.clock import today_in
+from ...security import as_id
+from ...web.downloads import private_download
+from ...web.loaders import event_or_404
+from .. import services
+from ..exporting import build_registrations_xlsx, download_name, registrations_for_export
+from ..forms import ConfirmImportForm, ImportUploadForm
+from ..importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,
+                         import_columns, import_registrations, parse_import)
+from ..upload_store import UploadStore
+from ..models import PROFILE_LABELS
+from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-bp.before_request(require_login)
-
-
-def _private_download(data: bytes, mimetype: str, name: str):
-    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/export.xlsx")
@@ -53,34 +36,17 @@ def export_xlsx(event_id: int):
     data = build_registrations_xlsx(event, registrations)
     record_staff("organiser.download_registrations", event, rows=len(registrations))
     db.session.commit()
-    return _private_download(data, XLSX, download_name(event))
+    return private_download(data, download_name(event), XLSX)
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/formulaire-papier.pdf")
 def blank_form_pdf(event_id: int):
     event = event_or_404(event_id)
-    return _private_download(build_blank_registration_form(event), "application/pdf",
-                             f"formulaire-inscription-{event.slug}.pdf")
+    return private_download(build_blank_registration_form(event),
+                            f"formulaire-inscription-{event.slug}.pdf", "application/pdf")
 
 
 # Import ---------------------------------------------------------------------------------
-
-class ImportUploadForm(Form):
-    file = FileField("Fichier de la liste (.xlsx)", validators=[
-        FileRequired("Choisissez le fichier à importer."),
-        FileAllowed(["xlsx"], "Le fichier doit être un classeur Excel (.xlsx).")])
-
-
-class ConfirmImportForm(Form):
-    token = HiddenField()
-    rows = HiddenField()
-    """The numbers of the rows the preview accepted (no personal data in the page's form)."""
-    informed = BooleanField(
-        "Les personnes ont été informées de la notice de confidentialité de la journée.",
-        validators=[DataRequired("Cochez cette case pour confirmer que les personnes "
-                                 "importées ont été informées de la notice de "
-                                 "confidentialité.")])
-
 
 def _store() -> UploadStore:
     return UploadStore(current_app.config["IMPORT_DIR"])
@@ -89,8 +55,8 @@ def _store() -> UploadStore:
 @bp.get("/journees/<int:event_id>/inscriptions/modele-import.xlsx")
 def import_template(event_id: int):
     event = event_or_404(event_id)
-    return _private_download(build_import_template(event), XLSX,
-                             f"modele-import-{event.slug}.xlsx")
+    return private_download(build_import_template(event), f"modele-import-{event.slug}.xlsx",
+                            XLSX)
 
 
 @bp.route("/journees/<int:event_id>/inscriptions/import", methods=["GET", "POST"])
@@ -153,7 +119,7 @@ def import_confirm(event_id: int):
     store.delete(event.id, current_user.id, form.token.data)
     flash(f"{count}{NBSP}inscription{'s' if count > 1 else ''} importée"
           f"{'s' if count > 1 else ''}.", "success")
-    return redirect(url_for("registration_admin.registrations", event_id=event.id))
+    return redirect(url_for("admin.registration.registrations", event_id=event.id))
 
 
 def _row_numbers(text: str | None) -> set[int]:

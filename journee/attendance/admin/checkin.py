@@ -3,33 +3,33 @@
 Made for a phone in a volunteer's hand: every action is one form that works without
 JavaScript (post/redirect/get back to the same search); ``static/checkin.js`` adds search
 as you type, marking without reload, live counts and the camera scanner. The event's
-organisers and its reception staff may check people in; the rules live in :mod:`.presence`.
+organisers and its reception staff may check people in; the rules live in
+:mod:`journee.attendance.services.presence`.
 """
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
 
-from ..audit.log import record_staff
-from ..auth.access import require_login
-from ..extensions import db
-from ..formatting import format_datetime, format_time, plural
-from ..mail import deliver_after_commit
-from ..programme.admin.common import owned_or_404, welcome_event_or_404
-from ..programme.models import Event
-from ..registration import services
-from ..registration.emails import queue_registration_confirmation
-from ..registration.listing import local_time
-from ..registration.models import Registration, RegistrationStatus
-from ..util.clock import today_in
-from . import presence
-from .checkin_forms import build_on_site_form
+from ...audit.log import record_staff
+from ...extensions import db
+from ...formatting import format_datetime, format_time, plural
+from ...mail import deliver_after_commit
+from ...programme.models import Event
+from ...util.clock import today_in
+from ...registration import services
+from ...registration.emails import queue_registration_confirmation
+from ...registration.listing import local_time
+from ...registration.models import Registration, RegistrationStatus
+from ...web.loaders import owned_or_404, welcome_event_or_404
+from ...web.urls import public_base_url
+from ..forms import build_on_site_form
+from ..services import presence
 
-bp = Blueprint("checkin", __name__, url_prefix="/admin")
+bp = Blueprint("checkin", __name__)
 
-bp.before_request(require_login)
 
 QUERY_LIMIT = 100
 
@@ -189,7 +189,7 @@ def undo(event_id: int, registration_id: int):
     if not presence.undo_presence(registration):
         return _done(event, registration, f"{name} n’était pas marqué·e présent·e.")
     # Who had marked the person is cleared with the mark: the log keeps the undoing.
-    record_staff("checkin.undo", event, target=f"Inscription n°\u00a0{registration.id}")
+    record_staff("admin.checkin.undo", event, target=f"Inscription n°\u00a0{registration.id}")
     db.session.commit()
     return _done(event, registration, f"La présence de {name} est annulée.")
 
@@ -215,8 +215,8 @@ def on_site(event_id: int):
             field = form.field_for(refused.session_id)
             (field.errors if field is not None else problems).append(str(refused))
         else:
-            queue_registration_confirmation(registration, current_app.config["PUBLIC_BASE_URL"])
-            record_staff("checkin.on_site", event, target=f"Inscription n°\u00a0{registration.id}")
+            queue_registration_confirmation(registration, public_base_url())
+            record_staff("admin.checkin.on_site", event, target=f"Inscription n°\u00a0{registration.id}")
             db.session.commit()
             deliver_after_commit()
             flash(f"{registration.full_name} est inscrit·e sur place et marqué·e présent·e.",

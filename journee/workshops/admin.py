@@ -6,21 +6,16 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..auth.access import require_login
 from ..extensions import db
 from ..formatting import NBSP, plural
-from ..programme.admin.common import event_or_404, session_or_404
-from ..registration.admin_detail import registration_or_404
 from ..registration.models import PROFILE_LABELS
+from ..web.loaders import event_or_404, registration_or_404, session_or_404
 from . import services
 from .forms import MoveForm, RunForm
 from .report import LEFT_OUT_LABELS, STRATEGY_LABELS, percent, technical_details
 from .models import Assignment, AssignmentSource
 
-bp = Blueprint("workshops_admin", __name__, url_prefix="/admin")
-
-
-bp.before_request(require_login)
+bp = Blueprint("workshops", __name__)
 
 
 def _slot_or_404(event_id: int, slot_id: int):

@@ -4,8 +4,9 @@ from flask import Blueprint, abort
 
 from .. import secret_links
 from ..registration.models import Registration
-from .certificates_service import certificate_available, certificate_filename, certificates_pdf
-from .sheets import private_pdf
+from ..web.downloads import private_download
+from .services.certificates import (certificate_available, certificate_filename,
+                                    certificates_pdf)
 
 bp = Blueprint("certificates", __name__)
 
@@ -23,5 +24,6 @@ def own(token: str):
     registration = secret_links.find(Registration, token)
     if registration is None or not certificate_available(registration):
         abort(404)
-    return private_pdf(certificates_pdf(registration.event, [registration]),
-                       certificate_filename(registration.event, registration))
+    return private_download(certificates_pdf(registration.event, [registration]),
+                            certificate_filename(registration.event, registration),
+                            "application/pdf")

@@ -7,34 +7,29 @@ there is no honeypot. Deadlines do not apply to staff (:func:`services.register`
 them only for online registrations).
 """
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.validators import DataRequired, Optional
 
-from ..audit.log import record_staff
-from ..extensions import db
-from ..mail import deliver_after_commit
-from ..programme.admin.common import event_or_404, owned_or_404
-from ..programme.models import Event
-from ..util.clock import today_in
-from . import services
-from .admin import bp
-from .changes import save_changes
-from .emails import (KIND_LABELS, messages_of, queue_promotion_notice,
-                     queue_registration_confirmation, slot_choices)
-from .forms import build_form, initial_data
-from .listing import local_time
-from .models import Registration, RegistrationStatus, Source
-from .privacy import PRIVACY_VERSION
+from ...audit.log import record_staff
+from ...extensions import db
+from ...mail import deliver_after_commit
+from ...programme.models import Event
+from ...util.clock import today_in
+from ...web.loaders import event_or_404, registration_or_404
+from ...web.urls import public_base_url
+from .. import services
+from ..changes import save_changes
+from ..emails import (KIND_LABELS, messages_of, queue_promotion_notice,
+                      queue_registration_confirmation, slot_choices)
+from ..forms import build_form, initial_data
+from ..listing import local_time
+from ..models import Registration, RegistrationStatus, Source
+from ..privacy import INFORMED, PRIVACY_VERSION
+from . import bp
 
 ALREADY_REGISTERED = ("Cette adresse e-mail est déjà inscrite à cette journée\u202f: "
                       "cherchez-la dans la liste des inscriptions.")
-INFORMED = "La personne a été informée de la notice de confidentialité"
-
-
-def registration_or_404(event: Event, registration_id: int) -> Registration:
-    """The registration, or 404 alike for a missing one and one of another event."""
-    return owned_or_404(Registration, registration_id, event_id=event.id)
 
 
 def staff_form(event: Event, editing: bool = False, **kwargs):
@@ -66,10 +61,6 @@ def of_name(name: str) -> str:
 
 def staff_name() -> str:
     return current_user.name or current_user.email
-
-
-def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"]
 
 
 def _details(form) -> dict:
@@ -117,7 +108,7 @@ def registration_new(event_id: int):
         except (services.WorkshopFull, services.InvalidChoice) as refused:
             form.field_for(refused.session_id, refused.workshop_id).errors.append(str(refused))
         else:
-            queue_registration_confirmation(registration, _base_url())
+            queue_registration_confirmation(registration, public_base_url())
             record_staff("organiser.create_registration", event,
                          target=f"Inscription n° {registration.id}")
             db.session.commit()
@@ -177,7 +168,7 @@ def registration_cancel(event_id: int, registration_id: int):
         return _back(event, registration)
     promoted = services.cancel(registration)
     if promoted is not None:
-        queue_promotion_notice(promoted, _base_url())
+        queue_promotion_notice(promoted, public_base_url())
     db.session.commit()
     deliver_after_commit()
     message = f"L’inscription {of_name(registration.full_name)} est annulée."
@@ -202,7 +193,7 @@ def registration_restore(event_id: int, registration_id: int):
         db.session.rollback()
         flash(str(refused), "error")
         return _back(event, registration)
-    queue_registration_confirmation(registration, _base_url())
+    queue_registration_confirmation(registration, public_base_url())
     db.session.commit()
     deliver_after_commit()
     state = ("confirmée" if registration.status == RegistrationStatus.CONFIRMED
@@ -223,7 +214,7 @@ def registration_promote(event_id: int, registration_id: int):
         db.session.rollback()
         flash(str(refused), "error")
         return _back(event, registration)
-    queue_promotion_notice(registration, _base_url())
+    queue_promotion_notice(registration, public_base_url())
     db.session.commit()
     deliver_after_commit()
     flash(f"La place {of_name(registration.full_name)} est confirmée"

@@ -15,18 +15,19 @@ from flask import current_app, render_template
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
-from ..documents.certificate_pdf import (TITLE, CertificateAttendee, CertificateDay,
+from ...documents.certificate_pdf import (TITLE, CertificateAttendee, CertificateDay,
                                           CertificateEvent, build_certificates)
-from ..errors import JourneeError
-from ..extensions import db
-from ..formatting import NBSP
-from ..mail import COMPOSERS, Attachment, NothingToSend, build_message, queue_to_compose
-from ..mail_models import OutboxMessage
-from ..programme.models import Event
-from ..registration.models import Registration, RegistrationStatus
-from ..util.clock import today_in, utcnow
+from ...errors import JourneeError
+from ...extensions import db
+from ...formatting import NBSP
+from ...mail import COMPOSERS, Attachment, NothingToSend, build_message, queue_to_compose
+from ...mail_models import OutboxMessage
+from ...util.clock import utcnow
+from ...programme.models import Event
+from ...util.clock import today_in
+from ...registration.models import Registration, RegistrationStatus
 from .presence import mark_present, undo_presence
-from .roster import name_key
+from ..roster import name_key
 from .signin import day_spans
 
 MAX_SIGNATURE_BYTES = 1024 * 1024

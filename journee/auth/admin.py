@@ -5,30 +5,25 @@ from __future__ import annotations
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
-from flask import (Blueprint, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from ..extensions import db
 from ..mail import deliver_after_commit
-from ..programme.forms import options
 from ..programme.models import Event, EventMembership
 from ..programme.permissions import ROLE_LABELS
-from .access import require_login
+from ..web.forms import options
 from .forms import AccountForm, MembershipForm
 from .models import User
 from .reset import queue_password_email
 
-bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/comptes")
-
-bp.before_request(require_login)
+bp = Blueprint("accounts", __name__, url_prefix="/comptes")
 
 
 @bp.before_request
 def administrators_only():
-    if not current_user.is_authenticated:
-        return None  # require_login has answered
+    """Runs after the back office's login check (``journee.web.admin``)."""
     if not current_user.is_admin:
         abort(403)
     return None

@@ -17,14 +17,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..documents.badges_pdf import ROLE_ANIMATION, ROLE_INTERVENTION, ROLE_ORGANISATION, Badge
-from ..extensions import db
-from ..formatting import format_date, format_time
-from ..models_base import new_badge_code
-from ..programme.models import Event, Participation, Session, Workshop
-from ..registration.models import Registration
-from .links import checkin_url
-from .roster import confirmed_attendees, workshops_by_registration
+from ...documents.badges_pdf import (ROLE_ANIMATION, ROLE_INTERVENTION, ROLE_ORGANISATION,
+                                     Badge)
+from ...extensions import db
+from ...formatting import format_date, format_time
+from ...models_base import new_badge_code
+from ...programme.models import Event, Participation, Session, Workshop
+from ...registration.models import Registration
+from ..links import checkin_url
+from ..roster import confirmed_attendees, workshops_by_registration
 
 TEAM_MAX_LINES = 200
 TEAM_MAX_LINE = 300

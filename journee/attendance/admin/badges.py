@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from io import BytesIO
-
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from ..audit.log import actor_for_user, record
-from ..auth.access import require_login
-from ..documents.badge_formats import sheet_formats
-from ..documents.badges_pdf import build_badges
-from ..extensions import db
-from ..formatting import NBSP, NNBSP
-from ..programme.admin.common import event_or_404, owned_or_404
-from ..programme.forms import Form, options
-from ..programme.models import Event
-from ..registration.models import Registration, RegistrationStatus
-from ..security import as_id
-from ..util.clock import utcnow
-from . import badge_service as service
-from .badge_service import Selection
-from .roster import confirmed_attendees
+from ...audit.log import actor_for_user, record
+from ...documents.badge_formats import sheet_formats
+from ...documents.badges_pdf import build_badges
+from ...extensions import db
+from ...formatting import NBSP, NNBSP
+from ...util.clock import utcnow
+from ...programme.models import Event
+from ...registration.models import Registration
+from ...security import as_id
+from ...web.downloads import private_download
+from ...web.forms import options
+from ...web.loaders import event_or_404, owned_or_404
+from ..forms import BadgeForm
+from ..roster import confirmed_attendees
+from ..services import badges as service
+from ..services.badges import Selection
 
-bp = Blueprint("badges_admin", __name__, url_prefix="/admin")
+bp = Blueprint("badges", __name__)
 
-bp.before_request(require_login)
-
-OFFSET_LIMIT_MM = 15
 PDF = "application/pdf"
 
 #: What the audit log says was printed.
@@ -45,79 +38,6 @@ NOTHING_TO_PRINT = {
     Selection.PROGRAMME: "personne n’est encore indiqué dans le programme.",
     Selection.TEAM: "indiquez au moins une personne.",
 }
-
-
-def _millimetres(text: str | None) -> float | None:
-    """« 1,5 », « -2 », « −0.5 » as millimetres; ``None`` for anything else."""
-    text = (text or "").strip().replace(",", ".").replace("\u2212", "-").replace(" ", "")
-    if not text:
-        return 0.0
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return float(value) if value.is_finite() else None
-
-
-def _offset(_form, field) -> None:
-    value = _millimetres(field.data)
-    if value is None:
-        raise ValidationError("Saisissez un nombre de millimètres, par exemple 1,5 ou -2.")
-    if not -OFFSET_LIMIT_MM <= value <= OFFSET_LIMIT_MM:
-        raise ValidationError(f"Le décalage doit être compris entre -{OFFSET_LIMIT_MM} et "
-                              f"{OFFSET_LIMIT_MM}{NBSP}mm.")
-
-
-class BadgeForm(Form):
-    sheet_format = RadioField("Format des planches d’étiquettes", validators=[
-        InputRequired("Choisissez un format de planche.")])
-    selection = RadioField("Badges à imprimer", default=Selection.ALL.value, validators=[
-        InputRequired("Choisissez les badges à imprimer.")])
-    # The view checks the person belongs to the event (a 404 otherwise) before validation.
-    registration = SelectField("Personne", choices=[], validate_choice=False)
-    team = TextAreaField("Membres de l’équipe")
-    offset_x = StringField("Décalage horizontal (mm)", default="0", validators=[_offset],
-                           render_kw={"inputmode": "decimal"})
-    offset_y = StringField("Décalage vertical (mm)", default="0", validators=[_offset],
-                           render_kw={"inputmode": "decimal"})
-    skip = IntegerField("Étiquettes à sauter sur la première planche", default=0,
-                        validators=[InputRequired("Indiquez un nombre d’étiquettes, 0 si "
-                                                  "la planche est neuve."),
-                                    NumberRange(min=0, message="Indiquez un nombre positif "
-                                                               "ou 0.")])
-    cut_marks = BooleanField("Imprimer des traits de coupe dans les marges", default=True)
-
-    chosen: Registration | None = None
-    """The registration named by ``registration``, loaded by the view (404 if foreign)."""
-    team_members: tuple[service.TeamMember, ...] = ()
-
-    def validate_skip(self, field) -> None:
-        sheet = sheet_formats().get(self.sheet_format.data)
-        if sheet is not None and field.data is not None and field.data >= sheet.per_page:
-            raise ValidationError(f"Sur ce format, une planche compte {sheet.per_page}"
-                                  f"{NBSP}étiquettes{NNBSP}: sautez-en au plus "
-                                  f"{sheet.per_page - 1}.")
-
-    def validate_registration(self, field) -> None:
-        if self.selection.data != Selection.ONE:
-            return
-        if self.chosen is None:
-            raise ValidationError("Choisissez la personne dont vous voulez le badge.")
-        if self.chosen.status != RegistrationStatus.CONFIRMED:
-            raise ValidationError("Cette personne n’a pas d’inscription confirmée.")
-
-    def validate_team(self, field) -> None:
-        if self.selection.data != Selection.TEAM:
-            return
-        members, problems = service.parse_team(field.data)
-        if problems:
-            raise ValidationError(" ".join(problems))
-        if not members:
-            raise ValidationError("Indiquez au moins une personne, une par ligne.")
-        self.team_members = tuple(members)
-
-    def offset_mm(self) -> tuple[float, float]:
-        return _millimetres(self.offset_x.data), _millimetres(self.offset_y.data)
 
 
 def _form(event: Event, attendees: list[Registration], new_count: int,
@@ -149,13 +69,6 @@ def _chosen_registration(event: Event, value: str | None) -> Registration:
     if registration_id is None:
         abort(404)
     return owned_or_404(Registration, registration_id, event_id=event.id)
-
-
-def _private_pdf(data: bytes, name: str):
-    response = send_file(BytesIO(data), mimetype=PDF, as_attachment=True, download_name=name,
-                         max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/journees/<int:event_id>/badges", methods=["GET", "POST"])
@@ -209,4 +122,4 @@ def _print(event: Event, form: BadgeForm, programme):
     db.session.commit()
     suffix = {Selection.NEW: "-nouveaux", Selection.PROGRAMME: "-programme",
               Selection.TEAM: "-equipe", Selection.ONE: "-une-personne"}.get(selection, "")
-    return _private_pdf(data, f"badges-{event.slug}{suffix}.pdf"), None
+    return private_download(data, f"badges-{event.slug}{suffix}.pdf", PDF), None

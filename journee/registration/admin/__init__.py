@@ -1,29 +1,29 @@
-"""The organiser's registrations: the list, the summary and its workbook.
+"""The organiser's registrations (« Inscriptions » in the back office).
 
-One blueprint, split by subject: this module (list and « Bilan des inscriptions ») and
-``admin_detail`` (one registration: details, edits, cancel, restore, promote, and the
-assisted registration by staff).
+One blueprint, split by subject: this module (the list, « Bilan des inscriptions » and its
+workbook), ``detail`` (one registration: details, edits, cancel, restore, promote, and the
+assisted registration by staff) and ``files`` (the XLSX export, the group import and the
+blank paper form).
 """
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 
-from ..audit.log import record_staff
-from ..auth.access import require_login
-from ..extensions import db
-from ..programme.admin.common import event_or_404
-from ..util.clock import today_in
-from . import listing
-from .emails import KIND_LABELS, failed_messages
-from .forms import NO, YES
-from .models import PROFILE_LABELS, SOURCE_LABELS, STATUS_LABELS, RegistrationStatus
-from .summary import build_summary, build_summary_xlsx
+from ...audit.log import record_staff
+from ...extensions import db
+from ...util.clock import today_in
+from ...web.downloads import private_download
+from ...web.loaders import event_or_404
+from .. import listing
+from ..emails import KIND_LABELS, failed_messages
+from ..forms import NO, YES
+from ..models import PROFILE_LABELS, SOURCE_LABELS, STATUS_LABELS, RegistrationStatus
+from ..summary import build_summary, build_summary_xlsx
 
-bp = Blueprint("registration_admin", __name__, url_prefix="/admin")
+bp = Blueprint("registration", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-bp.before_request(require_login)
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/")
@@ -58,11 +58,8 @@ def summary_xlsx(event_id: int):
     data = build_summary_xlsx(event.title, build_summary(event))
     day = today_in(event.timezone)
     name = f"bilan-inscriptions-{event.slug}-{day.isoformat()}.xlsx"
-    response = Response(data, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
     # Personal data aggregated, but still not for shared caches.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_download(data, name, XLSX)
 
 
-from . import admin_detail  # noqa: E402,F401
+from . import detail, files  # noqa: E402,F401

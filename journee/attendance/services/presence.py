@@ -15,16 +15,16 @@ from functools import lru_cache
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import JourneeError
-from ..extensions import db
-from ..programme.models import Event, Session, Workshop, WorkshopMode
-from ..registration.models import Registration, RegistrationStatus, Source, WorkshopChoice
-from ..registration.services import AlreadyRegistered, Attendee, InvalidChoice, promote
-from ..util.clock import utcnow
-from ..util.text import fold
-from ..workshops.models import Assignment, AssignmentSource
+from ...errors import JourneeError
+from ...extensions import db
+from ...util.clock import utcnow
+from ...util.text import fold
+from ...programme.models import Event, Session, Workshop, WorkshopMode
+from ...registration.models import Registration, RegistrationStatus, Source, WorkshopChoice
+from ...registration.services import AlreadyRegistered, Attendee, InvalidChoice, promote
+from ...workshops.models import Assignment, AssignmentSource
 # Who is in which workshop has one definition, shared with every list of the day.
-from .roster import placements, workshops_by_registration
+from ..roster import placements, workshops_by_registration
 
 SEARCH_LIMIT = 30
 """Results shown at once: at the door, a longer list means the name needs more letters."""
