@@ -64,6 +64,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .gdpr import jobs as gdpr_jobs, settings
     gdpr_jobs.init_app(app)
     settings.init_app(app)
+    from .attendance import certificates_service
+    from .registration import emails as registration_emails
+    registration_emails.init_app(app)
+    certificates_service.init_app(app)
 
     from .auth.views import bp as auth_bp
     from .programme.admin import bp as programme_admin_bp

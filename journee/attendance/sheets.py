@@ -16,7 +16,6 @@ from ..auth.access import require_login
 from ..documents.signin_pdf import build_signin_sheet
 from ..extensions import db
 from ..formatting import NBSP, plural
-from ..mail import deliver_after_commit
 from ..programme.admin.common import event_or_404, owned_or_404
 from ..programme.forms import STRIP, Form
 from ..programme.models import Event, Workshop
@@ -233,7 +232,6 @@ def send_certificates(event_id: int):
                        event=event, target="Attestations de présence envoyées par e-mail",
                        rows=count)
             db.session.commit()
-            deliver_after_commit()
             flash(f"{plural(count, 'attestation')} mise{'s' if count > 1 else ''} en "
                   "envoi par e-mail." if count else
                   "Toutes les personnes présentes ayant une adresse e-mail ont déjà reçu "

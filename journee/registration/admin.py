@@ -6,8 +6,9 @@ assisted registration by staff).
 """
 
 from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
 
-from ..audit.log import record_staff
+from ..audit.log import actor_for_user, record
 from ..auth.access import require_login
 from ..extensions import db
 from ..programme.admin.common import event_or_404
@@ -40,7 +41,8 @@ def registrations(event_id: int):
         summary=listing.choices_summary, local_time=listing.local_time,
         failed_messages=failed_messages(event), kind_labels=KIND_LABELS)
     # Recorded once the page is written: committing first would expire every row shown.
-    record_staff("organiser.view_registrations", event, rows=len(page.registrations))
+    record("organiser.view_registrations", actor=actor_for_user(current_user),
+           event=event, rows=len(page.registrations))
     db.session.commit()
     return html
 
