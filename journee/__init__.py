@@ -79,6 +79,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                    syntheses_data, programme_data, auth_data, audit_data, ratelimit,
                    mail_personal_data):
         module.init_app(app)
+    from .attendance.services import certificates as certificate_emails
+    from .registration import emails as registration_emails
+    registration_emails.init_app(app)
+    certificate_emails.init_app(app)
 
     from .attendance import views as attendance_views
     from .attendance.admin import badges, checkin, sheets

@@ -3,9 +3,9 @@
 :func:`queue_email` adds the complete MIME message to the session, so the registration and
 its confirmation are committed together or not at all. :func:`deliver_pending` sends what
 is waiting, after the commit; a failed send is recorded on the message and retried later,
-by the next call: right after the next commit (:func:`deliver_after_commit`), by the
-periodic job :func:`deliver_outbox` (see :mod:`journee.tasks`), or by
-``journee send-mail``.
+by the next call: right after the next commit that queues a message (see
+:func:`init_app`: no caller asks for it), by the periodic job :func:`deliver_outbox` (see
+:mod:`journee.tasks`), or by ``journee send-mail``.
 
 A message that cannot be written (a template, its calendar, a header that refuses its
 value) is marked ``failed`` with the reason, once: it never holds back the others.
@@ -33,8 +33,8 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import Flask, current_app
-from sqlalchemy import or_, select, update
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import tasks
@@ -87,7 +87,7 @@ def queue_email(kind: str, to_address: str, subject: str, text_body: str,
                 html_body: str | None = None, attachments: Iterable[Attachment] = (),
                 registration_id: int | None = None, *,
                 reply_to: str | None = None) -> OutboxMessage:
-    """Build a message and add it to the outbox; the caller commits, then delivers.
+    """Build a message and add it to the outbox; the caller commits, which delivers it.
 
     :param kind: what the message is for (``confirmation``, ``promotion``…), for the
         back office.
@@ -163,9 +163,23 @@ class NothingToSend(Exception):
 
 
 Composer = Callable[[OutboxMessage], None]
-COMPOSERS: dict[str, Composer] = {}
-"""How to write each kind of message queued with :func:`queue_to_compose`; a composer
-fills ``message`` and ``subject`` of the outbox row it is given."""
+"""How to write one kind of message queued with :func:`queue_to_compose`: it fills
+``message`` and ``subject`` of the outbox row it is given."""
+
+COMPOSERS = "journee.mail_composers"
+"""The key of the composers in ``app.extensions``: kind → :data:`Composer`."""
+
+
+def register_composer(app: Flask, kind: str, composer: Composer) -> None:
+    """Say how to write the messages of *kind*; called by each package's ``init_app``."""
+    composers = app.extensions.setdefault(COMPOSERS, {})
+    if kind in composers:
+        raise ValueError(f"composer for {kind!r} registered twice")
+    composers[kind] = composer
+
+
+def composer_for(kind: str) -> Composer | None:
+    return current_app.extensions.get(COMPOSERS, {}).get(kind)
 
 
 def queue_to_compose(kind: str, to_address: str, registration_id: int | None) -> OutboxMessage:
@@ -175,7 +189,7 @@ def queue_to_compose(kind: str, to_address: str, registration_id: int | None) ->
     is written in the caller's transaction, so the e-mail is as durable as the change
     that causes it, while rendering its templates and calendar happens at delivery.
     """
-    if kind not in COMPOSERS:
+    if composer_for(kind) is None:
         raise ValueError(f"no composer for {kind!r}")
     outbox = OutboxMessage(kind=kind, to_address=to_address, subject="", message=None,
                            status=OutboxStatus.PENDING, attempts=0,
@@ -301,32 +315,15 @@ def _copy_to_keep(message: OutboxMessage) -> bytes | None:
         return None
 
 
-def deliver_after_commit(limit: int = 10) -> None:
-    """Try to send what was just committed; any error is logged, never raised.
-
-    For views, right after ``db.session.commit()``: a mail server that is down must
-    never turn a saved registration into an error page. What is not sent now is retried.
-    When this process runs the periodic jobs (``journee run``), their thread delivers and
-    the request returns at once; otherwise (a gunicorn worker, tests, a CLI process)
-    delivery happens here.
-    """
-    if not current_app.config["MAIL_DELIVER_AFTER_COMMIT"]:
-        return  # left to the next round of the periodic jobs or to ``journee send-mail``
-    if tasks.wake(current_app, OUTBOX_JOB):
-        return
-    try:
-        deliver_pending(limit)
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("Envoi des e-mails en attente impossible.")
-
-
 def _compose(message: OutboxMessage) -> Exception | None:
     """Write a message queued with :func:`queue_to_compose`, once; return what stopped it."""
     if message.message is not None:
         return None
     try:
-        COMPOSERS[message.kind](message)
+        composer = composer_for(message.kind)
+        if composer is None:
+            raise LookupError(f"no composer for {message.kind!r}")
+        composer(message)
     except NothingToSend as reason:
         return reason
     except Exception as error:
@@ -492,9 +489,83 @@ def delivery_summary(sent: int, failed: int) -> str:
     return f"{sent} message{s} envoyé{s}, {failed} en échec."
 
 
+# Delivery after the commit ---------------------------------------------------------------
+#
+# Whoever commits a transaction that queued messages has them sent: a view, a CLI command,
+# a test. The session notes the messages queued as they are flushed, forgets them if the
+# transaction is rolled back, and once it is committed wakes this process's runner of
+# periodic jobs (``journee run``) or, with none to wake (a gunicorn worker, a CLI process,
+# the tests), sends them itself as soon as the transaction has ended: SQLAlchemy allows no
+# statement inside ``after_commit`` itself.
+
+_QUEUED = "journee.outbox_queued"
+"""In ``session.info``: how many pending messages the open transaction has flushed."""
+_TO_SEND = "journee.outbox_to_send"
+"""In ``session.info``: how many messages to send once the committed transaction ends."""
+
+
+def _note_queued(session, flush_context) -> None:
+    queued = sum(1 for instance in session.new if isinstance(instance, OutboxMessage)
+                 and instance.status == OutboxStatus.PENDING)
+    if queued:
+        session.info[_QUEUED] = session.info.get(_QUEUED, 0) + queued
+
+
+def _forget_queued(session) -> None:
+    if session.in_nested_transaction():
+        # Back to a savepoint: what was queued before it stays; waking the sender for
+        # nothing costs less than leaving a message to the next round.
+        return
+    session.info.pop(_QUEUED, None)
+    session.info.pop(_TO_SEND, None)
+
+
+def _wake_sender(session) -> None:
+    """After a commit: the messages it holds leave now, whoever committed them."""
+    if session.in_nested_transaction():
+        return  # a savepoint released: the messages leave with the outer commit
+    queued = session.info.pop(_QUEUED, 0)
+    if not queued or not has_app_context():
+        return
+    app = current_app._get_current_object()
+    if not app.config["MAIL_DELIVER_AFTER_COMMIT"]:
+        return  # left to the next round of the periodic jobs or to ``journee send-mail``
+    if tasks.wake(app, OUTBOX_JOB):
+        return
+    # A publication queues an e-mail per person: they all leave with it.
+    session.info[_TO_SEND] = max(queued, 10)
+
+
+def _send_after_commit(session, transaction) -> None:
+    """Send what :func:`_wake_sender` left for this process; any error is logged, never
+    raised: a mail server that is down must never turn a saved change into an error."""
+    if transaction.parent is not None:
+        return
+    # Committed, the messages were counted by _wake_sender; otherwise they are gone.
+    session.info.pop(_QUEUED, None)
+    limit = session.info.pop(_TO_SEND, None)
+    if limit is None:
+        return
+    try:
+        deliver_pending(limit)
+    except Exception:
+        session.rollback()
+        current_app.logger.exception("Envoi des e-mails en attente impossible.")
+
+
+_SESSION_HOOKS = (("after_flush", _note_queued), ("after_rollback", _forget_queued),
+                  ("after_commit", _wake_sender),
+                  ("after_transaction_end", _send_after_commit))
+
+
 def init_app(app: Flask) -> None:
-    """Deliver the outbox every ``MAIL_AUTO_RETRY_SECONDS`` (0: never, then run
-    ``journee send-mail`` yourself)."""
+    """Send what a commit queued once it is committed (see above), and deliver the
+    outbox every ``MAIL_AUTO_RETRY_SECONDS`` (0: never, then run ``journee send-mail``
+    yourself)."""
+    # The hooks belong to the session class that every app of the process shares.
+    for name, hook in _SESSION_HOOKS:
+        if not event.contains(db.session, name, hook):
+            event.listen(db.session, name, hook)
     interval = app.config["MAIL_AUTO_RETRY_SECONDS"]
     if interval and interval > 0:
         tasks.register(app, tasks.PeriodicJob(

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
-from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import event as sqlalchemy_event, func
 
 from conftest import TODAY
 from journee import mail
@@ -66,6 +66,14 @@ class SMTPServer:
         return [email.message_from_bytes(envelope.original_content,
                                          policy=email.policy.default)
                 for envelope in self.handler.envelopes]
+
+
+@pytest.fixture
+def app_factory(app_factory):
+    """Apps whose commits leave the outbox alone: these tests deliver it step by step
+    with ``deliver_pending`` (the delivery after a commit has its own tests below)."""
+    return lambda **overrides: app_factory(**{"MAIL_DELIVER_AFTER_COMMIT": False,
+                                              **overrides})
 
 
 @pytest.fixture
@@ -224,16 +232,119 @@ def test_a_server_down_keeps_the_message_for_a_later_try(smtp_app, smtp_server, 
     assert queued.attempts == 2 and queued.last_error is None
 
 
-def test_deliver_after_commit_never_raises(smtp_app, irts_event, monkeypatch):
-    register_and_queue(irts_event)
-    mail.deliver_after_commit()  # nothing listens on the port
+# Delivery after the commit --------------------------------------------------------------
+
+@pytest.fixture
+def sending_app(app_factory, smtp_server):
+    """An app as deployed: a commit that queued messages has them sent."""
+    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
+                      MAIL_SMTP_PORT=smtp_server.port, MAIL_SMTP_TIMEOUT=5,
+                      MAIL_DELIVER_AFTER_COMMIT=True)
+    with app.app_context():
+        yield app
+
+
+def test_a_commit_delivers_what_it_queued(sending_app, smtp_server):
+    smtp_server.start()
+    queued = mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+    assert smtp_server.messages == []
+
+    db.session.commit()
+
+    [message] = smtp_server.messages
+    assert message["To"] == "camille@example.org"
+    assert db.session.get(OutboxMessage, queued.id).status == OutboxStatus.SENT
+
+
+def test_a_commit_through_a_request_delivers_too(sending_app, smtp_server):
+    smtp_server.start()
+    with sending_app.test_request_context("/"):
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        db.session.commit()
+        assert len(smtp_server.messages) == 1
+
+
+@pytest.fixture
+def sending_irts(sending_app):
+    from journee.programme.demo import load_demo
+
+    events = load_demo(original_dates=True)
+    db.session.commit()
+    return next(e for e in events if e.slug == "travail-social-epreuve-numerique-2018")
+
+
+def test_a_message_composed_by_the_sender_leaves_with_the_commit(sending_irts, smtp_server):
+    smtp_server.start()
+    registration = register(sending_irts.id, make_attendee(sending_irts), today=TODAY)
+    queue_registration_confirmation_later(registration)
+    db.session.commit()
+
+    [message] = smtp_server.messages
+    assert message["To"] == "aicha@example.org"
+    assert message["Subject"].startswith("Inscription confirmée")
+
+
+def test_a_rolled_back_transaction_sends_nothing(sending_app, smtp_server):
+    smtp_server.start()
+    mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+
+    assert smtp_server.messages == []
+    assert db.session.scalar(db.select(func.count(OutboxMessage.id))) == 0
+
+
+def test_a_commit_without_messages_does_not_wake_the_sender(sending_app, smtp_server,
+                                                            monkeypatch):
+    smtp_server.start()
+    # A message left pending by an earlier failure waits for the periodic job.
+    monkeypatch.setitem(sending_app.config, "MAIL_DELIVER_AFTER_COMMIT", False)
+    mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+    db.session.commit()
+    monkeypatch.undo()
+    woken = []
+    monkeypatch.setattr(mail, "deliver_pending", lambda limit: woken.append(limit))
+    monkeypatch.setattr(mail.tasks, "wake", lambda app, name: woken.append(name))
+
+    from journee.ratelimit import record
+    record("test", "clé")
+    db.session.commit()
+    db.session.commit()
+
+    assert woken == [] and smtp_server.messages == []
+
+
+def test_a_runner_in_the_process_is_woken_instead(sending_app, smtp_server, monkeypatch):
+    woken = []
+    monkeypatch.setattr(mail.tasks, "wake", lambda app, name: woken.append(name) or True)
+    mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+    db.session.commit()
+
+    assert woken == [mail.OUTBOX_JOB]
+    assert db.session.scalar(db.select(OutboxMessage.status)) == OutboxStatus.PENDING
+
+
+def test_a_savepoint_waits_for_the_outer_commit(sending_app, smtp_server):
+    smtp_server.start()
+    with db.session.begin_nested():
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+    assert smtp_server.messages == []
+    db.session.commit()
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_failed_delivery_never_breaks_the_commit(sending_irts, monkeypatch):
+    register_and_queue(sending_irts)  # nothing listens on the port: kept for later
 
     def broken(limit):
         raise RuntimeError("base de données indisponible")
 
     monkeypatch.setattr(mail, "deliver_pending", broken)
-    mail.deliver_after_commit()
-    assert db.session.scalar(db.select(OutboxMessage.status)) == OutboxStatus.PENDING
+    mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+    db.session.commit()
+    assert set(db.session.scalars(db.select(OutboxMessage.status))) == {
+        OutboxStatus.PENDING}
 
 
 def test_the_file_backend_writes_one_eml_file_per_message(app_factory, tmp_path):
@@ -600,7 +711,7 @@ def test_a_busy_database_while_writing_leaves_the_message_for_the_next_round(
     def locked(outbox):
         raise OperationalError("SELECT …", {}, Exception("database is locked"))
 
-    monkeypatch.setitem(mail.COMPOSERS, "confirmation", locked)
+    monkeypatch.setitem(app.extensions[mail.COMPOSERS], "confirmation", locked)
     assert mail.deliver_pending() == (0, 1)
     db.session.expire_all()
     assert queued.status == OutboxStatus.PENDING and "locked" in queued.last_error

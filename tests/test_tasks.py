@@ -33,6 +33,14 @@ SECRET_KEY = "tasks-test-6f0c1d2e3a4b5c6d7e8f9a0b1c2d3e4f"
 NO_JOBS = {"MAIL_AUTO_RETRY_SECONDS": 0, "PURGE_INTERVAL_SECONDS": 0}
 
 
+@pytest.fixture
+def app_factory(app_factory):
+    """Apps whose commits leave their messages to the runners under test, except where
+    a test asks for the delivery after the commit."""
+    return lambda **overrides: app_factory(**{"MAIL_DELIVER_AFTER_COMMIT": False,
+                                              **overrides})
+
+
 def wait_until(condition, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while not (value := condition()):
@@ -293,16 +301,15 @@ def test_worker_sends_then_stops_on_sigterm(app_factory, tmp_path):
 # In-process: journee run, never a request ---------------------------------------------
 
 def test_no_thread_is_started_by_a_request(app_factory):
-    app = app_factory(TESTING=False)
+    app = app_factory(TESTING=False, MAIL_DELIVER_AFTER_COMMIT=True)
     outbox = Path(app.config["MAIL_FILE_DIR"])
     before = set(threading.enumerate())
 
     assert app.test_client().get("/").status_code == 200
     with app.test_request_context("/"):
         mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        # With no runner in this process (a gunicorn worker), the commit delivers.
         db.session.commit()
-        mail.deliver_after_commit()
-        # With no runner in this process (a gunicorn worker), the request delivers.
         assert len(list(outbox.glob("*.eml"))) == 1
 
     assert set(threading.enumerate()) == before
@@ -311,7 +318,7 @@ def test_no_thread_is_started_by_a_request(app_factory):
 def test_journee_run_runs_the_jobs_beside_the_server(app_factory, monkeypatch):
     """The development server gets the runner; a message queued by a request is
     delivered by the runner's thread, woken after the commit."""
-    app = app_factory(PURGE_INTERVAL_SECONDS=0)
+    app = app_factory(PURGE_INTERVAL_SECONDS=0, MAIL_DELIVER_AFTER_COMMIT=True)
     outbox = Path(app.config["MAIL_FILE_DIR"])
     writers = []
     write = mail.FileBackend.send
@@ -329,7 +336,6 @@ def test_journee_run_runs_the_jobs_beside_the_server(app_factory, monkeypatch):
         with app.test_request_context("/"):
             mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
             db.session.commit()
-            mail.deliver_after_commit()
         wait_until(lambda: any(outbox.glob("*.eml")), 30, "l’e-mail envoyé")
         served.append(app.extensions[tasks.IN_PROCESS])
 

@@ -11,11 +11,17 @@ ACTION_LABELS: dict[str, str] = {
     "organiser.view_registration": "Consultation d’une inscription",
     "organiser.create_registration": "Inscription saisie par l’équipe",
     "organiser.change_registration": "Modification d’une inscription",
+    "organiser.cancel_registration": "Annulation d’une inscription par l’équipe",
+    "organiser.restore_registration": "Rétablissement d’une inscription annulée",
+    "organiser.promote_registration": "Confirmation d’une personne de la liste d’attente",
+    "organiser.publish_assignment": "Publication de la répartition d’un créneau d’ateliers",
     "organiser.download_registrations": "Téléchargement des inscriptions (XLSX)",
     "organiser.import_registrations": "Import d’inscriptions (XLSX)",
     "organiser.export_person": "Export des données d’une personne (JSON)",
     "organiser.erase_person": "Effacement d’une personne à sa demande",
     "organiser.change_person_email": "Changement de l’adresse e-mail d’un·e intervenant·e",
+    "attendee.register": "Inscription en ligne par la personne",
+    "attendee.cancel_self": "Annulation de son inscription par la personne, depuis son lien",
     "attendee.erase_self": "Effacement de ses données par la personne, depuis son lien",
     "facilitator.view_list": "Consultation de la liste d’un atelier",
     "facilitator.download_xlsx": "Téléchargement de la liste d’un atelier (XLSX)",
@@ -41,19 +47,16 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+ATTENDEE = "La personne inscrite, par son lien personnel"
+"""The actor of what an attendee does themself (the public form, their personal link)."""
+
+
 def actor_for_user(user) -> str:
     return f"Organisateur·rice {user.email}"
 
 
 def actor_for_link(link) -> str:
     return f"Animateur·rice {link.person.full_name} (lien n° {link.id})"
-
-
-def record_staff(action: str, event, target: str = "", rows: int | None = None) -> AuditEntry:
-    """An entry for the signed-in staff member, in the current request."""
-    from flask_login import current_user
-    return record(action, actor=actor_for_user(current_user), event=event, target=target,
-                  rows=rows)
 
 
 def record(action: str, *, actor: str, event=None, target: str = "", workshop=None,

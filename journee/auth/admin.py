@@ -10,7 +10,6 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..mail import deliver_after_commit
 from ..programme.models import Event, EventMembership
 from ..programme.permissions import ROLE_LABELS
 from ..web.forms import options
@@ -72,7 +71,6 @@ def account_new():
             db.session.flush()
             queue_password_email(user, welcome=True)
             db.session.commit()
-            deliver_after_commit()
             flash(f"Compte créé pour {email} : un e-mail l’invite à choisir son mot de "
                   "passe (lien valable une heure ; « Mot de passe oublié » en renvoie un).",
                   "success")

@@ -18,7 +18,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import generate_password_hash
 
 from ..extensions import db
-from ..mail import deliver_after_commit
 from ..security import client_address
 from . import throttle
 from .forms import ForgottenPasswordForm, LoginForm, NewPasswordForm
@@ -114,7 +113,6 @@ def forgotten_password():
             if user is not None and user.is_active:
                 queue_password_email(user)
             db.session.commit()
-            deliver_after_commit()
         flash(RESET_SENT, "info")
         return redirect(url_for(".login"))
     return render_template("auth/forgotten_password.html", form=form)

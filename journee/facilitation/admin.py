@@ -16,7 +16,6 @@ from flask_login import current_user
 from ..audit.log import action_label, actor_for_user
 from ..extensions import db
 from ..formatting import NBSP, plural
-from ..mail import deliver_after_commit
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event, Person
 from ..web.loaders import event_or_404
@@ -72,14 +71,13 @@ def links(event_id: int):
 @bp.post("/journees/<int:event_id>/animateurs/<int:person_id>/creer")
 def create_link(event_id: int, person_id: int):
     event, person = _event_and_person_or_404(event_id, person_id)
-    link, created = services.create_link(event, person, _actor())
-    if not created:
+    given = services.give_link(event, person, public_base_url(), _actor())
+    if given is None:
         flash(f"{person.full_name} a déjà un lien actif{NBSP}: utilisez « Envoyer à "
               "nouveau » ou « Remplacer le lien ».", "warning")
         return _back(event)
-    message = services.queue_link_email(link, public_base_url(), _actor())
+    _, message = given
     db.session.commit()
-    deliver_after_commit()
     _flash_sent_or_copy(person, f"Le lien de {person.full_name} est créé", message)
     return _back(event)
 
@@ -97,7 +95,6 @@ def send_link(event_id: int, person_id: int):
         return _back(event)
     message = services.queue_link_email(link, public_base_url(), _actor())
     db.session.commit()
-    deliver_after_commit()
     if _is_failed(message):
         flash(f"L’e-mail à {person.email} {NOT_WRITTEN}", "error")
     else:
@@ -123,10 +120,8 @@ def revoke_link(event_id: int, person_id: int):
 @bp.post("/journees/<int:event_id>/animateurs/<int:person_id>/remplacer")
 def regenerate_link(event_id: int, person_id: int):
     event, person = _event_and_person_or_404(event_id, person_id)
-    link = services.regenerate_link(event, person, _actor())
-    message = services.queue_link_email(link, public_base_url(), _actor())
+    _, message = services.replace_link(event, person, public_base_url(), _actor())
     db.session.commit()
-    deliver_after_commit()
     _flash_sent_or_copy(person, f"L’ancien lien de {person.full_name} ne fonctionne "
                                 f"plus{NBSP}; un nouveau lien est créé", message)
     return _back(event)
@@ -137,7 +132,6 @@ def send_all(event_id: int):
     event = event_or_404(event_id)
     result = services.send_all(event, public_base_url(), _actor())
     db.session.commit()
-    deliver_after_commit()
     if result.sent:
         flash(f"Liens envoyés par e-mail{NBSP}: "
               f"{plural(len(result.sent), 'animateur·rice')}.", "success")

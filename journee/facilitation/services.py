@@ -15,7 +15,7 @@ from flask import current_app, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
-from ..audit import log
+from ..audit.log import record
 from ..audit.models import AuditEntry
 from ..documents.workshop_list_xlsx import ListedPerson, WorkshopList
 from ..extensions import db
@@ -164,16 +164,16 @@ def create_link(event: Event, person: Person, actor: str) -> tuple[FacilitatorLi
     link = FacilitatorLink(event=event, person=person, created_by=actor[:200])
     db.session.add(link)
     db.session.flush()
-    log.record("facilitator_link.create", actor=actor, event=event, target=person.full_name,
-               link=link)
+    record("facilitator_link.create", actor=actor, event=event, target=person.full_name,
+           link=link)
     return link, True
 
 
 def revoke_link(link: FacilitatorLink, actor: str) -> None:
     """Stop the link from opening anything, at once and for good."""
     link.revoked_at = utcnow()
-    log.record("facilitator_link.revoke", actor=actor, event=link.event,
-               target=link.person.full_name, link=link)
+    record("facilitator_link.revoke", actor=actor, event=link.event,
+           target=link.person.full_name, link=link)
 
 
 def regenerate_link(event: Event, person: Person, actor: str) -> FacilitatorLink:
@@ -184,8 +184,8 @@ def regenerate_link(event: Event, person: Person, actor: str) -> FacilitatorLink
     link = FacilitatorLink(event=event, person=person, created_by=actor[:200])
     db.session.add(link)
     db.session.flush()
-    log.record("facilitator_link.regenerate", actor=actor, event=event,
-               target=person.full_name, link=link)
+    record("facilitator_link.regenerate", actor=actor, event=event,
+           target=person.full_name, link=link)
     return link
 
 
@@ -229,9 +229,26 @@ def queue_link_email(link: FacilitatorLink, base_url: str, actor: str) -> Outbox
     if message.status == OutboxStatus.FAILED:
         return message
     link.sent_at = utcnow()
-    log.record("facilitator_link.send", actor=actor, event=event, target=person.full_name,
-               link=link)
+    record("facilitator_link.send", actor=actor, event=event, target=person.full_name,
+           link=link)
     return message
+
+
+def give_link(event: Event, person: Person, base_url: str, actor: str
+              ) -> tuple[FacilitatorLink, OutboxMessage | None] | None:
+    """Create the person's link and e-mail it to them (see :func:`queue_link_email`);
+    ``None`` when they have an active link already, and nothing changes."""
+    link, created = create_link(event, person, actor)
+    if not created:
+        return None
+    return link, queue_link_email(link, base_url, actor)
+
+
+def replace_link(event: Event, person: Person, base_url: str, actor: str
+                 ) -> tuple[FacilitatorLink, OutboxMessage | None]:
+    """Revoke the person's link, give them a new one and e-mail it."""
+    link = regenerate_link(event, person, actor)
+    return link, queue_link_email(link, base_url, actor)
 
 
 @dataclass

@@ -15,7 +15,6 @@ from flask_login import current_user
 
 from ..audit.log import actor_for_user, record
 from ..extensions import db
-from ..mail import deliver_after_commit
 from ..programme.permissions import managed_events_query
 from ..registration.emails import queue_promotion_notice
 from ..registration.personal_data import same_person
@@ -66,7 +65,6 @@ def erase(event_id: int, registration_id: int):
                event=erased_event, target=f"Inscription(s) {numbers}",
                rows=result.registrations)
     db.session.commit()
-    deliver_after_commit()
     flash(f"Effacement fait : {result.registrations} inscription(s) et "
           f"{result.messages} e-mail(s) supprimés. {personal_data.KEPT_AFTER_ERASURE}",
           "success")

@@ -21,15 +21,17 @@ from sqlalchemy.orm import joinedload
 from .. import ratelimit
 from ..extensions import db
 from ..formatting import NBSP, format_date, format_time, format_time_range
-from ..mail import (COMPOSERS, Attachment, NothingToSend, build_message, queue_email,
-                    queue_failed, queue_to_compose, shared_in_round)
+from flask import Flask
+
+from ..mail import (Attachment, NothingToSend, build_message, queue_email, queue_failed,
+                    queue_to_compose, register_composer, shared_in_round)
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event, Session, Workshop, WorkshopMode
 from ..programme.queries import event_with_programme_by_id
-from ..workshops.services import attendee_workshops
 from .address import MAX_AGE_SECONDS, make_change_token
 from .calendar import build_attendee_ics
 from .models import Registration, RegistrationStatus, WorkshopChoice
+from .services import first_come_workshops
 
 COLON = NBSP + ":"
 
@@ -87,8 +89,8 @@ def queue_registration_confirmation(registration: Registration,
     someone without one). The caller commits.
     """
     subject, attachments = _confirmation_subject(registration, base_url)
-    return _queue("confirmation", "emails/confirmation", subject, registration, base_url,
-                  attachments)
+    return queue_to_attendee("confirmation", "emails/confirmation", subject, registration,
+                             base_url, attachments)
 
 
 def _confirmation_subject(registration: Registration,
@@ -98,38 +100,14 @@ def _confirmation_subject(registration: Registration,
     if registration.status == RegistrationStatus.WAITLISTED:
         return f"Liste d’attente{COLON} {title}", lambda: ()
     return (f"Inscription confirmée{COLON} {title}",
-            lambda: (_calendar_attachment(registration, base_url),))
+            lambda: (calendar_attachment(registration, base_url),))
 
 
 def queue_promotion_notice(registration: Registration, base_url: str) -> OutboxMessage | None:
     """Tell someone promoted from the waiting list that their place is confirmed."""
     subject = f"Une place s’est libérée{COLON} {registration.event.title}"
-    return _queue("promotion", "emails/promotion", subject, registration, base_url,
-                  lambda: (_calendar_attachment(registration, base_url),))
-
-
-def queue_assignment_notice(registration: Registration, workshop: Workshop, base_url: str,
-                            assigned_workshops: dict[int, Workshop]) -> OutboxMessage | None:
-    """Tell someone which workshop they are in, with their day (that workshop in it).
-
-    :param assigned_workshops: their published workshop per workshops slot, for the
-        calendar attached.
-    """
-    event = registration.event
-    subject = f"Votre atelier{COLON} {event.title}"
-    session = workshop.session
-    when = format_time_range(session.starts_at, session.ends_at)
-    if event.starts_on != event.ends_on:
-        when = f"{format_date(session.starts_at.date())}, {when}"
-    seen, facilitators = set(), []
-    for participation in workshop.facilitators:
-        if participation.person_id not in seen:
-            seen.add(participation.person_id)
-            facilitators.append(participation)
-    return _queue("assignment", "workshops/email_assignment", subject, registration,
-                  base_url,
-                  lambda: (_calendar_attachment(registration, base_url, assigned_workshops),),
-                  extra={"workshop": workshop, "when": when, "facilitators": facilitators})
+    return queue_to_attendee("promotion", "emails/promotion", subject, registration,
+                             base_url, lambda: (calendar_attachment(registration, base_url),))
 
 
 Attachments = Callable[[], tuple[Attachment, ...]]
@@ -137,9 +115,12 @@ Attachments = Callable[[], tuple[Attachment, ...]]
 made marks the message failed rather than breaking the request that queues it)."""
 
 
-def _queue(kind: str, template: str, subject: str, registration: Registration, base_url: str,
-           attachments: Attachments = lambda: (), extra: dict | None = None
-           ) -> OutboxMessage | None:
+def queue_to_attendee(kind: str, template: str, subject: str, registration: Registration,
+                      base_url: str, attachments: Attachments = lambda: (),
+                      extra: dict | None = None) -> OutboxMessage | None:
+    """Queue a message written from *template* (``.txt`` and ``.html``) with the
+    registration's context and *extra*; ``None`` when the person has no address, a
+    failed row when it cannot be written."""
     if not registration.email:
         return None
     try:
@@ -182,8 +163,6 @@ def _compose_confirmation(outbox: OutboxMessage) -> None:
         outbox.to_address, subject,
         **_render("emails/confirmation", subject, registration, base_url, attachments))
 
-
-COMPOSERS["confirmation"] = _compose_confirmation
 
 
 # What anyone can have sent to an address by typing it in a public form -----------------
@@ -289,9 +268,12 @@ def _compose_address_change(outbox: OutboxMessage) -> None:
         reply_to=event.contact_email or None)
 
 
-COMPOSERS["link_request"] = _compose_link_request
-COMPOSERS["self_service_link"] = _compose_self_service_link
-COMPOSERS["address_change"] = _compose_address_change
+def init_app(app: Flask) -> None:
+    """The messages of this module that the sender writes (see :func:`queue_to_compose`)."""
+    register_composer(app, "confirmation", _compose_confirmation)
+    register_composer(app, "link_request", _compose_link_request)
+    register_composer(app, "self_service_link", _compose_self_service_link)
+    register_composer(app, "address_change", _compose_address_change)
 
 
 def _tidy(text: str) -> str:
@@ -300,7 +282,7 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
 
 
-def _calendar_attachment(registration: Registration, base_url: str,
+def calendar_attachment(registration: Registration, base_url: str,
                          workshops: dict[int, Workshop] | None = None) -> Attachment:
     """The person's day as it stands, with *workshops* (their workshop per slot). By
     default: in first-come mode the workshop they took; in preferences mode none, since
@@ -311,7 +293,7 @@ def _calendar_attachment(registration: Registration, base_url: str,
     if workshops is None:
         workshops = {}
         if event.workshop_mode == WorkshopMode.FIRST_COME:
-            workshops = attendee_workshops(registration)
+            workshops = first_come_workshops(registration)
     key = ("day-calendar", event.id, base_url,
            tuple(sorted((slot_id, workshop.id) for slot_id, workshop in workshops.items())))
     content = shared_in_round(key, lambda: build_attendee_ics(event, base_url, workshops))

@@ -17,11 +17,12 @@ from datetime import date
 from sqlalchemy import (Boolean, Date, Integer, and_, bindparam, case, delete, func, insert,
                         literal, or_, select, union_all, update)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from ..errors import JourneeError
 from ..extensions import db
-from ..programme.models import Event, EventStatus, Session, Workshop, WorkshopMode
+from ..programme.models import (Event, EventStatus, Participation, Session, Workshop,
+                                WorkshopMode)
 from ..secret_links import issue
 from ..util.clock import utcnow
 from .models import Registration, RegistrationStatus, Source, WorkshopChoice
@@ -415,6 +416,18 @@ def workshop_places_left(event: Event) -> dict[int, int | None]:
     return {workshop.id: (None if workshop.capacity is None
                           else max(workshop.capacity - taken.get(workshop.id, 0), 0))
             for slot in event.workshop_sessions for workshop in slot.workshops}
+
+
+def first_come_workshops(registration: Registration) -> dict[int, Workshop]:
+    """The workshop whose place this person took with their registration, per slot (in
+    first-come mode: their first and only choice), with its room and facilitators."""
+    rows = db.session.execute(
+        select(WorkshopChoice.session_id, Workshop)
+        .join(Workshop, Workshop.id == WorkshopChoice.workshop_id)
+        .where(WorkshopChoice.registration_id == registration.id, WorkshopChoice.rank == 1)
+        .options(selectinload(Workshop.room),
+                 selectinload(Workshop.facilitators).selectinload(Participation.person))).all()
+    return {session_id: workshop for session_id, workshop in rows}
 
 
 def waitlist_position(registration: Registration) -> int | None:

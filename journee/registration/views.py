@@ -23,11 +23,11 @@ from ..web.downloads import private_download
 from ..web.loaders import visible_event_or_404
 from ..web.urls import external_url, public_base_url
 from ..workshops.services import attendee_workshops
-from . import services
+from . import operations, services
 from .address import MAX_AGE_SECONDS, change_for_token
 from .changes import save_changes
 from .emails import (queue_address_change, queue_already_registered, queue_link_request,
-                     queue_promotion_notice, queue_registration_confirmation_later)
+                     queue_promotion_notice)
 from .forms import ResendLinkForm, build_form, initial_data
 from .models import Registration, RegistrationStatus
 from .privacy import PRIVACY_VERSION, purge_date
@@ -57,11 +57,6 @@ def _too_many(template: str, **context):
             {"Retry-After": str(int(HOUR.total_seconds()))})
 
 
-def _send_queued_mail() -> None:
-    from ..mail import deliver_after_commit
-    deliver_after_commit()
-
-
 # Registration form --------------------------------------------------------------------
 
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
@@ -88,7 +83,7 @@ def form(slug: str):
         attendee = services.Attendee(**form.details(), choices=form.workshop_choices(),
                                      privacy_version=PRIVACY_VERSION)
         try:
-            registration = services.register(event.id, attendee, today)
+            operations.register(event, attendee, today, base_url=public_base_url())
         except services.RegistrationClosed as closed:
             return _closed(event, str(closed))
         except services.AlreadyRegistered:
@@ -101,9 +96,6 @@ def form(slug: str):
         except (services.WorkshopFull, services.InvalidChoice) as refused:
             form.field_for(refused.session_id, refused.workshop_id).errors.append(str(refused))
         else:
-            # The confirmation is queued with the registration and written by the sender:
-            # the request stays short, which is what keeps a rush from piling up.
-            queue_registration_confirmation_later(registration)
             return _accepted(event)
     return render_template("registration/form.html",
                            **_form_context(event, form, status, problems))
@@ -123,7 +115,6 @@ def _accepted(event: Event):
     one outbox row queued: the same cost, the same answer."""
     ratelimit.record(REGISTRATIONS, client_address())
     db.session.commit()
-    _send_queued_mail()
     return redirect(url_for(".done", slug=event.slug))
 
 
@@ -154,7 +145,6 @@ def resend_link(slug: str):
         queue_link_request(form.email.data)
         ratelimit.record(LINK_REQUESTS, client_address())
         db.session.commit()
-        _send_queued_mail()
         flash(LINK_SENT, "success")
         return redirect(url_for(".resend_link", slug=event.slug))
     return render_template("registration/resend.html", event=event, form=form, problems=[])
@@ -229,7 +219,6 @@ def edit(token: str):
                             "nouvelle adresse\u202f: elle remplacera l’actuelle dès que vous "
                             "aurez ouvert le lien qu’il contient.")
             db.session.commit()
-            _send_queued_mail()
             flash(message, "success")
             return redirect(url_for(".self_service", token=token))
         field, message = error
@@ -249,11 +238,8 @@ def cancel(token: str):
         flash("Cette inscription ne peut plus être annulée en ligne.", "error")
         return redirect(url_for(".self_service", token=token))
     if request.method == "POST":
-        promoted = services.cancel(registration)
-        if promoted is not None:
-            queue_promotion_notice(promoted, public_base_url())
+        operations.cancel_registration(registration, base_url=public_base_url())
         db.session.commit()
-        _send_queued_mail()
         flash("Votre inscription est annulée. Merci de nous avoir prévenus\u202f: votre place "
               "peut revenir à quelqu’un d’autre.", "success")
         return redirect(url_for(".self_service", token=token))
@@ -310,7 +296,6 @@ def erase(token: str):
     record("attendee.erase_self", actor="La personne inscrite, par son lien personnel",
            event=event, target=f"Inscription n° {number}", rows=result.registrations)
     db.session.commit()
-    _send_queued_mail()
     return redirect(url_for(".erased", slug=event.slug))
 
 

@@ -141,12 +141,8 @@ def lock(event_id: int, slot_id: int, registration_id: int, action: str):
 @bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/publier")
 def publish(event_id: int, slot_id: int):
     event, slot = _slot_or_404(event_id, slot_id)
-    from ..mail import deliver_after_commit
-
-    queued = services.publish(slot, current_app.config["PUBLIC_BASE_URL"],
-                              published_by=current_user.email)
+    queued = services.publish(slot, current_app.config["PUBLIC_BASE_URL"], by=current_user)
     db.session.commit()
-    deliver_after_commit(limit=max(queued, 10))
     s = "s" if queued > 1 else ""
     flash(f"Répartition publiée\u202f: {queued} e-mail{s} envoyé{s} "
           "(seules les personnes dont l’atelier a changé reçoivent un nouvel e-mail).",

@@ -19,12 +19,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..audit.log import actor_for_user, record
+from ..auth.models import User
 from ..errors import JourneeError
 from ..extensions import db
 from ..programme.models import (Event, Participation, Session, SessionKind, Workshop,
                                 WorkshopMode)
-from ..registration.models import Registration, RegistrationStatus, WorkshopChoice
+from ..registration.models import PROFILE_LABELS, Registration, RegistrationStatus
+from ..registration.services import first_come_workshops
 from . import assignment as solver
+from .emails import queue_assignment_notice
 from .models import Assignment, AssignmentPublication, AssignmentRun, AssignmentSource
 from .report import Names
 
@@ -419,12 +423,10 @@ def changed_since_publication(data: SlotData) -> list[Assignment]:
     return [a for a in data.assignments.values() if a.published_workshop_id != a.workshop_id]
 
 
-def publish(slot: Session, base_url: str, *, published_by: str | None = None) -> int:
+def publish(slot: Session, base_url: str, *, by: User) -> int:
     """Publish the slot: e-mail their workshop to each person whose workshop changed
-    since the last publication (everyone, the first time). Returns how many e-mails
-    were queued."""
-    from ..registration.emails import queue_assignment_notice
-
+    since the last publication (everyone, the first time), and log who published.
+    Returns how many e-mails were queued."""
     data = load_slot(slot)
     changed = changed_since_publication(data)
     for item in changed:
@@ -436,8 +438,10 @@ def publish(slot: Session, base_url: str, *, published_by: str | None = None) ->
         if queue_assignment_notice(registration, data.workshop_by_id[item.workshop_id],
                                    base_url, attendee_workshops(registration)):
             queued += 1
-    db.session.add(AssignmentPublication(session_id=slot.id, published_by=published_by,
+    db.session.add(AssignmentPublication(session_id=slot.id, published_by=by.email,
                                          notices=queued))
+    record("organiser.publish_assignment", actor=actor_for_user(by), event=slot.event,
+           target=slot_label(slot), rows=queued)
     return queued
 
 
@@ -448,24 +452,18 @@ def attendee_workshops(registration: Registration) -> dict[int, Workshop]:
     if registration.status != RegistrationStatus.CONFIRMED:
         return {}
     if registration.event.workshop_mode == WorkshopMode.FIRST_COME:
-        query = (select(WorkshopChoice.session_id, Workshop)
-                 .join(Workshop, Workshop.id == WorkshopChoice.workshop_id)
-                 .where(WorkshopChoice.registration_id == registration.id,
-                        WorkshopChoice.rank == 1))
-    else:
-        query = (select(Assignment.session_id, Workshop)
-                 .join(Workshop, Workshop.id == Assignment.published_workshop_id)
-                 .where(Assignment.registration_id == registration.id))
-    rows = db.session.execute(query.options(
-        selectinload(Workshop.room),
-        selectinload(Workshop.facilitators).selectinload(Participation.person))).all()
+        return first_come_workshops(registration)
+    rows = db.session.execute(
+        select(Assignment.session_id, Workshop)
+        .join(Workshop, Workshop.id == Assignment.published_workshop_id)
+        .where(Assignment.registration_id == registration.id)
+        .options(selectinload(Workshop.room),
+                 selectinload(Workshop.facilitators).selectinload(Participation.person))).all()
     return {session_id: workshop for session_id, workshop in rows}
 
 
 def report_names(event: Event) -> Names:
     """What the report calls people, workshops, slots and profiles of this event."""
-    from ..registration.models import PROFILE_LABELS
-
     people = dict(db.session.execute(
         select(Registration.id, Registration.first_name + " " + Registration.last_name)
         .where(Registration.event_id == event.id)).all())

@@ -13,18 +13,17 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
 
-from ...audit.log import record_staff
+from ...audit.log import actor_for_user, record
 from ...extensions import db
 from ...formatting import format_datetime, format_time, plural
-from ...mail import deliver_after_commit
 from ...programme.models import Event
-from ...util.clock import today_in
 from ...registration import services
-from ...registration.emails import queue_registration_confirmation
 from ...registration.listing import local_time
 from ...registration.models import Registration, RegistrationStatus
+from ...util.clock import today_in
 from ...web.loaders import owned_or_404, welcome_event_or_404
 from ...web.urls import public_base_url
+from .. import operations
 from ..forms import build_on_site_form
 from ..services import presence
 
@@ -32,10 +31,6 @@ bp = Blueprint("checkin", __name__)
 
 
 QUERY_LIMIT = 100
-
-
-def _staff() -> str:
-    return current_user.email
 
 
 def _query(values) -> str:
@@ -81,7 +76,8 @@ def _log_search(event: Event, found: dict) -> None:
     is left out: it is a name (sometimes of someone not registered), and the log says
     who looked at the data, not the data."""
     if found["query"]:
-        record_staff("checkin.search", event, rows=len(found["result"].registrations))
+        record("checkin.search", actor=actor_for_user(current_user),
+               event=event, rows=len(found["result"].registrations))
         # Once the page is written: committing first would expire every row shown.
         db.session.commit()
 
@@ -156,7 +152,7 @@ def mark(event_id: int, registration_id: int):
     event, registration = _registration(event_id, registration_id)
     name = registration.full_name
     try:
-        newly = presence.mark_present(registration, _staff())
+        newly = operations.check_in(registration, by=current_user)
     except presence.NotConfirmed as refused:
         db.session.rollback()
         return _done(event, registration, str(refused), ok=False)
@@ -173,11 +169,10 @@ def confirm_and_mark(event_id: int, registration_id: int):
     event, registration = _registration(event_id, registration_id)
     name = registration.full_name
     try:
-        presence.confirm_and_mark_present(registration, _staff())
+        operations.confirm_and_check_in(registration, by=current_user)
     except (services.EventFull, presence.NotConfirmed) as refused:
         db.session.rollback()
         return _done(event, registration, str(refused), ok=False)
-    record_staff("checkin.confirm", event, target=f"Inscription n°\u00a0{registration.id}")
     db.session.commit()
     return _done(event, registration, f"{name} est confirmé·e et marqué·e présent·e.")
 
@@ -186,10 +181,8 @@ def confirm_and_mark(event_id: int, registration_id: int):
 def undo(event_id: int, registration_id: int):
     event, registration = _registration(event_id, registration_id)
     name = registration.full_name
-    if not presence.undo_presence(registration):
+    if not operations.undo_check_in(registration, by=current_user):
         return _done(event, registration, f"{name} n’était pas marqué·e présent·e.")
-    # Who had marked the person is cleared with the mark: the log keeps the undoing.
-    record_staff("admin.checkin.undo", event, target=f"Inscription n°\u00a0{registration.id}")
     db.session.commit()
     return _done(event, registration, f"La présence de {name} est annulée.")
 
@@ -205,7 +198,9 @@ def on_site(event_id: int):
     problems, existing = [], None
     if form.validate_on_submit():
         try:
-            registration = presence.register_on_site(event, form.attendee(), _staff())
+            registration = operations.register_on_site(
+                event, form.attendee(), base_url=public_base_url(),
+                by=current_user)
         except services.AlreadyRegistered:
             existing = db.session.scalar(db.select(Registration).filter_by(
                 event_id=event.id, email=form.email.data))
@@ -215,10 +210,7 @@ def on_site(event_id: int):
             field = form.field_for(refused.session_id)
             (field.errors if field is not None else problems).append(str(refused))
         else:
-            queue_registration_confirmation(registration, public_base_url())
-            record_staff("admin.checkin.on_site", event, target=f"Inscription n°\u00a0{registration.id}")
             db.session.commit()
-            deliver_after_commit()
             flash(f"{registration.full_name} est inscrit·e sur place et marqué·e présent·e.",
                   "success")
             return redirect(url_for(".desk", event_id=event.id, q=registration.full_name))

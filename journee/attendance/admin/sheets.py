@@ -11,7 +11,6 @@ from ...audit.log import actor_for_user, record
 from ...documents.signin_pdf import build_signin_sheet
 from ...extensions import db
 from ...formatting import NBSP, plural
-from ...mail import deliver_after_commit
 from ...programme.models import Event, Workshop
 from ...registration.listing import local_time
 from ...registration.models import Registration
@@ -215,7 +214,6 @@ def send_certificates(event_id: int):
                        event=event, target="Attestations de présence envoyées par e-mail",
                        rows=count)
             db.session.commit()
-            deliver_after_commit()
             flash(f"{plural(count, 'attestation')} mise{'s' if count > 1 else ''} en "
                   "envoi par e-mail." if count else
                   "Toutes les personnes présentes ayant une adresse e-mail ont déjà reçu "

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from io import BytesIO
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
@@ -20,12 +20,12 @@ from ...documents.certificate_pdf import (TITLE, CertificateAttendee, Certificat
 from ...errors import JourneeError
 from ...extensions import db
 from ...formatting import NBSP
-from ...mail import COMPOSERS, Attachment, NothingToSend, build_message, queue_to_compose
+from ...mail import (Attachment, NothingToSend, build_message, queue_to_compose,
+                     register_composer)
 from ...mail_models import OutboxMessage
-from ...util.clock import utcnow
 from ...programme.models import Event
-from ...util.clock import today_in
 from ...registration.models import Registration, RegistrationStatus
+from ...util.clock import today_in, utcnow
 from .presence import mark_present, undo_presence
 from ..roster import name_key
 from .signin import day_spans
@@ -211,4 +211,5 @@ def _compose_certificate(outbox: OutboxMessage) -> None:
         reply_to=event.contact_email or None)
 
 
-COMPOSERS["certificate"] = _compose_certificate
+def init_app(app: Flask) -> None:
+    register_composer(app, "certificate", _compose_certificate)

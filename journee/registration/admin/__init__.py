@@ -8,7 +8,9 @@ blank paper form).
 
 from flask import Blueprint, render_template, request
 
-from ...audit.log import record_staff
+from flask_login import current_user
+
+from ...audit.log import actor_for_user, record
 from ...extensions import db
 from ...util.clock import today_in
 from ...web.downloads import private_download
@@ -40,7 +42,8 @@ def registrations(event_id: int):
         summary=listing.choices_summary, local_time=listing.local_time,
         failed_messages=failed_messages(event), kind_labels=KIND_LABELS)
     # Recorded once the page is written: committing first would expire every row shown.
-    record_staff("organiser.view_registrations", event, rows=len(page.registrations))
+    record("organiser.view_registrations", actor=actor_for_user(current_user),
+           event=event, rows=len(page.registrations))
     db.session.commit()
     return html
 

@@ -11,17 +11,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.validators import DataRequired, Optional
 
-from ...audit.log import record_staff
+from ...audit.log import actor_for_user, record
 from ...extensions import db
-from ...mail import deliver_after_commit
 from ...programme.models import Event
 from ...util.clock import today_in
 from ...web.loaders import event_or_404, registration_or_404
 from ...web.urls import public_base_url
-from .. import services
+from .. import operations, services
 from ..changes import save_changes
-from ..emails import (KIND_LABELS, messages_of, queue_promotion_notice,
-                      queue_registration_confirmation, slot_choices)
+from ..emails import KIND_LABELS, messages_of, slot_choices
 from ..forms import build_form, initial_data
 from ..listing import local_time
 from ..models import Registration, RegistrationStatus, Source
@@ -85,7 +83,8 @@ def registration(event_id: int, registration_id: int):
         places_left=services.places_left(event), slots=slot_choices(registration),
         messages=messages_of(registration), kind_labels=KIND_LABELS,
         Status=RegistrationStatus, Source=Source, local_time=local_time)
-    record_staff("organiser.view_registration", event, target=f"Inscription n° {registration.id}")
+    record("organiser.view_registration", actor=actor_for_user(current_user),
+           event=event, target=f"Inscription n° {registration.id}")
     db.session.commit()
     return html
 
@@ -99,8 +98,8 @@ def registration_new(event_id: int):
         attendee = services.Attendee(**_details(form), choices=form.workshop_choices(),
                                      privacy_version=PRIVACY_VERSION)
         try:
-            registration = services.register(event.id, attendee, today_in(event.timezone),
-                                             source=Source.STAFF, entered_by=staff_name())
+            registration = operations.register(event, attendee, today_in(event.timezone),
+                                               base_url=public_base_url(), by=current_user)
         except services.AlreadyRegistered:
             form.email.errors.append(ALREADY_REGISTERED)
         except services.EventFull as full:
@@ -108,11 +107,7 @@ def registration_new(event_id: int):
         except (services.WorkshopFull, services.InvalidChoice) as refused:
             form.field_for(refused.session_id, refused.workshop_id).errors.append(str(refused))
         else:
-            queue_registration_confirmation(registration, public_base_url())
-            record_staff("organiser.create_registration", event,
-                         target=f"Inscription n° {registration.id}")
             db.session.commit()
-            deliver_after_commit()
             flash(_registered_message(registration), "success")
             return _back(event, registration)
     return render_template("admin/registrations/form.html", event=event, form=form,
@@ -141,8 +136,8 @@ def registration_edit(event_id: int, registration_id: int):
     if form.validate_on_submit():
         error = save_changes(registration, form, _details(form))
         if error is None:
-            record_staff("organiser.change_registration", event,
-                         target=f"Inscription n° {registration.id}")
+            record("organiser.change_registration", actor=actor_for_user(current_user),
+                   event=event, target=f"Inscription n° {registration.id}")
             db.session.commit()
             flash(f"Les modifications de l’inscription {of_name(registration.full_name)} sont "
                   "enregistrées.", "success")
@@ -166,11 +161,9 @@ def registration_cancel(event_id: int, registration_id: int):
     if registration.status == RegistrationStatus.CANCELLED:
         flash("Cette inscription était déjà annulée.", "info")
         return _back(event, registration)
-    promoted = services.cancel(registration)
-    if promoted is not None:
-        queue_promotion_notice(promoted, public_base_url())
+    promoted = operations.cancel_registration(registration, base_url=public_base_url(),
+                                              by=current_user)
     db.session.commit()
-    deliver_after_commit()
     message = f"L’inscription {of_name(registration.full_name)} est annulée."
     if promoted is not None:
         told = (" et en est prévenu·e par e-mail." if promoted.email else
@@ -188,14 +181,12 @@ def registration_restore(event_id: int, registration_id: int):
     event = event_or_404(event_id)
     registration = registration_or_404(event, registration_id)
     try:
-        services.restore(registration)
+        operations.restore(registration, base_url=public_base_url(), by=current_user)
     except (services.EventFull, services.NotCancelled) as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return _back(event, registration)
-    queue_registration_confirmation(registration, public_base_url())
     db.session.commit()
-    deliver_after_commit()
     state = ("confirmée" if registration.status == RegistrationStatus.CONFIRMED
              else "rétablie sur la liste d’attente, faute de place libre")
     flash(f"L’inscription {of_name(registration.full_name)} est {state}.", "success")
@@ -209,14 +200,12 @@ def registration_promote(event_id: int, registration_id: int):
     event = event_or_404(event_id)
     registration = registration_or_404(event, registration_id)
     try:
-        services.promote(registration)
+        operations.promote(registration, base_url=public_base_url(), by=current_user)
     except (services.EventFull, services.NotWaitlisted) as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return _back(event, registration)
-    queue_promotion_notice(registration, public_base_url())
     db.session.commit()
-    deliver_after_commit()
     flash(f"La place {of_name(registration.full_name)} est confirmée"
           + (" et la personne en est prévenue par e-mail." if registration.email else "."),
           "success")

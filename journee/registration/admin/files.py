@@ -6,12 +6,11 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...audit.log import record_staff
+from ...audit.log import actor_for_user, record
 from ...documents.import_template_xlsx import build_import_template
 from ...documents.registration_form_pdf import build_blank_registration_form
 from ...extensions import db
 from ...formatting import NBSP, NNBSP
-from ...mail import deliver_after_commit
 from ...programme.models import Event
 from ...util.clock import today_in
 from ...security import as_id
@@ -34,7 +33,8 @@ def export_xlsx(event_id: int):
     event = event_or_404(event_id)
     registrations = registrations_for_export(event)
     data = build_registrations_xlsx(event, registrations)
-    record_staff("organiser.download_registrations", event, rows=len(registrations))
+    record("organiser.download_registrations", actor=actor_for_user(current_user),
+           event=event, rows=len(registrations))
     db.session.commit()
     return private_download(data, download_name(event), XLSX)
 
@@ -113,9 +113,9 @@ def import_confirm(event_id: int):
         fresh = parse_import(event, data)
         return _preview(event, fresh, _confirm_form(form.token.data, fresh),
                         problem=f"Aucune inscription n’a été enregistrée. {failed}")
-    record_staff("organiser.import_registrations", event, rows=count)
+    record("organiser.import_registrations", actor=actor_for_user(current_user),
+           event=event, rows=count)
     db.session.commit()
-    deliver_after_commit()
     store.delete(event.id, current_user.id, form.token.data)
     flash(f"{count}{NBSP}inscription{'s' if count > 1 else ''} importée"
           f"{'s' if count > 1 else ''}.", "success")

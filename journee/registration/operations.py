@@ -1,0 +1,93 @@
+"""What people do to a registration, each in one function: the change, the e-mails it
+sends and its entry in the audit log (Indico's ``operations.py`` habit).
+
+The attendee's pages, the staff pages, the CLI and the tests call these alike; the caller
+commits, and the commit sends the e-mails (see :mod:`journee.mail`). Errors are those of
+:mod:`.services`, raised before anything is queued or logged.
+
+:param by: the staff account that acts, recorded in the log; ``None`` for the attendee
+    themself (the public form, their personal link).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..audit.log import ATTENDEE, actor_for_user, record
+from ..auth.models import User
+from ..programme.models import Event
+from . import services
+from .emails import (queue_promotion_notice, queue_registration_confirmation,
+                     queue_registration_confirmation_later)
+from .models import Registration, Source
+
+
+def register(event: Event, attendee: services.Attendee, today: date, *, base_url: str,
+             by: User | None = None) -> Registration:
+    """Register someone, or put them on the waiting list, and confirm it by e-mail.
+
+    Online (``by`` is ``None``) the deadline applies and the confirmation is written by
+    the sender, so that the request stays short under a rush; entered by staff, it is
+    written at once (see :func:`services.register`).
+    """
+    if by is None:
+        registration = services.register(event.id, attendee, today)
+        queue_registration_confirmation_later(registration)
+    else:
+        registration = services.register(event.id, attendee, today, source=Source.STAFF,
+                                          entered_by=by.name or by.email)
+        queue_registration_confirmation(registration, base_url)
+    _record("register", registration, by)
+    return registration
+
+
+def cancel_registration(registration: Registration, *, base_url: str,
+                        by: User | None = None) -> Registration | None:
+    """Cancel; the first person waiting takes the freed place and is told by e-mail.
+
+    Returns that person's registration, if any.
+    """
+    promoted = services.cancel(registration)
+    target = None
+    if promoted is not None:
+        queue_promotion_notice(promoted, base_url)
+        target = (f"Inscription n° {registration.id} ; n° {promoted.id} prend la place "
+                  "libérée")
+    _record("cancel", registration, by, target)
+    return promoted
+
+
+def promote(registration: Registration, *, base_url: str, by: User) -> Registration:
+    """Confirm a waitlisted person out of turn, if a place is free, and tell them."""
+    services.promote(registration)
+    queue_promotion_notice(registration, base_url)
+    _record("promote", registration, by)
+    return registration
+
+
+def restore(registration: Registration, *, base_url: str, by: User) -> Registration:
+    """Undo a cancellation (confirmed if a place is free, else back on the waiting list)
+    and send the confirmation again."""
+    services.restore(registration)
+    queue_registration_confirmation(registration, base_url)
+    _record("restore", registration, by)
+    return registration
+
+
+ONLINE = "La personne inscrite, par le formulaire en ligne"
+
+ACTIONS = {
+    # what: by staff, by the attendee (and how)
+    "register": ("organiser.create_registration", ("attendee.register", ONLINE)),
+    "cancel": ("organiser.cancel_registration", ("attendee.cancel_self", ATTENDEE)),
+    "promote": ("organiser.promote_registration", None),
+    "restore": ("organiser.restore_registration", None),
+}
+
+
+def _record(what: str, registration: Registration, by: User | None,
+            target: str | None = None) -> None:
+    staff_action, by_attendee = ACTIONS[what]
+    action, actor = ((staff_action, actor_for_user(by)) if by is not None else by_attendee)
+    record(action, actor=actor, event=registration.event,
+           target=target or f"Inscription n° {registration.id}")

@@ -1,0 +1,37 @@
+"""The e-mail an attendee receives when the workshops of a slot are published.
+
+Written like the registration e-mails (:mod:`journee.registration.emails`), from
+``templates/workshops/email_assignment.txt`` and ``.html``.
+"""
+
+from __future__ import annotations
+
+from ..formatting import format_date, format_time_range
+from ..mail_models import OutboxMessage
+from ..programme.models import Workshop
+from ..registration.emails import COLON, calendar_attachment, queue_to_attendee
+from ..registration.models import Registration
+
+
+def queue_assignment_notice(registration: Registration, workshop: Workshop, base_url: str,
+                            assigned_workshops: dict[int, Workshop]) -> OutboxMessage | None:
+    """Tell someone which workshop they are in, with their day (that workshop in it).
+
+    :param assigned_workshops: their published workshop per workshops slot, for the
+        calendar attached.
+    """
+    event = registration.event
+    subject = f"Votre atelier{COLON} {event.title}"
+    session = workshop.session
+    when = format_time_range(session.starts_at, session.ends_at)
+    if event.starts_on != event.ends_on:
+        when = f"{format_date(session.starts_at.date())}, {when}"
+    seen, facilitators = set(), []
+    for participation in workshop.facilitators:
+        if participation.person_id not in seen:
+            seen.add(participation.person_id)
+            facilitators.append(participation)
+    return queue_to_attendee(
+        "assignment", "workshops/email_assignment", subject, registration, base_url,
+        lambda: (calendar_attachment(registration, base_url, assigned_workshops),),
+        extra={"workshop": workshop, "when": when, "facilitators": facilitators})
