@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from ..extensions import db
 from ..formatting import NBSP, plural
 from ..registration.models import PROFILE_LABELS
 from ..web.loaders import event_or_404, registration_or_404, session_or_404
+from ..web.urls import public_base_url
 from . import services
 from .forms import MoveForm, RunForm
 from .report import LEFT_OUT_LABELS, STRATEGY_LABELS, percent, technical_details
@@ -141,7 +142,7 @@ def lock(event_id: int, slot_id: int, registration_id: int, action: str):
 @bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/publier")
 def publish(event_id: int, slot_id: int):
     event, slot = _slot_or_404(event_id, slot_id)
-    queued = services.publish(slot, current_app.config["PUBLIC_BASE_URL"], by=current_user)
+    queued = services.publish(slot, public_base_url(), by=current_user)
     db.session.commit()
     s = "s" if queued > 1 else ""
     flash(f"Répartition publiée\u202f: {queued} e-mail{s} envoyé{s} "
