@@ -64,7 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .gdpr import jobs as gdpr_jobs, settings
     gdpr_jobs.init_app(app)
     settings.init_app(app)
-    # The data owners (see journee.gdpr.owners), in the order of a person's export and
+    # The data owners (see journee.data_owners), in the order of a person's export and
     # of the purge's report.
     from . import mail_personal_data, ratelimit
     from .attendance import personal_data as attendance_data

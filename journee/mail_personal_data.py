@@ -1,5 +1,5 @@
 """The outbox's personal data: who was written to, about what, and the messages' text,
-in the rows and in the file backend's ``.eml`` files (see :mod:`journee.gdpr.owners`)."""
+in the rows and in the file backend's ``.eml`` files (see :mod:`journee.data_owners`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import and_, delete, event, func, or_, select, update
 
 from .database import rowcount
 from .extensions import db
-from .gdpr.owners import DataOwner, Erasure, PurgeRun, iso, register
+from .data_owners import DataOwner, Erasure, PurgeRun, iso, register
 from .mail import delete_files, delete_old_files
 from .mail_models import OutboxMessage, OutboxStatus
 

@@ -22,7 +22,7 @@ from sqlalchemy import DateTime, Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
-from .gdpr.owners import DataOwner, PurgeRun, register
+from .data_owners import DataOwner, PurgeRun, register
 from .util.clock import utcnow
 
 #: The longest window any bucket uses: events older than this are forgotten.

@@ -12,7 +12,7 @@ from journee.facilitation.models import FacilitatorLink
 from journee.programme.models import EventMembership, Participation
 from journee.registration import services
 from journee.syntheses.models import SynthesisStatus, WorkshopSynthesis
-from journee.workshops.models import Assignment, AssignmentSource
+from journee.registration.models import Assignment, AssignmentSource
 
 from registration_helpers import OPEN_DAY, slot_of
 

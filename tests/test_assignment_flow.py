@@ -17,8 +17,8 @@ from journee.mail_models import OutboxMessage
 from journee.programme.models import SessionKind
 from journee.registration.models import (Profile, Registration, RegistrationStatus,
                                          WorkshopChoice)
-from journee.workshops.models import (Assignment, AssignmentPublication, AssignmentRun,
-                                      AssignmentSource)
+from journee.workshops.models import AssignmentPublication, AssignmentRun
+from journee.registration.models import Assignment, AssignmentSource
 
 CAPACITY = 3
 PROFILES = [Profile.STUDENT, Profile.PROFESSIONAL, Profile.TRAINER, Profile.MANAGER]

@@ -26,7 +26,7 @@ from journee.documents.pdf import FONT_BOLD, register_fonts
 from journee.extensions import db
 from journee.programme.models import Participation, Session, WorkshopMode
 from journee.registration.models import Profile, Registration, RegistrationStatus, WorkshopChoice
-from journee.workshops.models import Assignment, AssignmentSource
+from journee.registration.models import Assignment, AssignmentSource
 
 URL = "/admin/journees/{}/badges"
 TRICKY = [("Zoé <Dupont>", "& Cie"), ("Siobhán", "O'Brien-Lefèvre"), ("Łukasz", "Żółć"),

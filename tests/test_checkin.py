@@ -16,7 +16,7 @@ from journee.extensions import db
 from journee.registration.models import (Profile, Registration, RegistrationStatus, Source,
                                          WorkshopChoice)
 from journee.util.clock import utcnow
-from journee.workshops.models import Assignment, AssignmentSource
+from journee.registration.models import Assignment, AssignmentSource
 
 STAFF = "organisatrice@example.org"
 

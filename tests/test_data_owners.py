@@ -7,8 +7,8 @@ from sqlalchemy import MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from journee.extensions import db
-from journee.gdpr import owners
-from journee.gdpr.owners import DataOwner
+from journee import data_owners as owners
+from journee.data_owners import DataOwner
 
 
 def uncovered(metadata: MetaData, registered: list[DataOwner]) -> set[str]:

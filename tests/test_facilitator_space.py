@@ -18,7 +18,7 @@ from journee.facilitation.models import FacilitatorLink
 from journee.programme.models import Participation, Role, Session, SessionKind, Workshop
 from journee.registration.models import Profile, Registration, RegistrationStatus
 from journee.util.clock import utcnow
-from journee.workshops.models import Assignment, AssignmentSource
+from journee.registration.models import Assignment, AssignmentSource
 
 SECRET_NEED = "Fauteuil roulant, boucle magnétique n°42"
 

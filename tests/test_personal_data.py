@@ -25,7 +25,7 @@ from journee.registration.emails import (queue_already_registered, queue_link_re
                                          queue_registration_confirmation)
 from journee.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from journee.util.clock import today_in, utcnow
-from journee.workshops.models import Assignment, AssignmentSource
+from journee.registration.models import Assignment, AssignmentSource
 
 DAY = date(2018, 3, 15)  # the IRTS-IDS day (2018 dates in tests)
 
@@ -233,7 +233,7 @@ def test_the_self_erasure_is_done_when_its_files_cannot_be_deleted(
 
 
 def test_an_erasure_rolled_back_keeps_the_files(app, irts):
-    from journee.gdpr.personal_data import erase
+    from journee.data_owners import erase
 
     zoe = registered(irts)
     assert mail.deliver_pending() == (1, 0)

@@ -19,7 +19,7 @@ from journee.documents.signin_pdf import (SignatureColumn, SigninRow, SigninShee
 from journee.extensions import db
 from journee.programme.models import Session, SessionKind, Workshop
 from journee.registration.models import Profile, Registration, RegistrationStatus
-from journee.workshops.models import Assignment, AssignmentSource
+from journee.registration.models import Assignment, AssignmentSource
 
 TRICKY = [("Zoé", "<Dupont> & Cie"), ("Seán", "O'Brien-Lefèvre"), ("Łukasz", "Żółć"),
           ("Ἀλέξανδρος", "Παπαδόπουλος"), ("Дмитрий", "Иванов"), ("=1+1", "<img src=x>"),

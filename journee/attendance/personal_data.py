@@ -1,4 +1,4 @@
-"""Presence's personal data: who checked a person in (see :mod:`journee.gdpr.owners`).
+"""Presence's personal data: who checked a person in (see :mod:`journee.data_owners`).
 
 The dates (present, badge printed, certificate sent) name nobody once the registration
 is anonymised; they are exported with it and kept for the counts.
@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import or_, update
 
 from ..extensions import db
-from ..gdpr.owners import DataOwner, PurgeRun, iso, register
+from ..data_owners import DataOwner, PurgeRun, iso, register
 from ..programme.models import Event
 from ..registration.models import Registration
 from ..registration.privacy import purge_date

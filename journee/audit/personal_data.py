@@ -1,4 +1,4 @@
-"""The audit log's personal data (see :mod:`journee.gdpr.owners`)."""
+"""The audit log's personal data (see :mod:`journee.data_owners`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import delete
 
 from ..database import rowcount
 from ..extensions import db
-from ..gdpr.owners import DataOwner, PurgeRun, register
+from ..data_owners import DataOwner, PurgeRun, register
 from .models import AuditEntry
 
 AUDIT_RETENTION = timedelta(days=365)

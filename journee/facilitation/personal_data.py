@@ -1,4 +1,4 @@
-"""The facilitator links' personal data (see :mod:`journee.gdpr.owners`)."""
+"""The facilitator links' personal data (see :mod:`journee.data_owners`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from ..database import rowcount
 from ..extensions import db
-from ..gdpr.owners import DataOwner, PurgeRun, register
+from ..data_owners import DataOwner, PurgeRun, register
 from ..mail_models import OutboxMessage
 from ..mail_personal_data import purge_messages
 from ..programme.models import Event

@@ -21,7 +21,7 @@ from ..registration.personal_data import same_person
 from ..web.downloads import private_download
 from ..web.loaders import event_or_404, registration_or_404
 from ..web.urls import public_base_url
-from . import personal_data
+from .. import data_owners as personal_data
 
 bp = Blueprint("gdpr", __name__)
 

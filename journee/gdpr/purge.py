@@ -16,7 +16,7 @@
 - The audit log: entries older than 12 months. Sign-in failures and other rate-limit
   counts: after 24 hours.
 
-Each package's data owner (see :mod:`journee.gdpr.owners`) applies its own rules: first
+Each package's data owner (see :mod:`journee.data_owners`) applies its own rules: first
 those bound to an event, one event at a time, then the others. Each event is purged on
 its own: one that cannot be (a date the database holds but Python cannot read, a broken
 row) is reported and the others still are. Each step only touches rows not yet purged,
@@ -31,8 +31,8 @@ from ..database import begin_for_savepoints
 from ..extensions import db
 from ..programme.queries import event_titles
 from ..util.clock import utcnow
-from . import owners
-from .owners import PurgeReport, PurgeRun
+from .. import data_owners as owners
+from ..data_owners import PurgeReport, PurgeRun
 
 
 def purge(today: date, now: datetime | None = None, *, dry_run: bool = False) -> PurgeReport:

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 
 from ..extensions import db
 from .models import PrivacySettings
-from .owners import DataOwner, register
+from ..data_owners import DataOwner, register
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""The programme's personal data (see :mod:`journee.gdpr.owners`)."""
+"""The programme's personal data (see :mod:`journee.data_owners`)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from ..gdpr.owners import DataOwner, register
+from ..data_owners import DataOwner, register
 
 
 class ProgrammeData(DataOwner):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -154,3 +154,55 @@ class WorkshopChoice(db.Model):
     registration: Mapped[Registration] = relationship(back_populates="choices")
     session: Mapped[Session] = relationship()
     workshop: Mapped[Workshop] = relationship()
+
+
+class AssignmentSource(enum.StrEnum):
+    SOLVER = "solver"
+    ORGANISER = "organiser"
+    PRE_ASSIGNED = "pre-assigned"
+
+
+ASSIGNMENT_SOURCE_LABELS = {
+    AssignmentSource.SOLVER: "Répartition automatique",
+    AssignmentSource.ORGANISER: "Placé·e à la main",
+    AssignmentSource.PRE_ASSIGNED: "Placé·e d’avance",
+}
+
+
+class Assignment(db.Model):
+    """A registration placed in one workshop of one workshops slot: like its workshop
+    choices, part of the registration; the workshops package computes and publishes it.
+
+    ``published_workshop_id`` is the workshop last e-mailed to the attendee (and the one
+    their page shows): publishing again only writes to those whose workshop changed.
+    """
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("registration_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    source: Mapped[AssignmentSource] = mapped_column(
+        str_enum(AssignmentSource))
+    locked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    flagged_free: Mapped[bool] = mapped_column(default=False, server_default=false())
+    rank: Mapped[int | None]
+    published_workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    registration: Mapped[Registration] = relationship()
+    session: Mapped[Session] = relationship()
+    workshop: Mapped[Workshop] = relationship(foreign_keys=[workshop_id])
+    published_workshop: Mapped[Workshop | None] = relationship(
+        foreign_keys=[published_workshop_id])
+
+    @property
+    def source_label(self) -> str:
+        return ASSIGNMENT_SOURCE_LABELS[self.source]

@@ -1,6 +1,6 @@
 """The registrations' personal data: what people tell us about themselves, exported on
 request, erased on request, anonymised once the event's retention period is over (see
-:mod:`journee.gdpr.owners`)."""
+:mod:`journee.data_owners`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, literal, or_, select, update
 
 from ..database import rowcount
 from ..extensions import db
-from ..gdpr.owners import DataOwner, Erasure, PurgeRun, iso, register
+from ..data_owners import DataOwner, Erasure, PurgeRun, iso, register
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..mail_personal_data import purge_messages
 from ..programme.models import SECTORS, Event

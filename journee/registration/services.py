@@ -25,7 +25,7 @@ from ..programme.models import (Event, EventStatus, Participation, Session, Work
                                 WorkshopMode)
 from ..secret_links import issue
 from ..util.clock import utcnow
-from .models import Registration, RegistrationStatus, Source, WorkshopChoice
+from .models import Assignment, Registration, RegistrationStatus, Source, WorkshopChoice
 
 
 class RegistrationClosed(JourneeError):
@@ -425,6 +425,23 @@ def first_come_workshops(registration: Registration) -> dict[int, Workshop]:
         select(WorkshopChoice.session_id, Workshop)
         .join(Workshop, Workshop.id == WorkshopChoice.workshop_id)
         .where(WorkshopChoice.registration_id == registration.id, WorkshopChoice.rank == 1)
+        .options(selectinload(Workshop.room),
+                 selectinload(Workshop.facilitators).selectinload(Participation.person))).all()
+    return {session_id: workshop for session_id, workshop in rows}
+
+
+def attendee_workshops(registration: Registration) -> dict[int, Workshop]:
+    """This person's workshop as they may see it, per workshops slot: in first-come mode
+    the one whose place they took with their registration, otherwise the one the
+    organisers published to them. Nothing while they are not confirmed."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return {}
+    if registration.event.workshop_mode == WorkshopMode.FIRST_COME:
+        return first_come_workshops(registration)
+    rows = db.session.execute(
+        select(Assignment.session_id, Workshop)
+        .join(Workshop, Workshop.id == Assignment.published_workshop_id)
+        .where(Assignment.registration_id == registration.id)
         .options(selectinload(Workshop.room),
                  selectinload(Workshop.facilitators).selectinload(Participation.person))).all()
     return {session_id: workshop for session_id, workshop in rows}

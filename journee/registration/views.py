@@ -13,7 +13,7 @@ from .. import ratelimit, secret_links
 from ..audit.log import record
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
-from ..gdpr import personal_data
+from .. import data_owners as personal_data
 from ..programme.models import Event
 from ..programme.queries import event_with_programme_by_id, event_with_workshops
 from ..programme.schedule import registration_status
@@ -22,7 +22,6 @@ from ..util.clock import today_in
 from ..web.downloads import private_download
 from ..web.loaders import visible_event_or_404
 from ..web.urls import external_url, public_base_url
-from ..workshops.services import attendee_workshops
 from . import operations, services
 from .address import MAX_AGE_SECONDS, change_for_token
 from .changes import save_changes
@@ -184,7 +183,7 @@ def self_service(token: str):
         editable=can_edit(event, registration, today),
         cancellable=can_cancel(event, registration, today),
         workshops={w.id: w for s in event.workshop_sessions for w in s.workshops},
-        assigned=attendee_workshops(registration))
+        assigned=services.attendee_workshops(registration))
 
 
 @bp.route("/r/<token>/modifier", methods=["GET", "POST"])
@@ -311,5 +310,5 @@ def calendar(token: str):
     registration, event = _registration_or_404(token)
     from .calendar import build_attendee_ics
     data = build_attendee_ics(event, public_base_url(),
-                              assigned_workshops=attendee_workshops(registration))
+                              assigned_workshops=services.attendee_workshops(registration))
     return private_download(data, f"{event.slug}.ics", "text/calendar; charset=utf-8")

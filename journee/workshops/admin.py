@@ -14,7 +14,7 @@ from ..web.urls import public_base_url
 from . import services
 from .forms import MoveForm, RunForm
 from .report import LEFT_OUT_LABELS, STRATEGY_LABELS, percent, technical_details
-from .models import Assignment, AssignmentSource
+from ..registration.models import Assignment, AssignmentSource
 
 bp = Blueprint("workshops", __name__)
 

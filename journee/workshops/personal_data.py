@@ -1,4 +1,4 @@
-"""The placements' personal data (see :mod:`journee.gdpr.owners`)."""
+"""The placements' personal data (see :mod:`journee.data_owners`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from ..extensions import db
-from ..gdpr.owners import DataOwner, Erasure, register
-from .models import Assignment
+from ..data_owners import DataOwner, Erasure, register
+from ..registration.models import Assignment
 
 
 class WorkshopsData(DataOwner):

@@ -23,13 +23,13 @@ from ..audit.log import actor_for_user, record
 from ..auth.models import User
 from ..errors import JourneeError
 from ..extensions import db
-from ..programme.models import (Event, Participation, Session, SessionKind, Workshop,
-                                WorkshopMode)
+from ..programme.models import (Event, Participation, Session, SessionKind, Workshop)
 from ..registration.models import PROFILE_LABELS, Registration, RegistrationStatus
-from ..registration.services import first_come_workshops
+from ..registration.services import attendee_workshops
 from . import assignment as solver
 from .emails import queue_assignment_notice
-from .models import Assignment, AssignmentPublication, AssignmentRun, AssignmentSource
+from .models import AssignmentPublication, AssignmentRun
+from ..registration.models import Assignment, AssignmentSource
 from .report import Names
 
 NO_ORGANISATION = "\x00"
@@ -443,23 +443,6 @@ def publish(slot: Session, base_url: str, *, by: User) -> int:
     record("organiser.publish_assignment", actor=actor_for_user(by), event=slot.event,
            target=slot_label(slot), rows=queued)
     return queued
-
-
-def attendee_workshops(registration: Registration) -> dict[int, Workshop]:
-    """This person's workshop as they may see it, per workshops slot: in first-come mode
-    the one whose place they took with their registration, otherwise the one the
-    organisers published to them. Nothing while they are not confirmed."""
-    if registration.status != RegistrationStatus.CONFIRMED:
-        return {}
-    if registration.event.workshop_mode == WorkshopMode.FIRST_COME:
-        return first_come_workshops(registration)
-    rows = db.session.execute(
-        select(Assignment.session_id, Workshop)
-        .join(Workshop, Workshop.id == Assignment.published_workshop_id)
-        .where(Assignment.registration_id == registration.id)
-        .options(selectinload(Workshop.room),
-                 selectinload(Workshop.facilitators).selectinload(Participation.person))).all()
-    return {session_id: workshop for session_id, workshop in rows}
 
 
 def report_names(event: Event) -> Names:

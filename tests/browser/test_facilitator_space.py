@@ -9,7 +9,7 @@ from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.programme.models import Event
 from journee.registration.models import Profile, Registration, RegistrationStatus
-from journee.workshops.models import Assignment, AssignmentSource
+from journee.registration.models import Assignment, AssignmentSource
 
 from .conftest import axe_violations, horizontal_overflow, login
 

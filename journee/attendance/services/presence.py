@@ -22,7 +22,7 @@ from ...util.text import fold
 from ...programme.models import Event, Session, Workshop, WorkshopMode
 from ...registration.models import Registration, RegistrationStatus, Source, WorkshopChoice
 from ...registration.services import AlreadyRegistered, Attendee, InvalidChoice, promote
-from ...workshops.models import Assignment, AssignmentSource
+from ...registration.models import Assignment, AssignmentSource
 # Who is in which workshop has one definition, shared with every list of the day.
 from ..roster import placements, workshops_by_registration
 

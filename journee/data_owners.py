@@ -1,5 +1,6 @@
 """Data owners: each package says which personal data it holds and how that data is
-exported, erased on request and purged when its time is up.
+exported, erased on request and purged when its time is up; one person's data is
+gathered (:func:`person_data`) and erased (:func:`erase`) by asking every owner.
 
 As pretix's data shredders (``pretix/base/shredder.py``), the GDPR code knows no model:
 it iterates the owners each package registers from its ``init_app``. A column holds
@@ -163,3 +164,37 @@ def personal_columns(metadata: MetaData) -> set[str]:
 
 def claimed_columns(owners: list[DataOwner]) -> set[str]:
     return {column for owner in owners for column in owner.columns}
+
+
+#: What is kept after an erasure, said to the organiser (and so to the person).
+KEPT_AFTER_ERASURE = (
+    "Une ligne du journal d’accès indique qu’une inscription (son numéro seulement) a été "
+    "effacée, quand et par qui : elle prouve que la demande a été traitée et ne contient "
+    "aucune donnée sur la personne. Les chiffres globaux de la journée ne comptent plus "
+    "cette inscription.")
+
+
+def person_data(registration) -> dict:
+    """Everything held about the person through this registration (right of access)."""
+    data: dict = {}
+    for owner in registered():
+        for key, part in owner.export(registration).items():
+            if isinstance(part, dict) and isinstance(data.get(key), dict):
+                data[key].update(part)  # e.g. presence dates within « inscription »
+            else:
+                data[key] = part
+    return data
+
+
+def erase(registrations: list) -> Erasure:
+    """Delete these registrations and everything attached (choices, placements, presence,
+    e-mails, and, once the erasure is committed, the files the file backend wrote for
+    them). A confirmed place is first released to the waiting list, as a
+    cancellation would. The caller records the erasure in the audit log and commits."""
+    erasure = Erasure(subjects=list(registrations))
+    ordered = erasure_order(registered())
+    for owner in ordered:
+        owner.before_erase(erasure)
+    for owner in ordered:
+        owner.erase(erasure)
+    return erasure
