@@ -81,7 +81,7 @@ def prepare_database(url: str) -> tuple[str, dict]:
 
     from journee import create_app
     from journee.extensions import db
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     app = create_app({"SECRET_KEY": "bench-e869c7753603237a7a993653b823d65a",
                       "SQLALCHEMY_DATABASE_URI": url})

@@ -43,7 +43,7 @@ def demo_app(directory: str):
     with their 2018 dates. The caller pushes its app context."""
     from flask_migrate import upgrade
 
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     app = create_app({
         "SECRET_KEY": "bench-e869c7753603237a7a993653b823d65a",

@@ -77,7 +77,7 @@ def init_command() -> None:
               help="Garder les dates de 2018 au lieu de décaler la journée IRTS-IDS.")
 def demo_command(if_empty: bool, original_dates: bool) -> None:
     """Load the demo days (IRTS-IDS Normandie and ETSUP)."""
-    from .programme.demo import load_demo
+    from .demo import load_demo
     from .programme.models import Event
 
     if db.session.scalar(db.select(db.func.count(Event.id))):

@@ -99,7 +99,7 @@ def runner(app):
 @pytest.fixture
 def demo(app):
     """The demo days with their original 2018 dates."""
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     events = load_demo(original_dates=True)
     db.session.commit()

@@ -386,7 +386,7 @@ def test_forms_are_protected_against_csrf(csrf_app, irts_on_csrf_app):
 
 @pytest.fixture
 def irts_on_csrf_app(csrf_app):
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     events = load_demo(original_dates=True)
     db.session.commit()

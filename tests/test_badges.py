@@ -512,7 +512,7 @@ def test_printing_needs_the_form_token(csrf_app):
     from conftest import csrf_token_from
 
     from journee.auth.models import User
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
     from journee.programme.models import EventMembership
 
     irts = load_demo(original_dates=True)[0]

@@ -444,7 +444,7 @@ def test_forms_need_the_csrf_token(csrf_app):
     from flask import g
 
     from journee.auth.models import User
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
     from journee.programme.models import EventMembership
 
     event = load_demo(original_dates=True)[0]

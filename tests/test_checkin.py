@@ -540,7 +540,7 @@ def test_on_site_with_an_email_sends_the_confirmation(app, organiser_client, irt
 
 def test_marking_needs_the_csrf_token(csrf_app):
     from journee.auth.models import User
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
     from journee.programme.models import EventMembership
 
     irts = load_demo(original_dates=True)[0]

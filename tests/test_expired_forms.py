@@ -21,7 +21,7 @@ HOSTILE = {"first_name": "Ἀλέξανδρος", "last_name": "N’Diaye-<b>Lef
 
 
 def demo_event():
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     events = load_demo(original_dates=True)
     db.session.commit()

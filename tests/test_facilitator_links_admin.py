@@ -120,7 +120,7 @@ def test_page_costs_a_fixed_number_of_queries(app_factory):
 def _demo_with_organiser() -> tuple[int, list[int]]:
     """The demo days and an organiser of IRTS-IDS; its id and all its facilitators' ids."""
     from journee.auth.models import User
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
     from journee.programme.models import EventMembership
 
     irts = next(e for e in load_demo(original_dates=True)

@@ -94,7 +94,7 @@ def smtp_app(app_factory, smtp_server):
 
 @pytest.fixture
 def irts_event(smtp_app):
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     events = load_demo(original_dates=True)
     db.session.commit()
@@ -266,7 +266,7 @@ def test_a_commit_through_a_request_delivers_too(sending_app, smtp_server):
 
 @pytest.fixture
 def sending_irts(sending_app):
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     events = load_demo(original_dates=True)
     db.session.commit()

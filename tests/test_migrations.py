@@ -38,7 +38,7 @@ def test_upgrade_to_digests_keeps_the_links_already_given(app_factory, migrated_
     from sqlalchemy import select, text
 
     from journee.mail import build_message
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
     from journee.mail import deliver_pending
     from journee.registration.emails import queue_already_registered
     from journee.registration.models import Registration

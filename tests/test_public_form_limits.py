@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
-from journee.programme.demo import load_demo
+from journee.demo import load_demo
 from journee.ratelimit import RateEvent
 
 SCHOOL = {"REMOTE_ADDR": "192.0.2.10"}

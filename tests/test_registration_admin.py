@@ -491,7 +491,7 @@ def test_hostile_names_are_escaped(organiser_client, irts):
 
 def test_csrf_is_required_on_posts(csrf_app):
     from journee.auth.models import User
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
     from journee.programme.models import EventMembership
 
     irts = load_demo(original_dates=True)[0]

@@ -344,7 +344,7 @@ def test_honeypot_pretends_success_and_writes_nothing(client, irts):
 
 
 def test_csrf_token_is_required(csrf_app):
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     irts = load_demo(original_dates=True)[0]
     db.session.commit()

@@ -155,7 +155,7 @@ def _statements_of(post) -> list[str]:
 
 
 def test_registering_an_address_already_registered_costs_no_more_than_a_new_one(app_factory):
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     app = app_factory(MAIL_DELIVER_AFTER_COMMIT=False)
     with app.app_context():
@@ -202,7 +202,7 @@ def test_resending_the_link_answers_the_same_whether_registered_or_not(client, i
 def test_a_link_request_costs_the_same_database_work_for_any_address(app_factory):
     """Equal by construction: the same statements, in the same order, whether or not the
     address is registered (the sender does the looking up, after the answer)."""
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     # A running app leaves delivery to its sender thread: the request only wakes it.
     app = app_factory(MAIL_DELIVER_AFTER_COMMIT=False)

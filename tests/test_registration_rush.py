@@ -23,7 +23,7 @@ from journee import create_app
 from journee.extensions import db
 from journee.mail import deliver_pending
 from journee.mail_models import OutboxMessage
-from journee.programme.demo import load_demo
+from journee.demo import load_demo
 from journee.registration import services
 from journee.registration.models import Registration, RegistrationStatus
 

@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from journee import create_app
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
-from journee.programme.demo import load_demo
+from journee.demo import load_demo
 from journee.programme.models import Event
 from journee.registration import services
 from journee.registration.emails import queue_registration_confirmation_later

@@ -324,7 +324,7 @@ def test_erase_my_data_asks_first_then_erases_and_frees_the_place(client, irts):
 
 
 def test_erasing_needs_the_csrf_token(csrf_app):
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     irts = load_demo(original_dates=True)[0]
     db.session.commit()

@@ -306,7 +306,7 @@ def test_back_office_needs_a_login(client, irts):
 
 
 def test_post_without_csrf_token_is_refused_then_accepted_with_it(csrf_app):
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     events = load_demo(original_dates=True)
     db.session.commit()

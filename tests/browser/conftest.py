@@ -44,7 +44,7 @@ def browser():
 def live_server(migrated_database, tmp_path_factory):
     """Serve the app with the demo days (2018 dates) and an organiser account."""
     from journee.auth.models import User
-    from journee.programme.demo import load_demo
+    from journee.demo import load_demo
 
     directory = tmp_path_factory.mktemp("live")
     app = create_app({"SECRET_KEY": "browser-tests-66b55f915fccb0fa283173b51927ee85",

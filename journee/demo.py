@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from ..extensions import db
-from ..util.clock import utcnow
+from .extensions import db
+from .syntheses.models import DaySynthesis
+from .util.clock import utcnow
 from .demo_data import ETSUP_EVENT, IRTS_EVENT
-from .models import (Contribution, Event, EventStatus, Participation, Person, Role, Room,
+from .programme.models import (Contribution, Event, EventStatus, Participation, Person, Role, Room,
                      Session, SessionKind, Workshop)
 
 
@@ -107,7 +108,6 @@ def load_event(spec: dict, people: _People, shift: timedelta = timedelta(0),
 
 def _add_day_synthesis(event: Event, spec: dict) -> None:
     """The day's published synthesis (for ETSUP, a summary of the grand témoin's report)."""
-    from ..syntheses.models import DaySynthesis
 
     db.session.add(DaySynthesis(event=event, published_at=utcnow(), **spec))
 
