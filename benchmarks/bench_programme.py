@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from journee.documents.pdf import register_fonts
-from journee.documents.programme_pdf import build_programme_pdf, programme_story
+from journee.programme.pdf import build_programme_pdf, programme_story
 from journee.extensions import db
 from timing import demo_app, median_ms, paired_median_ms
 from journee.programme.ics import build_programme_ics

@@ -108,7 +108,6 @@ def load_event(spec: dict, people: _People, shift: timedelta = timedelta(0),
 
 def _add_day_synthesis(event: Event, spec: dict) -> None:
     """The day's published synthesis (for ETSUP, a summary of the grand témoin's report)."""
-
     db.session.add(DaySynthesis(event=event, published_at=utcnow(), **spec))
 
 

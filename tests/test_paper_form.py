@@ -5,7 +5,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from journee.documents.registration_form_pdf import build_blank_registration_form
+from journee.registration.form_pdf import build_blank_registration_form
 from journee.extensions import db
 from journee.programme.models import WorkshopMode
 

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from journee.documents.pdf import markdown_paragraphs, para_text
-from journee.documents.programme_pdf import build_programme_pdf
+from journee.programme.pdf import build_programme_pdf
 from journee.extensions import db
 from journee.programme.models import Participation, Person, Role, SessionKind
 

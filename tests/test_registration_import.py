@@ -103,7 +103,7 @@ def test_template_has_french_headers_an_example_and_instructions(organiser_clien
 
 
 def test_the_template_itself_imports_cleanly(app, irts):
-    from journee.documents.import_template_xlsx import build_import_template
+    from journee.registration.import_template import build_import_template
 
     preview = parse_import(irts, build_import_template(irts))
     assert [row.number for row in preview.accepted] == [2]

@@ -2,10 +2,10 @@
 
 from flask import Blueprint, Response, abort, render_template
 
-from ..documents.programme_pdf import build_programme_pdf
 from ..util.clock import today_in
 from ..web.loaders import visible_event_or_404
 from ..web.urls import public_base_url
+from .pdf import build_programme_pdf
 from .ics import build_programme_ics, build_session_ics
 from .queries import public_events
 from .schedule import registration_status, role_groups, sessions_by_day, workshop_role_groups

@@ -13,7 +13,7 @@ The file format, documented in the template's « Mode d’emploi » sheet:
 
 Nothing here touches the request: the views pass the file's bytes and get back rows, each
 accepted (with what to register) or refused (with the reasons, in French). The template
-is built by :mod:`journee.documents.import_template_xlsx`; the uploaded file waits for
+is built by :mod:`journee.registration.import_template`; the uploaded file waits for
 the confirmation in an :class:`~.upload_store.UploadStore`.
 """
 

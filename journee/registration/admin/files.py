@@ -7,8 +7,6 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ...audit.log import actor_for_user, record
-from ...documents.import_template_xlsx import build_import_template
-from ...documents.registration_form_pdf import build_blank_registration_form
 from ...extensions import db
 from ...formatting import NBSP, NNBSP
 from ...programme.models import Event
@@ -17,6 +15,8 @@ from ...security import as_id
 from ...web.downloads import private_download
 from ...web.loaders import event_or_404
 from .. import services
+from ..form_pdf import build_blank_registration_form
+from ..import_template import build_import_template
 from ..exporting import build_registrations_xlsx, download_name, registrations_for_export
 from ..forms import ConfirmImportForm, ImportUploadForm
 from ..importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,

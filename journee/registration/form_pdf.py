@@ -17,9 +17,9 @@ from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, Paragraph
 
 from ..formatting import NBSP, format_date
 from ..programme.models import Event
-from ..registration.forms import build_form
-from ..registration.privacy import purge_date
-from .pdf import FONT, MUTED, numbered_canvas, para_text, styles, typo_text
+from .forms import build_form
+from .privacy import purge_date
+from ..documents.pdf import FONT, MUTED, numbered_canvas, para_text, styles, typo_text
 
 BOX = "\u2610"  # ☐, drawn by DejaVu Sans.
 WIDTH = 170 * mm

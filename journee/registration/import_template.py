@@ -15,10 +15,10 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..programme.models import SECTORS, Event
-from ..registration.forms import COURSES
-from ..registration.importing import MAX_ROWS, ImportColumn, import_columns
-from ..registration.models import PROFILE_LABELS
-from .xlsx import safe_text
+from .forms import COURSES
+from .importing import MAX_ROWS, ImportColumn, import_columns
+from .models import PROFILE_LABELS
+from ..documents.xlsx import safe_text
 
 
 def build_import_template(event: Event) -> bytes:
