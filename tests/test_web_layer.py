@@ -13,8 +13,9 @@ from journee.extensions import db
 from journee.programme.models import Event
 from journee.web.admin import require_login
 from journee.web.downloads import content_disposition, private_download
-from journee.web.loaders import (event_or_404, owned_or_404, registration_or_404,
-                                 visible_event_or_404)
+from journee.web.loaders import owned_or_404
+from journee.programme.loaders import event_or_404, visible_event_or_404
+from journee.registration.loaders import registration_or_404
 from journee.web.urls import external_url
 
 from app_world import World, build, routes, url_params

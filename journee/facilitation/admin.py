@@ -18,7 +18,7 @@ from ..extensions import db
 from ..formatting import NBSP, plural
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event, Person
-from ..web.loaders import event_or_404
+from ..programme.loaders import event_or_404
 from ..web.urls import public_base_url
 from . import services
 

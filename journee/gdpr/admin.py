@@ -19,7 +19,8 @@ from ..programme.permissions import managed_events_query
 from ..registration.emails import queue_promotion_notice
 from ..registration.personal_data import same_person
 from ..web.downloads import private_download
-from ..web.loaders import event_or_404, registration_or_404
+from ..programme.loaders import event_or_404
+from ..registration.loaders import registration_or_404
 from ..web.urls import public_base_url
 from .. import data_owners as personal_data
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, abort, render_template
 
 from ..util.clock import today_in
-from ..web.loaders import visible_event_or_404
+from .loaders import visible_event_or_404
 from ..web.urls import public_base_url
 from .pdf import build_programme_pdf
 from .ics import build_programme_ics, build_session_ics

@@ -20,7 +20,7 @@ from ..programme.schedule import registration_status
 from ..security import client_address
 from ..util.clock import today_in
 from ..web.downloads import private_download
-from ..web.loaders import visible_event_or_404
+from ..programme.loaders import visible_event_or_404
 from ..web.urls import external_url, public_base_url
 from . import operations, services
 from .address import MAX_AGE_SECONDS, change_for_token

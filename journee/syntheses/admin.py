@@ -12,7 +12,8 @@ from ..extensions import db
 from ..programme.models import Event, Workshop
 from ..registration.listing import local_time
 from ..web.downloads import private_download
-from ..web.loaders import event_or_404, owned_or_404
+from ..web.loaders import owned_or_404
+from ..programme.loaders import event_or_404
 from . import services
 from .forms import DaySynthesisForm, WorkshopSynthesisForm
 from .services import SynthesisText

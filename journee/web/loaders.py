@@ -1,51 +1,14 @@
 """Loading what a URL names, or answering 404.
 
 A missing object and one the visitor may not see get the same 404, so that a URL never
-reveals whether something exists elsewhere. The back-office loaders check the current
-account's role on the event; :func:`visible_event_or_404` serves the public pages.
+reveals whether something exists elsewhere. The loaders that know a feature's rules live
+with it: ``programme.loaders`` (events, by the account's role) and
+``registration.loaders``.
 """
 
 from flask import abort
-from flask_login import current_user
 
 from ..extensions import db
-from ..programme.models import Event, Session
-from ..programme.permissions import ORGANISER, RECEPTION, can_manage, role_on
-from ..programme.queries import PUBLIC_STATUSES, event_with_programme
-from ..registration.models import Registration
-
-
-def visible_event_or_404(slug: str, load=event_with_programme) -> Event:
-    """A published or archived event; drafts only for the staff who may edit them.
-
-    :param load: how much of the event to load with it (the whole programme by default).
-    """
-    event = load(slug)
-    if event is None:
-        abort(404)
-    if event.status not in PUBLIC_STATUSES and not can_manage(current_user, event):
-        abort(404)
-    return event
-
-
-def event_or_404(event_id: int) -> Event:
-    """The event, or 404 alike for a missing event and one managed by others; 403 for
-    reception staff of this event (the organiser's pages are not theirs)."""
-    event = db.session.get(Event, event_id)
-    role = role_on(current_user, event) if event is not None else None
-    if role is None:
-        abort(404)
-    if role not in ("admin", ORGANISER):
-        abort(403)
-    return event
-
-
-def welcome_event_or_404(event_id: int) -> Event:
-    """The event for check-in and assisted registration: organisers and reception."""
-    event = db.session.get(Event, event_id)
-    if event is None or role_on(current_user, event) not in ("admin", ORGANISER, RECEPTION):
-        abort(404)
-    return event
 
 
 def owned_or_404(model, object_id: int, **owner):
@@ -54,12 +17,3 @@ def owned_or_404(model, object_id: int, **owner):
     if found is None or any(getattr(found, name) != value for name, value in owner.items()):
         abort(404)
     return found
-
-
-def session_or_404(event: Event, session_id: int) -> Session:
-    return owned_or_404(Session, session_id, event_id=event.id)
-
-
-def registration_or_404(event: Event, registration_id: int) -> Registration:
-    """The registration, or 404 alike for a missing one and one of another event."""
-    return owned_or_404(Registration, registration_id, event_id=event.id)

@@ -9,7 +9,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..formatting import NBSP, plural
 from ..registration.models import PROFILE_LABELS
-from ..web.loaders import event_or_404, registration_or_404, session_or_404
+from ..programme.loaders import event_or_404, session_or_404
+from ..registration.loaders import registration_or_404
 from ..web.urls import public_base_url
 from . import services
 from .forms import MoveForm, RunForm

@@ -16,7 +16,8 @@ from ...registration.models import Registration
 from ...security import as_id
 from ...web.downloads import private_download
 from ...web.forms import options
-from ...web.loaders import event_or_404, owned_or_404
+from ...web.loaders import owned_or_404
+from ...programme.loaders import event_or_404
 from ..forms import BadgeForm
 from ..roster import confirmed_attendees
 from ..services import badges as service

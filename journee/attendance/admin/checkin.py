@@ -21,7 +21,8 @@ from ...registration import services
 from ...registration.listing import local_time
 from ...registration.models import Registration, RegistrationStatus
 from ...util.clock import today_in
-from ...web.loaders import owned_or_404, welcome_event_or_404
+from ...web.loaders import owned_or_404
+from ...programme.loaders import welcome_event_or_404
 from ...web.urls import public_base_url
 from .. import operations
 from ..forms import build_on_site_form

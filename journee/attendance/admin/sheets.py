@@ -17,7 +17,8 @@ from ...registration.models import Registration
 from ...security import as_id
 from ...web.downloads import private_download
 from ...web.forms import Form
-from ...web.loaders import event_or_404, owned_or_404
+from ...web.loaders import owned_or_404
+from ...programme.loaders import event_or_404
 from ..forms import SignatoryForm
 from ..roster import confirmed_attendees, workshop_members, workshops_by_registration
 from ..services.certificates import (MAX_SIGNATURE_BYTES, BadSignature, CertificatesNotYet,

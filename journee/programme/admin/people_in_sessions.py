@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...security import as_id
-from ...web.loaders import event_or_404, session_or_404
+from ..loaders import event_or_404, session_or_404
 from ..forms import AddParticipantForm, ContributionForm, NewParticipantForm, WorkshopForm, \
     options, role_choices
 from ..models import SECTORS, Person, Role, SESSION_ROLES, SessionKind, WORKSHOP_ROLES

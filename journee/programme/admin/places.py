@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...extensions import db
-from ...web.loaders import event_or_404
+from ..loaders import event_or_404
 from ..forms import PersonForm, RoomForm
 from ..people import save_person, search_people
 from ..permissions import may_change_email, visible_people_query

@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from ...extensions import db
-from ...web.loaders import event_or_404, session_or_404
+from ..loaders import event_or_404, session_or_404
 from ..forms import SessionForm
 from ..models import SessionKind
 from ..services import NeedsConfirmation, Problems

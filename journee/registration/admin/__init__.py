@@ -14,7 +14,7 @@ from ...audit.log import actor_for_user, record
 from ...extensions import db
 from ...util.clock import today_in
 from ...web.downloads import private_download
-from ...web.loaders import event_or_404
+from ...programme.loaders import event_or_404
 from .. import listing
 from ..emails import KIND_LABELS, failed_messages
 from ..forms import NO, YES

@@ -15,7 +15,8 @@ from ...audit.log import actor_for_user, record
 from ...extensions import db
 from ...programme.models import Event
 from ...util.clock import today_in
-from ...web.loaders import event_or_404, registration_or_404
+from ...programme.loaders import event_or_404
+from ..loaders import registration_or_404
 from ...web.urls import public_base_url
 from .. import operations, services
 from ..changes import save_changes

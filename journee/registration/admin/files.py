@@ -13,7 +13,7 @@ from ...programme.models import Event
 from ...util.clock import today_in
 from ...security import as_id
 from ...web.downloads import private_download
-from ...web.loaders import event_or_404
+from ...programme.loaders import event_or_404
 from .. import services
 from ..form_pdf import build_blank_registration_form
 from ..import_template import build_import_template
