@@ -13,7 +13,7 @@ from ..programme.models import Event
 from ..registration.emails import queue_registration_confirmation
 from ..registration.models import Registration
 from ..registration.services import Attendee
-from . import presence
+from .services import presence
 
 
 def check_in(registration: Registration, *, by: User) -> bool:
