@@ -5,11 +5,20 @@ from pathlib import Path
 
 #: A key everyone can read in this file: refused outside debug and tests.
 DEFAULT_SECRET_KEY = "dev-only-change-me"
+#: The instance's own key, written by ``make run`` / ``journee init``.
+SECRET_KEY_FILE = "secret_key"
+
+
+def load_secret_key(instance_path: str) -> str | None:
+    """The key written by ``make run`` / ``journee init`` in the instance folder, if any."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    try:
+        return path.read_text().strip() or None
+    except FileNotFoundError:
+        return None
 
 
 def default_config(instance_path: str) -> dict:
-    from .security import load_secret_key
-
     instance = Path(instance_path)
     return {
         "SECRET_KEY": load_secret_key(instance_path),

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from pathlib import Path
 
 from flask import Flask, Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from .config import DEFAULT_SECRET_KEY
+from .config import DEFAULT_SECRET_KEY, SECRET_KEY_FILE
 
 # No inline script or style anywhere: pages load journee.css and their .js files only.
 # The check-in scanner needs the camera (getUserMedia) and blob: video frames.
@@ -28,8 +27,6 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "frame-ancestors 'none'",
 ))
 
-SECRET_KEY_FILE = "secret_key"
-
 #: Keys published in this repository or typed by habit: refused outside debug and tests.
 KNOWN_SECRET_KEYS = {DEFAULT_SECRET_KEY, "change-me", "changeme", "secret", "dev", "test"}
 
@@ -42,15 +39,6 @@ MIN_SECRET_KEY_ENTROPY = 2.5
 
 class InsecureConfiguration(RuntimeError):
     """The app would run with settings that put people's data at risk."""
-
-
-def load_secret_key(instance_path: str) -> str | None:
-    """The key written by ``make run`` / ``journee init`` in the instance folder, if any."""
-    path = Path(instance_path) / SECRET_KEY_FILE
-    try:
-        return path.read_text().strip() or None
-    except FileNotFoundError:
-        return None
 
 
 def check_secret_key(app: Flask) -> None:

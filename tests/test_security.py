@@ -15,7 +15,8 @@ from sqlalchemy import select
 from journee import create_app
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
-from journee.security import InsecureConfiguration, load_secret_key
+from journee.config import load_secret_key
+from journee.security import InsecureConfiguration
 
 from conftest import csrf_token_from, text_of
 from registration_helpers import (FORM_URL, OPEN_DAY, delivered_message, registration_count,
