@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 ORGANISER ?= admin@journee.local
 
-.PHONY: run test test-postgres bench bench-postgres install install-test clean
+.PHONY: run test test-postgres lint bench bench-postgres install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: install instance/secret_key
 
 test: install-test
 	$(BIN)/pytest
+
+# The code's habits (ruff: pyflakes, isort, bugbear) and the package layers (import-linter).
+lint: install-test
+	$(BIN)/ruff check journee tests benchmarks migrations scripts
+	$(BIN)/lint-imports
 
 # The same suite on a throwaway PostgreSQL cluster (needs Debian's postgresql package).
 test-postgres: install-test
