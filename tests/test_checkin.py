@@ -241,12 +241,12 @@ def test_undo_clears_the_mark_and_is_logged(organiser_client, irts, people):
     assert "La présence de Zoé Lefèvre est annulée." in response.get_data(as_text=True)
     zoe = reload(zoe)
     assert zoe.checked_in_at is None and zoe.checked_in_by is None
-    entry = db.session.scalar(select(AuditEntry).filter_by(action="admin.checkin.undo"))
+    entry = db.session.scalar(select(AuditEntry).filter_by(action="checkin.undo"))
     assert entry.event_id == irts.id and STAFF in entry.actor
     # Undoing again changes nothing and logs nothing.
     organiser_client.post(f"{desk_url(irts)}/{zoe.id}/annuler")
     assert db.session.scalar(select(func.count(AuditEntry.id))
-                             .filter_by(action="admin.checkin.undo")) == 1
+                             .filter_by(action="checkin.undo")) == 1
 
 
 def test_waitlisted_person_is_confirmed_and_marked(organiser_client, irts, people):
@@ -430,7 +430,7 @@ def test_on_site_registration_is_confirmed_and_present(organiser_client, irts):
     assert placed.workshop_id == workshop.id and placed.source == AssignmentSource.ORGANISER
     assert placed.locked
     assert [c.workshop_id for c in row.choices] == [workshop.id]
-    entry = db.session.scalar(select(AuditEntry).filter_by(action="admin.checkin.on_site"))
+    entry = db.session.scalar(select(AuditEntry).filter_by(action="checkin.on_site"))
     assert entry.target == f"Inscription n°\u00a0{row.id}" and STAFF in entry.actor
     html = organiser_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Łukasz O'Brien-Żółć est inscrit·e sur place et marqué·e présent·e." in unescape(html)
