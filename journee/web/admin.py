@@ -1,6 +1,6 @@
 """The back office: one parent blueprint under ``/admin`` whose children are the features'
 ``admin`` blueprints. The parent checks once that staff are signed in; each child checks
-the role its pages need (see :mod:`journee.web.loaders`)."""
+the role its pages need (see :mod:`journee.programme.loaders`)."""
 
 from flask import Blueprint, current_app
 from flask_login import current_user
