@@ -496,8 +496,8 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
     seed = options.seed if options.seed is not None else secrets.randbits(32)
     facilitators = list(facilitators)
     model = _Model(attendees, workshops, locks or {}, facilitators, options)
-    chosen, result, problem = _solve(model, options, np.random.default_rng(seed))
-    placements = model.fixed_placements() + model.placements(chosen)
+    x, result, problem = _solve(model, options, np.random.default_rng(seed))
+    placements = model.fixed_placements() + model.placements(x)
     placed = {(p.attendee_id, p.slot_id) for p in placements}
     unassigned = [key for key in model.in_play_keys() if key not in placed]
     report = evaluate(attendees, workshops, placements, facilitators=facilitators,
@@ -514,16 +514,16 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
 
 
 def _solve(model: _Model, options: Options, rng) -> tuple[np.ndarray, dict, _Problem]:
-    """The chosen pairs, the solver's facts, and the programme built for the report."""
+    """The solution, the solver's facts, and the programme built for the report."""
     costs = resolve_costs(options, model.max_rank)
     problem = model.build(costs)
     if options.strategy == "leximin":
-        chosen, result = _solve_levels(problem, model.build(costs, caps=False), model,
+        x, result = _solve_levels(problem, model.build(costs, caps=False), model,
                                        rng, options, _caps_grid(costs, options))
     else:
-        chosen, result = _solve_weighted(problem, model, rng, options,
+        x, result = _solve_weighted(problem, model, rng, options,
                                          _cost_grid(costs, options))
-    return chosen, result, problem
+    return x, result, problem
 
 
 def _proof(report: Report, result: dict, options: Options
@@ -587,7 +587,7 @@ def left_out_reasons(attendees: Sequence[Attendee], workshops: Sequence[Workshop
 
 
 # Column kinds of the built model.
-PAIR, UNASSIGNED, SIZE, PROFILE_SLACK, ORGANISATION_SLACK, SMALL = range(6)
+PAIR, UNASSIGNED, SIZE, PROFILE_SLACK, ORGANISATION_SLACK, SMALL, FREE, FLOW = range(8)
 
 
 @dataclass
@@ -625,7 +625,8 @@ class _Builder:
         """Add ``n`` columns; returns the index of the first."""
         first = self.n_columns
         self.columns.append((np.broadcast_to(np.asarray(cost, dtype=float), (n,)),
-                             np.full(n, kind), np.full(n, float(upper)),
+                             np.full(n, kind),
+                             np.broadcast_to(np.asarray(upper, dtype=float), (n,)),
                              np.full(n, float(integral))))
         self.n_columns += n
         return first
@@ -702,7 +703,9 @@ def _lottery(problem: _Problem, rng, step: float, n_as: int) -> tuple[np.ndarray
     optimum is then a true optimum whenever true costs lie on a grid of ``step``."""
     epsilon = step / 2 / (n_as + 1)
     noise = np.zeros(problem.n_columns)
-    noise[:problem.n_pairs] = rng.random(problem.n_pairs) * epsilon
+    # One placement per attendee-slot at most: a pair, or one unit of a type's free places.
+    placing = np.flatnonzero((problem.kind == PAIR) | (problem.kind == FLOW))
+    noise[placing] = rng.random(len(placing)) * epsilon
     return noise, float(noise.max(initial=0.0)) * n_as
 
 
@@ -710,14 +713,14 @@ def _solve_weighted(problem: _Problem, model: _Model, rng, options: Options,
                     grid: float | None):
     """One solve of the weighted objective (« most first choices », « fairness »)."""
     if not problem.n_columns:  # Everyone in play is locked or led: nothing to decide.
-        return np.zeros(0, dtype=bool), {"status": "optimal", "seconds": 0.0,
+        return np.zeros(0), {"status": "optimal", "seconds": 0.0,
                                          "method": "highs-lp", "bound": 0.0}
     noise, perturbation = _lottery(problem, rng, grid or 1e-3, len(model.as_att))
     result = _milp(problem, problem.cost + noise, [], options)
     bound = result["bound"] - perturbation
     if grid is not None:
         bound = grid * math.ceil(bound / grid - 1e-6)
-    return result["x"][:problem.n_pairs] > 0.5, {**result, "bound": bound}
+    return result["x"], {**result, "bound": bound}
 
 
 def _levels(plain: _Problem, model: _Model):
@@ -726,7 +729,7 @@ def _levels(plain: _Problem, model: _Model):
     rank = np.full(plain.n_columns, -1)
     rank[:plain.n_pairs] = model.pair_rank
     levels = [("unassigned", (plain.kind == UNASSIGNED).astype(float)),
-              ("free", (pair & (rank == 0)).astype(float))]
+              ("free", ((pair & (rank == 0)) | (plain.kind == FREE)).astype(float))]
     levels += [(f"rank {r}", (pair & (rank == r)).astype(float))
                for r in range(model.max_rank, 1, -1)]
     return [level for level in levels if level[1].any()]
@@ -745,7 +748,7 @@ def _solve_levels(problem: _Problem, plain: _Problem, model: _Model, rng,
     « no workshop » columns come first and in the same order in both models.
     """
     if not problem.n_columns:
-        return np.zeros(0, dtype=bool), {"status": "optimal", "seconds": 0.0,
+        return np.zeros(0), {"status": "optimal", "seconds": 0.0,
                                          "method": "highs-lex", "gap": 0.0, "levels": ()}
     steps = _level_steps(problem, plain, model, caps_grid)
     fixed, found, seconds, gap, status, methods = [], [], 0.0, 0.0, "optimal", set()
@@ -765,7 +768,7 @@ def _solve_levels(problem: _Problem, plain: _Problem, model: _Model, rng,
         else:
             fixed.append((vector, value + 1e-6 * max(1.0, abs(value))))
     method = "highs-lex-mip" if "highs-mip" in methods else "highs-lex-lp"
-    return x[:problem.n_pairs] > 0.5, {"status": status, "seconds": seconds,
+    return x, {"status": status, "seconds": seconds,
                                         "method": method, "gap": gap,
                                         "levels": tuple(found)}
 
@@ -846,7 +849,10 @@ class _Model:
         self._index_attendees()
         self._fix_placements(locks, facilitators)
         self._ranked_pairs()
-        if options.allow_unranked:
+        self.n_flows = 0
+        if options.allow_unranked and self._free_places_by_type():
+            self._free_types()
+        elif options.allow_unranked:
             self._add_free_pairs()
 
     def _index_workshops(self) -> None:
@@ -956,6 +962,45 @@ class _Model:
         return (np.array(pair_as, dtype=np.int64), pair_ws,
                 np.array(pair_rank, dtype=np.int64))
 
+    def _free_places_by_type(self) -> bool:
+        """Whether free places can go through one column per attendee-slot and one per
+        type and workshop (below) rather than a pair per attendee-slot and workshop:
+        when no workshop with room is bound by a theme or a series (those rows are per
+        person), and a free place costs at least any rank (so a type's free place that
+        lands in a workshop its holder ranked is never worse)."""
+        costs = resolve_costs(self.options, self.max_rank)
+        if costs.free_place < max(costs.ranks):
+            return False
+        open_ws = self.remaining > 0
+        return all(not (ws_key[open_ws] >= 0).any() for ws_key, _ in self._once_keys())
+
+    def _free_types(self) -> None:
+        """Free places by type: the attendee-slots of one slot, profile and organisation
+        (an organisation too small ever to exceed its cap counts as none) are
+        interchangeable in a free place, so a column ``g`` per attendee-slot says « free
+        place » and a column ``f`` per type and workshop with room counts the type's free
+        places there (``Σ_w f = Σ g`` per type). Every placement maps to such a solution
+        at the same cost, and every solution to placements at no more cost: the model
+        is exact, with (types × workshops) columns instead of (people × workshops)."""
+        org = self.att_org[self.as_att]
+        if self.options.max_per_organisation is None:
+            org = np.full(len(org), -1)
+        else:
+            people = np.bincount(org, minlength=self.n_orgs)
+            locked = np.bincount(self.att_org[self.locked_att], minlength=self.n_orgs)
+            org = np.where((people + locked)[org] > self.options.max_per_organisation,
+                           org, -1)
+        profile = self.att_profile[self.as_att]
+        keys = np.stack([self.as_slot, profile, org], axis=1)
+        unique, self.as_type = np.unique(keys, axis=0, return_inverse=True)
+        self.as_type = self.as_type.reshape(-1)
+        self.type_slot, self.type_profile, self.type_org = unique.T
+        self.type_size = np.bincount(self.as_type, minlength=len(unique))
+        open_ws = np.flatnonzero(self.remaining > 0)
+        flow_type, flow_ws = np.nonzero(self.type_slot[:, None] == self.ws_slot[open_ws])
+        self.flow_type, self.flow_ws = flow_type, open_ws[flow_ws]
+        self.n_flows = len(self.flow_type)
+
     def _add_free_pairs(self) -> None:
         """A free place (rank 0) for every attendee-slot in every workshop of its slot
         with room that it did not rank: one model, so the solver weighs a free place
@@ -1023,7 +1068,10 @@ class _Model:
         pair_cost = np.array((costs.free_place, *costs.ranks))[self.pair_rank]
         builder.add_columns(PAIR, n_pairs, pair_cost, upper=1, integral=True)
         builder.add_columns(UNASSIGNED, n_as, costs.unassigned, upper=1)
+        self._entrants(builder, costs)
         self._one_place_rows(builder)
+        if self.n_flows:
+            self._type_rows(builder)
         self._capacity_rows(builder)
         if caps and self.options.max_profile_share is not None:
             self._profile_rows(builder, costs)
@@ -1033,22 +1081,61 @@ class _Model:
             self._once_rows(builder, ws_key, n_keys)
         return builder.problem(n_pairs)
 
+    def _entrants(self, builder: _Builder, costs: Costs) -> None:
+        """The columns that put people in a workshop, for the workshops' rows: the pairs,
+        and with free places by type, the type's free-place columns ``f`` (after a free
+        column ``g`` per attendee-slot). ``ent_count`` is how many people one can bring."""
+        pair_att = self.as_att[self.pair_as]
+        self.ent_col = np.arange(len(self.pair_as))
+        self.ent_ws, self.ent_count = self.pair_ws, np.ones(len(self.pair_as))
+        self.ent_profile, self.ent_org = self.att_profile[pair_att], self.att_org[pair_att]
+        if not self.n_flows:
+            return
+        n_as = len(self.as_att)
+        self.first_free = builder.add_columns(FREE, n_as, costs.free_place, upper=1,
+                                              integral=True)
+        size = self.type_size[self.flow_type]
+        self.first_flow = builder.add_columns(FLOW, self.n_flows, 0.0, integral=True,
+                                              upper=np.minimum(size,
+                                                               self.remaining[self.flow_ws]))
+        self.ent_col = np.concatenate([self.ent_col,
+                                       self.first_flow + np.arange(self.n_flows)])
+        self.ent_ws = np.concatenate([self.ent_ws, self.flow_ws])
+        self.ent_count = np.concatenate([self.ent_count, size])
+        self.ent_profile = np.concatenate([self.ent_profile,
+                                           self.type_profile[self.flow_type]])
+        self.ent_org = np.concatenate([self.ent_org, self.type_org[self.flow_type]])
+
     def _one_place_rows(self, builder: _Builder) -> None:
-        """Σ x + u = 1 per attendee-slot: every objective value is then a true cost."""
+        """Σ x + g + u = 1 per attendee-slot: every objective value is then a true cost."""
         n_pairs, n_as = len(self.pair_as), len(self.as_att)
-        builder.add_rows(np.concatenate([self.pair_as, np.arange(n_as)]),
-                         np.arange(n_pairs + n_as), np.ones(n_pairs + n_as),
+        rows, cols = [self.pair_as, np.arange(n_as)], [np.arange(n_pairs + n_as)]
+        if self.n_flows:
+            rows.append(np.arange(n_as))
+            cols.append(self.first_free + np.arange(n_as))
+        rows = np.concatenate(rows)
+        builder.add_rows(rows, np.concatenate(cols), np.ones(len(rows)),
                          np.ones(n_as), np.ones(n_as))
+
+    def _type_rows(self, builder: _Builder) -> None:
+        """Σ_w f[t, w] = Σ g over the type's attendee-slots, per type."""
+        n_types, n_as = len(self.type_size), len(self.as_att)
+        builder.add_rows(np.concatenate([self.flow_type, self.as_type]),
+                         np.concatenate([self.first_flow + np.arange(self.n_flows),
+                                         self.first_free + np.arange(n_as)]),
+                         np.concatenate([np.ones(self.n_flows), -np.ones(n_as)]),
+                         np.zeros(n_types), np.zeros(n_types))
 
     def _capacity_rows(self, builder: _Builder) -> None:
         """Σ x ≤ places left, only where the candidates outnumber the places."""
         n_ws = len(self.workshops)
-        demand = np.bincount(self.pair_ws, minlength=n_ws)
+        demand = np.bincount(self.ent_ws, weights=self.ent_count, minlength=n_ws)
         tight = np.flatnonzero(demand > self.remaining)
         row_of = np.full(n_ws, -1)
         row_of[tight] = np.arange(len(tight))
-        in_row = np.flatnonzero(row_of[self.pair_ws] >= 0)
-        builder.add_rows(row_of[self.pair_ws[in_row]], in_row, np.ones(len(in_row)),
+        in_row = np.flatnonzero(row_of[self.ent_ws] >= 0)
+        builder.add_rows(row_of[self.ent_ws[in_row]], self.ent_col[in_row],
+                         np.ones(len(in_row)),
                          np.full(len(tight), -np.inf), self.remaining[tight].astype(float))
 
     def _profile_rows(self, builder: _Builder, costs: Costs) -> None:
@@ -1071,12 +1158,12 @@ class _Model:
         share = self.options.max_profile_share
         least = self.options.min_group_size or 0
         n_ws = len(self.workshops)
-        pair_profile = self.att_profile[self.as_att[self.pair_as]]
+        pair_profile = self.ent_profile
         locked_profile = np.zeros((n_ws, self.n_profiles))
         np.add.at(locked_profile, (self.locked_ws, self.att_profile[self.locked_att]), 1)
         locked_size = locked_profile.sum(axis=1)
         cand = np.zeros((n_ws, self.n_profiles))
-        np.add.at(cand, (self.pair_ws, pair_profile), 1)
+        np.add.at(cand, (self.ent_ws, pair_profile), self.ent_count)
         most_p = cand + locked_profile
         most_size = self.remaining + locked_size  # The largest group it can hold.
         can_exceed = (most_p > share * (most_p + locked_size[:, None] - locked_profile)
@@ -1089,16 +1176,16 @@ class _Model:
         row_grid[ws_rows, profile_rows] = np.arange(len(ws_rows))
         return _ProfileRows(share, least, pair_profile, locked_profile, locked_size,
                             most_size, ws_rows, profile_rows, sized, size_of,
-                            row_grid[self.pair_ws, pair_profile],
+                            row_grid[self.ent_ws, pair_profile],
                             np.full(n_ws, -1))
 
     def _size_rows(self, builder: _Builder, rows: _ProfileRows) -> None:
         """``y_w = Σ x`` over the workshop's pairs: its group's size."""
         n_sized = len(rows.sized)
-        in_size = np.flatnonzero(rows.size_of[self.pair_ws] >= 0)
+        in_size = np.flatnonzero(rows.size_of[self.ent_ws] >= 0)
         builder.add_rows(
-            np.concatenate([rows.size_of[self.pair_ws[in_size]], np.arange(n_sized)]),
-            np.concatenate([in_size, rows.first_size + np.arange(n_sized)]),
+            np.concatenate([rows.size_of[self.ent_ws[in_size]], np.arange(n_sized)]),
+            np.concatenate([self.ent_col[in_size], rows.first_size + np.arange(n_sized)]),
             np.concatenate([np.ones(len(in_size)), -np.ones(n_sized)]),
             np.zeros(n_sized), np.zeros(n_sized))
 
@@ -1129,7 +1216,7 @@ class _Model:
         builder.add_rows(
             np.concatenate([rows.pair_row[in_row], np.arange(n_rows), np.arange(n_rows),
                             lifted]),
-            np.concatenate([in_row, rows.first_size + rows.size_of[ws_rows],
+            np.concatenate([self.ent_col[in_row], rows.first_size + rows.size_of[ws_rows],
                             rows.first_slack + np.arange(n_rows),
                             (rows.first_small + rows.small_of[ws_rows[lifted]])
                             if len(lifted) else lifted]),
@@ -1159,7 +1246,7 @@ class _Model:
         lifted = np.flatnonzero((rows.small_of[ws_rows[cut_rows]] >= 0) & (lift > 0))
         builder.add_rows(
             np.concatenate([cuts[in_cut], np.arange(len(cut_rows)), lifted]),
-            np.concatenate([in_cut, rows.first_slack + cut_rows,
+            np.concatenate([self.ent_col[in_cut], rows.first_slack + cut_rows,
                             (rows.first_small + rows.small_of[ws_rows[cut_rows[lifted]]])
                             if len(lifted) else lifted]),
             np.concatenate([weight[pair_row[in_cut]], -np.ones(len(cut_rows)),
@@ -1172,12 +1259,14 @@ class _Model:
         cap; a locked group over the cap alone still gets its row, so the LP's objective
         (and bound) counts its excess like the report does."""
         cap = self.options.max_per_organisation
-        n_pairs = len(self.pair_as)
-        pair_org = self.att_org[self.as_att[self.pair_as]]
-        keys = np.concatenate([self.pair_ws * self.n_orgs + pair_org,
+        # Free places of a type whose organisation can never exceed the cap: no row.
+        with_org = np.flatnonzero(self.ent_org >= 0)
+        n_pairs = len(with_org)
+        keys = np.concatenate([self.ent_ws[with_org] * self.n_orgs + self.ent_org[with_org],
                                self.locked_ws * self.n_orgs + self.att_org[self.locked_att]])
         unique, inverse = np.unique(keys, return_inverse=True)
-        candidates = np.bincount(inverse[:n_pairs], minlength=len(unique))
+        candidates = np.bincount(inverse[:n_pairs], weights=self.ent_count[with_org],
+                                 minlength=len(unique))
         locked = np.bincount(inverse[n_pairs:], minlength=len(unique))
         can_exceed = candidates + locked > cap
         n_rows = int(can_exceed.sum())
@@ -1187,7 +1276,8 @@ class _Model:
         in_row = np.flatnonzero(rows >= 0)
         first_slack = builder.add_columns(ORGANISATION_SLACK, n_rows, costs.organisation)
         builder.add_rows(np.concatenate([rows[in_row], np.arange(n_rows)]),
-                         np.concatenate([in_row, first_slack + np.arange(n_rows)]),
+                         np.concatenate([self.ent_col[with_org[in_row]],
+                                         first_slack + np.arange(n_rows)]),
                          np.concatenate([np.ones(len(in_row)), -np.ones(n_rows)]),
                          np.full(n_rows, -np.inf), cap - locked[can_exceed].astype(float))
 
@@ -1228,16 +1318,43 @@ class _Model:
                                         source, rank))
         return placements
 
-    def placements(self, chosen: np.ndarray) -> list[Placement]:
-        if not len(chosen):
+    def placements(self, x: np.ndarray) -> list[Placement]:
+        """The solver's placements in a solution ``x`` of the built programme."""
+        if not len(x):
             return []
+        chosen = x[:len(self.pair_as)] > 0.5
         pair_as, pair_ws, pair_rank = (array[chosen] for array in
                                        (self.pair_as, self.pair_ws, self.pair_rank))
-        return [Placement(self.attendees[a].id, self.slot_ids[s], self.workshops[w].id,
-                          "solver", r or None, r == 0)
-                for a, s, w, r in zip(self.as_att[pair_as].tolist(),
-                                      self.as_slot[pair_as].tolist(),
-                                      pair_ws.tolist(), pair_rank.tolist())]
+        placements = [Placement(self.attendees[a].id, self.slot_ids[s],
+                                self.workshops[w].id, "solver", r or None, r == 0)
+                      for a, s, w, r in zip(self.as_att[pair_as].tolist(),
+                                            self.as_slot[pair_as].tolist(),
+                                            pair_ws.tolist(), pair_rank.tolist())]
+        if self.n_flows:
+            placements += self._free_placements(x)
+        return placements
+
+    def _free_placements(self, x: np.ndarray) -> list[Placement]:
+        """Each type's free places handed to its attendee-slots with ``g = 1``, each in a
+        workshop it did not rank where one is left (else it is a ranked place, no worse:
+        see :meth:`_free_types`)."""
+        free = np.flatnonzero(x[self.first_free:self.first_free + len(self.as_att)] > 0.5)
+        counts = np.round(x[self.first_flow:self.first_flow + self.n_flows]).astype(int)
+        places: dict[int, list[int]] = defaultdict(list)
+        for t, w, n in zip(self.flow_type.tolist(), self.flow_ws.tolist(), counts.tolist()):
+            places[t].extend([w] * n)
+        placements = []
+        for k in free.tolist():
+            attendee = self.attendees[self.as_att[k]]
+            slot_id = self.slot_ids[self.as_slot[k]]
+            ranked = [self.ws_index[w] for w in attendee.choices.get(slot_id, ())]
+            left = places[int(self.as_type[k])]
+            w = next((w for w in left if w not in ranked), left[0])
+            left.remove(w)
+            rank = ranked.index(w) + 1 if w in ranked else None
+            placements.append(Placement(attendee.id, slot_id, self.workshops[w].id,
+                                        "solver", rank, rank is None))
+        return placements
 
 
 def _codes(values: Iterable[Hashable | None]) -> tuple[np.ndarray, int]:
