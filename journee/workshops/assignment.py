@@ -649,7 +649,7 @@ class _Builder:
 
 
 def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray, float]],
-          options: Options, closed: np.ndarray | None = None) -> dict:
+          options: Options, closed: np.ndarray | None = None, proven=None) -> dict:
     """Solve the LP relaxation, and branch and bound only if its optimum is fractional.
 
     Without soft caps the matrix is totally unimodular, and with them its optimum is
@@ -658,6 +658,12 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
     ``vector · x ≤ value`` (the levels already settled by the lexicographic strategy);
     ``closed`` columns are held at 0 (a level settled at 0 needs no row, and keeps the
     matrix totally unimodular where it was).
+
+    A fractional optimum is first rounded by a small MIP: every integer column the LP
+    left at 0 or 1 is held there, the few fractional ones are decided. When the caller's
+    ``proven(x, lp_bound)`` says the placement found meets the LP bound (on the costs'
+    grid, within ``mip_rel_gap`` like HiGHS's own stop), it is optimal: no branch and
+    bound over the whole model.
     """
     arguments, milp_options = _milp_arguments(problem, objective, fixed, options, closed)
     started = time.perf_counter()
@@ -665,20 +671,46 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
     lp_bound = res.fun if res.status == 0 else -np.inf
     x = res.x
     integral = problem.integral > 0
-    if x is None or np.abs(x[integral] - np.round(x[integral])).max(initial=0.0) > 1e-6:
+    dive = (_dive(problem, x, arguments, milp_options)
+            if x is not None and proven is not None else None)
+    if dive is not None and proven(dive.x, lp_bound):
+        res, x, bound, method = dive, dive.x, lp_bound, "highs-lp-round"
+    elif x is None or np.abs(x[integral] - np.round(x[integral])).max(initial=0.0) > 1e-6:
         res = milp(integrality=problem.integral, options=milp_options, **arguments)
-        if res.x is None:
+        if res.x is None and dive is None:
             raise AssignmentError(f"HiGHS found no placement: {res.message}")
-        x = res.x
+        # Stopped by its time limit, branch and bound may hold a worse placement than
+        # the rounded LP: keep the better one (the bound proves what it proves).
+        better = dive is not None and (res.x is None
+                                       or objective @ dive.x < objective @ res.x - 1e-9)
+        x = dive.x if better else res.x
         bound = res.mip_dual_bound
         if bound is None or not np.isfinite(bound):
-            bound = res.fun
+            bound = res.fun if res.fun is not None else -np.inf
         bound, method = max(bound, lp_bound), "highs-mip"
     else:
         bound, method = lp_bound, "highs-lp"
     status = {0: "optimal", 1: "time limit"}.get(res.status, res.message)
     return {"x": x, "bound": float(bound), "method": method, "status": status,
             "seconds": time.perf_counter() - started}
+
+
+def _dive(problem: _Problem, x: np.ndarray, arguments: dict, milp_options: dict):
+    """The LP optimum ``x`` rounded by a MIP over its fractional integer columns only
+    (the others held at their LP values); ``None`` when the LP is integral already or
+    the rounding finds nothing."""
+    integral = problem.integral > 0
+    rounded = np.round(x)
+    fractional = integral & (np.abs(x - rounded) > 1e-6)
+    if not fractional.any():
+        return None
+    bounds = arguments["bounds"]
+    upper = np.broadcast_to(bounds.ub, x.shape)
+    held = integral & ~fractional
+    res = milp(integrality=problem.integral, options=milp_options,
+               **{**arguments, "bounds": Bounds(np.where(held, rounded, 0.0),
+                                                np.where(held, rounded, upper))})
+    return res if res.x is not None else None
 
 
 def _milp_arguments(problem: _Problem, objective: np.ndarray,
@@ -716,11 +748,27 @@ def _solve_weighted(problem: _Problem, model: _Model, rng, options: Options,
         return np.zeros(0), {"status": "optimal", "seconds": 0.0,
                                          "method": "highs-lp", "bound": 0.0}
     noise, perturbation = _lottery(problem, rng, grid or 1e-3, len(model.as_att))
-    result = _milp(problem, problem.cost + noise, [], options)
+    result = _milp(problem, problem.cost + noise, [], options,
+                   proven=_meets(problem.cost, grid, perturbation, options.mip_rel_gap))
     bound = result["bound"] - perturbation
     if grid is not None:
         bound = grid * math.ceil(bound / grid - 1e-6)
     return result["x"], {**result, "bound": bound}
+
+
+def _meets(vector: np.ndarray, grid: float | None, perturbation: float, rel_gap: float):
+    """``proven(x, lp_bound)`` for :func:`_milp`: whether ``vector · x`` meets the
+    bound, on the grid of ``vector``'s values, that the perturbed LP bound proves
+    (within the relative gap HiGHS is asked for)."""
+    if grid is None:
+        return None
+
+    def proven(x: np.ndarray, lp_bound: float) -> bool:
+        bound = grid * math.ceil((lp_bound - perturbation) / grid - 1e-6)
+        value = float(vector @ x)
+        return value - bound <= max(1e-9, rel_gap) * max(1.0, abs(value))
+
+    return proven
 
 
 def _levels(plain: _Problem, model: _Model):
@@ -767,7 +815,8 @@ def _solve_levels(problem: _Problem, plain: _Problem, model: _Model, rng,
             closed = vector > 0 if closed is None else closed | (vector > 0)
         else:
             fixed.append((vector, value + 1e-6 * max(1.0, abs(value))))
-    method = "highs-lex-mip" if "highs-mip" in methods else "highs-lex-lp"
+    method = ("highs-lex-mip" if "highs-mip" in methods
+              else "highs-lex-round" if "highs-lp-round" in methods else "highs-lex-lp")
     return x, {"status": status, "seconds": seconds,
                                         "method": method, "gap": gap,
                                         "levels": tuple(found)}
@@ -794,7 +843,8 @@ def _solve_level(target: _Problem, vector: np.ndarray, grid: float | None,
     noise, perturbation = (_lottery(target, rng, grid or 1e-3, len(model.as_att))
                            if rng is not None else (0.0, 0.0))
     padded = [(np.pad(v, (0, target.n_columns - len(v))), value) for v, value in fixed]
-    result = _milp(target, vector + noise, padded, options, closed)
+    result = _milp(target, vector + noise, padded, options, closed,
+                   proven=_meets(vector, grid, perturbation, options.mip_rel_gap))
     value = float(vector @ result["x"])
     bound = result["bound"] - perturbation
     if grid is not None:
@@ -1208,7 +1258,8 @@ class _Model:
                          least - 1 + room - rows.locked_size[small])
 
     def _share_rows(self, builder: _Builder, rows: _ProfileRows) -> None:
-        """``count_p − share × y_w − allowance × z_w − s ≤ share × locked − locked_p``."""
+        """``count_p − share × y_w − allowance × z_w − s ≤ share × locked − locked_p``
+        (``allowance × z_w``: a small group's lift)."""
         share, ws_rows, n_rows = rows.share, rows.ws_rows, rows.n_rows
         in_row = np.flatnonzero(rows.pair_row >= 0)
         lifted = np.flatnonzero(rows.small_of[ws_rows] >= 0)
