@@ -155,7 +155,7 @@ def insert_attendees(event) -> None:
     """1,000 confirmed registrations spread over the workshops, in two bulk inserts."""
     from journee.registration.models import Profile, Registration, RegistrationStatus
     from journee.secret_links import issue
-    from journee.workshops.models import Assignment, AssignmentSource
+    from journee.registration.models import Assignment, AssignmentSource
 
     slot = next(s for s in event.workshop_sessions if s.workshops)
     badges = sample_badges()

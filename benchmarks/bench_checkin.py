@@ -25,7 +25,7 @@ from journee.extensions import db
 from journee.programme.models import Event
 from journee.registration.models import (Profile, Registration, RegistrationStatus,
                                          WorkshopChoice)
-from journee.workshops.models import Assignment, AssignmentSource
+from journee.registration.models import Assignment, AssignmentSource
 
 SLUG = "travail-social-epreuve-numerique-2018"
 PEOPLE = 3000

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
+import numpy as np
 import pytest
 
+from journee.workshops import assignment
 from journee.workshops.assignment import (
     AssignmentError, Attendee, Facilitator, Options, Workshop, assign_workshops, evaluate,
     resolve_costs, serial_dictatorship,
@@ -425,6 +427,32 @@ def test_free_places_are_exact_five_person_regression():
         assert placed(result)["B", "matin"] == "W2"
         assert result.report.objective == 3
         assert_optimal(result, attendees, workshops, options, locks)
+
+
+@pytest.mark.parametrize("strategy", ["first_choices", "leximin"])
+@pytest.mark.parametrize("seed", range(4))
+def test_free_places_by_type_find_the_optimum_of_one_pair_per_workshop(
+        strategy, seed, monkeypatch):
+    """Free places go through one column per type and workshop; the former model (a
+    pair per attendee-slot and workshop with room) must find the same optimum."""
+    rng = np.random.default_rng(seed)
+    workshops = [Workshop(f"{s}{w}", s, int(rng.integers(1, 7)))
+                 for s in ("matin", "soir") for w in range(5)]
+    attendees = [Attendee(i, str(rng.choice(["étudiant", "cadre"])),
+                          str(rng.choice(["X", "Y", "Z"])),
+                          {s: [f"{s}{w}" for w in rng.permutation(5)[:2].tolist()]
+                           for s in ("matin", "soir")})
+                 for i in range(16)]
+    locks = {0: "matin0", 1: "soir3"}
+    options = Options(seed=seed, strategy=strategy, allow_unranked=True,
+                      max_profile_share=0.5, max_per_organisation=2, min_group_size=3)
+    by_type = assign_workshops(attendees, workshops, locks=locks, options=options)
+    check_rules(by_type, attendees, workshops, locks)
+    monkeypatch.setattr(assignment._Model, "_free_places_by_type", lambda self: False)
+    by_pair = assign_workshops(attendees, workshops, locks=locks, options=options)
+    assert by_type.report.status == by_pair.report.status == "optimal"
+    assert by_type.report.objective == pytest.approx(by_pair.report.objective)
+    assert by_type.report.levels == by_pair.report.levels  # Leximin: free places too.
 
 
 def two_slots():

@@ -17,6 +17,7 @@ from journee.mail_models import OutboxMessage
 from journee.programme.models import SessionKind
 from journee.registration.models import (Profile, Registration, RegistrationStatus,
                                          WorkshopChoice)
+from journee.workshops import services
 from journee.workshops.models import AssignmentPublication, AssignmentRun
 from journee.registration.models import Assignment, AssignmentSource
 
@@ -528,3 +529,45 @@ def test_cli_places_the_whole_day_and_names_the_people_left_out(runner, irts, sl
     assert one.output.startswith("Séance répartie : « Ateliers (suite)")
     assert db.session.scalar(select(func.count(Assignment.id)).where(
         Assignment.session_id == slot.id)) == 0
+
+
+def test_a_run_records_whether_it_placed_the_whole_day(organiser_client, irts, slot,
+                                                       afternoon, crowd):
+    rank_afternoon(crowd, afternoon, [1, 2, 3])
+    run(organiser_client, irts, slot, portee="seance")
+    alone = db.session.scalars(select(AssignmentRun)).one()
+    assert alone.whole_day is False
+    assert "whole_day" not in {f for f in vars(services.RunOptions())}
+    run(organiser_client, irts, slot, portee="journee")
+    together = db.session.scalars(select(AssignmentRun).where(
+        AssignmentRun.id != alone.id)).all()
+    assert {r.whole_day for r in together} == {True}
+    page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
+    assert "pour toute la journée (toutes les séances d’ateliers ensemble)" in page
+
+
+def test_the_run_time_is_shown_in_the_event_timezone(organiser_client, irts, slot, crowd):
+    from datetime import datetime
+
+    run(organiser_client, irts, slot)
+    stored = db.session.scalars(select(AssignmentRun)).one()
+    stored.created_at = datetime(2026, 1, 15, 12, 5)  # UTC
+    irts.timezone = "America/Cayenne"  # UTC−3 all year
+    db.session.commit()
+    page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
+    assert "Calculée le jeudi 15 janvier 2026 à 9 h 05" in page
+
+
+def test_the_comparison_loads_the_data_once_for_both_strategies(
+        organiser_client, irts, slot, crowd, monkeypatch):
+    calls = []
+    original = services._solver_input
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_solver_input", counted)
+    page = organiser_client.get(page_url(irts, slot))
+    assert page.status_code == 200
+    assert len(calls) == 1

@@ -28,11 +28,18 @@ The model is a 0–1 programme solved by HiGHS through :func:`scipy.optimize.mil
   ``least − 1`` people and lifts its share rows by the most such a group can exceed,
   ``(1 − share)(least − 1)``: below that size a group has no share to keep.
 
-``allow_unranked`` gives every attendee-slot a free-place pair (rank 0, cost
-``free_place``) in every workshop of its slot with room that it did not rank, in the
-same model: anyone may take a free place, so the optimum weighs a free place against
-every other move (a former two-stage solve placed the ranked choices first and missed
-optima: « A in W1, B free in W2 » at 3 against its 4).
+``allow_unranked`` lets every attendee-slot take a free place (cost ``free_place``) in
+any workshop of its slot with room, in the same model: anyone may take a free place, so
+the optimum weighs a free place against every other move (a former two-stage solve
+placed the ranked choices first and missed optima: « A in W1, B free in W2 » at 3
+against its 4). People of one slot, profile and organisation are interchangeable in a
+free place, so it goes through a column ``g`` per attendee-slot and an integer column
+``f`` per such type and workshop (``Σ_w f = Σ g`` per type), not a pair per person and
+workshop; this is exact (any placement maps to it at the same cost, and back at no more
+cost: a free place that lands in a workshop its holder ranked counts at that rank, no
+dearer than a free place). Where a theme or series rule binds a workshop with room
+(rows per person), or a free place costs less than some rank, it falls back to one
+free pair per attendee-slot and workshop it did not rank.
 
 ``strategy="leximin"`` is exactly lexicographic: one solve per level (no workshop,
 free place, last rank, …, second rank, cap excess), each with the levels before it
@@ -54,6 +61,15 @@ How it is solved, chosen by measurement (``benchmarks/bench_assignment.py``, 2 c
 * the profile rows go through one size column per workshop (``count_p − share × y_w``)
   rather than every pair of the workshop in every profile row (7.3 s → 1.4 s for the MIP
   at 2,000 × 200 × 5 before the cuts);
+* free places by type: at 2,000 × 200 (one slot) 419k columns became 83k and the LP
+  came out integral: 215 s of branch and bound became a 5.4 s LP (loaded machine);
+* a fractional LP optimum is rounded by a small MIP over its fractional columns only
+  (the others held at their LP values): when the placement meets the LP bound on the
+  costs' grid (within ``mip_rel_gap``, HiGHS's own stopping rule), the LP bound proves
+  it optimal and branch and bound over the whole model is skipped (leximin at 2,000 ×
+  40 × 5: its three MIP levels each became LP + rounding); otherwise branch and bound
+  runs as before, and if its time limit stops it with a worse placement than the
+  rounded one, the rounded one is kept, with the gap the bounds prove;
 * scipy's bundled HiGHS rather than ``highspy``: highspy 1.16 was no faster on these models;
   a min-cost flow cannot carry two crossing families of caps (profile and organisation
   rows of one workshop), and without caps the LP relaxation is already integral.
@@ -349,9 +365,7 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
     every workshop (locked people included).  ``solver_info`` fills the solver fields.
     """
     started = time.perf_counter()
-    workshop_by_id = {w.id: w for w in workshops}
-    attendee_by_id = {a.id: a for a in attendees}
-    leading = {(f.attendee_id, workshop_by_id[f.workshop_id].slot_id) for f in facilitators}
+    facilitators = list(facilitators)
     placed: dict[tuple[Hashable, Hashable], Placement] = {}
     members: dict[Hashable, list[Placement]] = defaultdict(list)
     for placement in placements:
@@ -361,72 +375,20 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
         members[placement.workshop_id].append(placement)
     max_rank = max((len(c) for a in attendees for c in a.choices.values()), default=1)
     costs = resolve_costs(options, max_rank)
-
-    # A slot without workshops has no place to give: nobody counts as left out of it.
-    slots = {w.slot_id for w in workshops}
-    objective = 0.0
-    tallies: dict[str | None, list] = defaultdict(lambda: [0, [0] * max_rank, 0, 0, 0, 0])
-    for attendee in attendees:
-        for slot_id in attendee.choices:
-            if (attendee.id, slot_id) in leading or slot_id not in slots:
-                continue
-            placement = placed.get((attendee.id, slot_id))
-            rank = placement.rank if placement else None
-            for key in (None, attendee.profile):
-                tally = tallies[key]
-                tally[0] += 1
-                if placement is None:
-                    tally[3] += 1
-                elif rank is None:
-                    tally[2] += 1
-                else:
-                    tally[1][rank - 1] += 1
-                if placement is not None and placement.source == "locked":
-                    tally[4] += 1
-                    tally[5] += rank is None
-            if placement is not None and placement.source == "locked":
-                continue
-            if placement is None:
-                objective += costs.unassigned
-            elif rank is None:
-                objective += costs.free_place
-            else:
-                objective += costs.rank(rank)
-
+    tallies, objective = _tally(attendees, workshops, placed, facilitators, costs,
+                                max_rank)
+    attendee_by_id = {a.id: a for a in attendees}
     taking_place = Counter(f.workshop_id for f in facilitators if f.takes_place)
     leaders = Counter(f.workshop_id for f in facilitators)
     reports = []
     for workshop in workshops:
-        here = members.get(workshop.id, ())
-        group = [attendee_by_id[p.attendee_id] for p in here]
-        locked = [attendee_by_id[p.attendee_id] for p in here if p.source == "locked"]
-        profiles = Counter(a.profile for a in group)
-        organisations = Counter(a.organisation for a in group)
-        locked_profiles = Counter(a.profile for a in locked)
-        locked_organisations = Counter(a.organisation for a in locked)
-        exceeded = []
-        share = options.max_profile_share
-        if share is not None and len(group) >= (options.min_group_size or 0):
-            limit = share * len(group)
-            for profile, count in sorted(profiles.items()):
-                if count > limit + 1e-9:
-                    exceeded.append(CapExcess("profile", profile, count, limit, count - limit,
-                                              locked_profiles[profile] > limit + 1e-9))
-                    objective += costs.profile * (count - limit)
-        cap = options.max_per_organisation
-        if cap is not None:
-            for organisation, count in sorted(organisations.items()):
-                if count > cap:
-                    exceeded.append(CapExcess("organisation", organisation, count, cap,
-                                              count - cap,
-                                              locked_organisations[organisation] > cap))
-                    objective += costs.organisation * (count - cap)
-        largest = max(sorted(organisations.items()), key=lambda item: item[1], default=None)
-        reports.append(WorkshopReport(workshop.id, workshop.slot_id,
-                                      len(group) + taking_place[workshop.id],
-                                      workshop.capacity, leaders[workshop.id],
-                                      dict(sorted(profiles.items())), largest,
-                                      tuple(exceeded)))
+        group = [(attendee_by_id[p.attendee_id], p.source == "locked")
+                 for p in members.get(workshop.id, ())]
+        report, penalties = _workshop_report(workshop, group, taking_place[workshop.id],
+                                             leaders[workshop.id], costs, options)
+        reports.append(report)
+        for penalty in penalties:
+            objective += penalty
 
     def satisfaction(tally) -> Satisfaction:
         return Satisfaction(tally[0], tuple(tally[1]), *tally[2:])
@@ -438,6 +400,78 @@ def evaluate(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
     info = {"seconds": time.perf_counter() - started, "seed": options.seed, **solver_info}
     return Report(overall=overall, by_profile=by_profile, workshops=tuple(reports),
                   objective=objective, **info)
+
+
+def _tally(attendees, workshops, placed, facilitators, costs: Costs, max_rank: int):
+    """Per profile and overall (key ``None``): [attendee-slots, people per rank, outside
+    their choices, without a workshop, locked, locked outside their choices]; and the
+    cost of the attendee-slots not locked."""
+    workshop_by_id = {w.id: w for w in workshops}
+    leading = {(f.attendee_id, workshop_by_id[f.workshop_id].slot_id) for f in facilitators}
+    # A slot without workshops has no place to give: nobody counts as left out of it.
+    slots = {w.slot_id for w in workshops}
+    objective = 0.0
+    tallies: dict[str | None, list] = defaultdict(lambda: [0, [0] * max_rank, 0, 0, 0, 0])
+    for attendee in attendees:
+        for slot_id in attendee.choices:
+            if (attendee.id, slot_id) in leading or slot_id not in slots:
+                continue
+            placement = placed.get((attendee.id, slot_id))
+            rank = placement.rank if placement else None
+            locked = placement is not None and placement.source == "locked"
+            for key in (None, attendee.profile):
+                tally = tallies[key]
+                tally[0] += 1
+                if placement is None:
+                    tally[3] += 1
+                elif rank is None:
+                    tally[2] += 1
+                else:
+                    tally[1][rank - 1] += 1
+                if locked:
+                    tally[4] += 1
+                    tally[5] += rank is None
+            if locked:
+                continue
+            if placement is None:
+                objective += costs.unassigned
+            elif rank is None:
+                objective += costs.free_place
+            else:
+                objective += costs.rank(rank)
+    return tallies, objective
+
+
+def _workshop_report(workshop: Workshop, group: list[tuple[Attendee, bool]],
+                     taking_place: int, leaders: int, costs: Costs, options: Options
+                     ) -> tuple[WorkshopReport, list[float]]:
+    """One workshop's group (each member with whether they are locked there): its mix,
+    the caps it exceeds, and the penalty of each excess."""
+    profiles = Counter(a.profile for a, _ in group)
+    organisations = Counter(a.organisation for a, _ in group)
+    locked_profiles = Counter(a.profile for a, locked in group if locked)
+    locked_organisations = Counter(a.organisation for a, locked in group if locked)
+    exceeded, penalties = [], []
+    share = options.max_profile_share
+    if share is not None and len(group) >= (options.min_group_size or 0):
+        limit = share * len(group)
+        for profile, count in sorted(profiles.items()):
+            if count > limit + 1e-9:
+                exceeded.append(CapExcess("profile", profile, count, limit, count - limit,
+                                          locked_profiles[profile] > limit + 1e-9))
+                penalties.append(costs.profile * (count - limit))
+    cap = options.max_per_organisation
+    if cap is not None:
+        for organisation, count in sorted(organisations.items()):
+            if count > cap:
+                exceeded.append(CapExcess("organisation", organisation, count, cap,
+                                          count - cap,
+                                          locked_organisations[organisation] > cap))
+                penalties.append(costs.organisation * (count - cap))
+    largest = max(sorted(organisations.items()), key=lambda item: item[1], default=None)
+    return WorkshopReport(workshop.id, workshop.slot_id, len(group) + taking_place,
+                          workshop.capacity, leaders, dict(sorted(profiles.items())),
+                          largest, tuple(exceeded)), penalties
 
 
 # Baseline ---------------------------------------------------------------------------------
@@ -478,17 +512,8 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
     seed = options.seed if options.seed is not None else secrets.randbits(32)
     facilitators = list(facilitators)
     model = _Model(attendees, workshops, locks or {}, facilitators, options)
-    costs = resolve_costs(options, model.max_rank)
-    rng = np.random.default_rng(seed)
-    problem = model.build(costs)
-    if options.strategy == "leximin":
-        chosen, result = _solve_levels(problem, model.build(costs, caps=False), model,
-                                       rng, options, _caps_grid(costs, options))
-    else:
-        chosen, result = _solve_weighted(problem, model, rng, options,
-                                         _cost_grid(costs, options))
-
-    placements = model.fixed_placements() + model.placements(chosen)
+    x, result, problem = _solve(model, options, np.random.default_rng(seed))
+    placements = model.fixed_placements() + model.placements(x)
     placed = {(p.attendee_id, p.slot_id) for p in placements}
     unassigned = [key for key in model.in_play_keys() if key not in placed]
     report = evaluate(attendees, workshops, placements, facilitators=facilitators,
@@ -496,6 +521,30 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
                       method=result["method"], status=result["status"],
                       solver_seconds=result["seconds"], variables=problem.n_columns,
                       constraints=problem.n_rows, levels=result.get("levels", ()))
+    bound, gap, status = _proof(report, result, options)
+    report = Report(**{**report.__dict__, "bound": bound, "gap": gap, "status": status,
+                       "left_out": left_out_reasons(attendees, workshops, placements,
+                                                    unassigned, facilitators, options),
+                       "seconds": time.perf_counter() - started})
+    return Assignment(placements, unassigned, report)
+
+
+def _solve(model: _Model, options: Options, rng) -> tuple[np.ndarray, dict, _Problem]:
+    """The solution, the solver's facts, and the programme built for the report."""
+    costs = resolve_costs(options, model.max_rank)
+    problem = model.build(costs)
+    if options.strategy == "leximin":
+        x, result = _solve_levels(problem, model.build(costs, caps=False), model,
+                                       rng, options, _caps_grid(costs, options))
+    else:
+        x, result = _solve_weighted(problem, model, rng, options,
+                                         _cost_grid(costs, options))
+    return x, result, problem
+
+
+def _proof(report: Report, result: dict, options: Options
+           ) -> tuple[float | None, float, str]:
+    """The bound, gap and status to report for the placements measured by ``report``."""
     if options.strategy == "leximin":
         bound, gap = None, result["gap"]
     else:
@@ -506,11 +555,7 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
     # A solve stopped by its time limit whose bound, on the costs' grid, meets the
     # placement found has proven it optimal all the same.
     status = "optimal" if gap == 0 else result["status"]
-    report = Report(**{**report.__dict__, "bound": bound, "gap": gap, "status": status,
-                       "left_out": left_out_reasons(attendees, workshops, placements,
-                                                    unassigned, facilitators, options),
-                       "seconds": time.perf_counter() - started})
-    return Assignment(placements, unassigned, report)
+    return bound, gap, status
 
 
 def left_out_reasons(attendees: Sequence[Attendee], workshops: Sequence[Workshop],
@@ -558,7 +603,7 @@ def left_out_reasons(attendees: Sequence[Attendee], workshops: Sequence[Workshop
 
 
 # Column kinds of the built model.
-PAIR, UNASSIGNED, SIZE, PROFILE_SLACK, ORGANISATION_SLACK, SMALL = range(6)
+PAIR, UNASSIGNED, SIZE, PROFILE_SLACK, ORGANISATION_SLACK, SMALL, FREE, FLOW = range(8)
 
 
 @dataclass
@@ -596,7 +641,8 @@ class _Builder:
         """Add ``n`` columns; returns the index of the first."""
         first = self.n_columns
         self.columns.append((np.broadcast_to(np.asarray(cost, dtype=float), (n,)),
-                             np.full(n, kind), np.full(n, float(upper)),
+                             np.full(n, kind),
+                             np.broadcast_to(np.asarray(upper, dtype=float), (n,)),
                              np.full(n, float(integral))))
         self.n_columns += n
         return first
@@ -619,7 +665,7 @@ class _Builder:
 
 
 def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray, float]],
-          options: Options, closed: np.ndarray | None = None) -> dict:
+          options: Options, closed: np.ndarray | None = None, proven=None) -> dict:
     """Solve the LP relaxation, and branch and bound only if its optimum is fractional.
 
     Without soft caps the matrix is totally unimodular, and with them its optimum is
@@ -628,32 +674,35 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
     ``vector · x ≤ value`` (the levels already settled by the lexicographic strategy);
     ``closed`` columns are held at 0 (a level settled at 0 needs no row, and keeps the
     matrix totally unimodular where it was).
+
+    A fractional optimum is first rounded by a small MIP: every integer column the LP
+    left at 0 or 1 is held there, the few fractional ones are decided. When the caller's
+    ``proven(x, lp_bound)`` says the placement found meets the LP bound (on the costs'
+    grid, within ``mip_rel_gap`` like HiGHS's own stop), it is optimal: no branch and
+    bound over the whole model.
     """
-    constraints = [LinearConstraint(problem.matrix, problem.lower, problem.upper)]
-    if fixed:
-        constraints.append(LinearConstraint(np.array([v for v, _ in fixed]), -np.inf,
-                                            np.array([value for _, value in fixed])))
-    upper = problem.column_upper
-    if closed is not None and closed.any():
-        upper = np.where(np.pad(closed, (0, problem.n_columns - len(closed))), 0.0, upper)
-    arguments = dict(c=objective, bounds=Bounds(0, upper),
-                     constraints=constraints)
-    milp_options = {"disp": False, "mip_rel_gap": options.mip_rel_gap}
-    if options.time_limit is not None:
-        milp_options["time_limit"] = options.time_limit
+    arguments, milp_options = _milp_arguments(problem, objective, fixed, options, closed)
     started = time.perf_counter()
     res = milp(integrality=np.zeros(problem.n_columns), options=milp_options, **arguments)
     lp_bound = res.fun if res.status == 0 else -np.inf
     x = res.x
     integral = problem.integral > 0
-    if x is None or np.abs(x[integral] - np.round(x[integral])).max(initial=0.0) > 1e-6:
+    dive = (_dive(problem, x, arguments, milp_options)
+            if x is not None and proven is not None else None)
+    if dive is not None and proven(dive.x, lp_bound):
+        res, x, bound, method = dive, dive.x, lp_bound, "highs-lp-round"
+    elif x is None or np.abs(x[integral] - np.round(x[integral])).max(initial=0.0) > 1e-6:
         res = milp(integrality=problem.integral, options=milp_options, **arguments)
-        if res.x is None:
+        if res.x is None and dive is None:
             raise AssignmentError(f"HiGHS found no placement: {res.message}")
-        x = res.x
+        # Stopped by its time limit, branch and bound may hold a worse placement than
+        # the rounded LP: keep the better one (the bound proves what it proves).
+        better = dive is not None and (res.x is None
+                                       or objective @ dive.x < objective @ res.x - 1e-9)
+        x = dive.x if better else res.x
         bound = res.mip_dual_bound
         if bound is None or not np.isfinite(bound):
-            bound = res.fun
+            bound = res.fun if res.fun is not None else -np.inf
         bound, method = max(bound, lp_bound), "highs-mip"
     else:
         bound, method = lp_bound, "highs-lp"
@@ -662,12 +711,49 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
             "seconds": time.perf_counter() - started}
 
 
+def _dive(problem: _Problem, x: np.ndarray, arguments: dict, milp_options: dict):
+    """The LP optimum ``x`` rounded by a MIP over its fractional integer columns only
+    (the others held at their LP values); ``None`` when the LP is integral already or
+    the rounding finds nothing."""
+    integral = problem.integral > 0
+    rounded = np.round(x)
+    fractional = integral & (np.abs(x - rounded) > 1e-6)
+    if not fractional.any():
+        return None
+    bounds = arguments["bounds"]
+    upper = np.broadcast_to(bounds.ub, x.shape)
+    held = integral & ~fractional
+    res = milp(integrality=problem.integral, options=milp_options,
+               **{**arguments, "bounds": Bounds(np.where(held, rounded, 0.0),
+                                                np.where(held, rounded, upper))})
+    return res if res.x is not None else None
+
+
+def _milp_arguments(problem: _Problem, objective: np.ndarray,
+                    fixed: list[tuple[np.ndarray, float]], options: Options,
+                    closed: np.ndarray | None) -> tuple[dict, dict]:
+    """:func:`scipy.optimize.milp`'s arguments but the integrality, and HiGHS's options."""
+    constraints = [LinearConstraint(problem.matrix, problem.lower, problem.upper)]
+    if fixed:
+        constraints.append(LinearConstraint(np.array([v for v, _ in fixed]), -np.inf,
+                                            np.array([value for _, value in fixed])))
+    upper = problem.column_upper
+    if closed is not None and closed.any():
+        upper = np.where(np.pad(closed, (0, problem.n_columns - len(closed))), 0.0, upper)
+    milp_options = {"disp": False, "mip_rel_gap": options.mip_rel_gap}
+    if options.time_limit is not None:
+        milp_options["time_limit"] = options.time_limit
+    return dict(c=objective, bounds=Bounds(0, upper), constraints=constraints), milp_options
+
+
 def _lottery(problem: _Problem, rng, step: float, n_as: int) -> tuple[np.ndarray, float]:
     """A random cost below ε per pair, with ε × (attendee-slots) < step / 2: the perturbed
     optimum is then a true optimum whenever true costs lie on a grid of ``step``."""
     epsilon = step / 2 / (n_as + 1)
     noise = np.zeros(problem.n_columns)
-    noise[:problem.n_pairs] = rng.random(problem.n_pairs) * epsilon
+    # One placement per attendee-slot at most: a pair, or one unit of a type's free places.
+    placing = np.flatnonzero((problem.kind == PAIR) | (problem.kind == FLOW))
+    noise[placing] = rng.random(len(placing)) * epsilon
     return noise, float(noise.max(initial=0.0)) * n_as
 
 
@@ -675,14 +761,30 @@ def _solve_weighted(problem: _Problem, model: _Model, rng, options: Options,
                     grid: float | None):
     """One solve of the weighted objective (« most first choices », « fairness »)."""
     if not problem.n_columns:  # Everyone in play is locked or led: nothing to decide.
-        return np.zeros(0, dtype=bool), {"status": "optimal", "seconds": 0.0,
+        return np.zeros(0), {"status": "optimal", "seconds": 0.0,
                                          "method": "highs-lp", "bound": 0.0}
     noise, perturbation = _lottery(problem, rng, grid or 1e-3, len(model.as_att))
-    result = _milp(problem, problem.cost + noise, [], options)
+    result = _milp(problem, problem.cost + noise, [], options,
+                   proven=_meets(problem.cost, grid, perturbation, options.mip_rel_gap))
     bound = result["bound"] - perturbation
     if grid is not None:
         bound = grid * math.ceil(bound / grid - 1e-6)
-    return result["x"][:problem.n_pairs] > 0.5, {**result, "bound": bound}
+    return result["x"], {**result, "bound": bound}
+
+
+def _meets(vector: np.ndarray, grid: float | None, perturbation: float, rel_gap: float):
+    """``proven(x, lp_bound)`` for :func:`_milp`: whether ``vector · x`` meets the
+    bound, on the grid of ``vector``'s values, that the perturbed LP bound proves
+    (within the relative gap HiGHS is asked for)."""
+    if grid is None:
+        return None
+
+    def proven(x: np.ndarray, lp_bound: float) -> bool:
+        bound = grid * math.ceil((lp_bound - perturbation) / grid - 1e-6)
+        value = float(vector @ x)
+        return value - bound <= max(1e-9, rel_gap) * max(1.0, abs(value))
+
+    return proven
 
 
 def _levels(plain: _Problem, model: _Model):
@@ -691,7 +793,7 @@ def _levels(plain: _Problem, model: _Model):
     rank = np.full(plain.n_columns, -1)
     rank[:plain.n_pairs] = model.pair_rank
     levels = [("unassigned", (plain.kind == UNASSIGNED).astype(float)),
-              ("free", (pair & (rank == 0)).astype(float))]
+              ("free", ((pair & (rank == 0)) | (plain.kind == FREE)).astype(float))]
     levels += [(f"rank {r}", (pair & (rank == r)).astype(float))
                for r in range(model.max_rank, 1, -1)]
     return [level for level in levels if level[1].any()]
@@ -710,30 +812,18 @@ def _solve_levels(problem: _Problem, plain: _Problem, model: _Model, rng,
     « no workshop » columns come first and in the same order in both models.
     """
     if not problem.n_columns:
-        return np.zeros(0, dtype=bool), {"status": "optimal", "seconds": 0.0,
+        return np.zeros(0), {"status": "optimal", "seconds": 0.0,
                                          "method": "highs-lex", "gap": 0.0, "levels": ()}
-    steps = [(plain, name, vector, 1.0) for name, vector in _levels(plain, model)]
-    slack = np.isin(problem.kind, (PROFILE_SLACK, ORGANISATION_SLACK))
-    if slack.any():
-        steps.append((problem, "caps", np.where(slack, problem.cost, 0.0), caps_grid))
-    if not steps:  # Everyone gets a first choice at no cost: only the lottery is left.
-        steps = [(plain, "lottery", np.zeros(plain.n_columns), 1.0)]
+    steps = _level_steps(problem, plain, model, caps_grid)
     fixed, found, seconds, gap, status, methods = [], [], 0.0, 0.0, "optimal", set()
     x, closed = np.zeros(problem.n_columns), None
     for number, (target, name, vector, grid) in enumerate(steps):
-        noise, perturbation = (_lottery(target, rng, grid or 1e-3, len(model.as_att))
-                               if number == len(steps) - 1 else (0.0, 0.0))
-        padded = [(np.pad(v, (0, target.n_columns - len(v))), value) for v, value in fixed]
-        result = _milp(target, vector + noise, padded, options, closed)
-        x, seconds = result["x"], seconds + result["seconds"]
+        lottery = number == len(steps) - 1
+        result = _solve_level(target, vector, grid, fixed, closed, model,
+                              rng if lottery else None, options)
+        x, seconds, value = result["x"], seconds + result["seconds"], result["value"]
         methods.add(result["method"])
-        value = float(vector @ x)
-        bound = result["bound"] - perturbation
-        if grid is not None:
-            value = grid * round(value / grid)
-            bound = grid * math.ceil(bound / grid - 1e-6)
-        if value - bound > 1e-9 * max(1.0, abs(value)):
-            gap = max(gap, (value - bound) / (abs(bound) or abs(value)))
+        gap = max(gap, result["gap"])
         if result["status"] != "optimal":
             status = result["status"]
         found.append((name, value))
@@ -741,10 +831,77 @@ def _solve_levels(problem: _Problem, plain: _Problem, model: _Model, rng,
             closed = vector > 0 if closed is None else closed | (vector > 0)
         else:
             fixed.append((vector, value + 1e-6 * max(1.0, abs(value))))
-    method = "highs-lex-mip" if "highs-mip" in methods else "highs-lex-lp"
-    return x[:problem.n_pairs] > 0.5, {"status": status, "seconds": seconds,
+    method = ("highs-lex-mip" if "highs-mip" in methods
+              else "highs-lex-round" if "highs-lp-round" in methods else "highs-lex-lp")
+    return x, {"status": status, "seconds": seconds,
                                         "method": method, "gap": gap,
                                         "levels": tuple(found)}
+
+
+def _level_steps(problem: _Problem, plain: _Problem, model: _Model,
+                 caps_grid: float | None) -> list[tuple[_Problem, str, np.ndarray, float]]:
+    """The leximin solves in order: (programme, level name, objective, its grid)."""
+    steps = [(plain, name, vector, 1.0) for name, vector in _levels(plain, model)]
+    slack = np.isin(problem.kind, (PROFILE_SLACK, ORGANISATION_SLACK))
+    if slack.any():
+        steps.append((problem, "caps", np.where(slack, problem.cost, 0.0), caps_grid))
+    if not steps:  # Everyone gets a first choice at no cost: only the lottery is left.
+        steps = [(plain, "lottery", np.zeros(plain.n_columns), 1.0)]
+    return steps
+
+
+def _solve_level(target: _Problem, vector: np.ndarray, grid: float | None,
+                 fixed: list[tuple[np.ndarray, float]], closed: np.ndarray | None,
+                 model: _Model, rng, options: Options) -> dict:
+    """One leximin level: its optimum ``value`` on its grid with the levels before it
+    ``fixed``, and the gap its bound proves; the lottery breaks ties when ``rng`` is
+    given (the last level)."""
+    noise, perturbation = (_lottery(target, rng, grid or 1e-3, len(model.as_att))
+                           if rng is not None else (0.0, 0.0))
+    padded = [(np.pad(v, (0, target.n_columns - len(v))), value) for v, value in fixed]
+    result = _milp(target, vector + noise, padded, options, closed,
+                   proven=_meets(vector, grid, perturbation, options.mip_rel_gap))
+    value = float(vector @ result["x"])
+    bound = result["bound"] - perturbation
+    if grid is not None:
+        value = grid * round(value / grid)
+        bound = grid * math.ceil(bound / grid - 1e-6)
+    gap = 0.0
+    if value - bound > 1e-9 * max(1.0, abs(value)):
+        gap = (value - bound) / (abs(bound) or abs(value))
+    return {**result, "value": value, "gap": gap}
+
+
+@dataclass
+class _ProfileRows:
+    """What the profile share's rows need: the (workshop, profile) pairs that get a row
+    (``ws_rows``, ``profile_rows``), the pairs' rows, the locked counts, and where the
+    size, slack and small-group columns start."""
+
+    share: float
+    least: int
+    pair_profile: np.ndarray
+    locked_profile: np.ndarray
+    """(workshop, profile) → people locked there."""
+    locked_size: np.ndarray
+    most_size: np.ndarray
+    """The largest group each workshop can hold, locked people included."""
+    ws_rows: np.ndarray
+    profile_rows: np.ndarray
+    sized: np.ndarray
+    """The workshops with a size column."""
+    size_of: np.ndarray
+    pair_row: np.ndarray
+    """The share row of each pair, −1 for none."""
+    small_of: np.ndarray
+    """The small-group column of each workshop, −1 for none."""
+    first_size: int = 0
+    first_slack: int = 0
+    first_small: int = 0
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ws_rows)
 
 
 class _Model:
@@ -754,37 +911,55 @@ class _Model:
         self.options = options
         self.attendees = attendees
         self.workshops = workshops
-        ws_index = {w.id: i for i, w in enumerate(workshops)}
-        if len(ws_index) != len(workshops):
+        self._index_workshops()
+        self._index_attendees()
+        self._fix_placements(locks, facilitators)
+        self._ranked_pairs()
+        self.n_flows = 0
+        if options.allow_unranked and self._free_places_by_type():
+            self._free_types()
+        elif options.allow_unranked:
+            self._add_free_pairs()
+
+    def _index_workshops(self) -> None:
+        """Workshop and slot numbers, places, themes and series as arrays."""
+        workshops = self.workshops
+        self.ws_index = {w.id: i for i, w in enumerate(workshops)}
+        if len(self.ws_index) != len(workshops):
             raise AssignmentError("two workshops share an id")
-        self.ws_index = ws_index
-        slot_index: dict[Hashable, int] = {}
+        self.slot_index: dict[Hashable, int] = {}
         for w in workshops:
-            slot_index.setdefault(w.slot_id, len(slot_index))
-        self.slot_ids = list(slot_index)
-        self.ws_slot = np.array([slot_index[w.slot_id] for w in workshops], dtype=np.int64)
-        capacity = np.array([w.capacity for w in workshops], dtype=np.int64)
-        if (capacity < 0).any():
+            self.slot_index.setdefault(w.slot_id, len(self.slot_index))
+        self.slot_ids = list(self.slot_index)
+        self.ws_slot = np.array([self.slot_index[w.slot_id] for w in workshops],
+                                dtype=np.int64)
+        self.capacity = np.array([w.capacity for w in workshops], dtype=np.int64)
+        if (self.capacity < 0).any():
             raise AssignmentError("a workshop capacity is negative")
         self.ws_theme, self.n_themes = _codes(w.theme for w in workshops)
         self.ws_series, self.n_series = _codes(w.series for w in workshops)
 
-        att_index = {a.id: i for i, a in enumerate(attendees)}
-        if len(att_index) != len(attendees):
+    def _index_attendees(self) -> None:
+        """Attendee numbers, profiles and organisations as codes."""
+        attendees = self.attendees
+        self.att_index = {a.id: i for i, a in enumerate(attendees)}
+        if len(self.att_index) != len(attendees):
             raise AssignmentError("two attendees share an id")
         self.att_profile, self.n_profiles = _codes(a.profile for a in attendees)
         self.att_org, self.n_orgs = _codes(a.organisation for a in attendees)
 
-        # Fixed placements: facilitators first, then locks; one per attendee and slot.
+    def _fix_placements(self, locks, facilitators) -> None:
+        """Fixed placements, facilitators first, then locks (one per attendee and slot),
+        and the places they leave in each workshop."""
         self.fixed: dict[tuple[Hashable, int], tuple[int, str]] = {}
-        used = np.zeros(len(workshops), dtype=np.int64)
-        self.locked_ws, self.locked_att = [], []
+        used = np.zeros(len(self.workshops), dtype=np.int64)
+        locked_ws, locked_att = [], []
         for f in facilitators:
             w = self._workshop(f.workshop_id)
             self._fix(f.attendee_id, w, "pre-assigned")
             used[w] += f.takes_place
         for attendee_id, targets in locks.items():
-            if attendee_id not in att_index:
+            if attendee_id not in self.att_index:
                 raise AssignmentError(f"lock for unknown attendee {attendee_id!r}")
             if isinstance(targets, (str, bytes)) or not isinstance(targets, Iterable):
                 targets = [targets]
@@ -792,27 +967,44 @@ class _Model:
                 w = self._workshop(target)
                 self._fix(attendee_id, w, "locked")
                 used[w] += 1
-                self.locked_ws.append(w)
-                self.locked_att.append(att_index[attendee_id])
-        over = np.flatnonzero(used > capacity)
+                locked_ws.append(w)
+                locked_att.append(self.att_index[attendee_id])
+        over = np.flatnonzero(used > self.capacity)
         if len(over):
-            w = workshops[over[0]]
+            w = self.workshops[over[0]]
             raise AssignmentError(f"locks and facilitators fill workshop {w.id!r} beyond "
                                   f"its {w.capacity} places")
-        self.remaining = capacity - used
-        self.locked_ws = np.array(self.locked_ws, dtype=np.int64)
-        self.locked_att = np.array(self.locked_att, dtype=np.int64)
-        self._ranked_pairs(slot_index)
-        if options.allow_unranked:
-            self._add_free_pairs()
+        self.remaining = self.capacity - used
+        self.locked_ws = np.array(locked_ws, dtype=np.int64)
+        self.locked_att = np.array(locked_att, dtype=np.int64)
 
-    def _ranked_pairs(self, slot_index) -> None:
+    def _ranked_pairs(self) -> None:
         """Attendee-slots in play, and one candidate pair per ranked workshop."""
-        attendees, workshops = self.attendees, self.workshops
+        pair_as, pair_ws, pair_rank = self._read_choices()
+        wrong = np.flatnonzero(self.ws_slot[pair_ws] != self.as_slot[pair_as])
+        if len(wrong):
+            attendee = self.attendees[self.as_att[pair_as[wrong[0]]]]
+            raise AssignmentError(f"{attendee.id!r} ranked workshop "
+                                  f"{self.workshops[pair_ws[wrong[0]]].id!r} "
+                                  "in another slot")
+        # Keep each (attendee-slot, workshop) once, at its best rank, and only where a
+        # place is left and neither its theme nor the workshop itself is already the
+        # attendee's through a lock.
+        order = np.lexsort((pair_rank, pair_ws, pair_as))
+        pair_as, pair_ws, pair_rank = pair_as[order], pair_ws[order], pair_rank[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (pair_as[1:] != pair_as[:-1]) | (pair_ws[1:] != pair_ws[:-1])
+        keep = first & (self.remaining[pair_ws] > 0) & self._open(pair_as, pair_ws)
+        self.pair_as, self.pair_ws, self.pair_rank = (pair_as[keep], pair_ws[keep],
+                                                      pair_rank[keep])
+
+    def _read_choices(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The attendee-slots in play (``as_att``, ``as_slot``: not fixed, in a slot with
+        workshops) and their ranked pairs as they were given."""
         as_att, as_slot, pair_as, pair_ws, pair_rank = [], [], [], [], []
-        for a, attendee in enumerate(attendees):
+        for a, attendee in enumerate(self.attendees):
             for slot_id, choices in attendee.choices.items():
-                s = slot_index.get(slot_id)
+                s = self.slot_index.get(slot_id)
                 if s is None:
                     if choices:
                         raise AssignmentError(f"unknown slot {slot_id!r}")
@@ -825,7 +1017,7 @@ class _Model:
                 pair_as.extend([k] * len(choices))
                 pair_ws.extend(choices)
                 pair_rank.extend(range(1, len(choices) + 1))
-        self.max_rank = max((len(c) for a in attendees for c in a.choices.values()),
+        self.max_rank = max((len(c) for a in self.attendees for c in a.choices.values()),
                             default=1) or 1
         try:
             pair_ws = np.array([self.ws_index[w] for w in pair_ws], dtype=np.int64)
@@ -833,23 +1025,47 @@ class _Model:
             raise AssignmentError(f"unknown workshop {error.args[0]!r}") from None
         self.as_att = np.array(as_att, dtype=np.int64)
         self.as_slot = np.array(as_slot, dtype=np.int64)
-        pair_as = np.array(pair_as, dtype=np.int64)
-        pair_rank = np.array(pair_rank, dtype=np.int64)
-        wrong = np.flatnonzero(self.ws_slot[pair_ws] != self.as_slot[pair_as])
-        if len(wrong):
-            attendee = attendees[self.as_att[pair_as[wrong[0]]]]
-            raise AssignmentError(f"{attendee.id!r} ranked workshop "
-                                  f"{workshops[pair_ws[wrong[0]]].id!r} in another slot")
-        # Keep each (attendee-slot, workshop) once, at its best rank, and only where a
-        # place is left and neither its theme nor the workshop itself is already the
-        # attendee's through a lock.
-        order = np.lexsort((pair_rank, pair_ws, pair_as))
-        pair_as, pair_ws, pair_rank = pair_as[order], pair_ws[order], pair_rank[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (pair_as[1:] != pair_as[:-1]) | (pair_ws[1:] != pair_ws[:-1])
-        keep = first & (self.remaining[pair_ws] > 0) & self._open(pair_as, pair_ws)
-        self.pair_as, self.pair_ws, self.pair_rank = (pair_as[keep], pair_ws[keep],
-                                                      pair_rank[keep])
+        return (np.array(pair_as, dtype=np.int64), pair_ws,
+                np.array(pair_rank, dtype=np.int64))
+
+    def _free_places_by_type(self) -> bool:
+        """Whether free places can go through one column per attendee-slot and one per
+        type and workshop (below) rather than a pair per attendee-slot and workshop:
+        when no workshop with room is bound by a theme or a series (those rows are per
+        person), and a free place costs at least any rank (so a type's free place that
+        lands in a workshop its holder ranked is never worse)."""
+        costs = resolve_costs(self.options, self.max_rank)
+        if costs.free_place < max(costs.ranks):
+            return False
+        open_ws = self.remaining > 0
+        return all(not (ws_key[open_ws] >= 0).any() for ws_key, _ in self._once_keys())
+
+    def _free_types(self) -> None:
+        """Free places by type: the attendee-slots of one slot, profile and organisation
+        (an organisation too small ever to exceed its cap counts as none) are
+        interchangeable in a free place, so a column ``g`` per attendee-slot says « free
+        place » and a column ``f`` per type and workshop with room counts the type's free
+        places there (``Σ_w f = Σ g`` per type). Every placement maps to such a solution
+        at the same cost, and every solution to placements at no more cost: the model
+        is exact, with (types × workshops) columns instead of (people × workshops)."""
+        org = self.att_org[self.as_att]
+        if self.options.max_per_organisation is None:
+            org = np.full(len(org), -1)
+        else:
+            people = np.bincount(org, minlength=self.n_orgs)
+            locked = np.bincount(self.att_org[self.locked_att], minlength=self.n_orgs)
+            org = np.where((people + locked)[org] > self.options.max_per_organisation,
+                           org, -1)
+        profile = self.att_profile[self.as_att]
+        keys = np.stack([self.as_slot, profile, org], axis=1)
+        unique, self.as_type = np.unique(keys, axis=0, return_inverse=True)
+        self.as_type = self.as_type.reshape(-1)
+        self.type_slot, self.type_profile, self.type_org = unique.T
+        self.type_size = np.bincount(self.as_type, minlength=len(unique))
+        open_ws = np.flatnonzero(self.remaining > 0)
+        flow_type, flow_ws = np.nonzero(self.type_slot[:, None] == self.ws_slot[open_ws])
+        self.flow_type, self.flow_ws = flow_type, open_ws[flow_ws]
+        self.n_flows = len(self.flow_type)
 
     def _add_free_pairs(self) -> None:
         """A free place (rank 0) for every attendee-slot in every workshop of its slot
@@ -918,7 +1134,10 @@ class _Model:
         pair_cost = np.array((costs.free_place, *costs.ranks))[self.pair_rank]
         builder.add_columns(PAIR, n_pairs, pair_cost, upper=1, integral=True)
         builder.add_columns(UNASSIGNED, n_as, costs.unassigned, upper=1)
+        self._entrants(builder, costs)
         self._one_place_rows(builder)
+        if self.n_flows:
+            self._type_rows(builder)
         self._capacity_rows(builder)
         if caps and self.options.max_profile_share is not None:
             self._profile_rows(builder, costs)
@@ -928,123 +1147,193 @@ class _Model:
             self._once_rows(builder, ws_key, n_keys)
         return builder.problem(n_pairs)
 
+    def _entrants(self, builder: _Builder, costs: Costs) -> None:
+        """The columns that put people in a workshop, for the workshops' rows: the pairs,
+        and with free places by type, the type's free-place columns ``f`` (after a free
+        column ``g`` per attendee-slot). ``ent_count`` is how many people one can bring."""
+        pair_att = self.as_att[self.pair_as]
+        self.ent_col = np.arange(len(self.pair_as))
+        self.ent_ws, self.ent_count = self.pair_ws, np.ones(len(self.pair_as))
+        self.ent_profile, self.ent_org = self.att_profile[pair_att], self.att_org[pair_att]
+        if not self.n_flows:
+            return
+        n_as = len(self.as_att)
+        self.first_free = builder.add_columns(FREE, n_as, costs.free_place, upper=1,
+                                              integral=True)
+        size = self.type_size[self.flow_type]
+        self.first_flow = builder.add_columns(FLOW, self.n_flows, 0.0, integral=True,
+                                              upper=np.minimum(size,
+                                                               self.remaining[self.flow_ws]))
+        self.ent_col = np.concatenate([self.ent_col,
+                                       self.first_flow + np.arange(self.n_flows)])
+        self.ent_ws = np.concatenate([self.ent_ws, self.flow_ws])
+        self.ent_count = np.concatenate([self.ent_count, size])
+        self.ent_profile = np.concatenate([self.ent_profile,
+                                           self.type_profile[self.flow_type]])
+        self.ent_org = np.concatenate([self.ent_org, self.type_org[self.flow_type]])
+
     def _one_place_rows(self, builder: _Builder) -> None:
-        """Σ x + u = 1 per attendee-slot: every objective value is then a true cost."""
+        """Σ x + g + u = 1 per attendee-slot: every objective value is then a true cost."""
         n_pairs, n_as = len(self.pair_as), len(self.as_att)
-        builder.add_rows(np.concatenate([self.pair_as, np.arange(n_as)]),
-                         np.arange(n_pairs + n_as), np.ones(n_pairs + n_as),
+        rows, cols = [self.pair_as, np.arange(n_as)], [np.arange(n_pairs + n_as)]
+        if self.n_flows:
+            rows.append(np.arange(n_as))
+            cols.append(self.first_free + np.arange(n_as))
+        rows = np.concatenate(rows)
+        builder.add_rows(rows, np.concatenate(cols), np.ones(len(rows)),
                          np.ones(n_as), np.ones(n_as))
+
+    def _type_rows(self, builder: _Builder) -> None:
+        """Σ_w f[t, w] = Σ g over the type's attendee-slots, per type."""
+        n_types, n_as = len(self.type_size), len(self.as_att)
+        builder.add_rows(np.concatenate([self.flow_type, self.as_type]),
+                         np.concatenate([self.first_flow + np.arange(self.n_flows),
+                                         self.first_free + np.arange(n_as)]),
+                         np.concatenate([np.ones(self.n_flows), -np.ones(n_as)]),
+                         np.zeros(n_types), np.zeros(n_types))
 
     def _capacity_rows(self, builder: _Builder) -> None:
         """Σ x ≤ places left, only where the candidates outnumber the places."""
         n_ws = len(self.workshops)
-        demand = np.bincount(self.pair_ws, minlength=n_ws)
+        demand = np.bincount(self.ent_ws, weights=self.ent_count, minlength=n_ws)
         tight = np.flatnonzero(demand > self.remaining)
         row_of = np.full(n_ws, -1)
         row_of[tight] = np.arange(len(tight))
-        in_row = np.flatnonzero(row_of[self.pair_ws] >= 0)
-        builder.add_rows(row_of[self.pair_ws[in_row]], in_row, np.ones(len(in_row)),
+        in_row = np.flatnonzero(row_of[self.ent_ws] >= 0)
+        builder.add_rows(row_of[self.ent_ws[in_row]], self.ent_col[in_row],
+                         np.ones(len(in_row)),
                          np.full(len(tight), -np.inf), self.remaining[tight].astype(float))
 
     def _profile_rows(self, builder: _Builder, costs: Costs) -> None:
         """``count_p − share × size ≤ s`` where a workshop could be more than ``share`` p
         (locked people included: newcomers of other profiles dilute them), with its
         rounding cut; below ``min_group_size`` people a group has no share to keep."""
+        rows = self._profile_facts()
+        # A size column per workshop concerned keeps the rows sparse: each pair enters
+        # its own profile's row only, not every profile row of its workshop.
+        rows.first_size = builder.add_columns(SIZE, len(rows.sized), 0.0)
+        rows.first_slack = builder.add_columns(PROFILE_SLACK, rows.n_rows, costs.profile)
+        self._size_rows(builder, rows)
+        self._small_group_rows(builder, rows)
+        self._share_rows(builder, rows)
+        self._rounding_cuts(builder, rows)
+
+    def _profile_facts(self) -> _ProfileRows:
+        """Which (workshop, profile) pairs could exceed the share, and the counts the
+        rows need."""
         share = self.options.max_profile_share
         least = self.options.min_group_size or 0
-        pair_ws, n_ws = self.pair_ws, len(self.workshops)
-        pair_profile = self.att_profile[self.as_att[self.pair_as]]
-        pair_index = np.arange(len(pair_ws))
+        n_ws = len(self.workshops)
+        pair_profile = self.ent_profile
         locked_profile = np.zeros((n_ws, self.n_profiles))
         np.add.at(locked_profile, (self.locked_ws, self.att_profile[self.locked_att]), 1)
         locked_size = locked_profile.sum(axis=1)
         cand = np.zeros((n_ws, self.n_profiles))
-        np.add.at(cand, (pair_ws, pair_profile), 1)
+        np.add.at(cand, (self.ent_ws, pair_profile), self.ent_count)
         most_p = cand + locked_profile
         most_size = self.remaining + locked_size  # The largest group it can hold.
         can_exceed = (most_p > share * (most_p + locked_size[:, None] - locked_profile)
                       + 1e-9) & (most_size >= least)[:, None]
         ws_rows, profile_rows = np.nonzero(can_exceed)
-        n_rows = len(ws_rows)
-        # A size column per workshop concerned keeps the rows sparse: each pair enters
-        # its own profile's row only, not every profile row of its workshop.
         sized = np.unique(ws_rows)
-        n_sized = len(sized)
         size_of = np.full(n_ws, -1)
-        size_of[sized] = np.arange(n_sized)
-        first_size = builder.add_columns(SIZE, n_sized, 0.0)
-        first_slack = builder.add_columns(PROFILE_SLACK, n_rows, costs.profile)
-        in_size = np.flatnonzero(size_of[pair_ws] >= 0)
-        builder.add_rows(np.concatenate([size_of[pair_ws[in_size]], np.arange(n_sized)]),
-                         np.concatenate([in_size, first_size + np.arange(n_sized)]),
-                         np.concatenate([np.ones(len(in_size)), -np.ones(n_sized)]),
-                         np.zeros(n_sized), np.zeros(n_sized))
-        # A small-group column z_w = 1 allows the group at most `least − 1` people and
-        # lifts its share rows by what such a group can exceed, (1 − share)(least − 1).
-        small_of = np.full(n_ws, -1)
-        if least > 1:
-            small = sized[locked_size[sized] < least]
-            small_of[small] = np.arange(len(small))
-            first_small = builder.add_columns(SMALL, len(small), 0.0, upper=1,
-                                              integral=True)
-            room = most_size[small] - (least - 1)
-            builder.add_rows(np.concatenate([np.arange(len(small))] * 2),
-                             np.concatenate([first_size + size_of[small],
-                                             first_small + np.arange(len(small))]),
-                             np.concatenate([np.ones(len(small)), room]),
-                             np.full(len(small), -np.inf),
-                             least - 1 + room - locked_size[small])
+        size_of[sized] = np.arange(len(sized))
         row_grid = np.full((n_ws, self.n_profiles), -1)
-        row_grid[ws_rows, profile_rows] = np.arange(n_rows)
-        rows = row_grid[pair_ws, pair_profile]
-        in_row = np.flatnonzero(rows >= 0)
-        lifted = np.flatnonzero(small_of[ws_rows] >= 0)
-        allowance = (1 - share) * (least - 1)
+        row_grid[ws_rows, profile_rows] = np.arange(len(ws_rows))
+        return _ProfileRows(share, least, pair_profile, locked_profile, locked_size,
+                            most_size, ws_rows, profile_rows, sized, size_of,
+                            row_grid[self.ent_ws, pair_profile],
+                            np.full(n_ws, -1))
+
+    def _size_rows(self, builder: _Builder, rows: _ProfileRows) -> None:
+        """``y_w = Σ x`` over the workshop's pairs: its group's size."""
+        n_sized = len(rows.sized)
+        in_size = np.flatnonzero(rows.size_of[self.ent_ws] >= 0)
         builder.add_rows(
-            np.concatenate([rows[in_row], np.arange(n_rows), np.arange(n_rows), lifted]),
-            np.concatenate([in_row, first_size + size_of[ws_rows],
-                            first_slack + np.arange(n_rows),
-                            (first_small + small_of[ws_rows[lifted]]) if len(lifted)
-                            else lifted]),
+            np.concatenate([rows.size_of[self.ent_ws[in_size]], np.arange(n_sized)]),
+            np.concatenate([self.ent_col[in_size], rows.first_size + np.arange(n_sized)]),
+            np.concatenate([np.ones(len(in_size)), -np.ones(n_sized)]),
+            np.zeros(n_sized), np.zeros(n_sized))
+
+    def _small_group_rows(self, builder: _Builder, rows: _ProfileRows) -> None:
+        """A small-group column z_w = 1 allows the group at most `least − 1` people (and
+        lifts its share rows by what such a group can exceed, (1 − share)(least − 1))."""
+        least = rows.least
+        if least <= 1:
+            return
+        small = rows.sized[rows.locked_size[rows.sized] < least]
+        rows.small_of[small] = np.arange(len(small))
+        rows.first_small = builder.add_columns(SMALL, len(small), 0.0, upper=1,
+                                               integral=True)
+        room = rows.most_size[small] - (least - 1)
+        builder.add_rows(np.concatenate([np.arange(len(small))] * 2),
+                         np.concatenate([rows.first_size + rows.size_of[small],
+                                         rows.first_small + np.arange(len(small))]),
+                         np.concatenate([np.ones(len(small)), room]),
+                         np.full(len(small), -np.inf),
+                         least - 1 + room - rows.locked_size[small])
+
+    def _share_rows(self, builder: _Builder, rows: _ProfileRows) -> None:
+        """``count_p − share × y_w − allowance × z_w − s ≤ share × locked − locked_p``
+        (``allowance × z_w``: a small group's lift)."""
+        share, ws_rows, n_rows = rows.share, rows.ws_rows, rows.n_rows
+        in_row = np.flatnonzero(rows.pair_row >= 0)
+        lifted = np.flatnonzero(rows.small_of[ws_rows] >= 0)
+        allowance = (1 - share) * (rows.least - 1)
+        builder.add_rows(
+            np.concatenate([rows.pair_row[in_row], np.arange(n_rows), np.arange(n_rows),
+                            lifted]),
+            np.concatenate([self.ent_col[in_row], rows.first_size + rows.size_of[ws_rows],
+                            rows.first_slack + np.arange(n_rows),
+                            (rows.first_small + rows.small_of[ws_rows[lifted]])
+                            if len(lifted) else lifted]),
             np.concatenate([np.ones(len(in_row)), np.full(n_rows, -share),
                             -np.ones(n_rows), np.full(len(lifted), -allowance)]),
             np.full(n_rows, -np.inf),
-            share * locked_size[ws_rows] - locked_profile[ws_rows, profile_rows])
-        # The rounding cut (1 − f)(count_p − k) ≤ s, with k + f = share × the most the
-        # group can hold: every integer count meets it, the fractional counts that sit
-        # exactly on an odd group's half (5.5 of 11) do not.
-        most = share * most_size[ws_rows]
+            share * rows.locked_size[ws_rows]
+            - rows.locked_profile[ws_rows, rows.profile_rows])
+
+    def _rounding_cuts(self, builder: _Builder, rows: _ProfileRows) -> None:
+        """The rounding cut (1 − f)(count_p − k) ≤ s, with k + f = share × the most the
+        group can hold: every integer count meets it, the fractional counts that sit
+        exactly on an odd group's half (5.5 of 11) do not."""
+        ws_rows, pair_row = rows.ws_rows, rows.pair_row
+        most = rows.share * rows.most_size[ws_rows]
         k = np.floor(most + 1e-9)
         weight = 1 - (most - k)
         cut_rows = np.flatnonzero(weight < 1 - 1e-9)
-        cut_of = np.full(n_rows, -1)
+        cut_of = np.full(rows.n_rows, -1)
         cut_of[cut_rows] = np.arange(len(cut_rows))
-        cuts = np.full(len(rows), -1)
-        cuts[in_row] = cut_of[rows[in_row]]
+        cuts = np.full(len(pair_row), -1)
+        in_row = np.flatnonzero(pair_row >= 0)
+        cuts[in_row] = cut_of[pair_row[in_row]]
         in_cut = np.flatnonzero(cuts >= 0)
         # A small group holds at most `least − 1` of one profile.
-        lift = np.maximum(0.0, weight * (least - 1 - k))[cut_rows]
-        lifted = np.flatnonzero((small_of[ws_rows[cut_rows]] >= 0) & (lift > 0))
+        lift = np.maximum(0.0, weight * (rows.least - 1 - k))[cut_rows]
+        lifted = np.flatnonzero((rows.small_of[ws_rows[cut_rows]] >= 0) & (lift > 0))
         builder.add_rows(
             np.concatenate([cuts[in_cut], np.arange(len(cut_rows)), lifted]),
-            np.concatenate([in_cut, first_slack + cut_rows,
-                            (first_small + small_of[ws_rows[cut_rows[lifted]]])
+            np.concatenate([self.ent_col[in_cut], rows.first_slack + cut_rows,
+                            (rows.first_small + rows.small_of[ws_rows[cut_rows[lifted]]])
                             if len(lifted) else lifted]),
-            np.concatenate([weight[rows[in_cut]], -np.ones(len(cut_rows)), -lift[lifted]]),
+            np.concatenate([weight[pair_row[in_cut]], -np.ones(len(cut_rows)),
+                            -lift[lifted]]),
             np.full(len(cut_rows), -np.inf),
-            (weight * (k - locked_profile[ws_rows, profile_rows]))[cut_rows])
+            (weight * (k - rows.locked_profile[ws_rows, rows.profile_rows]))[cut_rows])
 
     def _organisation_rows(self, builder: _Builder, costs: Costs) -> None:
         """``count_o − cap ≤ s``, where the candidates from o plus the locked exceed the
         cap; a locked group over the cap alone still gets its row, so the LP's objective
         (and bound) counts its excess like the report does."""
         cap = self.options.max_per_organisation
-        n_pairs = len(self.pair_as)
-        pair_org = self.att_org[self.as_att[self.pair_as]]
-        keys = np.concatenate([self.pair_ws * self.n_orgs + pair_org,
+        # Free places of a type whose organisation can never exceed the cap: no row.
+        with_org = np.flatnonzero(self.ent_org >= 0)
+        n_pairs = len(with_org)
+        keys = np.concatenate([self.ent_ws[with_org] * self.n_orgs + self.ent_org[with_org],
                                self.locked_ws * self.n_orgs + self.att_org[self.locked_att]])
         unique, inverse = np.unique(keys, return_inverse=True)
-        candidates = np.bincount(inverse[:n_pairs], minlength=len(unique))
+        candidates = np.bincount(inverse[:n_pairs], weights=self.ent_count[with_org],
+                                 minlength=len(unique))
         locked = np.bincount(inverse[n_pairs:], minlength=len(unique))
         can_exceed = candidates + locked > cap
         n_rows = int(can_exceed.sum())
@@ -1054,7 +1343,8 @@ class _Model:
         in_row = np.flatnonzero(rows >= 0)
         first_slack = builder.add_columns(ORGANISATION_SLACK, n_rows, costs.organisation)
         builder.add_rows(np.concatenate([rows[in_row], np.arange(n_rows)]),
-                         np.concatenate([in_row, first_slack + np.arange(n_rows)]),
+                         np.concatenate([self.ent_col[with_org[in_row]],
+                                         first_slack + np.arange(n_rows)]),
                          np.concatenate([np.ones(len(in_row)), -np.ones(n_rows)]),
                          np.full(n_rows, -np.inf), cap - locked[can_exceed].astype(float))
 
@@ -1095,16 +1385,43 @@ class _Model:
                                         source, rank))
         return placements
 
-    def placements(self, chosen: np.ndarray) -> list[Placement]:
-        if not len(chosen):
+    def placements(self, x: np.ndarray) -> list[Placement]:
+        """The solver's placements in a solution ``x`` of the built programme."""
+        if not len(x):
             return []
+        chosen = x[:len(self.pair_as)] > 0.5
         pair_as, pair_ws, pair_rank = (array[chosen] for array in
                                        (self.pair_as, self.pair_ws, self.pair_rank))
-        return [Placement(self.attendees[a].id, self.slot_ids[s], self.workshops[w].id,
-                          "solver", r or None, r == 0)
-                for a, s, w, r in zip(self.as_att[pair_as].tolist(),
-                                      self.as_slot[pair_as].tolist(),
-                                      pair_ws.tolist(), pair_rank.tolist())]
+        placements = [Placement(self.attendees[a].id, self.slot_ids[s],
+                                self.workshops[w].id, "solver", r or None, r == 0)
+                      for a, s, w, r in zip(self.as_att[pair_as].tolist(),
+                                            self.as_slot[pair_as].tolist(),
+                                            pair_ws.tolist(), pair_rank.tolist())]
+        if self.n_flows:
+            placements += self._free_placements(x)
+        return placements
+
+    def _free_placements(self, x: np.ndarray) -> list[Placement]:
+        """Each type's free places handed to its attendee-slots with ``g = 1``, each in a
+        workshop it did not rank where one is left (else it is a ranked place, no worse:
+        see :meth:`_free_types`)."""
+        free = np.flatnonzero(x[self.first_free:self.first_free + len(self.as_att)] > 0.5)
+        counts = np.round(x[self.first_flow:self.first_flow + self.n_flows]).astype(int)
+        places: dict[int, list[int]] = defaultdict(list)
+        for t, w, n in zip(self.flow_type.tolist(), self.flow_ws.tolist(), counts.tolist()):
+            places[t].extend([w] * n)
+        placements = []
+        for k in free.tolist():
+            attendee = self.attendees[self.as_att[k]]
+            slot_id = self.slot_ids[self.as_slot[k]]
+            ranked = [self.ws_index[w] for w in attendee.choices.get(slot_id, ())]
+            left = places[int(self.as_type[k])]
+            w = next((w for w in left if w not in ranked), left[0])
+            left.remove(w)
+            rank = ranked.index(w) + 1 if w in ranked else None
+            placements.append(Placement(attendee.id, slot_id, self.workshops[w].id,
+                                        "solver", rank, rank is None))
+        return placements
 
 
 def _codes(values: Iterable[Hashable | None]) -> tuple[np.ndarray, int]:

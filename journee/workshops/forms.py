@@ -47,7 +47,7 @@ class RunForm(Form):
     def from_options(cls, run_options: RunOptions) -> "RunForm":
         """The form filled in as the last run was, with a fresh draw of the lottery."""
         values = {k: v for k, v in vars(run_options).items()
-                  if k not in ("seed", "whole_day")}
+                  if k != "seed"}
         return cls(data=values)
 
 

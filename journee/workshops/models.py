@@ -3,6 +3,7 @@ placements themselves are :class:`journee.registration.models.Assignment`)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, String, Text
@@ -29,6 +30,12 @@ class AssignmentRun(db.Model):
     report: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})
+
+    @property
+    def whole_day(self) -> bool:
+        """All the day's workshop slots were placed together in this run (a fact of the
+        run, kept in its options' record)."""
+        return bool(json.loads(self.options).get("whole_day"))
 
 
 class AssignmentPublication(db.Model):

@@ -58,8 +58,6 @@ class RunOptions:
     avoid_same_theme: bool = False
     min_group_size: int | None = 4
     seed: int | None = None
-    whole_day: bool = False
-    """Stored with a run: all the day's slots were placed together."""
 
     def solver_options(self) -> solver.Options:
         share = self.max_profile_share
@@ -179,6 +177,19 @@ def workshop_slots(event: Event) -> list[Session]:
     return [s for s in event.workshop_sessions if s.workshops]
 
 
+@dataclass
+class _SolverInput:
+    """The solver's input for some slots, built once from the database: the same for
+    every strategy (the comparison solves it twice)."""
+
+    days: list[SlotData]
+    attendees: list[solver.Attendee]
+    workshops: list[solver.Workshop]
+    facilitators: list[solver.Facilitator]
+    locks: dict[int, list[int]]
+    run_slots: set[int]
+
+
 def run_assignment(slots: Sequence[Session], options: RunOptions, *,
                    created_by: str | None = None, dry_run: bool = False) -> RunResult:
     """Place the confirmed attendees in the workshops of *slots*, all in one model (the
@@ -189,6 +200,29 @@ def run_assignment(slots: Sequence[Session], options: RunOptions, *,
     Placements in the event's other slots count as locks for the theme rule and for a
     workshop given in several slots.
     """
+    given = _solver_input(slots, options)
+    if options.seed is None:
+        options = dataclasses.replace(options, seed=secrets.randbits(32))
+    report, placements = _solve(given, options)
+    if dry_run:
+        return RunResult(report, placements, None)
+
+    for data in given.days:
+        _store_placements(data, [p for p in placements if p.slot_id == data.slot.id])
+    # Whether the run placed the whole day is a fact of the run, kept with its options.
+    stored = {**dataclasses.asdict(dataclasses.replace(options, seed=report.seed)),
+              "whole_day": len(given.days) > 1}
+    runs = [AssignmentRun(session_id=data.slot.id, seed=report.seed, created_by=created_by,
+                          options=json.dumps(stored), report=report_to_json(report))
+            for data in given.days]
+    db.session.add_all(runs)
+    db.session.flush()
+    return RunResult(report, placements, runs[0])
+
+
+def _solver_input(slots: Sequence[Session], options: RunOptions) -> _SolverInput:
+    """Load *slots* and turn them into the solver's attendees, workshops, facilitators
+    and locks (the placements in the event's other slots included, as locks)."""
     first = load_slot(slots[0])
     days = [first] + [load_slot(slot, first.registrations) for slot in slots[1:]]
     registrations = first.registrations
@@ -218,31 +252,23 @@ def run_assignment(slots: Sequence[Session], options: RunOptions, *,
     run_slots = {data.slot.id for data in days}
     workshops += _held_elsewhere(event, run_slots, registrations, locks, series,
                                  options.avoid_same_theme)
+    return _SolverInput(days, attendees, workshops, facilitators, locks, run_slots)
 
-    if options.seed is None:
-        options = dataclasses.replace(options, seed=secrets.randbits(32))
+
+def _solve(given: _SolverInput, options: RunOptions
+           ) -> tuple[solver.Report, list[solver.Placement]]:
+    """The solver's report and placements, restricted to the slots placed."""
     try:
-        result = solver.assign_workshops(attendees, workshops, locks=locks,
-                                         facilitators=facilitators,
+        result = solver.assign_workshops(given.attendees, given.workshops,
+                                         locks=given.locks,
+                                         facilitators=given.facilitators,
                                          options=options.solver_options())
     except solver.AssignmentError as error:
         raise AssignmentProblem(f"La répartition est impossible\u202f: {error}") from error
     report = dataclasses.replace(result.report, workshops=tuple(
-        w for w in result.report.workshops if w.slot_id in run_slots))
-    placements = [p for p in result.placements if p.slot_id in run_slots]
-    if dry_run:
-        return RunResult(report, placements, None)
-
-    for data in days:
-        _store_placements(data, [p for p in placements if p.slot_id == data.slot.id])
-    stored = dataclasses.replace(options, seed=report.seed, whole_day=len(days) > 1)
-    runs = [AssignmentRun(session_id=data.slot.id, seed=report.seed, created_by=created_by,
-                          options=json.dumps(dataclasses.asdict(stored)),
-                          report=report_to_json(report))
-            for data in days]
-    db.session.add_all(runs)
-    db.session.flush()
-    return RunResult(report, placements, runs[0])
+        w for w in result.report.workshops if w.slot_id in given.run_slots))
+    placements = [p for p in result.placements if p.slot_id in given.run_slots]
+    return report, placements
 
 
 def _capacities(data: SlotData, options: RunOptions) -> dict[int, int]:
@@ -472,12 +498,10 @@ def compare_strategies(slots: Sequence[Session], options: RunOptions
                        ) -> dict[str, solver.Report] | None:
     """Both strategies' outcomes on the current data, computed and not stored, so the
     organiser chooses knowingly; ``None`` when there is nothing to place yet."""
-    reports = {}
-    for strategy in ("first_choices", "leximin"):
-        try:
-            reports[strategy] = run_assignment(
-                slots, dataclasses.replace(options, strategy=strategy, seed=0),
-                dry_run=True).report
-        except AssignmentProblem:
-            return None
-    return reports
+    try:
+        given = _solver_input(slots, options)
+        return {strategy: _solve(given, dataclasses.replace(options, strategy=strategy,
+                                                            seed=0))[0]
+                for strategy in ("first_choices", "leximin")}
+    except AssignmentProblem:
+        return None
