@@ -90,7 +90,7 @@ def make_instance(n_attendees: int, n_workshops: int, n_slots: int, n_choices: i
     orgs = rng.choice(n_orgs, size=n_attendees, p=zipf(n_orgs))
     k = min(n_choices, n_workshops)
     rankings = []
-    for s in range(n_slots):
+    for _slot in range(n_slots):
         # Weighted sampling without replacement: the Gumbel top-k trick, in one go.
         popularity = np.log(zipf(n_workshops))[rng.permutation(n_workshops)]
         keys = popularity + rng.gumbel(size=(n_attendees, n_workshops))

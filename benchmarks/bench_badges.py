@@ -62,7 +62,7 @@ ORGANISATIONS = ("IRTS-IDS Normandie", "Centre communal d'action sociale de Roue
 def sample_badges() -> list[Badge]:
     rng = random.Random(2018)
     badges = []
-    for n in range(BADGES):
+    for _ in range(BADGES):
         role = rng.choice((None,) * 8 + ("Animation", "Intervention"))
         badges.append(Badge(
             first_name=rng.choice(FIRST), last_name=rng.choice(LAST),

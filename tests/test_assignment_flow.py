@@ -522,7 +522,7 @@ def test_cli_places_the_whole_day_and_names_the_people_left_out(runner, irts, sl
     assert "Sans atelier\u00a0:\n" in result.output
     assert "a déjà cet atelier dans une autre séance" in result.output or (
         "tous ses choix étaient complets" in result.output)
-    assert f"n°\u00a01\u202f: " in result.output and "Étudiant·e" in result.output
+    assert "n°\u00a01\u202f: " in result.output and "Étudiant·e" in result.output
     assert "highs" not in result.output.split("Détails techniques")[0]
     one = runner.invoke(args=["assign", irts.slug, "--slot", str(afternoon.id), "--seed", "3"])
     assert one.exit_code == 0, one.output

@@ -144,7 +144,7 @@ def test_a_very_long_name_is_shrunk_and_never_cut(tmp_path):
     texts = [word[0] for word in words]
     assert texts.count(LONG_NAME) == 2
     # Every word stays inside its label (with the label's inner padding).
-    for text, x0, y0, x1, y1 in words:
+    for text, x0, _y0, x1, _y1 in words:
         column = 0 if x0 < 105 * mm else 1
         left = (15 + 90 * column) * mm
         assert left + 3 * mm < x0 and x1 < left + 87 * mm, text

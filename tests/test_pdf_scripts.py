@@ -96,7 +96,7 @@ def test_badges_and_certificates_print_cjk_names(tmp_path):
         CertificateAttendee(first, last, organisation) for first, last, organisation in PEOPLE])
     for data in (badges, certificates):
         printed = text(data)
-        for first, last, organisation in PEOPLE:
+        for first, last, _organisation in PEOPLE:
             assert first in printed and last in printed
         assert any(FALLBACK_FONT in font for font in fonts(data, tmp_path))
 

@@ -63,8 +63,8 @@ def test_the_service_refuses_too_even_if_the_view_was_fooled(app, irts):
 def test_above_capacity_people_go_on_the_waiting_list(client, irts):
     irts.capacity = 2
     db.session.commit()
-    for email in _emails(3):
-        assert register(client, irts, email=email).status_code == 302
+    for address in _emails(3):
+        assert register(client, irts, email=address).status_code == 302
     statuses = [registration_by_email(e).status for e in _emails(3)]
     assert statuses == [RegistrationStatus.CONFIRMED, RegistrationStatus.CONFIRMED,
                         RegistrationStatus.WAITLISTED]
@@ -84,8 +84,8 @@ def test_full_without_waiting_list_refuses_and_keeps_the_input(client, irts):
     irts.waitlist_enabled = False
     db.session.commit()
     emails = _emails(2)
-    for email in emails:
-        register(client, irts, email=email)
+    for address in emails:
+        register(client, irts, email=address)
     response = register(client, irts, email="troisieme@example.org", last_name="Troisième")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -182,8 +182,8 @@ def _link_requests():
 def test_resending_the_link_answers_the_same_whether_registered_or_not(client, irts):
     register(client, irts)
     answers = []
-    for email in ("zoe.martin@example.org", "inconnue@example.org"):
-        response = client.post(f"{FORM_URL}/lien", data={"email": email},
+    for address in ("zoe.martin@example.org", "inconnue@example.org"):
+        response = client.post(f"{FORM_URL}/lien", data={"email": address},
                                follow_redirects=True)
         assert response.status_code == 200
         answers.append(text_of(response.get_data(as_text=True)))

@@ -1374,7 +1374,7 @@ class _Model:
     def fixed_placements(self) -> list[Placement]:
         placements = []
         attendee_by_id = {a.id: a for a in self.attendees}
-        for (attendee_id, s), (w, source) in self.fixed.items():
+        for (attendee_id, _slot), (w, source) in self.fixed.items():
             workshop = self.workshops[w]
             rank = None
             attendee = attendee_by_id.get(attendee_id)

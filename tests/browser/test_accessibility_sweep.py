@@ -75,7 +75,7 @@ def _signed_in(page_factory, base_url, width):
 def test_every_page_is_accessible(page_factory, live_server, world, width):
     page = _signed_in(page_factory, live_server.base_url, width)
     problems, titles = [], {}
-    for endpoint, path in world.pages:
+    for _endpoint, path in world.pages:
         response = page.goto(live_server.base_url + path)
         if response.status != 200 or "text/html" not in response.headers["content-type"]:
             problems.append(f"{path}: {response.status}")
