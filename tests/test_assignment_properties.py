@@ -8,11 +8,12 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_assignment import assert_optimal, check_rules
 
 from journee.workshops.assignment import (
     Attendee, Facilitator, Options, Workshop, assign_workshops,
 )
+
+from support.assignment import assert_optimal, check_rules
 
 PROFILES = ("étudiant", "éducateur", "cadre")
 ORGANISATIONS = ("CD", "IRTS", "CCAS")

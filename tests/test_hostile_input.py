@@ -17,9 +17,9 @@ from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.registration.models import Registration, WorkshopChoice
 
-from app_world import World, build, routes, url_params
-from conftest import text_of
-from registration_helpers import FORM_URL, OPEN_DAY, set_today, valid_data
+from support.world import World, build, routes, url_params
+from support.pages import text_of
+from support.registration import FORM_URL, OPEN_DAY, set_today, valid_data
 
 #: Values that broke other applications: markup, SQL, spreadsheet formulas, direction
 #: overrides, control characters, NUL, emoji, huge numbers, very long text.

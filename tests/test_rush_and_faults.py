@@ -28,8 +28,6 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
-from gunicorn_server import SECRET_KEY, GunicornServer, free_port
-from registration_helpers import valid_data
 from sqlalchemy import func, select
 
 from journee import create_app
@@ -42,6 +40,9 @@ from journee.registration import services
 from journee.registration.emails import queue_registration_confirmation_later
 from journee.registration.models import Registration, WorkshopChoice
 from journee.secret_links import digest
+
+from support.gunicorn_server import SECRET_KEY, GunicornServer, free_port
+from support.registration import valid_data
 
 CAPACITY = 50
 CHOICES = 3  # valid_data ranks three workshops of the day's workshops slot

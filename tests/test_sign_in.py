@@ -13,7 +13,7 @@ from journee.mail_models import OutboxMessage
 from journee.models_base import utcnow
 from journee.ratelimit import RateEvent
 
-from conftest import text_of
+from support.pages import text_of
 
 PASSWORD = "mot-de-passe-solide"
 
@@ -189,7 +189,7 @@ def test_logout_ends_every_session_of_the_account(app, make_user, irts):
 def test_a_password_reset_ends_the_sessions_opened_before(app, client, make_user, irts):
     import re
 
-    from registration_helpers import delivered_message
+    from support.registration import delivered_message
 
     user = make_user(events=[irts])
     before = _signed_in(app, user)
