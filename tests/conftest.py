@@ -185,3 +185,30 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.postgres)
         if path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+
+
+# Parallel runs (pytest-xdist) -------------------------------------------------------------
+
+#: Modules whose fixtures are set up once per module (a live server and its demo days, a
+#: built wheel): run each on a single worker, so that the setup is not paid twice.
+MODULE_FIXTURE_MODULES = ("tests/browser/", "tests/test_wheel.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` (pyproject's addopts), done by module path: every test is its
+    own unit of work, except those of ``MODULE_FIXTURE_MODULES``, a unit per module.
+
+    (xdist's own loadgroup reads ``xdist_group`` marks through node ids it rewrites, which
+    pytest 9.2 no longer lets it do; ``--dist loadfile`` would keep every module on one
+    worker and leave the other idle at the end.) Other ``--dist`` modes are left alone.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModuleFixture(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module.startswith(MODULE_FIXTURE_MODULES) else nodeid
+
+    return ByModuleFixture(config, log)
