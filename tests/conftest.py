@@ -2,8 +2,10 @@
 
 Shared helpers that are plain functions live in ``tests/support/`` (``from support.pages
 import text_of``); no test module imports this file or another test module. The markers
-(``browser``, ``postgres``, ``slow``, see pyproject.toml) are set here by directory and
-module, in ``pytest_collection_modifyitems``.
+``browser`` and ``postgres`` (see pyproject.toml) are set here by directory and module, in
+``pytest_collection_modifyitems``; ``slow`` is on the tests themselves (``pytestmark`` in
+tests/test_wheel.py, ``@pytest.mark.slow`` on the gunicorn rushes and the hostile-input
+crawl: ten seconds or more each on an idle machine).
 """
 
 from __future__ import annotations
@@ -171,8 +173,6 @@ TESTS = Path(__file__).resolve().parent
 #: ``scripts/test-postgres -m postgres`` runs just them on PostgreSQL.
 POSTGRES_MODULES = {"test_migrations.py", "test_registration_admin.py",
                     "test_registration_rush.py", "test_rush_and_faults.py"}
-#: Modules of tests that take ten seconds or more each (measured on two busy cores).
-SLOW_MODULES = {"test_wheel.py"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects
@@ -183,8 +183,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if path.name in POSTGRES_MODULES:
             item.add_marker(pytest.mark.postgres)
-        if path.name in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)
 
 
 # Parallel runs (pytest-xdist) -------------------------------------------------------------

@@ -117,6 +117,7 @@ def _distinct_forms(app, world, client):
                 yield action, form
 
 
+@pytest.mark.slow
 def test_every_form_survives_adversarial_values(app, demo, make_user, monkeypatch):
     set_today(monkeypatch, OPEN_DAY)
     world = World(demo, make_user)

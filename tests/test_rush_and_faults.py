@@ -262,6 +262,7 @@ def assert_whole(current: State) -> None:
 
 # 1. 500 registrations for 50 places -----------------------------------------------------
 
+@pytest.mark.slow
 def test_500_simultaneous_registrations_for_50_places(day, start_server):
     server = start_server(day.url)
     emails = [f"personne{n}@exemple.fr" for n in range(500)]
@@ -281,6 +282,7 @@ def test_500_simultaneous_registrations_for_50_places(day, start_server):
 
 # 2. Cancellations and registrations at once ---------------------------------------------
 
+@pytest.mark.slow
 def test_cancellations_and_registrations_at_once_promote_each_person_once(day, start_server):
     with day.app.app_context():
         event = db.session.scalar(select(Event).where(Event.slug == day.slug))
@@ -378,6 +380,7 @@ def wait_for(condition, timeout: float, what: str):
         time.sleep(0.5)
 
 
+@pytest.mark.slow
 def test_registrations_kept_while_smtp_is_down_and_mailed_once_when_back(day, start_server,
                                                                          start_worker):
     smtp_port = free_port()  # nothing listens there yet
@@ -439,6 +442,7 @@ def test_registrations_kept_while_smtp_is_down_and_mailed_once_when_back(day, st
 
 # 4. SIGKILL in the middle of a rush -----------------------------------------------------
 
+@pytest.mark.slow
 def test_sigkill_mid_rush_loses_no_answered_registration(day, start_server):
     server = start_server(day.url)
     emails = [f"coupure{n}@exemple.fr" for n in range(400)]
