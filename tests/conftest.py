@@ -4,8 +4,8 @@ Shared helpers that are plain functions live in ``tests/support/`` (``from suppo
 import text_of``); no test module imports this file or another test module. The markers
 ``browser`` and ``postgres`` (see pyproject.toml) are set here by directory and module, in
 ``pytest_collection_modifyitems``; ``slow`` is on the tests themselves (``pytestmark`` in
-tests/test_wheel.py, ``@pytest.mark.slow`` on the gunicorn rushes and the hostile-input
-crawl: ten seconds or more each on an idle machine).
+tests/test_wheel.py and tests/test_registration_rush.py, ``@pytest.mark.slow`` on a dozen
+others: several seconds or more each on an idle machine, measured with ``--durations``).
 """
 
 from __future__ import annotations

@@ -191,6 +191,7 @@ def _check(app, world, roles, methods, order=None):
     return failures
 
 
+@pytest.mark.slow
 def test_every_get_route_for_every_role(app, world):
     failures = _check(app, world, ROLES, {"GET"})
     assert not failures, "\n".join(failures)

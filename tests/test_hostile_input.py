@@ -149,6 +149,7 @@ LINE_BREAKS = ["\r\n", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85
                "\u2028", "\u2029"]
 
 
+@pytest.mark.slow
 def test_every_one_line_field_refuses_a_line_break(app, demo, make_user, monkeypatch):
     """Every text input of every form (staff and public): the form comes back with the
     French message and what was typed."""
@@ -217,6 +218,7 @@ def _counts() -> tuple[int, int, int]:
                  for model in (Registration, WorkshopChoice, OutboxMessage))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])

@@ -29,6 +29,8 @@ from journee.registration.models import Registration, RegistrationStatus
 
 from support.registration import OPEN_DAY, valid_data
 
+pytestmark = pytest.mark.slow
+
 CAPACITY = 50
 REQUESTS = 200
 

@@ -87,6 +87,7 @@ def test_a_colleague_behind_the_same_address_can_still_sign_in(client, make_user
     assert _sign_in(client, colleague.email).status_code == 302
 
 
+@pytest.mark.slow
 def test_one_address_guessing_many_accounts_is_stopped(client, make_user):
     user = make_user()
     for n in range(throttle.MAX_PER_ADDRESS):

@@ -128,6 +128,7 @@ HELPER = '''
 '''
 
 
+@pytest.mark.slow
 def test_a_due_job_runs_once_while_two_processes_tick_at_the_same_time(app_factory,
                                                                         tmp_path):
     app = app_factory(**NO_JOBS)
