@@ -40,7 +40,7 @@ run: install instance/secret_key
 test: install-test
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-# Everything but the browser and slow tests (markers: pyproject.toml), in under 2 minutes.
+# Everything but the browser and slow tests (markers: pyproject.toml), on two cores.
 test-fast: install-test
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not slow"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,7 @@ def instances(draw):
     return attendees, workshops, options
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
@@ -110,6 +112,7 @@ def instances_with_locks(draw):
     return attendees, workshops, options, locks, facilitators
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(instances_with_locks())

@@ -261,6 +261,7 @@ def test_tick_without_jobs_says_so(app_factory):
 
 # journee worker -----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_worker_sends_then_stops_on_sigterm(app_factory, tmp_path):
     app = app_factory()
     with app.app_context():
