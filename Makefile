@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 ORGANISER ?= admin@journee.local
+# Test processes (pytest-xdist): two cores; `auto` for one per core, 0 for none.
+PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-postgres lint bench bench-postgres install install-test clean
+.PHONY: run test test-fast test-postgres lint bench bench-postgres install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +38,11 @@ run: install instance/secret_key
 	$(BIN)/journee run --host $(HOST) --port $(PORT)
 
 test: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# Everything but the browser and slow tests (markers: pyproject.toml), on two cores.
+test-fast: install-test
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not slow"
 
 # The code's habits (ruff: pyflakes, isort, bugbear) and the package layers (import-linter).
 lint: install-test
@@ -45,7 +51,7 @@ lint: install-test
 
 # The same suite on a throwaway PostgreSQL cluster (needs Debian's postgresql package).
 test-postgres: install-test
-	scripts/test-postgres
+	PYTEST_WORKERS=$(PYTEST_WORKERS) scripts/test-postgres
 
 bench: install-test
 	@status=0; for script in benchmarks/bench_*.py; do \

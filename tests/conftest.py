@@ -1,15 +1,24 @@
-"""Fixtures: each test gets its own copy of a database built once by the migrations."""
+"""Fixtures: each test gets its own copy of a database built once by the migrations.
+
+Shared helpers that are plain functions live in ``tests/support/`` (``from support.pages
+import text_of``); no test module imports this file or another test module. The markers
+``browser`` and ``postgres`` (see pyproject.toml) are set here by directory and module, in
+``pytest_collection_modifyitems``; ``slow`` is on the tests themselves (``pytestmark`` in
+tests/test_wheel.py and tests/test_registration_rush.py, ``@pytest.mark.slow`` on a dozen
+others: several seconds or more each on an idle machine, measured with ``--durations``).
+"""
 
 from __future__ import annotations
 
-import re
-from datetime import date
+from pathlib import Path
 
 import pytest
-from databases import make_template
 
 from journee import create_app
 from journee.extensions import db
+
+from support.databases import make_template
+from support.registration import OPEN_DAY, set_today
 
 TEST_SECRET = "test-secret-key-not-for-production"
 
@@ -81,7 +90,7 @@ def csrf_app(app_factory):
 def delivered(app):
     """The message as delivered of a sent outbox row (the file backend's ``.eml``): the
     row itself keeps its secret links masked once sent."""
-    from registration_helpers import delivered_message
+    from support.registration import delivered_message
 
     return lambda message: delivered_message(message.id)
 
@@ -147,20 +156,57 @@ def organiser_client(make_user, login, irts):
     return login(make_user(events=[irts]))
 
 
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
+@pytest.fixture
+def registration_open(monkeypatch):
+    """Today is 1 February 2018 for the registration views (IRTS-IDS: 8 Jan → 1 Mar).
+
+    Not autouse: a module whose tests all register says
+    ``pytestmark = pytest.mark.usefixtures("registration_open")``."""
+    set_today(monkeypatch, OPEN_DAY)
 
 
-def text_of(html: str) -> str:
-    """Visible text of a page with tags removed and spaces (incl. no-break) folded."""
-    from html import unescape
+# Markers ---------------------------------------------------------------------------------
 
-    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.DOTALL)
-    text = re.sub(r"</?(strong|em|span|a|time|abbr|b|i)\b[^>]*>", "", text)
-    text = unescape(re.sub(r"<[^>]+>", " ", text))
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+TESTS = Path(__file__).resolve().parent
+#: Modules whose code paths differ between SQLite and PostgreSQL: row locks under a rush,
+#: the migrations, accent-folded search, backups. They run on SQLite too;
+#: ``scripts/test-postgres -m postgres`` runs just them on PostgreSQL.
+POSTGRES_MODULES = {"test_migrations.py", "test_registration_admin.py",
+                    "test_registration_rush.py", "test_rush_and_faults.py"}
 
 
-TODAY = date(2018, 2, 1)
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(item.path)
+        if TESTS / "browser" in path.parents or "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if path.name in POSTGRES_MODULES:
+            item.add_marker(pytest.mark.postgres)
+
+
+# Parallel runs (pytest-xdist) -------------------------------------------------------------
+
+#: Modules whose fixtures are set up once per module (a live server and its demo days, a
+#: built wheel): run each on a single worker, so that the setup is not paid twice.
+MODULE_FIXTURE_MODULES = ("tests/browser/", "tests/test_wheel.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` (pyproject's addopts), done by module path: every test is its
+    own unit of work, except those of ``MODULE_FIXTURE_MODULES``, a unit per module.
+
+    (xdist's own loadgroup reads ``xdist_group`` marks through node ids it rewrites, which
+    pytest 9.2 no longer lets it do; ``--dist loadfile`` would keep every module on one
+    worker and leave the other idle at the end.) Other ``--dist`` modes are left alone.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModuleFixture(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module.startswith(MODULE_FIXTURE_MODULES) else nodeid
+
+    return ByModuleFixture(config, log)

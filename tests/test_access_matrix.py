@@ -19,7 +19,6 @@ import pytest
 
 from datetime import datetime
 
-from conftest import text_of
 from journee.audit.models import AuditEntry
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
@@ -28,8 +27,10 @@ from journee.programme.models import (Event, Participation, Person, Role, Sessio
 from journee.registration import services
 from journee.registration.models import Registration
 
-from app_world import World, build, routes, url_params
-from registration_helpers import OPEN_DAY
+from support.pages import text_of
+from support.registration import OPEN_DAY
+from support.world import World, build, routes, url_params
+
 
 ROLES = ("anonymous", "attendee", "facilitator", "no_role", "other_staff", "reception",
          "organiser", "admin")
@@ -190,6 +191,7 @@ def _check(app, world, roles, methods, order=None):
     return failures
 
 
+@pytest.mark.slow
 def test_every_get_route_for_every_role(app, world):
     failures = _check(app, world, ROLES, {"GET"})
     assert not failures, "\n".join(failures)

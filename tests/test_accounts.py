@@ -11,8 +11,8 @@ from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.programme.models import Event, EventMembership
 
-from conftest import text_of
-from registration_helpers import delivered_message
+from support.pages import text_of
+from support.registration import delivered_message
 
 
 def test_only_administrators_manage_accounts(make_user, login, irts):

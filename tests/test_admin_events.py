@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from conftest import csrf_token_from, text_of
 from journee.extensions import db
 from journee.programme.models import (Event, EventMembership, EventStatus, Participation,
                                       Person, WorkshopMode)
+
+from support.pages import csrf_token_from, text_of
 
 
 def event_form(**overrides):
@@ -202,7 +203,7 @@ def range_message() -> str:
 
 def test_event_dates_stay_within_a_sensible_range(make_user, login):
     """A date such as 9999-12-31 broke the day's pages and stopped every purge."""
-    from registration_helpers import field_error
+    from support.registration import field_error
 
     client = login(make_user(may_create_events=True))
     response = client.post("/admin/journees/nouvelle", data=event_form(
@@ -221,7 +222,7 @@ def test_event_dates_stay_within_a_sensible_range(make_user, login):
 
 
 def test_an_edit_to_a_date_out_of_range_is_refused(organiser_client, irts):
-    from registration_helpers import field_error
+    from support.registration import field_error
 
     response = organiser_client.post(f"/admin/journees/{irts.id}/modifier", data=event_form(
         starts_on="2018-03-15", ends_on="2018-03-15", registration_opens_on="",
@@ -233,7 +234,7 @@ def test_an_edit_to_a_date_out_of_range_is_refused(organiser_client, irts):
 
 
 def test_a_duplicate_stays_within_the_range(organiser_client, irts):
-    from registration_helpers import field_error
+    from support.registration import field_error
 
     url = f"/admin/journees/{irts.id}/dupliquer"
     response = organiser_client.post(url, data={"starts_on": "9999-12-31"})

@@ -11,7 +11,6 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from conftest import text_of
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.programme.models import SessionKind
@@ -20,6 +19,8 @@ from journee.registration.models import (Profile, Registration, RegistrationStat
 from journee.workshops import services
 from journee.workshops.models import AssignmentPublication, AssignmentRun
 from journee.registration.models import Assignment, AssignmentSource
+
+from support.pages import text_of
 
 CAPACITY = 3
 PROFILES = [Profile.STUDENT, Profile.PROFESSIONAL, Profile.TRAINER, Profile.MANAGER]
@@ -362,7 +363,7 @@ def test_the_page_needs_an_organiser_of_the_event(client, make_user, login, irts
 
 
 def test_forms_are_protected_against_csrf(csrf_app, irts_on_csrf_app):
-    from conftest import csrf_token_from
+    from support.pages import csrf_token_from
     from journee.auth.models import User
     from journee.programme.models import EventMembership
 

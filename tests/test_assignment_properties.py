@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_assignment import assert_optimal, check_rules
 
 from journee.workshops.assignment import (
     Attendee, Facilitator, Options, Workshop, assign_workshops,
 )
+
+from support.assignment import assert_optimal, check_rules
 
 PROFILES = ("étudiant", "éducateur", "cadre")
 ORGANISATIONS = ("CD", "IRTS", "CCAS")
@@ -53,6 +55,7 @@ def instances(draw):
     return attendees, workshops, options
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
@@ -109,6 +112,7 @@ def instances_with_locks(draw):
     return attendees, workshops, options, locks, facilitators
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(instances_with_locks())

@@ -28,6 +28,8 @@ from journee.programme.models import Participation, Session, WorkshopMode
 from journee.registration.models import Profile, Registration, RegistrationStatus, WorkshopChoice
 from journee.registration.models import Assignment, AssignmentSource
 
+from support.documents import pdf_words
+
 URL = "/admin/journees/{}/badges"
 TRICKY = [("Zoé <Dupont>", "& Cie"), ("Siobhán", "O'Brien-Lefèvre"), ("Łukasz", "Żółć"),
           ("Ἀλέξανδρος", "Дмитрий"), ("=1+1", "<img src=x>"), ("Ana\x0bïs", "Ré\tmy")]
@@ -35,25 +37,6 @@ LONG_NAME = "Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaft"
 
 
 # Reading PDFs back -----------------------------------------------------------------------
-
-def pdf_words(data: bytes, tmp_path, first: int = 1, last: int | None = None):
-    """Every word drawn, as (text, xMin, yMin, xMax, yMax) in points from the top-left,
-    grouped by page, from ``pdftotext -bbox``."""
-    path = tmp_path / "badges.pdf"
-    path.write_bytes(data)
-    command = ["pdftotext", "-bbox", "-enc", "UTF-8", "-f", str(first)]
-    if last:
-        command += ["-l", str(last)]
-    out = subprocess.run(command + [str(path), "-"], check=True, capture_output=True,
-                         text=True).stdout
-    pages = []
-    for page in re.findall(r"<page [^>]*>(.*?)</page>", out, re.S):
-        pages.append([(html.unescape(text), float(x0), float(y0), float(x1), float(y1))
-                      for x0, y0, x1, y1, text in re.findall(
-                          r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                          r'yMax="([\d.]+)">(.*?)</word>', page)])
-    return pages
-
 
 def pdf_lines(data: bytes, tmp_path) -> list[list[str]]:
     """The text of each page, line by line, from ``pdftotext -raw``."""
@@ -509,7 +492,7 @@ def test_the_check_in_link_is_the_check_in_route(app):
 
 
 def test_printing_needs_the_form_token(csrf_app):
-    from conftest import csrf_token_from
+    from support.pages import csrf_token_from
 
     from journee.auth.models import User
     from journee.demo import load_demo

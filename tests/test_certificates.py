@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
-from conftest import text_of
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -19,7 +18,7 @@ from werkzeug.test import encode_multipart
 from journee.attendance.services.certificates import MAX_SIGNATURE_BYTES, queue_certificates
 from journee.audit.models import AuditEntry
 from journee.documents.certificate_pdf import (CertificateAttendee, CertificateDay,
-                                               CertificateEvent, build_certificates)
+                                               build_certificates)
 from journee.extensions import db
 from journee.gdpr.purge import purge
 from journee.mail import deliver_pending
@@ -27,8 +26,9 @@ from journee.mail_models import OutboxMessage
 from journee.registration.models import Profile, Registration, RegistrationStatus
 from journee.util.clock import utcnow
 
-DAY = date(2018, 3, 15)
-BEFORE, AFTER = date(2018, 3, 14), date(2018, 3, 16)
+from support.documents import AFTER, BEFORE, DAY, certificate_event
+from support.pages import text_of
+
 PAGE = "/admin/journees/{}/attestations"
 
 
@@ -106,16 +106,6 @@ def people(irts):
 
 
 # The document --------------------------------------------------------------------------
-
-def certificate_event(**overrides) -> CertificateEvent:
-    values = {"institute": "IRTS-IDS Normandie",
-              "title": "Le travail social à l’épreuve du numérique",
-              "days": [CertificateDay(DAY, datetime(2018, 3, 15, 8, 30),
-                                      datetime(2018, 3, 15, 17, 0))],
-              "city": "Canteleu (Rouen)", "issued_on": AFTER,
-              "signatory": "Marie Durand, directrice générale"}
-    return CertificateEvent(**(values | overrides))
-
 
 def test_one_page_per_attendee_with_every_field():
     attendees = [CertificateAttendee("Zoé", "<Dupont> & Cie", "<img src=x> & =1+1"),
@@ -440,7 +430,7 @@ def test_organiser_pages_need_a_login(client, irts):
 
 
 def test_forms_need_the_csrf_token(csrf_app):
-    from conftest import csrf_token_from
+    from support.pages import csrf_token_from
     from flask import g
 
     from journee.auth.models import User

@@ -7,7 +7,6 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import csrf_token_from, text_of
 from sqlalchemy import func, select, update
 
 from journee.attendance.services import presence
@@ -17,6 +16,8 @@ from journee.registration.models import (Profile, Registration, RegistrationStat
                                          WorkshopChoice)
 from journee.util.clock import utcnow
 from journee.registration.models import Assignment, AssignmentSource
+
+from support.pages import csrf_token_from, text_of
 
 STAFF = "organisatrice@example.org"
 

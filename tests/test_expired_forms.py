@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import re
 
-from conftest import csrf_token_from, text_of
+import pytest
 from flask import g
-from registration_helpers import (FORM_URL, input_value, registration_by_email,  # noqa: F401
-                                  registration_count, registration_open, valid_data)
 
 from journee.expired_forms import SESSION_EXPIRED
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.registration.models import RegistrationStatus
 from journee.syntheses.models import WorkshopSynthesis
+
+from support.pages import csrf_token_from, text_of
+from support.registration import (FORM_URL, input_value, registration_by_email,
+                                  registration_count, valid_data)
+
+#: Today is 1 February 2018 for the registration views (``registration_open``).
+pytestmark = pytest.mark.usefixtures("registration_open")
 
 HOSTILE = {"first_name": "Ἀλέξανδρος", "last_name": "N’Diaye-<b>Lefèvre</b>",
            "organisation": "=HYPERLINK(\"x\")", "function": "Éducatrice « spécialisée »"}

@@ -6,7 +6,6 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import csrf_token_from, text_of
 from sqlalchemy import select
 
 from journee.audit.log import record
@@ -15,6 +14,8 @@ from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.mail_models import OutboxMessage
 from journee.programme.models import Event, Participation
+
+from support.pages import csrf_token_from, text_of
 
 BASE_URL = "http://journee.test"
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from io import BytesIO
 
 import pytest
-from conftest import text_of
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -19,6 +18,8 @@ from journee.programme.models import Participation, Role, Session, SessionKind, 
 from journee.registration.models import Profile, Registration, RegistrationStatus
 from journee.util.clock import utcnow
 from journee.registration.models import Assignment, AssignmentSource
+
+from support.pages import text_of
 
 SECRET_NEED = "Fauteuil roulant, boucle magnétique n°42"
 

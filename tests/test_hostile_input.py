@@ -17,9 +17,9 @@ from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.registration.models import Registration, WorkshopChoice
 
-from app_world import World, build, routes, url_params
-from conftest import text_of
-from registration_helpers import FORM_URL, OPEN_DAY, set_today, valid_data
+from support.world import World, build, routes, url_params
+from support.pages import text_of
+from support.registration import FORM_URL, OPEN_DAY, set_today, valid_data
 
 #: Values that broke other applications: markup, SQL, spreadsheet formulas, direction
 #: overrides, control characters, NUL, emoji, huge numbers, very long text.
@@ -117,6 +117,7 @@ def _distinct_forms(app, world, client):
                 yield action, form
 
 
+@pytest.mark.slow
 def test_every_form_survives_adversarial_values(app, demo, make_user, monkeypatch):
     set_today(monkeypatch, OPEN_DAY)
     world = World(demo, make_user)
@@ -148,6 +149,7 @@ LINE_BREAKS = ["\r\n", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85
                "\u2028", "\u2029"]
 
 
+@pytest.mark.slow
 def test_every_one_line_field_refuses_a_line_break(app, demo, make_user, monkeypatch):
     """Every text input of every form (staff and public): the form comes back with the
     French message and what was typed."""
@@ -216,6 +218,7 @@ def _counts() -> tuple[int, int, int]:
                  for model in (Registration, WorkshopChoice, OutboxMessage))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])

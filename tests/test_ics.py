@@ -158,7 +158,7 @@ def test_line_breaks_in_an_old_title_keep_both_calendars_whole(client, irts):
     programme's calendar and the attendee's own still open, one line per property."""
     from sqlalchemy import update
 
-    from conftest import TODAY
+    from support.registration import OPEN_DAY as TODAY
     from journee.programme.models import Event
     from journee.registration.services import Attendee, register
 

@@ -12,7 +12,6 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from sqlalchemy import event as sqlalchemy_event, func
 
-from conftest import TODAY
 from journee import mail
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
@@ -21,6 +20,8 @@ from journee.registration.emails import (queue_already_registered, queue_promoti
                                          queue_registration_confirmation_later)
 from journee.registration.models import Registration, RegistrationStatus
 from journee.registration.services import Attendee, register
+
+from support.registration import OPEN_DAY as TODAY
 
 BASE_URL = "http://journee.test"
 HOSTILE = "<script>alert(1)</script> Łukasz"

@@ -19,8 +19,9 @@ from journee.documents.pdf import (FALLBACK_FONT, font_runs, para_text, text_wid
 from journee.documents.signin_pdf import (SignatureColumn, SigninRow, SigninSheet,
                                           build_signin_sheet)
 from journee.extensions import db
-from test_badges import pdf_words
-from test_certificates import certificate_event
+
+from support.documents import pdf_words
+from support.documents import certificate_event
 
 PEOPLE = [("小明", "王", "北京师范大学"), ("민준", "김", "서울 사회복지관"),
           ("はなこ", "山田", "IRTS-IDS « 東京 »")]

@@ -8,11 +8,8 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from conftest import text_of
 from icalendar import Calendar
-from registration_helpers import slot_of
 from sqlalchemy import func, select, text, update
-from test_registration_admin import add, detail_url
 
 from journee import mail
 from journee.audit.models import AuditEntry
@@ -26,6 +23,10 @@ from journee.registration.emails import (queue_already_registered, queue_link_re
 from journee.registration.models import Registration, RegistrationStatus, WorkshopChoice
 from journee.util.clock import today_in, utcnow
 from journee.registration.models import Assignment, AssignmentSource
+
+from support.pages import text_of
+from support.registration import slot_of
+from support.registration import add, detail_url
 
 DAY = date(2018, 3, 15)  # the IRTS-IDS day (2018 dates in tests)
 

@@ -8,15 +8,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import text_of
-from registration_helpers import (DONE_URL, FORM_URL, input_value,  # noqa: F401
-                                  registration_count, registration_open, sent_to, valid_data)
 from sqlalchemy import func, select, update
 
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.demo import load_demo
 from journee.ratelimit import RateEvent
+
+from support.pages import text_of
+from support.registration import (DONE_URL, FORM_URL, input_value, registration_count, sent_to,
+                                  valid_data)
+
+#: Today is 1 February 2018 for the registration views (``registration_open``).
+pytestmark = pytest.mark.usefixtures("registration_open")
 
 SCHOOL = {"REMOTE_ADDR": "192.0.2.10"}
 ELSEWHERE = {"REMOTE_ADDR": "198.51.100.7"}

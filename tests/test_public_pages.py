@@ -1,10 +1,11 @@
 from datetime import date
 
-from conftest import text_of
 
 from journee.extensions import db
 from journee.programme.models import EventStatus, Participation, Person, Role
 from journee.programme.schedule import registration_status
+
+from support.pages import text_of
 
 IRTS_URL = "/e/travail-social-epreuve-numerique-2018/"
 

@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
-from conftest import csrf_token_from, text_of
-from registration_helpers import OPEN_DAY, slot_of, valid_data
 from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select
 
@@ -20,68 +18,12 @@ from journee.registration.models import (Registration, RegistrationStatus, Sourc
                                          WorkshopChoice)
 from journee.secret_links import issue
 
+from support.pages import csrf_token_from, text_of
+from support.registration import (OPEN_DAY, add, build_known_set, detail_url, slot_of,
+                                  valid_data)
+
 
 # A known data set ------------------------------------------------------------------------
-
-def add(event, first, last, email=None, *, choices=(), source=Source.ONLINE, entered_by=None,
-        created_at=None, **details):
-    """Register someone through the service, as the public form or staff would."""
-    slot = slot_of(event)
-    attendee = services.Attendee(
-        first_name=first, last_name=last, email=email,
-        profile=details.pop("profile", "professional"), privacy_version="test",
-        choices={slot.id: [w.id for w in choices]} if choices else {}, **details)
-    registration = services.register(event.id, attendee, OPEN_DAY, source=source,
-                                     entered_by=entered_by)
-    if created_at is not None:
-        registration.created_at = created_at
-    db.session.commit()
-    return registration
-
-
-def build_known_set(event) -> dict[str, Registration]:
-    """Five people for a day of three places (times in UTC).
-
-    ======== ============= ============ ======================= ======== ====== ==========
-    who      status        profile      organisation            lunch    source choices
-    ======== ============= ============ ======================= ======== ====== ==========
-    martin   confirmed     student ES   IRTS-IDS Normandie      oui      online 3, 1, 5
-    durand   confirmed     professional MECS Les Tilleuls       non      online 1, 2
-    benali   confirmed     institution. Conseil départemental   oui      staff  1
-    martinez waitlisted    student AS   IRTS-IDS Normandie      non      online 4, 3
-    petit    cancelled     professional Mairie                  oui      online —
-    ======== ============= ============ ======================= ======== ====== ==========
-    """
-    event.capacity = 3
-    db.session.commit()
-    w = slot_of(event).workshops
-    people = {
-        "martin": add(event, "Zoé", "Martin", "zoe.martin@example.org", choices=[w[2], w[0], w[4]],
-                      profile="student", course="ES", course_year=2,
-                      organisation="IRTS-IDS Normandie", sector="Protection de l’enfance",
-                      lunch=True, created_at=datetime(2018, 1, 31, 23, 30)),
-        "durand": add(event, "Élodie", "Durand", "elodie.durand@example.net",
-                      choices=[w[0], w[1]], organisation="MECS Les Tilleuls",
-                      sector="Handicap adulte", lunch=False,
-                      accommodation_needed=True, accommodation_details="Fauteuil roulant",
-                      created_at=datetime(2018, 2, 1, 10, 0)),
-        "benali": add(event, "Karim", "Benali", None, choices=[w[0]], profile="institutional",
-                      organisation="Conseil départemental", lunch=True, source=Source.STAFF,
-                      entered_by="accueil", created_at=datetime(2018, 2, 3, 9, 0)),
-        "martinez": add(event, "Lucie", "Martinez", "lucie.martinez@example.org",
-                        choices=[w[3], w[2]], profile="student", course="AS", course_year=1,
-                        organisation="IRTS-IDS Normandie", lunch=False,
-                        created_at=datetime(2018, 2, 3, 10, 0)),
-        "petit": add(event, "Jean", "Petit", "jean.petit@example.org", organisation="Mairie",
-                     lunch=True, created_at=datetime(2018, 2, 3, 11, 0)),
-    }
-    services.cancel(people["petit"])
-    db.session.commit()
-    assert [p.status for p in people.values()] == [
-        RegistrationStatus.CONFIRMED] * 3 + [RegistrationStatus.WAITLISTED,
-                                             RegistrationStatus.CANCELLED]
-    return people
-
 
 @pytest.fixture
 def known(irts):
@@ -95,10 +37,6 @@ def rows(client, event, **args) -> list[str]:
     html = response.get_data(as_text=True)
     return [unescape(name) for name in
             re.findall(r'<th scope="row">\s*<a href="[^"]+">([^<]*)</a>', html)]
-
-
-def detail_url(event, registration, action=""):
-    return f"/admin/journees/{event.id}/inscriptions/{registration.id}/{action}"
 
 
 def outbox(kind=None) -> list[OutboxMessage]:

@@ -6,11 +6,6 @@ from datetime import date
 from email import policy
 
 import pytest
-from conftest import text_of
-from registration_helpers import (DONE_URL, FORM_URL, field_error,  # noqa: F401
-                                  input_value, plain_text, register, registration_by_email,
-                                  registration_count, registration_open, self_service_links,
-                                  sent_to, set_today, slot_of, valid_data)
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -20,6 +15,14 @@ from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.programme.models import WorkshopMode
 from journee.registration import services
 from journee.registration.models import RegistrationStatus
+
+from support.pages import text_of
+from support.registration import (DONE_URL, FORM_URL, field_error, input_value, plain_text,
+                                  register, registration_by_email, registration_count,
+                                  self_service_links, sent_to, set_today, slot_of, valid_data)
+
+#: Today is 1 February 2018 for the registration views (``registration_open``).
+pytestmark = pytest.mark.usefixtures("registration_open")
 
 
 def _emails(n):

@@ -27,7 +27,9 @@ from journee.demo import load_demo
 from journee.registration import services
 from journee.registration.models import Registration, RegistrationStatus
 
-from registration_helpers import OPEN_DAY, valid_data
+from support.registration import OPEN_DAY, valid_data
+
+pytestmark = pytest.mark.slow
 
 CAPACITY = 50
 REQUESTS = 200

@@ -6,14 +6,15 @@ from datetime import date, datetime
 from io import BytesIO
 
 import pytest
-from conftest import text_of
 from openpyxl import load_workbook
-from registration_helpers import slot_of
-from test_registration_admin import add, build_known_set
 
 from journee.extensions import db
 from journee.programme.models import Room
 from journee.registration.summary import Row, build_summary, build_summary_xlsx
+
+from support.pages import text_of
+from support.registration import slot_of
+from support.registration import add, build_known_set
 
 
 @pytest.fixture

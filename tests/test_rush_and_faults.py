@@ -28,8 +28,6 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
-from gunicorn_server import SECRET_KEY, GunicornServer, free_port
-from registration_helpers import valid_data
 from sqlalchemy import func, select
 
 from journee import create_app
@@ -42,6 +40,9 @@ from journee.registration.emails import queue_registration_confirmation_later
 from journee.registration.models import Registration, WorkshopChoice
 from journee.secret_links import digest
 from journee.util.clock import today_in
+
+from support.gunicorn_server import SECRET_KEY, GunicornServer, free_port
+from support.registration import valid_data
 
 CAPACITY = 50
 CHOICES = 3  # valid_data ranks three workshops of the day's workshops slot
@@ -261,6 +262,7 @@ def assert_whole(current: State) -> None:
 
 # 1. 500 registrations for 50 places -----------------------------------------------------
 
+@pytest.mark.slow
 def test_500_simultaneous_registrations_for_50_places(day, start_server):
     server = start_server(day.url)
     emails = [f"personne{n}@exemple.fr" for n in range(500)]
@@ -280,6 +282,7 @@ def test_500_simultaneous_registrations_for_50_places(day, start_server):
 
 # 2. Cancellations and registrations at once ---------------------------------------------
 
+@pytest.mark.slow
 def test_cancellations_and_registrations_at_once_promote_each_person_once(day, start_server):
     with day.app.app_context():
         event = db.session.scalar(select(Event).where(Event.slug == day.slug))
@@ -377,6 +380,7 @@ def wait_for(condition, timeout: float, what: str):
         time.sleep(0.5)
 
 
+@pytest.mark.slow
 def test_registrations_kept_while_smtp_is_down_and_mailed_once_when_back(day, start_server,
                                                                          start_worker):
     smtp_port = free_port()  # nothing listens there yet
@@ -438,6 +442,7 @@ def test_registrations_kept_while_smtp_is_down_and_mailed_once_when_back(day, st
 
 # 4. SIGKILL in the middle of a rush -----------------------------------------------------
 
+@pytest.mark.slow
 def test_sigkill_mid_rush_loses_no_answered_registration(day, start_server):
     server = start_server(day.url)
     emails = [f"coupure{n}@exemple.fr" for n in range(400)]

@@ -15,10 +15,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
+import pytest
 from flask import current_app
-from gunicorn_server import GunicornServer
-from registration_helpers import (register, registration_by_email,  # noqa: F401
-                                  registration_open, slot_of)
 from sqlalchemy import select, text
 from werkzeug.serving import make_server
 
@@ -28,6 +26,12 @@ from journee.facilitation.services import queue_link_email
 from journee.mail import deliver_pending, masked_links
 from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.registration.emails import queue_already_registered
+
+from support.gunicorn_server import GunicornServer
+from support.registration import register, registration_by_email, slot_of
+
+#: Today is 1 February 2018 for the registration views (``registration_open``).
+pytestmark = pytest.mark.usefixtures("registration_open")
 
 BASE_URL = "http://journee.test"
 #: Shaped like a password-reset token (a signed, timed payload); this one opens nothing.

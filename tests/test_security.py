@@ -18,8 +18,8 @@ from journee.mail_models import OutboxMessage
 from journee.config import load_secret_key
 from journee.security import InsecureConfiguration
 
-from conftest import csrf_token_from, text_of
-from registration_helpers import (FORM_URL, OPEN_DAY, delivered_message, registration_count,
+from support.pages import csrf_token_from, text_of
+from support.registration import (FORM_URL, OPEN_DAY, delivered_message, registration_count,
                                   set_today, valid_data)
 
 

@@ -13,7 +13,7 @@ from journee.mail_models import OutboxMessage
 from journee.ratelimit import RateEvent
 from journee.util.clock import utcnow
 
-from conftest import text_of
+from support.pages import text_of
 
 PASSWORD = "mot-de-passe-solide"
 
@@ -87,6 +87,7 @@ def test_a_colleague_behind_the_same_address_can_still_sign_in(client, make_user
     assert _sign_in(client, colleague.email).status_code == 302
 
 
+@pytest.mark.slow
 def test_one_address_guessing_many_accounts_is_stopped(client, make_user):
     user = make_user()
     for n in range(throttle.MAX_PER_ADDRESS):
@@ -189,7 +190,7 @@ def test_logout_ends_every_session_of_the_account(app, make_user, irts):
 def test_a_password_reset_ends_the_sessions_opened_before(app, client, make_user, irts):
     import re
 
-    from registration_helpers import delivered_message
+    from support.registration import delivered_message
 
     user = make_user(events=[irts])
     before = _signed_in(app, user)

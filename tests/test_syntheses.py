@@ -10,7 +10,7 @@ from journee.facilitation.models import FacilitatorLink
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
 from journee.util.clock import utcnow
 
-from conftest import csrf_token_from, text_of
+from support.pages import csrf_token_from, text_of
 
 SLUG = "travail-social-epreuve-numerique-2018"
 PUBLIC = f"/e/{SLUG}/syntheses"

@@ -136,6 +136,7 @@ HELPER = '''
 '''
 
 
+@pytest.mark.slow
 def test_a_due_job_runs_once_while_two_processes_tick_at_the_same_time(app_factory,
                                                                         tmp_path):
     app = app_factory(**NO_JOBS)
@@ -268,6 +269,7 @@ def test_tick_without_jobs_says_so(app_factory):
 
 # journee worker -----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_worker_sends_then_stops_on_sigterm(app_factory, tmp_path):
     app = app_factory()
     with app.app_context():

@@ -18,7 +18,7 @@ from journee.programme.loaders import event_or_404, visible_event_or_404
 from journee.registration.loaders import registration_or_404
 from journee.web.urls import external_url
 
-from app_world import World, build, routes, url_params
+from support.world import World, build, routes, url_params
 
 PACKAGE = Path(__file__).resolve().parent.parent / "journee"
 #: Packages with views of their own: a feature's pages are its own business.

@@ -8,8 +8,6 @@ registration and a workshop synthesis are then completed with the keyboard alone
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
@@ -18,18 +16,17 @@ from journee.extensions import db
 from journee.programme.models import Event
 from journee.syntheses.models import SynthesisStatus, WorkshopSynthesis
 
-from app_world import World, build, routes, url_params
-from .conftest import axe_violations, horizontal_overflow, self_service_link
+from support.browsing import axe_violations, horizontal_overflow, self_service_link
+
+from support.world import World, build, routes, url_params
 
 SKIPPED = (".pdf", ".xlsx", ".ics", ".json", ".png")
 #: Pages that are not HTML pages for people (a JSON feed, an image).
 NOT_PAGES = {"admin.checkin.counts", "admin.checkin.results", "admin.sheets.signature_image"}
 
 
-@pytest.fixture(autouse=True)
-def registration_open(monkeypatch):
-    monkeypatch.setattr("journee.registration.views.today_in",
-                        lambda timezone="Europe/Paris": date(2018, 2, 1))
+#: Today is 1 February 2018 for the registration views (``registration_open``).
+pytestmark = pytest.mark.usefixtures("registration_open")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import pytest
 from journee.extensions import db
 from journee.programme.models import Event, SessionKind
 
-from .conftest import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login
 
 SLUG = "travail-social-epreuve-numerique-2018"
 

@@ -5,7 +5,7 @@ from journee.programme.models import Event
 from journee.registration.models import (Profile, Registration, RegistrationStatus,
                                          WorkshopChoice)
 
-from .conftest import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login
 
 SLUG = "travail-social-epreuve-numerique-2018"
 

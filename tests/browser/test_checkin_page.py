@@ -10,7 +10,7 @@ from journee.registration.models import (Profile, Registration, RegistrationStat
                                          WorkshopChoice)
 from journee.registration.models import Assignment, AssignmentSource
 
-from .conftest import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login
 
 SLUG = "travail-social-epreuve-numerique-2018"
 LONG_ORGANISATION = ("Maison d’enfants à caractère social des Hauts-de-Rouen et de la "

@@ -1,6 +1,6 @@
 import pytest
 
-from .conftest import axe_violations, horizontal_overflow
+from support.browsing import axe_violations, horizontal_overflow
 
 SLUG = "travail-social-epreuve-numerique-2018"
 

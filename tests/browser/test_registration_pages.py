@@ -4,16 +4,14 @@ from datetime import date
 
 import pytest
 
-from .conftest import axe_violations, horizontal_overflow, self_service_link
+from support.browsing import axe_violations, horizontal_overflow, self_service_link
 
 SLUG = "travail-social-epreuve-numerique-2018"
 
 
-@pytest.fixture(autouse=True)
-def registration_open(monkeypatch):
-    # The live server runs in this process: its views see the patched date.
-    monkeypatch.setattr("journee.registration.views.today_in",
-                        lambda timezone="Europe/Paris": date(2018, 2, 1))
+# Today is 1 February 2018 for the registration views (``registration_open``): the live
+# server runs in this process, its views see the patched date.
+pytestmark = pytest.mark.usefixtures("registration_open")
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -108,7 +106,7 @@ def test_failed_emails_are_shown_accessibly_to_the_organiser(page_factory, live_
     from journee.programme.models import Event
     from journee.registration.services import Attendee, register
 
-    from .conftest import login
+    from support.browsing import login
 
     with live_server.app.app_context():
         event = db.session.scalar(select(Event).filter_by(slug=SLUG))

@@ -8,7 +8,7 @@ from journee.programme.models import Event
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
 from journee.util.clock import utcnow
 
-from .conftest import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login
 
 SLUG = "travail-social-epreuve-numerique-2018"
 

@@ -14,7 +14,7 @@ from journee.registration import services
 from journee.syntheses.models import SynthesisStatus, WorkshopSynthesis
 from journee.registration.models import Assignment, AssignmentSource
 
-from registration_helpers import OPEN_DAY, slot_of
+from support.registration import OPEN_DAY, slot_of
 
 
 def _tiny_png() -> bytes:

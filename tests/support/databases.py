@@ -3,6 +3,11 @@
 SQLite (the default) copies a migrated file. With ``JOURNEE_TEST_DATABASE_URL`` pointing at
 a PostgreSQL server (``make test-postgres``), the template is a migrated database and each
 copy is ``CREATE DATABASE … TEMPLATE …``: every test runs on its own database either way.
+
+Under pytest-xdist each worker builds its own template (the ``migrated_database`` fixture is
+per session, and each worker is a session): SQLite files under the worker's own temporary
+directory, PostgreSQL databases named after the worker and its process
+(``journee_test_gw0_1234_template``, ``journee_test_gw0_1234_0``…).
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ class PostgresTemplate:
 
     def __init__(self, server_url: str):
         self._server = make_url(server_url)
-        prefix = f"journee_test_{os.getpid()}"
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        prefix = f"journee_test_{worker}_{os.getpid()}"
         self._names = (f"{prefix}_{n}" for n in itertools.count())
         self._created: list[str] = []
         self._admin = create_engine(self._server.set(database="postgres"),
