@@ -38,7 +38,12 @@ from pathlib import Path
 import numpy as np
 
 from journee.workshops.assignment import (
-    Attendee, Options, Workshop, assign_workshops, evaluate, serial_dictatorship,
+    Attendee,
+    Options,
+    Workshop,
+    assign_workshops,
+    evaluate,
+    serial_dictatorship,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results" / "assignment.json"

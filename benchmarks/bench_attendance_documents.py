@@ -36,12 +36,22 @@ from reportlab.pdfgen.canvas import Canvas
 from timing import demo_app, median_ms, paired_median_ms
 
 from journee.attendance.services.signin import day_signin_pdf
-from journee.documents.certificate_pdf import (TITLE, CertificateAttendee, CertificateDay,
-                                               CertificateEvent, build_certificates,
-                                               certifying_sentence)
+from journee.documents.certificate_pdf import (
+    TITLE,
+    CertificateAttendee,
+    CertificateDay,
+    CertificateEvent,
+    build_certificates,
+    certifying_sentence,
+)
 from journee.documents.pdf import FONT, FONT_BOLD, register_fonts
-from journee.documents.signin_pdf import (SignatureColumn, SigninRow, SigninSheet,
-                                          build_signin_sheet, display_name)
+from journee.documents.signin_pdf import (
+    SignatureColumn,
+    SigninRow,
+    SigninSheet,
+    build_signin_sheet,
+    display_name,
+)
 from journee.extensions import db
 
 PEOPLE = 1000

@@ -37,8 +37,7 @@ from timing import demo_app, median_ms, paired_median_ms
 from journee.documents import badges_pdf
 from journee.documents.badge_formats import sheet_format
 from journee.documents.badges_pdf import Badge, build_badges
-from journee.documents.pdf import plain_text
-from journee.documents.pdf import FONT, FONT_BOLD, register_fonts
+from journee.documents.pdf import FONT, FONT_BOLD, plain_text, register_fonts
 from journee.documents.qr import QUIET_ZONE, draw_qr, qr_matrix
 from journee.extensions import db
 
@@ -153,9 +152,14 @@ def bare_reportlab(plan: list[tuple], fast_qr: bool = False) -> bytes:
 
 def insert_attendees(event) -> None:
     """1,000 confirmed registrations spread over the workshops, in two bulk inserts."""
-    from journee.registration.models import Profile, Registration, RegistrationStatus
+    from journee.registration.models import (
+        Assignment,
+        AssignmentSource,
+        Profile,
+        Registration,
+        RegistrationStatus,
+    )
     from journee.secret_links import issue
-    from journee.registration.models import Assignment, AssignmentSource
 
     slot = next(s for s in event.workshop_sessions if s.workshops)
     badges = sample_badges()

@@ -22,6 +22,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Table
+from timing import demo_app, median_ms, paired_median_ms
 
 from journee.documents.booklet_pdf import booklet_story, build_booklet
 from journee.documents.pdf import register_fonts
@@ -30,7 +31,6 @@ from journee.programme.models import Event
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
 from journee.syntheses.services import booklet_for
 from journee.util.clock import utcnow
-from timing import demo_app, median_ms, paired_median_ms
 
 SLUG = "travail-social-epreuve-numerique-2018"
 REPEAT = 20

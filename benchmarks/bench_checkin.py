@@ -23,9 +23,14 @@ from timing import demo_app, median_ms, paired_median_ms
 from journee.attendance.services import presence
 from journee.extensions import db
 from journee.programme.models import Event
-from journee.registration.models import (Profile, Registration, RegistrationStatus,
-                                         WorkshopChoice)
-from journee.registration.models import Assignment, AssignmentSource
+from journee.registration.models import (
+    Assignment,
+    AssignmentSource,
+    Profile,
+    Registration,
+    RegistrationStatus,
+    WorkshopChoice,
+)
 
 SLUG = "travail-social-epreuve-numerique-2018"
 PEOPLE = 3000

@@ -19,12 +19,12 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from timing import demo_app, median_ms, paired_median_ms
 
 from journee.documents.pdf import register_fonts
-from journee.programme.pdf import build_programme_pdf, programme_story
 from journee.extensions import db
-from timing import demo_app, median_ms, paired_median_ms
 from journee.programme.ics import build_programme_ics
+from journee.programme.pdf import build_programme_pdf, programme_story
 from journee.programme.queries import event_with_programme
 
 SLUG = "travail-social-epreuve-numerique-2018"

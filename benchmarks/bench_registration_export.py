@@ -19,12 +19,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
+from timing import bare_openpyxl, cell_values, demo_app, paired_median_ms
 
 from journee.extensions import db
-from timing import bare_openpyxl, cell_values, demo_app, paired_median_ms
 from journee.registration.exporting import build_registrations_xlsx, registrations_for_export
-from journee.registration.models import (Profile, Registration, RegistrationStatus, Source,
-                                         WorkshopChoice)
+from journee.registration.models import (
+    Profile,
+    Registration,
+    RegistrationStatus,
+    Source,
+    WorkshopChoice,
+)
 from journee.secret_links import issue
 
 SLUG = "travail-social-epreuve-numerique-2018"

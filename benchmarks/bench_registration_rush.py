@@ -80,8 +80,8 @@ def prepare_database(url: str) -> tuple[str, dict]:
     from flask_migrate import upgrade
 
     from journee import create_app
-    from journee.extensions import db
     from journee.demo import load_demo
+    from journee.extensions import db
 
     app = create_app({"SECRET_KEY": "bench-e869c7753603237a7a993653b823d65a",
                       "SQLALCHEMY_DATABASE_URI": url})

@@ -61,7 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     expired_forms.init_app(app)
     formatting.init_app(app)
     mail.init_app(app)
-    from .gdpr import jobs as gdpr_jobs, settings
+    from .gdpr import jobs as gdpr_jobs
+    from .gdpr import settings
     gdpr_jobs.init_app(app)
     settings.init_app(app)
     # The data owners (see journee.data_owners), in the order of a person's export and
@@ -86,12 +87,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .attendance import views as attendance_views
     from .attendance.admin import badges, checkin, sheets
-    from .auth import admin as auth_admin, views as auth_views
-    from .facilitation import admin as facilitation_admin, views as facilitation_views
+    from .auth import admin as auth_admin
+    from .auth import views as auth_views
+    from .facilitation import admin as facilitation_admin
+    from .facilitation import views as facilitation_views
     from .gdpr import admin as gdpr_admin
-    from .programme import admin as programme_admin, views as programme_views
-    from .registration import admin as registration_admin, views as registration_views
-    from .syntheses import admin as syntheses_admin, views as syntheses_views
+    from .programme import admin as programme_admin
+    from .programme import views as programme_views
+    from .registration import admin as registration_admin
+    from .registration import views as registration_views
+    from .syntheses import admin as syntheses_admin
+    from .syntheses import views as syntheses_views
     from .web.admin import admin_blueprint
     from .workshops import admin as workshops_admin
     for public in (programme_views, registration_views, auth_views, facilitation_views,

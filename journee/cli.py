@@ -5,7 +5,8 @@ import signal
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, ScriptInfo, run_command as flask_run_command, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask.cli import run_command as flask_run_command
 from flask.helpers import get_debug_flag
 from flask_migrate import upgrade
 from werkzeug.serving import is_running_from_reloader
@@ -165,8 +166,14 @@ def assign_command(event_slug: str, slot_id: int | None, seed: int | None, dry_r
     """Assign the confirmed attendees of an event to its workshops, the whole day at once."""
     from .programme.models import Event
     from .workshops.report import report_text
-    from .workshops.services import (AssignmentProblem, RunOptions, report_names,
-                                     run_assignment, slot_label, workshop_slots)
+    from .workshops.services import (
+        AssignmentProblem,
+        RunOptions,
+        report_names,
+        run_assignment,
+        slot_label,
+        workshop_slots,
+    )
 
     event = db.session.scalar(db.select(Event).filter_by(slug=event_slug))
     if event is None:

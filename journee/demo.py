@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from .demo_data import ETSUP_EVENT, IRTS_EVENT
 from .extensions import db
+from .programme.models import (
+    Contribution,
+    Event,
+    EventStatus,
+    Participation,
+    Person,
+    Role,
+    Room,
+    Session,
+    SessionKind,
+    Workshop,
+)
 from .syntheses.models import DaySynthesis
 from .util.clock import utcnow
-from .demo_data import ETSUP_EVENT, IRTS_EVENT
-from .programme.models import (Contribution, Event, EventStatus, Participation, Person, Role, Room,
-                     Session, SessionKind, Workshop)
 
 
 def shift_to_coming_year(original: date, today: date, lead: timedelta) -> timedelta:

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from sqlalchemy import and_, delete, event, func, or_, select, update
 
+from .data_owners import DataOwner, Erasure, PurgeRun, iso, register
 from .database import rowcount
 from .extensions import db
-from .data_owners import DataOwner, Erasure, PurgeRun, iso, register
 from .mail import delete_files, delete_old_files
 from .mail_models import OutboxMessage, OutboxStatus
 

@@ -1,14 +1,22 @@
 """Import every model so Alembic and the app see the whole schema."""
 
-from .auth.models import User  # noqa: F401
-from .programme.models import (  # noqa: F401
-    Contribution, Event, EventMembership, Participation, Person, Room, Session, Workshop)
-from .registration.models import Assignment, Registration, WorkshopChoice  # noqa: F401
-from .mail_models import OutboxMessage  # noqa: F401
-from .workshops.models import AssignmentPublication, AssignmentRun  # noqa: F401
-from .facilitation.models import FacilitatorLink  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
-from .syntheses.models import DaySynthesis, WorkshopSynthesis  # noqa: F401
+from .auth.models import User  # noqa: F401
+from .facilitation.models import FacilitatorLink  # noqa: F401
 from .gdpr.models import PrivacySettings  # noqa: F401
+from .mail_models import OutboxMessage  # noqa: F401
+from .programme.models import (  # noqa: F401
+    Contribution,
+    Event,
+    EventMembership,
+    Participation,
+    Person,
+    Room,
+    Session,
+    Workshop,
+)
 from .ratelimit import RateEvent  # noqa: F401
+from .registration.models import Assignment, Registration, WorkshopChoice  # noqa: F401
+from .syntheses.models import DaySynthesis, WorkshopSynthesis  # noqa: F401
 from .tasks import PeriodicJobState  # noqa: F401
+from .workshops.models import AssignmentPublication, AssignmentRun  # noqa: F401

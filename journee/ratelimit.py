@@ -21,8 +21,8 @@ from flask import Flask, current_app
 from sqlalchemy import DateTime, Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
 from .data_owners import DataOwner, PurgeRun, register
+from .extensions import db
 from .util.clock import utcnow
 
 #: The longest window any bucket uses: events older than this are forgotten.

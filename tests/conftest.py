@@ -13,12 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.databases import make_template
+from support.registration import OPEN_DAY, set_today
 
 from journee import create_app
 from journee.extensions import db
-
-from support.databases import make_template
-from support.registration import OPEN_DAY, set_today
 
 TEST_SECRET = "test-secret-key-not-for-production"
 

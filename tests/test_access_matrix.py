@@ -13,24 +13,28 @@ people who take part in one day, in both, or in none yet (see :data:`SEES`).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
-
-from datetime import datetime
-
-from journee.audit.models import AuditEntry
-from journee.extensions import db
-from journee.facilitation.models import FacilitatorLink
-from journee.programme.models import (Event, Participation, Person, Role, Session,
-                                      SessionKind, Workshop)
-from journee.registration import services
-from journee.registration.models import Registration
-
 from support.pages import text_of
 from support.registration import OPEN_DAY
 from support.world import World, build, routes, url_params
 
+from journee.audit.models import AuditEntry
+from journee.extensions import db
+from journee.facilitation.models import FacilitatorLink
+from journee.programme.models import (
+    Event,
+    Participation,
+    Person,
+    Role,
+    Session,
+    SessionKind,
+    Workshop,
+)
+from journee.registration import services
+from journee.registration.models import Registration
 
 ROLES = ("anonymous", "attendee", "facilitator", "no_role", "other_staff", "reception",
          "organiser", "admin")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
+from support.pages import text_of
+from support.registration import delivered_message
 
 from journee.auth.models import User
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.programme.models import Event, EventMembership
-
-from support.pages import text_of
-from support.registration import delivered_message
 
 
 def test_only_administrators_manage_accounts(make_user, login, irts):

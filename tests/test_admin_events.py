@@ -2,11 +2,17 @@
 
 from datetime import date
 
-from journee.extensions import db
-from journee.programme.models import (Event, EventMembership, EventStatus, Participation,
-                                      Person, WorkshopMode)
-
 from support.pages import csrf_token_from, text_of
+
+from journee.extensions import db
+from journee.programme.models import (
+    Event,
+    EventMembership,
+    EventStatus,
+    Participation,
+    Person,
+    WorkshopMode,
+)
 
 
 def event_form(**overrides):

@@ -2,12 +2,12 @@
 
 import re
 
+from support.pages import text_of
+
 from journee.audit.models import AuditEntry
 from journee.auth.models import User
 from journee.extensions import db
 from journee.programme.models import Participation, Person, Role
-
-from support.pages import text_of
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -3,11 +3,10 @@
 import re
 
 import pytest
+from support.pages import text_of
 
 from journee.extensions import db
 from journee.programme.models import Participation, Person, Role, Room, Session, Workshop
-
-from support.pages import text_of
 
 
 @pytest.fixture

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
+from support.assignment import assert_optimal, brute_force, check_rules
 
 from journee.workshops import assignment
 from journee.workshops.assignment import (
-    AssignmentError, Attendee, Facilitator, Options, Workshop, assign_workshops, evaluate,
+    AssignmentError,
+    Attendee,
+    Facilitator,
+    Options,
+    Workshop,
+    assign_workshops,
+    evaluate,
     serial_dictatorship,
 )
 from journee.workshops.report import NBSP, Names, report_text
-
-from support.assignment import assert_optimal, brute_force, check_rules
 
 
 def person(id, choices, profile="éducateur", organisation=None, slot="matin"):

@@ -18,7 +18,12 @@ import pytest
 from pulp.apis.coin_api import pulp_cbc_path
 
 from journee.workshops.assignment import (
-    Attendee, Facilitator, Options, Workshop, assign_workshops, resolve_costs,
+    Attendee,
+    Facilitator,
+    Options,
+    Workshop,
+    assign_workshops,
+    resolve_costs,
 )
 
 PROFILES = ("étudiant", "éducateur", "cadre")

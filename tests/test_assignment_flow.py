@@ -10,17 +10,21 @@ from email import policy
 import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
+from support.pages import text_of
 
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.programme.models import SessionKind
-from journee.registration.models import (Profile, Registration, RegistrationStatus,
-                                         WorkshopChoice)
+from journee.registration.models import (
+    Assignment,
+    AssignmentSource,
+    Profile,
+    Registration,
+    RegistrationStatus,
+    WorkshopChoice,
+)
 from journee.workshops import services
 from journee.workshops.models import AssignmentPublication, AssignmentRun
-from journee.registration.models import Assignment, AssignmentSource
-
-from support.pages import text_of
 
 CAPACITY = 3
 PROFILES = [Profile.STUDENT, Profile.PROFESSIONAL, Profile.TRAINER, Profile.MANAGER]
@@ -364,6 +368,7 @@ def test_the_page_needs_an_organiser_of_the_event(client, make_user, login, irts
 
 def test_forms_are_protected_against_csrf(csrf_app, irts_on_csrf_app):
     from support.pages import csrf_token_from
+
     from journee.auth.models import User
     from journee.programme.models import EventMembership
 
@@ -502,8 +507,8 @@ def test_the_report_names_who_has_no_workshop_and_why_in_paris_time(organiser_cl
     assert "Tous ses choix étaient complets" in page
     assert "heure UTC" not in page and "graine" not in page.lower()
     run_row = db.session.scalar(select(AssignmentRun))
-    from zoneinfo import ZoneInfo
     from datetime import timezone
+    from zoneinfo import ZoneInfo
     local = run_row.created_at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Paris"))
     assert f"à {local.hour}\u00a0h" in html
     body, details = page.split("Détails techniques")

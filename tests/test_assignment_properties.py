@@ -9,12 +9,15 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.assignment import assert_optimal, check_rules
 
 from journee.workshops.assignment import (
-    Attendee, Facilitator, Options, Workshop, assign_workshops,
+    Attendee,
+    Facilitator,
+    Options,
+    Workshop,
+    assign_workshops,
 )
-
-from support.assignment import assert_optimal, check_rules
 
 PROFILES = ("étudiant", "éducateur", "cadre")
 ORGANISATIONS = ("CD", "IRTS", "CCAS")

@@ -15,20 +15,24 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from sqlalchemy import select
+from support.documents import pdf_words
 
-from journee.attendance.services.badges import parse_team
 from journee.attendance.links import checkin_path, checkin_url
+from journee.attendance.services.badges import parse_team
 from journee.audit.models import AuditEntry
 from journee.documents.badge_formats import sheet_format
 from journee.documents.badges_pdf import Badge, build_badges, fit_block, fit_name
-from journee.documents.pdf import plain_text
-from journee.documents.pdf import FONT_BOLD, register_fonts
+from journee.documents.pdf import FONT_BOLD, plain_text, register_fonts
 from journee.extensions import db
 from journee.programme.models import Participation, Session, WorkshopMode
-from journee.registration.models import Profile, Registration, RegistrationStatus, WorkshopChoice
-from journee.registration.models import Assignment, AssignmentSource
-
-from support.documents import pdf_words
+from journee.registration.models import (
+    Assignment,
+    AssignmentSource,
+    Profile,
+    Registration,
+    RegistrationStatus,
+    WorkshopChoice,
+)
 
 URL = "/admin/journees/{}/badges"
 TRICKY = [("Zoé <Dupont>", "& Cie"), ("Siobhán", "O'Brien-Lefèvre"), ("Łukasz", "Żółć"),

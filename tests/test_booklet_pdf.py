@@ -10,8 +10,14 @@ from io import BytesIO
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph
 
-from journee.documents.booklet_pdf import (Booklet, BookletDaySynthesis, BookletPerson,
-                                          BookletSession, BookletWorkshop, build_booklet)
+from journee.documents.booklet_pdf import (
+    Booklet,
+    BookletDaySynthesis,
+    BookletPerson,
+    BookletSession,
+    BookletWorkshop,
+    build_booklet,
+)
 from journee.documents.markdown_pdf import markdown_flowables
 from journee.extensions import db
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis

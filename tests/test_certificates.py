@@ -12,22 +12,24 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select
+from support.documents import AFTER, BEFORE, DAY, certificate_event
+from support.pages import text_of
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from journee.attendance.services.certificates import MAX_SIGNATURE_BYTES, queue_certificates
 from journee.audit.models import AuditEntry
-from journee.documents.certificate_pdf import (CertificateAttendee, CertificateDay,
-                                               build_certificates)
+from journee.documents.certificate_pdf import (
+    CertificateAttendee,
+    CertificateDay,
+    build_certificates,
+)
 from journee.extensions import db
 from journee.gdpr.purge import purge
 from journee.mail import deliver_pending
 from journee.mail_models import OutboxMessage
 from journee.registration.models import Profile, Registration, RegistrationStatus
 from journee.util.clock import utcnow
-
-from support.documents import AFTER, BEFORE, DAY, certificate_event
-from support.pages import text_of
 
 PAGE = "/admin/journees/{}/attestations"
 
@@ -430,8 +432,8 @@ def test_organiser_pages_need_a_login(client, irts):
 
 
 def test_forms_need_the_csrf_token(csrf_app):
-    from support.pages import csrf_token_from
     from flask import g
+    from support.pages import csrf_token_from
 
     from journee.auth.models import User
     from journee.demo import load_demo

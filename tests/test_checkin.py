@@ -8,16 +8,21 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select, update
+from support.pages import csrf_token_from, text_of
 
 from journee.attendance.services import presence
 from journee.audit.models import AuditEntry
 from journee.extensions import db
-from journee.registration.models import (Profile, Registration, RegistrationStatus, Source,
-                                         WorkshopChoice)
+from journee.registration.models import (
+    Assignment,
+    AssignmentSource,
+    Profile,
+    Registration,
+    RegistrationStatus,
+    Source,
+    WorkshopChoice,
+)
 from journee.util.clock import utcnow
-from journee.registration.models import Assignment, AssignmentSource
-
-from support.pages import csrf_token_from, text_of
 
 STAFF = "organisatrice@example.org"
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from journee.extensions import db
 from journee import data_owners as owners
 from journee.data_owners import DataOwner
+from journee.extensions import db
 
 
 def uncovered(metadata: MetaData, registered: list[DataOwner]) -> set[str]:

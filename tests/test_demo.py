@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
-from journee.extensions import db
 from journee.demo import load_demo, shift_to_coming_year
+from journee.extensions import db
 from journee.programme.models import Event, Person, Role, SessionKind
 
 

@@ -5,14 +5,35 @@ from datetime import date, time
 import pytest
 
 from journee.extensions import db
-from journee.programme.models import (Event, EventStatus, Participation, Person, Role, Room,
-                                      Session, SessionKind)
+from journee.programme.models import (
+    Event,
+    EventStatus,
+    Participation,
+    Person,
+    Role,
+    Room,
+    Session,
+    SessionKind,
+)
 from journee.programme.people import save_person, search_people
-from journee.programme.services import (NeedsConfirmation, Problems, delete_room, duplicate_event,
-                                        save_event, save_room)
-from journee.programme.sessions import (add_participant, delete_session, move_participant,
-                                        remove_participant, save_contribution, save_session,
-                                        save_workshop, siblings)
+from journee.programme.services import (
+    NeedsConfirmation,
+    Problems,
+    delete_room,
+    duplicate_event,
+    save_event,
+    save_room,
+)
+from journee.programme.sessions import (
+    add_participant,
+    delete_session,
+    move_participant,
+    remove_participant,
+    save_contribution,
+    save_session,
+    save_workshop,
+    siblings,
+)
 from journee.programme.slugs import slugify
 
 DAY = date(2026, 3, 12)

@@ -7,16 +7,20 @@ import re
 
 import pytest
 from flask import g
+from support.pages import csrf_token_from, text_of
+from support.registration import (
+    FORM_URL,
+    input_value,
+    registration_by_email,
+    registration_count,
+    valid_data,
+)
 
 from journee.expired_forms import SESSION_EXPIRED
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.registration.models import RegistrationStatus
 from journee.syntheses.models import WorkshopSynthesis
-
-from support.pages import csrf_token_from, text_of
-from support.registration import (FORM_URL, input_value, registration_by_email,
-                                  registration_count, valid_data)
 
 #: Today is 1 February 2018 for the registration views (``registration_open``).
 pytestmark = pytest.mark.usefixtures("registration_open")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from support.pages import csrf_token_from, text_of
 
 from journee.audit.log import record
 from journee.audit.models import AuditEntry
@@ -14,8 +15,6 @@ from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.mail_models import OutboxMessage
 from journee.programme.models import Event, Participation
-
-from support.pages import csrf_token_from, text_of
 
 BASE_URL = "http://journee.test"
 

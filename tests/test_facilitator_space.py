@@ -10,16 +10,20 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
+from support.pages import text_of
 
 from journee.audit.models import AuditEntry
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.programme.models import Participation, Role, Session, SessionKind, Workshop
-from journee.registration.models import Profile, Registration, RegistrationStatus
+from journee.registration.models import (
+    Assignment,
+    AssignmentSource,
+    Profile,
+    Registration,
+    RegistrationStatus,
+)
 from journee.util.clock import utcnow
-from journee.registration.models import Assignment, AssignmentSource
-
-from support.pages import text_of
 
 SECRET_NEED = "Fauteuil roulant, boucle magnétique n°42"
 

@@ -2,8 +2,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from journee.formatting import (format_date, format_time, format_time_range, french_spacing,
-                                plural)
+from journee.formatting import format_date, format_time, format_time_range, french_spacing, plural
 
 
 def plain(text: str) -> str:

@@ -12,14 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from support.pages import text_of
+from support.registration import FORM_URL, OPEN_DAY, set_today, valid_data
+from support.world import World, build, routes, url_params
 
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.registration.models import Registration, WorkshopChoice
-
-from support.world import World, build, routes, url_params
-from support.pages import text_of
-from support.registration import FORM_URL, OPEN_DAY, set_today, valid_data
 
 #: Values that broke other applications: markup, SQL, spreadsheet formulas, direction
 #: overrides, control characters, NUL, emoji, huge numbers, very long text.

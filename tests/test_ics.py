@@ -157,8 +157,8 @@ def test_line_breaks_in_an_old_title_keep_both_calendars_whole(client, irts):
     """Rows saved before single-line fields were enforced may hold line breaks: the
     programme's calendar and the attendee's own still open, one line per property."""
     from sqlalchemy import update
-
     from support.registration import OPEN_DAY as TODAY
+
     from journee.programme.models import Event
     from journee.registration.services import Attendee, register
 

@@ -10,18 +10,21 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
-from sqlalchemy import event as sqlalchemy_event, func
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import func
+from support.registration import OPEN_DAY as TODAY
 
 from journee import mail
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
-from journee.registration.emails import (queue_already_registered, queue_promotion_notice,
-                                         queue_registration_confirmation,
-                                         queue_registration_confirmation_later)
+from journee.registration.emails import (
+    queue_already_registered,
+    queue_promotion_notice,
+    queue_registration_confirmation,
+    queue_registration_confirmation_later,
+)
 from journee.registration.models import Registration, RegistrationStatus
 from journee.registration.services import Attendee, register
-
-from support.registration import OPEN_DAY as TODAY
 
 BASE_URL = "http://journee.test"
 HOSTILE = "<script>alert(1)</script> Łukasz"

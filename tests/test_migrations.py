@@ -37,9 +37,8 @@ def test_upgrade_to_digests_keeps_the_links_already_given(app_factory, migrated_
     from flask_migrate import upgrade
     from sqlalchemy import select, text
 
-    from journee.mail import build_message
     from journee.demo import load_demo
-    from journee.mail import deliver_pending
+    from journee.mail import build_message, deliver_pending
     from journee.registration.emails import queue_already_registered
     from journee.registration.models import Registration
     from journee.secret_links import digest

@@ -141,9 +141,9 @@ def test_the_attendee_cancelling_from_their_link_is_logged_as_themself(full_day,
 
 def test_publishing_called_directly_e_mails_and_logs(irts, make_user):
     from journee.programme.models import SessionKind
+    from journee.registration.models import Assignment, AssignmentSource
     from journee.workshops import services as workshops
     from journee.workshops.models import AssignmentPublication
-    from journee.registration.models import Assignment, AssignmentSource
 
     organiser = make_user(events=[irts])
     slot = next(s for s in irts.sessions if s.kind == SessionKind.WORKSHOPS)

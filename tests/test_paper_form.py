@@ -5,9 +5,9 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from journee.registration.form_pdf import build_blank_registration_form
 from journee.extensions import db
 from journee.programme.models import WorkshopMode
+from journee.registration.form_pdf import build_blank_registration_form
 
 URL = "/admin/journees/{}/inscriptions/formulaire-papier.pdf"
 

@@ -10,18 +10,21 @@ import unicodedata
 
 import pytest
 from reportlab.lib.pagesizes import A4
+from support.documents import certificate_event, pdf_words
 
 from journee.documents.badge_formats import sheet_format
 from journee.documents.badges_pdf import Badge, build_badges
 from journee.documents.certificate_pdf import MARGIN, CertificateAttendee, build_certificates
-from journee.documents.pdf import (FALLBACK_FONT, font_runs, para_text, text_width,
-                                   visual_order, wrap_lines)
-from journee.documents.signin_pdf import (SignatureColumn, SigninRow, SigninSheet,
-                                          build_signin_sheet)
+from journee.documents.pdf import (
+    FALLBACK_FONT,
+    font_runs,
+    para_text,
+    text_width,
+    visual_order,
+    wrap_lines,
+)
+from journee.documents.signin_pdf import SignatureColumn, SigninRow, SigninSheet, build_signin_sheet
 from journee.extensions import db
-
-from support.documents import pdf_words
-from support.documents import certificate_event
 
 PEOPLE = [("小明", "王", "北京师范大学"), ("민준", "김", "서울 사회복지관"),
           ("はなこ", "山田", "IRTS-IDS « 東京 »")]

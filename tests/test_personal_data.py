@@ -10,6 +10,8 @@ from pathlib import Path
 
 from icalendar import Calendar
 from sqlalchemy import func, select, text, update
+from support.pages import text_of
+from support.registration import add, detail_url, slot_of
 
 from journee import mail
 from journee.audit.models import AuditEntry
@@ -18,15 +20,19 @@ from journee.facilitation.models import FacilitatorLink
 from journee.gdpr.purge import purge
 from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.programme.models import Event
-from journee.registration.emails import (queue_already_registered, queue_link_request,
-                                         queue_registration_confirmation)
-from journee.registration.models import Registration, RegistrationStatus, WorkshopChoice
+from journee.registration.emails import (
+    queue_already_registered,
+    queue_link_request,
+    queue_registration_confirmation,
+)
+from journee.registration.models import (
+    Assignment,
+    AssignmentSource,
+    Registration,
+    RegistrationStatus,
+    WorkshopChoice,
+)
 from journee.util.clock import today_in, utcnow
-from journee.registration.models import Assignment, AssignmentSource
-
-from support.pages import text_of
-from support.registration import slot_of
-from support.registration import add, detail_url
 
 DAY = date(2018, 3, 15)  # the IRTS-IDS day (2018 dates in tests)
 

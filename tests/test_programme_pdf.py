@@ -8,9 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from journee.documents.pdf import markdown_paragraphs, para_text
-from journee.programme.pdf import build_programme_pdf
 from journee.extensions import db
 from journee.programme.models import Participation, Person, Role, SessionKind
+from journee.programme.pdf import build_programme_pdf
 
 URL = "/e/travail-social-epreuve-numerique-2018/programme.pdf"
 

@@ -9,15 +9,20 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
+from support.pages import text_of
+from support.registration import (
+    DONE_URL,
+    FORM_URL,
+    input_value,
+    registration_count,
+    sent_to,
+    valid_data,
+)
 
+from journee.demo import load_demo
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
-from journee.demo import load_demo
 from journee.ratelimit import RateEvent
-
-from support.pages import text_of
-from support.registration import (DONE_URL, FORM_URL, input_value, registration_count, sent_to,
-                                  valid_data)
 
 #: Today is 1 February 2018 for the registration views (``registration_open``).
 pytestmark = pytest.mark.usefixtures("registration_open")

@@ -1,11 +1,10 @@
 from datetime import date
 
+from support.pages import text_of
 
 from journee.extensions import db
 from journee.programme.models import EventStatus, Participation, Person, Role
 from journee.programme.schedule import registration_status
-
-from support.pages import text_of
 
 IRTS_URL = "/e/travail-social-epreuve-numerique-2018/"
 

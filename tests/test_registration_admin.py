@@ -10,18 +10,14 @@ from html import unescape
 import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select
+from support.pages import csrf_token_from, text_of
+from support.registration import OPEN_DAY, add, build_known_set, detail_url, slot_of, valid_data
 
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.registration import services
-from journee.registration.models import (Registration, RegistrationStatus, Source,
-                                         WorkshopChoice)
+from journee.registration.models import Registration, RegistrationStatus, Source, WorkshopChoice
 from journee.secret_links import issue
-
-from support.pages import csrf_token_from, text_of
-from support.registration import (OPEN_DAY, add, build_known_set, detail_url, slot_of,
-                                  valid_data)
-
 
 # A known data set ------------------------------------------------------------------------
 

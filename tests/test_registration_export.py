@@ -4,13 +4,17 @@ from datetime import datetime
 from io import BytesIO
 
 from openpyxl import load_workbook
+from support.registration import slot_of
 
 from journee.extensions import db
 from journee.registration.exporting import build_registrations_xlsx, registrations_for_export
-from journee.registration.models import (Profile, Registration, RegistrationStatus, Source,
-                                         WorkshopChoice)
-
-from support.registration import slot_of
+from journee.registration.models import (
+    Profile,
+    Registration,
+    RegistrationStatus,
+    Source,
+    WorkshopChoice,
+)
 
 URL = "/admin/journees/{}/inscriptions/export.xlsx"
 

@@ -3,16 +3,26 @@
 import re
 
 import pytest
+from support.pages import csrf_token_from, text_of
+from support.registration import (
+    DONE_URL,
+    FORM_URL,
+    OPEN_DAY,
+    field_error,
+    input_value,
+    register,
+    registration_by_email,
+    registration_count,
+    self_service_links,
+    sent_to,
+    slot_of,
+    summary_links,
+    valid_data,
+)
 
 from journee.extensions import db
 from journee.programme.models import Session, SessionKind, Workshop
 from journee.registration.models import Profile, RegistrationStatus, Source
-
-from support.pages import csrf_token_from, text_of
-from support.registration import (DONE_URL, FORM_URL, OPEN_DAY, field_error, input_value,
-                                  register, registration_by_email, registration_count,
-                                  self_service_links, sent_to, slot_of, summary_links,
-                                  valid_data)
 
 #: Today is 1 February 2018 for the registration views (``registration_open``).
 pytestmark = pytest.mark.usefixtures("registration_open")

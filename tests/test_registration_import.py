@@ -11,15 +11,14 @@ from xml.sax.saxutils import escape
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
+from support.pages import text_of
+from support.registration import registration_by_email, registration_count, slot_of
 
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.registration.importing import import_columns, parse_import
 from journee.registration.models import Profile, Registration, RegistrationStatus, Source
 from journee.registration.upload_store import KEEP_SECONDS, UploadStore
-
-from support.pages import text_of
-from support.registration import registration_by_email, registration_count, slot_of
 
 BASE = "/admin/journees/{}/inscriptions"
 HEADERS = ["Prénom", "Nom", "E-mail", "Téléphone", "Organisation", "Fonction", "Profil",

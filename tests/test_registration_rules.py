@@ -8,6 +8,22 @@ from email import policy
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
+from support.pages import text_of
+from support.registration import (
+    DONE_URL,
+    FORM_URL,
+    field_error,
+    input_value,
+    plain_text,
+    register,
+    registration_by_email,
+    registration_count,
+    self_service_links,
+    sent_to,
+    set_today,
+    slot_of,
+    valid_data,
+)
 
 from journee import mail
 from journee.extensions import db
@@ -15,11 +31,6 @@ from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.programme.models import WorkshopMode
 from journee.registration import services
 from journee.registration.models import RegistrationStatus
-
-from support.pages import text_of
-from support.registration import (DONE_URL, FORM_URL, field_error, input_value, plain_text,
-                                  register, registration_by_email, registration_count,
-                                  self_service_links, sent_to, set_today, slot_of, valid_data)
 
 #: Today is 1 February 2018 for the registration views (``registration_open``).
 pytestmark = pytest.mark.usefixtures("registration_open")

@@ -17,17 +17,16 @@ from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
+from support.registration import OPEN_DAY, valid_data
 from werkzeug.serving import make_server
 
 from journee import create_app
+from journee.demo import load_demo
 from journee.extensions import db
 from journee.mail import deliver_pending
 from journee.mail_models import OutboxMessage
-from journee.demo import load_demo
 from journee.registration import services
 from journee.registration.models import Registration, RegistrationStatus
-
-from support.registration import OPEN_DAY, valid_data
 
 pytestmark = pytest.mark.slow
 

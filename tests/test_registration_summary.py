@@ -7,14 +7,12 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from support.pages import text_of
+from support.registration import add, build_known_set, slot_of
 
 from journee.extensions import db
 from journee.programme.models import Room
 from journee.registration.summary import Row, build_summary, build_summary_xlsx
-
-from support.pages import text_of
-from support.registration import slot_of
-from support.registration import add, build_known_set
 
 
 @pytest.fixture

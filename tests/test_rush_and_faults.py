@@ -29,20 +29,19 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import func, select
+from support.gunicorn_server import SECRET_KEY, GunicornServer, free_port
+from support.registration import valid_data
 
 from journee import create_app
+from journee.demo import load_demo
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
-from journee.demo import load_demo
 from journee.programme.models import Event
 from journee.registration import services
 from journee.registration.emails import queue_registration_confirmation_later
 from journee.registration.models import Registration, WorkshopChoice
 from journee.secret_links import digest
 from journee.util.clock import today_in
-
-from support.gunicorn_server import SECRET_KEY, GunicornServer, free_port
-from support.registration import valid_data
 
 CAPACITY = 50
 CHOICES = 3  # valid_data ranks three workshops of the day's workshops slot

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from flask import current_app
 from sqlalchemy import select, text
+from support.gunicorn_server import GunicornServer
+from support.registration import register, registration_by_email, slot_of
 from werkzeug.serving import make_server
 
 from journee.extensions import db
@@ -26,9 +28,6 @@ from journee.facilitation.services import queue_link_email
 from journee.mail import deliver_pending, masked_links
 from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.registration.emails import queue_already_registered
-
-from support.gunicorn_server import GunicornServer
-from support.registration import register, registration_by_email, slot_of
 
 #: Today is 1 February 2018 for the registration views (``registration_open``).
 pytestmark = pytest.mark.usefixtures("registration_open")

@@ -11,16 +11,21 @@ import time
 import pytest
 from flask import request
 from sqlalchemy import select
+from support.pages import csrf_token_from, text_of
+from support.registration import (
+    FORM_URL,
+    OPEN_DAY,
+    delivered_message,
+    registration_count,
+    set_today,
+    valid_data,
+)
 
 from journee import create_app
+from journee.config import load_secret_key
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
-from journee.config import load_secret_key
 from journee.security import InsecureConfiguration
-
-from support.pages import csrf_token_from, text_of
-from support.registration import (FORM_URL, OPEN_DAY, delivered_message, registration_count,
-                                  set_today, valid_data)
 
 
 def production_app(tmp_path, **config):

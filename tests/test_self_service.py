@@ -7,17 +7,26 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
+from support.pages import csrf_token_from, text_of
+from support.registration import (
+    FORM_URL,
+    field_error,
+    input_value,
+    plain_text,
+    register,
+    registration_by_email,
+    self_service_links,
+    sent_to,
+    set_today,
+    slot_of,
+    valid_data,
+)
 
 from journee.audit.models import AuditEntry
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.programme.models import WorkshopMode
 from journee.registration.models import Profile, RegistrationStatus, WorkshopChoice
-
-from support.pages import csrf_token_from, text_of
-from support.registration import (FORM_URL, field_error, input_value, plain_text, register,
-                                  registration_by_email, self_service_links, sent_to, set_today,
-                                  slot_of, valid_data)
 
 #: Today is 1 February 2018 for the registration views (``registration_open``).
 pytestmark = pytest.mark.usefixtures("registration_open")

@@ -6,14 +6,13 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
+from support.pages import text_of
 
 from journee.auth import throttle
 from journee.extensions import db
 from journee.mail_models import OutboxMessage
 from journee.ratelimit import RateEvent
 from journee.util.clock import utcnow
-
-from support.pages import text_of
 
 PASSWORD = "mot-de-passe-solide"
 

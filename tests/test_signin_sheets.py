@@ -11,15 +11,24 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from journee.attendance.services.signin import (day_sheet, day_signin_pdf, half_days,
-                                                workshop_sheet, workshop_signin_pdf)
+from journee.attendance.services.signin import (
+    day_sheet,
+    day_signin_pdf,
+    half_days,
+    workshop_sheet,
+    workshop_signin_pdf,
+)
 from journee.audit.models import AuditEntry
-from journee.documents.signin_pdf import (SignatureColumn, SigninRow, SigninSheet,
-                                          build_signin_sheet)
+from journee.documents.signin_pdf import SignatureColumn, SigninRow, SigninSheet, build_signin_sheet
 from journee.extensions import db
 from journee.programme.models import Session, SessionKind, Workshop
-from journee.registration.models import Profile, Registration, RegistrationStatus
-from journee.registration.models import Assignment, AssignmentSource
+from journee.registration.models import (
+    Assignment,
+    AssignmentSource,
+    Profile,
+    Registration,
+    RegistrationStatus,
+)
 
 TRICKY = [("Zoé", "<Dupont> & Cie"), ("Seán", "O'Brien-Lefèvre"), ("Łukasz", "Żółć"),
           ("Ἀλέξανδρος", "Παπαδόπουλος"), ("Дмитрий", "Иванов"), ("=1+1", "<img src=x>"),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from support.pages import csrf_token_from, text_of
+
 from journee.audit.models import AuditEntry
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
 from journee.util.clock import utcnow
-
-from support.pages import csrf_token_from, text_of
 
 SLUG = "travail-social-epreuve-numerique-2018"
 PUBLIC = f"/e/{SLUG}/syntheses"

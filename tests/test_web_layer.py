@@ -7,18 +7,17 @@ import ast
 from pathlib import Path
 
 import pytest
+from support.world import World, build, routes, url_params
 from werkzeug.exceptions import Forbidden, NotFound
 
 from journee.extensions import db
+from journee.programme.loaders import event_or_404, visible_event_or_404
 from journee.programme.models import Event
+from journee.registration.loaders import registration_or_404
 from journee.web.admin import require_login
 from journee.web.downloads import content_disposition, private_download
 from journee.web.loaders import owned_or_404
-from journee.programme.loaders import event_or_404, visible_event_or_404
-from journee.registration.loaders import registration_or_404
 from journee.web.urls import external_url
-
-from support.world import World, build, routes, url_params
 
 PACKAGE = Path(__file__).resolve().parent.parent / "journee"
 #: Packages with views of their own: a feature's pages are its own business.

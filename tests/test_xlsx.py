@@ -6,8 +6,15 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from journee.documents.xlsx import (DATE, DATETIME, NUMBER, Column, WorkbookBuilder,
-                                    build_table_xlsx, safe_text)
+from journee.documents.xlsx import (
+    DATE,
+    DATETIME,
+    NUMBER,
+    Column,
+    WorkbookBuilder,
+    build_table_xlsx,
+    safe_text,
+)
 
 TRICKY = ["=1+1", "+33 6 12 34 56 78", "-2", "@cmd", "=HYPERLINK(\"http://x\")", "#N/A",
           "Zoé <Dupont> & Cie", "ligne\x0bverticale\x00\x1f", " espaces "]

@@ -11,24 +11,44 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, EmailField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField)
-from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange,
-                                Optional, ValidationError)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..documents.badge_formats import sheet_formats
 from ..formatting import NBSP, NNBSP
 from ..programme.models import Event
-from ..registration.forms import (EMAIL_MESSAGE, PROFILE_CHOICES, ChoiceRadioField,
-                                  OptionalSelectField, _normalise_email, _text, _too_long,
-                                  slot_legend)
+from ..registration.forms import (
+    EMAIL_MESSAGE,
+    PROFILE_CHOICES,
+    ChoiceRadioField,
+    OptionalSelectField,
+    _normalise_email,
+    _text,
+    _too_long,
+    slot_legend,
+)
 from ..registration.models import Profile, Registration, RegistrationStatus
 from ..registration.privacy import INFORMED, PRIVACY_VERSION
 from ..registration.services import Attendee
 from ..web.forms import STRIP, Form, options
 from .services import badges as service
 from .services.badges import Selection
-
 
 # Badges ---------------------------------------------------------------------------------
 

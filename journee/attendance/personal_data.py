@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import or_, update
 
-from ..extensions import db
 from ..data_owners import DataOwner, PurgeRun, iso, register
+from ..extensions import db
 from ..programme.models import Event
 from ..registration.models import Registration
 from ..registration.privacy import purge_date

@@ -12,8 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..programme.models import Event, Session, Workshop, WorkshopMode
-from ..registration.models import Registration, RegistrationStatus, WorkshopChoice
-from ..registration.models import Assignment
+from ..registration.models import Assignment, Registration, RegistrationStatus, WorkshopChoice
 
 
 def name_key(registration: Registration) -> tuple[str, str]:

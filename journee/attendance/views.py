@@ -5,8 +5,7 @@ from flask import Blueprint, abort
 from .. import secret_links
 from ..registration.models import Registration
 from ..web.downloads import private_download
-from .services.certificates import (certificate_available, certificate_filename,
-                                    certificates_pdf)
+from .services.certificates import certificate_available, certificate_filename, certificates_pdf
 
 bp = Blueprint("certificates", __name__)
 

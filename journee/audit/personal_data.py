@@ -7,9 +7,9 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import delete
 
+from ..data_owners import DataOwner, PurgeRun, register
 from ..database import rowcount
 from ..extensions import db
-from ..data_owners import DataOwner, PurgeRun, register
 from .models import AuditEntry
 
 AUDIT_RETENTION = timedelta(days=365)

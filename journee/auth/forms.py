@@ -1,6 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField,
-                     StringField)
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 

@@ -9,8 +9,8 @@ or the Markdown walker of :mod:`markdown_pdf`, so nothing typed is read as marku
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import date, datetime
+from functools import cache
 from io import BytesIO
 
 from reportlab.lib import colors
@@ -18,8 +18,16 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (Flowable, KeepTogether, PageBreak, Paragraph,
-                                SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ..formatting import NBSP, format_date, format_time_range
 from .markdown_pdf import markdown_flowables

@@ -20,8 +20,19 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
 from ..formatting import NBSP, format_date, format_time
-from .pdf import (ACCENT, BETWEEN_IDEOGRAPHS, FONT, FONT_BOLD, FONT_ITALIC, MUTED,
-                  JourneeCanvas, plain_text, register_fonts, text_width, wrap_lines)
+from .pdf import (
+    ACCENT,
+    BETWEEN_IDEOGRAPHS,
+    FONT,
+    FONT_BOLD,
+    FONT_ITALIC,
+    MUTED,
+    JourneeCanvas,
+    plain_text,
+    register_fonts,
+    text_width,
+    wrap_lines,
+)
 
 TITLE = "Attestation de présence"
 BODY_SIZE = 12

@@ -18,8 +18,17 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
-from .pdf import (ACCENT, FONT, FONT_BOLD, MUTED, numbered_canvas, plain_text, right_to_left,
-                  text_width, wrap_lines)
+from .pdf import (
+    ACCENT,
+    FONT,
+    FONT_BOLD,
+    MUTED,
+    numbered_canvas,
+    plain_text,
+    right_to_left,
+    text_width,
+    wrap_lines,
+)
 
 GRID = colors.HexColor("#444444")
 HEADER_FILL = colors.HexColor("#e8eef4")

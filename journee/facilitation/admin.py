@@ -17,8 +17,8 @@ from ..audit.log import action_label, actor_for_user
 from ..extensions import db
 from ..formatting import NBSP, plural
 from ..mail_models import OutboxMessage, OutboxStatus
-from ..programme.models import Event, Person
 from ..programme.loaders import event_or_404
+from ..programme.models import Event, Person
 from ..web.urls import public_base_url
 from . import services
 

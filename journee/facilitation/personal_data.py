@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import delete, select
 
+from ..data_owners import DataOwner, PurgeRun, register
 from ..database import rowcount
 from ..extensions import db
-from ..data_owners import DataOwner, PurgeRun, register
 from ..mail_models import OutboxMessage
 from ..mail_personal_data import purge_messages
 from ..programme.models import Event

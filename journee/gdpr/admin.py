@@ -13,16 +13,16 @@ from flask import (
 )
 from flask_login import current_user
 
+from .. import data_owners as personal_data
 from ..audit.log import actor_for_user, record
 from ..extensions import db
+from ..programme.loaders import event_or_404
 from ..programme.permissions import managed_events_query
 from ..registration.emails import queue_promotion_notice
+from ..registration.loaders import registration_or_404
 from ..registration.personal_data import same_person
 from ..web.downloads import private_download
-from ..programme.loaders import event_or_404
-from ..registration.loaders import registration_or_404
 from ..web.urls import public_base_url
-from .. import data_owners as personal_data
 
 bp = Blueprint("gdpr", __name__)
 

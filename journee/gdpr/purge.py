@@ -27,12 +27,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from .. import data_owners as owners
+from ..data_owners import PurgeReport, PurgeRun
 from ..database import begin_for_savepoints
 from ..extensions import db
 from ..programme.queries import event_titles
 from ..util.clock import utcnow
-from .. import data_owners as owners
-from ..data_owners import PurgeReport, PurgeRun
 
 
 def purge(today: date, now: datetime | None = None, *, dry_run: bool = False) -> PurgeReport:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from ..data_owners import DataOwner, register
 from ..extensions import db
 from .models import PrivacySettings
-from ..data_owners import DataOwner, register
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,21 @@
 """Forms of the organiser's programme editor; the rules themselves live in ``editing``."""
 
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
-                     RadioField, SelectField, StringField, TextAreaField, TimeField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from ..web.forms import (EMAIL_MESSAGE, STRIP, Form, YesNoField, id_choice, optional_int,
-                         options)
+from ..web.forms import EMAIL_MESSAGE, STRIP, Form, YesNoField, id_choice, optional_int, options
 from .models import ROLE_LABELS, SECTORS, SESSION_KIND_LABELS, WorkshopMode
 
 

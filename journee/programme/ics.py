@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
-from icalendar import Timezone
 
 from ..formatting import NBSP
 from .models import Event, Participation, Room, Session, SessionKind, Workshop, days_after

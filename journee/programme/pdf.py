@@ -9,12 +9,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
-from ..formatting import NBSP, format_date, format_time_range
-from .models import Event, Participation, Session, Workshop
-from .schedule import (RoleGroup, registration_status, role_groups, sessions_by_day,
-                                  workshop_role_groups)
-from ..util.clock import today_in
 from ..documents.pdf import FONT, markdown_paragraphs, numbered_canvas, para_text, styles, typo_text
+from ..formatting import NBSP, format_date, format_time_range
+from ..util.clock import today_in
+from .models import Event, Participation, Session, Workshop
+from .schedule import (
+    RoleGroup,
+    registration_status,
+    role_groups,
+    sessions_by_day,
+    workshop_role_groups,
+)
 
 COLON = NBSP + ":"
 

@@ -21,8 +21,17 @@ from ..extensions import db
 from ..formatting import format_date
 from ..util.clock import today_in
 from ..util.text import quoted
-from .models import (Contribution, Event, EventMembership, EventStatus, Participation, Room,
-                     Session, Workshop, days_after)
+from .models import (
+    Contribution,
+    Event,
+    EventMembership,
+    EventStatus,
+    Participation,
+    Room,
+    Session,
+    Workshop,
+    days_after,
+)
 from .slugs import slug_problems, unique_slug
 
 

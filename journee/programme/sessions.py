@@ -11,10 +11,18 @@ from ..extensions import db
 from ..formatting import format_date
 from ..util.text import quoted
 from .clashes import Occupation, person_warnings, room_problem
-from .models import (Contribution, Event, Participation, Person, Role, Room, Session,
-                     SessionKind, Workshop)
+from .models import (
+    Contribution,
+    Event,
+    Participation,
+    Person,
+    Role,
+    Room,
+    Session,
+    SessionKind,
+    Workshop,
+)
 from .services import NeedsConfirmation, Problems, delete_rows, raise_problems
-
 
 # --- Sessions ----------------------------------------------------------------------------
 

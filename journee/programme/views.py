@@ -3,10 +3,10 @@
 from flask import Blueprint, Response, abort, render_template
 
 from ..util.clock import today_in
-from .loaders import visible_event_or_404
 from ..web.urls import public_base_url
-from .pdf import build_programme_pdf
 from .ics import build_programme_ics, build_session_ics
+from .loaders import visible_event_or_404
+from .pdf import build_programme_pdf
 from .queries import public_events
 from .schedule import registration_status, role_groups, sessions_by_day, workshop_role_groups
 

@@ -14,17 +14,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import ratelimit
 from ..extensions import db
 from ..formatting import NBSP, format_date, format_time, format_time_range
-from flask import Flask
-
-from ..mail import (Attachment, NothingToSend, build_message, queue_email, queue_failed,
-                    queue_to_compose, register_composer, shared_in_round)
+from ..mail import (
+    Attachment,
+    NothingToSend,
+    build_message,
+    queue_email,
+    queue_failed,
+    queue_to_compose,
+    register_composer,
+    shared_in_round,
+)
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event, Session, Workshop, WorkshopMode
 from ..programme.queries import event_with_programme_by_id

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..formatting import NBSP, format_date
 from ..programme.models import Event
 from .forms import slot_legend
-from .models import SOURCE_LABELS, STATUS_LABELS, PROFILE_LABELS, Registration, WorkshopChoice
+from .models import PROFILE_LABELS, SOURCE_LABELS, STATUS_LABELS, Registration, WorkshopChoice
 
 YES, NO = "Oui", "Non"
 

@@ -12,14 +12,22 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, Paragraph,
-                                SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
+from ..documents.pdf import FONT, MUTED, numbered_canvas, para_text, styles, typo_text
 from ..formatting import NBSP, format_date
 from ..programme.models import Event
 from .forms import build_form
 from .privacy import purge_date
-from ..documents.pdf import FONT, MUTED, numbered_canvas, para_text, styles, typo_text
 
 BOX = "\u2610"  # ☐, drawn by DejaVu Sans.
 WIDTH = 170 * mm

@@ -10,10 +10,25 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, EmailField, HiddenField, RadioField, SelectField,
-                     StringField, TelField, TextAreaField)
-from wtforms.validators import (DataRequired, Email, Length, Optional, Regexp,
-                                StopValidation, ValidationError)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from ..formatting import NNBSP, format_date, format_time_range, ordinal
 from ..programme.models import SECTORS, Event, Session, WorkshopMode

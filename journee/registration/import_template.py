@@ -14,11 +14,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..documents.xlsx import safe_text
 from ..programme.models import SECTORS, Event
 from .forms import COURSES
 from .importing import MAX_ROWS, ImportColumn, import_columns
 from .models import PROFILE_LABELS
-from ..documents.xlsx import safe_text
 
 
 def build_import_template(event: Event) -> bytes:

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..programme.models import Event, Session, Workshop
 from ..util.text import fold
 from .forms import NO, YES
-from .models import (Profile, Registration, RegistrationStatus, Source, WorkshopChoice)
+from .models import Profile, Registration, RegistrationStatus, Source, WorkshopChoice
 
 PER_PAGE = 50
 MAX_QUERY = 200

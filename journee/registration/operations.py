@@ -17,8 +17,11 @@ from ..audit.log import ATTENDEE, actor_for_user, record
 from ..auth.models import User
 from ..programme.models import Event
 from . import services
-from .emails import (queue_promotion_notice, queue_registration_confirmation,
-                     queue_registration_confirmation_later)
+from .emails import (
+    queue_promotion_notice,
+    queue_registration_confirmation,
+    queue_registration_confirmation_later,
+)
 from .models import Registration, Source
 
 

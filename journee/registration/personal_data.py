@@ -9,9 +9,9 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy import and_, case, literal, or_, select, update
 
+from ..data_owners import DataOwner, Erasure, PurgeRun, iso, register
 from ..database import rowcount
 from ..extensions import db
-from ..data_owners import DataOwner, Erasure, PurgeRun, iso, register
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..mail_personal_data import purge_messages
 from ..programme.models import SECTORS, Event

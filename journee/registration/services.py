@@ -11,18 +11,31 @@ inserts see the same count.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import (Boolean, Date, Integer, and_, bindparam, case, delete, func, insert,
-                        literal, or_, select, union_all, update)
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
 from ..errors import JourneeError
 from ..extensions import db
-from ..programme.models import (Event, EventStatus, Participation, Session, Workshop,
-                                WorkshopMode)
+from ..programme.models import Event, EventStatus, Participation, Session, Workshop, WorkshopMode
 from ..secret_links import issue
 from ..util.clock import utcnow
 from .models import Assignment, Registration, RegistrationStatus, Source, WorkshopChoice

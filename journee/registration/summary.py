@@ -22,8 +22,15 @@ from ..extensions import db
 from ..formatting import format_time_range
 from ..programme.models import Event
 from .listing import event_workshops, local_time
-from .models import (COURSES, PROFILE_LABELS, SOURCE_LABELS, STATUS_LABELS, Registration,
-                     RegistrationStatus, WorkshopChoice)
+from .models import (
+    COURSES,
+    PROFILE_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    Registration,
+    RegistrationStatus,
+    WorkshopChoice,
+)
 
 TOP_ORGANISATIONS = 20
 NOT_GIVEN = "Non renseigné"

@@ -5,28 +5,31 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
+from .. import data_owners as personal_data
 from .. import ratelimit, secret_links
 from ..audit.log import record
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
-from .. import data_owners as personal_data
+from ..programme.loaders import visible_event_or_404
 from ..programme.models import Event
 from ..programme.queries import event_with_programme_by_id, event_with_workshops
 from ..programme.schedule import registration_status
 from ..security import client_address
 from ..util.clock import today_in
 from ..web.downloads import private_download
-from ..programme.loaders import visible_event_or_404
 from ..web.urls import external_url, public_base_url
 from . import operations, services
 from .address import MAX_AGE_SECONDS, change_for_token
 from .changes import save_changes
-from .emails import (queue_address_change, queue_already_registered, queue_link_request,
-                     queue_promotion_notice)
+from .emails import (
+    queue_address_change,
+    queue_already_registered,
+    queue_link_request,
+    queue_promotion_notice,
+)
 from .forms import ResendLinkForm, build_form, initial_data
 from .models import Registration, RegistrationStatus
 from .privacy import PRIVACY_VERSION, purge_date

@@ -9,11 +9,11 @@ from ..audit.log import actor_for_user, record
 from ..documents.booklet_pdf import build_booklet
 from ..errors import JourneeError
 from ..extensions import db
+from ..programme.loaders import event_or_404
 from ..programme.models import Event, Workshop
 from ..registration.listing import local_time
 from ..web.downloads import private_download
 from ..web.loaders import owned_or_404
-from ..programme.loaders import event_or_404
 from . import services
 from .forms import DaySynthesisForm, WorkshopSynthesisForm
 from .services import SynthesisText

@@ -12,8 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
-from ..documents.booklet_pdf import (Booklet, BookletDaySynthesis, BookletPerson,
-                                     BookletSession, BookletWorkshop)
+from ..documents.booklet_pdf import (
+    Booklet,
+    BookletDaySynthesis,
+    BookletPerson,
+    BookletSession,
+    BookletWorkshop,
+)
 from ..errors import JourneeError
 from ..extensions import db
 from ..programme.models import Event, Participation, Session, SessionKind, Workshop

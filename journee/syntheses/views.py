@@ -10,8 +10,8 @@ from ..errors import JourneeError
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..facilitation.links import active_link_or_404, workshop_of_link_or_404
-from ..registration.listing import local_time
 from ..programme.loaders import visible_event_or_404
+from ..registration.listing import local_time
 from . import services
 from .forms import WorkshopSynthesisForm
 from .models import SynthesisStatus

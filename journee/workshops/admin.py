@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
 from ..formatting import NBSP, plural
-from ..registration.models import PROFILE_LABELS
 from ..programme.loaders import event_or_404, session_or_404
 from ..registration.loaders import registration_or_404
+from ..registration.models import PROFILE_LABELS, Assignment, AssignmentSource
 from ..web.urls import public_base_url
 from . import services
 from .forms import MoveForm, RunForm
 from .report import LEFT_OUT_LABELS, STRATEGY_LABELS, percent, technical_details
-from ..registration.models import Assignment, AssignmentSource
 
 bp = Blueprint("workshops", __name__)
 

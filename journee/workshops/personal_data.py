@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import delete, select
 
-from ..extensions import db
 from ..data_owners import DataOwner, Erasure, register
+from ..extensions import db
 from ..registration.models import Assignment
 
 

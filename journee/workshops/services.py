@@ -23,13 +23,18 @@ from ..audit.log import actor_for_user, record
 from ..auth.models import User
 from ..errors import JourneeError
 from ..extensions import db
-from ..programme.models import (Event, Participation, Session, SessionKind, Workshop)
-from ..registration.models import PROFILE_LABELS, Registration, RegistrationStatus
+from ..programme.models import Event, Participation, Session, SessionKind, Workshop
+from ..registration.models import (
+    PROFILE_LABELS,
+    Assignment,
+    AssignmentSource,
+    Registration,
+    RegistrationStatus,
+)
 from ..registration.services import attendee_workshops
 from . import assignment as solver
 from .emails import queue_assignment_notice
 from .models import AssignmentPublication, AssignmentRun
-from ..registration.models import Assignment, AssignmentSource
 from .report import Names
 
 NO_ORGANISATION = "\x00"

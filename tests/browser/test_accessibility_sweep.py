@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from support.browsing import axe_violations, horizontal_overflow, self_service_link
+from support.world import World, build, routes, url_params
 
 from journee.auth.models import User
 from journee.extensions import db
 from journee.programme.models import Event
 from journee.syntheses.models import SynthesisStatus, WorkshopSynthesis
-
-from support.browsing import axe_violations, horizontal_overflow, self_service_link
-
-from support.world import World, build, routes, url_params
 
 SKIPPED = (".pdf", ".xlsx", ".ics", ".json", ".png")
 #: Pages that are not HTML pages for people (a JSON feed, an image).

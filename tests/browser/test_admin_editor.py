@@ -1,9 +1,8 @@
 import pytest
+from support.browsing import axe_violations, horizontal_overflow, login
 
 from journee.extensions import db
 from journee.programme.models import Event, SessionKind
-
-from support.browsing import axe_violations, horizontal_overflow, login
 
 SLUG = "travail-social-epreuve-numerique-2018"
 

@@ -1,11 +1,10 @@
 """The organiser's assignment page, after a run: accessible, and usable on a phone."""
 
+from support.browsing import axe_violations, horizontal_overflow, login
+
 from journee.extensions import db
 from journee.programme.models import Event
-from journee.registration.models import (Profile, Registration, RegistrationStatus,
-                                         WorkshopChoice)
-
-from support.browsing import axe_violations, horizontal_overflow, login
+from journee.registration.models import Profile, Registration, RegistrationStatus, WorkshopChoice
 
 SLUG = "travail-social-epreuve-numerique-2018"
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from support.browsing import axe_violations, horizontal_overflow, login
 
 from journee.extensions import db
 from journee.programme.models import Event
-
-from support.browsing import axe_violations, horizontal_overflow, login
 
 SLUG = "travail-social-epreuve-numerique-2018"
 

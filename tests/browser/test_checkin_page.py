@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from support.browsing import axe_violations, horizontal_overflow, login
 
 from journee.extensions import db
 from journee.programme.models import Event
-from journee.registration.models import (Profile, Registration, RegistrationStatus,
-                                         WorkshopChoice)
-from journee.registration.models import Assignment, AssignmentSource
-
-from support.browsing import axe_violations, horizontal_overflow, login
+from journee.registration.models import (
+    Assignment,
+    AssignmentSource,
+    Profile,
+    Registration,
+    RegistrationStatus,
+    WorkshopChoice,
+)
 
 SLUG = "travail-social-epreuve-numerique-2018"
 LONG_ORGANISATION = ("Maison d’enfants à caractère social des Hauts-de-Rouen et de la "

@@ -1,5 +1,4 @@
 import pytest
-
 from support.browsing import axe_violations, horizontal_overflow
 
 SLUG = "travail-social-epreuve-numerique-2018"

@@ -4,14 +4,18 @@ and the organiser's page of links."""
 from __future__ import annotations
 
 import pytest
+from support.browsing import axe_violations, horizontal_overflow, login
 
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.programme.models import Event
-from journee.registration.models import Profile, Registration, RegistrationStatus
-from journee.registration.models import Assignment, AssignmentSource
-
-from support.browsing import axe_violations, horizontal_overflow, login
+from journee.registration.models import (
+    Assignment,
+    AssignmentSource,
+    Profile,
+    Registration,
+    RegistrationStatus,
+)
 
 SLUG = "travail-social-epreuve-numerique-2018"
 

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-
 from support.browsing import axe_violations, horizontal_overflow, self_service_link
 
 SLUG = "travail-social-epreuve-numerique-2018"
@@ -100,13 +99,12 @@ def test_register_with_the_keyboard_only(page_factory, live_server):
 def test_failed_emails_are_shown_accessibly_to_the_organiser(page_factory, live_server,
                                                               width):
     from sqlalchemy import select
+    from support.browsing import login
 
     from journee.extensions import db
     from journee.mail import queue_failed
     from journee.programme.models import Event
     from journee.registration.services import Attendee, register
-
-    from support.browsing import login
 
     with live_server.app.app_context():
         event = db.session.scalar(select(Event).filter_by(slug=SLUG))

@@ -1,14 +1,13 @@
 """The facilitator's synthesis form and the public syntheses page, in a real browser."""
 
 import pytest
+from support.browsing import axe_violations, horizontal_overflow, login
 
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.programme.models import Event
 from journee.syntheses.models import DaySynthesis, SynthesisStatus, WorkshopSynthesis
 from journee.util.clock import utcnow
-
-from support.browsing import axe_violations, horizontal_overflow, login
 
 SLUG = "travail-social-epreuve-numerique-2018"
 

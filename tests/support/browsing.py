@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
-
 from support.registration import delivered_message
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -11,9 +11,8 @@ from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
 from journee.programme.models import EventMembership, Participation
 from journee.registration import services
-from journee.syntheses.models import SynthesisStatus, WorkshopSynthesis
 from journee.registration.models import Assignment, AssignmentSource
-
+from journee.syntheses.models import SynthesisStatus, WorkshopSynthesis
 from support.registration import OPEN_DAY, slot_of
 
 

@@ -10,14 +10,14 @@ from ...documents.badge_formats import sheet_formats
 from ...documents.badges_pdf import build_badges
 from ...extensions import db
 from ...formatting import NBSP, NNBSP
-from ...util.clock import utcnow
+from ...programme.loaders import event_or_404
 from ...programme.models import Event
 from ...registration.models import Registration
 from ...security import as_id
+from ...util.clock import utcnow
 from ...web.downloads import private_download
 from ...web.forms import options
 from ...web.loaders import owned_or_404
-from ...programme.loaders import event_or_404
 from ..forms import BadgeForm
 from ..roster import confirmed_attendees
 from ..services import badges as service

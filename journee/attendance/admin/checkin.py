@@ -9,20 +9,19 @@ organisers and its reception staff may check people in; the rules live in
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...audit.log import actor_for_user, record
 from ...extensions import db
 from ...formatting import format_datetime, format_time, plural
+from ...programme.loaders import welcome_event_or_404
 from ...programme.models import Event
 from ...registration import services
 from ...registration.listing import local_time
 from ...registration.models import Registration, RegistrationStatus
 from ...util.clock import today_in
 from ...web.loaders import owned_or_404
-from ...programme.loaders import welcome_event_or_404
 from ...web.urls import public_base_url
 from .. import operations
 from ..forms import build_on_site_form

@@ -11,6 +11,7 @@ from ...audit.log import actor_for_user, record
 from ...documents.signin_pdf import build_signin_sheet
 from ...extensions import db
 from ...formatting import NBSP, plural
+from ...programme.loaders import event_or_404
 from ...programme.models import Event, Workshop
 from ...registration.listing import local_time
 from ...registration.models import Registration
@@ -18,14 +19,23 @@ from ...security import as_id
 from ...web.downloads import private_download
 from ...web.forms import Form
 from ...web.loaders import owned_or_404
-from ...programme.loaders import event_or_404
 from ..forms import SignatoryForm
 from ..roster import confirmed_attendees, workshop_members, workshops_by_registration
-from ..services.certificates import (MAX_SIGNATURE_BYTES, BadSignature, CertificatesNotYet,
-                                     certificate_filename, certificates_pdf,
-                                     checked_signature, day_is_over, has_certificate,
-                                     is_present, present_attendees, queue_certificates,
-                                     signature_mimetype, update_presence)
+from ..services.certificates import (
+    MAX_SIGNATURE_BYTES,
+    BadSignature,
+    CertificatesNotYet,
+    certificate_filename,
+    certificates_pdf,
+    checked_signature,
+    day_is_over,
+    has_certificate,
+    is_present,
+    present_attendees,
+    queue_certificates,
+    signature_mimetype,
+    update_presence,
+)
 from ..services.signin import day_sheet, workshop_sheet
 
 bp = Blueprint("sheets", __name__)

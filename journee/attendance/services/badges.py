@@ -17,8 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ...documents.badges_pdf import (ROLE_ANIMATION, ROLE_INTERVENTION, ROLE_ORGANISATION,
-                                     Badge)
+from ...documents.badges_pdf import ROLE_ANIMATION, ROLE_INTERVENTION, ROLE_ORGANISATION, Badge
 from ...extensions import db
 from ...formatting import format_date, format_time
 from ...models_base import new_badge_code

@@ -15,19 +15,23 @@ from flask import Flask, current_app, render_template
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
-from ...documents.certificate_pdf import (TITLE, CertificateAttendee, CertificateDay,
-                                          CertificateEvent, build_certificates)
+from ...documents.certificate_pdf import (
+    TITLE,
+    CertificateAttendee,
+    CertificateDay,
+    CertificateEvent,
+    build_certificates,
+)
 from ...errors import JourneeError
 from ...extensions import db
 from ...formatting import NBSP
-from ...mail import (Attachment, NothingToSend, build_message, queue_to_compose,
-                     register_composer)
+from ...mail import Attachment, NothingToSend, build_message, queue_to_compose, register_composer
 from ...mail_models import OutboxMessage
 from ...programme.models import Event
 from ...registration.models import Registration, RegistrationStatus
 from ...util.clock import today_in, utcnow
-from .presence import mark_present, undo_presence
 from ..roster import name_key
+from .presence import mark_present, undo_presence
 from .signin import day_spans
 
 MAX_SIGNATURE_BYTES = 1024 * 1024

@@ -17,12 +17,19 @@ from sqlalchemy.exc import IntegrityError
 
 from ...errors import JourneeError
 from ...extensions import db
+from ...programme.models import Event, Session, Workshop, WorkshopMode
+from ...registration.models import (
+    Assignment,
+    AssignmentSource,
+    Registration,
+    RegistrationStatus,
+    Source,
+    WorkshopChoice,
+)
+from ...registration.services import AlreadyRegistered, Attendee, InvalidChoice, promote
 from ...util.clock import utcnow
 from ...util.text import fold
-from ...programme.models import Event, Session, Workshop, WorkshopMode
-from ...registration.models import Registration, RegistrationStatus, Source, WorkshopChoice
-from ...registration.services import AlreadyRegistered, Attendee, InvalidChoice, promote
-from ...registration.models import Assignment, AssignmentSource
+
 # Who is in which workshop has one definition, shared with every list of the day.
 from ..roster import placements, workshops_by_registration
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from ...documents.signin_pdf import (SignatureColumn, SigninRow, SigninSheet,
-                                     build_signin_sheet)
+from ...documents.signin_pdf import SignatureColumn, SigninRow, SigninSheet, build_signin_sheet
 from ...formatting import NBSP, format_date, format_time_range
 from ...programme.models import Event, Session, SessionKind, Workshop
 from ...registration.models import Registration

@@ -9,9 +9,9 @@ from wtforms.fields.choices import SelectChoice
 from ...extensions import db
 from ...web.forms import options
 from ...web.loaders import owned_or_404
-from ..services import Problems
 from ..models import Contribution, Event, Participation, Person, Room, Session, Workshop
 from ..permissions import visible_people_query
+from ..services import Problems
 
 
 def room_or_404(event: Event, room_id: int) -> Room:

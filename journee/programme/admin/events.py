@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...formatting import format_date
-from ..loaders import event_or_404
 from ..forms import DuplicateForm, EventForm
+from ..loaders import event_or_404
 from ..models import EventMembership, EventStatus
 from ..services import Problems, duplicate_event, event_problems, save_event, set_status
 from . import bp

@@ -5,19 +5,41 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...security import as_id
+from ..forms import (
+    AddParticipantForm,
+    ContributionForm,
+    NewParticipantForm,
+    WorkshopForm,
+    options,
+    role_choices,
+)
 from ..loaders import event_or_404, session_or_404
-from ..forms import AddParticipantForm, ContributionForm, NewParticipantForm, WorkshopForm, \
-    options, role_choices
-from ..models import SECTORS, Person, Role, SESSION_ROLES, SessionKind, WORKSHOP_ROLES
+from ..models import SECTORS, SESSION_ROLES, WORKSHOP_ROLES, Person, Role, SessionKind
 from ..people import save_person, search_people
 from ..permissions import visible_people_query
 from ..services import NeedsConfirmation, Problems
-from ..sessions import (add_participant, delete_contribution, delete_workshop, move_contribution,
-                        move_participant, remove_participant, save_contribution, save_workshop,
-                        siblings)
+from ..sessions import (
+    add_participant,
+    delete_contribution,
+    delete_workshop,
+    move_contribution,
+    move_participant,
+    remove_participant,
+    save_contribution,
+    save_workshop,
+    siblings,
+)
 from . import bp
-from .common import (contribution_or_404, participation_or_404, person_or_404, room_choices,
-                     room_from_choice, show_problems, visible_person, workshop_or_404)
+from .common import (
+    contribution_or_404,
+    participation_or_404,
+    person_or_404,
+    room_choices,
+    room_from_choice,
+    show_problems,
+    visible_person,
+    workshop_or_404,
+)
 
 SESSION = "/journees/<int:event_id>/seances/<int:session_id>"
 CONTRIBUTION = SESSION + "/contributions/<int:contribution_id>"

@@ -5,8 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...extensions import db
-from ..loaders import event_or_404
 from ..forms import PersonForm, RoomForm
+from ..loaders import event_or_404
 from ..people import save_person, search_people
 from ..permissions import may_change_email, visible_people_query
 from ..services import Problems, delete_room, save_room

@@ -3,8 +3,8 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from ...extensions import db
-from ..loaders import event_or_404, session_or_404
 from ..forms import SessionForm
+from ..loaders import event_or_404, session_or_404
 from ..models import SessionKind
 from ..services import NeedsConfirmation, Problems
 from ..sessions import delete_session, save_session

@@ -7,14 +7,13 @@ blank paper form).
 """
 
 from flask import Blueprint, render_template, request
-
 from flask_login import current_user
 
 from ...audit.log import actor_for_user, record
 from ...extensions import db
+from ...programme.loaders import event_or_404
 from ...util.clock import today_in
 from ...web.downloads import private_download
-from ...programme.loaders import event_or_404
 from .. import listing
 from ..emails import KIND_LABELS, failed_messages
 from ..forms import NO, YES

@@ -13,16 +13,16 @@ from wtforms.validators import DataRequired, Optional
 
 from ...audit.log import actor_for_user, record
 from ...extensions import db
+from ...programme.loaders import event_or_404
 from ...programme.models import Event
 from ...util.clock import today_in
-from ...programme.loaders import event_or_404
-from ..loaders import registration_or_404
 from ...web.urls import public_base_url
 from .. import operations, services
 from ..changes import save_changes
 from ..emails import KIND_LABELS, messages_of, slot_choices
 from ..forms import build_form, initial_data
 from ..listing import local_time
+from ..loaders import registration_or_404
 from ..models import Registration, RegistrationStatus, Source
 from ..privacy import INFORMED, PRIVACY_VERSION
 from . import bp

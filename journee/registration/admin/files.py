@@ -9,20 +9,27 @@ from flask_login import current_user
 from ...audit.log import actor_for_user, record
 from ...extensions import db
 from ...formatting import NBSP, NNBSP
-from ...programme.models import Event
-from ...util.clock import today_in
-from ...security import as_id
-from ...web.downloads import private_download
 from ...programme.loaders import event_or_404
+from ...programme.models import Event
+from ...security import as_id
+from ...util.clock import today_in
+from ...web.downloads import private_download
 from .. import services
-from ..form_pdf import build_blank_registration_form
-from ..import_template import build_import_template
 from ..exporting import build_registrations_xlsx, download_name, registrations_for_export
+from ..form_pdf import build_blank_registration_form
 from ..forms import ConfirmImportForm, ImportUploadForm
-from ..importing import (MAX_FILE_BYTES, ImportFailed, ImportPreview, ImportRefused,
-                         import_columns, import_registrations, parse_import)
-from ..upload_store import UploadStore
+from ..import_template import build_import_template
+from ..importing import (
+    MAX_FILE_BYTES,
+    ImportFailed,
+    ImportPreview,
+    ImportRefused,
+    import_columns,
+    import_registrations,
+    parse_import,
+)
 from ..models import PROFILE_LABELS
+from ..upload_store import UploadStore
 from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
