@@ -166,6 +166,8 @@ def test_badge_and_on_site_pages_on_a_phone(page_factory, live_server, day):
     assert horizontal_overflow(page) <= 0
     assert axe_violations(page) == []
     page.get_by_role("button", name="Inscrire et marquer présent·e").click()
+    page.locator(".error-summary").wait_for()
+    page.wait_for_load_state("load")  # its stylesheet applied before measuring the width
     assert page.locator(".error-summary").is_visible()
     assert horizontal_overflow(page) <= 0
     assert axe_violations(page) == []
