@@ -66,6 +66,29 @@ def test_cancel_called_directly_promotes_notifies_and_logs(full_day, make_user):
     assert entry.target == f"Inscription n° {zoe.id} ; n° {lina.id} prend la place libérée"
 
 
+@pytest.mark.parametrize("by_staff", [False, True])
+def test_erase_called_directly_deletes_promotes_notifies_and_logs(full_day, make_user,
+                                                                  by_staff):
+    event, zoe, lina = full_day
+    number = zoe.id
+    organiser = make_user(events=[event]) if by_staff else None
+
+    erasure = operations.erase([zoe], base_url=BASE_URL, by=organiser)
+    db.session.commit()
+
+    assert erasure.registrations == 1
+    assert db.session.get(Registration, number) is None
+    assert db.session.scalar(select(Registration).filter_by(email="zoe@example.org")) is None
+    assert db.session.get(Registration, lina.id).status == RegistrationStatus.CONFIRMED
+    [notice] = messages("promotion")
+    assert (notice.to_address, notice.status) == ("lina@example.org", OutboxStatus.SENT)
+    action = "organiser.erase_person" if by_staff else "attendee.erase_self"
+    [entry] = entries(action)
+    assert entry.actor == (ORGANISER if by_staff else ATTENDEE)
+    assert (entry.event_id, entry.rows) == (event.id, 1)
+    assert entry.target.endswith(f"n° {number}") and "Zoé" not in entry.target
+
+
 def test_register_called_directly_writes_the_row_its_e_mail_and_its_entry(irts):
     registration = operations.register(irts, attendee("Zoé", "zoe@example.org"), OPEN_DAY,
                                        base_url=BASE_URL)

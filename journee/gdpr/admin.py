@@ -18,7 +18,7 @@ from ..audit.log import actor_for_user, record
 from ..extensions import db
 from ..programme.loaders import event_or_404
 from ..programme.permissions import managed_events_query
-from ..registration.emails import queue_promotion_notice
+from ..registration import operations
 from ..registration.loaders import registration_or_404
 from ..registration.personal_data import same_person
 from ..web.downloads import private_download
@@ -55,16 +55,7 @@ def erase(event_id: int, registration_id: int):
         return render_template("gdpr/erase.html", event=event, registration=registration,
                                registrations=registrations,
                                kept=personal_data.KEPT_AFTER_ERASURE)
-    numbers = ", ".join(f"n° {r.id}" for r in registrations)
-    erased_events = {r.event_id: r.event for r in registrations}
-    result = personal_data.erase(registrations)
-    base_url = public_base_url()
-    for promoted in result.promoted:
-        queue_promotion_notice(promoted, base_url)
-    for erased_event in erased_events.values():
-        record("organiser.erase_person", actor=actor_for_user(current_user),
-               event=erased_event, target=f"Inscription(s) {numbers}",
-               rows=result.registrations)
+    result = operations.erase(registrations, base_url=public_base_url(), by=current_user)
     db.session.commit()
     flash(f"Effacement fait : {result.registrations} inscription(s) et "
           f"{result.messages} e-mail(s) supprimés. {personal_data.KEPT_AFTER_ERASURE}",

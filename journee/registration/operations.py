@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from .. import data_owners
 from ..audit.log import ATTENDEE, actor_for_user, record
 from ..auth.models import User
+from ..data_owners import Erasure
 from ..programme.models import Event
 from . import services
 from .emails import (
@@ -75,6 +77,27 @@ def restore(registration: Registration, *, base_url: str, by: User) -> Registrat
     queue_registration_confirmation(registration, base_url)
     _record("restore", registration, by)
     return registration
+
+
+def erase(registrations: list[Registration], *, base_url: str,
+          by: User | None = None) -> Erasure:
+    """Erase these registrations of one person and all attached to them, on their
+    request (see :func:`journee.data_owners.erase`): the places they free go to the
+    waiting list, whose promoted people are told; one log entry per event says which
+    registration numbers went, and nothing about the person."""
+    numbers = ", ".join(f"n° {r.id}" for r in registrations)
+    events = {r.event_id: r.event for r in registrations}
+    erasure = data_owners.erase(registrations)
+    for promoted in erasure.promoted:
+        queue_promotion_notice(promoted, base_url)
+    for event in events.values():
+        if by is None:
+            record("attendee.erase_self", actor=ATTENDEE, event=event,
+                   target=f"Inscription {numbers}", rows=erasure.registrations)
+        else:
+            record("organiser.erase_person", actor=actor_for_user(by), event=event,
+                   target=f"Inscription(s) {numbers}", rows=erasure.registrations)
+    return erasure
 
 
 ONLINE = "La personne inscrite, par le formulaire en ligne"

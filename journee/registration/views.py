@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import data_owners as personal_data
 from .. import ratelimit, secret_links
-from ..audit.log import record
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..programme.loaders import visible_event_or_404
@@ -28,7 +27,6 @@ from .emails import (
     queue_address_change,
     queue_already_registered,
     queue_link_request,
-    queue_promotion_notice,
 )
 from .forms import ResendLinkForm, build_form, initial_data
 from .models import Registration, RegistrationStatus
@@ -291,12 +289,7 @@ def erase(token: str):
         return render_template("registration/erase.html", event=event,
                                registration=registration,
                                kept=personal_data.KEPT_AFTER_ERASURE)
-    number = registration.id
-    result = personal_data.erase([registration])
-    for promoted in result.promoted:
-        queue_promotion_notice(promoted, public_base_url())
-    record("attendee.erase_self", actor="La personne inscrite, par son lien personnel",
-           event=event, target=f"Inscription n° {number}", rows=result.registrations)
+    operations.erase([registration], base_url=public_base_url())
     db.session.commit()
     return redirect(url_for(".erased", slug=event.slug))
 
