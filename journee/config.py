@@ -25,6 +25,8 @@ def default_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'journee.sqlite3'}",
         # A slow person filling a form must not see their token expire (PITFALLS).
         "WTF_CSRF_TIME_LIMIT": None,
+        # Werkzeug's scrypt at its default cost (memory-hard, ~0.1 s a password here).
+        "PASSWORD_HASH_METHOD": "scrypt",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

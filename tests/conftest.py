@@ -28,6 +28,8 @@ def _config(database_url: str, **overrides) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        # scrypt at 1/32 of its cost: each account and sign-in of a test stays quick.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "PUBLIC_BASE_URL": "http://journee.test",
         "SERVER_NAME": None,
     }

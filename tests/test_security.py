@@ -33,6 +33,15 @@ def production_app(tmp_path, **config):
                        **config})
 
 
+def test_production_hashes_passwords_with_scrypt_at_its_full_cost(tmp_path):
+    """The tests lower the cost (tests/conftest.py); an installation keeps Werkzeug's."""
+    from journee.auth.models import hash_password
+
+    app = production_app(tmp_path, SECRET_KEY="0324cff402215230125f3a35b073c2e9a1b7d5c4")
+    with app.app_context():
+        assert hash_password("mot-de-passe-solide").startswith("scrypt:32768:8:1$")
+
+
 @pytest.mark.parametrize("key", [None, "", "dev-only-change-me", "change-me"])
 def test_production_refuses_a_missing_or_known_secret_key(tmp_path, key):
     with pytest.raises(InsecureConfiguration, match="SECRET_KEY"):

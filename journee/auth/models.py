@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column
@@ -27,8 +28,7 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
-        # Werkzeug's default is scrypt, a memory-hard KDF.
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.end_sessions()
 
     def check_password(self, password: str) -> bool:
@@ -56,3 +56,10 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.is_active or user.session_generation != int(generation):
         return None
     return user
+
+
+def hash_password(password: str) -> str:
+    """Werkzeug's scrypt, a memory-hard KDF, at the cost ``PASSWORD_HASH_METHOD`` sets
+    (Werkzeug's default; the tests lower it, as a password's check reads the cost from
+    its hash)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])

@@ -33,7 +33,15 @@ RESET_SENT = ("Si un compte existe avec cette adresse, un e-mail contenant un li
               "une heure.")
 
 
-_DUMMY_HASH = generate_password_hash("journee-no-such-account")
+DUMMY_HASH = "journee.dummy_password_hash"
+
+
+@bp.record_once
+def _make_dummy_hash(state) -> None:
+    """A hash at this app's cost, checked when the account is unknown: made once with the
+    app, so that the first such sign-in costs one hash as every other."""
+    state.app.extensions[DUMMY_HASH] = generate_password_hash(
+        "journee-no-such-account", method=state.app.config["PASSWORD_HASH_METHOD"])
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,8 +81,8 @@ def login():
         user = _find_user(email)
         # One hash computed whatever the account's state (unknown, deactivated, active),
         # so the answer's timing reveals nothing about it.
-        password_ok = (user or User(password_hash=_DUMMY_HASH)).check_password(
-            form.password.data)
+        checked = user or User(password_hash=current_app.extensions[DUMMY_HASH])
+        password_ok = checked.check_password(form.password.data)
         if user is not None and user.is_active and password_ok:
             throttle.forget_login_failures(email, client_address())
             db.session.commit()
