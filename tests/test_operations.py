@@ -176,7 +176,7 @@ def test_publishing_called_directly_e_mails_and_logs(irts, make_user):
                               source=AssignmentSource.ORGANISER))
     db.session.commit()
 
-    assert workshops.publish(slot, BASE_URL, by=organiser) == 1
+    assert workshops.publish(slot, BASE_URL, by=organiser).notices == 1
     db.session.commit()
 
     [notice] = messages("assignment")

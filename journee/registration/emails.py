@@ -62,6 +62,7 @@ KIND_LABELS = {
     "promotion": "Place libérée",
     "self_service_link": "Lien personnel renvoyé",
     "assignment": "Atelier attribué",
+    "no_workshop": "Sans atelier après la répartition",
     "certificate": "Attestation de présence",
     "address_change": "Confirmation d’une nouvelle adresse",
 }

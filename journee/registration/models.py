@@ -206,3 +206,22 @@ class Assignment(db.Model):
     @property
     def source_label(self) -> str:
         return ASSIGNMENT_SOURCE_LABELS[self.source]
+
+
+class NoWorkshopNotice(db.Model):
+    """A confirmed registration that a publication left without a workshop in a slot.
+
+    The publication e-mails them once; publishing again writes to them only if they had
+    a workshop in between (the row goes when a workshop is published to them). Their
+    page says they have none.
+    """
+
+    __tablename__ = "no_workshop_notice"
+    __table_args__ = (UniqueConstraint("registration_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)

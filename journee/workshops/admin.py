@@ -141,10 +141,15 @@ def lock(event_id: int, slot_id: int, registration_id: int, action: str):
 @bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/publier")
 def publish(event_id: int, slot_id: int):
     event, slot = _slot_or_404(event_id, slot_id)
-    queued = services.publish(slot, public_base_url(), by=current_user)
+    published = services.publish(slot, public_base_url(), by=current_user)
     db.session.commit()
+    queued = published.notices
     s = "s" if queued > 1 else ""
-    flash(f"Répartition publiée\u202f: {queued} e-mail{s} envoyé{s} "
-          "(seules les personnes dont l’atelier a changé reçoivent un nouvel e-mail).",
-          "success")
+    message = (f"Répartition publiée\u202f: {queued} e-mail{s} envoyé{s} "
+               "(seules les personnes dont l’atelier a changé reçoivent un nouvel e-mail)")
+    if published.without_workshop:
+        many = published.without_workshop > 1
+        message += (f"\u202f; {plural(published.without_workshop, 'personne')} sans atelier "
+                    f"{'ont été prévenues' if many else 'a été prévenue'}")
+    flash(message + ".", "success")
     return _page(event, slot, "publication")

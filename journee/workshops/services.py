@@ -28,12 +28,13 @@ from ..registration.models import (
     PROFILE_LABELS,
     Assignment,
     AssignmentSource,
+    NoWorkshopNotice,
     Registration,
     RegistrationStatus,
 )
 from ..registration.services import attendee_workshops
 from . import assignment as solver
-from .emails import queue_assignment_notice
+from .emails import queue_assignment_notice, queue_no_workshop_notice
 from .models import AssignmentPublication, AssignmentRun
 from .report import Names
 
@@ -454,14 +455,34 @@ def changed_since_publication(data: SlotData) -> list[Assignment]:
     return [a for a in data.assignments.values() if a.published_workshop_id != a.workshop_id]
 
 
-def publish(slot: Session, base_url: str, *, by: User) -> int:
+@dataclass(frozen=True)
+class Published:
+    """What a publication wrote: how many were e-mailed their workshop, and how many
+    that they have none."""
+
+    notices: int
+    without_workshop: int
+
+
+def publish(slot: Session, base_url: str, *, by: User) -> Published:
     """Publish the slot: e-mail their workshop to each person whose workshop changed
-    since the last publication (everyone, the first time), and log who published.
-    Returns how many e-mails were queued."""
+    since the last publication (everyone, the first time), e-mail each confirmed person
+    left without a workshop that they have none (once, unless they had one in between),
+    and log who published."""
     data = load_slot(slot)
     changed = changed_since_publication(data)
     for item in changed:
         item.published_workshop_id = item.workshop_id
+    told = set(db.session.scalars(select(NoWorkshopNotice.registration_id)
+                                  .where(NoWorkshopNotice.session_id == slot.id)))
+    placed_now = {item.registration_id for item in changed} & told
+    if placed_now:
+        db.session.execute(db.delete(NoWorkshopNotice).where(
+            NoWorkshopNotice.session_id == slot.id,
+            NoWorkshopNotice.registration_id.in_(placed_now)))
+    left_out = [r for r in data.unassigned() if r.id not in told]
+    db.session.add_all(NoWorkshopNotice(registration_id=r.id, session_id=slot.id)
+                       for r in left_out)
     db.session.flush()
     queued = 0
     for item in changed:
@@ -469,11 +490,31 @@ def publish(slot: Session, base_url: str, *, by: User) -> int:
         if queue_assignment_notice(registration, data.workshop_by_id[item.workshop_id],
                                    base_url, attendee_workshops(registration)):
             queued += 1
+    full, open_workshops = _full_and_open(data)
+    without = 0
+    for registration in left_out:
+        choices = data.choices(registration)
+        if queue_no_workshop_notice(
+                registration, slot, base_url,
+                choices_full=bool(choices) and all(c in full for c in choices),
+                open_workshops=open_workshops):
+            without += 1
     db.session.add(AssignmentPublication(session_id=slot.id, published_by=by.email,
-                                         notices=queued))
+                                         notices=queued + without))
     record("organiser.publish_assignment", actor=actor_for_user(by), event=slot.event,
-           target=slot_label(slot), rows=queued)
-    return queued
+           target=slot_label(slot), rows=queued + without)
+    return Published(queued, without)
+
+
+def _full_and_open(data: SlotData) -> tuple[set[int], list[Workshop]]:
+    """The slot's full workshops (ids), and those that still have room."""
+    sizes = Counter(a.workshop_id for a in data.assignments.values())
+    full = set()
+    for workshop in data.workshops:
+        capacity = data.capacity(workshop)
+        if capacity is not None and sizes[workshop.id] >= capacity:
+            full.add(workshop.id)
+    return full, [w for w in data.workshops if w.id not in full]
 
 
 def report_names(event: Event) -> Names:
