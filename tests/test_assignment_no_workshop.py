@@ -36,7 +36,7 @@ def person(event, slot, n: int, ranks: list[int]) -> Registration:
     registration = Registration(
         event=event, status=RegistrationStatus.CONFIRMED, first_name=f"Prénom{n}",
         last_name=f"Nom{n:02d}", email=f"personne{n}@example.org", organisation=f"Org{n}",
-        profile=Profile.PROFESSIONAL,
+        profile=Profile.PROFESSIONAL, lunch=False,
         choices=[WorkshopChoice(session_id=slot.id, workshop_id=workshops[number].id,
                                 rank=rank) for rank, number in enumerate(ranks, start=1)])
     db.session.add(registration)
@@ -104,3 +104,75 @@ def test_someone_placed_then_left_out_again_is_told_again(organiser_client, irts
     db.session.commit()
     organiser_client.post(f"{page_url(irts, slot)}publier")
     assert len(sent_to(someone.email, "no_workshop")) == 2
+
+
+def test_the_page_says_plainly_who_has_a_workshop_and_who_has_none(client, organiser_client,
+                                                                     irts, slot, people):
+    run_and_publish(organiser_client, irts, slot)
+    assignments = placed()
+    left_out = next(r for r in people if r.id not in assignments)
+    page = text_of(client.get(f"/r/{left_out.token}").get_data(as_text=True))
+    assert "Vous n’avez pas de place dans un atelier de cette séance." in page
+    assert "Vous restez inscrit·e à la journée." in page
+    assert f"Pour demander une place dans un atelier, écrivez à l’équipe organisatrice : {CONTACT}." in page
+    assert "l’équipe vous dira" not in page
+
+    lucky = people[3]
+    workshop = assignments[lucky.id].workshop
+    page = text_of(client.get(f"/r/{lucky.token}").get_data(as_text=True))
+    assert f"Votre atelier : Atelier n°{workshop.number} : {workshop.title}" in page
+    assert f"Pour demander un changement d’atelier, écrivez à l’équipe organisatrice : {CONTACT}." in page
+    assert "pas de place" not in page
+
+
+def test_published_choices_are_shown_read_only_and_cannot_be_changed(
+        client, organiser_client, registration_open, irts, slot, people):
+    run_and_publish(organiser_client, irts, slot)
+    lucky = people[3]
+    html = client.get(f"/r/{lucky.token}/modifier").get_data(as_text=True)
+    assert f'name="atelier_{slot.id}_1"' not in html
+    page = text_of(html)
+    assert "La répartition est publiée : vos choix ne peuvent plus être modifiés." in page
+
+    data = {name: value for name, value in _form_values(html).items()}
+    three = next(w for w in slot.workshops if w.number == 3)
+    data[f"atelier_{slot.id}_1"] = str(three.id)
+    response = client.post(f"/r/{lucky.token}/modifier", data=data)
+    page = text_of(response.get_data(as_text=True))
+    assert "la répartition est publiée, vos choix ne peuvent plus être modifiés. " \
+           "Rien n’a été enregistré." in page
+    assert "modifications sont enregistrées" not in page
+    db.session.expire_all()
+    two = next(w for w in slot.workshops if w.number == 2)
+    assert [(c.rank, c.workshop_id) for c in db.session.get(Registration, lucky.id).choices] \
+        == [(1, two.id)]
+
+    del data[f"atelier_{slot.id}_1"]
+    data["phone"] = "02 35 00 00 00"
+    response = client.post(f"/r/{lucky.token}/modifier", data=data, follow_redirects=True)
+    page = text_of(response.get_data(as_text=True))
+    assert "Vos modifications sont enregistrées." in page, page[page.find("erreur") - 50:][:600]
+    db.session.expire_all()
+    saved = db.session.get(Registration, lucky.id)
+    assert saved.phone == "02 35 00 00 00"
+    assert [(c.rank, c.workshop_id) for c in saved.choices] == [(1, two.id)]
+
+
+def _form_values(html: str) -> dict[str, str]:
+    """The edit form's text inputs and selected options, as a browser would send them."""
+    import re
+
+    values = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if not name or (kind and kind.group(1) in ("radio", "checkbox")
+                        and "checked" not in tag):
+            continue
+        values[name.group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html,
+                                 flags=re.DOTALL):
+        selected = re.search(r'<option[^>]*value="([^"]*)"[^>]*selected', body)
+        values[name] = selected.group(1) if selected else ""
+    return values

@@ -318,6 +318,25 @@ def initial_data(registration: Registration) -> dict:
     return data
 
 
+def keep_frozen_choices(form: RegistrationForm, registration: Registration,
+                        frozen: set[int]) -> list[str]:
+    """Put back the registration's choices in the slots of *frozen* (their assignment is
+    published); return the legends of those the request tried to change."""
+    current = initial_data(registration)
+    changed = []
+    for slot in form.slots:
+        if slot.session.id not in frozen:
+            continue
+        tried = False
+        for field in slot.fields:
+            kept = current.get(field.name, "")
+            tried |= bool(field.data) and field.data != kept
+            field.data = kept
+        if tried:
+            changed.append(slot.legend)
+    return changed
+
+
 class ResendLinkForm(Form):
     email = EmailField("Adresse e-mail utilisée pour l’inscription", filters=[_normalise_email],
                        validators=[DataRequired("Indiquez votre adresse e-mail."),

@@ -38,7 +38,14 @@ from ..extensions import db
 from ..programme.models import Event, EventStatus, Participation, Session, Workshop, WorkshopMode
 from ..secret_links import issue
 from ..util.clock import utcnow
-from .models import Assignment, Registration, RegistrationStatus, Source, WorkshopChoice
+from .models import (
+    Assignment,
+    NoWorkshopNotice,
+    Registration,
+    RegistrationStatus,
+    Source,
+    WorkshopChoice,
+)
 
 
 class RegistrationClosed(JourneeError):
@@ -458,6 +465,16 @@ def attendee_workshops(registration: Registration) -> dict[int, Workshop]:
         .options(selectinload(Workshop.room),
                  selectinload(Workshop.facilitators).selectinload(Participation.person))).all()
     return {session_id: workshop for session_id, workshop in rows}
+
+
+def published_slots(event_id: int) -> set[int]:
+    """The event's workshops slots whose assignment is published (someone was told their
+    workshop there, or that they have none): their choices are frozen."""
+    told = (select(Assignment.session_id)
+            .where(Assignment.published_workshop_id.is_not(None))
+            .union(select(NoWorkshopNotice.session_id)).subquery())
+    return set(db.session.scalars(select(Session.id).where(
+        Session.event_id == event_id, Session.id.in_(select(told.c.session_id)))))
 
 
 def waitlist_position(registration: Registration) -> int | None:

@@ -28,7 +28,7 @@ from .emails import (
     queue_already_registered,
     queue_link_request,
 )
-from .forms import ResendLinkForm, build_form, initial_data
+from .forms import ResendLinkForm, build_form, initial_data, keep_frozen_choices
 from .models import Registration, RegistrationStatus
 from .privacy import PRIVACY_VERSION, purge_date
 
@@ -184,7 +184,8 @@ def self_service(token: str):
         editable=can_edit(event, registration, today),
         cancellable=can_cancel(event, registration, today),
         workshops={w.id: w for s in event.workshop_sessions for w in s.workshops},
-        assigned=services.attendee_workshops(registration))
+        assigned=services.attendee_workshops(registration),
+        published=services.published_slots(event.id))
 
 
 @bp.route("/r/<token>/modifier", methods=["GET", "POST"])
@@ -198,13 +199,19 @@ def edit(token: str):
               else "Cette inscription est annulée\u202f: elle ne peut plus être modifiée.", "error")
         return redirect(url_for(".self_service", token=token))
     places = services.workshop_places_left(event)
+    frozen = services.published_slots(event.id)
+    problems = []
     if request.method == "POST":
         form = build_form(event, editing=True)
+        # Once a slot's assignment is published, its choices no longer count: a request
+        # changing them (a page opened before the publication) saves nothing.
+        problems = [_frozen_refusal(event, legend)
+                    for legend in keep_frozen_choices(form, registration, frozen)]
     else:
         form = build_form(event, editing=True, data=initial_data(registration))
     form.email.description = ("Une nouvelle adresse remplace l’actuelle une fois confirmée "
                               "depuis l’e-mail que nous y envoyons.")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not problems:
         details = form.details()
         # A new address takes effect once confirmed from the link sent to it.
         new_address = details["email"] if details["email"] != registration.email else None
@@ -228,7 +235,18 @@ def edit(token: str):
     current = {c.workshop_id for c in registration.choices if c.rank == 1}
     return render_template(
         "registration/edit.html", event=event, form=form, registration=registration,
-        places=places, current=current, purge_date=purge_date(event))
+        places=places, current=current, purge_date=purge_date(event), problems=problems,
+        frozen=frozen, assigned=services.attendee_workshops(registration),
+        workshops={w.id: w for s in event.workshop_sessions for w in s.workshops})
+
+
+def _frozen_refusal(event: Event, legend: str) -> str:
+    message = (f"Ateliers «\u00a0{legend}\u00a0»\u202f: la répartition est publiée, vos "
+               "choix ne peuvent plus être modifiés. Rien n’a été enregistré.")
+    if event.contact_email:
+        message += (" Pour demander un changement d’atelier, écrivez à l’équipe "
+                    f"organisatrice\u202f: {event.contact_email}.")
+    return message
 
 
 @bp.route("/r/<token>/annuler", methods=["GET", "POST"])
