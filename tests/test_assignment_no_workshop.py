@@ -87,7 +87,7 @@ def test_publication_tells_each_person_without_a_workshop_once(organiser_client,
     assert sent_to(people[3].email, "no_workshop") == []
 
     response = organiser_client.post(f"{page_url(irts, slot)}publier", follow_redirects=True)
-    assert "sans atelier" not in text_of(response.get_data(as_text=True))
+    assert "sans atelier ont été prévenues" not in text_of(response.get_data(as_text=True))
     assert len(sent_to(left_out[0].email, "no_workshop")) == 1
 
 
@@ -176,3 +176,20 @@ def _form_values(html: str) -> dict[str, str]:
         selected = re.search(r'<option[^>]*value="([^"]*)"[^>]*selected', body)
         values[name] = selected.group(1) if selected else ""
     return values
+
+
+def test_a_move_after_publication_says_it_is_e_mailed_at_the_next_one(organiser_client, irts,
+                                                                       slot, people):
+    run_and_publish(organiser_client, irts, slot)
+    someone = next(r for r in people if r.id not in placed())
+    two = next(w for w in slot.workshops if w.number == 2)
+    response = organiser_client.post(f"{page_url(irts, slot)}personnes/{someone.id}",
+                                     data={f"p{someone.id}-workshop": str(two.id)},
+                                     follow_redirects=True)
+    page = text_of(response.get_data(as_text=True))
+    assert ("La répartition étant déjà publiée, cette personne ne sera prévenue par e-mail "
+            "(et sa page mise à jour) que lorsque vous publierez à nouveau.") in page
+    assert sent_to(someone.email, "assignment") == []
+    organiser_client.post(f"{page_url(irts, slot)}publier")
+    [message] = sent_to(someone.email, "assignment")
+    assert f"Atelier n° 2 : {two.title}" in plain_text(message).replace("\u00a0", " ")

@@ -117,8 +117,13 @@ def move(event_id: int, slot_id: int, registration_id: int):
     else:
         db.session.commit()
         lock = ", verrouillé·e" if form.locked.data else ""
-        flash(f"{registration.full_name}\u202f: atelier n°{NBSP}{workshop.number}{lock}.",
-              "success")
+        message = f"{registration.full_name}\u202f: atelier n°{NBSP}{workshop.number}{lock}."
+        if services.publication(slot) is not None:
+            # Moves are e-mailed by the next publication, not one by one.
+            message += (" La répartition étant déjà publiée, cette personne ne sera prévenue "
+                        "par e-mail (et sa page mise à jour) que lorsque vous publierez à "
+                        "nouveau.")
+        flash(message, "success")
     return _page(event, slot, f"personne-{registration.id}")
 
 
