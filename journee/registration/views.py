@@ -20,7 +20,7 @@ from ..security import client_address
 from ..util.clock import today_in
 from ..web.downloads import private_download
 from ..web.urls import external_url, public_base_url
-from . import operations, services
+from . import operations, places, services
 from .address import MAX_AGE_SECONDS, change_for_token
 from .changes import save_changes
 from .emails import (
@@ -28,7 +28,7 @@ from .emails import (
     queue_already_registered,
     queue_link_request,
 )
-from .forms import ResendLinkForm, build_form, initial_data
+from .forms import ResendLinkForm, build_form, initial_data, mark_popular
 from .models import Registration, RegistrationStatus
 from .privacy import PRIVACY_VERSION, purge_date
 
@@ -103,10 +103,32 @@ def form(slug: str):
 
 def _form_context(event: Event, form, status, problems: list[str]) -> dict:
     left = services.places_left(event)
+    _mark_popular(event, form)
     return {"event": event, "form": form, "status": status, "problems": problems,
             "places": services.workshop_places_left(event),
             "waitlist": left == 0 and event.waitlist_enabled,
+            "day_places": places.day_places_text(event, left),
             "purge_date": purge_date(event)}
+
+
+def _mark_popular(event: Event, form) -> None:
+    """Preference mode: say which workshops are « très demandé » in their options."""
+    if form.first_come:
+        return
+    chosen = services.workshop_first_choices(event)
+    popular = {w.id for s in event.workshop_sessions for w in s.workshops
+               if places.is_popular(w.capacity, chosen.get(w.id, 0))}
+    mark_popular(form, popular, places.POPULAR)
+    form.has_popular = bool(popular)
+
+
+bp.add_app_template_global(places.workshop_places_text, "workshop_places_text")
+
+
+@bp.app_template_global("places_notice")
+def places_notice(event: Event) -> str | None:
+    """The event page's « Plus que 12 places » or « Complet… », counted now."""
+    return places.day_places_text(event, services.places_left(event))
 
 
 def _accepted(event: Event):
