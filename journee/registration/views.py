@@ -22,6 +22,7 @@ from ..web.downloads import private_download
 from ..web.urls import external_url, public_base_url
 from . import operations, places, services
 from .address import MAX_AGE_SECONDS, change_for_token
+from .calendar import DayLinks, build_attendee_ics, day_links
 from .changes import save_changes
 from .emails import (
     queue_address_change,
@@ -123,6 +124,16 @@ def _mark_popular(event: Event, form) -> None:
 
 
 bp.add_app_template_global(places.workshop_places_text, "workshop_places_text")
+
+
+@bp.app_template_global("day_calendar_links")
+def day_calendar_links(registration: Registration) -> DayLinks | None:
+    """« Google Agenda » and « Outlook » links for a confirmed person's day (the page and
+    the e-mails); nothing for someone waiting or cancelled."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    return day_links(registration.event, public_base_url(),
+                     services.attendee_workshops(registration))
 
 
 @bp.app_template_global("places_notice")
@@ -326,7 +337,6 @@ def erased(slug: str):
 @bp.get("/r/<token>/calendar.ics")
 def calendar(token: str):
     registration, event = _registration_or_404(token)
-    from .calendar import build_attendee_ics
     data = build_attendee_ics(event, public_base_url(),
                               assigned_workshops=services.attendee_workshops(registration))
     return private_download(data, f"{event.slug}.ics", "text/calendar; charset=utf-8")
