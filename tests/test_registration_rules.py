@@ -288,7 +288,8 @@ def test_first_come_takes_the_place_with_the_registration(client, first_come):
     assert [(c.rank, c.workshop_id) for c in registration.choices] == [
         (1, slot.workshops[0].id)]
     html = client.get(FORM_URL).get_data(as_text=True)
-    assert "Atelier n°1 : Handicap enfant (complet)" in text_of(html)
+    assert ("Atelier n°1 : Handicap enfant (Complet : plus aucune place dans cet atelier.)"
+            in text_of(html))
     assert f'disabled id="atelier_{slot.id}-0"' in html
 
 

@@ -351,3 +351,25 @@ def test_erasing_needs_the_csrf_token(csrf_app):
                            data={"csrf_token": csrf_token_from(page)})
     assert response.status_code == 302
     assert registration_by_email("zoe.martin@example.org") is None
+
+
+def test_page_and_email_offer_web_calendars_and_a_link_that_wraps(client, irts, zoe):
+    html = client.get(f"/r/{zoe.token}").get_data(as_text=True)
+    assert "Ajouter à Google Agenda" in html and "Ajouter à Outlook" in html
+    assert 'href="https://calendar.google.com/calendar/render?action=TEMPLATE&amp;' in html
+    assert 'href="https://outlook.live.com/calendar/0/deeplink/compose?' in html
+    assert re.search(r'<a href="[^"]*/r/[^"]+" style="overflow-wrap: anywhere; '
+                     r'word-break: break-all;">', html)
+
+    [confirmation] = sent_to("zoe.martin@example.org", "confirmation")
+    body = confirmation.get_body(("html",)).get_content()
+    assert ">Google Agenda</a> ou <a href=\"https://outlook.live.com/" in body
+    assert re.search(r'<a href="http://journee\.test/r/[^"]+" style="overflow-wrap:anywhere; '
+                     r'word-break:break-all;">', body)
+
+
+def test_no_web_calendar_for_someone_waiting(client, irts, zoe):
+    zoe.status = RegistrationStatus.WAITLISTED
+    db.session.commit()
+    html = client.get(f"/r/{zoe.token}").get_data(as_text=True)
+    assert "Google Agenda" not in html and "Outlook" not in html

@@ -93,8 +93,12 @@ def _timezone_window(event: Event) -> dict[str, date]:
 
 
 def session_vevent(event: Event, item: Session | Workshop, base_url: str,
-                   stamp: datetime | None = None, uid_domain: str = UID_DOMAIN) -> VEvent:
+                   stamp: datetime | None = None, uid_domain: str = UID_DOMAIN,
+                   summary: str | None = None) -> VEvent:
     """The VEVENT of a session or a workshop; a workshop takes its slot's times.
+
+    :param summary: instead of the item's own title (an attendee's calendar says
+        « Ateliers (répartition à venir) » for a slot whose workshop is not known yet).
 
     A workshop's SEQUENCE and LAST-MODIFIED also follow its slot, so that moving the
     slot updates the workshops already in someone's calendar. Every calendar built from
@@ -104,14 +108,14 @@ def session_vevent(event: Event, item: Session | Workshop, base_url: str,
     stamp = stamp or _now()
     if isinstance(item, Workshop):
         session = item.session
-        summary = item.label
+        title = item.label
         sequence = item.sequence + session.sequence
         modified = max(item.updated_at, session.updated_at)
         room = item.room
         description = _workshop_description(item)
     else:
         session = item
-        summary = session_summary(session)
+        title = session_summary(session)
         sequence = session.sequence
         modified = session.updated_at
         room = session.room
@@ -127,7 +131,7 @@ def session_vevent(event: Event, item: Session | Workshop, base_url: str,
     vevent.add("dtstart", session.starts_at.replace(tzinfo=tz))
     if session.ends_at is not None:
         vevent.add("dtend", session.ends_at.replace(tzinfo=tz))
-    vevent.add("summary", summary)
+    vevent.add("summary", summary or title)
     vevent.add("location", _location(event, room))
     vevent.add("description", "\n\n".join(
         part for part in (description, f"Programme complet{COLON} {url}") if part))

@@ -1,28 +1,104 @@
-"""An attendee's own day as an iCalendar file: the programme, with their workshops."""
+"""An attendee's own day in their calendar: an iCalendar file, and « Google Agenda » and
+« Outlook » links that open the day in those web calendars."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from ..programme.ics import UID_DOMAIN, calendar_for, session_vevent
-from ..programme.models import Event, SessionKind, Workshop
+from ..programme.ics import COLON, UID_DOMAIN, calendar_for, session_vevent
+from ..programme.models import Event, SessionKind, Workshop, WorkshopMode
+
+PENDING_SLOT = "Ateliers (répartition à venir)"
+GOOGLE = "https://calendar.google.com/calendar/render"
+OUTLOOK = "https://outlook.live.com/calendar/0/deeplink/compose"
 
 
 def build_attendee_ics(event: Event, base_url: str,
                        assigned_workshops: dict[int, Workshop] | None = None, *,
                        uid_domain: str = UID_DOMAIN) -> bytes:
-    """Every session of the day; a workshops slot becomes the attendee's workshop once
-    they have one, and stays the slot (listing its workshops) until then.
+    """The person's day only: the common sessions and their own workshop in each slot,
+    never the workshops running in parallel.
 
-    The VEVENTs are those of the programme calendar, UIDs included, so that someone who
-    imported both sees each item once.
+    In preference mode, a slot whose workshop is not published to them yet stays one
+    event, « Ateliers (répartition à venir) ». The VEVENTs are those of the programme
+    calendar, UIDs included (the slot keeps its UID), so that someone who imported both
+    sees each item once.
 
-    :param assigned_workshops: the attendee's workshop per workshops session id.
+    :param assigned_workshops: the attendee's workshop per workshops session id
+        (:func:`.services.attendee_workshops`).
     """
     assigned = assigned_workshops or {}
+    pending = PENDING_SLOT if event.workshop_mode == WorkshopMode.PREFERENCES else None
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     components = []
     for session in event.sessions:
-        item = assigned.get(session.id) if session.kind == SessionKind.WORKSHOPS else None
-        components.append(session_vevent(event, item or session, base_url, stamp, uid_domain))
+        if session.kind == SessionKind.WORKSHOPS and session.workshops:
+            mine = assigned.get(session.id)
+            components.append(
+                session_vevent(event, mine, base_url, stamp, uid_domain) if mine else
+                session_vevent(event, session, base_url, stamp, uid_domain, summary=pending))
+        else:
+            components.append(session_vevent(event, session, base_url, stamp, uid_domain))
     return calendar_for(event, components).to_ical()
+
+
+@dataclass(frozen=True)
+class DayLinks:
+    """Addresses that open the day, ready to save, in a web calendar."""
+
+    google: str
+    outlook: str
+
+
+def day_links(event: Event, base_url: str,
+              assigned_workshops: dict[int, Workshop] | None = None) -> DayLinks:
+    """The whole day as one item, from the first session's start to the last one's end
+    (in UTC), with the person's workshops in its text. An event without sessions yet
+    is given as whole days."""
+    title = " ".join(event.title.split())
+    location = event.full_address or ""
+    details = _details(event, base_url, assigned_workshops or {})
+    span = _span(event)
+    if span is None:
+        first, after = event.starts_on, event.ends_on + timedelta(days=1)
+        google_dates = f"{first:%Y%m%d}/{after:%Y%m%d}"
+        outlook_times = {"startdt": first.isoformat(), "enddt": after.isoformat(),
+                         "allday": "true"}
+    else:
+        start, end = span
+        google_dates = f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"
+        outlook_times = {"startdt": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+                         "enddt": f"{end:%Y-%m-%dT%H:%M:%SZ}"}
+    google = urlencode({"action": "TEMPLATE", "text": title, "dates": google_dates,
+                        "details": details, "location": location})
+    outlook = urlencode({"path": "/calendar/action/compose", "rru": "addevent",
+                         "subject": title, **outlook_times, "location": location,
+                         "body": details})
+    return DayLinks(google=f"{GOOGLE}?{google}", outlook=f"{OUTLOOK}?{outlook}")
+
+
+def _span(event: Event) -> tuple[datetime, datetime] | None:
+    sessions = event.sessions
+    if not sessions:
+        return None
+    tz = ZoneInfo(event.timezone)
+    start = min(s.starts_at for s in sessions)
+    end = max(s.ends_at or s.starts_at for s in sessions)
+    return (start.replace(tzinfo=tz).astimezone(timezone.utc),
+            end.replace(tzinfo=tz).astimezone(timezone.utc))
+
+
+def _details(event: Event, base_url: str, assigned: dict[int, Workshop]) -> str:
+    lines = []
+    for session in event.workshop_sessions:
+        workshop = assigned.get(session.id)
+        if workshop is not None:
+            room = f" ({workshop.room.name})" if workshop.room else ""
+            lines.append(f"Votre atelier{COLON} {workshop.label}{room}")
+    lines.append(f"Programme{COLON} {base_url.rstrip('/')}/e/{event.slug}/")
+    return "\n".join(lines)
+
+

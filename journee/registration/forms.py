@@ -20,6 +20,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -290,6 +291,19 @@ def build_form(event: Event, editing: bool = False, **kwargs) -> RegistrationFor
             field.summary_label = (slot.legend if first_come
                                    else f"{slot.legend} – {field.label.text}")
     return form
+
+
+def mark_popular(form: RegistrationForm, popular: set[int], mark: str) -> None:
+    """Add « (très demandé) » to these workshops in the preference selects, so that the
+    option itself says it where a screen reader reads it."""
+    if form.first_come or not popular:
+        return
+    for slot in form.slots:
+        for field in slot.fields:
+            field.choices = [
+                SelectChoice(choice.value, f"{choice.label} ({mark})")
+                if choice.value and int(choice.value) in popular else choice
+                for choice in field.choices]
 
 
 def initial_data(registration: Registration) -> dict:

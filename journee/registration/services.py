@@ -425,14 +425,20 @@ def places_left(event: Event) -> int | None:
     return max(event.capacity - confirmed, 0)
 
 
-def workshop_places_left(event: Event) -> dict[int, int | None]:
-    """Places still free per workshop id (``None``: no limit). For display only."""
-    taken = dict(db.session.execute(
+def workshop_first_choices(event: Event) -> dict[int, int]:
+    """How many confirmed attendees put each workshop first (in first-come mode: took a
+    place in it), per workshop id; a workshop nobody chose is absent."""
+    return dict(db.session.execute(
         select(WorkshopChoice.workshop_id, func.count(WorkshopChoice.id))
         .join(Registration, Registration.id == WorkshopChoice.registration_id)
         .where(Registration.event_id == event.id, WorkshopChoice.rank == 1,
                Registration.status == RegistrationStatus.CONFIRMED)
         .group_by(WorkshopChoice.workshop_id)).all())
+
+
+def workshop_places_left(event: Event) -> dict[int, int | None]:
+    """Places still free per workshop id (``None``: no limit). For display only."""
+    taken = workshop_first_choices(event)
     return {workshop.id: (None if workshop.capacity is None
                           else max(workshop.capacity - taken.get(workshop.id, 0), 0))
             for slot in event.workshop_sessions for workshop in slot.workshops}

@@ -20,15 +20,16 @@ from ..security import client_address
 from ..util.clock import today_in
 from ..web.downloads import private_download
 from ..web.urls import external_url, public_base_url
-from . import operations, services
+from . import operations, places, services
 from .address import MAX_AGE_SECONDS, change_for_token
+from .calendar import DayLinks, build_attendee_ics, day_links
 from .changes import save_changes
 from .emails import (
     queue_address_change,
     queue_already_registered,
     queue_link_request,
 )
-from .forms import ResendLinkForm, build_form, initial_data, keep_frozen_choices
+from .forms import ResendLinkForm, build_form, initial_data, keep_frozen_choices, mark_popular
 from .models import Registration, RegistrationStatus
 from .privacy import PRIVACY_VERSION, purge_date
 
@@ -103,10 +104,42 @@ def form(slug: str):
 
 def _form_context(event: Event, form, status, problems: list[str]) -> dict:
     left = services.places_left(event)
+    _mark_popular(event, form)
     return {"event": event, "form": form, "status": status, "problems": problems,
             "places": services.workshop_places_left(event),
             "waitlist": left == 0 and event.waitlist_enabled,
+            "day_places": places.day_places_text(event, left),
             "purge_date": purge_date(event)}
+
+
+def _mark_popular(event: Event, form) -> None:
+    """Preference mode: say which workshops are « très demandé » in their options."""
+    if form.first_come:
+        return
+    chosen = services.workshop_first_choices(event)
+    popular = {w.id for s in event.workshop_sessions for w in s.workshops
+               if places.is_popular(w.capacity, chosen.get(w.id, 0))}
+    mark_popular(form, popular, places.POPULAR)
+    form.has_popular = bool(popular)
+
+
+bp.add_app_template_global(places.workshop_places_text, "workshop_places_text")
+
+
+@bp.app_template_global("day_calendar_links")
+def day_calendar_links(registration: Registration) -> DayLinks | None:
+    """« Google Agenda » and « Outlook » links for a confirmed person's day (the page and
+    the e-mails); nothing for someone waiting or cancelled."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    return day_links(registration.event, public_base_url(),
+                     services.attendee_workshops(registration))
+
+
+@bp.app_template_global("places_notice")
+def places_notice(event: Event) -> str | None:
+    """The event page's « Plus que 12 places » or « Complet… », counted now."""
+    return places.day_places_text(event, services.places_left(event))
 
 
 def _accepted(event: Event):
@@ -322,7 +355,6 @@ def erased(slug: str):
 @bp.get("/r/<token>/calendar.ics")
 def calendar(token: str):
     registration, event = _registration_or_404(token)
-    from .calendar import build_attendee_ics
     data = build_attendee_ics(event, public_base_url(),
                               assigned_workshops=services.attendee_workshops(registration))
     return private_download(data, f"{event.slug}.ics", "text/calendar; charset=utf-8")
