@@ -206,3 +206,17 @@ class Assignment(db.Model):
     @property
     def source_label(self) -> str:
         return ASSIGNMENT_SOURCE_LABELS[self.source]
+
+
+class ReminderSent(db.Model):
+    """A reminder queued for a registration, *days_before* the event: its unique key is
+    what makes each reminder leave once, whoever runs the job and however often."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("registration_id", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"))
+    days_before: Mapped[int]
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
