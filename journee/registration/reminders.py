@@ -23,7 +23,6 @@ from sqlalchemy import exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import tasks
-from ..database import rowcount
 from ..extensions import db
 from ..formatting import format_date, format_time_range
 from ..programme.models import MAX_REMINDER_DAYS, Event, EventStatus, SessionKind
@@ -94,8 +93,9 @@ def _claim(registration_id: int, days: int) -> bool:
     statement = (insert(ReminderSent)
                  .values(registration_id=registration_id, days_before=days,
                          queued_at=utcnow())
-                 .on_conflict_do_nothing(index_elements=["registration_id", "days_before"]))
-    return rowcount(db.session.execute(statement)) == 1
+                 .on_conflict_do_nothing(index_elements=["registration_id", "days_before"])
+                 .returning(ReminderSent.id))
+    return db.session.execute(statement).scalar() is not None
 
 
 def queue_reminder(registration: Registration, days: int, base_url: str):
