@@ -32,6 +32,8 @@ from .models import Registration, RegistrationStatus, ReminderSent
 from .services import attendee_workshops
 
 REMINDER_JOB = "event-reminders"
+
+
 def due_reminder(event: Event, today: date) -> int | None:
     """The reminder (its days before the event) due *today* in the event's timezone: the
     nearest one whose day has come, while the event is still ahead."""
@@ -62,11 +64,18 @@ def queue_reminders(now: datetime | None = None) -> int:
         if days is None:
             continue
         for registration_id in _awaiting(event, days):
-            registration = db.session.get(Registration, registration_id)
-            if _claim(registration_id, days):
-                queue_reminder(registration, days, base_url)
-                queued += 1
+            if not _claim(registration_id, days):
+                db.session.rollback()
+                continue
+            # Read after the claim: someone cancelled meanwhile gets nothing.
+            registration = db.session.get(Registration, registration_id,
+                                          populate_existing=True)
+            if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+                db.session.rollback()
+                continue
+            queue_reminder(registration, base_url)
             db.session.commit()
+            queued += 1
     return queued
 
 
@@ -98,7 +107,7 @@ def _claim(registration_id: int, days: int) -> bool:
     return db.session.execute(statement).scalar() is not None
 
 
-def queue_reminder(registration: Registration, days: int, base_url: str):
+def queue_reminder(registration: Registration, base_url: str):
     """Queue the reminder e-mail: the practical information, their workshops and rooms,
     lunch, their link, and their day as an .ics file."""
     event = registration.event
@@ -108,7 +117,6 @@ def queue_reminder(registration: Registration, days: int, base_url: str):
              if session.id in workshops]
     several_days = event.starts_on != event.ends_on
     extra = {
-        "days_before": days,
         "map_url": map_url(event),
         "workshops": [(_when(session, several_days), workshop)
                       for session, workshop in slots],
