@@ -83,6 +83,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .attendance.services import certificates as certificate_emails
     from .registration import emails as registration_emails
     registration_emails.init_app(app)
+    from .registration import reminders
+    reminders.init_app(app)
     certificate_emails.init_app(app)
 
     from .attendance import views as attendance_views

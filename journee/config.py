@@ -69,6 +69,9 @@ def default_config(instance_path: str) -> dict:
         # Retention rules (journee.gdpr.purge) run this often as a periodic job; 0: never
         # (then run ``journee purge`` from cron).
         "PURGE_INTERVAL_SECONDS": 24 * 3600,
+        # The reminders before each event (journee.registration.reminders) are looked for
+        # this often; 0: never.
+        "REMINDER_INTERVAL_SECONDS": 3600,
         # Limits of the public forms, per hour (journee.ratelimit, shared by every worker).
         # Per client address: generous, a whole school registers from one network.
         "REGISTRATIONS_PER_CLIENT_PER_HOUR": 200,

@@ -16,7 +16,12 @@ from .programme.models import (  # noqa: F401
     Workshop,
 )
 from .ratelimit import RateEvent  # noqa: F401
-from .registration.models import Assignment, Registration, WorkshopChoice  # noqa: F401
+from .registration.models import (  # noqa: F401
+    Assignment,
+    Registration,
+    ReminderSent,
+    WorkshopChoice,
+)
 from .syntheses.models import DaySynthesis, WorkshopSynthesis  # noqa: F401
 from .tasks import PeriodicJobState  # noqa: F401
 from .workshops.models import AssignmentPublication, AssignmentRun  # noqa: F401

@@ -32,6 +32,9 @@ def _config(database_url: str, **overrides) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "PUBLIC_BASE_URL": "http://journee.test",
         "SERVER_NAME": None,
+        # The reminders' periodic job stays off (tests/test_reminders.py turns it on):
+        # the runner's tests count the jobs.
+        "REMINDER_INTERVAL_SECONDS": 0,
     }
     config.update(overrides)
     return config

@@ -13,10 +13,16 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from ..web.forms import EMAIL_MESSAGE, STRIP, Form, YesNoField, id_choice, optional_int, options
-from .models import ROLE_LABELS, SECTORS, SESSION_KIND_LABELS, WorkshopMode
+from .models import (
+    ROLE_LABELS,
+    SECTORS,
+    SESSION_KIND_LABELS,
+    WorkshopMode,
+    parse_reminder_days,
+)
 
 
 class EventForm(Form):
@@ -68,6 +74,17 @@ class EventForm(Form):
                     NumberRange(0, 365, "La durée doit être comprise entre 0 et 365 jours.")])
     facilitators_see_contact = BooleanField(
         "Les animateur·rices d’atelier voient l’e-mail et le téléphone des participant·es")
+    reminder_days = StringField(
+        "Rappels par e-mail (jours avant la journée)", default="7, 1", filters=STRIP,
+        description="Par exemple «\u00a07, 1\u00a0»\u202f: une semaine puis la veille. "
+                    "Au plus trois rappels, entre 1 et 60 jours avant. Laissez vide pour "
+                    "n’en envoyer aucun.")
+
+    def validate_reminder_days(self, field) -> None:
+        try:
+            parse_reminder_days(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
     def event_data(self) -> dict:
         data = {name: self[name].data for name in (
@@ -85,6 +102,8 @@ class EventForm(Form):
         data["waitlist_enabled"] = self.waitlist_enabled.value
         data["workshop_mode"] = WorkshopMode(self.workshop_mode.data)
         data["facilitators_see_contact"] = bool(self.facilitators_see_contact.data)
+        data["reminder_days"] = ",".join(
+            str(days) for days in parse_reminder_days(self.reminder_days.data or ""))
         return data
 
 

@@ -121,6 +121,22 @@ def days_after(day: date, days: int) -> date:
         return date.max if days > 0 else date.min
 
 
+MAX_REMINDERS = 3
+MAX_REMINDER_DAYS = 60
+
+
+def parse_reminder_days(text: str) -> list[int]:
+    """« 7, 1 » → [7, 1], furthest first; raise :class:`ValueError` with a French message
+    unless it is at most three numbers of days from 1 to 60."""
+    parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    if (len(parts) > MAX_REMINDERS or not all(part.isascii() and part.isdigit() for part in parts)
+            or not all(1 <= int(part) <= MAX_REMINDER_DAYS for part in parts)):
+        raise ValueError(
+            f"Indiquez au plus {MAX_REMINDERS} nombres de jours entre 1 et "
+            f"{MAX_REMINDER_DAYS}, séparés par des virgules (par exemple «\u00a07, 1\u00a0»).")
+    return sorted({int(part) for part in parts}, reverse=True)
+
+
 class WorkshopMode(enum.StrEnum):
     PREFERENCES = "preferences"
     FIRST_COME = "first_come"
@@ -132,6 +148,10 @@ class Event(db.Model):
         CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
         CheckConstraint("workshop_choices BETWEEN 1 AND 10", name="choices_range"),
     )
+    # ``reminder_days`` is read when needed, not with every event nor returned by every
+    # INSERT: code and tests that write events to a database a migration behind (see
+    # tests/test_migrations.py) keep working.
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -165,6 +185,9 @@ class Event(db.Model):
     workshop_choices: Mapped[int] = mapped_column(default=3)
     retention_days: Mapped[int] = mapped_column(default=90)
     accommodation_retention_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    reminder_days: Mapped[str] = mapped_column(String(20), server_default="7,1",
+                                               deferred=True)
+    """How many days before the event each reminder is sent, « 7,1 »; empty: none."""
     ask_lunch: Mapped[bool] = mapped_column(default=True, server_default=true())
     ask_accommodation: Mapped[bool] = mapped_column(default=False, server_default=false())
     ask_photo_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -204,6 +227,12 @@ class Event(db.Model):
     def full_address(self) -> str:
         city = " ".join(part for part in (self.venue_postcode, self.venue_city) if part)
         return ", ".join(part for part in (self.venue_name, self.venue_address, city) if part)
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """The reminders' days before the event, furthest first: [7, 1]."""
+        return sorted({int(part) for part in (self.reminder_days or "").split(",")
+                       if part.strip().isdigit()}, reverse=True)
 
     @property
     def workshop_sessions(self) -> list[Session]:

@@ -111,7 +111,7 @@ EVENT_FIELDS = (
     "host_organisation", "partners", "audiences", "contact_email", "registration_opens_on",
     "registration_deadline", "capacity", "waitlist_enabled", "workshop_mode",
     "workshop_choices", "retention_days", "accommodation_retention_days",
-    "facilitators_see_contact",
+    "facilitators_see_contact", "reminder_days",
 )
 
 
@@ -197,7 +197,8 @@ def duplicate_event(event: Event, new_start: date, title: str | None = None,
             "venue_city", "venue_access", "context", "presentation", "host_organisation",
             "partners", "audiences", "contact_email", "capacity", "waitlist_enabled",
             "workshop_mode", "workshop_choices", "retention_days",
-            "accommodation_retention_days", "facilitators_see_contact")})
+            "accommodation_retention_days", "facilitators_see_contact",
+            "reminder_days")})
     db.session.add(copy)
     for membership in event.memberships:
         copy.memberships.append(EventMembership(user_id=membership.user_id,

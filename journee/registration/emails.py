@@ -60,6 +60,7 @@ class SlotChoices:
 KIND_LABELS = {
     "confirmation": "Confirmation d’inscription",
     "promotion": "Place libérée",
+    "reminder": "Rappel avant la journée",
     "self_service_link": "Lien personnel renvoyé",
     "assignment": "Atelier attribué",
     "no_workshop": "Sans atelier après la répartition",

@@ -225,3 +225,17 @@ class NoWorkshopNotice(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReminderSent(db.Model):
+    """A reminder queued for a registration, *days_before* the event: its unique key is
+    what makes each reminder leave once, whoever runs the job and however often."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("registration_id", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"))
+    days_before: Mapped[int]
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
