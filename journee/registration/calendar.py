@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from icalendar import Event as VEvent
+
 from ..programme.ics import UID_DOMAIN, calendar_for, session_vevent
 from ..programme.models import Event, SessionKind, Workshop
 
 
 def build_attendee_ics(event: Event, base_url: str,
                        assigned_workshops: dict[int, Workshop] | None = None, *,
+                       sequence: int = 0, cancelled: bool = False,
                        uid_domain: str = UID_DOMAIN) -> bytes:
     """Every session of the day; a workshops slot becomes the attendee's workshop once
     they have one, and stays the slot (listing its workshops) until then.
@@ -18,11 +21,29 @@ def build_attendee_ics(event: Event, base_url: str,
     imported both sees each item once.
 
     :param assigned_workshops: the attendee's workshop per workshops session id.
+    :param sequence: the registration's ``calendar_sequence``, added to each VEVENT's own
+        SEQUENCE, so that an update sent to the person outranks the calendars they have.
+    :param cancelled: the calendar of a cancellation (METHOD:CANCEL, each VEVENT
+        CANCELLED): calendar apps remove the events they had under these UIDs.
     """
     assigned = assigned_workshops or {}
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     components = []
     for session in event.sessions:
         item = assigned.get(session.id) if session.kind == SessionKind.WORKSHOPS else None
-        components.append(session_vevent(event, item or session, base_url, stamp, uid_domain))
-    return calendar_for(event, components).to_ical()
+        vevent = session_vevent(event, item or session, base_url, stamp, uid_domain)
+        if sequence or cancelled:
+            _update(vevent, sequence, cancelled)
+        components.append(vevent)
+    calendar = calendar_for(event, components)
+    if cancelled:
+        calendar.pop("method")
+        calendar.add("method", "CANCEL")
+    return calendar.to_ical()
+
+
+def _update(vevent: VEvent, sequence: int, cancelled: bool) -> None:
+    vevent.add("sequence", vevent.pop("sequence") + sequence)
+    if cancelled:
+        vevent.pop("status")
+        vevent.add("status", "CANCELLED")
