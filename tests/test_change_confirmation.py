@@ -233,3 +233,31 @@ def test_a_waitlisted_person_gets_the_summary_without_a_calendar(client, irts, s
     assert "Structure" in text(change)
     assert not [p for p in change.iter_attachments()
                 if p.get_content_type() == "text/calendar"]
+
+
+def test_the_published_workshop_updates_the_calendar_too(client, irts, zoe, smtp,
+                                                         make_user):
+    from journee.registration.models import Assignment, AssignmentSource
+    from journee.workshops import services as workshops
+
+    first = vevents(calendar_of(received(smtp)[0]))
+    slot = slot_of(irts)
+    db.session.add(Assignment(registration_id=zoe.id, session_id=slot.id,
+                              workshop_id=slot.workshops[0].id,
+                              source=AssignmentSource.ORGANISER))
+    db.session.commit()
+    workshops.publish(slot, "http://journee.test", by=make_user(events=[irts]))
+    db.session.commit()
+
+    [_, notice] = received(smtp)
+    published = vevents(calendar_of(notice))
+    kept = first.keys() & published.keys()
+    assert len(kept) == len(first) - 1  # the slot became the workshop
+    assert all(published[uid][0] > first[uid][0] for uid in kept)
+
+    assert client.post(f"/r/{zoe.token}/modifier", data=edit_data(
+        irts, organisation="MECS Les Tilleuls")).status_code == 302
+    [*_, change] = received(smtp)
+    changed = vevents(calendar_of(change))
+    assert changed.keys() == published.keys()
+    assert all(changed[uid][0] > published[uid][0] for uid in published)
