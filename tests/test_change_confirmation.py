@@ -261,3 +261,28 @@ def test_the_published_workshop_updates_the_calendar_too(client, irts, zoe, smtp
     changed = vevents(calendar_of(change))
     assert changed.keys() == published.keys()
     assert all(changed[uid][0] > published[uid][0] for uid in published)
+
+
+def test_a_first_come_workshop_left_is_cancelled_in_the_calendar(client, irts, smtp):
+    from journee.programme.models import WorkshopMode
+
+    irts.workshop_mode = WorkshopMode.FIRST_COME
+    db.session.commit()
+    slot = slot_of(irts)
+    w = slot.workshops
+    one = {f"atelier_{slot.id}_{rank}": None for rank in (1, 2, 3)}
+    assert register(client, irts, **one,
+                    **{f"atelier_{slot.id}": str(w[2].id)}).status_code == 302
+    zoe = registration_by_email(ZOE)
+    [confirmation] = received(smtp)
+    first = vevents(calendar_of(confirmation))
+    left = next(uid for uid in first if uid.startswith(f"{w[2].uid}@"))
+
+    assert client.post(f"/r/{zoe.token}/modifier", data=edit_data(
+        irts, **one, **{f"atelier_{slot.id}": str(w[5].id)})).status_code == 302
+    [_, change] = received(smtp)
+    changed = vevents(calendar_of(change))
+    assert changed[left][1] == "CANCELLED" and changed[left][0] > first[left][0]
+    taken = next(uid for uid in changed if uid.startswith(f"{w[5].uid}@"))
+    assert changed[taken][1] == "CONFIRMED"
+    assert all(changed[uid][0] > first[uid][0] for uid in first)

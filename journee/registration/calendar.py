@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from icalendar import Event as VEvent
@@ -13,6 +14,7 @@ from ..programme.models import Event, SessionKind, Workshop
 def build_attendee_ics(event: Event, base_url: str,
                        assigned_workshops: dict[int, Workshop] | None = None, *,
                        sequence: int = 0, cancelled: bool = False,
+                       withdrawn: Sequence[Workshop] = (),
                        uid_domain: str = UID_DOMAIN) -> bytes:
     """Every session of the day; a workshops slot becomes the attendee's workshop once
     they have one, and stays the slot (listing its workshops) until then.
@@ -25,6 +27,8 @@ def build_attendee_ics(event: Event, base_url: str,
         SEQUENCE, so that an update sent to the person outranks the calendars they have.
     :param cancelled: the calendar of a cancellation (METHOD:CANCEL, each VEVENT
         CANCELLED): calendar apps remove the events they had under these UIDs.
+    :param withdrawn: workshops the person held and no longer does (a first-come choice
+        changed), added as CANCELLED so that calendar apps drop them.
     """
     assigned = assigned_workshops or {}
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
@@ -34,6 +38,10 @@ def build_attendee_ics(event: Event, base_url: str,
         vevent = session_vevent(event, item or session, base_url, stamp, uid_domain)
         if sequence or cancelled:
             _update(vevent, sequence, cancelled)
+        components.append(vevent)
+    for workshop in withdrawn:
+        vevent = session_vevent(event, workshop, base_url, stamp, uid_domain)
+        _update(vevent, sequence, cancelled=True)
         components.append(vevent)
     calendar = calendar_for(event, components)
     if cancelled:

@@ -119,12 +119,15 @@ def queue_promotion_notice(registration: Registration, base_url: str) -> OutboxM
 
 
 def queue_change_confirmation(registration: Registration, base_url: str, changes: list,
-                              workshops: dict[int, Workshop] | None) -> OutboxMessage | None:
+                              workshops: dict[int, Workshop] | None,
+                              withdrawn: list[Workshop]) -> OutboxMessage | None:
     """Confirm the changes just saved (:class:`.changes.Changed` rows), with the day as
-    it now stands when the person has a place (*workshops*: theirs per slot)."""
+    it now stands when the person has a place (*workshops*: theirs per slot; the
+    *withdrawn* ones, which they left, cancelled in it)."""
     subject = (f"Vos modifications pour «{NBSP}{registration.event.title}{NBSP}» sont "
                "enregistrées")
-    attachments = ((lambda: (calendar_attachment(registration, base_url, workshops),))
+    attachments = ((lambda: (calendar_attachment(registration, base_url, workshops,
+                                                 withdrawn=withdrawn),))
                    if workshops is not None else lambda: ())
     return queue_to_attendee("change", "emails/change", subject, registration, base_url,
                              attachments, {"changes": changes,
@@ -317,7 +320,8 @@ def _tidy(text: str) -> str:
 
 def calendar_attachment(registration: Registration, base_url: str,
                          workshops: dict[int, Workshop] | None = None, *,
-                         cancelled: bool = False) -> Attachment:
+                         cancelled: bool = False,
+                         withdrawn: list[Workshop] | tuple = ()) -> Attachment:
     """The person's day as it stands, with *workshops* (their workshop per slot). By
     default: in first-come mode the workshop they took; in preferences mode none, since
     nothing is published to someone who has just registered or been promoted. Drawn
@@ -325,7 +329,8 @@ def calendar_attachment(registration: Registration, base_url: str,
     preferences mode, one file for everyone who has had no update).
 
     Its SEQUENCEs carry the registration's ``calendar_sequence`` (the caller raises it
-    for an update); *cancelled* makes it the calendar that cancels the day."""
+    for an update); *cancelled* makes it the calendar that cancels the day; the
+    *withdrawn* workshops are cancelled in it (see :func:`.calendar.build_attendee_ics`)."""
     event = registration.event
     if workshops is None:
         workshops = {}
@@ -333,9 +338,11 @@ def calendar_attachment(registration: Registration, base_url: str,
             workshops = first_come_workshops(registration)
     sequence = registration.calendar_sequence or 0
     key = ("day-calendar", event.id, base_url, sequence, cancelled,
-           tuple(sorted((slot_id, workshop.id) for slot_id, workshop in workshops.items())))
+           tuple(sorted((slot_id, workshop.id) for slot_id, workshop in workshops.items())),
+           tuple(sorted(workshop.id for workshop in withdrawn)))
     content = shared_in_round(key, lambda: build_attendee_ics(
-        event, base_url, workshops, sequence=sequence, cancelled=cancelled))
+        event, base_url, workshops, sequence=sequence, cancelled=cancelled,
+        withdrawn=withdrawn))
     return Attachment(filename=f"journee-{event.slug}.ics", content=content,
                       mimetype="text/calendar",
                       params={"method": "CANCEL" if cancelled else "PUBLISH",

@@ -52,13 +52,14 @@ def change(registration: Registration, form, details: dict, *, base_url: str,
            by: User | None = None) -> tuple | None:
     """Save edited details and choices (see :func:`changes.save_changes`); if anything
     actually changed, confirm it by e-mail, with the updated calendar for someone who
-    has a place, and log it.
+    has a place (a workshop they left, in first-come mode, cancelled in it), and log it.
 
     Returns the refusal ``(field, message)`` of :func:`changes.save_changes`, with
     nothing written, queued or logged; ``None`` once saved.
     """
     before = changes.snapshot(registration)
     accommodation = changes.accommodation_key(registration)
+    held = services.attendee_workshops(registration).values()
     refused = changes.save_changes(registration, form, details)
     if refused is not None:
         return refused
@@ -67,7 +68,10 @@ def change(registration: Registration, form, details: dict, *, base_url: str,
         accommodation_changed=accommodation != changes.accommodation_key(registration))
     if not changed:
         return None
-    queue_change_confirmation(registration, base_url, changed, _next_calendar(registration))
+    workshops = _next_calendar(registration)
+    kept = {workshop.id for workshop in (workshops or {}).values()}
+    queue_change_confirmation(registration, base_url, changed, workshops,
+                              [workshop for workshop in held if workshop.id not in kept])
     _record("change", registration, by,
             f"Inscription n° {registration.id} ({', '.join(c.label for c in changed)})")
     return None
