@@ -1,4 +1,5 @@
-"""Saving an edited registration, for the attendee's own page and the organisers' one."""
+"""Saving an edited registration, for the attendee's own page and the organisers' one,
+and telling what it changed, for the confirmation e-mail."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ ALREADY_REGISTERED = "Cette adresse e-mail est déjà inscrite à cette journée
 
 HIDDEN = None
 """The value of a row whose content no e-mail repeats (the accommodation needs)."""
+_ACCOMMODATION = "Besoins d’aménagement"
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,6 @@ def snapshot(registration: Registration) -> dict[str, str | None]:
             else choice.workshop.label for choice in slot.choices)
     rows[_ACCOMMODATION] = HIDDEN
     return rows
-
-
-_ACCOMMODATION = "Besoins d’aménagement"
 
 
 def accommodation_key(registration: Registration) -> tuple:
