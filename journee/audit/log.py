@@ -21,6 +21,7 @@ ACTION_LABELS: dict[str, str] = {
     "organiser.erase_person": "Effacement d’une personne à sa demande",
     "organiser.change_person_email": "Changement de l’adresse e-mail d’un·e intervenant·e",
     "attendee.register": "Inscription en ligne par la personne",
+    "attendee.change_self": "Modification de son inscription par la personne, depuis son lien",
     "attendee.cancel_self": "Annulation de son inscription par la personne, depuis son lien",
     "attendee.erase_self": "Effacement de ses données par la personne, depuis son lien",
     "facilitator.view_list": "Consultation de la liste d’un atelier",

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
+
+from icalendar import Event as VEvent
 
 from ..programme.ics import COLON, UID_DOMAIN, calendar_for, session_vevent
 from ..programme.models import Event, SessionKind, Workshop, WorkshopMode
@@ -18,6 +21,8 @@ OUTLOOK = "https://outlook.live.com/calendar/0/deeplink/compose"
 
 def build_attendee_ics(event: Event, base_url: str,
                        assigned_workshops: dict[int, Workshop] | None = None, *,
+                       sequence: int = 0, cancelled: bool = False,
+                       withdrawn: Sequence[Workshop] = (),
                        uid_domain: str = UID_DOMAIN) -> bytes:
     """The person's day only: the common sessions and their own workshop in each slot,
     never the workshops running in parallel.
@@ -29,6 +34,12 @@ def build_attendee_ics(event: Event, base_url: str,
 
     :param assigned_workshops: the attendee's workshop per workshops session id
         (:func:`.services.attendee_workshops`).
+    :param sequence: the registration's ``calendar_sequence``, added to each VEVENT's own
+        SEQUENCE, so that an update sent to the person outranks the calendars they have.
+    :param cancelled: the calendar of a cancellation (METHOD:CANCEL, each VEVENT
+        CANCELLED): calendar apps remove the events they had under these UIDs.
+    :param withdrawn: workshops the person held and no longer does (a first-come choice
+        changed), added as CANCELLED so that calendar apps drop them.
     """
     assigned = assigned_workshops or {}
     pending = PENDING_SLOT if event.workshop_mode == WorkshopMode.PREFERENCES else None
@@ -37,12 +48,30 @@ def build_attendee_ics(event: Event, base_url: str,
     for session in event.sessions:
         if session.kind == SessionKind.WORKSHOPS and session.workshops:
             mine = assigned.get(session.id)
-            components.append(
+            vevent = (
                 session_vevent(event, mine, base_url, stamp, uid_domain) if mine else
                 session_vevent(event, session, base_url, stamp, uid_domain, summary=pending))
         else:
-            components.append(session_vevent(event, session, base_url, stamp, uid_domain))
-    return calendar_for(event, components).to_ical()
+            vevent = session_vevent(event, session, base_url, stamp, uid_domain)
+        if sequence or cancelled:
+            _update(vevent, sequence, cancelled)
+        components.append(vevent)
+    for workshop in withdrawn:
+        vevent = session_vevent(event, workshop, base_url, stamp, uid_domain)
+        _update(vevent, sequence, cancelled=True)
+        components.append(vevent)
+    calendar = calendar_for(event, components)
+    if cancelled:
+        calendar.pop("method")
+        calendar.add("method", "CANCEL")
+    return calendar.to_ical()
+
+
+def _update(vevent: VEvent, sequence: int, cancelled: bool) -> None:
+    vevent.add("sequence", vevent.pop("sequence") + sequence)
+    if cancelled:
+        vevent.pop("status")
+        vevent.add("status", "CANCELLED")
 
 
 @dataclass(frozen=True)
@@ -100,5 +129,3 @@ def _details(event: Event, base_url: str, assigned: dict[int, Workshop]) -> str:
             lines.append(f"Votre atelier{COLON} {workshop.label}{room}")
     lines.append(f"Programme{COLON} {base_url.rstrip('/')}/e/{event.slug}/")
     return "\n".join(lines)
-
-

@@ -66,6 +66,8 @@ KIND_LABELS = {
     "no_workshop": "Sans atelier après la répartition",
     "certificate": "Attestation de présence",
     "address_change": "Confirmation d’une nouvelle adresse",
+    "change": "Modifications enregistrées",
+    "cancellation": "Annulation",
 }
 """What each kind of message a registration receives is, for the organiser's pages."""
 
@@ -116,6 +118,34 @@ def queue_promotion_notice(registration: Registration, base_url: str) -> OutboxM
     subject = f"Une place s’est libérée{COLON} {registration.event.title}"
     return queue_to_attendee("promotion", "emails/promotion", subject, registration,
                              base_url, lambda: (calendar_attachment(registration, base_url),))
+
+
+def queue_change_confirmation(registration: Registration, base_url: str, changes: list,
+                              workshops: dict[int, Workshop] | None,
+                              withdrawn: list[Workshop]) -> OutboxMessage | None:
+    """Confirm the changes just saved (:class:`.changes.Changed` rows), with the day as
+    it now stands when the person has a place (*workshops*: theirs per slot; the
+    *withdrawn* ones, which they left, cancelled in it)."""
+    subject = (f"Vos modifications pour «{NBSP}{registration.event.title}{NBSP}» sont "
+               "enregistrées")
+    attachments = ((lambda: (calendar_attachment(registration, base_url, workshops,
+                                                 withdrawn=withdrawn),))
+                   if workshops is not None else lambda: ())
+    return queue_to_attendee("change", "emails/change", subject, registration, base_url,
+                             attachments, {"changes": changes,
+                                           "with_calendar": workshops is not None})
+
+
+def queue_cancellation_notice(registration: Registration, base_url: str,
+                              workshops: dict[int, Workshop] | None) -> OutboxMessage | None:
+    """Confirm a cancellation; someone who had a place (*workshops*: theirs per slot, as
+    their last calendar showed them) gets the calendar that removes the day from theirs."""
+    subject = f"Inscription annulée{COLON} {registration.event.title}"
+    attachments = ((lambda: (calendar_attachment(registration, base_url, workshops,
+                                                 cancelled=True),))
+                   if workshops is not None else lambda: ())
+    return queue_to_attendee("cancellation", "emails/cancellation", subject, registration,
+                             base_url, attachments, {"with_calendar": workshops is not None})
 
 
 Attachments = Callable[[], tuple[Attachment, ...]]
@@ -291,23 +321,34 @@ def _tidy(text: str) -> str:
 
 
 def calendar_attachment(registration: Registration, base_url: str,
-                         workshops: dict[int, Workshop] | None = None) -> Attachment:
+                         workshops: dict[int, Workshop] | None = None, *,
+                         cancelled: bool = False,
+                         withdrawn: list[Workshop] | tuple = ()) -> Attachment:
     """The person's day as it stands, with *workshops* (their workshop per slot). By
     default: in first-come mode the workshop they took; in preferences mode none, since
     nothing is published to someone who has just registered or been promoted. Drawn
-    once per delivery round for each combination of workshops (in preferences mode, one
-    file for everyone)."""
+    once per delivery round for each combination of workshops and calendar sequence (in
+    preferences mode, one file for everyone who has had no update).
+
+    Its SEQUENCEs carry the registration's ``calendar_sequence`` (the caller raises it
+    for an update); *cancelled* makes it the calendar that cancels the day; the
+    *withdrawn* workshops are cancelled in it (see :func:`.calendar.build_attendee_ics`)."""
     event = registration.event
     if workshops is None:
         workshops = {}
         if event.workshop_mode == WorkshopMode.FIRST_COME:
             workshops = first_come_workshops(registration)
-    key = ("day-calendar", event.id, base_url,
-           tuple(sorted((slot_id, workshop.id) for slot_id, workshop in workshops.items())))
-    content = shared_in_round(key, lambda: build_attendee_ics(event, base_url, workshops))
+    sequence = registration.calendar_sequence or 0
+    key = ("day-calendar", event.id, base_url, sequence, cancelled,
+           tuple(sorted((slot_id, workshop.id) for slot_id, workshop in workshops.items())),
+           tuple(sorted(workshop.id for workshop in withdrawn)))
+    content = shared_in_round(key, lambda: build_attendee_ics(
+        event, base_url, workshops, sequence=sequence, cancelled=cancelled,
+        withdrawn=withdrawn))
     return Attachment(filename=f"journee-{event.slug}.ics", content=content,
                       mimetype="text/calendar",
-                      params={"method": "PUBLISH", "charset": "utf-8"})
+                      params={"method": "CANCEL" if cancelled else "PUBLISH",
+                              "charset": "utf-8"})
 
 
 def _context(registration: Registration, base_url: str) -> dict:
@@ -316,6 +357,7 @@ def _context(registration: Registration, base_url: str) -> dict:
         "registration": registration,
         "event": event,
         "waitlisted": registration.status == RegistrationStatus.WAITLISTED,
+        "cancelled": registration.status == RegistrationStatus.CANCELLED,
         "self_service_url": self_service_url(registration, base_url),
         "programme_url": f"{base_url.rstrip('/')}/e/{event.slug}/",
         "summary": summary_rows(registration),

@@ -113,6 +113,10 @@ class Registration(SecretLinked, db.Model):
     badge_printed_at: Mapped[datetime | None]
     certificate_sent_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
+    # Added to the SEQUENCE of every VEVENT of the calendars sent to this person, and
+    # raised with each update sent after the first (see :mod:`.calendar`): their calendar
+    # app then replaces the events it has rather than ignoring the update.
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship()
     choices: Mapped[list[WorkshopChoice]] = relationship(

@@ -18,13 +18,15 @@ from ..audit.log import ATTENDEE, actor_for_user, record
 from ..auth.models import User
 from ..data_owners import Erasure
 from ..programme.models import Event
-from . import services
+from . import changes, services
 from .emails import (
+    queue_cancellation_notice,
+    queue_change_confirmation,
     queue_promotion_notice,
     queue_registration_confirmation,
     queue_registration_confirmation_later,
 )
-from .models import Registration, Source
+from .models import Registration, RegistrationStatus, Source
 
 
 def register(event: Event, attendee: services.Attendee, today: date, *, base_url: str,
@@ -46,15 +48,49 @@ def register(event: Event, attendee: services.Attendee, today: date, *, base_url
     return registration
 
 
+def change(registration: Registration, form, details: dict, *, base_url: str,
+           by: User | None = None) -> tuple | None:
+    """Save edited details and choices (see :func:`changes.save_changes`); if anything
+    actually changed, confirm it by e-mail, with the updated calendar for someone who
+    has a place (a workshop they left, in first-come mode, cancelled in it), and log it.
+
+    Returns the refusal ``(field, message)`` of :func:`changes.save_changes`, with
+    nothing written, queued or logged; ``None`` once saved.
+    """
+    before = changes.snapshot(registration)
+    accommodation = changes.accommodation_key(registration)
+    held = services.attendee_workshops(registration).values()
+    refused = changes.save_changes(registration, form, details)
+    if refused is not None:
+        return refused
+    changed = changes.differences(
+        before, changes.snapshot(registration),
+        accommodation_changed=accommodation != changes.accommodation_key(registration))
+    if not changed:
+        return None
+    workshops = _next_calendar(registration)
+    kept = {workshop.id for workshop in (workshops or {}).values()}
+    queue_change_confirmation(registration, base_url, changed, workshops,
+                              [workshop for workshop in held if workshop.id not in kept])
+    _record("change", registration, by,
+            f"Inscription n° {registration.id} ({', '.join(c.label for c in changed)})")
+    return None
+
+
 def cancel_registration(registration: Registration, *, base_url: str,
                         by: User | None = None) -> Registration | None:
-    """Cancel; the first person waiting takes the freed place and is told by e-mail.
+    """Cancel and confirm it by e-mail, with the calendar that cancels the day for
+    someone who had a place; the first person waiting takes the freed place and is told
+    by e-mail.
 
     Returns that person's registration, if any.
     """
+    workshops = _next_calendar(registration)
     promoted = services.cancel(registration)
+    queue_cancellation_notice(registration, base_url, workshops)
     target = None
     if promoted is not None:
+        _next_calendar(promoted)
         queue_promotion_notice(promoted, base_url)
         target = (f"Inscription n° {registration.id} ; n° {promoted.id} prend la place "
                   "libérée")
@@ -65,6 +101,7 @@ def cancel_registration(registration: Registration, *, base_url: str,
 def promote(registration: Registration, *, base_url: str, by: User) -> Registration:
     """Confirm a waitlisted person out of turn, if a place is free, and tell them."""
     services.promote(registration)
+    _next_calendar(registration)
     queue_promotion_notice(registration, base_url)
     _record("promote", registration, by)
     return registration
@@ -74,6 +111,7 @@ def restore(registration: Registration, *, base_url: str, by: User) -> Registrat
     """Undo a cancellation (confirmed if a place is free, else back on the waiting list)
     and send the confirmation again."""
     services.restore(registration)
+    _next_calendar(registration)
     queue_registration_confirmation(registration, base_url)
     _record("restore", registration, by)
     return registration
@@ -100,11 +138,22 @@ def erase(registrations: list[Registration], *, base_url: str,
     return erasure
 
 
+def _next_calendar(registration: Registration) -> dict | None:
+    """Raise the SEQUENCE of the calendar about to be sent to someone who has a place
+    (each one an update of the last), and return their workshops per slot, as their
+    calendar shows them; ``None`` when they have no place, hence no calendar."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    registration.calendar_sequence += 1
+    return services.attendee_workshops(registration)
+
+
 ONLINE = "La personne inscrite, par le formulaire en ligne"
 
 ACTIONS = {
     # what: by staff, by the attendee (and how)
     "register": ("organiser.create_registration", ("attendee.register", ONLINE)),
+    "change": ("organiser.change_registration", ("attendee.change_self", ATTENDEE)),
     "cancel": ("organiser.cancel_registration", ("attendee.cancel_self", ATTENDEE)),
     "promote": ("organiser.promote_registration", None),
     "restore": ("organiser.restore_registration", None),

@@ -23,7 +23,6 @@ from ..web.urls import external_url, public_base_url
 from . import operations, places, services
 from .address import MAX_AGE_SECONDS, change_for_token
 from .calendar import DayLinks, build_attendee_ics, day_links
-from .changes import save_changes
 from .emails import (
     queue_address_change,
     queue_already_registered,
@@ -249,7 +248,7 @@ def edit(token: str):
         # A new address takes effect once confirmed from the link sent to it.
         new_address = details["email"] if details["email"] != registration.email else None
         details["email"] = registration.email
-        error = save_changes(registration, form, details)
+        error = operations.change(registration, form, details, base_url=public_base_url())
         if error is None:
             message = "Vos modifications sont enregistrées."
             if new_address:
@@ -356,5 +355,6 @@ def erased(slug: str):
 def calendar(token: str):
     registration, event = _registration_or_404(token)
     data = build_attendee_ics(event, public_base_url(),
-                              assigned_workshops=services.attendee_workshops(registration))
+                              assigned_workshops=services.attendee_workshops(registration),
+                              sequence=registration.calendar_sequence)
     return private_download(data, f"{event.slug}.ics", "text/calendar; charset=utf-8")

@@ -23,6 +23,9 @@ def queue_assignment_notice(registration: Registration, workshop: Workshop, base
         calendar attached.
     """
     event = registration.event
+    # The calendar attached updates the one they had: a higher SEQUENCE (see
+    # ``Registration.calendar_sequence``).
+    registration.calendar_sequence += 1
     subject = f"Votre atelier{COLON} {event.title}"
     session = workshop.session
     when = format_time_range(session.starts_at, session.ends_at)

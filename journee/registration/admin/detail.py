@@ -18,7 +18,6 @@ from ...programme.models import Event
 from ...util.clock import today_in
 from ...web.urls import public_base_url
 from .. import operations, services
-from ..changes import save_changes
 from ..emails import KIND_LABELS, messages_of, slot_choices
 from ..forms import build_form, initial_data
 from ..listing import local_time
@@ -135,10 +134,9 @@ def registration_edit(event_id: int, registration_id: int):
     else:
         form = staff_form(event, editing=True, data=initial_data(registration))
     if form.validate_on_submit():
-        error = save_changes(registration, form, _details(form))
+        error = operations.change(registration, form, _details(form),
+                                  base_url=public_base_url(), by=current_user)
         if error is None:
-            record("organiser.change_registration", actor=actor_for_user(current_user),
-                   event=event, target=f"Inscription n° {registration.id}")
             db.session.commit()
             flash(f"Les modifications de l’inscription {of_name(registration.full_name)} sont "
                   "enregistrées.", "success")
