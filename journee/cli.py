@@ -28,7 +28,7 @@ def main() -> None:
                short_help="Run the development server and the periodic jobs.")
 @click.pass_context
 def run_command(ctx: click.Context, **options) -> None:
-    """Run a local development server, with the periodic jobs (e-mails, purge) in a thread
+    """Run a local development server, with the periodic jobs (e-mails, reminders, purge) in a thread
     beside it: the embedded default. Under gunicorn, run ``journee worker`` as well."""
     from . import tasks
 

@@ -2,13 +2,9 @@
 their updated calendar: same UIDs, a higher SEQUENCE each time, and a cancellation that
 cancels. The e-mails are read as a real SMTP server receives them."""
 
-import email
-import socket
 from email.message import EmailMessage
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from sqlalchemy import select
 from support.pages import text_of
@@ -19,6 +15,7 @@ from support.registration import (
     slot_of,
     valid_data,
 )
+from support.smtp import SMTPServer
 
 from journee.audit.models import AuditEntry
 from journee.extensions import db
@@ -30,25 +27,11 @@ ZOE = "zoe.martin@example.org"
 NBSP = "\u00a0"
 
 
-class Collector:
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield controller
-    controller.stop()
+    server = SMTPServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -62,9 +45,7 @@ def app(app_factory, smtp):
 
 
 def received(smtp, address: str = ZOE) -> list[EmailMessage]:
-    messages = [email.message_from_bytes(envelope.original_content, policy=default_policy)
-                for envelope in smtp.handler.envelopes]
-    return [m for m in messages if m["To"] == address]
+    return [m for m in smtp.messages if m["To"] == address]
 
 
 def calendar_of(message: EmailMessage) -> Calendar:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func
 from support.registration import OPEN_DAY as TODAY
+from support.smtp import SMTPServer
 
 from journee import mail
 from journee.extensions import db
@@ -29,47 +28,6 @@ from journee.registration.services import Attendee, register
 BASE_URL = "http://journee.test"
 HOSTILE = "<script>alert(1)</script> Łukasz"
 SECRET = "Fauteuil roulant, chambre accessible n°42"
-
-
-class Collector:
-    """An aiosmtpd handler that keeps every envelope it receives."""
-
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class SMTPServer:
-    """A local SMTP server that can be started after the app tried to reach it."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.handler = Collector()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def messages(self) -> list[EmailMessage]:
-        return [email.message_from_bytes(envelope.original_content,
-                                         policy=email.policy.default)
-                for envelope in self.handler.envelopes]
 
 
 @pytest.fixture

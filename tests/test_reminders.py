@@ -6,15 +6,14 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import socket
 import threading
 from datetime import datetime
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from sqlalchemy import func, select
 from support.registration import add, field_error, slot_of
+from support.smtp import SMTPServer
 
 from journee import create_app, tasks
 from journee.extensions import db
@@ -205,23 +204,10 @@ def test_the_job_is_registered_and_runs_from_the_runner(app_factory, monkeypatch
 
 # The e-mail, through a real SMTP server --------------------------------------------------
 
-class Collector:
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp_irts(app_factory):
-    collector = Collector()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
+    server = SMTPServer().start()
+    port, collector = server.port, server.handler
     app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=port,
                       MAIL_SMTP_TIMEOUT=5, MAIL_DELIVER_AFTER_COMMIT=False)
     with app.app_context():
@@ -233,7 +219,7 @@ def smtp_irts(app_factory):
         event.venue_access = "Bus F1, arrêt « Flore »."
         db.session.commit()
         yield event, collector
-    controller.stop()
+    server.stop()
 
 
 def flat(text: str) -> str:

@@ -1,0 +1,52 @@
+"""A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+class Collector:
+    """An aiosmtpd handler that keeps every envelope it receives."""
+
+    def __init__(self) -> None:
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SMTPServer:
+    """A local SMTP server that can be started after the app tried to reach it."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.handler = Collector()
+        self.controller: Controller | None = None
+
+    def start(self) -> SMTPServer:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return [email.message_from_bytes(envelope.original_content,
+                                         policy=email.policy.default)
+                for envelope in self.handler.envelopes]
