@@ -6,9 +6,11 @@ import json
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
@@ -23,6 +25,9 @@ from ..registration.loaders import registration_or_404
 from ..registration.personal_data import same_person
 from ..web.downloads import private_download
 from ..web.urls import public_base_url
+from .forms import PrivacySettingsForm
+from .models import PrivacySettings
+from .settings import current_settings
 
 bp = Blueprint("gdpr", __name__)
 
@@ -45,8 +50,6 @@ def export(event_id: int, registration_id: int):
           methods=["GET", "POST"])
 def erase(event_id: int, registration_id: int):
     """Erase a person on request, in every event this account manages."""
-    from flask import request
-
     event = event_or_404(event_id)
     registration = registration_or_404(event, registration_id)
     events = db.session.scalars(managed_events_query(current_user)).all()
@@ -66,12 +69,6 @@ def erase(event_id: int, registration_id: int):
 @bp.route("/donnees-personnelles", methods=["GET", "POST"])
 def privacy_settings():
     """The institute's part of every privacy notice (administrators only)."""
-    from flask import abort, request
-
-    from .forms import PrivacySettingsForm
-    from .models import PrivacySettings
-    from .settings import current_settings
-
     if not current_user.is_admin:
         abort(403)
     settings = current_settings() or PrivacySettings()
