@@ -27,6 +27,7 @@ from .models import (
     PROFILE_LABELS,
     SOURCE_LABELS,
     STATUS_LABELS,
+    Assignment,
     Registration,
     RegistrationStatus,
     WorkshopChoice,
@@ -79,6 +80,8 @@ class WorkshopDemand:
     capacity: int | None
     room: str
     room_capacity: int | None
+    assigned: int = 0
+    """Confirmed people placed in the workshop by the assignment (preference mode)."""
 
     @property
     def limit(self) -> int | None:
@@ -99,10 +102,19 @@ class Summary:
     tables: list[Table]
     days: list[DayCount]
     workshops: list[WorkshopDemand] = field(default_factory=list)
+    counts: dict[RegistrationStatus, int] = field(default_factory=dict)
 
     @property
-    def busiest_day(self) -> int:
-        return max((d.count for d in self.days), default=0)
+    def confirmed(self) -> int:
+        return self.counts.get(RegistrationStatus.CONFIRMED, 0)
+
+    @property
+    def waitlisted(self) -> int:
+        return self.counts.get(RegistrationStatus.WAITLISTED, 0)
+
+    @property
+    def cancelled(self) -> int:
+        return self.counts.get(RegistrationStatus.CANCELLED, 0)
 
 
 def build_summary(event: Event) -> Summary:
@@ -128,8 +140,8 @@ def build_summary(event: Event) -> Summary:
     ]
     return Summary(
         statuses=[(label, statuses.get(status, 0)) for status, label in STATUS_LABELS.items()],
-        total=sum(statuses.values()), tables=tables, days=_days(event),
-        workshops=_workshops(event))
+        total=sum(statuses.values()), tables=tables, days=days_received(event),
+        workshops=workshop_demand(event), counts=statuses)
 
 
 def _breakdown(event: Event, column, *where) -> dict:
@@ -176,7 +188,7 @@ def _organisations(event: Event) -> list[Row]:
                                            sum(r.waitlisted for r in others))]
 
 
-def _days(event: Event) -> list[DayCount]:
+def days_received(event: Event) -> list[DayCount]:
     """Registrations received per day (event time), cancelled ones included; days
     without any between the first and the last are listed at zero."""
     counts = Counter(local_time(moment, event.timezone).date() for moment in db.session.scalars(
@@ -188,7 +200,9 @@ def _days(event: Event) -> list[DayCount]:
             for n in range((last - first).days + 1)]
 
 
-def _workshops(event: Event) -> list[WorkshopDemand]:
+def workshop_demand(event: Event) -> list[WorkshopDemand]:
+    """Per workshop, in the order of the day: the choices of confirmed registrations,
+    the places assigned to them, and the places there are."""
     first, every = Counter(), Counter()
     for workshop_id, rank, count in db.session.execute(
             select(WorkshopChoice.workshop_id, WorkshopChoice.rank, func.count(WorkshopChoice.id))
@@ -199,6 +213,12 @@ def _workshops(event: Event) -> list[WorkshopDemand]:
         every[workshop_id] += count
         if rank == 1:
             first[workshop_id] += count
+    assigned = Counter(dict(db.session.execute(
+        select(Assignment.workshop_id, func.count(Assignment.id))
+        .join(Registration, Registration.id == Assignment.registration_id)
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.CONFIRMED)
+        .group_by(Assignment.workshop_id)).all()))
     workshops = list(event_workshops(event.id).values())
     several_slots = len({w.session_id for w in workshops}) > 1
     demand = []
@@ -210,7 +230,8 @@ def _workshops(event: Event) -> list[WorkshopDemand]:
         demand.append(WorkshopDemand(
             slot=slot, label=workshop.label, first_choices=first[workshop.id],
             all_choices=every[workshop.id], capacity=workshop.capacity,
-            room=room.name if room else "", room_capacity=room.capacity if room else None))
+            room=room.name if room else "", room_capacity=room.capacity if room else None,
+            assigned=assigned[workshop.id]))
     return demand
 
 

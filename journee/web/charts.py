@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from ..formatting import NBSP
+from ..formatting import NBSP, french_spacing
 
 WIDTH = 560
 LABEL_WIDTH = 190
@@ -47,8 +47,8 @@ def _frame(chart_id: str, title: str, description: str, height: float, body: lis
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id={quoteattr(chart_id)} '
         f'viewBox="0 0 {width} {height:g}" width="100%" role="img" focusable="false" '
         f'aria-labelledby="{chart_id}-titre {chart_id}-desc">'
-        f'<title id="{chart_id}-titre">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+        f'<title id="{chart_id}-titre">{escape(french_spacing(title))}</title>'
+        f'<desc id="{chart_id}-desc">{escape(french_spacing(description))}</desc>'
         + "".join(body) + "</svg>")
 
 
