@@ -6,6 +6,7 @@ from flask_login import current_user
 from ...extensions import db
 from ...formatting import format_date
 from ...util.clock import today_in
+from .. import event_home
 from ..checklist import check_event
 from ..forms import DuplicateForm, EventForm, PublishForm
 from ..loaders import event_or_404
@@ -37,7 +38,8 @@ def event_create():
 @bp.get("/journees/<int:event_id>/")
 def event(event_id: int):
     event = event_or_404(event_id)
-    return render_template("admin/event.html", event=event)
+    return render_template("admin/event.html", event=event,
+                           sections=[c.home(event) for c in event_home.contributions()])
 
 
 @bp.route("/journees/<int:event_id>/modifier", methods=["GET", "POST"])

@@ -78,4 +78,4 @@ def summary_xlsx(event_id: int):
     return private_download(data, name, XLSX)
 
 
-from . import detail, files  # noqa: E402,F401
+from . import dashboard, detail, files  # noqa: E402,F401
