@@ -208,3 +208,15 @@ def test_an_empty_event(organiser_client, irts):
     workbook = load_workbook(BytesIO(organiser_client.get(
         f"/admin/journees/{irts.id}/inscriptions/bilan.xlsx").data))
     assert _sheet_rows(workbook, "Statuts")[-1] == ("Total", 0)
+
+
+def test_days_in_a_time_zone_with_half_hours(irts):
+    """India is UTC+5:30: 18:29 UTC is still the 1st there, 18:31 UTC the 2nd."""
+    irts.capacity = None
+    irts.timezone = "Asia/Kolkata"
+    db.session.commit()
+    for n, moment in enumerate((datetime(2018, 2, 1, 18, 29), datetime(2018, 2, 1, 18, 31),
+                                datetime(2018, 2, 1, 18, 45))):
+        add(irts, "Personne", f"N{n}", f"p{n}@example.org", created_at=moment)
+    assert [(d.day, d.count) for d in build_summary(irts).days] == [
+        (date(2018, 2, 1), 1), (date(2018, 2, 2), 2)]
