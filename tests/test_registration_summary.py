@@ -220,3 +220,15 @@ def test_days_in_a_time_zone_with_half_hours(irts):
         add(irts, "Personne", f"N{n}", f"p{n}@example.org", created_at=moment)
     assert [(d.day, d.count) for d in build_summary(irts).days] == [
         (date(2018, 2, 1), 1), (date(2018, 2, 2), 2)]
+
+
+def test_names_typed_by_people_stay_text_in_the_charts(organiser_client, irts):
+    irts.capacity = None
+    db.session.commit()
+    add(irts, "A", "A", "a@example.org", organisation="<script>alert(1)</script>")
+    add(irts, "B", "B", "b@example.org", organisation="=1+1 « Łódź » 東京")
+    html = organiser_client.get(
+        f"/admin/journees/{irts.id}/inscriptions/bilan").get_data(as_text=True)
+    assert "<script>alert" not in html
+    labels = [label for label, _, _ in bars(charts_of(html)["graphique-organisations"])]
+    assert labels == ["<script>alert(1)</script>", "=1+1 « Łódź » 東京"]
