@@ -122,14 +122,14 @@ def test_publish_unpublish_archive(organiser_client, irts):
     assert irts.status == EventStatus.DRAFT
     assert organiser_client.get(f"/e/{irts.slug}/").status_code == 200  # staff still see it
     page = text_of(organiser_client.get(f"{url}/").get_data(as_text=True))
-    assert "Publier" in page and "Brouillon" in page
-    organiser_client.post(f"{url}/publier")
+    assert "Vérifier et publier" in page and "Brouillon" in page
+    organiser_client.post(f"{url}/publier", data={"confirm": "y"})
     db.session.expire_all()
     assert irts.status == EventStatus.PUBLISHED
     organiser_client.post(f"{url}/archiver")
     db.session.expire_all()
     assert irts.status == EventStatus.ARCHIVED
-    assert organiser_client.get(f"{url}/publier").status_code == 405
+    assert organiser_client.get(f"{url}/archiver").status_code == 405
 
 
 def test_duplicate_through_the_form(organiser_client, irts):
@@ -189,13 +189,13 @@ def test_csrf_required_on_every_post(csrf_app):
 
     # The small button forms carry a token too.
     page = client.get(f"/admin/journees/{event.id}/").get_data(as_text=True)
-    assert client.post(f"/admin/journees/{event.id}/publier").status_code == 400
+    assert client.post(f"/admin/journees/{event.id}/archiver").status_code == 400
     db.session.expire_all()
     assert event.status == EventStatus.DRAFT
-    assert client.post(f"/admin/journees/{event.id}/publier",
+    assert client.post(f"/admin/journees/{event.id}/archiver",
                        data={"csrf_token": csrf_token_from(page)}).status_code == 302
     db.session.expire_all()
-    assert event.status == EventStatus.PUBLISHED
+    assert event.status == EventStatus.ARCHIVED
 
 
 def range_message() -> str:

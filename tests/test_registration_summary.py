@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from io import BytesIO
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +15,8 @@ from support.registration import add, build_known_set, slot_of
 from journee.extensions import db
 from journee.programme.models import Room
 from journee.registration.summary import Row, build_summary, build_summary_xlsx
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
@@ -93,11 +97,55 @@ def test_page_shows_the_tables_and_an_accessible_chart(organiser_client, irts, k
                      "Demande supérieure aux places (2 pour 1)"):
         assert expected in text, expected
     assert html.count("<caption>") == 9 and 'scope="row"' in html
-    # The chart: inline SVG with a title, its bars sized by attributes (no style).
-    assert 'role="img"' in html and "<title id=\"graphique-jours-titre\">" in html
-    assert html.count("<rect ") == 3
+    # The charts: inline SVG with a title, their bars sized by attributes (no style).
+    assert html.count('role="img"') == 5
     assert "style=" not in html.split("<main", 1)[1]
     assert "<script" not in html
+
+
+def charts_of(html) -> dict[str, ElementTree.Element]:
+    return {svg.get("id"): svg for svg in (
+        ElementTree.fromstring(found) for found in re.findall(r"<svg .*?</svg>", html, re.S))}
+
+
+def bars(svg) -> list[tuple[str, int, str | None]]:
+    labels = [t.text for t in svg.findall(f"{SVG}text")][::2]
+    return [(label, int(rect.get("data-value")), rect.get("data-limit"))
+            for label, rect in zip(labels, svg.findall(f"{SVG}rect[@class='bar']"))]
+
+
+def test_summary_opens_with_headline_figures_and_charts(organiser_client, irts, known):
+    html = organiser_client.get(
+        f"/admin/journees/{irts.id}/inscriptions/bilan").get_data(as_text=True)
+    text = text_of(html)
+    headline = text[text.index("En bref"):text.index("Statuts")]
+    for expected in ("Inscriptions confirmées 3 sur 3", "Liste d’attente 1",
+                     "Places restantes aucune (complet)", "Annulations 1",
+                     "Inscriptions en ligne Clôturées (le jeudi 1er mars 2018)"):
+        assert expected in headline, expected
+    # The charts come before the tables, each named and with the figures of its table.
+    assert html.index("<svg") < html.index("<caption>")
+    charts = charts_of(html)
+    assert set(charts) == {"graphique-par-jour", "graphique-profils", "graphique-secteurs",
+                           "graphique-organisations", "graphique-ateliers"}
+    for svg in charts.values():
+        assert svg.get("role") == "img"
+        assert svg.get("aria-labelledby") == f"{svg.get('id')}-titre {svg.get('id')}-desc"
+    assert bars(charts["graphique-profils"])[:2] == [("Étudiant·e", 2, None),
+                                                     ("Professionnel·le", 1, None)]
+    assert [b[1] for b in bars(charts["graphique-profils"])] == [2, 1, 0, 0, 0, 1, 0, 0]
+    assert bars(charts["graphique-organisations"]) == [
+        ("IRTS-IDS Normandie", 2, None), ("Conseil départemental", 1, None),
+        ("MECS Les Tilleuls", 1, None)]
+    workshops = bars(charts["graphique-ateliers"])
+    assert [(value, limit) for _, value, limit in workshops][:3] == [
+        (2, "1"), (0, "40"), (1, "40")]
+    desc = charts["graphique-ateliers"].find(f"{SVG}desc").text
+    assert desc.startswith("Atelier n°1\u202f: Handicap enfant\u202f: 2 1ers choix, "
+                           "1\u00a0place\u202f; Atelier n°2")
+    points = charts["graphique-par-jour"].findall(f"{SVG}circle")
+    assert [int(p.get("data-total")) for p in points] == [2, 2, 5]
+    assert "Jour Reçues ce jour Cumul" in text and "samedi 3 février 2018 3 5" in text
 
 
 def _sheet_rows(workbook, name):
@@ -160,3 +208,27 @@ def test_an_empty_event(organiser_client, irts):
     workbook = load_workbook(BytesIO(organiser_client.get(
         f"/admin/journees/{irts.id}/inscriptions/bilan.xlsx").data))
     assert _sheet_rows(workbook, "Statuts")[-1] == ("Total", 0)
+
+
+def test_days_in_a_time_zone_with_half_hours(irts):
+    """India is UTC+5:30: 18:29 UTC is still the 1st there, 18:31 UTC the 2nd."""
+    irts.capacity = None
+    irts.timezone = "Asia/Kolkata"
+    db.session.commit()
+    for n, moment in enumerate((datetime(2018, 2, 1, 18, 29), datetime(2018, 2, 1, 18, 31),
+                                datetime(2018, 2, 1, 18, 45))):
+        add(irts, "Personne", f"N{n}", f"p{n}@example.org", created_at=moment)
+    assert [(d.day, d.count) for d in build_summary(irts).days] == [
+        (date(2018, 2, 1), 1), (date(2018, 2, 2), 2)]
+
+
+def test_names_typed_by_people_stay_text_in_the_charts(organiser_client, irts):
+    irts.capacity = None
+    db.session.commit()
+    add(irts, "A", "A", "a@example.org", organisation="<script>alert(1)</script>")
+    add(irts, "B", "B", "b@example.org", organisation="=1+1 « Łódź » 東京")
+    html = organiser_client.get(
+        f"/admin/journees/{irts.id}/inscriptions/bilan").get_data(as_text=True)
+    assert "<script>alert" not in html
+    labels = [label for label, _, _ in bars(charts_of(html)["graphique-organisations"])]
+    assert labels == ["<script>alert(1)</script>", "=1+1 « Łódź » 東京"]

@@ -116,6 +116,13 @@ class DuplicateForm(Form):
                        validators=[Length(max=80)])
 
 
+class PublishForm(Form):
+    confirm = BooleanField(
+        "Je confirme la publication : la page de la journée devient visible de tous et "
+        "les inscriptions s’ouvrent aux dates prévues",
+        validators=[DataRequired("Cochez la case pour confirmer la publication.")])
+
+
 class RoomForm(Form):
     name = StringField("Nom de la salle", filters=STRIP, validators=[
         DataRequired("Indiquez le nom de la salle."), Length(max=120)])

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from ..documents.xlsx import DATE, NUMBER, Column, WorkbookBuilder
 from ..extensions import db
@@ -27,6 +28,7 @@ from .models import (
     PROFILE_LABELS,
     SOURCE_LABELS,
     STATUS_LABELS,
+    Assignment,
     Registration,
     RegistrationStatus,
     WorkshopChoice,
@@ -35,6 +37,7 @@ from .models import (
 TOP_ORGANISATIONS = 20
 NOT_GIVEN = "Non renseigné"
 RUNNING = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
 
 
 @dataclass
@@ -79,6 +82,8 @@ class WorkshopDemand:
     capacity: int | None
     room: str
     room_capacity: int | None
+    assigned: int = 0
+    """Confirmed people placed in the workshop by the assignment (preference mode)."""
 
     @property
     def limit(self) -> int | None:
@@ -99,10 +104,19 @@ class Summary:
     tables: list[Table]
     days: list[DayCount]
     workshops: list[WorkshopDemand] = field(default_factory=list)
+    counts: dict[RegistrationStatus, int] = field(default_factory=dict)
 
     @property
-    def busiest_day(self) -> int:
-        return max((d.count for d in self.days), default=0)
+    def confirmed(self) -> int:
+        return self.counts.get(RegistrationStatus.CONFIRMED, 0)
+
+    @property
+    def waitlisted(self) -> int:
+        return self.counts.get(RegistrationStatus.WAITLISTED, 0)
+
+    @property
+    def cancelled(self) -> int:
+        return self.counts.get(RegistrationStatus.CANCELLED, 0)
 
 
 def build_summary(event: Event) -> Summary:
@@ -128,8 +142,8 @@ def build_summary(event: Event) -> Summary:
     ]
     return Summary(
         statuses=[(label, statuses.get(status, 0)) for status, label in STATUS_LABELS.items()],
-        total=sum(statuses.values()), tables=tables, days=_days(event),
-        workshops=_workshops(event))
+        total=sum(statuses.values()), tables=tables, days=days_received(event),
+        workshops=workshop_demand(event), counts=statuses)
 
 
 def _breakdown(event: Event, column, *where) -> dict:
@@ -176,11 +190,23 @@ def _organisations(event: Event) -> list[Row]:
                                            sum(r.waitlisted for r in others))]
 
 
-def _days(event: Event) -> list[DayCount]:
+def days_received(event: Event) -> list[DayCount]:
     """Registrations received per day (event time), cancelled ones included; days
-    without any between the first and the last are listed at zero."""
-    counts = Counter(local_time(moment, event.timezone).date() for moment in db.session.scalars(
-        select(Registration.created_at).where(Registration.event_id == event.id)))
+    without any between the first and the last are listed at zero.
+
+    Counted in SQL per hour (UTC, as stored), each hour then put on its local day:
+    reading and converting thousands of timestamps in Python cost more than the rest of
+    the dashboard. A time zone whose offset is not whole hours is counted per minute.
+    """
+    zone = ZoneInfo(event.timezone)
+    length = HOUR if _whole_hours(zone) else MINUTE
+    bucket = func.substr(cast(Registration.created_at, String), 1, length)
+    counts: Counter = Counter()
+    for text, count in db.session.execute(
+            select(bucket, func.count(Registration.id))
+            .where(Registration.event_id == event.id).group_by(bucket)):
+        moment = datetime.fromisoformat(text + (":00" if length == HOUR else ""))
+        counts[local_time(moment, event.timezone).date()] += count
     if not counts:
         return []
     first, last = min(counts), max(counts)
@@ -188,7 +214,18 @@ def _days(event: Event) -> list[DayCount]:
             for n in range((last - first).days + 1)]
 
 
-def _workshops(event: Event) -> list[WorkshopDemand]:
+HOUR, MINUTE = len("2018-03-15 09"), len("2018-03-15 09:30")
+
+
+def _whole_hours(zone: ZoneInfo) -> bool:
+    """Whether the zone's offsets, summer and winter, are whole hours (Europe/Paris)."""
+    return all(zone.utcoffset(datetime(2020, month, 1)).total_seconds() % 3600 == 0
+               for month in (1, 7))
+
+
+def workshop_demand(event: Event) -> list[WorkshopDemand]:
+    """Per workshop, in the order of the day: the choices of confirmed registrations,
+    the places assigned to them, and the places there are."""
     first, every = Counter(), Counter()
     for workshop_id, rank, count in db.session.execute(
             select(WorkshopChoice.workshop_id, WorkshopChoice.rank, func.count(WorkshopChoice.id))
@@ -199,6 +236,12 @@ def _workshops(event: Event) -> list[WorkshopDemand]:
         every[workshop_id] += count
         if rank == 1:
             first[workshop_id] += count
+    assigned = Counter(dict(db.session.execute(
+        select(Assignment.workshop_id, func.count(Assignment.id))
+        .join(Registration, Registration.id == Assignment.registration_id)
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.CONFIRMED)
+        .group_by(Assignment.workshop_id)).all()))
     workshops = list(event_workshops(event.id).values())
     several_slots = len({w.session_id for w in workshops}) > 1
     demand = []
@@ -210,7 +253,8 @@ def _workshops(event: Event) -> list[WorkshopDemand]:
         demand.append(WorkshopDemand(
             slot=slot, label=workshop.label, first_choices=first[workshop.id],
             all_choices=every[workshop.id], capacity=workshop.capacity,
-            room=room.name if room else "", room_capacity=room.capacity if room else None))
+            room=room.name if room else "", room_capacity=room.capacity if room else None,
+            assigned=assigned[workshop.id]))
     return demand
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ...extensions import db
+from .. import event_home
 from ..models import Event
 from ..permissions import RECEPTION, is_organiser, managed_events_query
 
@@ -34,8 +35,9 @@ def index():
     welcomed = [] if current_user.is_admin else db.session.scalars(
         managed_events_query(current_user, roles=(RECEPTION,))
         .order_by(Event.starts_on.desc(), Event.id)).unique().all()
+    columns = [(c.heading, c.lines(managed)) for c in event_home.contributions()]
     return render_template("admin/index.html", events=managed, welcomed=welcomed,
-                           organiser=is_organiser(current_user))
+                           organiser=is_organiser(current_user), columns=columns)
 
 
 from . import events, people_in_sessions, places, sessions  # noqa: E402,F401

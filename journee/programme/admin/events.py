@@ -5,9 +5,13 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...formatting import format_date
-from ..forms import DuplicateForm, EventForm
+from ...util.clock import today_in
+from .. import event_home
+from ..checklist import check_event
+from ..forms import DuplicateForm, EventForm, PublishForm
 from ..loaders import event_or_404
 from ..models import EventMembership, EventStatus
+from ..operations import NotReady, publish
 from ..services import Problems, duplicate_event, event_problems, save_event, set_status
 from . import bp
 from .common import show_problems
@@ -34,7 +38,8 @@ def event_create():
 @bp.get("/journees/<int:event_id>/")
 def event(event_id: int):
     event = event_or_404(event_id)
-    return render_template("admin/event.html", event=event)
+    return render_template("admin/event.html", event=event,
+                           sections=[c.home(event) for c in event_home.contributions()])
 
 
 @bp.route("/journees/<int:event_id>/modifier", methods=["GET", "POST"])
@@ -70,14 +75,38 @@ def _other_problems(form: EventForm, event_id: int | None) -> list[str]:
     return show_problems(form, Problems(problems)) if problems else []
 
 
+@bp.route("/journees/<int:event_id>/publier", methods=["GET", "POST"])
+def event_publish(event_id: int):
+    """The checklist before publishing, and publishing once confirmed; what blocks
+    publication is refused here whatever the form says."""
+    event = event_or_404(event_id)
+    today = today_in(event.timezone)
+    form = PublishForm()
+    refused = []
+    if event.status != EventStatus.PUBLISHED and form.validate_on_submit():
+        try:
+            publish(event, today)
+        except NotReady as error:
+            refused = [item.message for item in error.checklist.blockers]
+        else:
+            db.session.commit()
+            flash("La journée est publiée.", "success")
+            return redirect(url_for(".event", event_id=event.id))
+    elif event.status == EventStatus.PUBLISHED and form.is_submitted():
+        flash("La journée est déjà publiée.", "success")
+        return redirect(url_for(".event", event_id=event.id))
+    html = render_template("admin/publish.html", event=event, form=form,
+                           checklist=check_event(event, today), refused=refused)
+    return html, 409 if refused else 200
+
+
 STATUS_ACTIONS = {
-    "publier": (EventStatus.PUBLISHED, "La journée est publiée."),
     "depublier": (EventStatus.DRAFT, "La journée est repassée en brouillon."),
     "archiver": (EventStatus.ARCHIVED, "La journée est archivée."),
 }
 
 
-@bp.post("/journees/<int:event_id>/<any(publier, depublier, archiver):action>")
+@bp.post("/journees/<int:event_id>/<any(depublier, archiver):action>")
 def event_status(event_id: int, action: str):
     event = event_or_404(event_id)
     status, message = STATUS_ACTIONS[action]

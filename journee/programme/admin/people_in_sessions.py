@@ -310,6 +310,8 @@ def workshop_delete(event_id, session_id, workshop_id):
         return redirect(_target_url(event, session))
     return render_template(
         "admin/confirm_delete.html", event=event, title=f"Supprimer l’atelier n° {workshop.number}",
-        question=f"Supprimer « {name} » et la liste de ses animateur·rices ?",
+        question=f"Supprimer « {name} » et la liste de ses animateur·rices ? Les personnes "
+                 "inscrites qui l’avaient choisi perdent ce choix, et leur place si elles y "
+                 "étaient réparties.",
         consequences=[], button=f"Supprimer l’atelier n° {workshop.number}",
         back=_target_url(event, session, workshop=workshop))

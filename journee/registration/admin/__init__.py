@@ -14,7 +14,8 @@ from ...extensions import db
 from ...programme.loaders import event_or_404
 from ...util.clock import today_in
 from ...web.downloads import private_download
-from .. import listing
+from .. import charts, listing
+from ..dashboard import event_figures, workshop_loads
 from ..emails import KIND_LABELS, failed_messages
 from ..forms import NO, YES
 from ..models import PROFILE_LABELS, SOURCE_LABELS, STATUS_LABELS, RegistrationStatus
@@ -50,8 +51,21 @@ def registrations(event_id: int):
 @bp.get("/journees/<int:event_id>/inscriptions/bilan")
 def summary(event_id: int):
     event = event_or_404(event_id)
-    return render_template("admin/registrations/summary.html", event=event,
-                           summary=build_summary(event))
+    summary = build_summary(event)
+    tables = {table.key: table for table in summary.tables}
+    loads = workshop_loads(summary.workshops)
+    return render_template(
+        "admin/registrations/summary.html", event=event, summary=summary,
+        figures=event_figures([event], today_in(event.timezone))[event.id], loads=loads,
+        charts={
+            "profils": charts.table_chart(tables["profils"], "graphique-profils"),
+            "secteurs": charts.table_chart(tables["secteurs"], "graphique-secteurs",
+                                           top=charts.TOP),
+            "organisations": charts.table_chart(tables["organisations"],
+                                                "graphique-organisations", top=charts.TOP),
+            "ateliers": charts.workshops_chart(loads, "graphique-ateliers"),
+            "par-jour": charts.over_time_chart(summary.days, "graphique-par-jour"),
+        })
 
 
 @bp.get("/journees/<int:event_id>/inscriptions/bilan.xlsx")
@@ -64,4 +78,4 @@ def summary_xlsx(event_id: int):
     return private_download(data, name, XLSX)
 
 
-from . import detail, files  # noqa: E402,F401
+from . import dashboard, detail, files  # noqa: E402,F401
