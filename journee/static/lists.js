@@ -31,7 +31,7 @@
       var status = document.getElementById(button.getAttribute("data-status"));
       button.hidden = false;
       button.addEventListener("click", function () {
-        navigator.clipboard.writeText(source.value || source.textContent).then(function () {
+        navigator.clipboard.writeText((source.value || source.textContent).trim()).then(function () {
           status.textContent = "Lien copié.";
         }, function () {
           status.textContent = "Copie impossible : sélectionnez le lien et copiez-le.";
