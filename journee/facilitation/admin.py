@@ -209,7 +209,7 @@ def change_email(event_id: int, person_id: int):
     return render_template("facilitation/admin_links.html", event=event,
                            overview=services.overview(event), base_url=public_base_url(),
                            link_url=services.shown_link_url, when=services.local_moment,
-                           email_form=form, email_person=person), 400
+                           email_form=form, email_person=person)
 
 
 @bp.get("/journees/<int:event_id>/journal")
