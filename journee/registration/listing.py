@@ -1,4 +1,4 @@
-"""The organiser's list of registrations: search, filters and pages, all in SQL.
+"""The organiser's list of registrations: search, filters, sorting and pages, all in SQL.
 
 Pure services: they take an event and plain filter values (read from a query string by
 :meth:`Filters.from_args`), never the request. A page costs a fixed number of queries
@@ -221,7 +221,8 @@ def ordering(filters: Filters) -> list:
     pages never overlap."""
     name = [folded(Registration.last_name), folded(Registration.first_name)]
     first = {"nom": name, "organisation": [folded(func.coalesce(Registration.organisation, ""))],
-             "profil": [_label_order(Registration.profile, PROFILE_LABELS)],
+             "profil": [_label_order(Registration.profile, PROFILE_LABELS,
+                                     alphabetical=True)],
              "statut": [_label_order(Registration.status, STATUS_LABELS)],
              "date": [Registration.created_at]}[filters.sort]
     if filters.descending:
@@ -229,11 +230,11 @@ def ordering(filters: Filters) -> list:
     return [*first, *name, Registration.id]
 
 
-def _label_order(column, labels: Mapping):
-    """Sort codes as the page shows them: profiles by their French label, statuses in
-    their own order (confirmed, waiting, cancelled)."""
-    ordered = sorted(labels, key=lambda code: fold(labels[code])) \
-        if labels is PROFILE_LABELS else list(labels)
+def _label_order(column, labels: Mapping, alphabetical: bool = False):
+    """Sort codes as the page shows them: by their French label (profiles), or in the
+    labels' own order (statuses: confirmed, waiting, cancelled)."""
+    ordered = (sorted(labels, key=lambda code: fold(labels[code])) if alphabetical
+               else list(labels))
     return case({code: rank for rank, code in enumerate(ordered)}, value=column,
                 else_=len(ordered))
 
