@@ -64,9 +64,16 @@ def ordinal(rank: int) -> str:
     return "1er" if rank == 1 else f"{rank}e"
 
 
+def format_number(count: int) -> str:
+    """« 5 000 »: thousands apart by a narrow no-break space."""
+    return f"{count:,}".replace(",", NNBSP)
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 0 place », « 1 place », « 2 places », « 5 000 inscriptions » (French: 0 and 1
+    take the singular)."""
     word = singular if count in (0, 1) else (plural_form or singular + "s")
-    return f"{count}{NBSP}{word}"
+    return f"{format_number(count)}{NBSP}{word}"
 
 
 def init_app(app: Flask) -> None:
@@ -75,6 +82,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime_fr")
     app.add_template_filter(format_local_datetime, "local_datetime_fr")
     app.add_template_filter(french_spacing, "typo")
+    app.add_template_filter(format_number, "number_fr")
     app.add_template_global(format_time_range, "time_range_fr")
     app.add_template_global(plural, "plural")
     app.add_template_global(field_attributes, "field_attributes")

@@ -241,7 +241,8 @@ def body_of(message: OutboxMessage) -> str:
 def test_publishing_emails_each_person_their_workshop(client, organiser_client, irts, slot,
                                                       crowd):
     run(organiser_client, irts, slot)
-    response = organiser_client.post(f"{page_url(irts, slot)}publier", follow_redirects=True)
+    response = organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"},
+                                     follow_redirects=True)
     assert "Répartition publiée : 16 e-mails envoyés" in text_of(
         response.get_data(as_text=True))
 
@@ -282,10 +283,10 @@ def test_publishing_emails_each_person_their_workshop(client, organiser_client, 
 
 def test_publishing_again_only_writes_to_those_who_moved(organiser_client, irts, slot, crowd):
     run(organiser_client, irts, slot)
-    organiser_client.post(f"{page_url(irts, slot)}publier")
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     assert len(notices()) == 16
 
-    organiser_client.post(f"{page_url(irts, slot)}publier")
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     assert len(notices()) == 16  # nothing changed, nobody is written to
 
     placed = assignments()
@@ -298,7 +299,7 @@ def test_publishing_again_only_writes_to_those_who_moved(organiser_client, irts,
     page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
     assert "1 personne a changé d’atelier depuis" in page
 
-    organiser_client.post(f"{page_url(irts, slot)}publier")
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     sent = notices()
     assert len(sent) == 17
     assert sent[-1].to_address == person.email
@@ -308,7 +309,7 @@ def test_publishing_again_only_writes_to_those_who_moved(organiser_client, irts,
 def test_the_attendee_page_shows_the_published_workshop_until_published_again(
         client, organiser_client, irts, slot, crowd):
     run(organiser_client, irts, slot)
-    organiser_client.post(f"{page_url(irts, slot)}publier")
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     person = crowd[0]
     published = assignments()[person.id].workshop
     other = next(w for w in slot.workshops if w.id != published.id)
@@ -363,7 +364,7 @@ def test_the_page_needs_an_organiser_of_the_event(client, make_user, login, irts
     assert client.get(page_url(irts, slot)).status_code == 302  # to the login page
     login(make_user(email="autre@example.org"))
     assert client.get(page_url(irts, slot)).status_code == 404
-    assert client.post(f"{page_url(irts, slot)}publier").status_code == 404
+    assert client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"}).status_code == 404
 
 
 def test_forms_are_protected_against_csrf(csrf_app, irts_on_csrf_app):
@@ -577,3 +578,116 @@ def test_the_comparison_loads_the_data_once_for_both_strategies(
     page = organiser_client.get(page_url(irts, slot))
     assert page.status_code == 200
     assert len(calls) == 1
+
+
+# The page's controls: one move menu and one lock toggle per person ------------------------
+
+def row_of(html: str, person) -> str:
+    return re.search(rf'<tr id="personne-{person.id}">.*?</tr>', html, re.S).group(0)
+
+
+def test_each_row_has_one_move_menu_and_one_lock_toggle(organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot)
+    html = organiser_client.get(page_url(irts, slot)).get_data(as_text=True)
+    person = crowd[0]
+    row = row_of(html, person)
+    assert row.count("<select") == 1 and row.count("<button") == 2
+    assert 'type="checkbox"' not in row
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", row)
+    assert len(options) == len(slot.workshops) + 1 and options[-1] == "Sans atelier"
+    current = assignments()[person.id].workshop
+    assert re.search(rf'<option selected value="{current.id}">|'
+                     rf'<option value="{current.id}" selected>', row)
+    assert 'aria-label="Atelier de Prénom0 Nom00"' in row
+    assert 'aria-pressed="false"' in row and ">Verrouiller</button>" in row
+    # The toggle locks, then unlocks.
+    organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}/verrouiller")
+    assert assignments()[person.id].locked
+    row = row_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True), person)
+    assert 'aria-pressed="true"' in row and ">Verrouiller</button>" in row
+    assert "deverrouiller" in row
+    organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}/deverrouiller")
+    assert not assignments()[person.id].locked
+
+
+def test_moving_to_no_workshop_frees_the_place(organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot)
+    person = crowd[3]
+    response = organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
+                                     data={f"p{person.id}-workshop": "0"},
+                                     follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Prénom3 Nom03 : sans atelier" in text_of(html)
+    assert person.id not in assignments()
+    unassigned = re.search(r'<caption id="legende-sans-atelier">.*?</table>', html, re.S)
+    assert "Prénom3 Nom03" in unassigned.group(0)
+    # Asked again: said, nothing else happens.
+    response = organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
+                                     data={f"p{person.id}-workshop": "0"},
+                                     follow_redirects=True)
+    assert "Prénom3 Nom03 était déjà sans atelier." in text_of(response.get_data(as_text=True))
+    # A workshop that is not of this slot is refused.
+    response = organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
+                                     data={f"p{person.id}-workshop": "999999"},
+                                     follow_redirects=True)
+    assert "Choisissez un des ateliers proposés" in text_of(response.get_data(as_text=True))
+    # A move by hand places and locks.
+    target = next(w for w in slot.workshops
+                  if sum(a.workshop_id == w.id for a in assignments().values()) < CAPACITY)
+    organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
+                          data={f"p{person.id}-workshop": str(target.id)})
+    item = assignments()[person.id]
+    assert (item.workshop_id, item.locked) == (target.id, True)
+
+
+def test_publishing_states_the_counts_and_waits_for_confirmation(organiser_client, irts,
+                                                                 slot, crowd):
+    run(organiser_client, irts, slot)
+    for person in crowd[:2]:
+        organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
+                              data={f"p{person.id}-workshop": "0"})
+    crowd[5].email = None
+    db.session.commit()
+    page = organiser_client.get(page_url(irts, slot)).get_data(as_text=True)
+    link = f'href="{page_url(irts, slot)}publier">Publier la répartition…</a>'
+    assert link in page
+    confirm = organiser_client.get(f"{page_url(irts, slot)}publier")
+    assert confirm.status_code == 200
+    text = text_of(confirm.get_data(as_text=True))
+    assert "Publier la répartition ?" in text
+    assert "13 personnes recevront un e-mail avec leur atelier ;" in text
+    assert "2 personnes restent sans atelier, dont 2 recevront un e-mail qui le leur dit ;" in text
+    assert "1 personne concernée n’a pas d’adresse e-mail : prévenez-la autrement." in text
+    # Posting without the confirmation shows the same page and sends nothing.
+    again = organiser_client.post(f"{page_url(irts, slot)}publier")
+    assert "13 personnes recevront" in text_of(again.get_data(as_text=True))
+    assert notices() == [] and services.publication(slot) is None
+    response = organiser_client.post(f"{page_url(irts, slot)}publier",
+                                     data={"confirme": "1"}, follow_redirects=True)
+    assert "Répartition publiée : 13 e-mails envoyés" in text_of(
+        response.get_data(as_text=True))
+    assert len(notices()) == 13
+    # Published again with nothing changed: nobody.
+    text = text_of(organiser_client.get(f"{page_url(irts, slot)}publier").get_data(
+        as_text=True))
+    assert "Publier à nouveau la répartition ?" in text
+    assert "0 personne recevra un e-mail avec son atelier" in text
+    assert "2 personnes restent sans atelier, dont 0 recevra un e-mail" in text
+
+
+def test_workshop_counts_agree_with_their_number(organiser_client, irts, slot, crowd):
+    slot.workshops[0].capacity = 1
+    slot.workshops[1].capacity = None
+    db.session.commit()
+    run(organiser_client, irts, slot)
+    sizes = Counter(a.workshop_id for a in assignments().values())
+    text = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
+    first, second, third = slot.workshops[:3]
+    assert f"{sizes[first.id]} / 1 place prise" in text
+    assert f"{sizes[third.id]} / 3 places prises" in text
+    # Neither the workshop nor its room has a number of places: no « / ».
+    second.room = None
+    db.session.commit()
+    text = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
+    count = sizes[second.id]
+    assert f"{count} personne{'s' if count > 1 else ''} (places non limitées)." in text

@@ -57,7 +57,8 @@ def page_url(event, slot) -> str:
 
 def run_and_publish(client, event, slot):
     client.post(page_url(event, slot), data={"strategy": "first_choices", "seed": "7"})
-    return client.post(f"{page_url(event, slot)}publier", follow_redirects=True)
+    return client.post(f"{page_url(event, slot)}publier", data={"confirme": "1"},
+                       follow_redirects=True)
 
 
 def placed() -> dict[int, Assignment]:
@@ -86,7 +87,8 @@ def test_publication_tells_each_person_without_a_workshop_once(organiser_client,
     assert message["Reply-To"] == CONTACT
     assert sent_to(people[3].email, "no_workshop") == []
 
-    response = organiser_client.post(f"{page_url(irts, slot)}publier", follow_redirects=True)
+    response = organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"},
+                                     follow_redirects=True)
     assert "sans atelier ont été prévenues" not in text_of(response.get_data(as_text=True))
     assert len(sent_to(left_out[0].email, "no_workshop")) == 1
 
@@ -98,11 +100,11 @@ def test_someone_placed_then_left_out_again_is_told_again(organiser_client, irts
     two = next(w for w in slot.workshops if w.number == 2)
     organiser_client.post(f"{page_url(irts, slot)}personnes/{someone.id}",
                           data={f"p{someone.id}-workshop": str(two.id)})
-    organiser_client.post(f"{page_url(irts, slot)}publier")
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     assert len(sent_to(someone.email, "assignment")) == 1
     db.session.delete(placed()[someone.id])
     db.session.commit()
-    organiser_client.post(f"{page_url(irts, slot)}publier")
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     assert len(sent_to(someone.email, "no_workshop")) == 2
 
 
@@ -190,6 +192,6 @@ def test_a_move_after_publication_says_it_is_e_mailed_at_the_next_one(organiser_
     assert ("La répartition étant déjà publiée, cette personne ne sera prévenue par e-mail "
             "(et sa page mise à jour) que lorsque vous publierez à nouveau.") in page
     assert sent_to(someone.email, "assignment") == []
-    organiser_client.post(f"{page_url(irts, slot)}publier")
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     [message] = sent_to(someone.email, "assignment")
     assert f"Atelier n° 2 : {two.title}" in plain_text(message).replace("\u00a0", " ")

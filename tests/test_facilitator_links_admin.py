@@ -74,7 +74,9 @@ def test_page_lists_facilitators_by_workshop(organiser_client, team):
     assert "10 h 45 – 12 h 30" in text and "Salle Salle" not in text
     assert "Formateur·rice (atelier)" in text and "Praticien·ne (atelier)" in text
     assert "Aucun lien." in text
-    assert "benoit.cesselin@example.org" in text
+    # Each address in a small form of its own, to change it in place.
+    assert re.search(r'<input type="email" id="adresse-\d+-\d+" name="email"[^>]*'
+                     r'value="benoit\.cesselin@example\.org"', html)
     # Two people with an address, none sent yet.
     assert "2 animateur·rices avec une adresse e-mail n’ont pas encore reçu de lien" in text
     assert "Envoyer les liens à tous" in text
@@ -186,7 +188,11 @@ def test_create_without_email_shows_the_link_to_copy(organiser_client, team):
     assert link.is_active and link.sent_at is None
     assert outbox() == []
     html = organiser_client.get(base(event)).get_data(as_text=True)
-    assert f'value="{BASE_URL}/f/{link.token}"' in html
+    assert re.search(rf'<span class="link-box" id="lien-[0-9-]+">{BASE_URL}/f/{link.token}</span>',
+                     html)
+    # « Copier le lien »: hidden until the script shows it; it says so in a live region.
+    assert re.search(r'<button type="button" class="button small" hidden data-copy="lien-', html)
+    assert 'role="status" id="copie-' in html
     text = text_of(html)
     assert f"{person.full_name} n’a pas d’adresse e-mail" in text
     assert "Pas envoyé par e-mail." in text
@@ -384,7 +390,8 @@ def test_send_all_reaches_everyone_with_an_address_once(organiser_client, team):
     # Nothing left to send: a second click sends nothing.
     organiser_client.post(f"{base(event)}/envoyer-a-tous")
     assert len(outbox()) == 3
-    assert "Aucun lien à envoyer" in flashes(organiser_client, event)
+    assert ("Aucun lien envoyé : chaque animateur·rice ayant une adresse e-mail a déjà reçu "
+            "son lien ou l’attend") in flashes(organiser_client, event)
 
     # A revoked link is not replaced behind the organiser's back.
     organiser_client.post(f"{base(event)}/{people[1].id}/revoquer")
@@ -517,3 +524,114 @@ def test_event_form_sets_whether_facilitators_see_contacts(organiser_client, irt
     organiser_client.post(f"/admin/journees/{irts.id}/modifier", data=data)
     db.session.expire_all()
     assert db.session.get(Event, irts.id).facilitators_see_contact is False
+
+
+# Truthful counts, and the address changed in place ---------------------------------------
+
+def test_nothing_sent_is_never_reported_as_sent(organiser_client, team):
+    from journee.facilitation.services import overview
+
+    event = team["event"]
+    people = {row.person for t in overview(event).teams for row in t.facilitators}
+    for person in people:
+        person.email = None
+    db.session.commit()
+    text = flashes(organiser_client, event)
+    assert "Aucun lien n’a été envoyé par e-mail." in text
+    assert "a un lien envoyé" not in text and "a reçu son lien" not in text
+    assert f"{len(people)} animateur·rices sans adresse e-mail" in text
+    organiser_client.post(f"{base(event)}/envoyer-a-tous")
+    text = flashes(organiser_client, event)
+    assert "Aucun lien envoyé : aucun·e animateur·rice n’a d’adresse e-mail." in text
+    assert "Liens envoyés" not in text
+    assert outbox() == []
+
+
+def test_the_summary_counts_links_by_what_became_of_their_email(app, organiser_client, team):
+    event, people = team["event"], team["people"]
+    organiser_client.post(f"{base(event)}/{people[0].id}/creer")
+    text = flashes(organiser_client, event)
+    assert "1 lien envoyé par e-mail." in text
+    assert "1 animateur·rice avec une adresse e-mail n’a pas encore reçu de lien" in text
+    # The mail server does not take the next one: waiting, and said so.
+    app.config["MAIL_DELIVER_AFTER_COMMIT"] = False
+    organiser_client.post(f"{base(event)}/envoyer-a-tous")
+    text = flashes(organiser_client, event)
+    assert "1 lien pas encore parti : le serveur d’e-mail ne l’a pas encore accepté" in text
+    assert "Liens envoyés par e-mail" not in text
+    assert "1 lien envoyé par e-mail." in text and "1 e-mail en attente d’envoi." in text
+
+
+def test_a_created_link_waiting_for_the_server_is_not_said_sent(app, organiser_client, team):
+    app.config["MAIL_DELIVER_AFTER_COMMIT"] = False
+    event, person = team["event"], team["people"][0]
+    organiser_client.post(f"{base(event)}/{person.id}/creer")
+    text = flashes(organiser_client, event)
+    assert f"l’e-mail à {person.email} attend" in text
+    assert "envoyé par e-mail à" not in text
+
+
+def test_the_address_is_changed_in_place_checked_and_logged(organiser_client, team):
+    event, person = team["event"], team["people"][2]
+    workshop = team["workshop"]
+    assert person.email is None
+    url = f"{base(event)}/{person.id}/adresse"
+    row = f"{workshop.id}-{person.id}"
+    # A wrong address: the page again, the typed value kept, the error said and linked.
+    response = organiser_client.post(url, data={"email": "pas une adresse", "row": row})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'<a href="#adresse-{row}">' in html
+    assert "Saisissez une adresse e-mail valide" in text_of(html)
+    assert re.search(rf'id="adresse-{row}"[^>]*value="pas une adresse"[^>]*'
+                     rf'aria-invalid="true" aria-describedby="erreur-adresse-{row}"', html)
+    db.session.expire_all()
+    assert person.email is None
+    # A good one: saved, logged, and the page comes back to the row.
+    response = organiser_client.post(url, data={"email": " Paul.Martin@Example.org ",
+                                                "row": row})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"#personne-{row}")
+    db.session.expire_all()
+    assert person.email == "Paul.Martin@Example.org"
+    [entry] = db.session.scalars(select(AuditEntry).filter_by(
+        action="organiser.change_person_email")).all()
+    assert entry.event_id == event.id and person.full_name in entry.target
+    text = flashes(organiser_client, event)
+    assert f"L’adresse e-mail de {person.full_name} est maintenant Paul.Martin@Example.org." \
+        in text
+    # Now « send to all » reaches them.
+    organiser_client.post(f"{base(event)}/envoyer-a-tous")
+    assert "Paul.Martin@Example.org" in [m.to_address for m in outbox()]
+
+
+def test_an_address_shared_with_another_days_programme_is_not_changed_here(
+        organiser_client, team, demo):
+    from journee.programme.models import Role
+
+    event, person = team["event"], team["people"][0]
+    other = demo["travail-social-2-0-etsup-2018"]
+    session = other.sessions[0]
+    session.participations.append(Participation(person=person, role=Role.SPEAKER,
+                                                position=9))
+    db.session.commit()
+    response = organiser_client.post(f"{base(event)}/{person.id}/adresse",
+                                     data={"email": "nouvelle@example.org",
+                                           "row": f"{team['workshop'].id}-{person.id}"})
+    assert response.status_code == 200
+    assert "Vous ne pouvez pas changer l’adresse e-mail de cette personne" in text_of(
+        response.get_data(as_text=True))
+    db.session.expire_all()
+    assert person.email == "benoit.cesselin@example.org"
+
+
+def test_another_events_organiser_cannot_change_an_address(client, make_user, login, team,
+                                                           demo):
+    event, person = team["event"], team["people"][0]
+    login(make_user(email="etsup@example.org",
+                    events=[demo["travail-social-2-0-etsup-2018"]]))
+    response = client.post(f"{base(event)}/{person.id}/adresse",
+                           data={"email": "pirate@example.org"})
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert person.email == "benoit.cesselin@example.org"

@@ -2,7 +2,14 @@ from datetime import date, datetime, time
 
 import pytest
 
-from journee.formatting import format_date, format_time, format_time_range, french_spacing, plural
+from journee.formatting import (
+    format_date,
+    format_number,
+    format_time,
+    format_time_range,
+    french_spacing,
+    plural,
+)
 
 
 def plain(text: str) -> str:
@@ -48,3 +55,11 @@ def test_plural():
     assert plain(plural(1, "séance")) == "1 séance"
     assert plain(plural(11, "séance")) == "11 séances"
     assert plain(plural(0, "erreur")) == "0 erreur"
+    assert plural(2, "place prise", "places prises") == "2\u00a0places prises"
+    # Thousands apart, never cut from their word.
+    assert plural(5000, "inscription") == "5\u202f000\u00a0inscriptions"
+
+
+def test_format_number():
+    assert format_number(7) == "7"
+    assert format_number(1234567) == "1\u202f234\u202f567"

@@ -75,7 +75,7 @@ def test_export_downloads_one_row_per_registration(organiser_client, irts):
     zoe, paul = rows
     assert zoe["Statut"] == "Confirmée" and zoe["Profil"] == "Étudiant·e"
     assert zoe["Année"] == 2 and zoe["Repas"] == "Oui"
-    assert zoe[header[header.index("Source") - 1]] == (
+    assert zoe["Ateliers – Ateliers, 10\u00a0h\u00a045 – 12\u00a0h\u00a030"] == (
         "1. Atelier n°\u00a03 ; 2. Atelier n°\u00a01 ; 3. Atelier n°\u00a05")
     # Stored in UTC, shown in Paris time (winter +1, summer +2).
     assert zoe["Inscrit·e le"] == datetime(2018, 2, 1, 9, 5)
@@ -148,3 +148,65 @@ def test_export_is_for_the_event_organisers_only(client, make_user, login, demo,
     login(make_user(events=[other]))
     assert client.get(URL.format(irts.id)).status_code == 404
     assert client.get(URL.format(other.id)).status_code == 200
+
+
+def test_export_says_who_has_which_workshop_came_and_entered_it(organiser_client, irts):
+    from journee.programme.models import WorkshopMode
+    from journee.registration.models import Assignment, AssignmentSource
+
+    assert irts.workshop_mode == WorkshopMode.PREFERENCES
+    slot = slot_of(irts)
+    zoe = add_registration(irts, "zoe@example.org", checked_in_at=datetime(2018, 3, 15, 8, 2),
+                           checked_in_by="accueil")
+    add_registration(irts, "paul@example.org", first_name="Paul", last_name="Durand",
+                     source=Source.STAFF, entered_by="Claire Accueil")
+    # Placed, then cancelled: no workshop any more, and no presence to note.
+    gone = add_registration(irts, "gone@example.org", first_name="=HYPERLINK(\"x\")",
+                            status=RegistrationStatus.CANCELLED,
+                            cancelled_at=datetime(2018, 3, 1, 12, 0))
+    workshop = slot.workshops[2]
+    db.session.add_all([
+        Assignment(registration_id=zoe.id, session_id=slot.id, workshop_id=workshop.id,
+                   source=AssignmentSource.SOLVER, rank=1),
+        Assignment(registration_id=gone.id, session_id=slot.id, workshop_id=workshop.id,
+                   source=AssignmentSource.SOLVER, rank=1)])
+    db.session.commit()
+
+    sheet = sheet_of(organiser_client.get(URL.format(irts.id)).data)
+    header, rows = rows_by_header(sheet)
+    assigned = "Atelier attribué – Ateliers, 10\u00a0h\u00a045 – 12\u00a0h\u00a030"
+    assert assigned in header
+    by_email = {row["E-mail"]: row for row in rows}
+    assert by_email["zoe@example.org"][assigned] == (
+        f"Atelier n°\u00a0{workshop.number} – {workshop.title}")
+    assert by_email["zoe@example.org"]["Présence"] == "Présent·e"
+    # Stored in UTC, shown in Paris time.
+    assert by_email["zoe@example.org"]["Arrivée notée le"] == datetime(2018, 3, 15, 9, 2)
+    assert by_email["zoe@example.org"]["Source"] == "En ligne"
+    assert by_email["zoe@example.org"]["Saisie par"] is None
+    assert by_email["paul@example.org"][assigned] is None
+    assert by_email["paul@example.org"]["Présence"] == "Non pointé·e"
+    assert by_email["paul@example.org"]["Source"] == "Saisie par l’équipe"
+    assert by_email["paul@example.org"]["Saisie par"] == "Claire Accueil"
+    assert by_email["gone@example.org"][assigned] is None
+    assert by_email["gone@example.org"]["Présence"] is None
+    # A hostile name stays text.
+    row = 3 + 1 + [r["E-mail"] for r in rows].index("gone@example.org")
+    cell = sheet.cell(row=row, column=header.index("Prénom") + 1)
+    assert cell.value == "=HYPERLINK(\"x\")" and cell.data_type == "s"
+
+
+def test_first_come_export_gives_the_first_choice_as_workshop(app, irts):
+    from journee.programme.models import WorkshopMode
+
+    irts.workshop_mode = WorkshopMode.FIRST_COME
+    slot = slot_of(irts)
+    zoe = add_registration(irts, "zoe@example.org")
+    db.session.add(WorkshopChoice(registration_id=zoe.id, session_id=slot.id,
+                                  workshop_id=slot.workshops[1].id, rank=1))
+    db.session.commit()
+    header, rows = rows_by_header(sheet_of(build_registrations_xlsx(
+        irts, registrations_for_export(irts))))
+    [column] = [name for name in header if name.startswith("Atelier attribué")]
+    assert rows[0][column] == (f"Atelier n°\u00a0{slot.workshops[1].number} – "
+                               f"{slot.workshops[1].title}")

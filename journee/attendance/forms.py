@@ -14,6 +14,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -84,6 +85,8 @@ class BadgeForm(Form):
     # The view checks the person belongs to the event (a 404 otherwise) before validation.
     registration = SelectField("Personne", choices=[], validate_choice=False)
     team = TextAreaField("Membres de l’équipe")
+    # The registrations chosen in the list (ids joined by commas), when it sent them here.
+    chosen_ids = HiddenField()
     offset_x = StringField("Décalage horizontal (mm)", default="0", validators=[_offset],
                            render_kw={"inputmode": "decimal"})
     offset_y = StringField("Décalage vertical (mm)", default="0", validators=[_offset],

@@ -19,8 +19,11 @@ from ..formatting import NBSP, plural
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.loaders import event_or_404
 from ..programme.models import Event, Person
+from ..programme.people import save_person
+from ..programme.services import Problems
 from ..web.urls import public_base_url
 from . import services
+from .forms import FacilitatorEmailForm
 
 bp = Blueprint("facilitation", __name__)
 
@@ -50,9 +53,21 @@ NOT_WRITTEN = (f"n’a pas pu être écrit{NBSP}: le lien n’est pas envoyé. L
                "dans le tableau.")
 
 
+def _is_pending(message: OutboxMessage | None) -> bool:
+    """Still waiting once committed: the mail server did not take it (yet)."""
+    return message is not None and message.status == OutboxStatus.PENDING
+
+
+WAITING_FOR_SERVER = (f"le serveur d’e-mail ne l’a pas encore accepté{NBSP}; il sera "
+                      "réessayé automatiquement (son état figure dans le tableau)")
+
+
 def _flash_sent_or_copy(person: Person, opening: str, message: OutboxMessage | None) -> None:
     if _is_failed(message):
         flash(f"{opening}, mais l’e-mail à {person.email} {NOT_WRITTEN}", "error")
+    elif _is_pending(message):
+        flash(f"{opening}{NBSP}; l’e-mail à {person.email} attend{NBSP}: "
+              f"{WAITING_FOR_SERVER}.", "warning")
     elif person.email:
         flash(f"{opening} et envoyé par e-mail à {person.email}.", "success")
     else:
@@ -65,7 +80,8 @@ def links(event_id: int):
     event = event_or_404(event_id)
     return render_template("facilitation/admin_links.html", event=event,
                            overview=services.overview(event), base_url=public_base_url(),
-                           link_url=services.shown_link_url, when=services.local_moment)
+                           link_url=services.shown_link_url, when=services.local_moment,
+                           email_form=None, email_person=None)
 
 
 @bp.post("/journees/<int:event_id>/animateurs/<int:person_id>/creer")
@@ -97,6 +113,9 @@ def send_link(event_id: int, person_id: int):
     db.session.commit()
     if _is_failed(message):
         flash(f"L’e-mail à {person.email} {NOT_WRITTEN}", "error")
+    elif _is_pending(message):
+        flash(f"Le lien de {person.full_name} n’est pas encore parti{NBSP}: "
+              f"{WAITING_FOR_SERVER}.", "warning")
     else:
         flash(f"Le lien de {person.full_name} est envoyé à nouveau à {person.email}.",
               "success")
@@ -132,12 +151,23 @@ def send_all(event_id: int):
     event = event_or_404(event_id)
     result = services.send_all(event, public_base_url(), _actor())
     db.session.commit()
-    if result.sent:
-        flash(f"Liens envoyés par e-mail{NBSP}: "
-              f"{plural(len(result.sent), 'animateur·rice')}.", "success")
-    elif not result.failed:
-        flash(f"Aucun lien à envoyer{NBSP}: celui de chaque animateur·rice ayant une adresse "
-              "e-mail est déjà envoyé ou en attente d’envoi.", "success")
+    # Committed, each e-mail has been handed to the mail server, or not.
+    left = sum(1 for message in result.messages if message.status == OutboxStatus.SENT)
+    waiting = len(result.messages) - left
+    if left:
+        flash(f"Liens envoyés par e-mail{NBSP}: {plural(left, 'animateur·rice')}.", "success")
+    if waiting:
+        flash(f"{plural(waiting, 'lien')} pas encore {'parti' if waiting == 1 else 'partis'}"
+              f"{NBSP}: {WAITING_FOR_SERVER}.", "warning")
+    if not result.messages and not result.failed:
+        if overview_has_address(event):
+            flash(f"Aucun lien envoyé{NBSP}: chaque animateur·rice ayant une adresse e-mail "
+                  "a déjà reçu son lien ou l’attend, ou son lien a été révoqué (voir le "
+                  "tableau).", "info")
+        else:
+            flash(f"Aucun lien envoyé{NBSP}: aucun·e animateur·rice n’a d’adresse e-mail. "
+                  "Ajoutez-la dans le tableau, ou créez les liens et transmettez-les "
+                  "vous-même.", "warning")
     if result.failed:
         names = ", ".join(person.full_name for person in result.failed)
         flash(f"E-mail impossible à écrire, lien non envoyé{NBSP}: {names}. La raison figure "
@@ -146,6 +176,40 @@ def send_all(event_id: int):
         names = ", ".join(person.full_name for person in result.without_email)
         flash(f"Sans adresse e-mail, à prévenir vous-même{NBSP}: {names}.", "warning")
     return _back(event)
+
+
+def overview_has_address(event: Event) -> bool:
+    overview = services.overview(event)
+    return any(row.person.email for team in overview.teams for row in team.facilitators)
+
+
+@bp.post("/journees/<int:event_id>/animateurs/<int:person_id>/adresse")
+def change_email(event_id: int, person_id: int):
+    """Give a facilitator an address (or change it) without leaving the page; the
+    directory's rules apply (:func:`programme.people.save_person`: checked, audited)."""
+    event, person = _event_and_person_or_404(event_id, person_id)
+    form = FacilitatorEmailForm()
+    if form.validate_on_submit():
+        try:
+            save_person(person, person.first_name, person.last_name, person.function or "",
+                        person.organisation or "", form.email.data, editor=current_user)
+        except Problems as problems:
+            db.session.rollback()
+            form.email.errors = [str(problem) for problem in problems.problems]
+        else:
+            db.session.commit()
+            if person.email:
+                flash(f"L’adresse e-mail de {person.full_name} est maintenant "
+                      f"{person.email}.", "success")
+            else:
+                flash(f"{person.full_name} n’a plus d’adresse e-mail.", "success")
+            return redirect(url_for(".links", event_id=event.id,
+                                    _anchor=f"personne-{form.row.data}"))
+    db.session.rollback()
+    return render_template("facilitation/admin_links.html", event=event,
+                           overview=services.overview(event), base_url=public_base_url(),
+                           link_url=services.shown_link_url, when=services.local_moment,
+                           email_form=form, email_person=person)
 
 
 @bp.get("/journees/<int:event_id>/journal")

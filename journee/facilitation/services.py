@@ -59,6 +59,12 @@ class Overview:
     waiting: int
     """People « Envoyer les liens à tous » would send their link to (:func:`is_waiting`)."""
     without_email: int
+    sent: int = 0
+    """People whose active link was e-mailed to them (the server accepted it)."""
+    pending: int = 0
+    """People whose link's e-mail waits for the mail server."""
+    failed: int = 0
+    """People whose link's e-mail could not be written."""
 
 
 def overview(event: Event) -> Overview:
@@ -94,7 +100,21 @@ def overview(event: Event) -> Overview:
     people = {row.person.id: row for row in rows.values()}.values()
     waiting = sum(1 for row in people if is_waiting(row))
     without_email = sum(1 for row in people if not row.person.email)
-    return Overview(list(teams.values()), waiting, without_email)
+    states = [email_state(row) for row in people]
+    return Overview(list(teams.values()), waiting, without_email, sent=states.count("sent"),
+                    pending=states.count("pending"), failed=states.count("failed"))
+
+
+def email_state(row: FacilitatorRow) -> str | None:
+    """What became of the e-mail of someone's active link: ``sent``, ``pending``,
+    ``failed``, or ``None`` (no link, or never e-mailed). A link e-mailed long ago whose
+    message has left the outbox counts as sent."""
+    if row.link is None:
+        return None
+    if row.last_email is None:
+        return "sent" if row.link.sent_at is not None else None
+    return {OutboxStatus.SENT: "sent", OutboxStatus.PENDING: "pending",
+            OutboxStatus.FAILED: "failed"}.get(row.last_email.status)
 
 
 def is_waiting(row: FacilitatorRow) -> bool:
@@ -257,6 +277,8 @@ class SendAllResult:
     without_email: list[Person]
     failed: list[Person] = field(default_factory=list)
     """Those whose e-mail could not be written (see the links page for why)."""
+    messages: list[OutboxMessage] = field(default_factory=list)
+    """The e-mails queued for ``sent``: once committed, their status says which left."""
 
 
 def send_all(event: Event, base_url: str, actor: str) -> SendAllResult:
@@ -280,6 +302,8 @@ def send_all(event: Event, base_url: str, actor: str) -> SendAllResult:
             message = queue_link_email(link, base_url, actor)
             failed = message.status == OutboxStatus.FAILED
             (result.failed if failed else result.sent).append(person)
+            if not failed:
+                result.messages.append(message)
     return result
 
 

@@ -1,4 +1,4 @@
-"""The organiser's list of registrations: search, filters and pages, all in SQL.
+"""The organiser's list of registrations: search, filters, sorting and pages, all in SQL.
 
 Pure services: they take an event and plain filter values (read from a query string by
 :meth:`Filters.from_args`), never the request. A page costs a fixed number of queries
@@ -13,17 +13,30 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, exists, func, or_, select
+from sqlalchemy import String, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..programme.models import Event, Session, Workshop
 from ..util.text import fold
 from .forms import NO, YES
-from .models import Profile, Registration, RegistrationStatus, Source, WorkshopChoice
+from .models import (
+    PROFILE_LABELS,
+    STATUS_LABELS,
+    Profile,
+    Registration,
+    RegistrationStatus,
+    Source,
+    WorkshopChoice,
+)
 
 PER_PAGE = 50
 MAX_QUERY = 200
+
+#: The columns the list sorts by (query-string value → label); the first is the default.
+SORTS = {"nom": "Nom", "organisation": "Organisation", "profil": "Profil",
+         "statut": "Statut", "date": "Date d’inscription"}
+DEFAULT_SORT = "nom"
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,8 @@ class Filters:
     workshop: int | None = None
     lunch: str = ""
     source: str = ""
+    sort: str = DEFAULT_SORT
+    descending: bool = False
     page: int = 1
 
     @classmethod
@@ -71,6 +86,8 @@ class Filters:
             workshop=workshop if workshop in set(workshop_ids) else None,
             lunch=pick("dejeuner", {YES, NO}),
             source=pick("origine", {s.value for s in Source}),
+            sort=pick("tri", SORTS) or DEFAULT_SORT,
+            descending=args.get("ordre") == "desc",
             page=page)
 
     def query_args(self, **changes) -> dict:
@@ -78,15 +95,30 @@ class Filters:
         current = replace(self, **changes)
         names = {"q": "q", "status": "statut", "profile": "profil", "course": "formation",
                  "sector": "secteur", "workshop": "atelier", "lunch": "dejeuner",
-                 "source": "origine", "page": "page"}
+                 "source": "origine", "page": "page", "sort": "tri", "descending": "ordre"}
         args = {names[f.name]: getattr(current, f.name) for f in fields(current)}
         if args["page"] == 1:
             del args["page"]
+        if args["tri"] == DEFAULT_SORT:
+            del args["tri"]
+        args["ordre"] = "desc" if args["ordre"] else ""
         return {key: value for key, value in args.items() if value}
+
+    def sorted_by(self, column: str) -> dict:
+        """Query-string arguments to sort by ``column``: ascending first, then the other
+        way round when it is already the sort; back to the first page."""
+        descending = column == self.sort and not self.descending
+        return self.query_args(sort=column, descending=descending, page=1)
 
     @property
     def active(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self) if f.name != "page")
+        return any(getattr(self, f.name) for f in fields(self)
+                   if f.name not in ("page", "sort", "descending"))
+
+    @property
+    def more_active(self) -> bool:
+        """A filter folded under « Plus de filtres » is set (the fold opens)."""
+        return bool(self.course or self.sector or self.workshop or self.lunch or self.source)
 
 
 @dataclass
@@ -100,10 +132,20 @@ class Page:
     """Registrations matching every filter but the status one, per status."""
     page: int
     pages: int
+    per_page: int = PER_PAGE
     positions: dict[int, int] = field(default_factory=dict)
     """Waiting-list position per waitlisted registration id of this page."""
     workshops: dict[int, Workshop] = field(default_factory=dict)
     """The event's workshops by id, to name the choices."""
+
+    @property
+    def first(self) -> int:
+        """Rank of the page's first row in the whole list (0 when it is empty)."""
+        return (self.page - 1) * self.per_page + 1 if self.registrations else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.registrations)
 
 
 def _accent_table() -> tuple[str, str]:
@@ -174,8 +216,31 @@ def event_workshops(event_id: int) -> dict[int, Workshop]:
     return {workshop.id: workshop for workshop in workshops}
 
 
+def ordering(filters: Filters) -> list:
+    """The ``ORDER BY`` of the list: the chosen column, then the name, then the id so that
+    pages never overlap."""
+    name = [folded(Registration.last_name), folded(Registration.first_name)]
+    first = {"nom": name, "organisation": [folded(func.coalesce(Registration.organisation, ""))],
+             "profil": [_label_order(Registration.profile, PROFILE_LABELS,
+                                     alphabetical=True)],
+             "statut": [_label_order(Registration.status, STATUS_LABELS)],
+             "date": [Registration.created_at]}[filters.sort]
+    if filters.descending:
+        first = [column.desc() for column in first]
+    return [*first, *name, Registration.id]
+
+
+def _label_order(column, labels: Mapping, alphabetical: bool = False):
+    """Sort codes as the page shows them: by their French label (profiles), or in the
+    labels' own order (statuses: confirmed, waiting, cancelled)."""
+    ordered = (sorted(labels, key=lambda code: fold(labels[code])) if alphabetical
+               else list(labels))
+    return case({code: rank for rank, code in enumerate(ordered)}, value=column,
+                else_=len(ordered))
+
+
 def search(event: Event, filters: Filters, per_page: int = PER_PAGE) -> Page:
-    """One page of the filtered list, sorted by last name then first name."""
+    """One page of the filtered list, in the order the filters ask."""
     counts = dict(db.session.execute(
         select(Registration.status, func.count(Registration.id))
         .where(*conditions(event.id, filters, with_status=False))
@@ -187,13 +252,12 @@ def search(event: Event, filters: Filters, per_page: int = PER_PAGE) -> Page:
     page = min(filters.page, pages)
     registrations = db.session.scalars(
         select(Registration).where(*conditions(event.id, filters))
-        .order_by(folded(Registration.last_name), folded(Registration.first_name),
-                  Registration.id)
+        .order_by(*ordering(filters))
         .limit(per_page).offset((page - 1) * per_page)
         .options(selectinload(Registration.choices))).all()
     waiting = [r.id for r in registrations if r.status == RegistrationStatus.WAITLISTED]
     return Page(registrations=list(registrations), total=total, by_status=by_status,
-                page=page, pages=pages, positions=waitlist_positions(event.id, waiting),
+                page=page, pages=pages, per_page=per_page, positions=waitlist_positions(event.id, waiting),
                 workshops=event_workshops(event.id))
 
 

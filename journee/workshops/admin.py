@@ -12,7 +12,7 @@ from ..registration.loaders import registration_or_404
 from ..registration.models import PROFILE_LABELS, Assignment, AssignmentSource
 from ..web.urls import public_base_url
 from . import services
-from .forms import MoveForm, RunForm
+from .forms import NO_WORKSHOP, MoveForm, RunForm
 from .report import LEFT_OUT_LABELS, STRATEGY_LABELS, percent, technical_details
 
 bp = Blueprint("workshops", __name__)
@@ -57,8 +57,9 @@ def assignment(event_id: int, slot_id: int):
             flash(f"Répartition {scope} calculée (tirage au sort n°{NBSP}"
                   f"{result.report.seed})\u202f: "
                   f"{percent(overall.first_choice, overall.total)} en premier choix, "
-                  f"{plural(overall.unassigned, 'place')} à pourvoir restée(s) sans atelier "
-                  "(une par personne et par séance). "
+                  + plural(overall.unassigned, "place à pourvoir restée sans atelier",
+                           "places à pourvoir restées sans atelier")
+                  + " (une par personne et par séance). "
                   "Rien n’est encore visible des participant·es.", "success")
             return _page(event, slot, "rapport")
 
@@ -66,10 +67,9 @@ def assignment(event_id: int, slot_id: int):
     move_forms = {}
     for registration in data.registrations:
         move = MoveForm(prefix=f"p{registration.id}", formdata=None)
-        move.workshop.choices = [(w.id, f"n°{NBSP}{w.number}") for w in data.workshops]
+        move.set_workshops(data.workshops)
         current = data.assignments.get(registration.id)
-        if current is not None:
-            move.workshop.data = current.workshop_id
+        move.workshop.data = current.workshop_id if current is not None else NO_WORKSHOP
         move_forms[registration.id] = move
     report = services.report_from_json(run.report) if run is not None else None
     comparison = None
@@ -104,27 +104,38 @@ def move(event_id: int, slot_id: int, registration_id: int):
     registration = registration_or_404(event, registration_id)
     data = services.load_slot(slot)
     form = MoveForm(prefix=f"p{registration.id}")
-    form.workshop.choices = [(w.id, str(w.number)) for w in data.workshops]
+    form.set_workshops(data.workshops)
     if not form.validate_on_submit():
-        flash("Choisissez un des ateliers proposés.", "error")
+        flash("Choisissez un des ateliers proposés, ou «\u202fsans atelier\u202f».", "error")
+        return _page(event, slot, f"personne-{registration.id}")
+    if form.workshop.data == NO_WORKSHOP:
+        removed = services.unplace(data, registration)
+        db.session.commit()
+        if removed is None:
+            flash(f"{registration.full_name} était déjà sans atelier.", "info")
+        else:
+            flash(f"{registration.full_name}\u202f: sans atelier (la prochaine répartition "
+                  "automatique pourra lui en donner un)." + _published_note(slot), "success")
         return _page(event, slot, f"personne-{registration.id}")
     workshop = data.workshop_by_id[form.workshop.data]
     try:
-        services.place(data, registration, workshop, locked=form.locked.data)
+        services.place(data, registration, workshop, locked=True)
     except services.AssignmentProblem as problem:
         db.session.rollback()
         flash(str(problem), "error")
     else:
         db.session.commit()
-        lock = ", verrouillé·e" if form.locked.data else ""
-        message = f"{registration.full_name}\u202f: atelier n°{NBSP}{workshop.number}{lock}."
-        if services.publication(slot) is not None:
-            # Moves are e-mailed by the next publication, not one by one.
-            message += (" La répartition étant déjà publiée, cette personne ne sera prévenue "
-                        "par e-mail (et sa page mise à jour) que lorsque vous publierez à "
-                        "nouveau.")
-        flash(message, "success")
+        flash(f"{registration.full_name}\u202f: atelier n°{NBSP}{workshop.number}, "
+              "verrouillé·e." + _published_note(slot), "success")
     return _page(event, slot, f"personne-{registration.id}")
+
+
+def _published_note(slot) -> str:
+    if services.publication(slot) is None:
+        return ""
+    # Moves are e-mailed by the next publication, not one by one.
+    return (" La répartition étant déjà publiée, cette personne ne sera prévenue par e-mail "
+            "(et sa page mise à jour) que lorsque vous publierez à nouveau.")
 
 
 @bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/personnes/<int:registration_id>"
@@ -143,14 +154,20 @@ def lock(event_id: int, slot_id: int, registration_id: int, action: str):
     return _page(event, slot, f"personne-{registration_id}")
 
 
-@bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/publier")
+@bp.route("/journees/<int:event_id>/repartition/<int:slot_id>/publier",
+          methods=["GET", "POST"])
 def publish(event_id: int, slot_id: int):
+    """Say what publishing would send, and publish once that is confirmed."""
     event, slot = _slot_or_404(event_id, slot_id)
+    if request.method == "GET" or request.form.get("confirme") != "1":
+        return render_template("workshops/publish_confirm.html", event=event, slot=slot,
+                               preview=services.preview_publication(slot),
+                               publication=services.publication(slot))
     published = services.publish(slot, public_base_url(), by=current_user)
     db.session.commit()
     queued = published.notices
-    s = "s" if queued > 1 else ""
-    message = (f"Répartition publiée\u202f: {queued} e-mail{s} envoyé{s} "
+    message = (f"Répartition publiée\u202f: "
+               f"{plural(queued, 'e-mail envoyé', 'e-mails envoyés')} "
                "(seules les personnes dont l’atelier a changé reçoivent un nouvel e-mail)")
     if published.without_workshop:
         many = published.without_workshop > 1

@@ -51,8 +51,16 @@ class RunForm(Form):
         return cls(data=values)
 
 
+#: The move menu's « sans atelier » value.
+NO_WORKSHOP = 0
+
+
 class MoveForm(Form):
-    """Move one person (no JavaScript: one small form per person, prefixed by their id)."""
+    """Move one person (no JavaScript: one small form per person, prefixed by their id):
+    a workshop of the slot, or none. A person moved by hand is locked there."""
 
     workshop = SelectField("Atelier", coerce=int)
-    locked = BooleanField("Verrouiller", default=True)
+
+    def set_workshops(self, workshops) -> None:
+        self.workshop.choices = [(w.id, f"n°\u00a0{w.number}\u202f: {w.title}")
+                                 for w in workshops] + [(NO_WORKSHOP, "Sans atelier")]

@@ -442,6 +442,15 @@ def place(data: SlotData, registration: Registration, workshop: Workshop, *,
     return item
 
 
+def unplace(data: SlotData, registration: Registration) -> Assignment | None:
+    """Take someone out of their workshop (« sans atelier »); a later run may place them
+    again. Returns the assignment removed, if they had one."""
+    item = data.assignments.pop(registration.id, None)
+    if item is not None:
+        db.session.delete(item)
+    return item
+
+
 # Publishing -------------------------------------------------------------------------------
 
 def publication(slot: Session) -> AssignmentPublication | None:
@@ -462,6 +471,35 @@ class Published:
 
     notices: int
     without_workshop: int
+
+
+@dataclass(frozen=True)
+class PublicationPreview:
+    """What publishing now would do, for the page that asks to confirm it."""
+
+    notices: int
+    """People who would be e-mailed their (new) workshop."""
+    without_workshop: int
+    """Confirmed people left without a workshop in this slot."""
+    without_workshop_notices: int
+    """Those of them who would be e-mailed that they have none (not told already)."""
+    no_address: int
+    """People concerned who have no e-mail address: tell them another way."""
+
+
+def preview_publication(slot: Session) -> PublicationPreview:
+    """Count, without writing anything, the e-mails :func:`publish` would send."""
+    data = load_slot(slot)
+    changed = [item.registration for item in changed_since_publication(data)]
+    told = set(db.session.scalars(select(NoWorkshopNotice.registration_id)
+                                  .where(NoWorkshopNotice.session_id == slot.id)))
+    unassigned = data.unassigned()
+    left_out = [r for r in unassigned if r.id not in told]
+    return PublicationPreview(
+        notices=sum(1 for r in changed if r.email),
+        without_workshop=len(unassigned),
+        without_workshop_notices=sum(1 for r in left_out if r.email),
+        no_address=sum(1 for r in (*changed, *left_out) if not r.email))
 
 
 def publish(slot: Session, base_url: str, *, by: User) -> Published:

@@ -52,13 +52,27 @@ def test_assignment_page_after_a_run(page_factory, live_server):
     assert not page.get_by_text("Détails techniques").locator("..").get_attribute("open")
     assert axe_violations(page) == []
 
-    # Move someone by hand, without JavaScript.
+    # Move someone by hand, without JavaScript: one menu and one button per person.
     row = page.locator("tbody tr", has=page.get_by_role("button", name="Déplacer")).first
+    assert row.locator("select").count() == 1 and row.locator("input:not([type=hidden])").count() == 0
+    row.locator("select").select_option(index=0)
     row.get_by_role("button", name="Déplacer").click()
     assert page.locator(".flash-success, .flash-error").count() == 1
+    assert axe_violations(page) == []
+
+    # Publishing asks first, with the counts.
+    page.get_by_role("link", name="Publier la répartition…").click()
+    assert "recevront un e-mail" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    confirm_url = page.url
 
     small = page_factory(width=360)
     login(small, live_server.base_url)
     small.goto(url)
     assert horizontal_overflow(small) <= 0
     assert axe_violations(small) == []
+    small.goto(confirm_url)
+    assert horizontal_overflow(small) <= 0
+    assert axe_violations(small) == []
+    small.get_by_role("button", name="Publier et envoyer les e-mails").click()
+    assert "Répartition publiée" in small.locator(".flashes").inner_text()

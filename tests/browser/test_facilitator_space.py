@@ -113,5 +113,30 @@ def test_organiser_links_and_log_pages(page_factory, live_server, space):
     page.get_by_role("button", name="Créer le lien").first.click()
     page.wait_for_url(f"{base}/animateurs")
     assert "est créé" in page.locator(".flashes").inner_text()
-    assert page.get_by_label("Lien à transmettre").first.input_value().startswith(
-        "http://127.0.0.1/f/")
+    box = page.locator(".link-box").first
+    assert box.inner_text().startswith("http://127.0.0.1/f/")
+    # Without JavaScript there is nothing to copy with: no button.
+    assert page.get_by_role("button", name="Copier le lien").count() == 0
+
+    # With it, « Copier le lien » copies and says so; the long link wraps in its box.
+    page = page_factory(width=360)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                   origin=live_server.base_url)
+    login(page, live_server.base_url)
+    page.goto(f"{base}/animateurs")
+    link = page.locator(".link-box").first.inner_text()
+    page.get_by_role("button", name="Copier le lien").first.click()
+    status = page.locator('.copy-link [role="status"]').first
+    status.filter(has_text="Lien copié.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    assert horizontal_overflow(page) <= 0
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert axe_violations(page) == []
+
+    # The address changed in place, without leaving the page.
+    field = page.locator('input[type="email"]').first
+    field.fill("pas une adresse")
+    field.locator("xpath=..").get_by_role("button").click()
+    assert page.locator(".error-summary").count() == 1
+    assert axe_violations(page) == []

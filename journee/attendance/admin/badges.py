@@ -12,6 +12,7 @@ from ...extensions import db
 from ...formatting import NBSP, NNBSP
 from ...programme.loaders import event_or_404
 from ...programme.models import Event
+from ...registration import bulk, listing
 from ...registration.models import Registration
 from ...security import as_id
 from ...util.clock import utcnow
@@ -30,19 +31,21 @@ PDF = "application/pdf"
 #: What the audit log says was printed.
 PRINTED = {Selection.ALL: "tous les inscrits confirmés",
            Selection.NEW: "inscrits dont le badge n’était pas encore imprimé",
+           Selection.CHOSEN: "inscrits choisis dans la liste des inscriptions",
            Selection.PROGRAMME: "intervenant·es et animateur·rices du programme",
            Selection.TEAM: "équipe d’organisation"}
 NOTHING_TO_PRINT = {
     Selection.ALL: "la journée n’a pas encore d’inscrit confirmé.",
     Selection.NEW: "ceux de tous les inscrits confirmés ont déjà été imprimés.",
     Selection.ONE: "choisissez une personne.",
+    Selection.CHOSEN: "aucune des personnes choisies n’a d’inscription confirmée.",
     Selection.PROGRAMME: "personne n’est encore indiqué dans le programme.",
     Selection.TEAM: "indiquez au moins une personne.",
 }
 
 
 def _form(event: Event, attendees: list[Registration], new_count: int,
-          programme_count: int) -> BadgeForm:
+          programme_count: int, chosen: list[int] | None) -> BadgeForm:
     form = BadgeForm()
     formats = sheet_formats()
     form.sheet_format.choices = options((sheet.id, sheet.label) for sheet in formats.values())
@@ -53,6 +56,8 @@ def _form(event: Event, attendees: list[Registration], new_count: int,
         (Selection.ALL.value, f"Tous les inscrits confirmés ({count})"),
         (Selection.NEW.value, f"Seulement les badges pas encore imprimés ({new_count})"),
         (Selection.ONE.value, "Une seule personne (choisie ci-dessous)"),
+        *([(Selection.CHOSEN.value, "Les personnes choisies dans la liste des inscriptions "
+                                    f"({len(chosen)})")] if chosen is not None else []),
         (Selection.PROGRAMME.value, "Les intervenant·es et animateur·rices du programme "
                                     f"({programme_count})"),
         (Selection.TEAM.value, "Les membres de l’équipe d’organisation (saisis ci-dessous)"),
@@ -79,7 +84,11 @@ def badges(event_id: int):
     attendees = confirmed_attendees(event)
     new_count = sum(1 for person in attendees if person.badge_printed_at is None)
     programme = service.programme_badges(event)
-    form = _form(event, attendees, new_count, len(programme))
+    chosen = _chosen_in_list(event, attendees)
+    form = _form(event, attendees, new_count, len(programme), chosen)
+    if request.method == "GET" and chosen is not None:
+        form.selection.data = Selection.CHOSEN.value
+        form.chosen_ids.data = ",".join(map(str, chosen))
     if request.method == "GET" and request.args.get("inscription"):
         # A link from a registration's page: that person is preselected.
         chosen = _chosen_registration(event, request.args["inscription"])
@@ -96,6 +105,25 @@ def badges(event_id: int):
                            problem=problem, attendees=len(attendees), new_count=new_count)
 
 
+def _chosen_in_list(event: Event, attendees: list[Registration]) -> list[int] | None:
+    """The confirmed attendees chosen in the registrations list, by id: ticked rows
+    (``inscriptions``, ids joined by commas; posted back as ``chosen_ids``) or the whole
+    filtered list (``liste`` with the list's filters); ``None`` when not sent from there."""
+    confirmed = {person.id for person in attendees}
+    if request.method == "POST":
+        if not request.form.get("chosen_ids"):
+            return None
+        ids = bulk.parse_ids([request.form["chosen_ids"]])
+    elif request.args.get("inscriptions"):
+        ids = bulk.parse_ids([request.args["inscriptions"]])
+    elif request.args.get("liste"):
+        filters = listing.Filters.from_args(request.args, listing.event_workshops(event.id))
+        ids = [r.id for r in bulk.chosen(event, [], filters)]
+    else:
+        return None
+    return [registration_id for registration_id in ids if registration_id in confirmed]
+
+
 def _print(event: Event, form: BadgeForm, programme):
     """The PDF response, or ``None`` and the reason there is nothing to print."""
     chosen = form.chosen
@@ -107,7 +135,8 @@ def _print(event: Event, form: BadgeForm, programme):
     elif selection == Selection.TEAM:
         badges = service.team_badges(event, form.team_members)
     else:
-        printed = service.attendees_to_print(event, selection, chosen)
+        printed = service.attendees_to_print(event, selection, chosen,
+                                             bulk.parse_ids([form.chosen_ids.data or ""]))
         service.give_badge_codes(printed)
         badges = service.attendee_badges(event, printed)
     if not badges:

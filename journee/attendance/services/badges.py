@@ -34,6 +34,7 @@ class Selection(enum.StrEnum):
     ALL = "tous"
     NEW = "nouveaux"
     ONE = "une-personne"
+    CHOSEN = "liste"
     PROGRAMME = "programme"
     TEAM = "equipe"
 
@@ -68,11 +69,16 @@ def _badge(event: Event, **fields) -> Badge:
 # Attendees -------------------------------------------------------------------------------
 
 def attendees_to_print(event: Event, selection: Selection,
-                       registration: Registration | None = None) -> list[Registration]:
-    """The confirmed attendees a selection names, alphabetically."""
+                       registration: Registration | None = None,
+                       chosen_ids: Iterable[int] = ()) -> list[Registration]:
+    """The confirmed attendees a selection names, alphabetically (``chosen_ids``: those
+    chosen in the registrations list)."""
     if selection == Selection.ONE:
         return [registration] if registration is not None else []
     attendees = confirmed_attendees(event)
+    if selection == Selection.CHOSEN:
+        chosen = set(chosen_ids)
+        return [person for person in attendees if person.id in chosen]
     if selection == Selection.NEW:
         return [person for person in attendees if person.badge_printed_at is None]
     return attendees

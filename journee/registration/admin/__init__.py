@@ -34,9 +34,13 @@ def registrations(event_id: int):
     workshops = listing.event_workshops(event.id)
     filters = listing.Filters.from_args(request.args, workshops)
     page = listing.search(event, filters)
+    options = listing.filter_options(event.id)
     html = render_template(
         "admin/registrations/list.html", event=event, filters=filters, page=page,
-        options=listing.filter_options(event.id), workshops=workshops,
+        course_options=[(c, c) for c in options["courses"]],
+        sector_options=[(s, s) for s in options["sectors"]],
+        workshop_options=[(w.id, w.label) for w in workshops.values()],
+        sorts=listing.SORTS, composer_url=bulk.composer_url(event), workshops=workshops,
         statuses=STATUS_LABELS, profiles=PROFILE_LABELS, sources=SOURCE_LABELS,
         lunch_options=[(YES, "Oui"), (NO, "Non")], waitlisted=RegistrationStatus.WAITLISTED,
         summary=listing.choices_summary, local_time=listing.local_time,
@@ -78,4 +82,4 @@ def summary_xlsx(event_id: int):
     return private_download(data, name, XLSX)
 
 
-from . import dashboard, detail, files  # noqa: E402,F401
+from . import bulk, dashboard, detail, files  # noqa: E402,F401
