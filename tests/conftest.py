@@ -35,6 +35,8 @@ def _config(database_url: str, **overrides) -> dict:
         # The reminders' periodic job stays off (tests/test_reminders.py turns it on):
         # the runner's tests count the jobs.
         "REMINDER_INTERVAL_SECONDS": 0,
+        # So does the workshop places' (tests/test_after_publication.py calls it).
+        "WORKSHOP_PLACES_INTERVAL_SECONDS": 0,
     }
     config.update(overrides)
     return config

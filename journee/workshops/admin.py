@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..formatting import NBSP, plural
 from ..programme.loaders import event_or_404, session_or_404
+from ..registration import operations
 from ..registration.loaders import registration_or_404
 from ..registration.models import PROFILE_LABELS, Assignment, AssignmentSource
 from ..web.urls import public_base_url
@@ -111,6 +112,8 @@ def move(event_id: int, slot_id: int, registration_id: int):
     workshop = data.workshop_by_id[form.workshop.data]
     try:
         services.place(data, registration, workshop, locked=form.locked.data)
+        # A place this move freed goes to the first one waiting for it, told at once.
+        promoted = operations.fill_workshop_places(event.id, base_url=public_base_url())
     except services.AssignmentProblem as problem:
         db.session.rollback()
         flash(str(problem), "error")
@@ -123,6 +126,10 @@ def move(event_id: int, slot_id: int, registration_id: int):
             message += (" La répartition étant déjà publiée, cette personne ne sera prévenue "
                         "par e-mail (et sa page mise à jour) que lorsque vous publierez à "
                         "nouveau.")
+        for person, place in promoted:
+            message += (f" {person.full_name}, en liste d’attente, prend la place libérée "
+                        f"dans l’atelier n°{NBSP}{place.number} et en est prévenu·e par "
+                        "e-mail.")
         flash(message, "success")
     return _page(event, slot, f"personne-{registration.id}")
 
