@@ -5,6 +5,8 @@ e-mails are read as a real SMTP server receives them, their calendars parsed bac
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
@@ -379,3 +381,18 @@ def test_someone_restored_keeps_a_place_nobody_took(client, make_user, irts, slo
                        by=make_user(email="accueil@example.org"))
     db.session.commit()
     assert assignments()[holder.id].workshop_id == workshop(slot, 1).id
+
+
+def test_the_organiser_sees_each_workshop_s_waiting_list(client, organiser_client, irts,
+                                                          slot, published):
+    _, (zoe, yann) = published
+    one = workshop(slot, 1)
+    wait_for(client, zoe, slot, one.id)
+    wait_for(client, yann, slot, one.id)
+    html = organiser_client.get(page_url(irts, slot)).get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", html.split('id="legende-demande"')[1]
+                      .split("</table>")[0], flags=re.DOTALL)
+    counts = {text_of(row).split(" :")[0]: text_of(row).split()[-1] for row in rows}
+    assert counts["n° 1"] == "2"
+    assert counts["n° 2"] == "0"
+    assert "En liste d’attente" in text_of(html)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..formatting import NBSP, plural
 from ..programme.loaders import event_or_404, session_or_404
-from ..registration import operations
+from ..registration import after_publication, operations
 from ..registration.loaders import registration_or_404
 from ..registration.models import PROFILE_LABELS, Assignment, AssignmentSource
 from ..web.urls import public_base_url
@@ -89,6 +89,7 @@ def assignment(event_id: int, slot_id: int):
         proven=report is not None and report.status == "optimal" and report.gap == 0,
         run_options=services.RunOptions.from_json(run.options) if run is not None else None,
         move_forms=move_forms, demand=data.demand(),
+        waiting=after_publication.waiting_counts(slot.id),
         members=data.members(), unassigned=data.unassigned(),
         publication=services.publication(slot),
         changed=services.changed_since_publication(data),
