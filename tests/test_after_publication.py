@@ -6,12 +6,13 @@ e-mails are read as a real SMTP server receives them, their calendars parsed bac
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 from support.pages import text_of
-from support.registration import OPEN_DAY
+from support.registration import OPEN_DAY, set_today
 from support.smtp import SMTPServer, calendar_of, prose_of, received_by, subject_of
 
 from journee.audit.models import AuditEntry
@@ -313,6 +314,18 @@ def test_a_raised_capacity_is_filled_by_the_periodic_job_once(client, irts, slot
             if subject_of(m).startswith("Une place s’est libérée")] == []
 
 
+def test_the_waiting_list_is_in_the_person_s_data_and_goes_with_them(client, irts, slot,
+                                                                      published):
+    _, (zoe, _) = published
+    one = workshop(slot, 1)
+    wait_for(client, zoe, slot, one.id)
+    data = client.get(f"/r/{zoe.token}/donnees.json").get_json()
+    assert data["listes_d_attente_d_ateliers"] == [
+        {"creneau": slot.display_title, "atelier": one.label}]
+    assert client.post(f"/r/{zoe.token}/supprimer").status_code == 302
+    assert waiting() == []
+
+
 def test_leaving_the_waiting_list_gives_the_place_to_no_one(client, irts, slot, published):
     holder, (zoe, _) = published
     one = workshop(slot, 1)
@@ -396,3 +409,15 @@ def test_the_organiser_sees_each_workshop_s_waiting_list(client, organiser_clien
     assert counts["n° 1"] == "2"
     assert counts["n° 2"] == "0"
     assert "En liste d’attente" in text_of(html)
+
+
+def test_once_the_day_is_over_nothing_is_offered(client, monkeypatch, irts, slot, published):
+    _, (zoe, _) = published
+    set_today(monkeypatch, irts.ends_on + timedelta(days=1))
+    page = text_of(client.get(f"/r/{zoe.token}").get_data(as_text=True))
+    assert "Vous n’avez pas de place dans un atelier de cette séance." in page
+    assert "Prendre une place maintenant" not in page
+    response = take(client, zoe, slot, workshop(slot, 2).id, follow_redirects=True)
+    assert "La journée est passée : les ateliers ne peuvent plus changer." in text_of(
+        response.get_data(as_text=True))
+    assert zoe.id not in assignments()

@@ -222,7 +222,8 @@ def _self_service_page(registration: Registration, event: Event, posted=None):
     """The person's page; *posted*: the form of a place or waiting list just refused,
     ``(slot id, "prendre" or "attendre", form)``, shown again with its error."""
     today = today_in(event.timezone)
-    offers = after_publication.offers(registration, event)
+    offers = (after_publication.offers(registration, event) if today <= event.ends_on
+              else {})
     forms = {}
     for slot_id, offer in offers.items():
         for kind, workshops in (("prendre", offer.open), ("attendre", offer.full)):
@@ -271,6 +272,9 @@ def _posted_place_form(event: Event, slot_id: int, kind: str) -> WorkshopPlaceFo
 def take_workshop_place(token: str, slot_id: int):
     """Take a place left in a workshop of a published slot, first come, first served."""
     registration, event = _registration_or_404(token)
+    if today_in(event.timezone) > event.ends_on:
+        flash("La journée est passée\u202f: les ateliers ne peuvent plus changer.", "error")
+        return redirect(url_for(".self_service", token=token))
     form = _posted_place_form(event, slot_id, "prendre")
     if form.validate_on_submit():
         try:
@@ -296,6 +300,9 @@ def take_workshop_place(token: str, slot_id: int):
 def join_workshop_waitlist(token: str, slot_id: int):
     """Wait for a place in a full workshop of a published slot."""
     registration, event = _registration_or_404(token)
+    if today_in(event.timezone) > event.ends_on:
+        flash("La journée est passée\u202f: les ateliers ne peuvent plus changer.", "error")
+        return redirect(url_for(".self_service", token=token))
     form = _posted_place_form(event, slot_id, "attendre")
     if form.validate_on_submit():
         try:
