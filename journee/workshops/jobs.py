@@ -65,7 +65,10 @@ def tell_late_people(base_url: str, today: date) -> int:
         for slot in event.workshop_sessions:
             if not slot.workshops or publication(slot) is None:
                 continue
-            for registration_id in _untold(slot):
+            untold = _untold(slot)
+            # The places left, read once per slot: the e-mail lists them.
+            data = load_slot(slot) if untold else None
+            for registration_id in untold:
                 if not _claim(registration_id, slot.id):
                     db.session.rollback()
                     continue
@@ -74,7 +77,7 @@ def tell_late_people(base_url: str, today: date) -> int:
                 if registration.status != RegistrationStatus.CONFIRMED:
                     db.session.rollback()
                     continue
-                tell_no_workshop(load_slot(slot), registration, base_url)
+                tell_no_workshop(data, registration, base_url)
                 db.session.commit()
                 told += 1
     return told
