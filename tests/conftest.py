@@ -178,7 +178,8 @@ TESTS = Path(__file__).resolve().parent
 #: the migrations, accent-folded search, backups. They run on SQLite too;
 #: ``scripts/test-postgres -m postgres`` runs just them on PostgreSQL.
 POSTGRES_MODULES = {"test_migrations.py", "test_registration_admin.py",
-                    "test_registration_rush.py", "test_rush_and_faults.py"}
+                    "test_registration_rush.py", "test_rush_and_faults.py",
+                    "test_after_publication_rush.py"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects
