@@ -130,22 +130,24 @@ def label(workshop) -> str:
     return f"Atelier n°{workshop.number} : {workshop.title}"
 
 
-def vevents(calendar: Calendar) -> dict[str, tuple[int, str]]:
-    """SEQUENCE and SUMMARY per UID."""
-    return {str(e["uid"]): (int(e["sequence"]), str(e["summary"]))
+def vevents(calendar: Calendar) -> dict[str, tuple[int, str, str]]:
+    """SEQUENCE, SUMMARY and STATUS per UID."""
+    return {str(e["uid"]): (int(e["sequence"]), str(e["summary"]), str(e["status"]))
             for e in calendar.walk("VEVENT")}
 
 
 def assert_updated_day(before: Calendar, after: Calendar, slot, workshop) -> None:
-    """The day's events keep their UIDs with a higher SEQUENCE; the slot's event
-    « Ateliers (répartition à venir) » becomes the workshop's, as at publication."""
+    """The day's events keep their UIDs, each with a higher SEQUENCE; the slot's event
+    « Ateliers (répartition à venir) » is cancelled, and the workshop's event added."""
     old, new = vevents(before), vevents(after)
-    [pending] = [uid for uid, (_, summary) in old.items()
+    [pending] = [uid for uid, (_, summary, _) in old.items()
                  if summary == "Ateliers (répartition à venir)"]
+    assert old.keys() <= new.keys()
+    assert all(new[uid][0] > old[uid][0] for uid in old)
+    assert new[pending][2] == "CANCELLED"
+    assert {status for uid, (_, _, status) in new.items() if uid != pending} == {"CONFIRMED"}
     [added] = new.keys() - old.keys()
-    assert old.keys() - new.keys() == {pending}
     assert workshop.title in new[added][1]
-    assert all(new[uid][0] > old[uid][0] for uid in old if uid != pending)
 
 
 def test_the_no_workshop_email_offers_to_take_a_place_or_to_wait(published, slot, smtp):

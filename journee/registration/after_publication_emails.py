@@ -8,9 +8,11 @@ Written like the publication's e-mail (``templates/workshops/email_assignment``)
 from __future__ import annotations
 
 from ..formatting import format_date, format_time_range
+from ..mail import Attachment
 from ..mail_models import OutboxMessage
-from ..programme.models import Workshop
-from .emails import COLON, calendar_attachment, queue_to_attendee
+from ..programme.models import Session, Workshop
+from .calendar import build_attendee_ics
+from .emails import COLON, queue_to_attendee
 from .models import Registration
 from .services import attendee_workshops
 
@@ -40,6 +42,19 @@ def queue_workshop_place_notice(registration: Registration, workshop: Workshop,
     workshops = attendee_workshops(registration)
     return queue_to_attendee(
         "workshop_place", "emails/workshop_place", subject, registration, base_url,
-        lambda: (calendar_attachment(registration, base_url, workshops),),
+        lambda: (_updated_day(registration, base_url, workshops, slot),),
         extra={"workshop": workshop, "when": when, "facilitators": facilitators,
                "from_waitlist": from_waitlist})
+
+
+def _updated_day(registration: Registration, base_url: str,
+                 workshops: dict[int, Workshop], slot: Session) -> Attachment:
+    """The person's day with their new workshop; the slot's event their calendar had
+    until now (« Ateliers (répartition à venir) », under the slot's UID) is cancelled in
+    it, so that calendar apps show the workshop in its place rather than both."""
+    event = registration.event
+    content = build_attendee_ics(event, base_url, workshops,
+                                 sequence=registration.calendar_sequence, withdrawn=[slot])
+    return Attachment(filename=f"journee-{event.slug}.ics", content=content,
+                      mimetype="text/calendar", params={"method": "PUBLISH",
+                                                        "charset": "utf-8"})
