@@ -59,7 +59,7 @@ def fill_waiting_lists(base_url: str) -> int:
 
 def tell_late_people(base_url: str, today: date) -> int:
     """E-mail once each confirmed person who has no workshop in a published slot of an
-    event not over by *today* and was never told; how many were."""
+    event not over by *today* and was never told; how many e-mails were queued."""
     told = 0
     for event in _events_ahead(today):
         for slot in event.workshop_sessions:
@@ -77,9 +77,10 @@ def tell_late_people(base_url: str, today: date) -> int:
                 if registration.status != RegistrationStatus.CONFIRMED:
                     db.session.rollback()
                     continue
-                tell_no_workshop(data, registration, base_url)
+                if tell_no_workshop(data, registration, base_url):
+                    told += 1
+                # Without an address the notice is kept too: their page says it.
                 db.session.commit()
-                told += 1
     return told
 
 
