@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import func, select
 from support.pages import text_of
 from support.registration import OPEN_DAY, set_today
 from support.smtp import SMTPServer, calendar_of, prose_of, received_by, subject_of
@@ -68,14 +68,14 @@ def workshop(slot, number: int):
     return next(w for w in slot.workshops if w.number == number)
 
 
-def person(event, slot, n: int, ranks: list[int], **details) -> Registration:
+def person(event, slot, n: int, ranks: list[int],
+           status=RegistrationStatus.CONFIRMED) -> Registration:
     registration = Registration(
-        event=event, status=RegistrationStatus.CONFIRMED, first_name=f"Prénom{n}",
+        event=event, status=status, first_name=f"Prénom{n}",
         last_name=f"Nom{n:02d}", email=f"personne{n}@example.org", organisation=f"Org{n}",
         profile=Profile.PROFESSIONAL, lunch=False,
         choices=[WorkshopChoice(session_id=slot.id, workshop_id=workshop(slot, number).id,
-                                rank=rank) for rank, number in enumerate(ranks, start=1)],
-        **details)
+                                rank=rank) for rank, number in enumerate(ranks, start=1)])
     db.session.add(registration)
     return registration
 
@@ -423,3 +423,23 @@ def test_once_the_day_is_over_nothing_is_offered(client, monkeypatch, irts, slot
     assert "La journée est passée : les ateliers ne peuvent plus changer." in text_of(
         response.get_data(as_text=True))
     assert zoe.id not in assignments()
+
+
+def test_someone_promoted_from_the_day_s_waiting_list_is_told_and_offered_the_same(
+        client, irts, slot, published, smtp):
+    holder, _ = published
+    irts.capacity = db.session.scalar(select(func.count(Registration.id)))
+    irts.waitlist_enabled = True
+    waiting_person = person(irts, slot, 8, [2], status=RegistrationStatus.WAITLISTED)
+    db.session.commit()
+    assert client.post(f"/r/{holder.token}/annuler").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Registration, waiting_person.id).status \
+        == RegistrationStatus.CONFIRMED
+    page = text_of(client.get(f"/r/{waiting_person.token}").get_data(as_text=True))
+    assert "aucun atelier ne vous y a été attribué" in page
+    assert "Prendre une place maintenant" in page
+    assert jobs.update_workshop_places(OPEN_DAY) == (0, 1)
+    [message] = [m for m in received_by(smtp, waiting_person.email)
+                 if subject_of(m).startswith("Pas d’atelier pour vous")]
+    assert "Vous pouvez prendre une place dans l’un d’eux dès maintenant" in prose_of(message)
