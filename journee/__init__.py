@@ -85,6 +85,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     registration_emails.init_app(app)
     from .registration import reminders
     reminders.init_app(app)
+    from .workshops import jobs as workshop_jobs
+    workshop_jobs.init_app(app)
     certificate_emails.init_app(app)
 
     from .attendance import views as attendance_views

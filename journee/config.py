@@ -72,6 +72,9 @@ def default_config(instance_path: str) -> dict:
         # The reminders before each event (journee.registration.reminders) are looked for
         # this often; 0: never.
         "REMINDER_INTERVAL_SECONDS": 3600,
+        # After a publication, places freed in workshops go to those waiting for them, and
+        # people left without a workshop since are told (journee.workshops.jobs); 0: never.
+        "WORKSHOP_PLACES_INTERVAL_SECONDS": 60,
         # Limits of the public forms, per hour (journee.ratelimit, shared by every worker).
         # Per client address: generous, a whole school registers from one network.
         "REGISTRATIONS_PER_CLIENT_PER_HOUR": 200,

@@ -21,6 +21,7 @@ from .registration.models import (  # noqa: F401
     Registration,
     ReminderSent,
     WorkshopChoice,
+    WorkshopWaitlistEntry,
 )
 from .syntheses.models import DaySynthesis, WorkshopSynthesis  # noqa: F401
 from .tasks import PeriodicJobState  # noqa: F401

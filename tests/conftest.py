@@ -35,6 +35,8 @@ def _config(database_url: str, **overrides) -> dict:
         # The reminders' periodic job stays off (tests/test_reminders.py turns it on):
         # the runner's tests count the jobs.
         "REMINDER_INTERVAL_SECONDS": 0,
+        # So does the workshop places' (tests/test_after_publication.py calls it).
+        "WORKSHOP_PLACES_INTERVAL_SECONDS": 0,
     }
     config.update(overrides)
     return config
@@ -176,7 +178,8 @@ TESTS = Path(__file__).resolve().parent
 #: the migrations, accent-folded search, backups. They run on SQLite too;
 #: ``scripts/test-postgres -m postgres`` runs just them on PostgreSQL.
 POSTGRES_MODULES = {"test_migrations.py", "test_registration_admin.py",
-                    "test_registration_rush.py", "test_rush_and_faults.py"}
+                    "test_registration_rush.py", "test_rush_and_faults.py",
+                    "test_after_publication_rush.py"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects

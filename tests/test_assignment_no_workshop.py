@@ -1,12 +1,13 @@
 """After publication: the people left without a workshop are told, once; choices are
-frozen; the attendee's page says plainly where they stand."""
+frozen; the attendee's page says plainly where they stand. The e-mails are read as a
+real SMTP server receives them."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 from support.pages import text_of
-from support.registration import plain_text, sent_to
+from support.smtp import SMTPServer, calendar_of, prose_of, received_by, subject_of
 
 from journee.extensions import db
 from journee.programme.models import SessionKind
@@ -19,6 +20,31 @@ from journee.registration.models import (
 )
 
 CONTACT = "claire.lagu@irtsnormandie.ids.fr"
+
+
+@pytest.fixture
+def smtp():
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app(app_factory, smtp):
+    """An app as deployed: each commit sends what it queued to the SMTP server."""
+    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
+                      MAIL_SMTP_PORT=smtp.port, MAIL_SMTP_TIMEOUT=5,
+                      MAIL_DELIVER_AFTER_COMMIT=True)
+    with app.app_context():
+        yield app
+
+
+def sent_to(smtp, address: str, subject_start: str):
+    return [m for m in received_by(smtp, address) if subject_of(m).startswith(subject_start)]
+
+
+NO_WORKSHOP = "Pas d’atelier pour vous"
+ASSIGNMENT = "Votre atelier"
 
 
 @pytest.fixture
@@ -67,7 +93,7 @@ def placed() -> dict[int, Assignment]:
 
 
 def test_publication_tells_each_person_without_a_workshop_once(organiser_client, irts, slot,
-                                                               people):
+                                                               people, smtp):
     response = run_and_publish(organiser_client, irts, slot)
     page = text_of(response.get_data(as_text=True))
     assert "Répartition publiée : 2 e-mails envoyés" in page
@@ -75,9 +101,9 @@ def test_publication_tells_each_person_without_a_workshop_once(organiser_client,
 
     left_out = [r for r in people if r.id not in placed()]
     assert len(left_out) == 2
-    [message] = sent_to(left_out[0].email, "no_workshop")
-    assert message["Subject"].startswith("Pas d’atelier pour vous")
-    body = " ".join(plain_text(message).replace("\u202f", " ").replace("\u00a0", " ").split())
+    [message] = sent_to(smtp, left_out[0].email, NO_WORKSHOP)
+    assert subject_of(message) == f"Pas d’atelier pour vous : {irts.title}"
+    body = prose_of(message)
     assert "Vous n’avez pas de place dans un atelier de la séance" in body
     assert "Tous les ateliers que vous aviez choisis étaient complets." in body
     two = next(w for w in slot.workshops if w.number == 2)
@@ -85,27 +111,27 @@ def test_publication_tells_each_person_without_a_workshop_once(organiser_client,
     assert "Atelier n° 1 :" not in body
     assert f"écrivez à l’équipe organisatrice : {CONTACT}" in body
     assert message["Reply-To"] == CONTACT
-    assert sent_to(people[3].email, "no_workshop") == []
+    assert sent_to(smtp, people[3].email, NO_WORKSHOP) == []
 
     response = organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"},
                                      follow_redirects=True)
     assert "sans atelier ont été prévenues" not in text_of(response.get_data(as_text=True))
-    assert len(sent_to(left_out[0].email, "no_workshop")) == 1
+    assert len(sent_to(smtp, left_out[0].email, NO_WORKSHOP)) == 1
 
 
 def test_someone_placed_then_left_out_again_is_told_again(organiser_client, irts, slot,
-                                                          people):
+                                                          people, smtp):
     run_and_publish(organiser_client, irts, slot)
     someone = next(r for r in people if r.id not in placed())
     two = next(w for w in slot.workshops if w.number == 2)
     organiser_client.post(f"{page_url(irts, slot)}personnes/{someone.id}",
                           data={f"p{someone.id}-workshop": str(two.id)})
     organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
-    assert len(sent_to(someone.email, "assignment")) == 1
+    assert len(sent_to(smtp, someone.email, ASSIGNMENT)) == 1
     db.session.delete(placed()[someone.id])
     db.session.commit()
     organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
-    assert len(sent_to(someone.email, "no_workshop")) == 2
+    assert len(sent_to(smtp, someone.email, NO_WORKSHOP)) == 2
 
 
 def test_the_page_says_plainly_who_has_a_workshop_and_who_has_none(client, organiser_client,
@@ -181,7 +207,7 @@ def _form_values(html: str) -> dict[str, str]:
 
 
 def test_a_move_after_publication_says_it_is_e_mailed_at_the_next_one(organiser_client, irts,
-                                                                       slot, people):
+                                                                       slot, people, smtp):
     run_and_publish(organiser_client, irts, slot)
     someone = next(r for r in people if r.id not in placed())
     two = next(w for w in slot.workshops if w.number == 2)
@@ -191,7 +217,10 @@ def test_a_move_after_publication_says_it_is_e_mailed_at_the_next_one(organiser_
     page = text_of(response.get_data(as_text=True))
     assert ("La répartition étant déjà publiée, cette personne ne sera prévenue par e-mail "
             "(et sa page mise à jour) que lorsque vous publierez à nouveau.") in page
-    assert sent_to(someone.email, "assignment") == []
+    assert sent_to(smtp, someone.email, ASSIGNMENT) == []
     organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
-    [message] = sent_to(someone.email, "assignment")
-    assert f"Atelier n° 2 : {two.title}" in plain_text(message).replace("\u00a0", " ")
+    [message] = sent_to(smtp, someone.email, ASSIGNMENT)
+    assert f"Atelier n° 2 : {two.title}" in prose_of(message)
+    summaries = [str(e["summary"]) for e in calendar_of(message).walk("VEVENT")]
+    assert any(two.title in summary for summary in summaries)
+    assert "Ateliers (répartition à venir)" not in summaries

@@ -23,6 +23,14 @@ ACTION_LABELS: dict[str, str] = {
     "attendee.register": "Inscription en ligne par la personne",
     "attendee.change_self": "Modification de son inscription par la personne, depuis son lien",
     "attendee.cancel_self": "Annulation de son inscription par la personne, depuis son lien",
+    "attendee.take_workshop_place": "Place prise dans un atelier par la personne, après la "
+                                    "répartition, depuis son lien",
+    "attendee.join_workshop_waitlist": "Inscription sur la liste d’attente d’un atelier par "
+                                       "la personne, depuis son lien",
+    "attendee.leave_workshop_waitlist": "Retrait de la liste d’attente d’un atelier par la "
+                                        "personne, depuis son lien",
+    "automatic.workshop_waitlist_place": "Place libérée dans un atelier, donnée à la première "
+                                         "personne de sa liste d’attente",
     "attendee.erase_self": "Effacement de ses données par la personne, depuis son lien",
     "facilitator.view_list": "Consultation de la liste d’un atelier",
     "facilitator.download_xlsx": "Téléchargement de la liste d’un atelier (XLSX)",

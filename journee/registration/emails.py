@@ -64,6 +64,7 @@ KIND_LABELS = {
     "self_service_link": "Lien personnel renvoyé",
     "assignment": "Atelier attribué",
     "no_workshop": "Sans atelier après la répartition",
+    "workshop_place": "Atelier obtenu après la répartition",
     "certificate": "Attestation de présence",
     "address_change": "Confirmation d’une nouvelle adresse",
     "change": "Modifications enregistrées",

@@ -357,6 +357,13 @@ class ResendLinkForm(Form):
                                    _too_long(254), Email(EMAIL_MESSAGE)])
 
 
+class WorkshopPlaceForm(Form):
+    """After publication, for someone without a workshop in a slot: one of its
+    workshops, to take a place in, or to wait for on its waiting list."""
+
+    workshop = ChoiceRadioField("Atelier", required_message="Choisissez un atelier.")
+
+
 # The group import (organisers) ----------------------------------------------------------
 
 class ImportUploadForm(Form):

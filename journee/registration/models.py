@@ -164,12 +164,18 @@ class AssignmentSource(enum.StrEnum):
     SOLVER = "solver"
     ORGANISER = "organiser"
     PRE_ASSIGNED = "pre-assigned"
+    CHOSEN_LATE = "chosen-late"
+    """Taken by the person themself, in a workshop left with room after publication."""
+    WORKSHOP_WAITLIST = "workshop-waitlist"
+    """A place freed after publication, given to the first one waiting for it."""
 
 
 ASSIGNMENT_SOURCE_LABELS = {
     AssignmentSource.SOLVER: "Répartition automatique",
     AssignmentSource.ORGANISER: "Placé·e à la main",
     AssignmentSource.PRE_ASSIGNED: "Placé·e d’avance",
+    AssignmentSource.CHOSEN_LATE: "Atelier choisi après publication",
+    AssignmentSource.WORKSHOP_WAITLIST: "Place libérée, depuis la liste d’attente",
 }
 
 
@@ -229,6 +235,24 @@ class NoWorkshopNotice(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkshopWaitlistEntry(db.Model):
+    """Someone without a workshop in a published slot, waiting for a place in one of its
+    full workshops (one per slot): the place freed there goes to whoever waits longest
+    (see :mod:`.after_publication`)."""
+
+    __tablename__ = "workshop_waitlist_entry"
+    __table_args__ = (UniqueConstraint("registration_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"))
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ReminderSent(db.Model):

@@ -17,8 +17,9 @@ from .. import data_owners
 from ..audit.log import ATTENDEE, actor_for_user, record
 from ..auth.models import User
 from ..data_owners import Erasure
-from ..programme.models import Event
-from . import changes, services
+from ..programme.models import Event, Workshop
+from . import after_publication, changes, services
+from .after_publication_emails import queue_workshop_place_notice
 from .emails import (
     queue_cancellation_notice,
     queue_change_confirmation,
@@ -95,6 +96,8 @@ def cancel_registration(registration: Registration, *, base_url: str,
         target = (f"Inscription n° {registration.id} ; n° {promoted.id} prend la place "
                   "libérée")
     _record("cancel", registration, by, target)
+    # The workshop places this person held go to those waiting for them.
+    fill_workshop_places(registration.event_id, base_url=base_url)
     return promoted
 
 
@@ -111,6 +114,7 @@ def restore(registration: Registration, *, base_url: str, by: User) -> Registrat
     """Undo a cancellation (confirmed if a place is free, else back on the waiting list)
     and send the confirmation again."""
     services.restore(registration)
+    after_publication.release_places_taken(registration)
     _next_calendar(registration)
     queue_registration_confirmation(registration, base_url)
     _record("restore", registration, by)
@@ -128,6 +132,8 @@ def erase(registrations: list[Registration], *, base_url: str,
     erasure = data_owners.erase(registrations)
     for promoted in erasure.promoted:
         queue_promotion_notice(promoted, base_url)
+    for event_id in events:
+        fill_workshop_places(event_id, base_url=base_url)
     for event in events.values():
         if by is None:
             record("attendee.erase_self", actor=ATTENDEE, event=event,
@@ -136,6 +142,57 @@ def erase(registrations: list[Registration], *, base_url: str,
             record("organiser.erase_person", actor=actor_for_user(by), event=event,
                    target=f"Inscription(s) {numbers}", rows=erasure.registrations)
     return erasure
+
+
+def take_workshop_place(registration: Registration, session_id: int,
+                        workshop_id: int | None, *, base_url: str) -> Workshop:
+    """After publication, give someone without a workshop a place left in one of the
+    slot's workshops, and confirm it by e-mail with their updated calendar (see
+    :func:`after_publication.take_place` for the refusals)."""
+    workshop = after_publication.take_place(registration, session_id, workshop_id)
+    queue_workshop_place_notice(registration, after_publication.workshop_details(workshop.id),
+                                base_url, from_waitlist=False)
+    _record("take_place", registration, None,
+            f"Inscription n° {registration.id} ; atelier n° {workshop.number}")
+    return workshop
+
+
+def join_workshop_waitlist(registration: Registration, session_id: int,
+                           workshop_id: int | None) -> Workshop:
+    """After publication, put someone without a workshop on a full workshop's waiting
+    list (see :func:`after_publication.join_waitlist`)."""
+    workshop = after_publication.join_waitlist(registration, session_id, workshop_id)
+    _record("join_waitlist", registration, None,
+            f"Inscription n° {registration.id} ; atelier n° {workshop.number}")
+    return workshop
+
+
+def leave_workshop_waitlist(registration: Registration, session_id: int) -> Workshop | None:
+    workshop = after_publication.leave_waitlist(registration, session_id)
+    if workshop is not None:
+        _record("leave_waitlist", registration, None,
+                f"Inscription n° {registration.id} ; atelier n° {workshop.number}")
+    return workshop
+
+
+AUTOMATIC = "Journée, automatiquement"
+
+
+def fill_workshop_places(event_id: int, *, base_url: str
+                         ) -> list[tuple[Registration, Workshop]]:
+    """Give the places free in workshops with a waiting list to those waiting, in queue
+    order, and tell each one by e-mail with their updated calendar (see
+    :func:`after_publication.fill_freed_places`). Whoever frees a place calls it in the
+    same transaction; the workshops' periodic job calls it for the rest (a capacity
+    raised, an erasure)."""
+    promoted = after_publication.fill_freed_places(event_id)
+    for registration, workshop in promoted:
+        queue_workshop_place_notice(registration,
+                                    after_publication.workshop_details(workshop.id),
+                                    base_url, from_waitlist=True)
+        record("automatic.workshop_waitlist_place", actor=AUTOMATIC, event=registration.event,
+               target=f"Inscription n° {registration.id} ; atelier n° {workshop.number}")
+    return promoted
 
 
 def _next_calendar(registration: Registration) -> dict | None:
@@ -157,6 +214,9 @@ ACTIONS = {
     "cancel": ("organiser.cancel_registration", ("attendee.cancel_self", ATTENDEE)),
     "promote": ("organiser.promote_registration", None),
     "restore": ("organiser.restore_registration", None),
+    "take_place": (None, ("attendee.take_workshop_place", ATTENDEE)),
+    "join_waitlist": (None, ("attendee.join_workshop_waitlist", ATTENDEE)),
+    "leave_waitlist": (None, ("attendee.leave_workshop_waitlist", ATTENDEE)),
 }
 
 

@@ -16,11 +16,11 @@ from ..programme.loaders import visible_event_or_404
 from ..programme.models import Event
 from ..programme.queries import event_with_programme_by_id, event_with_workshops
 from ..programme.schedule import registration_status
-from ..security import client_address
+from ..security import as_id, client_address
 from ..util.clock import today_in
 from ..web.downloads import private_download
 from ..web.urls import external_url, public_base_url
-from . import operations, places, services
+from . import after_publication, operations, places, services
 from .address import MAX_AGE_SECONDS, change_for_token
 from .calendar import DayLinks, build_attendee_ics, day_links
 from .emails import (
@@ -28,7 +28,14 @@ from .emails import (
     queue_already_registered,
     queue_link_request,
 )
-from .forms import ResendLinkForm, build_form, initial_data, keep_frozen_choices, mark_popular
+from .forms import (
+    ResendLinkForm,
+    WorkshopPlaceForm,
+    build_form,
+    initial_data,
+    keep_frozen_choices,
+    mark_popular,
+)
 from .models import Registration, RegistrationStatus
 from .privacy import PRIVACY_VERSION, purge_date
 
@@ -208,7 +215,23 @@ def self_service_url(registration: Registration) -> str:
 @bp.get("/r/<token>")
 def self_service(token: str):
     registration, event = _registration_or_404(token)
+    return _self_service_page(registration, event)
+
+
+def _self_service_page(registration: Registration, event: Event, posted=None):
+    """The person's page; *posted*: the form of a place or waiting list just refused,
+    ``(slot id, "prendre" or "attendre", form)``, shown again with its error."""
     today = today_in(event.timezone)
+    offers = (after_publication.offers(registration, event) if today <= event.ends_on
+              else {})
+    forms = {}
+    for slot_id, offer in offers.items():
+        for kind, workshops in (("prendre", offer.open), ("attendre", offer.full)):
+            form = (posted[2] if posted is not None and posted[:2] == (slot_id, kind)
+                    else WorkshopPlaceForm(prefix=f"{kind}-{slot_id}", formdata=None))
+            form.workshop.choices = [(str(p.workshop.id), _place_label(p, kind))
+                                     for p in workshops]
+            forms[slot_id, kind] = form
     return render_template(
         "registration/self_service.html", event=event, registration=registration,
         link=self_service_url(registration),
@@ -217,7 +240,100 @@ def self_service(token: str):
         cancellable=can_cancel(event, registration, today),
         workshops={w.id: w for s in event.workshop_sessions for w in s.workshops},
         assigned=services.attendee_workshops(registration),
-        published=services.published_slots(event.id))
+        published=services.published_slots(event.id),
+        offers=offers, place_forms=forms, told=after_publication.told_slots(registration))
+
+
+def _place_label(places: after_publication.WorkshopPlaces, kind: str) -> str:
+    label = places.workshop.label
+    if places.workshop.room is not None:
+        label += f", {places.workshop.room.name}"
+    if kind == "prendre":
+        if places.left is None:
+            return label
+        return f"{label} ({places.left} place{'s' if places.left > 1 else ''} libre" \
+               f"{'s' if places.left > 1 else ''})"
+    if not places.waiting:
+        return f"{label} (complet, personne en attente)"
+    return (f"{label} (complet, {places.waiting} personne{'s' if places.waiting > 1 else ''}"
+            " en attente)")
+
+
+def _posted_place_form(event: Event, slot_id: int, kind: str) -> WorkshopPlaceForm:
+    """The posted form, validated against every workshop of the slot: one that became
+    full (or free) meanwhile gets the service's message, not « choose an option »."""
+    form = WorkshopPlaceForm(prefix=f"{kind}-{slot_id}")
+    form.workshop.choices = [(str(w.id), w.label) for s in event.workshop_sessions
+                             if s.id == slot_id for w in s.workshops]
+    return form
+
+
+@bp.post("/r/<token>/ateliers/<int:slot_id>/prendre")
+def take_workshop_place(token: str, slot_id: int):
+    """Take a place left in a workshop of a published slot, first come, first served."""
+    registration, event = _registration_or_404(token)
+    if today_in(event.timezone) > event.ends_on:
+        flash("La journée est passée\u202f: les ateliers ne peuvent plus changer.", "error")
+        return redirect(url_for(".self_service", token=token))
+    form = _posted_place_form(event, slot_id, "prendre")
+    if form.validate_on_submit():
+        try:
+            workshop = operations.take_workshop_place(
+                registration, slot_id, as_id(form.workshop.data), base_url=public_base_url())
+        except after_publication.NotOffered as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+            return redirect(url_for(".self_service", token=token))
+        except after_publication.NoPlaceLeft as refused:
+            db.session.rollback()
+            form.workshop.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"C’est noté : vous avez une place dans l’atelier n° "
+                  f"{workshop.number}. Un e-mail de confirmation vous est envoyé.", "success")
+            return redirect(url_for(".self_service", token=token, _anchor=f"mon-atelier-{slot_id}"))
+    registration, event = _registration_or_404(token)
+    return _self_service_page(registration, event, (slot_id, "prendre", form))
+
+
+@bp.post("/r/<token>/ateliers/<int:slot_id>/attendre")
+def join_workshop_waitlist(token: str, slot_id: int):
+    """Wait for a place in a full workshop of a published slot."""
+    registration, event = _registration_or_404(token)
+    if today_in(event.timezone) > event.ends_on:
+        flash("La journée est passée\u202f: les ateliers ne peuvent plus changer.", "error")
+        return redirect(url_for(".self_service", token=token))
+    form = _posted_place_form(event, slot_id, "attendre")
+    if form.validate_on_submit():
+        try:
+            workshop = operations.join_workshop_waitlist(registration, slot_id,
+                                                         as_id(form.workshop.data))
+        except after_publication.NotOffered as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+            return redirect(url_for(".self_service", token=token))
+        except after_publication.PlaceLeft as refused:
+            db.session.rollback()
+            form.workshop.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"Vous êtes sur la liste d’attente de l’atelier n° {workshop.number}"
+                  " : si une place s’y libère, elle vous sera donnée et vous serez "
+                  "prévenu·e par e-mail.", "success")
+            return redirect(url_for(".self_service", token=token, _anchor=f"mon-atelier-{slot_id}"))
+    registration, event = _registration_or_404(token)
+    return _self_service_page(registration, event, (slot_id, "attendre", form))
+
+
+@bp.post("/r/<token>/ateliers/<int:slot_id>/ne-plus-attendre")
+def leave_workshop_waitlist(token: str, slot_id: int):
+    registration, _ = _registration_or_404(token)
+    workshop = operations.leave_workshop_waitlist(registration, slot_id)
+    db.session.commit()
+    if workshop is not None:
+        flash(f"Vous n’êtes plus sur la liste d’attente de l’atelier n° "
+              f"{workshop.number}.", "success")
+    return redirect(url_for(".self_service", token=token, _anchor=f"mon-atelier-{slot_id}"))
 
 
 @bp.route("/r/<token>/modifier", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..formatting import NBSP, plural
 from ..programme.loaders import event_or_404, session_or_404
+from ..registration import after_publication, operations
 from ..registration.loaders import registration_or_404
 from ..registration.models import PROFILE_LABELS, Assignment, AssignmentSource
 from ..web.urls import public_base_url
@@ -88,6 +89,7 @@ def assignment(event_id: int, slot_id: int):
         proven=report is not None and report.status == "optimal" and report.gap == 0,
         run_options=services.RunOptions.from_json(run.options) if run is not None else None,
         move_forms=move_forms, demand=data.demand(),
+        waiting=after_publication.waiting_counts(slot.id),
         members=data.members(), unassigned=data.unassigned(),
         publication=services.publication(slot),
         changed=services.changed_since_publication(data),
@@ -110,24 +112,35 @@ def move(event_id: int, slot_id: int, registration_id: int):
         return _page(event, slot, f"personne-{registration.id}")
     if form.workshop.data == NO_WORKSHOP:
         removed = services.unplace(data, registration)
+        promoted = operations.fill_workshop_places(event.id, base_url=public_base_url())
         db.session.commit()
         if removed is None:
             flash(f"{registration.full_name} était déjà sans atelier.", "info")
         else:
             flash(f"{registration.full_name}\u202f: sans atelier (la prochaine répartition "
-                  "automatique pourra lui en donner un)." + _published_note(slot), "success")
+                  "automatique pourra lui en donner un)." + _published_note(slot)
+                  + _promoted_note(promoted), "success")
         return _page(event, slot, f"personne-{registration.id}")
     workshop = data.workshop_by_id[form.workshop.data]
     try:
         services.place(data, registration, workshop, locked=True)
+        # A place this move freed goes to the first one waiting for it, told at once.
+        promoted = operations.fill_workshop_places(event.id, base_url=public_base_url())
     except services.AssignmentProblem as problem:
         db.session.rollback()
         flash(str(problem), "error")
     else:
         db.session.commit()
         flash(f"{registration.full_name}\u202f: atelier n°{NBSP}{workshop.number}, "
-              "verrouillé·e." + _published_note(slot), "success")
+              "verrouillé·e." + _published_note(slot)
+              + _promoted_note(promoted), "success")
     return _page(event, slot, f"personne-{registration.id}")
+
+
+def _promoted_note(promoted) -> str:
+    return "".join(
+        f" {person.full_name}, en liste d’attente, prend la place libérée dans l’atelier "
+        f"n°{NBSP}{place.number} et en est prévenu·e par e-mail." for person, place in promoted)
 
 
 def _published_note(slot) -> str:

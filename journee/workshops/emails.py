@@ -43,14 +43,16 @@ def queue_assignment_notice(registration: Registration, workshop: Workshop, base
 
 
 def queue_no_workshop_notice(registration: Registration, slot: Session, base_url: str, *,
-                             choices_full: bool, open_workshops: list[Workshop]
-                             ) -> OutboxMessage | None:
+                             choices_full: bool, open_workshops: list[Workshop],
+                             full_workshops: list[Workshop] = ()) -> OutboxMessage | None:
     """Tell someone that the publication left them without a workshop in *slot*, why
     when it is known, and what they can do.
 
     :param choices_full: every workshop they ranked in the slot is full.
-    :param open_workshops: the slot's workshops that still have room, which they can ask
-        the team for.
+    :param open_workshops: the slot's workshops that still have room, where they can
+        take a place from their page.
+    :param full_workshops: the slot's full workshops, whose waiting lists they can join
+        from their page.
     """
     event = registration.event
     subject = f"Pas d’atelier pour vous{COLON} {event.title}"
@@ -60,4 +62,4 @@ def queue_no_workshop_notice(registration: Registration, slot: Session, base_url
     return queue_to_attendee(
         "no_workshop", "workshops/email_no_workshop", subject, registration, base_url,
         extra={"slot": slot, "when": when, "choices_full": choices_full,
-               "open_workshops": open_workshops})
+               "open_workshops": open_workshops, "full_workshops": full_workshops})

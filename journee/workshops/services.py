@@ -528,20 +528,25 @@ def publish(slot: Session, base_url: str, *, by: User) -> Published:
         if queue_assignment_notice(registration, data.workshop_by_id[item.workshop_id],
                                    base_url, attendee_workshops(registration)):
             queued += 1
-    full, open_workshops = _full_and_open(data)
-    without = 0
-    for registration in left_out:
-        choices = data.choices(registration)
-        if queue_no_workshop_notice(
-                registration, slot, base_url,
-                choices_full=bool(choices) and all(c in full for c in choices),
-                open_workshops=open_workshops):
-            without += 1
+    without = sum(1 for registration in left_out
+                  if tell_no_workshop(data, registration, base_url))
     db.session.add(AssignmentPublication(session_id=slot.id, published_by=by.email,
                                          notices=queued + without))
     record("organiser.publish_assignment", actor=actor_for_user(by), event=slot.event,
            target=slot_label(slot), rows=queued + without)
     return Published(queued, without)
+
+
+def tell_no_workshop(data: SlotData, registration: Registration, base_url: str):
+    """Queue the e-mail that tells someone they have no workshop in the slot, with the
+    workshops where they can take a place now and those where they can wait for one."""
+    full, open_workshops = _full_and_open(data)
+    choices = data.choices(registration)
+    return queue_no_workshop_notice(
+        registration, data.slot, base_url,
+        choices_full=bool(choices) and all(c in full for c in choices),
+        open_workshops=open_workshops,
+        full_workshops=[w for w in data.workshops if w.id in full])
 
 
 def _full_and_open(data: SlotData) -> tuple[set[int], list[Workshop]]:

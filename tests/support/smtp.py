@@ -50,3 +50,31 @@ class SMTPServer:
         return [email.message_from_bytes(envelope.original_content,
                                          policy=email.policy.default)
                 for envelope in self.handler.envelopes]
+
+
+NBSP = "\u00a0"
+
+
+def received_by(server: SMTPServer, address: str) -> list[EmailMessage]:
+    """What *address* received, oldest first."""
+    return [m for m in server.messages if m["To"] == address]
+
+
+def subject_of(message: EmailMessage) -> str:
+    """No-break spaces as plain ones: a folded header keeps only the latter."""
+    return " ".join(message["Subject"].replace(NBSP, " ").split())
+
+
+def prose_of(message: EmailMessage) -> str:
+    """The plain-text body, lines unfolded, no-break spaces (thin or not) as plain ones."""
+    text = message.get_body(("plain",)).get_content()
+    return " ".join(text.replace(NBSP, " ").replace("\u202f", " ").split())
+
+
+def calendar_of(message: EmailMessage):
+    """The .ics attached, parsed back."""
+    from icalendar import Calendar
+
+    [part] = [p for p in message.iter_attachments()
+              if p.get_content_type() == "text/calendar"]
+    return Calendar.from_ical(part.get_content())
