@@ -36,6 +36,7 @@ from ..programme.models import Event, Session, Workshop, WorkshopMode
 from ..programme.queries import event_with_programme_by_id
 from .address import MAX_AGE_SECONDS, make_change_token
 from .calendar import build_attendee_ics
+from .email_texts import self_service_url
 from .models import Registration, RegistrationStatus, WorkshopChoice
 from .services import first_come_workshops
 
@@ -85,10 +86,6 @@ def failed_messages(event: Event) -> list[tuple[OutboxMessage, Registration]]:
         .where(Registration.event_id == event.id,
                OutboxMessage.status == OutboxStatus.FAILED)
         .order_by(OutboxMessage.id)).all())
-
-
-def self_service_url(registration: Registration, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/r/{registration.token}"
 
 
 def queue_registration_confirmation(registration: Registration,
