@@ -19,6 +19,7 @@ from .programme.models import (  # noqa: F401
 from .ratelimit import RateEvent  # noqa: F401
 from .registration.models import (  # noqa: F401
     Assignment,
+    EmailText,
     Registration,
     ReminderSent,
     WorkshopChoice,

@@ -411,3 +411,95 @@ def test_only_the_event_organisers_write(client, make_user, login, irts, demo):
 def test_the_event_page_links_to_the_messages(organiser_client, irts):
     page = organiser_client.get(f"/admin/journees/{irts.id}/").get_data(as_text=True)
     assert f'href="/admin/journees/{irts.id}/messages/"' in page
+
+
+# The automatic e-mails' own texts -------------------------------------------------------
+
+def text_url(event, kind: str) -> str:
+    return f"/admin/journees/{event.id}/messages/automatiques/{kind}"
+
+
+def test_an_edited_automatic_e_mail_as_received_and_its_reset(smtp_app):
+    event, client, server = smtp_app
+    page = client.get(text_url(event, "confirmation")).get_data(as_text=True)
+    assert "Ce texte est celui par défaut." in text_of(page)
+    assert "Votre inscription à la journée d’étude" in page and "{journée}" in page
+
+    response = client.post(text_url(event, "confirmation"), data={
+        "subject": "Bienvenue {prénom} : {journée}",
+        "body": "Merci {prénom} {nom} !\n\nÀ très vite, le {date}."})
+    assert response.status_code == 302
+    listing = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Confirmation d’inscription Modifié pour cette journée" in listing
+
+    from journee.registration.emails import queue_registration_confirmation
+
+    zoe = add(event, "Zoé", "L’Hôte", "zoe@example.org")
+    queue_registration_confirmation(zoe, "http://journee.test")
+    db.session.commit()
+    deliver_pending()
+    [message] = server.messages
+    assert flat(message["Subject"]) == f"Bienvenue Zoé : {flat(event.title)}"
+    text = flat(message.get_body(("plain",)).get_content())
+    assert text.startswith("Bonjour Zoé, Merci Zoé L’Hôte ! À très vite, le jeudi 15 mars 2018.")
+    # What the app adds is still there: the link, the practical facts, the calendar.
+    assert re.search(r"http://journee\.test/r/[A-Za-z0-9_-]+", text)
+    assert "Date : jeudi 15 mars 2018" in text and "Lieu :" in text
+    assert "Votre inscription à la journée d’étude" not in text
+    assert [p.get_content_type() for p in message.iter_attachments()] == ["text/calendar"]
+    assert message["List-Unsubscribe"] is None
+    html = message.get_body(("html",)).get_content()
+    assert "<p>Merci Zoé L’Hôte !</p>" in html.replace("&#39;", "’")
+    # The waiting list keeps its own default text.
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "organiser.edit_email_text")) == 1
+
+    response = client.post(text_url(event, "confirmation") + "/retablir")
+    assert response.status_code == 302
+    queue_registration_confirmation(zoe, "http://journee.test")
+    db.session.commit()
+    deliver_pending()
+    again = server.messages[1]
+    assert flat(again["Subject"]) == f"Inscription confirmée : {flat(event.title)}"
+    assert flat(again.get_body(("plain",)).get_content()).startswith(
+        f"Bonjour Zoé, Votre inscription à la journée d’étude « {flat(event.title)} » est "
+        "confirmée. Nous serons heureux de vous accueillir.")
+
+
+def test_a_wrong_placeholder_in_an_automatic_text_is_refused(organiser_client, irts):
+    response = organiser_client.post(text_url(irts, "reminder"), data={
+        "subject": "Rappel {journée}", "body": "À demain {Prénom}, salle {sale} <b>"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "« {sale} » n’est pas un champ connu." in flat(text_of(html))
+    assert "À demain {Prénom}, salle {sale} &lt;b&gt;" in html
+    from journee.registration.models import EmailText
+
+    assert db.session.scalar(select(func.count(EmailText.id))) == 0
+
+
+def test_the_default_subjects_are_the_ones_sent(irts, delivered):
+    from journee.registration.email_texts import DEFAULT_TEXTS, placeholder_values
+    from journee.registration.emails import (
+        queue_cancellation_notice,
+        queue_registration_confirmation,
+    )
+    from journee.registration.reminders import queue_reminder
+
+    people = people_of(irts)
+    base = "http://journee.test"
+    sent = {
+        "confirmation": queue_registration_confirmation(people["aicha"], base),
+        "waitlist": queue_registration_confirmation(people["eve"], base),
+        "reminder": queue_reminder(people["bruno"], base),
+        "cancellation": queue_cancellation_notice(people["olga"], base, None),
+    }
+    db.session.commit()
+    for kind, message in sent.items():
+        values = placeholder_values(db.session.get(type(people["aicha"]),
+                                                   message.registration_id), base)
+        # As the outbox keeps it: spaces folded (see mail.queue_email).
+        default = " ".join(parse(DEFAULT_TEXTS[kind].subject).fill(values).split())
+        assert message.subject == default, kind
+    assert "vous êtes sur la liste d’attente" in delivered(sent["waitlist"]).get_body(
+        ("plain",)).get_content()

@@ -9,10 +9,11 @@ from ..extensions import db
 from ..formatting import NBSP, plural
 from ..placeholders import PLACEHOLDERS, parse
 from ..programme.loaders import event_or_404
+from ..registration.email_texts import DEFAULT_TEXTS, custom_text, texts_of
 from ..registration.models import Registration, RegistrationStatus
 from ..security import as_id
 from . import emails, operations, recipients, services
-from .forms import MessageForm
+from .forms import EmailTextForm, MessageForm
 
 bp = Blueprint("messages", __name__)
 
@@ -40,15 +41,17 @@ def picked_ids() -> tuple[int, ...] | None:
 def compose(event_id: int):
     event = event_or_404(event_id)
     picked = picked_ids()
-    action = request.form.get("action")
-    if request.method == "POST" and action is None:
+    # Enter in a field submits the first button: the preview.
+    action = request.form.get("action", "apercu")
+    from_list = request.method == "POST" and "subject" not in request.form
+    if from_list:
         # Sent from the list of registrations with the people picked there.
         form = MessageForm(event, formdata=None, statuses=[
             RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value])
     else:
         form = MessageForm(event)
     chosen, preview, problems = None, None, []
-    if action is not None and form.validate_on_submit():
+    if not from_list and form.validate_on_submit():
         audience = form.audience(picked)
         chosen = recipients.recipients(event, audience)
         if not chosen.count:
@@ -79,3 +82,42 @@ def compose(event_id: int):
                            chosen=chosen, preview=preview, problems=problems,
                            placeholders=PLACEHOLDERS,
                            per_minute=current_app.config["MESSAGES_PER_MINUTE"])
+
+
+KINDS = "any(" + ", ".join(DEFAULT_TEXTS) + ")"
+
+
+@bp.route("/journees/<int:event_id>/messages/automatiques/")
+def texts(event_id: int):
+    event = event_or_404(event_id)
+    return render_template("messages/texts.html", event=event, defaults=DEFAULT_TEXTS,
+                           custom=texts_of(event.id))
+
+
+@bp.route(f"/journees/<int:event_id>/messages/automatiques/<{KINDS}:kind>",
+          methods=["GET", "POST"])
+def text(event_id: int, kind: str):
+    event = event_or_404(event_id)
+    default = DEFAULT_TEXTS[kind]
+    custom = custom_text(event.id, kind)
+    form = EmailTextForm(obj=custom, data=None if custom else {
+        "subject": default.subject, "body": default.body})
+    if form.validate_on_submit():
+        operations.save_text(event, kind, form.subject.data, form.body.data,
+                             by=current_user)
+        db.session.commit()
+        flash(f"Texte de l’e-mail «{NBSP}{default.label}{NBSP}» enregistré{NBSP}: il sert "
+              "aux prochains envois.", "success")
+        return redirect(url_for(".texts", event_id=event.id))
+    return render_template("messages/text.html", event=event, kind=kind, default=default,
+                           custom=custom, form=form, placeholders=PLACEHOLDERS)
+
+
+@bp.post(f"/journees/<int:event_id>/messages/automatiques/<{KINDS}:kind>/retablir")
+def reset_text(event_id: int, kind: str):
+    event = event_or_404(event_id)
+    if operations.reset_text(event, kind, by=current_user):
+        db.session.commit()
+    flash(f"Texte par défaut rétabli pour l’e-mail «{NBSP}{DEFAULT_TEXTS[kind].label}{NBSP}».",
+          "success")
+    return redirect(url_for(".texts", event_id=event.id))

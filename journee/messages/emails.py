@@ -71,7 +71,7 @@ def write(subject: Template, body: Template, registration: Registration, base_ur
     """The message for this person; a *sample* (the preview, the test to oneself) has
     its secret links masked: it is not theirs to open."""
     event = registration.event
-    values = placeholder_values(registration, base_url)
+    values = placeholder_values(registration, base_url, subject.names | body.names)
     link = unsubscribe_url(registration.id, base_url)
     if sample:
         values = {name: mask_secret_links(value) for name, value in values.items()}

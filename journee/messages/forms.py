@@ -78,3 +78,14 @@ class MessageForm(Form):
             profile=Profile(self.profile.data) if self.profile.data else None,
             without_workshop=self.without_workshop.data,
             registration_ids=registration_ids)
+
+
+class EmailTextForm(Form):
+    subject = StringField("Objet", [DataRequired("Indiquez l’objet de l’e-mail."),
+                                    Length(max=200, message="L’objet tient en 200 caractères "
+                                                            "au plus."),
+                                    _placeholders], filters=STRIP)
+    body = TextAreaField("Premiers mots du message", [
+        DataRequired("Écrivez le texte de l’e-mail."),
+        Length(max=5_000, message=f"Le texte tient en 5{NBSP}000 caractères au plus."),
+        _placeholders])

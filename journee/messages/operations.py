@@ -14,7 +14,8 @@ from ..mail import queue_many_to_compose
 from ..mail_models import OutboxMessage
 from ..placeholders import parse
 from ..programme.models import Event, Workshop
-from ..registration.models import Registration
+from ..registration.email_texts import DEFAULT_TEXTS, custom_text
+from ..registration.models import EmailText, Registration
 from . import emails, recipients
 from .models import Mailing
 
@@ -50,3 +51,29 @@ def send_test(subject: str, body: str, registration: Registration, *,
               by: User) -> OutboxMessage:
     """Send the organiser the message as *registration* would receive it."""
     return emails.queue_test(parse(subject), parse(body), registration, by.email)
+
+
+def save_text(event: Event, kind: str, subject: str, body: str, *, by: User) -> EmailText:
+    """Give the event its own text for one automatic e-mail (see
+    :mod:`journee.registration.email_texts`), checked first like a message."""
+    parse(subject), parse(body)
+    text = custom_text(event.id, kind)
+    if text is None:
+        text = EmailText(event_id=event.id, kind=kind, subject=subject, body=body)
+        db.session.add(text)
+    else:
+        text.subject, text.body = subject, body
+    record("organiser.edit_email_text", actor=actor_for_user(by), event=event,
+           target=f"{DEFAULT_TEXTS[kind].label} : texte modifié")
+    return text
+
+
+def reset_text(event: Event, kind: str, *, by: User) -> bool:
+    """Back to the default text; ``False`` if the event had none of its own."""
+    text = custom_text(event.id, kind)
+    if text is None:
+        return False
+    db.session.delete(text)
+    record("organiser.edit_email_text", actor=actor_for_user(by), event=event,
+           target=f"{DEFAULT_TEXTS[kind].label} : texte par défaut rétabli")
+    return True
