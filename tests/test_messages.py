@@ -93,9 +93,9 @@ def test_each_recipient_set_gives_the_right_people(irts):
                                                                 "eve@example.org"}
     chosen = recipients.recipients(irts, Audience(workshop_id=first.id))
     assert chosen.opted_out == 1  # Olga, in the first workshop
-    # Alphabetical: N’Diaye before =Petit? No: « =petit » sorts first, as the database does.
+    # In the order they registered: the preview shows the first.
     assert [address for _, address in recipients.recipients(irts, Audience()).rows] == [
-        "bruno@example.org", "aicha@example.org"]
+        "aicha@example.org", "bruno@example.org"]
 
 
 def test_after_publication_the_workshop_is_the_published_one(irts):
@@ -235,12 +235,12 @@ def test_test_to_oneself_then_the_message_as_received(smtp_app):
     people = people_of(event)
     first, second = people["workshops"]
     response = client.post(compose_url(event), data=form_data(action="test"))
-    assert "Message de test envoyé à orga@example.org, tel que Bruno =Petit le recevrait." \
+    assert "Message de test envoyé à orga@example.org, tel que Aïcha N’Diaye le recevrait." \
         in flat(text_of(response.get_data(as_text=True)))
     deliver_pending()
     [test] = server.messages
     assert server.handler.envelopes[0].rcpt_tos == ["orga@example.org"]
-    assert flat(test["Subject"]) == "[Test] Votre atelier, Bruno"
+    assert flat(test["Subject"]) == "[Test] Votre atelier, Aïcha"
     assert "/r/…" in test.get_body(("plain",)).get_content()
     assert test["List-Unsubscribe"] is None
 
@@ -355,19 +355,19 @@ def test_one_click_and_the_page_record_the_opt_out_once(csrf_app):
 def test_opted_out_people_are_left_out_and_transactional_mail_still_reaches_them(
         organiser_client, irts, delivered):
     people = people_of(irts)
-    # Queued before Aïcha opts out: not sent once she has.
+    # Queued before Bruno opts out (his turn comes after Aïcha’s): not sent once he has.
     response = organiser_client.post(compose_url(irts), data=form_data(action="envoyer"))
     assert response.status_code == 302
-    db.session.add(OptOut(registration_id=people["aicha"].id))
+    db.session.add(OptOut(registration_id=people["bruno"].id))
     db.session.commit()
-    # Her turn comes (the pace held her message back).
+    # His turn comes (the pace held his message back).
     db.session.execute(update(OutboxMessage).where(OutboxMessage.kind == "message")
                        .values(not_before=None))
     db.session.commit()
     deliver_pending()
     db.session.expire_all()
     skipped = db.session.scalar(select(OutboxMessage).where(
-        OutboxMessage.to_address == "aicha@example.org", OutboxMessage.kind == "message"))
+        OutboxMessage.to_address == "bruno@example.org", OutboxMessage.kind == "message"))
     assert skipped.status == OutboxStatus.SKIPPED
 
     page = organiser_client.post(compose_url(irts), data=form_data())
@@ -377,10 +377,10 @@ def test_opted_out_people_are_left_out_and_transactional_mail_still_reaches_them
     mailing = db.session.scalars(select(Mailing).order_by(Mailing.id.desc())).first()
     assert (mailing.recipient_count, mailing.opted_out_count) == (1, 2)
     assert db.session.scalars(select(OutboxMessage.to_address).where(
-        OutboxMessage.mailing_id == mailing.id)).all() == ["bruno@example.org"]
+        OutboxMessage.mailing_id == mailing.id)).all() == ["aicha@example.org"]
 
-    # Her cancellation still reaches her, without List-Unsubscribe.
-    notice = queue_cancellation_notice(people["aicha"], "http://journee.test", None)
+    # His cancellation still reaches him, without List-Unsubscribe.
+    notice = queue_cancellation_notice(people["bruno"], "http://journee.test", None)
     db.session.commit()
     db.session.refresh(notice)
     assert notice.status == OutboxStatus.SENT

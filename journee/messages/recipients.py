@@ -44,7 +44,7 @@ class Audience:
 
 @dataclass(frozen=True)
 class Recipients:
-    rows: list  # (registration id, e-mail address), by name
+    rows: list  # (registration id, e-mail address)
     opted_out: int
     """Matching people left out because they asked for no more messages."""
 
@@ -89,14 +89,13 @@ def _members(event: Event, workshop_id: int) -> Select:
 
 
 def recipients(event: Event, audience: Audience) -> Recipients:
-    """The recipients of a message, in alphabetical order, in two queries."""
+    """The recipients of a message, in the order they registered, in two queries."""
     chosen = matching(event, audience).subquery()
     opted_out = exists().where(OptOut.registration_id == Registration.id)
     rows = db.session.execute(
         select(Registration.id, Registration.email)
         .where(Registration.id.in_(select(chosen.c.id)), ~opted_out)
-        .order_by(func.lower(Registration.last_name), func.lower(Registration.first_name),
-                  Registration.id)).all()
+        .order_by(Registration.id)).all()
     left_out = db.session.scalar(
         select(func.count()).select_from(OptOut)
         .where(OptOut.registration_id.in_(select(chosen.c.id))))
