@@ -396,9 +396,16 @@ def test_only_the_event_organisers_write(client, make_user, login, irts, demo):
     etsup = demo["etsup-2018"] if "etsup-2018" in demo else next(
         e for e in demo.values() if e.id != irts.id)
     login(make_user(email="autre@example.org", events=[etsup]))
-    for url in (compose_url(irts), f"/admin/journees/{irts.id}/messages/"):
+    for url in (compose_url(irts), f"/admin/journees/{irts.id}/messages/",
+                f"/admin/journees/{irts.id}/messages/automatiques/",
+                text_url(irts, "confirmation")):
         assert client.get(url).status_code == 404
     assert client.post(compose_url(irts), data=form_data(action="envoyer")).status_code == 404
+    assert client.post(text_url(irts, "confirmation"), data={
+        "subject": "Piraté", "body": "Piraté"}).status_code == 404
+    from journee.registration.models import EmailText
+
+    assert db.session.scalar(select(func.count(EmailText.id))) == 0
     assert outbox_count("message") == 0
     reception = make_user(email="accueil@example.org")
     db.session.add(EventMembership(event=irts, user=reception, role="reception"))
