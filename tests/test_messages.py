@@ -510,3 +510,18 @@ def test_the_default_subjects_are_the_ones_sent(irts, delivered):
         assert message.subject == default, kind
     assert "vous êtes sur la liste d’attente" in delivered(sent["waitlist"]).get_body(
         ("plain",)).get_content()
+
+
+def test_the_opt_out_is_in_the_person_s_export_and_goes_with_an_erasure(irts):
+    from journee import data_owners
+    from journee.registration import operations
+
+    people = people_of(irts)
+    olga = people["olga"]
+    exported = data_owners.person_data(olga)["inscription"]
+    assert exported["messages_de_l_equipe_refuses_le"].startswith("20")
+    assert data_owners.person_data(people["aicha"])["inscription"][
+        "messages_de_l_equipe_refuses_le"] is None
+    operations.erase([olga], base_url="http://journee.test")
+    db.session.commit()
+    assert db.session.scalars(select(OptOut.registration_id)).all() == []

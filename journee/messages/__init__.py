@@ -3,8 +3,9 @@ sent, the per-event texts of the automatic e-mails, and the opt-out of their mes
 
 from flask import Flask
 
-from . import emails
+from . import emails, personal_data
 
 
 def init_app(app: Flask) -> None:
     emails.init_app(app)
+    personal_data.init_app(app)
