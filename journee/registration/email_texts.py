@@ -34,7 +34,7 @@ class DefaultText:
     """What the app adds whatever the text, as the edit page says it."""
 
 
-_LINK_AND_INFO = ("votre lien personnel, les informations pratiques (date, horaires, lieu, "
+_LINK_AND_INFO = ("le lien personnel, les informations pratiques (date, horaires, lieu, "
                   "accès, contact)")
 
 DEFAULT_TEXTS: dict[str, DefaultText] = {
