@@ -88,6 +88,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .workshops import jobs as workshop_jobs
     workshop_jobs.init_app(app)
     certificate_emails.init_app(app)
+    from . import messages
+    messages.init_app(app)
 
     from .attendance import views as attendance_views
     from .attendance.admin import badges, checkin, sheets
@@ -96,6 +98,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .facilitation import admin as facilitation_admin
     from .facilitation import views as facilitation_views
     from .gdpr import admin as gdpr_admin
+    from .messages import admin as messages_admin
+    from .messages import views as messages_views
     from .programme import admin as programme_admin
     from .programme import views as programme_views
     from .registration import admin as registration_admin
@@ -105,11 +109,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web.admin import admin_blueprint
     from .workshops import admin as workshops_admin
     for public in (programme_views, registration_views, auth_views, facilitation_views,
-                   attendance_views, syntheses_views):
+                   attendance_views, syntheses_views, messages_views):
         app.register_blueprint(public.bp)
     app.register_blueprint(admin_blueprint(
         programme_admin.bp, registration_admin.bp, workshops_admin.bp, facilitation_admin.bp,
-        badges.bp, checkin.bp, sheets.bp, syntheses_admin.bp, gdpr_admin.bp, auth_admin.bp))
+        badges.bp, checkin.bp, sheets.bp, syntheses_admin.bp, gdpr_admin.bp, auth_admin.bp,
+        messages_admin.bp))
 
     from .cli import register_commands
     register_commands(app)

@@ -75,6 +75,10 @@ def default_config(instance_path: str) -> dict:
         # After a publication, places freed in workshops go to those waiting for them, and
         # people left without a workshop since are told (journee.workshops.jobs); 0: never.
         "WORKSHOP_PLACES_INTERVAL_SECONDS": 60,
+        # The organisers' messages (journee.messages) leave at this pace, so that a
+        # message to a thousand people does not look like spam to the receiving servers
+        # nor exceed the sending server's quota.
+        "MESSAGES_PER_MINUTE": 60,
         # Limits of the public forms, per hour (journee.ratelimit, shared by every worker).
         # Per client address: generous, a whole school registers from one network.
         "REGISTRATIONS_PER_CLIENT_PER_HOUR": 200,

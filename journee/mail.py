@@ -34,7 +34,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import event, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import tasks
@@ -55,10 +55,11 @@ class Attachment:
 
 def build_message(to_address: str, subject: str, text_body: str,
                   html_body: str | None = None, attachments: Iterable[Attachment] = (), *,
-                  reply_to: str | None = None) -> bytes:
+                  reply_to: str | None = None, headers: dict[str, str] | None = None) -> bytes:
     """The complete MIME message, as sent.
 
     :param reply_to: where answers go, since ``MAIL_FROM`` is usually a no-reply address.
+    :param headers: more headers, e.g. ``List-Unsubscribe``.
     """
     # A line break in a title must not break the header (nor be refused by it).
     subject = " ".join(subject.split())
@@ -71,6 +72,8 @@ def build_message(to_address: str, subject: str, text_body: str,
         message["Reply-To"] = reply_to
     message["Date"] = format_datetime(datetime.now(timezone.utc))
     message["Message-ID"] = make_msgid(domain=_domain_of(sender))
+    for name, value in (headers or {}).items():
+        message[name] = value
     # Quoted-printable keeps the bodies 7-bit, which every relay accepts, and the .eml
     # files readable.
     message.set_content(text_body, cte="quoted-printable")
@@ -198,6 +201,31 @@ def queue_to_compose(kind: str, to_address: str, registration_id: int | None) ->
     return outbox
 
 
+def queue_many_to_compose(kind: str, recipients: Iterable[tuple[str, int | None]], *,
+                          per_minute: int | None = None, mailing_id: int | None = None) -> int:
+    """Queue one message of *kind* to each ``(address, registration id)``, for the
+    sender to write, in one statement; return how many.
+
+    :param per_minute: the pace: the n-th message is not sent before n / *per_minute*
+        minutes from now (see ``OutboxMessage.not_before``); ``None``: all at once.
+    """
+    if composer_for(kind) is None:
+        raise ValueError(f"no composer for {kind!r}")
+    now = utcnow()
+    rows = [{"kind": kind, "to_address": address, "subject": "", "message": None,
+             "status": OutboxStatus.PENDING, "attempts": 0, "created_at": now,
+             "registration_id": registration_id, "mailing_id": mailing_id,
+             "not_before": (now + timedelta(minutes=index / per_minute)
+                            if per_minute else None)}
+            for index, (address, registration_id) in enumerate(recipients)]
+    if rows:
+        # Core's executemany: the ORM's bulk insert costs as much again for these rows.
+        db.session.execute(insert(OutboxMessage.__table__), rows)
+        # Not in ``session.new``: counted here, so that the commit wakes the sender.
+        db.session.info[_QUEUED] = db.session.info.get(_QUEUED, 0) + len(rows)
+    return len(rows)
+
+
 class _Subject(str):
     """A subject folded by the legacy :class:`email.header.Header`.
 
@@ -249,7 +277,8 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
     with _delivery_lock:
         waiting = db.session.execute(
             select(OutboxMessage.id, OutboxMessage.attempts)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, _unclaimed(utcnow()))
+            .where(OutboxMessage.status == OutboxStatus.PENDING, _unclaimed(utcnow()),
+                   _due(utcnow()))
             .order_by(OutboxMessage.attempts, OutboxMessage.id).limit(limit)).all()
         if not waiting:
             return 0, 0
@@ -335,6 +364,11 @@ def _compose(message: OutboxMessage) -> Exception | None:
 CLAIM = timedelta(minutes=10)
 """How long a deliverer may take to write and send one message before another one takes
 it for dead (an SMTP exchange gives up after ``MAIL_SMTP_TIMEOUT``, 10 s by default)."""
+
+
+def _due(now: datetime):
+    """Messages held back to keep a pace (see ``OutboxMessage.not_before``) wait."""
+    return or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now)
 
 
 def _unclaimed(now: datetime):

@@ -51,3 +51,9 @@ class OutboxMessage(db.Model):
     """The facilitator link the message carries, for the state shown next to the link.
     A message with no registration goes after ``MAIL_LOG_RETENTION_DAYS`` (see
     :mod:`journee.mail_personal_data`), with or without its link."""
+    not_before: Mapped[datetime | None]
+    """Not sent before then: an organiser's message to many people leaves at the pace
+    of ``MESSAGES_PER_MINUTE`` (see :mod:`journee.messages`)."""
+    mailing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mailing.id", ondelete="SET NULL"), index=True)
+    """The organiser's message this e-mail carries to one of its recipients."""

@@ -5,6 +5,7 @@ from .auth.models import User  # noqa: F401
 from .facilitation.models import FacilitatorLink  # noqa: F401
 from .gdpr.models import PrivacySettings  # noqa: F401
 from .mail_models import OutboxMessage  # noqa: F401
+from .messages.models import Mailing, OptOut  # noqa: F401
 from .programme.models import (  # noqa: F401
     Contribution,
     Event,
@@ -18,6 +19,7 @@ from .programme.models import (  # noqa: F401
 from .ratelimit import RateEvent  # noqa: F401
 from .registration.models import (  # noqa: F401
     Assignment,
+    EmailText,
     Registration,
     ReminderSent,
     WorkshopChoice,

@@ -304,15 +304,17 @@ def test_actions_need_the_csrf_token(csrf_app):
     assert db.session.get(Registration, person.id).status == RegistrationStatus.CANCELLED
 
 
-def test_message_button_only_with_the_composer(organiser_client, irts, known, monkeypatch):
-    from journee.registration.admin import bulk
-
-    # No composer yet: no button.
-    assert "Envoyer un message" not in page(organiser_client, irts)
-    # Once its endpoint exists, the button posts the ticked rows there (any endpoint taking
-    # the event stands in for it here).
-    monkeypatch.setattr(bulk, "COMPOSER_ENDPOINT", "admin.registration.summary")
+def test_message_button_hands_the_ticked_rows_to_the_composer(organiser_client, irts, known):
     html = page(organiser_client, irts)
-    assert (f'formaction="/admin/journees/{irts.id}/inscriptions/bilan">Envoyer un message'
-            in html)
+    composer = f"/admin/journees/{irts.id}/messages/nouveau"
+    assert f'formaction="{composer}">Envoyer un message' in html
     assert 'name="registration_ids"' in html
+    picked = [known["martin"].id, known["martinez"].id]
+    response = organiser_client.post(composer, data={
+        "registration_ids": [str(i) for i in picked], "csrf_token": csrf_token_from(html)})
+    assert response.status_code == 200
+    composed = response.get_data(as_text=True)
+    assert "Le message ira aux 2 personnes choisies" in text_of(composed)
+    assert sorted(int(v) for v in re.findall(
+        r'name="registration_ids" value="(\d+)"', composed)) == sorted(picked)
+

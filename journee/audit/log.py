@@ -20,6 +20,8 @@ ACTION_LABELS: dict[str, str] = {
     "organiser.export_person": "Export des données d’une personne (JSON)",
     "organiser.erase_person": "Effacement d’une personne à sa demande",
     "organiser.change_person_email": "Changement de l’adresse e-mail d’un·e intervenant·e",
+    "organiser.send_message": "Message de l’équipe envoyé aux inscrit·es",
+    "organiser.edit_email_text": "Texte d’un e-mail automatique modifié ou rétabli",
     "attendee.register": "Inscription en ligne par la personne",
     "attendee.change_self": "Modification de son inscription par la personne, depuis son lien",
     "attendee.cancel_self": "Annulation de son inscription par la personne, depuis son lien",

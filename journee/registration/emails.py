@@ -36,6 +36,7 @@ from ..programme.models import Event, Session, Workshop, WorkshopMode
 from ..programme.queries import event_with_programme_by_id
 from .address import MAX_AGE_SECONDS, make_change_token
 from .calendar import build_attendee_ics
+from .email_texts import opening, self_service_url, text_kind
 from .models import Registration, RegistrationStatus, WorkshopChoice
 from .services import first_come_workshops
 
@@ -86,10 +87,6 @@ def failed_messages(event: Event) -> list[tuple[OutboxMessage, Registration]]:
         .where(Registration.event_id == event.id,
                OutboxMessage.status == OutboxStatus.FAILED)
         .order_by(OutboxMessage.id)).all())
-
-
-def self_service_url(registration: Registration, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/r/{registration.token}"
 
 
 def queue_registration_confirmation(registration: Registration,
@@ -163,20 +160,29 @@ def queue_to_attendee(kind: str, template: str, subject: str, registration: Regi
     if not registration.email:
         return None
     try:
-        parts = _render(template, subject, registration, base_url, attachments, extra)
+        subject, parts = _render(kind, template, subject, registration, base_url,
+                                 attachments, extra)
     except Exception as error:
         return queue_failed(kind, registration.email, subject, error, registration.id)
     return queue_email(kind, registration.email, subject, registration_id=registration.id,
                        **parts)
 
 
-def _render(template: str, subject: str, registration: Registration, base_url: str,
-            attachments: Attachments = lambda: (), extra: dict | None = None) -> dict:
-    context = _context(registration, base_url) | {"subject": subject} | (extra or {})
-    return {"text_body": _tidy(render_template(f"{template}.txt", **context)),
-            "html_body": render_template(f"{template}.html", **context),
-            "attachments": attachments(),
-            "reply_to": registration.event.contact_email or None}
+def _render(kind: str, template: str, subject: str, registration: Registration,
+            base_url: str, attachments: Attachments = lambda: (),
+            extra: dict | None = None) -> tuple[str, dict]:
+    """The subject and the parts of the message: the event's own text of this kind of
+    message, if it has one (see :mod:`.email_texts`), replaces the default subject and
+    opening words; the rest comes from the templates."""
+    words = opening(text_kind(kind, registration), registration, base_url)
+    if words is not None and words.subject:
+        subject = words.subject
+    context = (_context(registration, base_url) | {"subject": subject, "opening": words}
+               | (extra or {}))
+    return subject, {"text_body": _tidy(render_template(f"{template}.txt", **context)),
+                     "html_body": render_template(f"{template}.html", **context),
+                     "attachments": attachments(),
+                     "reply_to": registration.event.contact_email or None}
 
 
 def queue_registration_confirmation_later(registration: Registration) -> OutboxMessage | None:
@@ -197,10 +203,10 @@ def _compose_confirmation(outbox: OutboxMessage) -> None:
                     lambda: event_with_programme_by_id(registration.event_id))
     base_url = current_app.config["PUBLIC_BASE_URL"]
     subject, attachments = _confirmation_subject(registration, base_url)
+    subject, parts = _render("confirmation", "emails/confirmation", subject, registration,
+                             base_url, attachments)
     outbox.subject = subject[:300]
-    outbox.message = build_message(
-        outbox.to_address, subject,
-        **_render("emails/confirmation", subject, registration, base_url, attachments))
+    outbox.message = build_message(outbox.to_address, subject, **parts)
 
 
 
@@ -268,10 +274,10 @@ def _compose_self_service_link(outbox: OutboxMessage) -> None:
     _spend_unasked_budget(outbox.to_address)
     base_url = current_app.config["PUBLIC_BASE_URL"]
     subject = f"Votre inscription{COLON} {registration.event.title}"
+    subject, parts = _render("self_service_link", "emails/self_service_link", subject,
+                             registration, base_url)
     outbox.subject = subject[:300]
-    outbox.message = build_message(
-        outbox.to_address, subject,
-        **_render("emails/self_service_link", subject, registration, base_url))
+    outbox.message = build_message(outbox.to_address, subject, **parts)
 
 
 def queue_address_change(registration: Registration, address: str) -> OutboxMessage:

@@ -267,3 +267,19 @@ class ReminderSent(db.Model):
         ForeignKey("registration.id", ondelete="CASCADE"))
     days_before: Mapped[int]
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmailText(db.Model):
+    """An event's own text for one automatic e-mail (see
+    :mod:`journee.registration.email_texts`): its subject and the free part of its
+    body, with placeholders. Without a row, the default text is sent."""
+
+    __tablename__ = "email_text"
+    __table_args__ = (UniqueConstraint("event_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

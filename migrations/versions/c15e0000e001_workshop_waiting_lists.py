@@ -1,7 +1,7 @@
 """workshop waiting lists: after publication, people without a workshop wait for a place
 
 Revision ID: c15e0000e001
-Revises: c15e0000c001
+Revises: c15e0000d002
 Create Date: 2026-12-05 14:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c15e0000e001'
-down_revision = 'c15e0000c001'
+down_revision = 'c15e0000d002'
 branch_labels = None
 depends_on = None
 

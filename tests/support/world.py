@@ -88,6 +88,11 @@ def _session_with_participants(world):
     return next(s for s in world.irts.sessions if s.participants)
 
 
+def _unsubscribe_token(world) -> str:
+    from journee.messages.emails import unsubscribe_token
+    return unsubscribe_token(world.registration.id)
+
+
 def url_params(rule, world) -> dict:
     """A value for each of the rule's parameters, naming objects of the IRTS-IDS day."""
     args = set(rule.arguments) - set(rule.defaults or {})
@@ -133,6 +138,8 @@ def url_params(rule, world) -> dict:
         elif name == "token":
             params[name] = (world.link.token if rule.rule.startswith("/f/")
                             else world.registration.token if rule.rule.startswith("/r/")
+                            else _unsubscribe_token(world) if rule.rule.startswith(
+                                "/desabonnement/")
                             else "jeton-invalide")
         elif name == "change":  # the link confirming a new address
             from journee.registration.address import make_change_token

@@ -6,7 +6,7 @@ message composer takes too) or, with ``portee=filtre``,
 every registration matching the list's filters, sent back with the form.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...extensions import db
@@ -22,11 +22,9 @@ COMPOSER_ENDPOINT = "admin.messages.compose"
 BADGES_ENDPOINT = "admin.badges.badges"
 
 
-def composer_url(event: Event) -> str | None:
-    """Where « Envoyer un message » posts the ticked rows; ``None`` (no button) until the
-    composer exists."""
-    if COMPOSER_ENDPOINT not in current_app.view_functions:
-        return None
+def composer_url(event: Event) -> str:
+    """Where « Envoyer un message » posts the ticked rows (the composer is a package
+    above this one, so it is named, not imported)."""
     return url_for(COMPOSER_ENDPOINT, event_id=event.id)
 
 
