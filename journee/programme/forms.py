@@ -4,6 +4,8 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    FieldList,
+    FormField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -15,7 +17,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from ..web.forms import EMAIL_MESSAGE, STRIP, Form, YesNoField, id_choice, optional_int, options
+from ..web.forms import (
+    EMAIL_MESSAGE,
+    STRIP,
+    Form,
+    SubForm,
+    YesNoField,
+    id_choice,
+    optional_int,
+    options,
+)
 from .models import (
     ROLE_LABELS,
     SECTORS,
@@ -204,3 +215,15 @@ class NewParticipantForm(Form):
     function = StringField("Fonction", filters=STRIP, validators=[Length(max=300)])
     organisation = StringField("Organisme", filters=STRIP, validators=[Length(max=300)])
     role = SelectField("Rôle", choices=[])
+
+
+class RoomRow(SubForm):
+    name = StringField("Nom de la salle", filters=STRIP, validators=[Length(max=120)])
+    capacity = IntegerField("Capacité (places)", validators=optional_int(
+        "La capacité doit être comprise entre 1 et 100 000."))
+
+
+class RoomsForm(Form):
+    """Several rooms at once, from the timetable; empty rows are left out."""
+
+    rooms = FieldList(FormField(RoomRow), min_entries=4, max_entries=20)

@@ -38,4 +38,4 @@ def index():
                            organiser=is_organiser(current_user))
 
 
-from . import events, people_in_sessions, places, sessions  # noqa: E402,F401
+from . import events, people_in_sessions, places, sessions, timetable  # noqa: E402,F401

@@ -1,5 +1,7 @@
 """The programme of an event: adding, changing and deleting sessions."""
 
+from datetime import date, time
+
 from flask import flash, redirect, render_template, request, url_for
 
 from ...extensions import db
@@ -7,7 +9,7 @@ from ..forms import SessionForm
 from ..loaders import event_or_404, session_or_404
 from ..models import SessionKind
 from ..services import NeedsConfirmation, Problems
-from ..sessions import delete_session, save_session
+from ..sessions import delete_session, duplicate_session, save_session
 from . import bp
 from .common import room_choices, room_from_choice, show_problems
 
@@ -30,7 +32,7 @@ def session_form(event_id: int, session_id: int | None):
             form.end.data = session.ends_at.time() if session.ends_at else None
             form.room_id.data = session.room_id or 0
         else:
-            form.day.data = event.starts_on
+            _prefill(form, event)
     extra, warnings = [], []
     if form.validate_on_submit():
         try:
@@ -51,6 +53,31 @@ def session_form(event_id: int, session_id: int | None):
             return redirect(url_for(".session", event_id=event.id, session_id=session.id))
     return render_template("admin/session_form.html", form=form, event=event,
                            session=session, extra=extra, warnings=warnings)
+
+
+def _prefill(form: SessionForm, event) -> None:
+    """A new session from the timetable's « Ajouter ici »: its day, start and room."""
+    form.day.data = _parsed(date.fromisoformat, request.args.get("jour")) or event.starts_on
+    form.start.data = _parsed(time.fromisoformat, request.args.get("debut"))
+    room_id = request.args.get("salle", type=int)
+    form.room_id.data = room_id if any(r.id == room_id for r in event.rooms) else 0
+
+
+def _parsed(parse, text):
+    try:
+        return parse(text) if text else None
+    except ValueError:
+        return None
+
+
+@bp.post(SESSION + "/dupliquer")
+def session_duplicate(event_id: int, session_id: int):
+    event = event_or_404(event_id)
+    copy = duplicate_session(session_or_404(event, session_id))
+    db.session.commit()
+    flash(f"La séance « {copy.display_title} » est dupliquée, sans salle : choisissez "
+          "son horaire et sa salle.", "success")
+    return redirect(url_for(".session_form", event_id=event.id, session_id=copy.id))
 
 
 @bp.route(SESSION + "/supprimer", methods=["GET", "POST"])
