@@ -66,7 +66,7 @@ def test_add_and_edit_session(organiser_client, irts, base):
         room_id=room_id(irts, "Salle 1")))
     assert response.status_code == 302
     session = session_titled(irts, "Récits « de terrain »")
-    assert response.headers["Location"] == f"{base}/seances/{session.id}/"
+    assert response.headers["Location"] == f"{base}/grille"
     assert (session.starts_at.hour, session.ends_at.minute, session.room.name) == \
         (17, 0, "Salle 1")
     assert session.sequence == 0

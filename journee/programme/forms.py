@@ -31,6 +31,9 @@ from .models import (
     ROLE_LABELS,
     SECTORS,
     SESSION_KIND_LABELS,
+    SESSION_ROLES,
+    WORKSHOP_ROLES,
+    Role,
     WorkshopMode,
     parse_reminder_days,
 )
@@ -145,6 +148,48 @@ class PersonForm(Form):
                        validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
 
 
+AUTO_ROLE = ""
+"""A row's role left to the session's kind (see :func:`.session_people.default_role`)."""
+
+
+class PersonRow(SubForm):
+    """Someone taking part, picked by name (the search fills ``person_id``) or created
+    from the name, e-mail address and organisation typed when nobody has that name."""
+
+    person_id = HiddenField()
+    name = StringField("Prénom et nom", filters=STRIP, validators=[Length(max=201)])
+    role = SelectField("Rôle", default=AUTO_ROLE, choices=options(
+        [(AUTO_ROLE, "Selon le type de séance")]
+        + [(role.value, ROLE_LABELS[role]) for role in SESSION_ROLES]
+        + [(role.value, ROLE_LABELS[role]) for role in Role if role not in SESSION_ROLES]))
+    email = EmailField("Adresse e-mail (nouvelle personne, facultatif)", filters=STRIP,
+                       validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
+    organisation = StringField("Organisme (nouvelle personne, facultatif)", filters=STRIP,
+                               validators=[Length(max=300)])
+
+
+class FacilitatorRow(PersonRow):
+    role = SelectField("Rôle", default=AUTO_ROLE, choices=options(
+        [(AUTO_ROLE, ROLE_LABELS[Role.FACILITATOR])]
+        + [(role.value, ROLE_LABELS[role]) for role in WORKSHOP_ROLES
+           if role != Role.FACILITATOR]))
+
+
+class WorkshopRow(SubForm):
+    """One workshop of a workshops slot, with its facilitators."""
+
+    workshop_id = HiddenField()
+    title = StringField("Titre de l’atelier", filters=STRIP, validators=[Length(max=300)])
+    sector = SelectField("Secteur", default="", choices=options(
+        [("", "Aucun")] + [(sector, sector) for sector in SECTORS]))
+    room_id = SelectField("Salle", coerce=id_choice, default=0,
+                          choices=options([(0, "Aucune salle")]))
+    capacity = IntegerField("Capacité (places)", validators=optional_int(
+        "La capacité doit être comprise entre 1 et 100 000."))
+    remove = BooleanField("Supprimer cet atelier")
+    facilitators = FieldList(FormField(FacilitatorRow), min_entries=2, max_entries=20)
+
+
 class SessionForm(Form):
     kind = SelectField("Type de séance", choices=options(
         (kind.value, label) for kind, label in SESSION_KIND_LABELS.items()))
@@ -156,7 +201,14 @@ class SessionForm(Form):
         DataRequired("Indiquez l’heure de début.")])
     end = TimeField("Heure de fin (facultatif)", validators=[Optional()])
     room_id = SelectField("Salle", coerce=id_choice, choices=options([(0, "Aucune salle")]))
-    confirm = BooleanField("Je confirme : ces personnes enchaînent les deux interventions")
+    participants = FieldList(FormField(PersonRow), min_entries=4, max_entries=50)
+    workshops = FieldList(FormField(WorkshopRow), max_entries=30)
+    confirm = BooleanField("Je confirme : enregistrer malgré ces avertissements")
+
+    def set_rooms(self, choices) -> None:
+        self.room_id.choices = choices
+        for row in self.workshops:
+            row.form.room_id.choices = choices
 
 
 class ContributionForm(Form):

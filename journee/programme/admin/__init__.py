@@ -38,4 +38,11 @@ def index():
                            organiser=is_organiser(current_user))
 
 
-from . import events, people_in_sessions, places, sessions, timetable  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    events,
+    people_in_sessions,
+    places,
+    session_form,
+    sessions,
+    timetable,
+)
