@@ -137,6 +137,9 @@ def set_people(session: Session, wanted: list[tuple[Person, Role]],
     """Make the people of the session (or of one of its workshops) exactly ``wanted``, in
     that order: those already there keep their row (and what was said of them there)."""
     current = siblings(session, workshop=workshop)
+    # Loaded now: loading it after a workshop lets go of someone would flush that orphan
+    # away first, and the removal would then miss it.
+    session.participations  # noqa: B018
     kept = []
     for person, role in wanted:
         part = next((p for p in current if p not in kept and p.person is person), None)

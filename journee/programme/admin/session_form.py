@@ -20,7 +20,7 @@ from ..permissions import visible_people_query
 from ..services import NeedsConfirmation, Problems
 from ..session_page import SessionChanges, WorkshopRow, save_session_page
 from ..session_people import PeopleFinder, PersonRow, default_role
-from ..sessions import siblings
+from ..sessions import session_problems, siblings
 from . import bp
 from .common import room_choices, room_from_choice, workshop_or_404
 from .rows import add_error, pad, row_problems
@@ -37,12 +37,14 @@ def session_form(event_id: int, session_id: int | None):
     event = event_or_404(event_id)
     session = session_or_404(event, session_id) if session_id else None
     if request.method == "GET":
-        form = SessionForm(data=_current(session) if session else _prefilled(event))
-        pad(form.participants, max(4, len(form.participants.entries) + 2))
+        data = _current(session) if session else _prefilled(event)
+        form = SessionForm(data=data)
+        # Room for a few more: two people, one workshop, one facilitator each.
+        pad(form.participants, len(data.get("participants", [])) + 2)
         if session is None or session.kind == SessionKind.WORKSHOPS:
-            pad(form.workshops, max(3, len(form.workshops.entries) + 1))
-        for row in form.workshops:
-            pad(row.form.facilitators, max(2, len(row.form.facilitators.entries) + 1))
+            pad(form.workshops, max(3, len(data.get("workshops", [])) + 1))
+        for row, existing in zip(form.workshops, data.get("workshops", []), strict=False):
+            pad(row.form.facilitators, len(existing["facilitators"]) + 1)
         return _render(form, event, session)
 
     form = SessionForm()
@@ -54,7 +56,11 @@ def session_form(event_id: int, session_id: int | None):
     form.validate()
     changes = _changes(form, event, session)
     problems, warnings = [], []
-    if changes is not None and not row_problems(form, {}):
+    if changes is not None and row_problems(form, {}):
+        # Still say what is wrong with the times and the room, all problems at once.
+        problems = session_problems(event, session, changes.day, changes.start, changes.end,
+                                    changes.room)
+    elif changes is not None:
         people = db.session.scalars(visible_people_query(current_user)).all()
         finder = PeopleFinder(people, current_user)
         try:
@@ -159,7 +165,7 @@ def _people_rows(rows: FieldList) -> list[PersonRow]:
             continue
         found.append(PersonRow(field=entry.id, name=row.name.data,
                                person_id=as_id(row.person_id.data),
-                               role=Role(row.role.data) if row.role.data else None,
+                               role=Role(row.role.data) if row.role.data in set(Role) else None,
                                email=row.email.data or "",
                                organisation=row.organisation.data or ""))
     return found
