@@ -165,6 +165,8 @@ def test_duplicate_copies_the_session_with_its_people(irts, organiser_client):
     assert copy.uid != plenary.uid
     page = text_of(organiser_client.get(response.headers["Location"]).get_data(as_text=True))
     assert "est dupliquée, sans salle : choisissez son horaire et sa salle." in page
+    assert f'action="{base}/{copy.id}/dupliquer"' in organiser_client.get(
+        response.headers["Location"]).get_data(as_text=True)
 
     organiser_client.post(f"{base}/{slot.id}/dupliquer")
     db.session.expire_all()

@@ -11,6 +11,10 @@
   var announcer = form.querySelector("[data-announce]");
   var kind = form.querySelector("select[name=kind]");
   var counter = 0;
+  // Searches still running when the form is sent are dropped: their answers, arriving
+  // after the save, would bring back the session cookie without the « enregistrée » note.
+  var searches = new AbortController();
+  form.addEventListener("submit", function () { searches.abort(); });
 
   function announce(text) {
     announcer.textContent = "";
@@ -86,10 +90,11 @@
 
     function search() {
       var query = input.value.trim();
-      if (query.length < 2) { close(); return; }
+      if (query.length < 2 || document.activeElement !== input) { close(); return; }
       request += 1;
       var mine = request;
       fetch(searchUrl + "?q=" + encodeURIComponent(query), {credentials: "same-origin",
+                                                             signal: searches.signal,
                                                              headers: {Accept: "application/json"}})
         .then(function (response) { return response.ok ? response.json() : {people: [], total: 0}; })
         .then(function (data) {
@@ -118,6 +123,7 @@
       }
     });
     input.addEventListener("blur", function () {
+      window.clearTimeout(timer);
       request += 1;
       window.setTimeout(close, 150);
     });
