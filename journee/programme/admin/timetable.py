@@ -39,14 +39,14 @@ def rooms_add(event_id: int):
         add_error(form.rooms.entries[0].form.name, "Indiquez le nom d’au moins une salle.")
     if row_problems(form, {}):
         db.session.rollback()
-        return _render(event, form, status=400)
+        return _render(event, form)
     db.session.commit()
     flash(f"{plural(len(added), 'salle ajoutée', 'salles ajoutées')} : "
           f"{', '.join(room.name for room in added)}.", "success")
     return redirect(url_for(".timetable", event_id=event.id))
 
 
-def _render(event, rooms_form, status=200):
+def _render(event, rooms_form):
     problems = row_problems(rooms_form, {"rooms": "Salle"})
     return render_template("admin/timetable.html", event=event, days=build_timetable(event),
-                           rooms_form=rooms_form, problems=problems), status
+                           rooms_form=rooms_form, problems=problems)
