@@ -266,6 +266,8 @@ class NewParticipantForm(Form):
     last_name = StringField("Nom", filters=STRIP, validators=[Length(max=100)])
     function = StringField("Fonction", filters=STRIP, validators=[Length(max=300)])
     organisation = StringField("Organisme", filters=STRIP, validators=[Length(max=300)])
+    email = EmailField("Adresse e-mail (facultatif)", filters=STRIP,
+                       validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
     role = SelectField("Rôle", choices=[])
 
 
