@@ -1,7 +1,7 @@
 """A session on one page: its people as rows, a workshops slot's workshops, the search
 that fills the person fields."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from support.pages import text_of
@@ -88,8 +88,8 @@ def test_roles_default_by_the_kind_of_session(day, day_client, kind, roles):
 def test_the_form_says_what_the_default_role_is(day, day_client):
     page = day_client.get(f"/admin/journees/{day.id}/seances/nouvelle").get_data(as_text=True)
     assert "Selon le type de séance (Conférencier·ère / Intervenant·e)" in page  # « Accueil »
-    session = Session(kind=SessionKind.ROUND_TABLE, starts_at=day.days[0].__class__ and
-                      __import__("datetime").datetime(2027, 3, 18, 14), title="Débat")
+    session = Session(kind=SessionKind.ROUND_TABLE, starts_at=datetime(2027, 3, 18, 14),
+                      title="Débat")
     day.sessions.append(session)
     db.session.commit()
     page = text_of(day_client.get(f"/admin/journees/{day.id}/seances/{session.id}/modifier")
