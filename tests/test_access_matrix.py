@@ -49,7 +49,7 @@ WELCOME_ENDPOINTS = {"admin.checkin.desk", "admin.checkin.results", "admin.check
 ADMIN_ENDPOINTS_PREFIXES = ("admin.accounts.",)
 ADMIN_ENDPOINTS = {"admin.gdpr.privacy_settings"}
 #: Staff routes outside any event: organisers (of any event) and administrators.
-ORGANISER_ONLY = {"admin.programme.people", "admin.programme.person_form",
+ORGANISER_ONLY = {"admin.programme.people", "admin.programme.person_form", "admin.programme.people_search",
                   "admin.programme.event_create"}
 #: Who takes part where: ``irts`` facilitates a workshop of the IRTS-IDS day, ``etsup`` one
 #: of the ETSUP day, ``both`` speaks at both days, ``unplaced`` was created by the IRTS-IDS
@@ -299,11 +299,15 @@ def test_the_people_directory_per_event(app, world, role):
         person, seen = people[key], key in sees
         search = fetch(f"/admin/personnes/?q={person.last_name}")
         form = fetch(f"/admin/personnes/{person.id}/modifier")
+        suggestions = fetch(f"/admin/personnes/recherche?q={person.last_name}")
         if not allowed_in:
             want(403, search, f"recherche {key}")
             want(403, form, f"fiche {key}")
+            want(403, suggestions, f"suggestions {key}")
             continue
         want(200, search, f"recherche {key}")
+        if (person.id in [p["id"] for p in suggestions.get_json()["people"]]) != seen:
+            failures.append(f"{role} suggestions {key}: visible={not seen}")
         if (person.full_name in text_of(bodies[-2])) != seen:
             failures.append(f"{role} recherche {key}: visible={not seen}")
         want(200 if seen else 404, form, f"fiche {key}")

@@ -66,7 +66,7 @@ def test_add_and_edit_session(organiser_client, irts, base):
         room_id=room_id(irts, "Salle 1")))
     assert response.status_code == 302
     session = session_titled(irts, "Récits « de terrain »")
-    assert response.headers["Location"] == f"{base}/seances/{session.id}/"
+    assert response.headers["Location"] == f"{base}/grille"
     assert (session.starts_at.hour, session.ends_at.minute, session.room.name) == \
         (17, 0, "Salle 1")
     assert session.sequence == 0
@@ -168,10 +168,11 @@ def test_add_existing_and_new_person(organiser_client, irts, base):
     response = organiser_client.post(f"{base}/seances/{pause.id}/intervenants/creer", data={
         "nouvelle-first_name": "Zoé", "nouvelle-last_name": "NOUVELLE",
         "nouvelle-function": "Éducatrice", "nouvelle-organisation": "ADSEA",
-        "nouvelle-role": "witness"})
+        "nouvelle-email": "zoe.nouvelle@example.org", "nouvelle-role": "witness"})
     assert response.status_code == 302
     db.session.expire_all()
     parts = pause.participants
+    assert parts[1].person.email == "zoe.nouvelle@example.org"
     assert [(p.person.full_name, p.role, p.position) for p in parts] == [
         ("Cyril LAC", Role.MODERATOR, 0), ("Zoé NOUVELLE", Role.WITNESS, 1)]
     assert parts[0].organisation == "Pour cette fois" and parts[0].function is None
@@ -181,8 +182,10 @@ def test_add_existing_and_new_person(organiser_client, irts, base):
 
     # A new person needs a first name; a role must be one of the session's roles.
     text = text_of(organiser_client.post(f"{base}/seances/{pause.id}/intervenants/creer", data={
-        "nouvelle-first_name": "", "nouvelle-role": "trainer"}).get_data(as_text=True))
+        "nouvelle-first_name": "", "nouvelle-role": "trainer",
+        "nouvelle-email": "pas-une-adresse"}).get_data(as_text=True))
     assert "Indiquez le prénom." in text and "Choisissez une des options proposées." in text
+    assert "Saisissez une adresse e-mail valide" in text
 
 
 def test_reorder_and_remove(organiser_client, irts, base):

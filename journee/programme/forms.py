@@ -4,6 +4,8 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    FieldList,
+    FormField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -15,11 +17,23 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from ..web.forms import EMAIL_MESSAGE, STRIP, Form, YesNoField, id_choice, optional_int, options
+from ..web.forms import (
+    EMAIL_MESSAGE,
+    STRIP,
+    Form,
+    SubForm,
+    YesNoField,
+    id_choice,
+    optional_int,
+    options,
+)
 from .models import (
     ROLE_LABELS,
     SECTORS,
     SESSION_KIND_LABELS,
+    SESSION_ROLES,
+    WORKSHOP_ROLES,
+    Role,
     WorkshopMode,
     parse_reminder_days,
 )
@@ -141,6 +155,48 @@ class PersonForm(Form):
                        validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
 
 
+AUTO_ROLE = ""
+"""A row's role left to the session's kind (see :func:`.session_people.default_role`)."""
+
+
+class PersonRow(SubForm):
+    """Someone taking part, picked by name (the search fills ``person_id``) or created
+    from the name, e-mail address and organisation typed when nobody has that name."""
+
+    person_id = HiddenField()
+    name = StringField("Prénom et nom", filters=STRIP, validators=[Length(max=201)])
+    role = SelectField("Rôle", default=AUTO_ROLE, choices=options(
+        [(AUTO_ROLE, "Selon le type de séance")]
+        + [(role.value, ROLE_LABELS[role]) for role in SESSION_ROLES]
+        + [(role.value, ROLE_LABELS[role]) for role in Role if role not in SESSION_ROLES]))
+    email = EmailField("Adresse e-mail (nouvelle personne, facultatif)", filters=STRIP,
+                       validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
+    organisation = StringField("Organisme (nouvelle personne, facultatif)", filters=STRIP,
+                               validators=[Length(max=300)])
+
+
+class FacilitatorRow(PersonRow):
+    role = SelectField("Rôle", default=AUTO_ROLE, choices=options(
+        [(AUTO_ROLE, ROLE_LABELS[Role.FACILITATOR])]
+        + [(role.value, ROLE_LABELS[role]) for role in WORKSHOP_ROLES
+           if role != Role.FACILITATOR]))
+
+
+class WorkshopRow(SubForm):
+    """One workshop of a workshops slot, with its facilitators."""
+
+    workshop_id = HiddenField()
+    title = StringField("Titre de l’atelier", filters=STRIP, validators=[Length(max=300)])
+    sector = SelectField("Secteur", default="", choices=options(
+        [("", "Aucun")] + [(sector, sector) for sector in SECTORS]))
+    room_id = SelectField("Salle", coerce=id_choice, default=0,
+                          choices=options([(0, "Aucune salle")]))
+    capacity = IntegerField("Capacité (places)", validators=optional_int(
+        "La capacité doit être comprise entre 1 et 100 000."))
+    remove = BooleanField("Supprimer cet atelier")
+    facilitators = FieldList(FormField(FacilitatorRow), min_entries=2, max_entries=20)
+
+
 class SessionForm(Form):
     kind = SelectField("Type de séance", choices=options(
         (kind.value, label) for kind, label in SESSION_KIND_LABELS.items()))
@@ -152,7 +208,14 @@ class SessionForm(Form):
         DataRequired("Indiquez l’heure de début.")])
     end = TimeField("Heure de fin (facultatif)", validators=[Optional()])
     room_id = SelectField("Salle", coerce=id_choice, choices=options([(0, "Aucune salle")]))
-    confirm = BooleanField("Je confirme : ces personnes enchaînent les deux interventions")
+    participants = FieldList(FormField(PersonRow), min_entries=4, max_entries=50)
+    workshops = FieldList(FormField(WorkshopRow), max_entries=30)
+    confirm = BooleanField("Je confirme : enregistrer malgré ces avertissements")
+
+    def set_rooms(self, choices) -> None:
+        self.room_id.choices = choices
+        for row in self.workshops:
+            row.form.room_id.choices = choices
 
 
 class ContributionForm(Form):
@@ -210,4 +273,18 @@ class NewParticipantForm(Form):
     last_name = StringField("Nom", filters=STRIP, validators=[Length(max=100)])
     function = StringField("Fonction", filters=STRIP, validators=[Length(max=300)])
     organisation = StringField("Organisme", filters=STRIP, validators=[Length(max=300)])
+    email = EmailField("Adresse e-mail (facultatif)", filters=STRIP,
+                       validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
     role = SelectField("Rôle", choices=[])
+
+
+class RoomRow(SubForm):
+    name = StringField("Nom de la salle", filters=STRIP, validators=[Length(max=120)])
+    capacity = IntegerField("Capacité (places)", validators=optional_int(
+        "La capacité doit être comprise entre 1 et 100 000."))
+
+
+class RoomsForm(Form):
+    """Several rooms at once, from the timetable; empty rows are left out."""
+
+    rooms = FieldList(FormField(RoomRow), min_entries=4, max_entries=20)

@@ -249,3 +249,35 @@ def delete_workshop(workshop: Workshop) -> None:
                 refresh=[(workshop, ["facilitators"]), (session, ["participations"])])
     delete_rows(workshop, refresh=[(session, ["workshops"])])
     session.touch()
+
+
+def duplicate_session(session: Session) -> Session:
+    """Copy a session with its people, contributions and workshops, at the same time but
+    in no room (the room is taken by the original): the organiser moves it next."""
+    event = session.event
+    copy = Session(kind=session.kind, title=session.title, description=session.description,
+                   starts_at=session.starts_at, ends_at=session.ends_at,
+                   position=len([s for s in event.sessions
+                                 if s.starts_at == session.starts_at]))
+    event.sessions.append(copy)
+
+    def copy_part(part: Participation) -> Participation:
+        new = Participation(person=part.person, role=part.role, position=part.position,
+                            function=part.function, organisation=part.organisation)
+        copy.participations.append(new)
+        return new
+
+    for part in siblings(session):
+        copy_part(part)
+    for contribution in sorted(session.contributions, key=lambda c: c.position):
+        new = Contribution(title=contribution.title, description=contribution.description,
+                           position=contribution.position)
+        copy.contributions.append(new)
+        new.presenters += [copy_part(p) for p in siblings(session, contribution=contribution)]
+    for workshop in session.workshops:
+        new = Workshop(number=workshop.number, title=workshop.title, sector=workshop.sector,
+                       theme=workshop.theme, description=workshop.description,
+                       capacity=workshop.capacity)
+        copy.workshops.append(new)
+        new.facilitators += [copy_part(p) for p in siblings(session, workshop=workshop)]
+    return copy

@@ -4,6 +4,7 @@ Feature packages build their forms on :class:`Form`; nothing here knows a featur
 """
 
 from flask_wtf import FlaskForm
+from wtforms import Form as WTForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
@@ -113,3 +114,19 @@ EMAIL_MESSAGE = "Saisissez une adresse e-mail valide, par exemple « contact@exe
 
 def optional_int(message="Saisissez un nombre entier positif.", minimum=1, maximum=100_000):
     return [Optional(), NumberRange(min=minimum, max=maximum, message=message)]
+
+
+class SubForm(WTForm):
+    """One repeated row of a form (``FieldList(FormField(...))``): French messages, one-line
+    text fields; the CSRF token is the enclosing form's."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _FRENCH
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field, StringField) and not isinstance(
+                    field, (TextAreaField, HiddenField, PasswordField)):
+                field.validators = [_one_line, *field.validators]

@@ -40,4 +40,11 @@ def index():
                            organiser=is_organiser(current_user), columns=columns)
 
 
-from . import events, people_in_sessions, places, sessions  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    events,
+    people_in_sessions,
+    places,
+    session_form,
+    sessions,
+    timetable,
+)

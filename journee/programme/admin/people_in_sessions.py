@@ -176,7 +176,7 @@ def participant_create(event_id, session_id, contribution_id=None, workshop_id=N
         try:
             person = save_person(None, form.first_name.data, form.last_name.data,
                                  form.function.data, form.organisation.data,
-                                 editor=current_user)
+                                 form.email.data, editor=current_user)
         except Problems as error:
             show_problems(form, error)
         else:

@@ -1,7 +1,7 @@
 """Rooms of an event, and the people who speak or facilitate (each account sees those of
 the events it organises)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...extensions import db
@@ -76,6 +76,22 @@ def people():
     pages = max(1, -(-total // PEOPLE_PER_PAGE))
     return render_template("admin/people.html", people=found, total=total, q=query,
                            page=min(max(page, 1), pages), pages=pages)
+
+
+SUGGESTIONS = 10
+
+
+@bp.get("/personnes/recherche")
+def people_search():
+    """Suggestions for the person fields of the session form, as one types: the people
+    the account may see whose name or organisation holds every word, accents ignored."""
+    query = request.args.get("q", "").strip()[:200]
+    if not query:
+        return jsonify(people=[], total=0)
+    found, total = search_people(query, 1, SUGGESTIONS, among=visible_people_query(current_user))
+    return jsonify(total=total, people=[
+        {"id": person.id, "name": person.full_name, "organisation": person.organisation}
+        for person in found])
 
 
 @bp.route("/personnes/nouvelle", methods=["GET", "POST"], defaults={"person_id": None})
