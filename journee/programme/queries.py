@@ -39,6 +39,15 @@ def event_with_workshops(slug: str) -> Event | None:
     ).unique().scalar_one_or_none()
 
 
+def event_with_workshops_by_id(event_id: int) -> Event | None:
+    """The event, its sessions and their workshops in one query: what an attendee's own
+    page shows of the programme (it loads their assigned workshops itself)."""
+    return db.session.execute(
+        db.select(Event).filter_by(id=event_id).options(
+            joinedload(Event.sessions).joinedload(Session.workshops))
+    ).unique().scalar_one_or_none()
+
+
 def event_with_programme(slug: str) -> Event | None:
     return db.session.scalar(
         db.select(Event).filter_by(slug=slug).options(*programme_options()))

@@ -14,7 +14,11 @@ from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..programme.loaders import visible_event_or_404
 from ..programme.models import Event
-from ..programme.queries import event_with_programme_by_id, event_with_workshops
+from ..programme.queries import (
+    event_with_programme_by_id,
+    event_with_workshops,
+    event_with_workshops_by_id,
+)
 from ..programme.schedule import registration_status
 from ..security import client_address
 from ..util.clock import today_in
@@ -184,11 +188,12 @@ def resend_link(slug: str):
 
 # Self-service ---------------------------------------------------------------------------
 
-def _registration_or_404(token: str) -> tuple[Registration, Event]:
+def _registration_or_404(token: str, load=event_with_programme_by_id
+                         ) -> tuple[Registration, Event]:
     registration = secret_links.find(Registration, token, Registration.anonymised_at.is_(None))
     if registration is None:
         abort(404)
-    return registration, event_with_programme_by_id(registration.event_id)
+    return registration, load(registration.event_id)
 
 
 def can_edit(event: Event, registration: Registration, today: date) -> bool:
@@ -207,7 +212,9 @@ def self_service_url(registration: Registration) -> str:
 
 @bp.get("/r/<token>")
 def self_service(token: str):
-    registration, event = _registration_or_404(token)
+    # The link of every confirmation e-mail: the page needs the workshops, not the
+    # whole programme with its people.
+    registration, event = _registration_or_404(token, load=event_with_workshops_by_id)
     today = today_in(event.timezone)
     return render_template(
         "registration/self_service.html", event=event, registration=registration,
