@@ -13,7 +13,7 @@ from .. import ratelimit, secret_links
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..programme.loaders import visible_event_or_404
-from ..programme.models import Event
+from ..programme.models import Event, Workshop
 from ..programme.queries import (
     event_with_programme_by_id,
     event_with_workshops,
@@ -130,13 +130,19 @@ bp.add_app_template_global(places.workshop_places_text, "workshop_places_text")
 
 
 @bp.app_template_global("day_calendar_links")
-def day_calendar_links(registration: Registration) -> DayLinks | None:
+def day_calendar_links(registration: Registration,
+                       assigned: dict[int, Workshop] | None = None) -> DayLinks | None:
     """« Google Agenda » and « Outlook » links for a confirmed person's day (the page and
-    the e-mails); nothing for someone waiting or cancelled."""
+    the e-mails); nothing for someone waiting or cancelled.
+
+    :param assigned: their workshops (:func:`services.attendee_workshops`), when the
+        page has them already.
+    """
     if registration.status != RegistrationStatus.CONFIRMED:
         return None
-    return day_links(registration.event, public_base_url(),
-                     services.attendee_workshops(registration))
+    if assigned is None:
+        assigned = services.attendee_workshops(registration)
+    return day_links(registration.event, public_base_url(), assigned)
 
 
 @bp.app_template_global("places_notice")
