@@ -1,12 +1,13 @@
-"""An event's public documents (programme.ics, programme.pdf) are built from its
-programme alone: one fingerprint of everything loaded with it names each version, is
-its ETag, and keys the documents kept in memory, so that an unchanged programme is not
-drawn again for every download.
+"""An event's public documents (programme.ics, programme.pdf, an attendee's day) are
+built from its programme alone: one fingerprint of the rows they are built from names
+each version, is its ETag, and keys the documents kept in memory, so that an unchanged
+programme is not drawn again for every download or every confirmation e-mail.
 
-The fingerprint reads every column of the rows the documents are built from (the event,
-its rooms, sessions, workshops, contributions, participations and people) as loaded now,
-plus what else decides the document (today's registration message, the public address)
-and the code that draws it: any edit, whichever row it touches, gives a new version.
+The fingerprint reads every column of those rows as they are in the database now (the
+event, its rooms, sessions, workshops, contributions, participations and their people),
+in a few plain queries, without loading the programme, plus what else decides the
+document (today's registration message, the public address…) and the code that draws
+it: any edit, whichever row it touches, gives a new version.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
-from operator import attrgetter
 from pathlib import Path
 
-from sqlalchemy import LargeBinary, inspect
+from sqlalchemy import LargeBinary, select
 
-from .models import Event
+from ..extensions import db
+from .models import Contribution, Event, Participation, Person, Room, Session, Workshop
 
 CODE = ("ics.py", "pdf.py", "schedule.py", "models.py")
 
@@ -39,42 +40,40 @@ def _code_version() -> bytes:
     return digest.digest()
 
 
-@lru_cache(maxsize=None)
-def _reader(model: type) -> Callable:
-    """The values of a row's columns, as one tuple (deferred columns and images left
-    out: they are not drawn)."""
-    keys = [attribute.key for attribute in inspect(model).column_attrs
-            if not attribute.deferred
-            and not isinstance(attribute.columns[0].type, LargeBinary)]
-    return attrgetter(*keys)
+def _columns(model) -> list:
+    """A table's columns, but images (a signature): they are not drawn."""
+    return [column for column in model.__table__.columns
+            if not isinstance(column.type, LargeBinary)]
 
 
-def _columns(row, digest) -> None:
-    digest.update(repr((type(row).__name__, _reader(type(row))(row))).encode())
+@lru_cache(maxsize=1)
+def _queries() -> list:
+    event_id = db.bindparam("event_id")
+    sessions = select(Session.id).where(Session.event_id == event_id)
+    people = select(Participation.person_id).where(Participation.session_id.in_(sessions))
+    return [
+        select(*_columns(Event)).where(Event.id == event_id),
+        select(*_columns(Room)).where(Room.event_id == event_id).order_by(Room.id),
+        select(*_columns(Session)).where(Session.event_id == event_id).order_by(Session.id),
+        select(*_columns(Workshop)).where(Workshop.session_id.in_(sessions))
+        .order_by(Workshop.id),
+        select(*_columns(Contribution)).where(Contribution.session_id.in_(sessions))
+        .order_by(Contribution.id),
+        select(*_columns(Participation)).where(Participation.session_id.in_(sessions))
+        .order_by(Participation.id),
+        select(*_columns(Person)).where(Person.id.in_(people)).order_by(Person.id),
+    ]
 
 
-def _people(participations, digest) -> None:
-    for participation in participations:
-        _columns(participation, digest)
-        _columns(participation.person, digest)
-
-
-def programme_version(event: Event, *extra) -> str:
-    """The fingerprint of the event's programme as loaded, and of *extra*."""
+def programme_version(event_id: int, *extra) -> str:
+    """The fingerprint of the event's programme as it is in the database, and of
+    *extra*."""
     digest = hashlib.sha256(_code_version())
     digest.update(repr(extra).encode())
-    _columns(event, digest)
-    for room in event.rooms:
-        _columns(room, digest)
-    for session in event.sessions:
-        _columns(session, digest)
-        _people(session.participations, digest)
-        for contribution in session.contributions:
-            _columns(contribution, digest)
-            _people(contribution.presenters, digest)
-        for workshop in session.workshops:
-            _columns(workshop, digest)
-            _people(workshop.facilitators, digest)
+    for query in _queries():
+        for row in db.session.execute(query, {"event_id": event_id}):
+            digest.update(repr(tuple(row)).encode())
+        digest.update(b"\x1e")
     return digest.hexdigest()[:32]
 
 

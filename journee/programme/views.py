@@ -9,7 +9,7 @@ from .ics import build_programme_ics, build_session_ics
 from .loaders import visible_event_or_404
 from .models import Event
 from .pdf import build_programme_pdf
-from .queries import PUBLIC_STATUSES, public_events
+from .queries import PUBLIC_STATUSES, event_alone, fresh_programme, public_events
 from .schedule import registration_status, role_groups, sessions_by_day, workshop_role_groups
 from .versions import documents, programme_version
 
@@ -47,11 +47,13 @@ def event_page(slug: str):
 
 @bp.get("/e/<slug>/programme.ics")
 def programme_ics(slug: str):
-    event = visible_event_or_404(slug)
+    event = visible_event_or_404(slug, load=event_alone)
     base_url = public_base_url()
-    version = programme_version(event, "ics", base_url)
+    # The version first, then the programme: what is drawn is never older than it.
+    version = programme_version(event.id, "ics", base_url)
     return versioned(version, lambda: _download(
-        documents.get(version, lambda: build_programme_ics(event, base_url)),
+        documents.get(version, lambda: build_programme_ics(fresh_programme(event.id),
+                                                           base_url)),
         "text/calendar; charset=utf-8", f"{event.slug}.ics"), private=_preview(event))
 
 
@@ -69,10 +71,11 @@ def session_ics(slug: str, uid: str):
 
 @bp.get("/e/<slug>/programme.pdf")
 def programme_pdf(slug: str):
-    event = visible_event_or_404(slug)
+    event = visible_event_or_404(slug, load=event_alone)
     today = today_in(event.timezone)
-    version = programme_version(event, "pdf", registration_status(event, today).message)
+    version = programme_version(event.id, "pdf", registration_status(event, today).message)
     return versioned(version, lambda: _download(
-        documents.get(version, lambda: build_programme_pdf(event, today)),
+        documents.get(version, lambda: build_programme_pdf(fresh_programme(event.id),
+                                                           today)),
         "application/pdf", f"programme-{event.slug}.pdf", inline=True),
         private=_preview(event))

@@ -13,6 +13,7 @@ from icalendar import Event as VEvent
 
 from ..programme.ics import COLON, UID_DOMAIN, calendar_for, session_vevent
 from ..programme.models import Event, SessionKind, Workshop, WorkshopMode
+from ..programme.queries import fresh_programme
 from ..programme.versions import DocumentCache, programme_version
 
 PENDING_SLOT = "Ateliers (répartition à venir)"
@@ -46,11 +47,11 @@ def build_attendee_ics(event: Event, base_url: str,
     # The same day is drawn once per version of the programme (every confirmation of a
     # rush is the same file in preferences mode), with its DTSTAMP put right each time.
     version = programme_version(
-        event, "attendee", base_url, uid_domain, sequence, cancelled,
+        event.id, "attendee", base_url, uid_domain, sequence, cancelled,
         sorted((slot_id, workshop.id) for slot_id, workshop in assigned.items()),
         [workshop.id for workshop in withdrawn])
-    drawn = _drawn.get(version, lambda: _draw(event, base_url, assigned, sequence,
-                                              cancelled, withdrawn, uid_domain))
+    drawn = _drawn.get(version, lambda: _draw(fresh_programme(event.id), base_url, assigned,
+                                              sequence, cancelled, withdrawn, uid_domain))
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     return drawn.replace(_STAMP_LINE, f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}".encode())
 
