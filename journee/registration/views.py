@@ -71,8 +71,8 @@ def form(slug: str):
     status = registration_status(event, today)
     if not (status.is_open and event.is_published):
         return _closed(event, status.message)
-    if request.method == "GET" and services.places_left(event) == 0 \
-            and not event.waitlist_enabled:
+    left = services.places_left(event) if request.method == "GET" else None
+    if left == 0 and not event.waitlist_enabled:
         return _closed(event, "Cette journée est complète.")
     if request.method == "POST" and request.form.get("website"):
         # A robot filled the hidden field: pretend it worked, write nothing.
@@ -102,11 +102,15 @@ def form(slug: str):
         else:
             return _accepted(event)
     return render_template("registration/form.html",
-                           **_form_context(event, form, status, problems))
+                           **_form_context(event, form, status, problems, left))
 
 
-def _form_context(event: Event, form, status, problems: list[str]) -> dict:
-    left = services.places_left(event)
+def _form_context(event: Event, form, status, problems: list[str],
+                  left: int | None = None) -> dict:
+    """What the form page shows; *left*, the day's places left if counted already in
+    this request."""
+    if left is None:
+        left = services.places_left(event)
     _mark_popular(event, form)
     return {"event": event, "form": form, "status": status, "problems": problems,
             "places": services.workshop_places_left(event),
