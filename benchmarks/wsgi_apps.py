@@ -249,6 +249,9 @@ def full_flow_floor_app():
             "SELECT w.id, w.session_id, w.title FROM workshop w JOIN programme_session s "
             "ON s.id = w.session_id WHERE s.event_id = :id ORDER BY w.id"),
             {"id": event["id"]}).mappings().all()
+    # gunicorn forks its workers from this process (--preload): each must open its own
+    # connections, never share one opened here.
+    engine.dispose()
     slots = {}
     for workshop in workshops:
         slots.setdefault(workshop["session_id"], []).append(workshop)
