@@ -47,6 +47,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+# This checkout's code, also in this process (migrations, demo day, measured pages), as
+# in the servers (PYTHONPATH): not an editable install of another checkout.
+sys.path.insert(0, str(ROOT))
 THREADS = os.environ.get("BENCH_THREADS", "4")
 SECRET = "bench-e869c7753603237a7a993653b823d65a"
 #: Far more places than the runs register: every registration is confirmed and gets the
