@@ -30,11 +30,25 @@ def programme_options():
     )
 
 
+def event_alone(slug: str) -> Event | None:
+    """The event's row only (its programme is loaded when needed)."""
+    return db.session.scalar(db.select(Event).filter_by(slug=slug))
+
+
 def event_with_workshops(slug: str) -> Event | None:
     """What the registration form needs: the event, its sessions and their workshops,
     in one joined query (every registration POST loads it)."""
     return db.session.execute(
         db.select(Event).filter_by(slug=slug).options(
+            joinedload(Event.sessions).joinedload(Session.workshops))
+    ).unique().scalar_one_or_none()
+
+
+def event_with_workshops_by_id(event_id: int) -> Event | None:
+    """The event, its sessions and their workshops in one query: what an attendee's own
+    page shows of the programme (it loads their assigned workshops itself)."""
+    return db.session.execute(
+        db.select(Event).filter_by(id=event_id).options(
             joinedload(Event.sessions).joinedload(Session.workshops))
     ).unique().scalar_one_or_none()
 
@@ -47,6 +61,15 @@ def event_with_programme(slug: str) -> Event | None:
 def event_with_programme_by_id(event_id: int) -> Event | None:
     return db.session.scalar(
         db.select(Event).filter_by(id=event_id).options(*programme_options()))
+
+
+def fresh_programme(event_id: int) -> Event:
+    """The whole programme as it is in the database now, even where the session holds
+    it already (what is drawn must be no older than the version it is kept under, see
+    :mod:`.versions`)."""
+    return db.session.scalar(
+        db.select(Event).filter_by(id=event_id).options(*programme_options())
+        .execution_options(populate_existing=True))
 
 
 def event_titles() -> list[tuple[int, str]]:

@@ -3,16 +3,22 @@
 from flask import Blueprint, Response, abort, render_template
 
 from ..util.clock import today_in
+from ..web.conditional import revalidated_page, versioned
 from ..web.urls import public_base_url
 from .ics import build_programme_ics, build_session_ics
 from .loaders import visible_event_or_404
+from .models import Event
 from .pdf import build_programme_pdf
-from .queries import public_events
+from .queries import PUBLIC_STATUSES, event_alone, fresh_programme, public_events
 from .schedule import registration_status, role_groups, sessions_by_day, workshop_role_groups
+from .versions import documents, programme_version
 
 bp = Blueprint("programme", __name__)
 
 
+def _preview(event: Event) -> bool:
+    """A draft, seen by its organisers only: no shared cache may keep it."""
+    return event.status not in PUBLIC_STATUSES
 
 
 def _download(data: bytes, mimetype: str, filename: str, inline: bool = False) -> Response:
@@ -30,17 +36,25 @@ def index():
 @bp.get("/e/<slug>/")
 def event_page(slug: str):
     event = visible_event_or_404(slug)
-    return render_template(
+    # Rendered each time, places left included; the ETag is the page itself, so that
+    # an edit or a registration that changes the page changes it.
+    return revalidated_page(render_template(
         "programme/event.html", event=event, days=sessions_by_day(event),
         registration=registration_status(event, today_in(event.timezone)),
-        role_groups=role_groups, workshop_role_groups=workshop_role_groups)
+        role_groups=role_groups, workshop_role_groups=workshop_role_groups),
+        private=_preview(event))
 
 
 @bp.get("/e/<slug>/programme.ics")
 def programme_ics(slug: str):
-    event = visible_event_or_404(slug)
-    data = build_programme_ics(event, public_base_url())
-    return _download(data, "text/calendar; charset=utf-8", f"{event.slug}.ics")
+    event = visible_event_or_404(slug, load=event_alone)
+    base_url = public_base_url()
+    # The version first, then the programme: what is drawn is never older than it.
+    version = programme_version(event.id, "ics", base_url)
+    return versioned(version, lambda: _download(
+        documents.get(version, lambda: build_programme_ics(fresh_programme(event.id),
+                                                           base_url)),
+        "text/calendar; charset=utf-8", f"{event.slug}.ics"), private=_preview(event))
 
 
 @bp.get("/e/<slug>/seances/<uid>.ics")
@@ -57,6 +71,11 @@ def session_ics(slug: str, uid: str):
 
 @bp.get("/e/<slug>/programme.pdf")
 def programme_pdf(slug: str):
-    event = visible_event_or_404(slug)
-    return _download(build_programme_pdf(event), "application/pdf",
-                     f"programme-{event.slug}.pdf", inline=True)
+    event = visible_event_or_404(slug, load=event_alone)
+    today = today_in(event.timezone)
+    version = programme_version(event.id, "pdf", registration_status(event, today).message)
+    return versioned(version, lambda: _download(
+        documents.get(version, lambda: build_programme_pdf(fresh_programme(event.id),
+                                                           today)),
+        "application/pdf", f"programme-{event.slug}.pdf", inline=True),
+        private=_preview(event))

@@ -13,6 +13,8 @@ from icalendar import Event as VEvent
 
 from ..programme.ics import COLON, UID_DOMAIN, calendar_for, session_vevent
 from ..programme.models import Event, SessionKind, Workshop, WorkshopMode
+from ..programme.queries import fresh_programme
+from ..programme.versions import DocumentCache, programme_version
 
 PENDING_SLOT = "Ateliers (répartition à venir)"
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -42,8 +44,27 @@ def build_attendee_ics(event: Event, base_url: str,
         changed), added as CANCELLED so that calendar apps drop them.
     """
     assigned = assigned_workshops or {}
-    pending = PENDING_SLOT if event.workshop_mode == WorkshopMode.PREFERENCES else None
+    # The same day is drawn once per version of the programme (every confirmation of a
+    # rush is the same file in preferences mode), with its DTSTAMP put right each time.
+    version = programme_version(
+        event.id, "attendee", base_url, uid_domain, sequence, cancelled,
+        sorted((slot_id, workshop.id) for slot_id, workshop in assigned.items()),
+        [workshop.id for workshop in withdrawn])
+    drawn = _drawn.get(version, lambda: _draw(fresh_programme(event.id), base_url, assigned,
+                                              sequence, cancelled, withdrawn, uid_domain))
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    return drawn.replace(_STAMP_LINE, f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}".encode())
+
+
+_drawn = DocumentCache(size=64)
+_STAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_STAMP_LINE = b"DTSTAMP:20000101T000000Z"
+
+
+def _draw(event: Event, base_url: str, assigned: dict[int, Workshop], sequence: int,
+          cancelled: bool, withdrawn: Sequence[Workshop], uid_domain: str) -> bytes:
+    pending = PENDING_SLOT if event.workshop_mode == WorkshopMode.PREFERENCES else None
+    stamp = _STAMP
     components = []
     for session in event.sessions:
         if session.kind == SessionKind.WORKSHOPS and session.workshops:

@@ -33,7 +33,7 @@ from ..mail import (
 )
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event, Session, Workshop, WorkshopMode
-from ..programme.queries import event_with_programme_by_id
+from ..programme.queries import event_with_workshops_by_id
 from .address import MAX_AGE_SECONDS, make_change_token
 from .calendar import build_attendee_ics
 from .email_texts import opening, self_service_url, text_kind
@@ -197,10 +197,11 @@ def _compose_confirmation(outbox: OutboxMessage) -> None:
     registration = db.session.get(Registration, outbox.registration_id)
     if registration is None or registration.status == RegistrationStatus.CANCELLED:
         raise NothingToSend("inscription annulée ou supprimée avant l’envoi")
-    # The whole programme in a few queries, rather than one per session and person; once
-    # for all the confirmations of a round.
+    # The sessions and workshops the message names, in one query rather than one per
+    # session; once for all the confirmations of a round. The calendar attached is drawn
+    # from the whole programme only when it has changed (see .calendar).
     shared_in_round(("programme", registration.event_id),
-                    lambda: event_with_programme_by_id(registration.event_id))
+                    lambda: event_with_workshops_by_id(registration.event_id))
     base_url = current_app.config["PUBLIC_BASE_URL"]
     subject, attachments = _confirmation_subject(registration, base_url)
     subject, parts = _render("confirmation", "emails/confirmation", subject, registration,

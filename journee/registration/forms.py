@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -249,29 +250,15 @@ def build_form(event: Event, editing: bool = False, **kwargs) -> RegistrationFor
     were given at registration).
     """
     first_come = event.workshop_mode == WorkshopMode.FIRST_COME
-    attributes, layout = {}, []
-    for session in event.workshop_sessions:
-        if not session.workshops:
-            continue
-        legend = slot_legend(event, session)
-        workshops = [(str(w.id), w.label) for w in session.workshops]
-        if first_come:
-            names = [f"atelier_{session.id}"]
-            attributes[names[0]] = ChoiceRadioField(
-                legend, choices=options(workshops),
-                required_message="Choisissez un atelier pour ce créneau.")
-        else:
-            ranks = min(event.workshop_choices, len(session.workshops))
-            names = [f"atelier_{session.id}_{rank}" for rank in range(1, ranks + 1)]
-            for rank, name in enumerate(names, start=1):
-                validators = ([DataRequired(f"Indiquez au moins votre 1er{NNBSP}choix.")]
-                              if rank == 1 else [])
-                attributes[name] = OptionalSelectField(
-                    f"{ordinal(rank)} choix",
-                    choices=options([("", "— Choisir un atelier —")] + workshops),
-                    validators=validators)
-        layout.append((session, legend, names))
-    form_class = type(RegistrationForm)("EventRegistrationForm", (RegistrationForm,), attributes)
+    slots = tuple(
+        (session.id, slot_legend(event, session),
+         tuple((str(w.id), w.label) for w in session.workshops),
+         1 if first_come else min(event.workshop_choices, len(session.workshops)))
+        for session in event.workshop_sessions if session.workshops)
+    form_class, names = _form_class(first_come, slots)
+    sessions = {session.id: session for session in event.workshop_sessions}
+    layout = [(sessions[session_id], legend, slot_names)
+              for (session_id, legend, _, _), slot_names in zip(slots, names)]
     form = form_class(**kwargs)
     unasked = {"lunch": not event.ask_lunch,
                "accommodation_needed": not event.ask_accommodation,
@@ -291,6 +278,34 @@ def build_form(event: Event, editing: bool = False, **kwargs) -> RegistrationFor
             field.summary_label = (slot.legend if first_come
                                    else f"{slot.legend} – {field.label.text}")
     return form
+
+
+@lru_cache(maxsize=256)
+def _form_class(first_come: bool, slots: tuple) -> tuple[type, list[list[str]]]:
+    """The form class of an event's workshop slots, and each slot's field names: built
+    once for each version of the slots rather than on every request.
+
+    :param slots: per slot, its session id, legend, workshops ``(id, label)`` and ranks.
+    """
+    attributes, names = {}, []
+    for session_id, legend, workshops, ranks in slots:
+        if first_come:
+            slot_names = [f"atelier_{session_id}"]
+            attributes[slot_names[0]] = ChoiceRadioField(
+                legend, choices=options(workshops),
+                required_message="Choisissez un atelier pour ce créneau.")
+        else:
+            slot_names = [f"atelier_{session_id}_{rank}" for rank in range(1, ranks + 1)]
+            for rank, name in enumerate(slot_names, start=1):
+                validators = ([DataRequired(f"Indiquez au moins votre 1er{NNBSP}choix.")]
+                              if rank == 1 else [])
+                attributes[name] = OptionalSelectField(
+                    f"{ordinal(rank)} choix",
+                    choices=options([("", "— Choisir un atelier —")] + list(workshops)),
+                    validators=validators)
+        names.append(slot_names)
+    form_class = type(RegistrationForm)("EventRegistrationForm", (RegistrationForm,), attributes)
+    return form_class, names
 
 
 def mark_popular(form: RegistrationForm, popular: set[int], mark: str) -> None:

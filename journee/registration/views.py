@@ -13,8 +13,12 @@ from .. import ratelimit, secret_links
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..programme.loaders import visible_event_or_404
-from ..programme.models import Event
-from ..programme.queries import event_with_programme_by_id, event_with_workshops
+from ..programme.models import Event, Workshop
+from ..programme.queries import (
+    event_with_programme_by_id,
+    event_with_workshops,
+    event_with_workshops_by_id,
+)
 from ..programme.schedule import registration_status
 from ..security import as_id, client_address
 from ..util.clock import today_in
@@ -74,8 +78,8 @@ def form(slug: str):
     status = registration_status(event, today)
     if not (status.is_open and event.is_published):
         return _closed(event, status.message)
-    if request.method == "GET" and services.places_left(event) == 0 \
-            and not event.waitlist_enabled:
+    left = services.places_left(event) if request.method == "GET" else None
+    if left == 0 and not event.waitlist_enabled:
         return _closed(event, "Cette journée est complète.")
     if request.method == "POST" and request.form.get("website"):
         # A robot filled the hidden field: pretend it worked, write nothing.
@@ -105,11 +109,15 @@ def form(slug: str):
         else:
             return _accepted(event)
     return render_template("registration/form.html",
-                           **_form_context(event, form, status, problems))
+                           **_form_context(event, form, status, problems, left))
 
 
-def _form_context(event: Event, form, status, problems: list[str]) -> dict:
-    left = services.places_left(event)
+def _form_context(event: Event, form, status, problems: list[str],
+                  left: int | None = None) -> dict:
+    """What the form page shows; *left*, the day's places left if counted already in
+    this request."""
+    if left is None:
+        left = services.places_left(event)
     _mark_popular(event, form)
     return {"event": event, "form": form, "status": status, "problems": problems,
             "places": services.workshop_places_left(event),
@@ -133,13 +141,19 @@ bp.add_app_template_global(places.workshop_places_text, "workshop_places_text")
 
 
 @bp.app_template_global("day_calendar_links")
-def day_calendar_links(registration: Registration) -> DayLinks | None:
+def day_calendar_links(registration: Registration,
+                       assigned: dict[int, Workshop] | None = None) -> DayLinks | None:
     """« Google Agenda » and « Outlook » links for a confirmed person's day (the page and
-    the e-mails); nothing for someone waiting or cancelled."""
+    the e-mails); nothing for someone waiting or cancelled.
+
+    :param assigned: their workshops (:func:`services.attendee_workshops`), when the
+        page has them already.
+    """
     if registration.status != RegistrationStatus.CONFIRMED:
         return None
-    return day_links(registration.event, public_base_url(),
-                     services.attendee_workshops(registration))
+    if assigned is None:
+        assigned = services.attendee_workshops(registration)
+    return day_links(registration.event, public_base_url(), assigned)
 
 
 @bp.app_template_global("places_notice")
@@ -191,11 +205,12 @@ def resend_link(slug: str):
 
 # Self-service ---------------------------------------------------------------------------
 
-def _registration_or_404(token: str) -> tuple[Registration, Event]:
+def _registration_or_404(token: str, load=event_with_programme_by_id
+                         ) -> tuple[Registration, Event]:
     registration = secret_links.find(Registration, token, Registration.anonymised_at.is_(None))
     if registration is None:
         abort(404)
-    return registration, event_with_programme_by_id(registration.event_id)
+    return registration, load(registration.event_id)
 
 
 def can_edit(event: Event, registration: Registration, today: date) -> bool:
@@ -214,7 +229,9 @@ def self_service_url(registration: Registration) -> str:
 
 @bp.get("/r/<token>")
 def self_service(token: str):
-    registration, event = _registration_or_404(token)
+    # The link of every confirmation e-mail: the page needs the workshops, not the
+    # whole programme with its people.
+    registration, event = _registration_or_404(token, load=event_with_workshops_by_id)
     return _self_service_page(registration, event)
 
 
