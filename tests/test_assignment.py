@@ -453,11 +453,15 @@ def themed_day(seed: int = 1) -> tuple[list[Attendee], list[Workshop]]:
     return attendees, workshops
 
 
+@pytest.mark.parametrize("narrowing", [True, False])
 @pytest.mark.parametrize("bound_shift, status", [(0.0, "optimal"), (-5.0, "time limit")])
 def test_a_time_limit_claims_optimal_only_when_the_bound_proves_it(monkeypatch, bound_shift,
-                                                                    status):
+                                                                    status, narrowing):
     """HiGHS may stop at its time limit with a placement its bound already proves best;
-    the report then says so, and says « time limit » only while a gap remains."""
+    the report then says so, and says « time limit » only while a gap remains: whether
+    the MIP narrowed by the LP's reduced costs stops (its optimum lies above the LP
+    bound here, so its own bound is what proves it), or branch and bound over the whole
+    model."""
     from scipy.optimize import OptimizeResult
 
     from journee.workshops import assignment
@@ -466,16 +470,33 @@ def test_a_time_limit_claims_optimal_only_when_the_bound_proves_it(monkeypatch, 
 
     def stopped_by_the_clock(*args, **kwargs):
         result = real_milp(*args, **kwargs)
-        if not kwargs["integrality"].any():
-            return result  # the linear relaxation is solved to its end
         return OptimizeResult({**result, "status": 1, "message": "Time limit reached",
                                "mip_dual_bound": result.mip_dual_bound + bound_shift})
 
     monkeypatch.setattr(assignment, "milp", stopped_by_the_clock)
+    if not narrowing:
+        monkeypatch.setattr(assignment, "_narrow", lambda *args: None)
     attendees, workshops = themed_day()
     options = Options(seed=3, avoid_same_theme=True, max_profile_share=0.5,
                       max_per_organisation=2)
     result = assign_workshops(attendees, workshops, options=options)
-    assert result.report.method == "highs-mip"
+    assert result.report.method == ("highs-lp-narrow" if narrowing else "highs-mip")
     assert result.report.status == status
     assert (result.report.gap == 0) == (status == "optimal")
+
+
+def test_above_the_lp_bound_the_narrowed_mip_proves_what_branch_and_bound_proves(
+        monkeypatch):
+    """The themed day's optimum lies above its LP bound: the MIP narrowed by the LP's
+    reduced costs to the cost of the first placement it finds holds every cheaper one,
+    so its optimum and bound are the whole model's."""
+    attendees, workshops = themed_day()
+    options = Options(seed=3, avoid_same_theme=True, max_profile_share=0.5,
+                      max_per_organisation=2)
+    narrowed = assign_workshops(attendees, workshops, options=options).report
+    monkeypatch.setattr(assignment, "_narrow", lambda *args: None)
+    whole = assign_workshops(attendees, workshops, options=options).report
+    assert (narrowed.method, whole.method) == ("highs-lp-narrow", "highs-mip")
+    assert narrowed.status == whole.status == "optimal"
+    assert narrowed.gap == whole.gap == 0
+    assert narrowed.objective == whole.objective
