@@ -9,12 +9,13 @@ it first queues the message, the others insert nothing and move on, and a runner
 dies before its commit leaves neither, so the next round sends it.
 
 A round missed on the reminder's day is caught up later, until the eve of the event;
-once a nearer reminder is due, the further one is skipped.
+once a nearer reminder is due, the further one is skipped. Someone who registered after a
+reminder's day began does not get it: their confirmation has just told them all of it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,14 @@ def due_reminder(event: Event, today: date) -> int | None:
         return None
     due = [days for days in event.reminder_offsets if days >= days_ahead]
     return min(due, default=None)
+
+
+def due_since(event: Event, days: int) -> datetime:
+    """When the reminder *days* before the event became due: the start of its day in the
+    event's timezone, as a naive UTC time like the stored ones."""
+    day = datetime.combine(event.starts_on - timedelta(days=days), time(),
+                           ZoneInfo(event.timezone))
+    return day.astimezone(UTC).replace(tzinfo=None)
 
 
 def queue_reminders(now: datetime | None = None) -> int:
@@ -80,10 +89,12 @@ def queue_reminders(now: datetime | None = None) -> int:
 
 
 def _awaiting(event: Event, days: int) -> list[int]:
-    """The confirmed registrations with an address that have not had this reminder."""
+    """The confirmed registrations with an address that have not had this reminder,
+    made before it was due."""
     return list(db.session.scalars(
         select(Registration.id)
         .where(Registration.event_id == event.id,
+               Registration.created_at < due_since(event, days),
                Registration.status == RegistrationStatus.CONFIRMED,
                Registration.email.is_not(None), Registration.email != "",
                Registration.anonymised_at.is_(None),
