@@ -1,0 +1,31 @@
+"""Short notices a registration's people receive about a change made by someone else:
+the old address told that staff replaced it, the programme changed under their day."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+
+from ..formatting import NBSP
+from ..mail import queue_email, queue_failed
+from ..mail_models import OutboxMessage
+from .models import Registration
+
+COLON = NBSP + ":"
+
+
+def queue_address_replaced(registration: Registration, old_address: str) -> OutboxMessage:
+    """Tell the address staff just replaced that this registration's e-mails now go
+    elsewhere. Nothing in it opens the registration (no personal link) nor names the
+    person or the new address: the old one may have been a stranger's, typed by mistake."""
+    event = registration.event
+    subject = f"Adresse e-mail remplacée{COLON} {event.title}"
+    context = {"subject": subject, "event": event,
+               "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"]}
+    try:
+        text = render_template("emails/address_replaced.txt", **context)
+        html = render_template("emails/address_replaced.html", **context)
+    except Exception as error:
+        return queue_failed("address_replaced", old_address, subject, error, registration.id)
+    return queue_email("address_replaced", old_address, subject, text, html,
+                       registration_id=registration.id,
+                       reply_to=event.contact_email or None)
