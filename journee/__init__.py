@@ -85,6 +85,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     registration_emails.init_app(app)
     from .registration import reminders
     reminders.init_app(app)
+    from .programme import updates as programme_updates
+    from .registration import programme_notices
+    programme_updates.listen()
+    programme_notices.init_app(app)
     certificate_emails.init_app(app)
 
     from .attendance import views as attendance_views

@@ -11,6 +11,8 @@ from .programme.models import (  # noqa: F401
     EventMembership,
     Participation,
     Person,
+    ProgrammeChange,
+    ProgrammeChangeItem,
     Room,
     Session,
     Workshop,
@@ -18,6 +20,7 @@ from .programme.models import (  # noqa: F401
 from .ratelimit import RateEvent  # noqa: F401
 from .registration.models import (  # noqa: F401
     Assignment,
+    ProgrammeChangeNotice,
     Registration,
     ReminderSent,
     WorkshopChoice,

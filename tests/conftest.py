@@ -35,6 +35,7 @@ def _config(database_url: str, **overrides) -> dict:
         # The reminders' periodic job stays off (tests/test_reminders.py turns it on):
         # the runner's tests count the jobs.
         "REMINDER_INTERVAL_SECONDS": 0,
+        "PROGRAMME_NOTICE_INTERVAL_SECONDS": 0,
     }
     config.update(overrides)
     return config

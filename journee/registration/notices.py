@@ -8,7 +8,10 @@ from flask import current_app, render_template
 from ..formatting import NBSP
 from ..mail import queue_email, queue_failed
 from ..mail_models import OutboxMessage
+from ..programme.updates import ItemChange
+from .emails import calendar_attachment, queue_to_attendee
 from .models import Registration
+from .services import attendee_workshops
 
 COLON = NBSP + ":"
 
@@ -29,3 +32,27 @@ def queue_address_replaced(registration: Registration, old_address: str) -> Outb
     return queue_email("address_replaced", old_address, subject, text, html,
                        registration_id=registration.id,
                        reply_to=event.contact_email or None)
+
+
+def queue_programme_notice(registration: Registration, changes: list[ItemChange],
+                           base_url: str) -> OutboxMessage | None:
+    """Tell someone what changed in their day (old → new times, rooms), with their
+    calendar updated: the same UIDs, a higher SEQUENCE (the caller raises the
+    registration's ``calendar_sequence``)."""
+    event = registration.event
+    subject = f"Changement de programme{COLON} {event.title}"
+    several_days = event.starts_on != event.ends_on
+    lines = [{"title": change.title,
+              "time": ((change.old_time(several_days), change.new_time(several_days))
+                       if change.time_changed else None),
+              "room": ((change.old_room or NO_ROOM, change.new_room or NO_ROOM)
+                       if change.room_changed else None)}
+             for change in changes]
+    workshops = attendee_workshops(registration)
+    return queue_to_attendee(
+        "programme_change", "emails/programme_change", subject, registration, base_url,
+        lambda: (calendar_attachment(registration, base_url, workshops),),
+        {"changes": lines})
+
+
+NO_ROOM = "non précisée"
