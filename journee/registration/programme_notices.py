@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import tasks
 from ..extensions import db
+from ..mail import sharing_round
 from ..programme.models import Event, ProgrammeChange, Workshop, WorkshopMode
 from ..programme.updates import ItemChange, net_changes, register_audience, worth_telling
 from ..util.clock import utcnow
@@ -53,12 +54,13 @@ def queue_programme_notices(now: datetime | None = None) -> int:
     db.session.commit()
     base_url = current_app.config["PUBLIC_BASE_URL"]
     queued = 0
-    for change_id in _unfinished():
-        queued += _tell(db.session.get(ProgrammeChange, change_id), now, base_url)
-        db.session.execute(
-            update(ProgrammeChange).where(ProgrammeChange.id == change_id)
-            .values(finished_at=now).execution_options(synchronize_session=False))
-        db.session.commit()
+    with sharing_round():
+        for change_id in _unfinished():
+            queued += _tell(db.session.get(ProgrammeChange, change_id), now, base_url)
+            db.session.execute(
+                update(ProgrammeChange).where(ProgrammeChange.id == change_id)
+                .values(finished_at=now).execution_options(synchronize_session=False))
+            db.session.commit()
     return queued
 
 
