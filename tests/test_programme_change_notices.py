@@ -376,3 +376,27 @@ def test_the_job_is_registered_and_runs_from_the_runner(app_factory, monkeypatch
         assert (tasks.run_now(programme_notices.PROGRAMME_NOTICE_JOB).summary
                 == "aucun changement de programme à annoncer.")
         db.session.remove()
+
+
+def test_several_items_changed_at_once_make_one_change(app, smtp, day):
+    """A timetable that moves two sessions and a workshop in one save."""
+    event = day["event"]
+    plenary(event).starts_at = datetime(2018, 3, 15, 9, 30)
+    round_table = next(s for s in event.sessions if s.kind.value == "round_table")
+    round_table.room = None
+    day["second"].room = None
+    db.session.commit()
+    [change] = db.session.scalars(select(ProgrammeChange)).all()
+    assert len(change.items) == 3
+
+    assert send_at(56) == 2
+    deliver_pending()
+    bruno = plain(received(smtp, "bruno@example.org")[0])
+    aicha = plain(received(smtp, "aicha@example.org")[0])
+    assert "- horaire : 9 h 15 – 10 h 30 → 9 h 30 – 10 h 30" in bruno
+    assert "- salle : Amphithéâtre → non précisée" in bruno
+    assert day["second"].label.replace(NBSP, " ") in bruno
+    # In the order of the day: the plenary, the workshop, then the round table.
+    assert (bruno.index(PLENARY) < bruno.index(day["second"].label.replace(NBSP, " "))
+            < bruno.index("Table ronde"))
+    assert day["second"].label.replace(NBSP, " ") not in aicha and "Table ronde" in aicha

@@ -95,6 +95,7 @@ def _record(session: OrmSession, flush_context, instances) -> None:
     touched = [obj for obj in session.dirty if isinstance(obj, Session | Workshop)]
     if not touched:
         return
+    opened: dict[int, ProgrammeChange] = {}  # not flushed yet, hence not found by a query
     with session.no_autoflush:
         for obj in touched:
             before = _before(session, obj)
@@ -104,9 +105,11 @@ def _record(session: OrmSession, flush_context, instances) -> None:
             event = programme_session.event
             if not worth_telling(event):
                 continue
-            change = open_change(event.id, session) or ProgrammeChange(
-                event=event, opened_at=utcnow())
-            session.add(change)
+            change = opened.get(event.id) or open_change(event.id, session)
+            if change is None:
+                change = ProgrammeChange(event=event, opened_at=utcnow())
+                session.add(change)
+            opened[event.id] = change
             workshop_id = obj.id if isinstance(obj, Workshop) else None
             if not any(item.session_id == programme_session.id
                        and item.workshop_id == workshop_id for item in change.items):
