@@ -14,6 +14,7 @@ from .models import Registration
 from .services import attendee_workshops
 
 COLON = NBSP + ":"
+NO_ROOM = "non précisée"
 
 
 def queue_address_replaced(registration: Registration, old_address: str) -> OutboxMessage:
@@ -53,6 +54,3 @@ def queue_programme_notice(registration: Registration, changes: list[ItemChange]
         "programme_change", "emails/programme_change", subject, registration, base_url,
         lambda: (calendar_attachment(registration, base_url, workshops),),
         {"changes": lines})
-
-
-NO_ROOM = "non précisée"
