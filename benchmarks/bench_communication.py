@@ -132,6 +132,7 @@ def delivery_run(per_batch: list[float]) -> float:
     db.session.commit()
     elapsed, sent = timed(lambda: deliver_all(per_batch))
     assert sent == PEOPLE, sent
+    print(f"  delivery run: {elapsed / sent:.2f} ms per e-mail", flush=True)
     return elapsed / sent
 
 
@@ -140,8 +141,10 @@ def reminder_run() -> tuple[float, float]:
     clear_outbox()
     queue_ms, queued = timed(lambda: reminders.queue_reminders(WEEK_BEFORE))
     assert queued == PEOPLE, queued
+    print(f"  reminder run: claim + queue {queue_ms / 1000:.1f} s", flush=True)
     deliver_ms, sent = timed(deliver_all)
     assert sent == PEOPLE, sent
+    print(f"  reminder run: deliver {deliver_ms / 1000:.1f} s", flush=True)
     assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
         OutboxMessage.kind == "reminder", OutboxMessage.status == OutboxStatus.SENT)) == PEOPLE
     return queue_ms, deliver_ms
