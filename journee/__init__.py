@@ -87,6 +87,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     reminders.init_app(app)
     from .workshops import jobs as workshop_jobs
     workshop_jobs.init_app(app)
+    from .programme import updates as programme_updates
+    from .registration import programme_notices
+    programme_updates.listen()
+    programme_notices.init_app(app)
     certificate_emails.init_app(app)
     from . import messages
     messages.init_app(app)

@@ -79,6 +79,11 @@ def default_config(instance_path: str) -> dict:
         # message to a thousand people does not look like spam to the receiving servers
         # nor exceed the sending server's quota.
         "MESSAGES_PER_MINUTE": 60,
+        # Changes of times and rooms (journee.registration.programme_notices) are looked
+        # for this often (0: never), and told once they have gathered this long: with
+        # the defaults, within the hour of the first one.
+        "PROGRAMME_NOTICE_INTERVAL_SECONDS": 300,
+        "PROGRAMME_NOTICE_DELAY_SECONDS": 3300,
         # Limits of the public forms, per hour (journee.ratelimit, shared by every worker).
         # Per client address: generous, a whole school registers from one network.
         "REGISTRATIONS_PER_CLIENT_PER_HOUR": 200,

@@ -21,7 +21,8 @@ import os
 import smtplib
 import ssl
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -266,6 +267,21 @@ def shared_in_round(key, make: Callable):
     if key not in memo:
         memo[key] = make()
     return memo[key]
+
+
+@contextmanager
+def sharing_round() -> Iterator[None]:
+    """Share what :func:`shared_in_round` makes among the messages queued inside, as a
+    delivery round does: a job queueing one reminder per person of a day draws each
+    calendar once, not once per person."""
+    if _round.get() is not None:
+        yield
+        return
+    memo = _round.set({})
+    try:
+        yield
+    finally:
+        _round.reset(memo)
 
 
 # One delivery at a time in a process: the periodic jobs' thread and a request finishing

@@ -12,6 +12,8 @@ from .programme.models import (  # noqa: F401
     EventMembership,
     Participation,
     Person,
+    ProgrammeChange,
+    ProgrammeChangeItem,
     Room,
     Session,
     Workshop,
@@ -20,6 +22,7 @@ from .ratelimit import RateEvent  # noqa: F401
 from .registration.models import (  # noqa: F401
     Assignment,
     EmailText,
+    ProgrammeChangeNotice,
     Registration,
     ReminderSent,
     WorkshopChoice,

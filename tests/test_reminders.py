@@ -26,6 +26,8 @@ from journee.registration.models import Registration, RegistrationStatus, Remind
 WEEK_BEFORE = datetime(2018, 3, 8, 8, 0)
 """UTC, a week before the IRTS-IDS day (Thursday 15 March 2018, Europe/Paris)."""
 EVE = datetime(2018, 3, 14, 8, 0)
+REGISTERED = datetime(2018, 2, 1, 9, 0)
+"""When the people of these tests registered (UTC), well before any reminder."""
 
 
 @pytest.fixture
@@ -44,11 +46,15 @@ def register_people(event):
     workshop = workshop_with_room(event)
     people = {
         "aicha": add(event, "Aïcha", "N’Diaye", "aicha@example.org", choices=[workshop],
-                     lunch=True),
-        "bruno": add(event, "Bruno", "Petit", "bruno@example.org", choices=[workshop]),
-        "paper": add(event, "Chloé", "Sans-Adresse", None, choices=[workshop]),
-        "gone": add(event, "Denis", "Annulé", "denis@example.org", choices=[workshop]),
-        "waiting": add(event, "Eve", "Attente", "eve@example.org", choices=[workshop]),
+                     lunch=True, created_at=REGISTERED),
+        "bruno": add(event, "Bruno", "Petit", "bruno@example.org", choices=[workshop],
+                     created_at=REGISTERED),
+        "paper": add(event, "Chloé", "Sans-Adresse", None, choices=[workshop],
+                     created_at=REGISTERED),
+        "gone": add(event, "Denis", "Annulé", "denis@example.org", choices=[workshop],
+                    created_at=REGISTERED),
+        "waiting": add(event, "Eve", "Attente", "eve@example.org", choices=[workshop],
+                       created_at=REGISTERED),
     }
     people["gone"].status = RegistrationStatus.CANCELLED
     people["waiting"].status = RegistrationStatus.WAITLISTED
@@ -100,11 +106,35 @@ def test_a_missed_week_reminder_is_caught_up_but_not_after_the_eve(first_come):
     assert {days for _, days in reminders_sent()} == {7}
 
     other = add(first_come, "Fanny", "Tardive", "fanny@example.org",
-                choices=[workshop_with_room(first_come)])
+                choices=[workshop_with_room(first_come)], created_at=REGISTERED)
     assert reminders.queue_reminders(EVE) == 3
     assert ("fanny@example.org", 7) not in reminders_sent()
     assert ("fanny@example.org", 1) in reminders_sent()
     assert other.id
+
+
+def test_a_late_registrant_gets_no_caught_up_reminder_but_the_next_one(first_come):
+    """Registered three days before the day, when the week's reminder was due: their
+    confirmation has just told them everything; the eve's reminder still goes."""
+    register_people(first_come)
+    workshop = workshop_with_room(first_come)
+    three_days_before = datetime(2018, 3, 12, 10, 0)
+    add(first_come, "Gaëlle", "Tardive", "gaelle@example.org", choices=[workshop],
+        created_at=three_days_before)
+
+    assert reminders.queue_reminders(datetime(2018, 3, 12, 11, 0)) == 2
+    assert ("gaelle@example.org", 7) not in reminders_sent()
+    assert reminders.queue_reminders(datetime(2018, 3, 12, 12, 0)) == 0
+
+    assert reminders.queue_reminders(EVE) == 3
+    assert ("gaelle@example.org", 1) in reminders_sent()
+    assert ("gaelle@example.org", 7) not in reminders_sent()
+    # Registered on the eve itself, after its reminder was due: nothing more.
+    add(first_come, "Hugo", "Dernier", "hugo@example.org", choices=[workshop],
+        created_at=datetime(2018, 3, 14, 9, 0))
+    assert reminders.queue_reminders(datetime(2018, 3, 14, 10, 0)) == 0
+    assert [email for email, _ in reminders_sent()].count("gaelle@example.org") == 1
+    assert "hugo@example.org" not in [email for email, _ in reminders_sent()]
 
 
 def test_no_reminder_for_a_draft_or_without_reminders(first_come):
@@ -230,7 +260,7 @@ def test_the_reminder_as_delivered(smtp_irts):
     event, collector = smtp_irts
     workshop = workshop_with_room(event)
     registration = add(event, "Aïcha", "N’Diaye", "aicha@example.org", choices=[workshop],
-                       lunch=True)
+                       lunch=True, created_at=REGISTERED)
     assert reminders.queue_reminders(EVE) == 1
     deliver_pending()
 

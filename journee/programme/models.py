@@ -451,3 +451,51 @@ class Participation(db.Model):
     def affiliation(self) -> str:
         """« Sociologue, Université Côte d'Azur » as the programme prints it."""
         return ", ".join(part for part in (self.shown_function, self.shown_organisation) if part)
+
+
+class ProgrammeChange(db.Model):
+    """The times and rooms of an event's sessions and workshops changed by the organisers
+    since a moment (*opened_at*), gathered so that the registrants hear of them once (see
+    :mod:`.updates`): open while it gathers changes, then closed and told."""
+
+    __tablename__ = "programme_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
+                                          index=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    """The first change: the notices leave a while after it."""
+    closed_at: Mapped[datetime | None]
+    """From then on, new changes start another one."""
+    finished_at: Mapped[datetime | None]
+    """Everyone concerned has had their notice queued (or there was nothing to tell)."""
+
+    event: Mapped[Event] = relationship()
+    items: Mapped[list[ProgrammeChangeItem]] = relationship(
+        back_populates="change", cascade="all, delete-orphan",
+        order_by="ProgrammeChangeItem.id")
+
+
+class ProgrammeChangeItem(db.Model):
+    """A session (or a workshop: *workshop_id*) as it was before its first change of a
+    :class:`ProgrammeChange`; compared with what it is when the notices leave, so that a
+    change undone tells no one."""
+
+    __tablename__ = "programme_change_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_change.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    old_starts_at: Mapped[datetime]
+    old_ends_at: Mapped[datetime | None]
+    old_room_id: Mapped[int | None]
+    """Not a foreign key: the room may be deleted since; its name stays below."""
+    old_room_name: Mapped[str] = mapped_column(String(120), default="")
+
+    change: Mapped[ProgrammeChange] = relationship(back_populates="items")
+    session: Mapped[Session] = relationship()
+    workshop: Mapped[Workshop | None] = relationship()

@@ -68,6 +68,8 @@ KIND_LABELS = {
     "workshop_place": "Atelier obtenu après la répartition",
     "certificate": "Attestation de présence",
     "address_change": "Confirmation d’une nouvelle adresse",
+    "address_replaced": "Avis à l’ancienne adresse",
+    "programme_change": "Programme modifié",
     "change": "Modifications enregistrées",
     "cancellation": "Annulation",
 }

@@ -283,3 +283,18 @@ class EmailText(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProgrammeChangeNotice(db.Model):
+    """A notice of a programme change queued for a registration: its unique key makes
+    each one leave once, whoever runs the job (see :mod:`.programme_notices`)."""
+
+    __tablename__ = "programme_change_notice"
+    __table_args__ = (UniqueConstraint("registration_id", "change_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"))
+    change_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_change.id", ondelete="CASCADE"), index=True)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,6 +28,7 @@ from .emails import (
     queue_registration_confirmation_later,
 )
 from .models import Registration, RegistrationStatus, Source
+from .notices import queue_address_replaced
 
 
 def register(event: Event, attendee: services.Attendee, today: date, *, base_url: str,
@@ -55,9 +56,13 @@ def change(registration: Registration, form, details: dict, *, base_url: str,
     actually changed, confirm it by e-mail, with the updated calendar for someone who
     has a place (a workshop they left, in first-come mode, cancelled in it), and log it.
 
+    When staff replace the address, the old one is told too (the new one gets the
+    confirmation).
+
     Returns the refusal ``(field, message)`` of :func:`changes.save_changes`, with
     nothing written, queued or logged; ``None`` once saved.
     """
+    old_address = registration.email
     before = changes.snapshot(registration)
     accommodation = changes.accommodation_key(registration)
     held = services.attendee_workshops(registration).values()
@@ -73,6 +78,8 @@ def change(registration: Registration, form, details: dict, *, base_url: str,
     kept = {workshop.id for workshop in (workshops or {}).values()}
     queue_change_confirmation(registration, base_url, changed, workshops,
                               [workshop for workshop in held if workshop.id not in kept])
+    if old_address and registration.email != old_address:
+        queue_address_replaced(registration, old_address)
     _record("change", registration, by,
             f"Inscription n° {registration.id} ({', '.join(c.label for c in changed)})")
     return None

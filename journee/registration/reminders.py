@@ -9,12 +9,13 @@ it first queues the message, the others insert nothing and move on, and a runner
 dies before its commit leaves neither, so the next round sends it.
 
 A round missed on the reminder's day is caught up later, until the eve of the event;
-once a nearer reminder is due, the further one is skipped.
+once a nearer reminder is due, the further one is skipped. Someone who registered after a
+reminder's day began does not get it: their confirmation has just told them all of it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .. import tasks
 from ..extensions import db
 from ..formatting import format_date, format_time_range
+from ..mail import sharing_round
 from ..programme.models import MAX_REMINDER_DAYS, Event, EventStatus, SessionKind
 from ..util.clock import utcnow
 from .emails import COLON, calendar_attachment, queue_to_attendee
@@ -44,10 +46,19 @@ def due_reminder(event: Event, today: date) -> int | None:
     return min(due, default=None)
 
 
+def due_since(event: Event, days: int) -> datetime:
+    """When the reminder *days* before the event became due: the start of its day in the
+    event's timezone, as a naive UTC time like the stored ones."""
+    day = datetime.combine(event.starts_on - timedelta(days=days), time(),
+                           ZoneInfo(event.timezone))
+    return day.astimezone(UTC).replace(tzinfo=None)
+
+
 def queue_reminders(now: datetime | None = None) -> int:
     """Queue the reminders due at *now* (UTC) that no one has queued yet; return how many.
 
-    Each reminder is committed with its ``reminder_sent`` row, one registration at a time.
+    Each reminder is committed with its ``reminder_sent`` row, one registration at a time;
+    the calendars are drawn once for all (see :func:`mail.sharing_round`).
     """
     now = (now or utcnow()).replace(tzinfo=UTC)
     # Every timezone's today lies within a day of UTC's.
@@ -58,32 +69,37 @@ def queue_reminders(now: datetime | None = None) -> int:
                             Event.starts_on <= horizon, Event.reminder_days != "")
         .order_by(Event.starts_on, Event.id)).all()
     base_url = current_app.config["PUBLIC_BASE_URL"]
+    with sharing_round():
+        return sum(_queue_event_reminders(event, now, base_url) for event in events)
+
+
+def _queue_event_reminders(event: Event, now: datetime, base_url: str) -> int:
+    days = due_reminder(event, now.astimezone(ZoneInfo(event.timezone)).date())
+    if days is None:
+        return 0
     queued = 0
-    for event in events:
-        days = due_reminder(event, now.astimezone(ZoneInfo(event.timezone)).date())
-        if days is None:
+    for registration_id in _awaiting(event, days):
+        if not _claim(registration_id, days):
+            db.session.rollback()
             continue
-        for registration_id in _awaiting(event, days):
-            if not _claim(registration_id, days):
-                db.session.rollback()
-                continue
-            # Read after the claim: someone cancelled meanwhile gets nothing.
-            registration = db.session.get(Registration, registration_id,
-                                          populate_existing=True)
-            if registration is None or registration.status != RegistrationStatus.CONFIRMED:
-                db.session.rollback()
-                continue
-            queue_reminder(registration, base_url)
-            db.session.commit()
-            queued += 1
+        # Read after the claim: someone cancelled meanwhile gets nothing.
+        registration = db.session.get(Registration, registration_id, populate_existing=True)
+        if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+            db.session.rollback()
+            continue
+        queue_reminder(registration, base_url)
+        db.session.commit()
+        queued += 1
     return queued
 
 
 def _awaiting(event: Event, days: int) -> list[int]:
-    """The confirmed registrations with an address that have not had this reminder."""
+    """The confirmed registrations with an address that have not had this reminder,
+    made before it was due."""
     return list(db.session.scalars(
         select(Registration.id)
         .where(Registration.event_id == event.id,
+               Registration.created_at < due_since(event, days),
                Registration.status == RegistrationStatus.CONFIRMED,
                Registration.email.is_not(None), Registration.email != "",
                Registration.anonymised_at.is_(None),

@@ -4,13 +4,15 @@ One blueprint, split by subject: ``events``, ``places`` (rooms and people), ``se
 and ``people_in_sessions`` (participants, contributions, workshops).
 """
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, render_template, request
 from flask_login import current_user
 
 from ...extensions import db
+from ...formatting import NBSP, NNBSP
 from .. import event_home
 from ..models import Event
 from ..permissions import RECEPTION, is_organiser, managed_events_query
+from ..updates import committed_events, people_to_tell
 
 bp = Blueprint("programme", __name__)
 
@@ -25,6 +27,26 @@ def organisers_only_outside_events():
     if not is_organiser(current_user):
         abort(403)
     return None
+
+
+@bp.after_request
+def announce_change_notices(response):
+    """Whatever page changed times or rooms of a published programme, say who will be
+    told and when (the notices gather the edits of the hour, see :mod:`..updates`)."""
+    for event_id in committed_events():
+        told = people_to_tell(event_id)
+        if told is None:
+            continue
+        count, anything = told
+        if not anything:
+            flash(f"Les horaires et les salles sont revenus à leur état précédent{NNBSP}: aucun "
+                  "e-mail ne sera envoyé aux personnes inscrites.", "info")
+        elif count:
+            s = "s" if count > 1 else ""
+            flash(f"{count}{NBSP}personne{s} inscrite{s} concernée{s} par ce changement "
+                  f"d’horaire ou de salle {'seront' if s else 'sera'} prévenue{s} par "
+                  "e-mail dans l’heure.", "info")
+    return response
 
 
 @bp.get("/")
