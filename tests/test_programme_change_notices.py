@@ -400,3 +400,25 @@ def test_several_items_changed_at_once_make_one_change(app, smtp, day):
     assert (bruno.index(PLENARY) < bruno.index(day["second"].label.replace(NBSP, " "))
             < bruno.index("Table ronde"))
     assert day["second"].label.replace(NBSP, " ") not in aicha and "Table ronde" in aicha
+
+
+def test_the_event_s_own_text_opens_the_notice_and_the_changes_stay(
+        app, smtp, day, organiser_client):
+    event, aicha = day["event"], day["aicha"]
+    texts = f"/admin/journees/{event.id}/messages/automatiques/programme_change"
+    response = organiser_client.post(texts, data={
+        "subject": "Du nouveau pour {prénom} : {journée}",
+        "body": "{prénom}, l’horaire de votre journée a bougé."})
+    assert response.status_code == 302
+
+    save(organiser_client, event, plenary(event), start="09:30", end="10:45")
+    assert send_at(56) == 2
+    deliver_pending()
+    [notice] = [m for m in received(smtp, aicha.email) if "Du nouveau" in m["Subject"]]
+    assert notice["Subject"].replace(NBSP, " ") == f"Du nouveau pour Aïcha : {event.title}"
+    text = plain(notice)
+    assert "Aïcha, l’horaire de votre journée a bougé." in text
+    assert "a changé pour vous" not in text
+    # What the app adds whatever the text: the change itself and the calendar.
+    assert "- horaire : 9 h 15 – 10 h 30 → 9 h 30 – 10 h 45" in text
+    assert [p.get_content_type() for p in notice.iter_attachments()] == ["text/calendar"]

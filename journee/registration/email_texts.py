@@ -94,6 +94,13 @@ DEFAULT_TEXTS: dict[str, DefaultText] = {
         "Votre inscription à la journée d’étude «\u00a0{journée}\u00a0» est annulée.",
         "le fichier d’agenda qui retire la journée (.ics), l’avertissement si la personne "
         f"n’est pas à l’origine de l’annulation, {_LINK_AND_INFO}"),
+    "programme_change": DefaultText(
+        "Changement de programme",
+        f"Changement de programme{COLON} {{journée}}",
+        "Le programme de la journée d’étude «\u00a0{journée}\u00a0» du {date} a changé "
+        "pour vous\u00a0:",
+        "la liste de ce qui a changé (horaires, salles, ancien → nouveau), le fichier "
+        f"d’agenda à jour (.ics), {_LINK_AND_INFO}"),
 }
 """Every automatic e-mail whose text an event may change, by kind of text."""
 
