@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from support.databases import make_template
 from support.registration import OPEN_DAY, set_today
+from support.smtp import SMTPServer
 
 from journee import create_app
 from journee.extensions import db
@@ -76,6 +77,15 @@ def app_factory(migrated_database, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on localhost; ``support.smtp.sending_to(smtp)`` points an app
+    at it."""
+    server = SMTPServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from support.pages import text_of
 from support.registration import OPEN_DAY, set_today
-from support.smtp import SMTPServer, calendar_of, prose_of, received_by, subject_of
+from support.smtp import calendar_of, prose_of, received_by, sending_to, subject_of
 
 from journee.audit.models import AuditEntry
 from journee.extensions import db
@@ -38,18 +38,9 @@ CONTACT = "claire.lagu@irtsnormandie.ids.fr"
 
 
 @pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app(app_factory, smtp):
     """An app as deployed: each commit sends what it queued to the SMTP server."""
-    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
-                      MAIL_SMTP_PORT=smtp.port, MAIL_SMTP_TIMEOUT=5,
-                      MAIL_DELIVER_AFTER_COMMIT=True)
+    app = app_factory(**sending_to(smtp))
     with app.app_context():
         yield app
 

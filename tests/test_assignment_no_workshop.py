@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 from support.pages import text_of
-from support.smtp import SMTPServer, calendar_of, prose_of, received_by, subject_of
+from support.smtp import calendar_of, prose_of, received_by, sending_to, subject_of
 
 from journee.extensions import db
 from journee.programme.models import SessionKind
@@ -23,18 +23,9 @@ CONTACT = "claire.lagu@irtsnormandie.ids.fr"
 
 
 @pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app(app_factory, smtp):
     """An app as deployed: each commit sends what it queued to the SMTP server."""
-    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
-                      MAIL_SMTP_PORT=smtp.port, MAIL_SMTP_TIMEOUT=5,
-                      MAIL_DELIVER_AFTER_COMMIT=True)
+    app = app_factory(**sending_to(smtp))
     with app.app_context():
         yield app
 

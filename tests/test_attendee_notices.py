@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from support.pages import text_of
 from support.registration import detail_url, register, registration_by_email, valid_data
-from support.smtp import SMTPServer
+from support.smtp import sending_to
 
 #: Today is 1 February 2018 for the registration views (``registration_open``).
 pytestmark = pytest.mark.usefixtures("registration_open")
@@ -19,18 +19,9 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app(app_factory, smtp):
     """An app as deployed: each commit sends what it queued to the SMTP server."""
-    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
-                      MAIL_SMTP_PORT=smtp.port, MAIL_SMTP_TIMEOUT=5,
-                      MAIL_DELIVER_AFTER_COMMIT=True)
+    app = app_factory(**sending_to(smtp))
     with app.app_context():
         yield app
 

@@ -15,7 +15,7 @@ from support.registration import (
     slot_of,
     valid_data,
 )
-from support.smtp import SMTPServer
+from support.smtp import sending_to
 
 from journee.audit.models import AuditEntry
 from journee.extensions import db
@@ -28,18 +28,9 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app(app_factory, smtp):
     """An app as deployed: each commit sends what it queued to the SMTP server."""
-    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
-                      MAIL_SMTP_PORT=smtp.port,
-                      MAIL_SMTP_TIMEOUT=5, MAIL_DELIVER_AFTER_COMMIT=True)
+    app = app_factory(**sending_to(smtp))
     with app.app_context():
         yield app
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 from support.pages import csrf_token_from, text_of
 from support.registration import add, slot_of
-from support.smtp import SMTPServer
+from support.smtp import sending_to
 
 from journee.audit.models import AuditEntry
 from journee.extensions import db
@@ -214,11 +214,9 @@ def test_people_picked_in_the_registrations_list(organiser_client, irts):
 
 
 @pytest.fixture
-def smtp_app(app_factory, make_user):
-    server = SMTPServer().start()
-    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
-                      MAIL_SMTP_PORT=server.port, MAIL_SMTP_TIMEOUT=5,
-                      MAIL_DELIVER_AFTER_COMMIT=False, MESSAGES_PER_MINUTE=600_000)
+def smtp_app(app_factory, make_user, smtp):
+    server = smtp
+    app = app_factory(**sending_to(server, after_commit=False), MESSAGES_PER_MINUTE=600_000)
     with app.app_context():
         event = irts_of(app)
         client = app.test_client()
@@ -227,7 +225,6 @@ def smtp_app(app_factory, make_user):
                                                "password": "mot-de-passe-solide"}
                            ).status_code == 302
         yield event, client, server
-    server.stop()
 
 
 def test_test_to_oneself_then_the_message_as_received(smtp_app):

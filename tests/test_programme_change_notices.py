@@ -13,7 +13,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from support.pages import text_of
 from support.registration import add, slot_of
-from support.smtp import SMTPServer
+from support.smtp import sending_to
 
 from journee import create_app, tasks
 from journee.extensions import db
@@ -42,18 +42,9 @@ PLENARY = "Technologies numériques et travail social"
 
 
 @pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app(app_factory, smtp):
     """Messages stay queued until the test delivers them to the SMTP server."""
-    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
-                      MAIL_SMTP_PORT=smtp.port, MAIL_SMTP_TIMEOUT=5,
-                      MAIL_DELIVER_AFTER_COMMIT=False)
+    app = app_factory(**sending_to(smtp, after_commit=False))
     with app.app_context():
         yield app
 

@@ -13,7 +13,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 from support.registration import add, field_error, slot_of
-from support.smtp import SMTPServer
+from support.smtp import sending_to
 
 from journee import create_app, tasks
 from journee.extensions import db
@@ -235,11 +235,9 @@ def test_the_job_is_registered_and_runs_from_the_runner(app_factory, monkeypatch
 # The e-mail, through a real SMTP server --------------------------------------------------
 
 @pytest.fixture
-def smtp_irts(app_factory):
-    server = SMTPServer().start()
-    port, collector = server.port, server.handler
-    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=port,
-                      MAIL_SMTP_TIMEOUT=5, MAIL_DELIVER_AFTER_COMMIT=False)
+def smtp_irts(app_factory, smtp):
+    collector = smtp.handler
+    app = app_factory(**sending_to(smtp, after_commit=False))
     with app.app_context():
         from journee.demo import load_demo
 
@@ -249,7 +247,6 @@ def smtp_irts(app_factory):
         event.venue_access = "Bus F1, arrêt « Flore »."
         db.session.commit()
         yield event, collector
-    server.stop()
 
 
 def flat(text: str) -> str:

@@ -55,6 +55,14 @@ class SMTPServer:
 NBSP = "\u00a0"
 
 
+def sending_to(server: SMTPServer, after_commit: bool = True) -> dict:
+    """The app settings that send every e-mail to *server*: at each commit, as deployed,
+    or (*after_commit* false) only when the test delivers the outbox."""
+    return {"MAIL_BACKEND": "smtp", "MAIL_SMTP_HOST": "127.0.0.1",
+            "MAIL_SMTP_PORT": server.port, "MAIL_SMTP_TIMEOUT": 5,
+            "MAIL_DELIVER_AFTER_COMMIT": after_commit}
+
+
 def received_by(server: SMTPServer, address: str) -> list[EmailMessage]:
     """What *address* received, oldest first."""
     return [m for m in server.messages if m["To"] == address]
