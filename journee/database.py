@@ -2,6 +2,7 @@
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -40,6 +41,21 @@ def begin_for_savepoints() -> None:
 def rowcount(result) -> int:
     """The rows an ``UPDATE`` or ``DELETE`` changed; drivers that cannot tell say 0."""
     return max(result.rowcount or 0, 0)
+
+
+def insert_once(model, key: tuple[str, ...], **values) -> bool:
+    """Insert a row unless one with the same *key* (the columns of a unique constraint)
+    exists; ``True`` when this call inserted it.
+
+    This is how a periodic job claims what it sends, so that two runners never send it
+    twice: on PostgreSQL a concurrent insert waits for this transaction and then does
+    nothing; on SQLite writes take turns."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert(model).values(**values)
+                 .on_conflict_do_nothing(index_elements=list(key))
+                 .returning(model.id))
+    return db.session.execute(statement).scalar() is not None
 
 
 def init_app(app: Flask) -> None:

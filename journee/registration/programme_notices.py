@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import tasks
+from ..database import insert_once
 from ..extensions import db
 from ..mail import sharing_round
 from ..programme.models import Event, ProgrammeChange, Workshop, WorkshopMode
@@ -137,16 +137,10 @@ def _holders(event: Event, workshop: Workshop):
 
 
 def _claim(registration_id: int, change_id: int) -> bool:
-    """Insert the notice's row unless someone has; ``True`` when this runner did (see
-    :func:`.reminders._claim`)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert(ProgrammeChangeNotice)
-                 .values(registration_id=registration_id, change_id=change_id,
-                         queued_at=utcnow())
-                 .on_conflict_do_nothing(index_elements=["registration_id", "change_id"])
-                 .returning(ProgrammeChangeNotice.id))
-    return db.session.execute(statement).scalar() is not None
+    """Insert the notice's row unless someone has; ``True`` when this runner did."""
+    return insert_once(ProgrammeChangeNotice, ("registration_id", "change_id"),
+                       registration_id=registration_id, change_id=change_id,
+                       queued_at=utcnow())
 
 
 def programme_notice_job() -> str:

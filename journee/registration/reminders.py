@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from sqlalchemy import exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import tasks
+from ..database import insert_once
 from ..extensions import db
 from ..formatting import format_date, format_time_range
 from ..mail import sharing_round
@@ -109,18 +109,10 @@ def _awaiting(event: Event, days: int) -> list[int]:
 
 
 def _claim(registration_id: int, days: int) -> bool:
-    """Insert the reminder's row unless someone has; ``True`` when this runner did.
-
-    On PostgreSQL a concurrent runner's insert waits for this transaction and then does
-    nothing; on SQLite writes take turns."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert(ReminderSent)
-                 .values(registration_id=registration_id, days_before=days,
-                         queued_at=utcnow())
-                 .on_conflict_do_nothing(index_elements=["registration_id", "days_before"])
-                 .returning(ReminderSent.id))
-    return db.session.execute(statement).scalar() is not None
+    """Insert the reminder's row unless someone has; ``True`` when this runner did."""
+    return insert_once(ReminderSent, ("registration_id", "days_before"),
+                       registration_id=registration_id, days_before=days,
+                       queued_at=utcnow())
 
 
 def queue_reminder(registration: Registration, base_url: str):

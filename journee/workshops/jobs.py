@@ -14,9 +14,9 @@ from datetime import date, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import tasks
+from ..database import insert_once
 from ..extensions import db
 from ..programme.models import Event, EventStatus, Session, WorkshopMode
 from ..registration import operations
@@ -99,14 +99,9 @@ def _untold(slot: Session) -> list[int]:
 
 def _claim(registration_id: int, session_id: int) -> bool:
     """Insert the notice's row unless someone has; ``True`` when this runner did."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert(NoWorkshopNotice)
-                 .values(registration_id=registration_id, session_id=session_id,
-                         published_at=utcnow())
-                 .on_conflict_do_nothing(index_elements=["registration_id", "session_id"])
-                 .returning(NoWorkshopNotice.id))
-    return db.session.execute(statement).scalar() is not None
+    return insert_once(NoWorkshopNotice, ("registration_id", "session_id"),
+                       registration_id=registration_id, session_id=session_id,
+                       published_at=utcnow())
 
 
 def update_workshop_places(today: date | None = None) -> tuple[int, int]:
