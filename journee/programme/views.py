@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, render_template
 
+from ..branding.services import png_logo
 from ..util.clock import today_in
 from ..web.urls import public_base_url
 from .ics import build_programme_ics, build_session_ics
@@ -58,5 +59,5 @@ def session_ics(slug: str, uid: str):
 @bp.get("/e/<slug>/programme.pdf")
 def programme_pdf(slug: str):
     event = visible_event_or_404(slug)
-    return _download(build_programme_pdf(event), "application/pdf",
+    return _download(build_programme_pdf(event, logo=png_logo()), "application/pdf",
                      f"programme-{event.slug}.pdf", inline=True)
