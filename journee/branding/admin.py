@@ -19,7 +19,8 @@ def settings():
     if not current_user.is_admin:
         abort(403)
     stored = stored_branding()
-    form = BrandingForm(obj=stored)
+    # Not ``obj=stored``: the file field would load the logo's bytes for nothing.
+    form = BrandingForm(name=stored.name, accent=stored.accent) if stored else BrandingForm()
     if request.method == "POST" and form.validate_on_submit():
         update_branding(name=form.name.data, accent=form.accent.data or "",
                         logo=form.checked, remove_logo=form.remove_logo.data,
