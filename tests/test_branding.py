@@ -255,6 +255,34 @@ def test_html_emails_carry_the_logo_inline_and_the_name(smtp_app, smtp):
     assert message.get_body(("plain",)) is not None
 
 
+def test_a_confirmation_carries_the_logo_the_name_and_still_its_calendar(
+        smtp_app, smtp, monkeypatch):
+    from support.registration import OPEN_DAY, register, set_today
+
+    from journee.branding.logo import checked_logo
+    from journee.branding.operations import update_branding
+    from journee.demo import load_demo
+
+    set_today(monkeypatch, OPEN_DAY)
+    [irts] = [e for e in load_demo(original_dates=True) if e.slug == SLUG]
+    admin = type("Admin", (), {"email": "admin@example.org"})()
+    logo = png()
+    update_branding(name="Institut <Ébène> & =1+1", accent="", logo=checked_logo(logo),
+                    remove_logo=False, by=admin)
+    db.session.commit()
+    assert register(smtp_app.test_client(), irts).status_code == 302
+
+    [message] = [m for m in smtp.messages if m["To"] == "zoe.martin@example.org"]
+    plain = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert plain.startswith("Institut <Ébène> & =1+1\n\nBonjour Zoé,")
+    html = message.get_body(("html",)).get_content()
+    assert "Institut &lt;Ébène&gt; &amp; =1+1" in html
+    [image] = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html
+    assert image.get_content() == logo
+    assert [p.get_content_type() for p in message.iter_attachments()] == ["text/calendar"]
+
+
 def test_an_svg_logo_stays_out_of_emails(smtp_app, smtp):
     from flask import render_template
 
