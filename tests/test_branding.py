@@ -152,6 +152,14 @@ def test_a_colour_that_is_not_a_colour_is_refused(admin_client):
      b'</style></svg>', "logo.svg", "fait référence à un fichier ou à une adresse extérieurs"),
     (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg '
      b'xmlns="http://www.w3.org/2000/svg">&a;</svg>', "logo.svg", "déclare des entités XML"),
+    (b'<?xml-stylesheet href="https://x.example/a.css"?><svg '
+     b'xmlns="http://www.w3.org/2000/svg"/>', "logo.svg",
+     "fait référence à un fichier ou à une adresse extérieurs"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect '
+     b'width="1" height="1"/></a></svg>', "logo.svg",
+     "fait référence à un fichier ou à une adresse extérieurs"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:h="http://www.w3.org/1999/xhtml">'
+     b'<h:script>alert(1)</h:script></svg>', "logo.svg", "élément « script »"),
     (b'<html><body>bonjour</body></html>', "logo.svg", "n’est pas une image SVG"),
 ])
 def test_a_logo_that_is_not_a_sound_image_is_refused_in_french(

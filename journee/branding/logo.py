@@ -27,6 +27,7 @@ _FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "
                        "video", "handler", "listener"}
 _LINK_ATTRIBUTES = {"href", "src"}
 _URL = re.compile(r"url\s*\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+_STYLESHEET_PI = re.compile(rb"<\?xml-stylesheet", re.IGNORECASE)
 _IMPORT = re.compile(r"@import|javascript:|expression\s*\(", re.IGNORECASE)
 
 
@@ -96,6 +97,9 @@ def _svg(data: bytes) -> Logo:
         raise LogoRefused("Ce fichier n’est pas une image SVG lisible (ou il déclare des "
                           "entités XML, refusées) : enregistrez le logo au format PNG ou "
                           "SVG simple.") from error
+    # The parser drops processing instructions; a browser would follow this one.
+    if _STYLESHEET_PI.search(data):
+        raise LogoRefused(_EXTERNAL)
     if root.tag != f"{{{SVG_NAMESPACE}}}svg":
         raise LogoRefused("Ce fichier XML n’est pas une image SVG : enregistrez le logo au "
                           "format PNG ou SVG.")
