@@ -91,6 +91,7 @@ def test_darker_variant_keeps_the_hue_and_passes_everywhere():
 def test_only_the_administrator_may_open_the_settings(client, make_user, login):
     assert client.get(URL).status_code == 302  # to the sign-in page
     login(make_user(email="orga@example.org", may_create_events=True))
+    assert 'href="/admin/identite"' not in client.get("/admin/").get_data(as_text=True)
     assert client.get(URL).status_code == 403
     assert post(client).status_code == 403
     assert stored() is None
@@ -110,6 +111,7 @@ def test_a_real_png_and_a_readable_colour_are_saved(admin_client):
     assert entry.actor.endswith("admin@example.org")
     page = text_of(admin_client.get(URL).get_data(as_text=True))
     assert "Logo actuel (PNG)" in page
+    assert 'href="/admin/identite"' in admin_client.get("/admin/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("accent", "ratio", "suggested"), [
