@@ -65,6 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .gdpr import settings
     gdpr_jobs.init_app(app)
     settings.init_app(app)
+    from . import branding
+    branding.init_app(app)
     # The data owners (see journee.data_owners), in the order of a person's export and
     # of the purge's report.
     from . import mail_personal_data, ratelimit
@@ -99,6 +101,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .attendance.admin import badges, checkin, sheets
     from .auth import admin as auth_admin
     from .auth import views as auth_views
+    from .branding import admin as branding_admin
+    from .branding import views as branding_views
     from .facilitation import admin as facilitation_admin
     from .facilitation import views as facilitation_views
     from .gdpr import admin as gdpr_admin
@@ -113,12 +117,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web.admin import admin_blueprint
     from .workshops import admin as workshops_admin
     for public in (programme_views, registration_views, auth_views, facilitation_views,
-                   attendance_views, syntheses_views, messages_views):
+                   attendance_views, syntheses_views, messages_views, branding_views):
         app.register_blueprint(public.bp)
     app.register_blueprint(admin_blueprint(
         programme_admin.bp, registration_admin.bp, workshops_admin.bp, facilitation_admin.bp,
         badges.bp, checkin.bp, sheets.bp, syntheses_admin.bp, gdpr_admin.bp, auth_admin.bp,
-        messages_admin.bp))
+        messages_admin.bp, branding_admin.bp))
 
     from .cli import register_commands
     register_commands(app)

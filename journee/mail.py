@@ -83,11 +83,32 @@ def build_message(to_address: str, subject: str, text_body: str,
     message.set_content(text_body, cte="quoted-printable")
     if html_body is not None:
         message.add_alternative(html_body, subtype="html", cte="quoted-printable")
+        _add_inline_images(message.get_payload()[1], html_body)
     for attachment in attachments:
         maintype, subtype = attachment.mimetype.split("/", 1)
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
                                filename=attachment.filename, params=attachment.params or {})
     return message.as_bytes(policy=SMTP_POLICY)
+
+
+InlineImage = Callable[[], "bytes | None"]
+
+
+def register_inline_image(app: Flask, cid: str, image: InlineImage) -> None:
+    """Let HTML bodies show ``<img src="cid:{cid}">``: ``image()`` gives the PNG, or
+    ``None`` to add nothing. The image travels in the message (multipart/related), so
+    mail clients that block remote images still show it."""
+    app.extensions.setdefault("journee_inline_images", {})[cid] = image
+
+
+def _add_inline_images(html_part: EmailMessage, html_body: str) -> None:
+    images = current_app.extensions.get("journee_inline_images", {})
+    for cid, image in images.items():
+        if f"cid:{cid}" in html_body:
+            data = image()
+            if data:
+                html_part.add_related(data, maintype="image", subtype="png", cid=f"<{cid}>",
+                                      disposition="inline")
 
 
 def queue_email(kind: str, to_address: str, subject: str, text_body: str,

@@ -22,6 +22,7 @@ ACTION_LABELS: dict[str, str] = {
     "organiser.change_person_email": "Changement de l’adresse e-mail d’un·e intervenant·e",
     "organiser.send_message": "Message de l’équipe envoyé aux inscrit·es",
     "organiser.edit_email_text": "Texte d’un e-mail automatique modifié ou rétabli",
+    "organiser.change_branding": "Nom, logo ou couleur de l’institut modifiés",
     "attendee.register": "Inscription en ligne par la personne",
     "attendee.change_self": "Modification de son inscription par la personne, depuis son lien",
     "attendee.cancel_self": "Annulation de son inscription par la personne, depuis son lien",

@@ -15,6 +15,7 @@ from io import BytesIO
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 
 from .badge_formats import SheetFormat
 from .pdf import FONT, FONT_BOLD, MUTED, JourneeCanvas, plain_text, register_fonts, text_width
@@ -144,7 +145,7 @@ class _Line:
 class _Geometry:
     """Where things go on one label of a sheet format, computed once per document."""
 
-    def __init__(self, sheet: SheetFormat):
+    def __init__(self, sheet: SheetFormat, logo: ImageReader | None = None):
         self.width = sheet.label_width * mm
         self.height = sheet.label_height * mm
         unit = min(sheet.label_width / 90, sheet.label_height / 54)
@@ -163,6 +164,15 @@ class _Geometry:
         self.last_name = (16 * text, 9 * text)
         self.organisation = (8.5 * text, 6.5 * text)
         self.workshop = (8.5 * text, 6.5 * text)
+        # The institute's logo, top left, as tall as two header lines; text starts below.
+        self.logo = logo
+        self.top = self.pad
+        if logo is not None:
+            width, height = logo.getSize()
+            self.logo_height = 7 * mm * text
+            self.logo_width = min(self.logo_height * width / height, self.inner * 0.6)
+            self.logo_height = self.logo_width * height / width
+            self.top += self.logo_height + self.gap * 0.5
 
 
 class _Flow:
@@ -223,7 +233,7 @@ def _layout(badge: Badge, g: _Geometry, qr_box: bool) -> list[_Line]:
 
     scale = 1.0
     for _attempt in range(6):
-        flow = _Flow(g, g.pad, narrow_below)
+        flow = _Flow(g, g.top, narrow_below)
         if header:
             flow.block(header[0], fit_block, FONT, g.header, MUTED)
             for text in header[1:]:
@@ -263,6 +273,9 @@ def _layout(badge: Badge, g: _Geometry, qr_box: bool) -> list[_Line]:
 
 def _draw_label(canvas: JourneeCanvas, badge: Badge, g: _Geometry,
                 qr: QrMatrix | None) -> None:
+    if g.logo is not None:
+        canvas.drawImage(g.logo, g.pad, g.height - g.pad - g.logo_height, g.logo_width,
+                         g.logo_height, mask="auto")
     role = plain_text(badge.role)
     if role:
         canvas.setFillColor(BAND_COLOURS.get(role, _OTHER_BAND))
@@ -317,9 +330,10 @@ def _draw_cut_marks(canvas: JourneeCanvas, sheet: SheetFormat) -> None:
 
 def build_badges(sheet_format: SheetFormat, badges: list[Badge],
                  offset_mm: tuple[float, float] = (0, 0), cut_marks: bool = True,
-                 skip: int = 0, title: str = "Badges") -> bytes:
+                 skip: int = 0, title: str = "Badges", logo: bytes | None = None) -> bytes:
     """The PDF of ``badges`` on ``sheet_format``.
 
+    :param logo: the institute's logo (PNG), drawn once and shown on every label.
     :param offset_mm: calibration for a printer that shifts the page: (right, down) in
         millimetres, applied to everything drawn, cut marks included.
     :param skip: labels already used on the first sheet (0 to ``per_page - 1``).
@@ -331,7 +345,7 @@ def build_badges(sheet_format: SheetFormat, badges: list[Badge],
     canvas = JourneeCanvas(buffer, pagesize=sheet_format.page_size, initialFontName=FONT)
     canvas.setTitle(plain_text(title))
     canvas.setCreator("Journée")
-    geometry = _Geometry(sheet_format)
+    geometry = _Geometry(sheet_format, ImageReader(BytesIO(logo)) if logo else None)
     dx, dy = offset_mm[0] * mm, -offset_mm[1] * mm
     slot = skip
     page_started = False

@@ -7,7 +7,8 @@ from io import BytesIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer
 
 from ..documents.pdf import FONT, markdown_paragraphs, numbered_canvas, para_text, styles, typo_text
 from ..formatting import NBSP, format_date, format_time_range
@@ -24,15 +25,19 @@ from .schedule import (
 COLON = NBSP + ":"
 
 
-def build_programme_pdf(event: Event, today: date | None = None) -> bytes:
+def build_programme_pdf(event: Event, today: date | None = None,
+                        logo: bytes | None = None) -> bytes:
     """An A4 programme; ``today`` (default: today in the event's timezone) decides the
-    registration line."""
+    registration line; ``logo`` (a PNG), the institute's, heads the first page."""
     buffer = BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
         bottomMargin=20 * mm, title=event.title, author=event.host_organisation,
         subject="Programme", creator="Journée", lang="fr-FR", initialFontName=FONT)
-    doc.build(programme_story(event, today), canvasmaker=numbered_canvas(event.title))
+    story = programme_story(event, today)
+    if logo:
+        story.insert(0, _logo(logo))
+    doc.build(story, canvasmaker=numbered_canvas(event.title))
     return buffer.getvalue()
 
 
@@ -69,6 +74,15 @@ def programme_story(event: Event, today: date | None = None) -> list[Flowable]:
 
     story.extend(_practical(event))
     return story
+
+
+def _logo(data: bytes) -> Flowable:
+    width, height = ImageReader(BytesIO(data)).getSize()
+    shown_height = 18 * mm
+    shown_width = min(shown_height * width / height, 70 * mm)
+    logo = Image(BytesIO(data), shown_width, shown_width * height / width, mask="auto")
+    logo.hAlign = "LEFT"
+    return logo
 
 
 def _capitalised(text: str) -> str:

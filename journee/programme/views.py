@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, render_template
 
+from ..branding.services import branding_version, png_logo
 from ..util.clock import today_in
 from ..web.conditional import revalidated_page, versioned
 from ..web.urls import public_base_url
@@ -73,9 +74,11 @@ def session_ics(slug: str, uid: str):
 def programme_pdf(slug: str):
     event = visible_event_or_404(slug, load=event_alone)
     today = today_in(event.timezone)
-    version = programme_version(event.id, "pdf", registration_status(event, today).message)
+    # The institute's logo is drawn on the first page: its changes make a new version.
+    version = programme_version(event.id, "pdf", registration_status(event, today).message,
+                                branding_version())
     return versioned(version, lambda: _download(
-        documents.get(version, lambda: build_programme_pdf(fresh_programme(event.id),
-                                                           today)),
+        documents.get(version, lambda: build_programme_pdf(fresh_programme(event.id), today,
+                                                           logo=png_logo())),
         "application/pdf", f"programme-{event.slug}.pdf", inline=True),
         private=_preview(event))

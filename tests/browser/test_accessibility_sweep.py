@@ -21,7 +21,8 @@ from journee.syntheses.models import SynthesisStatus, WorkshopSynthesis
 SKIPPED = (".pdf", ".xlsx", ".ics", ".json", ".png")
 #: Pages that are not HTML pages for people (a JSON feed, an image).
 NOT_PAGES = {"admin.checkin.counts", "admin.checkin.results", "admin.sheets.signature_image",
-             "admin.programme.people_search"}
+             "admin.programme.people_search", "branding.stylesheet", "branding.logo",
+             "branding.favicon"}
 
 
 #: Today is 1 February 2018 for the registration views (``registration_open``).

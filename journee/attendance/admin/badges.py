@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ...audit.log import actor_for_user, record
+from ...branding.services import png_logo
 from ...documents.badge_formats import sheet_formats
 from ...documents.badges_pdf import build_badges
 from ...extensions import db
@@ -145,7 +146,7 @@ def _print(event: Event, form: BadgeForm, programme):
             else PRINTED[selection])
     data = build_badges(sheet, badges, offset_mm=form.offset_mm(),
                         cut_marks=form.cut_marks.data, skip=form.skip.data,
-                        title=f"Badges – {event.title}")
+                        title=f"Badges – {event.title}", logo=png_logo())
     service.mark_printed(printed, utcnow())
     record("organiser.print_badges", actor=actor_for_user(current_user), event=event,
            target=f"Badges{NBSP}: {what} ({sheet.label})", rows=len(badges))

@@ -1,0 +1,62 @@
+from flask_wtf.file import FileField
+from wtforms import BooleanField, StringField
+from wtforms.validators import Length, ValidationError
+
+from ..formatting import NBSP
+from ..web.forms import STRIP, Form
+from .colours import MINIMUM_RATIO, darker_variant, normalised, weakest_contrast
+from .logo import MAX_BYTES, LogoRefused, checked_logo
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",") + NBSP + ":" + NBSP + "1"
+
+
+class BrandingForm(Form):
+    name = StringField(
+        "Nom de l’institut", filters=STRIP,
+        description="Affiché en haut des pages et des e-mails, par exemple « IRTS-IDS "
+                    "Normandie ». Vide : « Journée ».",
+        validators=[Length(max=200, message="200 caractères au plus.")])
+    accent = StringField(
+        "Couleur principale", filters=STRIP,
+        description="En notation hexadécimale, par exemple #004f8a : liens, boutons et "
+                    "bandeau du haut. Elle doit rester lisible (contraste d’au moins "
+                    "4,5 : 1 avec le blanc et les fonds clairs, RGAA) ; vide : la couleur "
+                    "de Journée.")
+    logo = FileField(
+        f"Logo (PNG ou SVG, {MAX_BYTES // 1024}{NBSP}Ko au plus)",
+        description="Un PNG de 16 à 2 048 pixels de côté, ou un SVG sans script ni "
+                    "contenu extérieur. Les e-mails, le programme PDF et les badges "
+                    "n’affichent qu’un logo PNG : un logo SVG n’apparaît que sur les pages "
+                    "et comme icône de l’onglet.")
+    remove_logo = BooleanField("Retirer le logo actuel")
+
+    #: The checked logo, once validated.
+    checked = None
+
+    def validate_accent(self, field):
+        if not field.data:
+            return
+        colour = normalised(field.data)
+        if colour is None:
+            raise ValidationError("Saisissez une couleur en notation hexadécimale, par "
+                                  "exemple #004f8a.")
+        ratio, background = weakest_contrast(colour)
+        if ratio < MINIMUM_RATIO:
+            raise ValidationError(
+                f"La couleur {colour} n’offre qu’un contraste de {_ratio(ratio)} sur "
+                f"{background} ; il faut au moins {_ratio(MINIMUM_RATIO)} pour que les "
+                f"liens et les boutons restent lisibles. Essayez {darker_variant(colour)}, "
+                "la même teinte, plus sombre.")
+        field.data = colour
+
+    def validate_logo(self, field):
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        data = upload.stream.read()
+        try:
+            self.checked = checked_logo(data)
+        except LogoRefused as refusal:
+            raise ValidationError(str(refusal)) from refusal
