@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 from support.pages import text_of
-from support.smtp import SMTPServer
+from support.smtp import sending_to
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -226,17 +226,8 @@ def test_public_pages_show_the_name_logo_and_colour(admin_client, client, irts):
 
 
 @pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def smtp_app(app_factory, smtp):
-    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
-                      MAIL_SMTP_PORT=smtp.port, MAIL_SMTP_TIMEOUT=5,
-                      MAIL_DELIVER_AFTER_COMMIT=True)
+    app = app_factory(**sending_to(smtp))
     with app.app_context():
         yield app
 
@@ -317,9 +308,14 @@ def images_of(data: bytes, page: int = 0) -> list[tuple[int, int]]:
 
 
 def test_the_programme_pdf_heads_with_the_png_logo(admin_client, client, irts):
-    assert images_of(client.get(f"/e/{SLUG}/programme.pdf").data) == []
+    before = client.get(f"/e/{SLUG}/programme.pdf")
+    assert images_of(before.data) == []
     post(admin_client, logo=png(width=300, height=100))
-    assert images_of(client.get(f"/e/{SLUG}/programme.pdf").data) == [(300, 100)]
+    # A browser holding the PDF without the logo gets the new one, not a 304.
+    after = client.get(f"/e/{SLUG}/programme.pdf",
+                       headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    assert images_of(after.data) == [(300, 100)]
     post(admin_client, logo=CLEAN_SVG, filename="logo.svg")
     assert images_of(client.get(f"/e/{SLUG}/programme.pdf").data) == []
 
