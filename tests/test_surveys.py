@@ -454,3 +454,96 @@ def test_the_job_is_registered_only_when_asked(app_factory):
     app = app_factory(SURVEY_INTERVAL_SECONDS=900)
     assert jobs.SURVEY_JOB in {job.name for job in tasks.registered(app)}
 
+
+
+def test_facilitators_see_their_workshop_from_five_answers(client, first_come):
+    from journee.facilitation.models import FacilitatorLink
+
+    workshop = slot_of(first_come).workshops[0]
+    link = FacilitatorLink(event_id=first_come.id,
+                           person_id=workshop.facilitators[0].person_id)
+    db.session.add(link)
+    db.session.commit()
+    survey, invitations = invited(first_come, 5, workshop=workshop)
+    url = f"/f/{link.token}/ateliers/{workshop.uid}/questionnaire"
+
+    answer_all(client, survey, invitations[:4], [5, 4, 4, 3], ["Top", None, None, None])
+    assert "Résultats du questionnaire" not in client.get(f"/f/{link.token}").get_data(
+        as_text=True)
+    page = text_of(client.get(url).get_data(as_text=True))
+    assert "qu’à partir de 5 réponses" in page and "Top" not in page
+
+    answer_all(client, survey, invitations[4:], [1])
+    assert "Résultats du questionnaire de satisfaction" in client.get(
+        f"/f/{link.token}").get_data(as_text=True)
+    page = text_of(client.get(url).get_data(as_text=True))
+    assert "5 réponses" in page and "Top" in page and "moyenne 3,4 sur 5" in page
+    other = slot_of(first_come).workshops[1]
+    assert client.get(f"/f/{link.token}/ateliers/{other.uid}/questionnaire").status_code == 404
+
+
+# The e-mails, through a real SMTP server -------------------------------------------------
+
+@pytest.fixture
+def smtp_irts(app_factory):
+    from support.smtp import SMTPServer
+
+    server = SMTPServer().start()
+    app = app_factory(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1",
+                      MAIL_SMTP_PORT=server.port, MAIL_SMTP_TIMEOUT=5,
+                      MAIL_DELIVER_AFTER_COMMIT=False)
+    with app.app_context():
+        from journee.demo import load_demo
+
+        event = next(e for e in load_demo(original_dates=True)
+                     if e.slug == "travail-social-epreuve-numerique-2018")
+        event.workshop_mode = WorkshopMode.FIRST_COME
+        db.session.commit()
+        yield app, event, server
+    server.stop()
+
+
+def test_the_invitation_and_the_reminder_as_received(smtp_irts):
+    from support.smtp import received_by
+
+    from journee.mail import deliver_pending
+
+    app, event, server = smtp_irts
+    services.ensure_survey(event)
+    db.session.commit()
+    aicha, bruno = people(event, 2)
+    assert jobs.queue_invitations(DAY_OVER) == (2, 0)
+    deliver_pending()
+    assert jobs.queue_invitations(DAY_OVER) == (0, 0)
+    deliver_pending()
+    [invitation] = received_by(server, aicha.email)
+    assert len(received_by(server, bruno.email)) == 1
+    subject = invitation["Subject"]
+    assert subject == f"Questionnaire de satisfaction – {event.title}"
+    assert invitation["List-Unsubscribe"].strip().startswith("<http://journee.test/desabonnement/")
+    text = invitation.get_body(("plain",)).get_content()
+    html = invitation.get_body(("html",)).get_content()
+    assert "Merci d’avoir participé à la journée d’étude" in text
+    assert "Vos réponses sont anonymes" in text
+    [link] = re.findall(r"http://journee\.test(/q/[A-Za-z0-9_-]+)", text)
+    assert link in html
+    # The copy kept in the outbox does not hold the link.
+    kept = db.session.scalar(select(OutboxMessage.message).where(
+        OutboxMessage.to_address == aicha.email))
+    assert link.encode() not in kept
+
+    client = app.test_client()
+    page = client.get(link)
+    assert page.status_code == 200 and "Questionnaire de satisfaction" in page.get_data(
+        as_text=True)
+    survey = services.survey_of(event)
+    assert client.post(link, data=answer_data(survey)).status_code == 302
+
+    for day in (18, 19, 20):
+        jobs.queue_invitations(datetime(2018, 3, day, 9, 0))
+        deliver_pending()
+    assert len(received_by(server, aicha.email)) == 1
+    [_, reminder] = received_by(server, bruno.email)
+    # The subject's spaces are folded by the sender (no-break ones too).
+    assert reminder["Subject"] == f"Rappel : Questionnaire de satisfaction – {event.title}"
+    assert "Vous n’avez pas encore répondu" in reminder.get_body(("plain",)).get_content()

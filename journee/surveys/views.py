@@ -12,11 +12,13 @@ from flask import Blueprint, redirect, render_template, url_for
 from .. import secret_links
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
+from ..facilitation.links import active_link_or_404, workshop_of_link_or_404
 from ..formatting import NBSP, NNBSP, format_number
 from ..programme.loaders import visible_event_or_404
 from ..util.clock import today_in
 from ..web.urls import external_url
 from . import services
+from .charts import question_chart
 from .forms import answer_form, answers_of
 from .models import WAVE_LABELS, SurveyInvitation
 from .services import AlreadyAnswered
@@ -56,6 +58,30 @@ def survey_rate(event) -> str | None:
     return (f"{round(outcome.rate * 100)}{NNBSP}% des {format_number(overall.answered)}"
             f"{NBSP}personnes ayant répondu au questionnaire de satisfaction ont donné "
             f"une note de 4 ou 5 sur 5 à la journée.")
+
+
+@bp.app_template_global("survey_results_shown")
+def survey_results_shown(workshop) -> bool:
+    """For the facilitator's space: whether their workshop has enough answers to show."""
+    survey = services.survey_of(workshop.session.event)
+    return survey is not None and services.workshop_counts(survey).get(
+        workshop.id, 0) >= services.WORKSHOP_THRESHOLD
+
+
+@bp.get("/f/<token>/ateliers/<workshop_uid>/questionnaire")
+def workshop_results(token: str, workshop_uid: str):
+    """A workshop's results, for its facilitators, from :data:`WORKSHOP_THRESHOLD`
+    answers; below, a page that says why there is nothing to see."""
+    link = active_link_or_404(token)
+    workshop = workshop_of_link_or_404(link, workshop_uid)
+    survey = services.survey_of(link.event)
+    outcome = services.workshop_results(survey, workshop) if survey else None
+    charts = {item.question.id: question_chart(item, f"q{item.question.id}")
+              for item in outcome.questions if item.counts} if outcome else {}
+    db.session.commit()  # the link's last use
+    return render_template("surveys/facilitator_results.html", link=link, event=link.event,
+                           workshop=workshop, results=outcome, charts=charts,
+                           threshold=services.WORKSHOP_THRESHOLD)
 
 
 @bp.route("/q/<token>", methods=["GET", "POST"])
