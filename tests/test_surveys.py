@@ -547,3 +547,22 @@ def test_the_invitation_and_the_reminder_as_received(smtp_irts):
     # The subject's spaces are folded by the sender (no-break ones too).
     assert reminder["Subject"] == f"Rappel : Questionnaire de satisfaction – {event.title}"
     assert "Vous n’avez pas encore répondu" in reminder.get_body(("plain",)).get_content()
+
+
+def test_invitations_go_with_the_purge_and_answers_stay(client, first_come):
+    from datetime import timedelta
+
+    from journee.gdpr.purge import purge
+    from journee.registration.privacy import purge_date
+
+    survey, invitations = invited(first_come, 2)
+    client.post(f"/q/{invitations[0][1]}", data=answer_data(survey))
+    last_day = purge_date(first_come)
+    assert purge(last_day)["survey_invitations"] == 0
+    db.session.commit()
+    report = purge(last_day + timedelta(days=1))
+    db.session.commit()
+    assert report["survey_invitations"] == 2
+    assert db.session.scalar(select(func.count()).select_from(SurveyInvitation)) == 0
+    assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
+    assert services.results(survey).responses == 1
