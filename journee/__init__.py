@@ -94,8 +94,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     programme_updates.listen()
     programme_notices.init_app(app)
     certificate_emails.init_app(app)
-    from . import messages
+    from . import messages, surveys
     messages.init_app(app)
+    surveys.init_app(app)
 
     from .attendance import views as attendance_views
     from .attendance.admin import badges, checkin, sheets
@@ -112,17 +113,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .programme import views as programme_views
     from .registration import admin as registration_admin
     from .registration import views as registration_views
+    from .surveys import admin as surveys_admin
+    from .surveys import views as surveys_views
     from .syntheses import admin as syntheses_admin
     from .syntheses import views as syntheses_views
     from .web.admin import admin_blueprint
     from .workshops import admin as workshops_admin
     for public in (programme_views, registration_views, auth_views, facilitation_views,
-                   attendance_views, syntheses_views, messages_views, branding_views):
+                   attendance_views, syntheses_views, messages_views, branding_views,
+                   surveys_views):
         app.register_blueprint(public.bp)
     app.register_blueprint(admin_blueprint(
         programme_admin.bp, registration_admin.bp, workshops_admin.bp, facilitation_admin.bp,
         badges.bp, checkin.bp, sheets.bp, syntheses_admin.bp, gdpr_admin.bp, auth_admin.bp,
-        messages_admin.bp, branding_admin.bp))
+        messages_admin.bp, branding_admin.bp, surveys_admin.bp))
 
     from .cli import register_commands
     register_commands(app)

@@ -72,6 +72,9 @@ def default_config(instance_path: str) -> dict:
         # The reminders before each event (journee.registration.reminders) are looked for
         # this often; 0: never.
         "REMINDER_INTERVAL_SECONDS": 3600,
+        # Satisfaction questionnaires (journee.surveys.jobs) are looked for this often;
+        # 0: never.
+        "SURVEY_INTERVAL_SECONDS": 900,
         # After a publication, places freed in workshops go to those waiting for them, and
         # people left without a workshop since are told (journee.workshops.jobs); 0: never.
         "WORKSHOP_PLACES_INTERVAL_SECONDS": 60,

@@ -29,6 +29,13 @@ from .registration.models import (  # noqa: F401
     WorkshopChoice,
     WorkshopWaitlistEntry,
 )
+from .surveys.models import (  # noqa: F401
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from .syntheses.models import DaySynthesis, WorkshopSynthesis  # noqa: F401
 from .tasks import PeriodicJobState  # noqa: F401
 from .workshops.models import AssignmentPublication, AssignmentRun  # noqa: F401

@@ -28,8 +28,8 @@ MAX_TOKEN_LENGTH = 100
 LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 #: Paths that open something by themselves: an attendee's page, a facilitator's space,
-#: a password reset.
-_LINK = re.compile(r"/(r|f|connexion/nouveau-mot-de-passe)/[^/?#\s\"'<>]+")
+#: a questionnaire, a password reset.
+_LINK = re.compile(r"/(r|f|q|connexion/nouveau-mot-de-passe)/[^/?#\s\"'<>]+")
 
 
 def digest(token: str) -> str:

@@ -39,6 +39,8 @@ def _config(database_url: str, **overrides) -> dict:
         # So does the workshop places' (tests/test_after_publication.py calls it).
         "WORKSHOP_PLACES_INTERVAL_SECONDS": 0,
         "PROGRAMME_NOTICE_INTERVAL_SECONDS": 0,
+        # And the questionnaires' (tests/test_surveys.py calls it).
+        "SURVEY_INTERVAL_SECONDS": 0,
     }
     config.update(overrides)
     return config

@@ -376,7 +376,7 @@ def test_a_new_route_needs_an_access_rule(app):
     """Every staff route lives under /admin (guarded by require_login); public ones are
     listed here on purpose."""
     public = {"programme.", "registration.", "auth.", "facilitation.", "syntheses.",
-              "certificates.", "messages.", "branding."}
+              "certificates.", "messages.", "branding.", "surveys."}
     for rule, _method in routes(app):
         if not rule.rule.startswith("/admin"):
             assert rule.endpoint.startswith(tuple(public)), (

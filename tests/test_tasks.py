@@ -82,6 +82,7 @@ def subprocess_env(app, tmp_path, **settings) -> dict:
             "JOURNEE_REMINDER_INTERVAL_SECONDS": "0",
             "JOURNEE_WORKSHOP_PLACES_INTERVAL_SECONDS": "0",
             "JOURNEE_PROGRAMME_NOTICE_INTERVAL_SECONDS": "0",
+            "JOURNEE_SURVEY_INTERVAL_SECONDS": "0",
             **{f"JOURNEE_{name}": str(value) for name, value in settings.items()}}
 
 

@@ -93,6 +93,27 @@ def _unsubscribe_token(world) -> str:
     return unsubscribe_token(world.registration.id)
 
 
+def _survey(world):
+    from journee.surveys.services import ensure_survey
+    survey = ensure_survey(world.irts)
+    db.session.commit()
+    return survey
+
+
+def _survey_token(world) -> str:
+    """The link of an invitation of the registration to the questionnaire."""
+    from journee.surveys.models import SurveyInvitation, Wave
+    invitation = db.session.scalar(select(SurveyInvitation).where(
+        SurveyInvitation.registration_id == world.registration.id))
+    if invitation is None:
+        invitation = SurveyInvitation(survey_id=_survey(world).id,
+                                      registration_id=world.registration.id,
+                                      wave=Wave.HOT, invited_on=OPEN_DAY)
+        db.session.add(invitation)
+        db.session.commit()
+    return invitation.token
+
+
 def url_params(rule, world) -> dict:
     """A value for each of the rule's parameters, naming objects of the IRTS-IDS day."""
     args = set(rule.arguments) - set(rule.defaults or {})
@@ -140,6 +161,7 @@ def url_params(rule, world) -> dict:
                             else world.registration.token if rule.rule.startswith("/r/")
                             else _unsubscribe_token(world) if rule.rule.startswith(
                                 "/desabonnement/")
+                            else _survey_token(world) if rule.rule.startswith("/q/")
                             else "jeton-invalide")
         elif name == "change":  # the link confirming a new address
             from journee.registration.address import make_change_token
@@ -150,6 +172,8 @@ def url_params(rule, world) -> dict:
             params[name] = world.irts.sessions[0].uid
         elif name == "workshop_uid":
             params[name] = world.workshop.uid
+        elif name == "question_id":
+            params[name] = _survey(world).questions[0].id
         elif name == "code":
             params[name] = world.registration.badge_code
         else:
