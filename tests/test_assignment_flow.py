@@ -289,15 +289,16 @@ def test_publishing_again_only_writes_to_those_who_moved(organiser_client, irts,
     organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     assert len(notices()) == 16  # nothing changed, nobody is written to
 
+    # A new run after publication moves people: told only when published again.
     placed = assignments()
     sizes = Counter(a.workshop_id for a in placed.values())
     target = next(w for w in slot.workshops if sizes[w.id] < CAPACITY)
     person = next(r for r in crowd if placed[r.id].workshop_id != target.id)
-    organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
-                          data={f"p{person.id}-workshop": str(target.id),
-                                f"p{person.id}-locked": "y"})
+    placed[person.id].workshop_id = target.id  # as a run placing them elsewhere does
+    db.session.commit()
     page = text_of(organiser_client.get(page_url(irts, slot)).get_data(as_text=True))
     assert "1 personne a changé d’atelier depuis" in page
+    assert len(notices()) == 16
 
     organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     sent = notices()
@@ -306,10 +307,11 @@ def test_publishing_again_only_writes_to_those_who_moved(organiser_client, irts,
     assert f"Atelier n° {target.number} : {target.title}" in body_of(sent[-1])
 
 
-def test_the_attendee_page_shows_the_published_workshop_until_published_again(
+def test_a_move_by_hand_after_publication_is_the_person_s_news_at_once(
         client, organiser_client, irts, slot, crowd):
     run(organiser_client, irts, slot)
     organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
+    assert len(notices()) == 16
     person = crowd[0]
     published = assignments()[person.id].workshop
     other = next(w for w in slot.workshops if w.id != published.id)
@@ -317,6 +319,25 @@ def test_the_attendee_page_shows_the_published_workshop_until_published_again(
     db.session.commit()
     organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
                           data={f"p{person.id}-workshop": str(other.id)})
+    page = text_of(client.get(f"/r/{person.token}").get_data(as_text=True))
+    assert f"Votre atelier : Atelier n°{other.number} :" in page
+    sent = notices()
+    assert len(sent) == 17 and sent[-1].to_address == person.email
+    assert f"Atelier n° {other.number} : {other.title}" in body_of(sent[-1])
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
+    assert len(notices()) == 17
+
+
+def test_the_attendee_page_shows_the_published_workshop_until_published_again(
+        client, organiser_client, irts, slot, crowd):
+    run(organiser_client, irts, slot)
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
+    person = crowd[0]
+    item = assignments()[person.id]
+    published = item.workshop
+    other = next(w for w in slot.workshops if w.id != published.id)
+    item.workshop_id = other.id  # as a new run placing them elsewhere does
+    db.session.commit()
     page = text_of(client.get(f"/r/{person.token}").get_data(as_text=True))
     assert f"Votre atelier : Atelier n°{published.number} :" in page
 

@@ -197,21 +197,34 @@ def _form_values(html: str) -> dict[str, str]:
     return values
 
 
-def test_a_move_after_publication_says_it_is_e_mailed_at_the_next_one(organiser_client, irts,
-                                                                       slot, people, smtp):
+def test_a_move_after_publication_is_e_mailed_at_once_to_that_person_only(
+        organiser_client, irts, slot, people, smtp):
     run_and_publish(organiser_client, irts, slot)
-    someone = next(r for r in people if r.id not in placed())
+    left_out = [r for r in people if r.id not in placed()]
+    someone, other = left_out[0], left_out[1]
     two = next(w for w in slot.workshops if w.number == 2)
     response = organiser_client.post(f"{page_url(irts, slot)}personnes/{someone.id}",
                                      data={f"p{someone.id}-workshop": str(two.id)},
                                      follow_redirects=True)
     page = text_of(response.get_data(as_text=True))
-    assert ("La répartition étant déjà publiée, cette personne ne sera prévenue par e-mail "
-            "(et sa page mise à jour) que lorsque vous publierez à nouveau.") in page
-    assert sent_to(smtp, someone.email, ASSIGNMENT) == []
-    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
+    assert "La répartition étant publiée, cette personne en est prévenue par e-mail." in page
     [message] = sent_to(smtp, someone.email, ASSIGNMENT)
     assert f"Atelier n° 2 : {two.title}" in prose_of(message)
     summaries = [str(e["summary"]) for e in calendar_of(message).walk("VEVENT")]
     assert any(two.title in summary for summary in summaries)
     assert "Ateliers (répartition à venir)" not in summaries
+    assert sent_to(smtp, other.email, ASSIGNMENT) == []
+    # Their page says it too, and publishing again writes to them no more.
+    db.session.expire_all()
+    assert placed()[someone.id].published_workshop_id == two.id
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
+    assert len(sent_to(smtp, someone.email, ASSIGNMENT)) == 1
+
+    # Taken out again: told at once that they have no workshop (they were told so at the
+    # first publication too), and only once.
+    assert len(sent_to(smtp, someone.email, NO_WORKSHOP)) == 1
+    organiser_client.post(f"{page_url(irts, slot)}personnes/{someone.id}",
+                          data={f"p{someone.id}-workshop": "0"})
+    assert len(sent_to(smtp, someone.email, NO_WORKSHOP)) == 2
+    organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
+    assert len(sent_to(smtp, someone.email, NO_WORKSHOP)) == 2

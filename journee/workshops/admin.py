@@ -112,18 +112,20 @@ def move(event_id: int, slot_id: int, registration_id: int):
         return _page(event, slot, f"personne-{registration.id}")
     if form.workshop.data == NO_WORKSHOP:
         removed = services.unplace(data, registration)
+        told = _tell_if_published(data, registration)
         promoted = operations.fill_workshop_places(event.id, base_url=public_base_url())
         db.session.commit()
         if removed is None:
             flash(f"{registration.full_name} était déjà sans atelier.", "info")
         else:
             flash(f"{registration.full_name}\u202f: sans atelier (la prochaine répartition "
-                  "automatique pourra lui en donner un)." + _published_note(slot)
+                  "automatique pourra lui en donner un)." + _told_note(slot, told)
                   + _promoted_note(promoted), "success")
         return _page(event, slot, f"personne-{registration.id}")
     workshop = data.workshop_by_id[form.workshop.data]
     try:
         services.place(data, registration, workshop, locked=True)
+        told = _tell_if_published(data, registration)
         # A place this move freed goes to the first one waiting for it, told at once.
         promoted = operations.fill_workshop_places(event.id, base_url=public_base_url())
     except services.AssignmentProblem as problem:
@@ -132,7 +134,7 @@ def move(event_id: int, slot_id: int, registration_id: int):
     else:
         db.session.commit()
         flash(f"{registration.full_name}\u202f: atelier n°{NBSP}{workshop.number}, "
-              "verrouillé·e." + _published_note(slot)
+              "verrouillé·e." + _told_note(slot, told)
               + _promoted_note(promoted), "success")
     return _page(event, slot, f"personne-{registration.id}")
 
@@ -143,12 +145,19 @@ def _promoted_note(promoted) -> str:
         f"n°{NBSP}{place.number} et en est prévenu·e par e-mail." for person, place in promoted)
 
 
-def _published_note(slot) -> str:
+def _tell_if_published(data, registration) -> bool:
+    """Once the slot is published, a move is the person's news: told at once."""
+    if services.publication(data.slot) is None:
+        return False
+    return services.tell_move(data, registration, public_base_url())
+
+
+def _told_note(slot, told: bool) -> str:
     if services.publication(slot) is None:
         return ""
-    # Moves are e-mailed by the next publication, not one by one.
-    return (" La répartition étant déjà publiée, cette personne ne sera prévenue par e-mail "
-            "(et sa page mise à jour) que lorsque vous publierez à nouveau.")
+    if told:
+        return " La répartition étant publiée, cette personne en est prévenue par e-mail."
+    return " La répartition étant publiée, sa page est à jour."
 
 
 @bp.post("/journees/<int:event_id>/repartition/<int:slot_id>/personnes/<int:registration_id>"

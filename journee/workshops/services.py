@@ -537,6 +537,32 @@ def publish(slot: Session, base_url: str, *, by: User) -> Published:
     return Published(queued, without)
 
 
+def tell_move(data: SlotData, registration: Registration, base_url: str) -> bool:
+    """After publication, tell one person the organiser just moved, at once, what a new
+    publication would tell them: their new workshop, or (taken out) that they have none.
+    Nobody else's pending change is sent. ``True`` when an e-mail was queued."""
+    slot_id = data.slot.id
+    item = data.assignments.get(registration.id)
+    if item is not None:
+        if item.published_workshop_id == item.workshop_id:
+            return False
+        item.published_workshop_id = item.workshop_id
+        db.session.execute(db.delete(NoWorkshopNotice).where(
+            NoWorkshopNotice.session_id == slot_id,
+            NoWorkshopNotice.registration_id == registration.id))
+        db.session.flush()
+        return bool(queue_assignment_notice(registration, data.workshop_by_id[item.workshop_id],
+                                            base_url, attendee_workshops(registration)))
+    told = db.session.scalar(select(NoWorkshopNotice.id).where(
+        NoWorkshopNotice.session_id == slot_id,
+        NoWorkshopNotice.registration_id == registration.id))
+    if told is not None or registration.id not in {r.id for r in data.unassigned()}:
+        return False
+    db.session.add(NoWorkshopNotice(registration_id=registration.id, session_id=slot_id))
+    db.session.flush()
+    return bool(tell_no_workshop(data, registration, base_url))
+
+
 def tell_no_workshop(data: SlotData, registration: Registration, base_url: str):
     """Queue the e-mail that tells someone they have no workshop in the slot, with the
     workshops where they can take a place now and those where they can wait for one."""
