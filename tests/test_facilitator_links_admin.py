@@ -116,7 +116,9 @@ def test_page_costs_a_fixed_number_of_queries(app_factory):
         assert client.post(f"{page}/{person_id}/creer").status_code == 302
     with app.app_context():
         assert len(db.session.scalars(select(FacilitatorLink)).all()) == len(people)
-    assert queries_for_page() == before <= 5
+    # However many links: a fixed few, one of them the institute's look that every page
+    # reads (journee.branding).
+    assert queries_for_page() == before <= 6
 
 
 def _demo_with_organiser() -> tuple[int, list[int]]:
