@@ -18,11 +18,17 @@ from ..formatting import NBSP, plural
 from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event
 from .models import Registration, RegistrationStatus
-from .summary import DayCount, WorkshopDemand, days_received, workshop_demand
+from .summary import (
+    DayCount,
+    StatusCounts,
+    WorkshopDemand,
+    days_received,
+    workshop_demand,
+)
 
 
 @dataclass
-class Figures:
+class Figures(StatusCounts):
     """The headline figures of one event on one day."""
 
     capacity: int | None
@@ -33,18 +39,6 @@ class Figures:
     """E-mails to registered people still waiting to go (retried ones included)."""
     mail_failed: int = 0
     """E-mails to registered people that could not be written: someone must look."""
-
-    @property
-    def confirmed(self) -> int:
-        return self.counts.get(RegistrationStatus.CONFIRMED, 0)
-
-    @property
-    def waitlisted(self) -> int:
-        return self.counts.get(RegistrationStatus.WAITLISTED, 0)
-
-    @property
-    def cancelled(self) -> int:
-        return self.counts.get(RegistrationStatus.CANCELLED, 0)
 
     @property
     def places_left(self) -> int | None:

@@ -97,14 +97,10 @@ class WorkshopDemand:
         return self.limit is not None and self.first_choices > self.limit
 
 
-@dataclass
-class Summary:
-    statuses: list[tuple[str, int]]
-    total: int
-    tables: list[Table]
-    days: list[DayCount]
-    workshops: list[WorkshopDemand] = field(default_factory=list)
-    counts: dict[RegistrationStatus, int] = field(default_factory=dict)
+class StatusCounts:
+    """The registrations of an event counted by status (``counts``), read by name."""
+
+    counts: dict[RegistrationStatus, int]
 
     @property
     def confirmed(self) -> int:
@@ -117,6 +113,16 @@ class Summary:
     @property
     def cancelled(self) -> int:
         return self.counts.get(RegistrationStatus.CANCELLED, 0)
+
+
+@dataclass
+class Summary(StatusCounts):
+    statuses: list[tuple[str, int]]
+    total: int
+    tables: list[Table]
+    days: list[DayCount]
+    workshops: list[WorkshopDemand] = field(default_factory=list)
+    counts: dict[RegistrationStatus, int] = field(default_factory=dict)
 
 
 def build_summary(event: Event) -> Summary:

@@ -288,58 +288,55 @@ def _posted_place_form(event: Event, slot_id: int, kind: str) -> WorkshopPlaceFo
 @bp.post("/r/<token>/ateliers/<int:slot_id>/prendre")
 def take_workshop_place(token: str, slot_id: int):
     """Take a place left in a workshop of a published slot, first come, first served."""
-    registration, event = _registration_or_404(token)
-    if today_in(event.timezone) > event.ends_on:
-        flash("La journée est passée\u202f: les ateliers ne peuvent plus changer.", "error")
-        return redirect(url_for(".self_service", token=token))
-    form = _posted_place_form(event, slot_id, "prendre")
-    if form.validate_on_submit():
-        try:
-            workshop = operations.take_workshop_place(
-                registration, slot_id, as_id(form.workshop.data), base_url=public_base_url())
-        except after_publication.NotOffered as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-            return redirect(url_for(".self_service", token=token))
-        except after_publication.NoPlaceLeft as refused:
-            db.session.rollback()
-            form.workshop.errors.append(str(refused))
-        else:
-            db.session.commit()
-            flash(f"C’est noté : vous avez une place dans l’atelier n° "
-                  f"{workshop.number}. Un e-mail de confirmation vous est envoyé.", "success")
-            return redirect(url_for(".self_service", token=token, _anchor=f"mon-atelier-{slot_id}"))
-    registration, event = _registration_or_404(token)
-    return _self_service_page(registration, event, (slot_id, "prendre", form))
+    return _workshop_place_action(
+        token, slot_id, "prendre",
+        lambda registration, workshop_id: operations.take_workshop_place(
+            registration, slot_id, workshop_id, base_url=public_base_url()),
+        after_publication.NoPlaceLeft,
+        lambda workshop: (f"C’est noté : vous avez une place dans l’atelier n° "
+                          f"{workshop.number}. Un e-mail de confirmation vous est envoyé."))
 
 
 @bp.post("/r/<token>/ateliers/<int:slot_id>/attendre")
 def join_workshop_waitlist(token: str, slot_id: int):
     """Wait for a place in a full workshop of a published slot."""
+    return _workshop_place_action(
+        token, slot_id, "attendre",
+        lambda registration, workshop_id: operations.join_workshop_waitlist(
+            registration, slot_id, workshop_id),
+        after_publication.PlaceLeft,
+        lambda workshop: (f"Vous êtes sur la liste d’attente de l’atelier n° "
+                          f"{workshop.number} : si une place s’y libère, elle vous sera "
+                          "donnée et vous serez prévenu·e par e-mail."))
+
+
+def _workshop_place_action(token: str, slot_id: int, kind: str, act, changed_meanwhile,
+                           done):
+    """What taking a place and joining a workshop's waiting list share: nothing once the
+    day is over; the posted workshop checked; a workshop that filled (or freed) meanwhile
+    (*changed_meanwhile*) explained in the form; *act* then *done* (the message)."""
     registration, event = _registration_or_404(token)
     if today_in(event.timezone) > event.ends_on:
         flash("La journée est passée\u202f: les ateliers ne peuvent plus changer.", "error")
         return redirect(url_for(".self_service", token=token))
-    form = _posted_place_form(event, slot_id, "attendre")
+    form = _posted_place_form(event, slot_id, kind)
     if form.validate_on_submit():
         try:
-            workshop = operations.join_workshop_waitlist(registration, slot_id,
-                                                         as_id(form.workshop.data))
+            workshop = act(registration, as_id(form.workshop.data))
         except after_publication.NotOffered as refused:
             db.session.rollback()
             flash(str(refused), "error")
             return redirect(url_for(".self_service", token=token))
-        except after_publication.PlaceLeft as refused:
+        except changed_meanwhile as refused:
             db.session.rollback()
             form.workshop.errors.append(str(refused))
         else:
             db.session.commit()
-            flash(f"Vous êtes sur la liste d’attente de l’atelier n° {workshop.number}"
-                  " : si une place s’y libère, elle vous sera donnée et vous serez "
-                  "prévenu·e par e-mail.", "success")
-            return redirect(url_for(".self_service", token=token, _anchor=f"mon-atelier-{slot_id}"))
+            flash(done(workshop), "success")
+            return redirect(url_for(".self_service", token=token,
+                                    _anchor=f"mon-atelier-{slot_id}"))
     registration, event = _registration_or_404(token)
-    return _self_service_page(registration, event, (slot_id, "attendre", form))
+    return _self_service_page(registration, event, (slot_id, kind, form))
 
 
 @bp.post("/r/<token>/ateliers/<int:slot_id>/ne-plus-attendre")
