@@ -3,7 +3,7 @@ left or wait for one, on a phone and a desktop, by keyboard, without JavaScript;
 axe-core finds nothing."""
 
 import pytest
-from support.browsing import axe_violations, horizontal_overflow
+from support.browsing import axe_violations, horizontal_overflow, submit
 
 from journee.auth.models import User
 from journee.extensions import db
@@ -80,11 +80,11 @@ def test_someone_without_a_workshop_takes_a_place_or_waits(page_factory, live_se
     page.goto(live_server.base_url + second)
     _fieldset_of(page, "Ou attendre une place dans un atelier complet").get_by_label(
         one, exact=False).check()
-    page.get_by_role("button", name="M’inscrire sur la liste d’attente").click()
+    submit(page, page.get_by_role("button", name="M’inscrire sur la liste d’attente"))
     assert page.get_by_text("Vous êtes sur la liste d’attente de l’atelier").first.is_visible()
     assert page.get_by_text("(position n°\u202f1)", exact=False).is_visible()
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Quitter la liste d’attente").click()
+    submit(page, page.get_by_role("button", name="Quitter la liste d’attente"))
     assert page.get_by_text("Vous n’êtes plus sur la liste d’attente").is_visible()
     assert axe_violations(page) == []
 
@@ -99,5 +99,5 @@ def test_without_javascript_a_missing_choice_is_summarised_then_the_place_taken(
     assert summary.is_visible()
     assert "Choisissez un atelier." in summary.inner_text()
     _fieldset_of(page, "Prendre une place maintenant").get_by_label(two, exact=False).check()
-    page.get_by_role("button", name="Prendre cette place").click()
+    submit(page, page.get_by_role("button", name="Prendre cette place"))
     assert page.get_by_text("Votre atelier").first.is_visible()

@@ -1,6 +1,6 @@
 """The organiser's assignment page, after a run: accessible, and usable on a phone."""
 
-from support.browsing import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login, submit
 
 from journee.extensions import db
 from journee.programme.models import Event
@@ -56,12 +56,12 @@ def test_assignment_page_after_a_run(page_factory, live_server):
     row = page.locator("tbody tr", has=page.get_by_role("button", name="Déplacer")).first
     assert row.locator("select").count() == 1 and row.locator("input:not([type=hidden])").count() == 0
     row.locator("select").select_option(index=0)
-    row.get_by_role("button", name="Déplacer").click()
+    submit(page, row.get_by_role("button", name="Déplacer"))
     assert page.locator(".flash-success, .flash-error").count() == 1
     assert axe_violations(page) == []
 
     # Publishing asks first, with the counts.
-    page.get_by_role("link", name="Publier la répartition…").click()
+    submit(page, page.get_by_role("link", name="Publier la répartition…"))
     assert "recevront un e-mail" in page.locator("main").inner_text()
     assert axe_violations(page) == []
     confirm_url = page.url
@@ -74,5 +74,5 @@ def test_assignment_page_after_a_run(page_factory, live_server):
     small.goto(confirm_url)
     assert horizontal_overflow(small) <= 0
     assert axe_violations(small) == []
-    small.get_by_role("button", name="Publier et envoyer les e-mails").click()
+    submit(small, small.get_by_role("button", name="Publier et envoyer les e-mails"))
     assert "Répartition publiée" in small.locator(".flashes").inner_text()

@@ -8,7 +8,7 @@ import io
 
 import pytest
 from PIL import Image
-from support.browsing import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login, submit
 
 SLUG = "travail-social-epreuve-numerique-2018"
 #: #1e90ff fails on the light backgrounds; #1770c7 is the darker variant the page offers.
@@ -53,7 +53,7 @@ def test_a_colour_too_light_is_refused_then_the_suggestion_applies_everywhere(
     logo.write_bytes(_png())
     page.get_by_label("Couleur principale").fill(SUGGESTED)
     page.locator("#logo").set_input_files(str(logo))
-    page.get_by_role("button", name="Enregistrer").click()
+    submit(page, page.get_by_role("button", name="Enregistrer"))
     assert "L’identité de l’institut est enregistrée." in page.locator(".flashes").inner_text()
 
     for width in (360, 1280):
@@ -78,7 +78,7 @@ def test_settings_page_works_without_javascript(page_factory, live_server):
     login(page, live_server.base_url)
     page.goto(f"{live_server.base_url}/admin/identite")
     page.get_by_label("Couleur principale").fill("bleu")
-    page.get_by_role("button", name="Enregistrer").click()
+    submit(page, page.get_by_role("button", name="Enregistrer"))
     assert "Saisissez une couleur en notation hexadécimale" in page.locator(
         ".error-summary").inner_text()
     assert horizontal_overflow(page) <= 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from support.browsing import axe_violations, horizontal_overflow, login
 
 from journee.extensions import db
@@ -159,7 +162,7 @@ def test_badge_and_on_site_pages_on_a_phone(page_factory, live_server, day):
     assert horizontal_overflow(page) <= 0
     assert axe_violations(page) == []
     page.get_by_role("button", name="Marquer présent·e").click()
-    assert page.locator(".checkin-state").inner_text().startswith("Présent·e depuis ")
+    expect(page.locator(".checkin-state")).to_have_text(re.compile(r"^\s*Présent·e depuis "))
     assert axe_violations(page) == []
 
     page.goto(day["desk"] + "/sur-place")

@@ -1,7 +1,7 @@
 """The organiser's registrations list in a browser: sorting, selection, actions; accessible
 at 360 and 1280 px, and never wider than a phone."""
 
-from support.browsing import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login, submit
 
 from journee.extensions import db
 from journee.programme.models import Event
@@ -56,7 +56,7 @@ def test_registrations_list(page_factory, live_server):
     assert boxes.evaluate_all("boxes => boxes.every(b => b.checked)")
 
     # Cancelling asks first, in a page of its own.
-    page.get_by_role("button", name="Annuler les inscriptions…").click()
+    submit(page, page.get_by_role("button", name="Annuler les inscriptions…"))
     assert page.locator("h1").inner_text().startswith("Annuler 50")
     assert axe_violations(page) == []
     page.set_viewport_size({"width": 360, "height": 900})

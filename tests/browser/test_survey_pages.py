@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from support.browsing import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login, submit
 from support.registration import add
 
 from journee.extensions import db
@@ -63,7 +63,7 @@ def test_the_answering_page_is_accessible_and_fits(page_factory, survey_world, w
     assert axe_violations(page) == []
     assert horizontal_overflow(page) <= 0
     if width == 360:  # the same page showing an error, nothing recorded
-        page.get_by_role("button", name="Envoyer mes réponses").click()
+        submit(page, page.get_by_role("button", name="Envoyer mes réponses"))
         assert page.locator(".error-summary").is_visible()
         assert axe_violations(page) == []
         assert horizontal_overflow(page) <= 0
@@ -83,7 +83,7 @@ def test_the_answering_page_works_without_javascript(page_factory, survey_world)
 
     overall = page.locator("fieldset").first
     overall.get_by_label("5 – Tout à fait satisfait·e").check()
-    page.get_by_role("button", name="Envoyer mes réponses").click()
+    submit(page, page.get_by_role("button", name="Envoyer mes réponses"))
     assert page.locator("h1").inner_text() == "Merci pour vos réponses"
     page.goto(survey_world["answer"])
     assert "déjà été envoyée par ce lien" in page.locator("main").inner_text()

@@ -1,7 +1,7 @@
 """The facilitator's synthesis form and the public syntheses page, in a real browser."""
 
 import pytest
-from support.browsing import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login, submit
 
 from journee.extensions import db
 from journee.facilitation.models import FacilitatorLink
@@ -36,7 +36,7 @@ def test_synthesis_form_is_accessible_and_fits(page_factory, form_url, width):
     assert horizontal_overflow(page) <= 0
     if width == 360:  # the same page showing an error, nothing saved
         page.get_by_label("Questions soulevées").fill("x" * 6001)
-        page.get_by_role("button", name="Enregistrer le brouillon").click()
+        submit(page, page.get_by_role("button", name="Enregistrer le brouillon"))
         assert page.locator(".error-summary").is_visible()
         assert axe_violations(page) == []
         assert horizontal_overflow(page) <= 0
@@ -54,7 +54,7 @@ def test_synthesis_form_works_without_javascript(page_factory, form_url):
     assert horizontal_overflow(page) <= 0
 
     page.get_by_label("Propositions").fill("Ouvrir un point d’accès numérique")
-    page.get_by_role("button", name="Remettre aux organisateurs").click()
+    submit(page, page.get_by_role("button", name="Remettre aux organisateurs"))
     assert "remise aux organisateurs" in page.locator(".flash-success").inner_text()
     assert page.get_by_role("button", name="Enregistrer les corrections").is_visible()
 
@@ -86,7 +86,7 @@ def test_public_syntheses_page(page_factory, live_server, javascript):
     for width in (360, 1280) if javascript else (360,):
         page = page_factory(width=width, javascript=javascript)
         page.goto(f"{live_server.base_url}/e/{SLUG}/")
-        page.get_by_role("link", name="Synthèses de la journée").click()
+        submit(page, page.get_by_role("link", name="Synthèses de la journée"))
         assert page.locator("h1").inner_text() == "Synthèses de la journée"
         assert page.locator("h2", has_text="Handicap enfant").is_visible()
         assert page.get_by_text("Zoé <Dupont> & Cie").is_visible()

@@ -55,3 +55,10 @@ def login(page, base_url: str) -> None:
     page.fill("#password", "mot-de-passe-solide")
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
+
+
+def submit(page, button) -> None:
+    """Click a button that sends its form, and wait for the answer page: reading the page
+    right after a bare click may still read the one it came from."""
+    with page.expect_navigation():
+        button.click()
