@@ -277,6 +277,13 @@ def invitation_counts(survey: Survey) -> dict[Wave, tuple[int, int]]:
     return {Wave(wave): (total, done) for wave, total, done in rows}
 
 
+def response_counts(survey: Survey) -> dict[Wave, int]:
+    """Answers per wave."""
+    return {Wave(wave): count for wave, count in db.session.execute(
+        select(SurveyResponse.wave, func.count())
+        .where(SurveyResponse.survey_id == survey.id).group_by(SurveyResponse.wave))}
+
+
 def response_rate(invitations: dict[Wave, tuple[int, int]], wave: Wave) -> float | None:
     """Answers over invitations sent for this wave; ``None`` before any invitation."""
     sent, answered = invitations.get(wave, (0, 0))
