@@ -268,13 +268,14 @@ def results_by_workshop(survey: Survey, event: Event,
 
 
 def invitation_counts(survey: Survey) -> dict[Wave, tuple[int, int]]:
-    """Per wave: invitations, and how many were answered."""
+    """Per wave: invitations sent, and answers received (counted from the answers: who
+    answered is not kept beyond the reminder, see :func:`jobs.forget_who_answered`)."""
+    answers = response_counts(survey)
     rows = db.session.execute(
-        select(SurveyInvitation.wave, func.count(),
-               func.count().filter(SurveyInvitation.answered.is_(True)))
+        select(SurveyInvitation.wave, func.count())
         .where(SurveyInvitation.survey_id == survey.id)
         .group_by(SurveyInvitation.wave)).all()
-    return {Wave(wave): (total, done) for wave, total, done in rows}
+    return {Wave(wave): (total, answers.get(Wave(wave), 0)) for wave, total in rows}
 
 
 def response_counts(survey: Survey) -> dict[Wave, int]:
