@@ -146,7 +146,9 @@ def test_the_pack_opened_back(organiser_client, first_come):
     assert "Journée d’étude\u202f: «\u202fLe travail social" in readme
     assert f"Journée d’étude : « {first_come.title} »" in readme.replace("\u202f", " ")
     for name in archive.namelist()[:-1]:
-        assert f"  - {name}\n" in readme
+        assert f"   - {name}\n" in readme
+    assert ("5. Questionnaires de satisfaction\n   Ce que cela prouve\u202f: les "
+            "appréciations des participant·es") in readme
     assert "indicateur 30\u202f: recueil des appréciations" in readme
     assert "indicateur 2\u202f: indicateurs de résultats" in readme
 

@@ -121,9 +121,9 @@ def readme(event: Event, contents: list[tuple[Part, list[str]]], now: datetime) 
              f"Document généré le {format_local_datetime(now, event.timezone)} par Journée.",
              "", "Contenu du dossier, et ce que prouve chaque fichier (les numéros sont "
              "ceux des indicateurs du Référentiel national qualité) :"]
-    for part, names in contents:
-        lines += ["", f"{part.title} : {part.proves}"]
-        lines += [f"  - {name}" for name in names] or [f"  {part.missing}"]
+    for number, (part, names) in enumerate(contents, start=1):
+        lines += ["", f"{number}. {part.title}", f"   Ce que cela prouve : {part.proves}"]
+        lines += [f"   - {name}" for name in names] or [f"   {part.missing}"]
     return "\n".join(french_spacing(line) for line in lines) + "\n"
 
 
