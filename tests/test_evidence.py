@@ -5,9 +5,10 @@ with openpyxl, the read-me; and who may download it."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZipFile
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -81,6 +82,10 @@ def test_the_pack_opened_back(organiser_client, first_come):
         "04-questionnaires/a-froid-resultats.pdf", "04-questionnaires/a-froid-resultats.xlsx",
         "LISEZ-MOI.txt"]
     assert all(info.compress_type == ZIP_DEFLATED for info in archive.infolist())
+    # Dated in Paris time, like the « généré le » of the summary and the read-me.
+    paris = datetime.now(ZoneInfo("Europe/Paris")).replace(tzinfo=None)
+    assert all(abs(datetime(*info.date_time) - paris) < timedelta(minutes=5)
+               for info in archive.infolist())
 
     # The summary's figures are those of the database.
     registered, present = confirmed(first_come), confirmed(first_come, present=True)

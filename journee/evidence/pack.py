@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zoneinfo import ZoneInfo
 
 from ..attendance.services.certificates import certificates_pdf, present_attendees
 from ..attendance.services.signin import day_signin_pdf, event_dates, workshop_signin_pdf
@@ -127,23 +128,25 @@ def readme(event: Event, contents: list[tuple[Part, list[str]]], now: datetime) 
     return "\n".join(french_spacing(line) for line in lines) + "\n"
 
 
-def _add(archive: ZipFile, name: str, data: bytes | str, now: datetime) -> None:
-    info = ZipInfo(name, date_time=now.timetuple()[:6])
+def _add(archive: ZipFile, name: str, data: bytes | str, local: datetime) -> None:
+    info = ZipInfo(name, date_time=local.timetuple()[:6])
     info.compress_type = ZIP_DEFLATED
     archive.writestr(info, data)
 
 
 def write_pack(event: Event, target: IO[bytes], now: datetime) -> list[str]:
-    """Write the pack into *target* (a file open for writing); return the names in it."""
+    """Write the pack into *target* (a file open for writing) at *now* (UTC, naive);
+    return the names in it. Its files are dated in the event's time zone."""
+    local = now.replace(tzinfo=UTC).astimezone(ZoneInfo(event.timezone))
     contents = []
     with ZipFile(target, "w", ZIP_DEFLATED) as archive:
         for part in PARTS:
             names = []
             for name, data in part.files(event, now):
-                _add(archive, name, data, now)
+                _add(archive, name, data, local)
                 names.append(name)
             contents.append((part, names))
-        _add(archive, README, readme(event, contents, now), now)
+        _add(archive, README, readme(event, contents, now), local)
         return [info.filename for info in archive.infolist()]
 
 
