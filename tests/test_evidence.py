@@ -202,3 +202,26 @@ def test_only_the_event_s_organisers_download_the_pack(client, make_user, login,
     assert client.get(url).status_code == 404
     assert not db.session.scalars(select(AuditEntry).filter_by(
         action="organiser.download_evidence")).all()
+
+
+def test_a_two_day_event_without_a_programme_still_gives_its_pack(client, make_user, login):
+    from datetime import date
+
+    from journee.programme.models import Event, EventMembership
+
+    event = Event(slug="deux-jours", title="Deux jours «\u00a0<vides>\u00a0»",
+                  starts_on=date(2027, 3, 18), ends_on=date(2027, 3, 19))
+    db.session.add(event)
+    db.session.commit()
+    user = make_user()
+    db.session.add(EventMembership(event=event, user=user))
+    db.session.commit()
+    login(user)
+    archive, _ = pack_of(client, event)
+    assert archive.namelist() == ["00-synthese.pdf", "01-programme.pdf",
+                                  "02-feuilles-emargement/journee.pdf", "LISEZ-MOI.txt"]
+    summary = folded(pdf_text(archive.read("00-synthese.pdf")))
+    assert "Deux jours « <vides> »" in summary
+    assert "du jeudi 18 mars 2027 au vendredi 19 mars 2027" in summary
+    assert ("jeudi 18 mars 2027, matin — 0 min 0 jeudi 18 mars 2027, après-midi — 0 min 0 "
+            "vendredi 19 mars 2027, matin") in summary
