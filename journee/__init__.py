@@ -104,6 +104,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth import views as auth_views
     from .branding import admin as branding_admin
     from .branding import views as branding_views
+    from .evidence import admin as evidence_admin
     from .facilitation import admin as facilitation_admin
     from .facilitation import views as facilitation_views
     from .gdpr import admin as gdpr_admin
@@ -126,7 +127,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_blueprint(
         programme_admin.bp, registration_admin.bp, workshops_admin.bp, facilitation_admin.bp,
         badges.bp, checkin.bp, sheets.bp, syntheses_admin.bp, gdpr_admin.bp, auth_admin.bp,
-        messages_admin.bp, branding_admin.bp, surveys_admin.bp))
+        messages_admin.bp, branding_admin.bp, surveys_admin.bp, evidence_admin.bp))
 
     from .cli import register_commands
     register_commands(app)

@@ -14,7 +14,15 @@ from openpyxl import load_workbook
 from sqlalchemy import func, inspect, select
 from sqlalchemy import text as sql
 from support.pages import text_of
-from support.registration import add, slot_of
+from support.registration import slot_of
+from support.surveys import (
+    DAY_OVER,
+    answer_all,
+    answer_data,
+    invitation_of,
+    invited,
+    people,
+)
 
 from journee import create_app, secret_links
 from journee.extensions import db
@@ -27,12 +35,8 @@ from journee.surveys.models import (
     SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
-    Wave,
 )
 
-DAY_OVER = datetime(2018, 3, 15, 18, 0)
-"""UTC: 19 h in Paris on the IRTS-IDS day (Thursday 15 March 2018), after its last
-session."""
 DURING = datetime(2018, 3, 15, 10, 0)
 
 
@@ -42,44 +46,6 @@ def first_come(irts):
     irts.workshop_mode = WorkshopMode.FIRST_COME
     db.session.commit()
     return irts
-
-
-def people(event, count, *, present=True, workshop=None, prefix="personne"):
-    workshop = workshop or slot_of(event).workshops[0]
-    found = []
-    for number in range(count):
-        registration = add(event, "Zoé", f"Durand-{prefix}-{number}",
-                           f"{prefix}{number}@example.org", choices=[workshop])
-        if present:
-            registration.checked_in_at = datetime(2018, 3, 15, 8, 30)
-        found.append(registration)
-    db.session.commit()
-    return found
-
-
-def invitation_of(registration, wave=Wave.HOT) -> SurveyInvitation:
-    return db.session.scalar(select(SurveyInvitation).where(
-        SurveyInvitation.registration_id == registration.id, SurveyInvitation.wave == wave))
-
-
-def answer_data(survey, overall=5, comment="Très riche.", **extra) -> dict:
-    data = {}
-    for question in survey.questions:
-        if question.role == "overall":
-            data[f"q{question.id}"] = str(overall)
-        elif question.kind == QuestionKind.TEXT and comment is not None:
-            data[f"q{question.id}"] = comment
-    data.update(extra)
-    return data
-
-
-def invited(event, count, **kwargs):
-    """People present, the questionnaire opened, and the « à chaud » invitations out."""
-    survey = services.ensure_survey(event)
-    db.session.commit()
-    found = people(event, count, **kwargs)
-    jobs.queue_invitations(DAY_OVER)
-    return survey, [(r, invitation_of(r).token) for r in found]
 
 
 # The editor -----------------------------------------------------------------------------
@@ -266,13 +232,6 @@ def test_the_attendee_page_links_to_the_open_questionnaire(client, first_come):
 
 
 # Results --------------------------------------------------------------------------------
-
-def answer_all(client, survey, invitations, scores, comments=None):
-    for index, ((_, token), score) in enumerate(zip(invitations, scores)):
-        comment = comments[index] if comments else None
-        assert client.post(f"/q/{token}",
-                           data=answer_data(survey, score, comment)).status_code == 302
-
 
 def test_the_results_match_the_answers(organiser_client, first_come):
     workshops = slot_of(first_come).workshops

@@ -40,6 +40,7 @@ ACTION_LABELS: dict[str, str] = {
     "facilitator.download_signin": "Téléchargement de la feuille d’émargement d’un atelier (PDF)",
     "organiser.download_signin": "Téléchargement d’une feuille d’émargement (PDF)",
     "organiser.download_certificates": "Téléchargement d’attestations de présence (PDF)",
+    "organiser.download_evidence": "Téléchargement du dossier de preuves Qualiopi (ZIP)",
     "organiser.send_certificates": "Envoi des attestations de présence par e-mail",
     "organiser.mark_presence": "Présences cochées ou décochées par l’organisateur·rice",
     "organiser.print_badges": "Impression de badges (PDF)",

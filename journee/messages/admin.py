@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from ..extensions import db
@@ -84,7 +93,12 @@ def compose(event_id: int):
                            per_minute=current_app.config["MESSAGES_PER_MINUTE"])
 
 
-KINDS = "any(" + ", ".join(DEFAULT_TEXTS) + ")"
+def default_text_or_404(kind: str):
+    """The default text of this kind of e-mail; the kinds are those registered when the
+    app was built (see :func:`journee.registration.email_texts.register_text`)."""
+    if kind not in DEFAULT_TEXTS:
+        abort(404)
+    return DEFAULT_TEXTS[kind]
 
 
 @bp.route("/journees/<int:event_id>/messages/automatiques/")
@@ -94,11 +108,10 @@ def texts(event_id: int):
                            custom=texts_of(event.id))
 
 
-@bp.route(f"/journees/<int:event_id>/messages/automatiques/<{KINDS}:kind>",
-          methods=["GET", "POST"])
+@bp.route("/journees/<int:event_id>/messages/automatiques/<kind>", methods=["GET", "POST"])
 def text(event_id: int, kind: str):
     event = event_or_404(event_id)
-    default = DEFAULT_TEXTS[kind]
+    default = default_text_or_404(kind)
     custom = custom_text(event.id, kind)
     form = EmailTextForm(obj=custom, data=None if custom else {
         "subject": default.subject, "body": default.body})
@@ -113,11 +126,12 @@ def text(event_id: int, kind: str):
                            custom=custom, form=form, placeholders=PLACEHOLDERS)
 
 
-@bp.post(f"/journees/<int:event_id>/messages/automatiques/<{KINDS}:kind>/retablir")
+@bp.post("/journees/<int:event_id>/messages/automatiques/<kind>/retablir")
 def reset_text(event_id: int, kind: str):
     event = event_or_404(event_id)
+    default = default_text_or_404(kind)
     if operations.reset_text(event, kind, by=current_user):
         db.session.commit()
-    flash(f"Texte par défaut rétabli pour l’e-mail «{NBSP}{DEFAULT_TEXTS[kind].label}{NBSP}».",
+    flash(f"Texte par défaut rétabli pour l’e-mail «{NBSP}{default.label}{NBSP}».",
           "success")
     return redirect(url_for(".texts", event_id=event.id))

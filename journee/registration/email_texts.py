@@ -105,6 +105,13 @@ DEFAULT_TEXTS: dict[str, DefaultText] = {
 """Every automatic e-mail whose text an event may change, by kind of text."""
 
 
+def register_text(kind: str, text: DefaultText) -> None:
+    """Add an automatic e-mail of a package above this one (the questionnaires' invitation,
+    say) to those whose text an event may change: it then appears on the page of the
+    texts. Called from that package's ``init_app``; registering twice changes nothing."""
+    DEFAULT_TEXTS.setdefault(kind, text)
+
+
 def text_kind(kind: str, registration: Registration) -> str:
     """The text of a message: a confirmation to someone on the waiting list has its own."""
     if kind == "confirmation" and registration.status == RegistrationStatus.WAITLISTED:

@@ -17,6 +17,7 @@ from .charts import question_chart
 from .forms import QuestionForm, SettingsForm
 from .models import WAVE_LABELS, QuestionKind, SurveyQuestion, Wave
 from .qr import qr_svg
+from .results_pdf import PDF, results_document
 from .xlsx import XLSX, build_results_xlsx
 
 bp = Blueprint("surveys", __name__)
@@ -99,11 +100,8 @@ def results(event_id: int):
     survey = services.ensure_survey(event)
     db.session.commit()
     outcome = services.results(survey)
-    counts = services.workshop_counts(survey)
-    workshops = [(w, counts.get(w.id, 0),
-                  services.results(survey, w.id)
-                  if counts.get(w.id, 0) >= services.WORKSHOP_THRESHOLD else None)
-                 for slot in event.workshop_sessions for w in slot.workshops]
+    workshops = [(group.workshop, group.responses, group.results)
+                 for group in services.results_by_workshop(survey, event)]
     return render_template(
         "surveys/admin_results.html", event=event, survey=survey, results=outcome,
         charts={item.question.id: question_chart(item, f"q{item.question.id}")
@@ -119,6 +117,15 @@ def results_xlsx(event_id: int):
     db.session.commit()
     return private_download(build_results_xlsx(event, services.results(survey)),
                             f"questionnaire-{event.slug}.xlsx", XLSX)
+
+
+@bp.get("/journees/<int:event_id>/questionnaire/resultats.pdf")
+def results_pdf(event_id: int):
+    event = event_or_404(event_id)
+    survey = services.ensure_survey(event)
+    db.session.commit()
+    return private_download(results_document(event, survey),
+                            f"questionnaire-{event.slug}.pdf", PDF)
 
 
 @bp.get("/journees/<int:event_id>/questionnaire/qr")

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..mail import NothingToSend, build_message, register_composer
 from ..mail_models import OutboxMessage
 from ..messages.emails import opted_out, unsubscribe_url
+from ..registration.email_texts import DefaultText, opening, register_text
 from ..registration.models import Registration
 from .models import WAVE_LABELS, SurveyInvitation, Wave
 
@@ -21,6 +22,39 @@ INVITATION = {Wave.HOT: "survey_hot", Wave.COLD: "survey_cold"}
 REMINDER = {Wave.HOT: "survey_hot_reminder", Wave.COLD: "survey_cold_reminder"}
 KINDS = {kind: (wave, False) for wave, kind in INVITATION.items()} | {
     kind: (wave, True) for wave, kind in REMINDER.items()}
+
+_KEPT = ("le lien personnel vers le questionnaire, la garantie d’anonymat, le lien pour ne "
+         "plus recevoir ces messages")
+_REMINDER_BODY = ("Vous n’avez pas encore répondu au questionnaire de satisfaction "
+                  "{wave} de la journée d’étude «\u00a0{journée}\u00a0»\u00a0: il ne vous "
+                  "prendra que quelques minutes.")
+TEXTS = {
+    "survey_hot": DefaultText(
+        "Questionnaire de satisfaction «\u00a0à chaud\u00a0» (invitation)",
+        "Questionnaire de satisfaction – {journée}",
+        "Merci d’avoir participé à la journée d’étude «\u00a0{journée}\u00a0». Votre avis "
+        "nous aide à améliorer les prochaines\u00a0: pouvez-vous répondre à notre "
+        "questionnaire de satisfaction\u00a0? Il ne prend que quelques minutes.",
+        _KEPT + ", l’annonce d’un seul rappel"),
+    "survey_hot_reminder": DefaultText(
+        "Questionnaire de satisfaction «\u00a0à chaud\u00a0» (rappel)",
+        "Rappel\u202f: Questionnaire de satisfaction – {journée}",
+        _REMINDER_BODY.replace("{wave}", "«\u00a0à chaud\u00a0»"), _KEPT),
+    "survey_cold": DefaultText(
+        "Questionnaire de satisfaction «\u00a0à froid\u00a0» (invitation)",
+        "Questionnaire de satisfaction – {journée}",
+        "Vous avez participé à la journée d’étude «\u00a0{journée}\u00a0» du {date}. "
+        "Avec le recul, qu’en retenez-vous pour votre pratique\u00a0? Votre avis nous aide "
+        "à améliorer les prochaines journées\u00a0: pouvez-vous répondre à notre "
+        "questionnaire de satisfaction\u00a0? Il ne prend que quelques minutes.",
+        _KEPT + ", l’annonce d’un seul rappel"),
+    "survey_cold_reminder": DefaultText(
+        "Questionnaire de satisfaction «\u00a0à froid\u00a0» (rappel)",
+        "Rappel\u202f: Questionnaire de satisfaction – {journée}",
+        _REMINDER_BODY.replace("{wave}", "«\u00a0à froid\u00a0»"), _KEPT),
+}
+"""The texts of the invitations and reminders, which an event may change like those of
+the other automatic e-mails (see :mod:`journee.registration.email_texts`)."""
 
 
 def _compose(outbox: OutboxMessage) -> None:
@@ -42,9 +76,12 @@ def _compose(outbox: OutboxMessage) -> None:
     base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     link = f"{base_url}/q/{invitation.token}"
     stop = unsubscribe_url(registration.id, base_url)
-    subject = (f"{'Rappel : ' if reminder else ''}Questionnaire de satisfaction – "
-               f"{event.title}").replace(" :", "\u202f:")
+    words = opening(outbox.kind, registration, base_url)
+    subject = words.subject or (
+        f"{'Rappel : ' if reminder else ''}Questionnaire de satisfaction – "
+        f"{event.title}").replace(" :", "\u202f:")
     context = {"subject": subject, "registration": registration, "event": event, "link": link,
+               "opening": words,
                "wave": WAVE_LABELS[wave], "reminder": reminder, "unsubscribe_url": stop,
                "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"]}
     outbox.subject = subject[:300]
@@ -61,3 +98,4 @@ def _compose(outbox: OutboxMessage) -> None:
 def init_app(app: Flask) -> None:
     for kind in KINDS:
         register_composer(app, kind, _compose)
+        register_text(kind, TEXTS[kind])

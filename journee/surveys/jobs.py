@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import secret_links, tasks
@@ -34,6 +34,9 @@ SURVEY_JOB = "survey-invitations"
 #: opened long after the day sends nothing « à chaud »).
 LATE_LIMIT = 14
 DEFAULT_END = time(18, 0)
+#: Who answered is kept as long as a reminder may still leave (:data:`REMINDER_DAYS`,
+#: then at most :data:`LATE_LIMIT` days late), then forgotten.
+ANSWERED_KEPT_DAYS = REMINDER_DAYS + LATE_LIMIT
 
 
 def day_end(event: Event) -> datetime:
@@ -148,7 +151,25 @@ def queue_reminders(now: datetime) -> int:
     return reminded
 
 
+def forget_who_answered(now: datetime) -> int:
+    """Once no reminder can leave, clear what tells who answered: *answered*, *reminded*
+    (only those who had not answered got one) and the link of those who did not answer
+    (its presence would tell them apart; it stops working). The invitation stays, to
+    count those invited until the event's purge. Return the invitations cleared."""
+    limit = now.date() - timedelta(days=ANSWERED_KEPT_DAYS)
+    cleared = db.session.execute(
+        update(SurveyInvitation)
+        .where(SurveyInvitation.invited_on < limit,
+               or_(SurveyInvitation.answered.is_(True), SurveyInvitation.reminded.is_(True),
+                   SurveyInvitation.token_digest.is_not(None)))
+        .values(answered=False, reminded=False, token_nonce=None, token_digest=None)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return cleared
+
+
 def survey_job() -> str:
+    forget_who_answered(utcnow())
     invited, reminded = queue_invitations()
     if not invited and not reminded:
         return "aucun questionnaire à envoyer."

@@ -97,7 +97,10 @@ class SurveyQuestion(db.Model):
 
 class SurveyInvitation(SecretLinked, db.Model):
     """The right of one registration to answer one wave, once. Its link is cleared when
-    it is used; *answered* is all that stays, for the reminder."""
+    it is used; *answered* is all that stays, for the reminder, and only until no
+    reminder can leave: then *answered*, *reminded* and any unused link are cleared
+    (see :func:`journee.surveys.jobs.forget_who_answered`), and the row only says the
+    person was invited."""
 
     __tablename__ = "survey_invitation"
     __table_args__ = (UniqueConstraint("survey_id", "registration_id", "wave"),)
@@ -110,9 +113,9 @@ class SurveyInvitation(SecretLinked, db.Model):
     wave: Mapped[Wave] = mapped_column(str_enum(Wave))
     token_nonce: Mapped[str | None] = mapped_column(String(32))
     token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
-    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False, info={"personal": True})
     invited_on: Mapped[date]
-    reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminded: Mapped[bool] = mapped_column(Boolean, default=False, info={"personal": True})
 
     survey: Mapped[Survey] = relationship()
 

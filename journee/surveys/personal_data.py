@@ -1,6 +1,8 @@
-"""What the questionnaires hold about a person: that they were invited and whether they
-answered (see :mod:`journee.data_owners`). Their answers name nobody and stay; the
-invitations go with an erasure and with the event's purge."""
+"""What the questionnaires hold about a person (see :mod:`journee.data_owners`): that
+they were invited to a wave and when; whether they answered and were reminded, only as
+long as a reminder may still leave (:data:`.jobs.ANSWERED_KEPT_DAYS` days after the
+invitation; then the survey job clears it, with any unused link). Their answers name
+nobody and stay; the invitations go with an erasure and with the event's purge."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from .models import WAVE_LABELS, SurveyInvitation
 
 class SurveysData(DataOwner):
     name = "surveys"
+    columns = ("survey_invitation.answered", "survey_invitation.reminded")
     depends_on = ("registration",)
     purge_counts = (("survey_invitations", "invitations au questionnaire supprimées"),)
 
@@ -25,9 +28,13 @@ class SurveysData(DataOwner):
             select(SurveyInvitation)
             .where(SurveyInvitation.registration_id == registration.id)
             .order_by(SurveyInvitation.id)).all()
+        # Neither answered nor holding its link: cleared by jobs.forget_who_answered.
         return {"questionnaire_de_satisfaction": [
-            {"envoi": WAVE_LABELS[i.wave], "invitation_le": i.invited_on.isoformat(),
-             "repondu": i.answered, "relance": i.reminded} for i in invitations]}
+            {"envoi": WAVE_LABELS[i.wave], "invitation_le": i.invited_on.isoformat()}
+            | ({"repondu": "non conservé", "relance": "non conservé"}
+               if not i.answered and i.token_digest is None else
+               {"repondu": i.answered, "relance": i.reminded})
+            for i in invitations]}
 
     def erase(self, erasure: Erasure) -> None:
         db.session.execute(

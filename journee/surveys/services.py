@@ -170,11 +170,15 @@ class Results:
     """Share of 4 and 5 among the answers to the overall satisfaction question."""
 
 
-def results(survey: Survey, workshop_id: int | None = None) -> Results:
-    """Counts per question in a few ``GROUP BY`` queries: all answers, or one workshop's."""
+def results(survey: Survey, workshop_id: int | None = None,
+            wave: Wave | None = None) -> Results:
+    """Counts per question in a few ``GROUP BY`` queries: all answers, or one workshop's,
+    of both waves or of one."""
     scope = [SurveyResponse.survey_id == survey.id]
     if workshop_id is not None:
         scope.append(SurveyResponse.workshop_id == workshop_id)
+    if wave is not None:
+        scope.append(SurveyResponse.wave == wave)
     responses = db.session.scalar(select(func.count()).select_from(SurveyResponse)
                                   .where(*scope))
     joined = (select(SurveyAnswer).join(SurveyResponse,
@@ -227,12 +231,13 @@ def results(survey: Survey, workshop_id: int | None = None) -> Results:
     return Results(responses, items, rate)
 
 
-def workshop_counts(survey: Survey) -> dict[int, int]:
-    """Answers per workshop."""
+def workshop_counts(survey: Survey, wave: Wave | None = None) -> dict[int, int]:
+    """Answers per workshop (of one wave, if given)."""
+    scope = [] if wave is None else [SurveyResponse.wave == wave]
     return dict(db.session.execute(
         select(SurveyResponse.workshop_id, func.count())
         .where(SurveyResponse.survey_id == survey.id,
-               SurveyResponse.workshop_id.is_not(None))
+               SurveyResponse.workshop_id.is_not(None), *scope)
         .group_by(SurveyResponse.workshop_id)).all())
 
 
@@ -243,11 +248,44 @@ def workshop_results(survey: Survey, workshop: Workshop) -> Results | None:
     return results(survey, workshop.id)
 
 
+@dataclass
+class WorkshopResults:
+    workshop: Workshop
+    responses: int
+    results: Results | None
+    """``None`` below :data:`WORKSHOP_THRESHOLD` answers: fewer could name someone."""
+
+
+def results_by_workshop(survey: Survey, event: Event,
+                        wave: Wave | None = None) -> list[WorkshopResults]:
+    """Every workshop of the day in programme order, with its results from
+    :data:`WORKSHOP_THRESHOLD` answers."""
+    counts = workshop_counts(survey, wave)
+    return [WorkshopResults(w, counts.get(w.id, 0),
+                            results(survey, w.id, wave)
+                            if counts.get(w.id, 0) >= WORKSHOP_THRESHOLD else None)
+            for slot in event.workshop_sessions for w in slot.workshops]
+
+
 def invitation_counts(survey: Survey) -> dict[Wave, tuple[int, int]]:
-    """Per wave: invitations, and how many were answered."""
+    """Per wave: invitations sent, and answers received (counted from the answers: who
+    answered is not kept beyond the reminder, see :func:`jobs.forget_who_answered`)."""
+    answers = response_counts(survey)
     rows = db.session.execute(
-        select(SurveyInvitation.wave, func.count(),
-               func.count().filter(SurveyInvitation.answered.is_(True)))
+        select(SurveyInvitation.wave, func.count())
         .where(SurveyInvitation.survey_id == survey.id)
         .group_by(SurveyInvitation.wave)).all()
-    return {Wave(wave): (total, done) for wave, total, done in rows}
+    return {Wave(wave): (total, answers.get(Wave(wave), 0)) for wave, total in rows}
+
+
+def response_counts(survey: Survey) -> dict[Wave, int]:
+    """Answers per wave."""
+    return {Wave(wave): count for wave, count in db.session.execute(
+        select(SurveyResponse.wave, func.count())
+        .where(SurveyResponse.survey_id == survey.id).group_by(SurveyResponse.wave))}
+
+
+def response_rate(invitations: dict[Wave, tuple[int, int]], wave: Wave) -> float | None:
+    """Answers over invitations sent for this wave; ``None`` before any invitation."""
+    sent, answered = invitations.get(wave, (0, 0))
+    return answered / sent if sent else None

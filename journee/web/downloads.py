@@ -7,12 +7,14 @@ clients).
 """
 
 import unicodedata
+from typing import IO
 from urllib.parse import quote
 
 from flask import Response
 
 #: Not kept by a browser or a shared cache (the files name people).
 PRIVATE_CACHE_CONTROL = "private, no-store"
+CHUNK = 256 * 1024
 
 
 def ascii_filename(filename: str) -> str:
@@ -36,6 +38,34 @@ def private_download(data: bytes | str, filename: str, mimetype: str, *,
     """A file of personal data, to save (or, with ``inline``, to show in the browser)."""
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename, inline=inline)
+    response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class FileChunks:
+    """A file sent in chunks and closed at its end, or by the server if the download
+    stops half-way (WSGI calls ``close``)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+
+    def __iter__(self):
+        while chunk := self.handle.read(CHUNK):
+            yield chunk
+        self.handle.close()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def private_file_download(handle: IO[bytes], filename: str, mimetype: str) -> Response:
+    """:func:`private_download` for a file built on disk (a large archive)."""
+    size = handle.seek(0, 2)
+    handle.seek(0)
+    response = Response(FileChunks(handle), mimetype=mimetype, direct_passthrough=True)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
