@@ -3,7 +3,7 @@ checked as the administrator types them, with the reason in French when refused.
 
 from __future__ import annotations
 
-from ..formatting import NBSP
+from ..formatting import NBSP, NNBSP
 
 #: La Poste's establishments share this SIREN; their SIRET fail the Luhn key and follow
 #: INSEE's own rule instead: the sum of the fourteen digits is a multiple of 5.
@@ -39,7 +39,7 @@ def checked_siret(text: str) -> str:
         valid = luhn_valid(number)
     if not valid:
         raise NumberRefused("Ce numéro SIRET n’existe pas (sa clé de contrôle est fausse)"
-                            f"{NBSP}: vérifiez chaque chiffre sur l’avis de situation INSEE "
+                            f"{NNBSP}: vérifiez chaque chiffre sur l’avis de situation INSEE "
                             "ou sur annuaire-entreprises.data.gouv.fr.")
     return number
 

@@ -8,7 +8,7 @@ and drawn on every page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -128,20 +128,29 @@ def _hours(day: CertificateDay) -> str:
 def build_certificates(event: CertificateEvent,
                        attendees: Sequence[CertificateAttendee]) -> bytes:
     """One page per attendee, in the order given, as PDF bytes."""
+    return one_page_each(
+        TITLE, plain_text(event.title), plain_text(event.institute), attendees,
+        lambda canvas: _CertificatePage(canvas, event).draw, "Aucune personne présente.")
+
+
+def one_page_each(kind: str, title: str, author: str, attendees: Sequence,
+                  page_drawer: Callable[[JourneeCanvas], Callable], nobody: str) -> bytes:
+    """A certificate of ``kind`` per attendee, drawn by ``page_drawer(canvas)(attendee)``,
+    as PDF bytes; a page saying ``nobody`` when there is no attendee."""
     register_fonts()
     buffer = BytesIO()
     canvas = JourneeCanvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"{TITLE} — {plain_text(event.title)}")
-    canvas.setAuthor(plain_text(event.institute))
-    canvas.setSubject(TITLE)
+    canvas.setTitle(f"{kind} — {title}")
+    canvas.setAuthor(author)
+    canvas.setSubject(kind)
     canvas.setCreator("Journée")
-    page = _CertificatePage(canvas, event)
+    draw = page_drawer(canvas)
     for attendee in attendees:
-        page.draw(attendee)
+        draw(attendee)
         canvas.showPage()
     if not attendees:
         canvas.setFont(FONT, BODY_SIZE)
-        canvas.drawString(MARGIN, A4[1] / 2, "Aucune personne présente.")
+        canvas.drawString(MARGIN, A4[1] / 2, nobody)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

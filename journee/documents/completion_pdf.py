@@ -19,7 +19,14 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
 from ..formatting import NBSP, NNBSP, format_date
-from .certificate_pdf import BLANK_SIGNATORY, Run, break_runs, draw_runs, fitted_signature
+from .certificate_pdf import (
+    BLANK_SIGNATORY,
+    Run,
+    break_runs,
+    draw_runs,
+    fitted_signature,
+    one_page_each,
+)
 from .pdf import (
     ACCENT,
     FONT,
@@ -28,7 +35,6 @@ from .pdf import (
     MUTED,
     JourneeCanvas,
     plain_text,
-    register_fonts,
     wrap_lines,
 )
 
@@ -137,29 +143,16 @@ def when(action: CompletionAction) -> str:
 def build_completion_certificates(action: CompletionAction,
                                   attendees: Sequence[CompletionAttendee]) -> bytes:
     """One page per attendee, in the order given, as PDF bytes."""
-    buffer = BytesIO()
-    canvas = JourneeCanvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"{TITLE} — {plain_text(action.title)}")
-    canvas.setAuthor(plain_text(action.provider.name))
-    canvas.setSubject(TITLE)
-    canvas.setCreator("Journée")
-    page = _CompletionPage(canvas, action)
-    for attendee in attendees:
-        page.draw(attendee)
-        canvas.showPage()
-    if not attendees:
-        canvas.setFont(FONT, SIZE)
-        canvas.drawString(MARGIN, A4[1] / 2, "Aucune personne n’a suivi l’action.")
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return one_page_each(
+        TITLE, plain_text(action.title), plain_text(action.provider.name), attendees,
+        lambda canvas: _CompletionPage(canvas, action).draw,
+        "Aucune personne n’a suivi l’action.")
 
 
 class _CompletionPage:
     """Draws one certificate; what is the same on every page is worked out once."""
 
     def __init__(self, canvas: JourneeCanvas, action: CompletionAction):
-        register_fonts()
         self.c = canvas
         self.action = action
         self.width, self.height = A4

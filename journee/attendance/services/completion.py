@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from ...branding.legal import spaced_nda, spaced_siret
@@ -29,13 +29,13 @@ from ...documents.completion_pdf import (
 )
 from ...extensions import db
 from ...formatting import NBSP, format_duration
-from ...mail import Attachment, NothingToSend, build_message, queue_to_compose, register_composer
+from ...mail import NothingToSend, queue_to_compose, register_composer
 from ...mail_models import OutboxMessage
 from ...programme.models import ACTION_NATURE_LABELS, Event
 from ...registration.models import Profile, Registration, RegistrationStatus
 from ...util.clock import today_in, utcnow
 from ..roster import name_key
-from .certificates import CertificatesNotYet, day_is_over
+from .certificates import CertificatesNotYet, day_is_over, write_certificate_email
 from .half_day_presence import attended_half_days
 from .signin import HalfDay, half_days
 
@@ -180,23 +180,10 @@ def _compose(outbox: OutboxMessage) -> None:
     if found is None:
         raise NothingToSend("inscription annulée, supprimée, anonymisée ou sans demi-journée "
                             "suivie")
-    event = registration.event
-    subject = completion_subject(event)
-    context = {"registration": registration, "event": event, "subject": subject,
-               "hours": format_duration(found.minutes),
-               "self_service_url": (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-                                    + f"/r/{registration.token}"),
-               "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"]}
-    pdf = completion_certificates_pdf(event, [found])
-    outbox.subject = subject[:300]
-    outbox.message = build_message(
-        outbox.to_address, subject,
-        text_body=render_template("emails/completion_certificate.txt", **context).strip()
-        + "\n",
-        html_body=render_template("emails/completion_certificate.html", **context),
-        attachments=[Attachment(f"certificat-realisation-{event.slug}.pdf", pdf,
-                                "application/pdf")],
-        reply_to=event.contact_email or None)
+    write_certificate_email(
+        outbox, registration, completion_subject(registration.event),
+        "completion_certificate", completion_certificates_pdf(registration.event, [found]),
+        "certificat-realisation", hours=format_duration(found.minutes))
 
 
 def init_app(app: Flask) -> None:
