@@ -1,5 +1,7 @@
-"""completion certificates: the organisation's legal identity, each event's objectives
-and nature of action, and when a registration's certificate was e-mailed
+"""completion certificates: legal identity, action objectives and nature, e-mail sent
+
+The organisation's legal identity (one row), each event's objectives and nature of
+action, and when a registration's completion certificate was e-mailed.
 
 Revision ID: 17c0000a001
 Revises: 17a0000a001
