@@ -44,6 +44,7 @@ LEADING = 16
 MARGIN = 22 * mm
 #: Objectives longer than this are cut with « … »: the certificate keeps to one page.
 OBJECTIVE_LINES = 8
+ADDRESS_LINES = 4
 CHECKED, UNCHECKED = "\u2612", "\u2610"
 KEEPING = ("Sans préjudice des délais imposés par les règles fiscales, comptables ou "
            "commerciales, je m’engage à conserver l’ensemble des pièces justificatives qui "
@@ -52,6 +53,7 @@ KEEPING = ("Sans préjudice des délais imposés par les règles fiscales, compt
            "européens, la durée de conservation est étendue conformément aux obligations "
            "conventionnelles spécifiques.")
 NDA_NOTICE = "Cet enregistrement ne vaut pas agrément de l’État."
+STAMP = "Cachet et signature du responsable du dispensateur de formation"
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,8 @@ class _CompletionPage:
         provider = action.provider
         self.header = wrap_lines(plain_text(provider.name), FONT_BOLD, 13, self.text_width)
         self.address = [line for part in (provider.address or "").splitlines()
-                        for line in wrap_lines(plain_text(part), FONT, 9, self.text_width)]
+                        for line in wrap_lines(plain_text(part), FONT, 9, self.text_width)
+                        ][:ADDRESS_LINES]
         self.opening = break_runs(opening(action), self.text_width, SIZE)
         objectives = plain_text(action.objectives)
         lines = wrap_lines(objectives, FONT, SIZE, self.text_width) if objectives else []
@@ -173,11 +176,15 @@ class _CompletionPage:
         city = plain_text(action.city)
         issued = format_date(action.issued_on, weekday=False)
         self.done_at = f"Fait à {city}, le {issued}" if city else f"Fait le {issued}"
-        self.signatory = wrap_lines(signatory_of(provider), FONT, 10, 80 * mm)
+        block_width = self.width - MARGIN - self.width / 2
+        self.stamp = wrap_lines(STAMP, FONT_ITALIC, 8.5, block_width)
+        self.signatory = wrap_lines(signatory_of(provider), FONT, 10, block_width)
         self.signature = ImageReader(BytesIO(action.signature)) if action.signature else None
         self.signature_size = fitted_signature(self.signature) if self.signature else (0, 0)
         self.footer = [line for text in _footer(provider)
                        for line in wrap_lines(text, FONT, 7.5, self.text_width)]
+        self.footer_bottom = 12 * mm
+        self.footer_top = self.footer_bottom + 9 * len(self.footer)
 
     def draw(self, attendee: CompletionAttendee) -> None:
         c = self.c
@@ -237,7 +244,7 @@ class _CompletionPage:
         self._signature_block(y - 6 * mm)
         c.setFont(FONT, 7.5)
         c.setFillColor(MUTED)
-        bottom = 12 * mm + 9 * (len(self.footer) - 1)
+        bottom = self.footer_bottom + 9 * (len(self.footer) - 1)
         for index, line in enumerate(self.footer):
             c.drawCentredString(self.width / 2, bottom - index * 9, line)
         c.setFillColor(colors.black)
@@ -249,15 +256,23 @@ class _CompletionPage:
         c.drawString(x, y, self.done_at)
         y -= LEADING
         c.setFont(FONT_ITALIC, 8.5)
-        c.drawString(x, y, "Cachet et signature du responsable du dispensateur de formation")
-        y -= 13
+        for line in self.stamp:
+            c.drawString(x, y, line)
+            y -= 11
+        y -= 2
         c.setFont(FONT, 10)
         for line in self.signatory:
             c.drawString(x, y, line)
             y -= 12
         if self.signature is not None:
+            # Smaller when long objectives leave less room above the footer.
+            room = y - 1 * mm - (self.footer_top + 3 * mm)
             width, height = self.signature_size
-            c.drawImage(self.signature, x, y - height - 1 * mm, width, height, mask="auto")
+            if 0 < room < height:
+                width, height = width * room / height, room
+            if room > 0:
+                c.drawImage(self.signature, x, y - height - 1 * mm, width, height,
+                            mask="auto")
 
 
 def _footer(provider: Provider) -> list[str]:
