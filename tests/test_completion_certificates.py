@@ -332,8 +332,10 @@ def test_the_organiser_sets_objectives_and_nature_on_the_event(organiser_client,
     db.session.expire_all()
     assert irts.action_objectives == "Repérer les usages du numérique."
     assert irts.action_nature == ActionNature.SKILLS_ASSESSMENT
+    page = organiser_client.get(url).get_data(as_text=True)
     assert ('checked id="action_nature-1" name="action_nature" type="radio" '
-            'value="skills_assessment"') in organiser_client.get(url).get_data(as_text=True)
+            'value="skills_assessment"') in page
+    assert '<label for="action_nature-2">Action de VAE</label>' in page
 
 
 # The organiser's pages ---------------------------------------------------------------------
@@ -341,7 +343,7 @@ def test_the_organiser_sets_objectives_and_nature_on_the_event(organiser_client,
 def test_the_organiser_page_lists_people_and_their_hours(organiser_client, irts, people):
     text = text_of(organiser_client.get(PAGE.format(irts.id)).get_data(as_text=True))
     assert "2 personnes ont suivi au moins une demi-journée." in text
-    assert "Durée totale 7 h 15" in text
+    assert "Nature Action de formation" in text and "Durée totale 7 h 15" in text
     assert "il manque la raison sociale, le numéro SIRET" in text
     assert "<script>alert(1)</script> O’Brien Zoé =1+1 École 2 7 h 15" in text
     assert "Bruno" not in text and "Carl" not in text

@@ -104,7 +104,7 @@ class EventForm(Form):
     action_nature = RadioField(
         "Nature de l’action concourant au développement des compétences",
         default=ActionNature.TRAINING.value,
-        choices=options([(nature.value, label.capitalize())
+        choices=options([(nature.value, label[:1].upper() + label[1:])
                          for nature, label in ACTION_NATURE_LABELS.items()]))
     # End of the completion certificate's block.
 
