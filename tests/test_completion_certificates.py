@@ -472,3 +472,33 @@ def test_the_send_button_after_the_day(organiser_client, irts, people, pin_today
         "zoe@example.org"]
     text = text_of(organiser_client.get(PAGE.format(irts.id)).get_data(as_text=True))
     assert "ont reçu leur certificat par e-mail" in text
+
+
+def test_an_unknown_nature_is_refused_in_french_and_the_objectives_kept(organiser_client,
+                                                                         irts):
+    url = f"/admin/journees/{irts.id}/modifier"
+    response = organiser_client.post(url, data={
+        "title": irts.title, "starts_on": "2018-03-15", "ends_on": "2018-03-15",
+        "workshop_choices": "3", "retention_days": "90", "waitlist_enabled": "oui",
+        "workshop_mode": "preferences", "action_objectives": "<script>x</script> Objectif",
+        "action_nature": "stage"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert ("Nature de l’action concourant au développement des compétences : Choisissez "
+            "une des options proposées.") in text_of(html)
+    assert "&lt;script&gt;x&lt;/script&gt; Objectif</textarea>" in html
+    db.session.expire_all()
+    assert irts.action_nature == ActionNature.TRAINING and irts.action_objectives == ""
+
+
+def test_a_duplicated_day_keeps_its_objectives_and_nature(app, irts):
+    from journee.programme.services import duplicate_event
+
+    irts.action_objectives = "Repérer les usages du numérique."
+    irts.action_nature = ActionNature.APPRENTICESHIP
+    db.session.commit()
+    copy = duplicate_event(irts, date(2019, 3, 14), today=date(2018, 6, 1))
+    db.session.commit()
+    db.session.expire_all()
+    assert (copy.action_objectives, copy.action_nature) == (
+        "Repérer les usages du numérique.", ActionNature.APPRENTICESHIP)
