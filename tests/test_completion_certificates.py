@@ -223,7 +223,26 @@ def test_several_days_seven_hours_and_another_nature(app):
     assert "☐ action de formation ☐ bilan de compétences ☒ action de VAE" in text
     # No representative yet: a line to fill in by hand.
     assert "Je soussigné(e) ……" in text
+    assert "Objectifs" not in text  # none given
     assert "Fait à Canteleu, le 16 mars 2018" in text
+
+
+def test_objectives_keep_their_lines_and_a_long_text_is_cut(app, irts, people):
+    irts.action_objectives = "- repérer les usages ;\r\n\r\n- analyser les pratiques."
+    db.session.commit()
+    result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+                            input=completion_certificates_pdf(irts, completion_recipients(
+                                irts)[:1]), capture_output=True, check=True)
+    lines = [re.sub(r"[\s\u00a0\u202f]+", " ", line).strip()
+             for line in result.stdout.decode().splitlines()]
+    start = lines.index("Objectifs de l’action :")
+    assert lines[start + 1:start + 3] == ["- repérer les usages ;", "- analyser les pratiques."]
+    irts.action_objectives = "Un objectif très détaillé. " * 200
+    db.session.commit()
+    [page] = pdf_pages(completion_certificates_pdf(irts, completion_recipients(irts)[:1]))
+    objectives = page.split("Objectifs de l’action : ")[1].split(" Nature de l’action")[0]
+    assert objectives.endswith("…") and 20 < objectives.count("Un objectif") < 60
+    assert "Assiduité du stagiaire : 7 h 15 réalisées." in page
 
 
 def test_the_signature_image_uploaded_for_the_event_is_drawn(app, irts, people):

@@ -165,8 +165,9 @@ class _CompletionPage:
                         for line in wrap_lines(plain_text(part), FONT, 9, self.text_width)
                         ][:ADDRESS_LINES]
         self.opening = break_runs(opening(action), self.text_width, SIZE)
-        objectives = plain_text(action.objectives)
-        lines = wrap_lines(objectives, FONT, SIZE, self.text_width) if objectives else []
+        # Each line typed stays a line (a list of objectives, one a line).
+        lines = [line for typed in (action.objectives or "").splitlines()
+                 for line in wrap_lines(plain_text(typed), FONT, SIZE, self.text_width)]
         if len(lines) > OBJECTIVE_LINES:
             lines = lines[:OBJECTIVE_LINES]
             lines[-1] = lines[-1].rstrip(" .,;") + "…"
