@@ -521,3 +521,21 @@ def test_a_duplicated_day_keeps_its_objectives_and_nature(app, irts):
     db.session.expire_all()
     assert (copy.action_objectives, copy.action_nature) == (
         "Repérer les usages du numérique.", ActionNature.APPRENTICESHIP)
+
+
+def test_a_second_sender_that_saw_nobody_sent_sends_nothing(app, irts, people):
+    """Two organisers click at once: the second read the registrations before the first
+    committed, and still sends nothing twice."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from journee.attendance.services.completion import queue_completion_certificates
+
+    assert queue_completion_certificates(irts, AFTER) == 1
+    db.session.commit()
+    zoe = people["zoe"]
+    assert zoe.completion_certificate_sent_at is not None
+    set_committed_value(zoe, "completion_certificate_sent_at", None)  # as seen earlier
+    assert queue_completion_certificates(irts, AFTER) == 0
+    db.session.commit()
+    assert [m.to_address for m in db.session.scalars(select(OutboxMessage))] == [
+        "zoe@example.org"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ...branding.legal import spaced_nda, spaced_siret
 from ...branding.services import stored_legal_identity
@@ -161,13 +161,24 @@ def queue_completion_certificates(event: Event, today: date | None = None) -> in
         raise CertificatesNotYet(
             "Les certificats de réalisation ne peuvent être envoyés qu’après la journée, à "
             "partir du lendemain de son dernier jour.")
-    waiting = [r.registration for r in completion_recipients(event)
-               if r.registration.email and r.registration.completion_certificate_sent_at is None]
-    now = utcnow()
-    for registration in waiting:
-        queue_to_compose("completion_certificate", registration.email, registration.id)
-        registration.completion_certificate_sent_at = now
-    return len(waiting)
+    waiting = {r.registration.id: r.registration for r in completion_recipients(event)
+               if r.registration.email and r.registration.completion_certificate_sent_at is None}
+    if not waiting:
+        return 0
+    # Claimed in one conditional statement: of two clicks at once, on SQLite or
+    # PostgreSQL, only the first marks (and so e-mails) each person.
+    claimed = db.session.scalars(
+        update(Registration)
+        .where(Registration.id.in_(waiting),
+               Registration.completion_certificate_sent_at.is_(None))
+        .values(completion_certificate_sent_at=utcnow())
+        .returning(Registration.id)
+        .execution_options(synchronize_session=False)).all()
+    for registration_id in sorted(claimed):
+        registration = waiting[registration_id]
+        db.session.expire(registration, ["completion_certificate_sent_at"])
+        queue_to_compose("completion_certificate", registration.email, registration_id)
+    return len(claimed)
 
 
 def completion_subject(event: Event) -> str:
