@@ -99,16 +99,18 @@ def completion_action(event: Event, today: date | None = None) -> CompletionActi
     never before the event's last day."""
     today = today or today_in(event.timezone)
     identity = stored_legal_identity()
-    name = ((identity.legal_name if identity else "") or event.host_organisation
-            or current_app.config["INSTITUTE_NAME"])
+
+    def known(name: str) -> str:
+        return (getattr(identity, name) or "") if identity is not None else ""
+
     provider = Provider(
-        name=name, address=identity.address if identity else "",
-        siret=spaced_siret(identity.siret) if identity else "",
-        nda=spaced_nda(identity.nda) if identity else "",
-        nda_region=identity.nda_region if identity else "",
-        representative=identity.representative_name if identity else "",
-        representative_role=identity.representative_role if identity else "")
-    city = (identity.city if identity else "") or event.venue_city or event.venue_name
+        name=(known("legal_name") or event.host_organisation
+              or current_app.config["INSTITUTE_NAME"]),
+        address=known("address"), siret=spaced_siret(known("siret")),
+        nda=spaced_nda(known("nda")), nda_region=known("nda_region"),
+        representative=known("representative_name"),
+        representative_role=known("representative_role"))
+    city = known("city") or event.venue_city or event.venue_name
     return CompletionAction(
         provider=provider, title=event.title, objectives=event.action_objectives,
         natures=[(label, nature == event.action_nature)
