@@ -73,16 +73,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .attendance import personal_data as attendance_data
     from .audit import personal_data as audit_data
     from .auth import personal_data as auth_data
+    from .branding import personal_data as branding_data
     from .facilitation import personal_data as facilitation_data
     from .programme import personal_data as programme_data
     from .registration import personal_data as registration_data
     from .syntheses import personal_data as syntheses_data
     from .workshops import personal_data as workshops_data
     for module in (registration_data, attendance_data, workshops_data, facilitation_data,
-                   syntheses_data, programme_data, auth_data, audit_data, ratelimit,
-                   mail_personal_data):
+                   syntheses_data, programme_data, branding_data, auth_data, audit_data,
+                   ratelimit, mail_personal_data):
         module.init_app(app)
     from .attendance.services import certificates as certificate_emails
+    from .attendance.services import completion as completion_emails
     from .registration import emails as registration_emails
     registration_emails.init_app(app)
     from .registration import reminders
@@ -94,12 +96,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     programme_updates.listen()
     programme_notices.init_app(app)
     certificate_emails.init_app(app)
+    completion_emails.init_app(app)
     from . import messages, surveys
     messages.init_app(app)
     surveys.init_app(app)
 
     from .attendance import views as attendance_views
-    from .attendance.admin import badges, checkin, sheets
+    from .attendance.admin import badges, checkin, completion, sheets
     from .auth import admin as auth_admin
     from .auth import views as auth_views
     from .branding import admin as branding_admin
@@ -126,8 +129,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(public.bp)
     app.register_blueprint(admin_blueprint(
         programme_admin.bp, registration_admin.bp, workshops_admin.bp, facilitation_admin.bp,
-        badges.bp, checkin.bp, sheets.bp, syntheses_admin.bp, gdpr_admin.bp, auth_admin.bp,
-        messages_admin.bp, branding_admin.bp, surveys_admin.bp, evidence_admin.bp))
+        badges.bp, checkin.bp, sheets.bp, completion.bp, syntheses_admin.bp, gdpr_admin.bp,
+        auth_admin.bp, messages_admin.bp, branding_admin.bp, surveys_admin.bp,
+        evidence_admin.bp))
 
     from .cli import register_commands
     register_commands(app)

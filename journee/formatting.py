@@ -36,6 +36,16 @@ def format_time_range(start: time | datetime, end: time | datetime | None) -> st
     return f"{format_time(start)} – {format_time(end)}"
 
 
+def format_duration(minutes: int) -> str:
+    """A length of time: « 7 heures », « 1 heure », « 6 h 30 », « 45 minutes »."""
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return f"{hours}{NBSP}heure{'s' if hours > 1 else ''}"
+    if not hours:
+        return f"{rest}{NBSP}minute{'s' if rest > 1 else ''}"
+    return f"{hours}{NBSP}h{NBSP}{rest:02d}"
+
+
 def format_datetime(moment: datetime) -> str:
     return f"{format_date(moment.date())} à {format_time(moment)}"
 
@@ -83,6 +93,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_local_datetime, "local_datetime_fr")
     app.add_template_filter(french_spacing, "typo")
     app.add_template_filter(format_number, "number_fr")
+    app.add_template_filter(format_duration, "duration_fr")
     app.add_template_global(format_time_range, "time_range_fr")
     app.add_template_global(plural, "plural")
     app.add_template_global(field_attributes, "field_attributes")

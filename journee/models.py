@@ -2,7 +2,7 @@
 
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import User  # noqa: F401
-from .branding.models import Branding  # noqa: F401
+from .branding.models import Branding, LegalIdentity  # noqa: F401
 from .facilitation.models import FacilitatorLink  # noqa: F401
 from .gdpr.models import PrivacySettings  # noqa: F401
 from .mail_models import OutboxMessage  # noqa: F401

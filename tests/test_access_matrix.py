@@ -47,7 +47,8 @@ WELCOME_ENDPOINTS = {"admin.checkin.desk", "admin.checkin.results", "admin.check
                      "admin.checkin.on_site"}
 #: Administrators only.
 ADMIN_ENDPOINTS_PREFIXES = ("admin.accounts.",)
-ADMIN_ENDPOINTS = {"admin.gdpr.privacy_settings", "admin.branding.settings"}
+ADMIN_ENDPOINTS = {"admin.gdpr.privacy_settings", "admin.branding.settings",
+                   "admin.branding.legal_identity"}
 #: Staff routes outside any event: organisers (of any event) and administrators.
 ORGANISER_ONLY = {"admin.programme.people", "admin.programme.person_form", "admin.programme.people_search",
                   "admin.programme.event_create"}

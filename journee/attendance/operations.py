@@ -13,7 +13,7 @@ from ..programme.models import Event
 from ..registration.emails import queue_registration_confirmation
 from ..registration.models import Registration
 from ..registration.services import Attendee
-from .services import presence
+from .services import completion, presence
 
 
 def check_in(registration: Registration, *, by: User) -> bool:
@@ -50,3 +50,15 @@ def register_on_site(event: Event, attendee: Attendee, *, base_url: str,
 def _record(action: str, registration: Registration, by: User) -> None:
     record(action, actor=actor_for_user(by), event=registration.event,
            target=f"Inscription n°\u00a0{registration.id}")
+
+
+def send_completion_certificates(event: Event, *, by: User, today=None) -> int:
+    """E-mail their completion certificate, once, to each person who gets one and has
+    an address; return how many. Refused before the day is over
+    (:class:`~.services.certificates.CertificatesNotYet`)."""
+    count = completion.queue_completion_certificates(event, today)
+    if count:
+        record("organiser.send_completion_certificates", actor=actor_for_user(by),
+               event=event, target="Certificats de réalisation envoyés par e-mail",
+               rows=count)
+    return count

@@ -27,7 +27,9 @@ class AttendanceData(DataOwner):
         return {"inscription": {
             "presence_notee_le": iso(registration.checked_in_at),
             "badge_imprime_le": iso(registration.badge_printed_at),
-            "attestation_envoyee_le": iso(registration.certificate_sent_at)}}
+            "attestation_envoyee_le": iso(registration.certificate_sent_at),
+            "certificat_realisation_envoye_le": iso(
+                registration.completion_certificate_sent_at)}}
 
     def purge_event(self, event_id: int, run: PurgeRun) -> None:
         if purge_date(db.session.get(Event, event_id)) >= run.today:

@@ -23,6 +23,7 @@ ACTION_LABELS: dict[str, str] = {
     "organiser.send_message": "Message de l’équipe envoyé aux inscrit·es",
     "organiser.edit_email_text": "Texte d’un e-mail automatique modifié ou rétabli",
     "organiser.change_branding": "Nom, logo ou couleur de l’institut modifiés",
+    "organiser.change_legal_identity": "Identité de l’organisme de formation modifiée",
     "attendee.register": "Inscription en ligne par la personne",
     "attendee.change_self": "Modification de son inscription par la personne, depuis son lien",
     "attendee.cancel_self": "Annulation de son inscription par la personne, depuis son lien",
@@ -42,6 +43,10 @@ ACTION_LABELS: dict[str, str] = {
     "organiser.download_certificates": "Téléchargement d’attestations de présence (PDF)",
     "organiser.download_evidence": "Téléchargement du dossier de preuves Qualiopi (ZIP)",
     "organiser.send_certificates": "Envoi des attestations de présence par e-mail",
+    "organiser.download_completion_certificates":
+        "Téléchargement de certificats de réalisation (PDF)",
+    "organiser.send_completion_certificates":
+        "Envoi des certificats de réalisation par e-mail",
     "organiser.mark_presence": "Présences cochées ou décochées par l’organisateur·rice",
     "organiser.print_badges": "Impression de badges (PDF)",
     "checkin.search": "Recherche d’une personne à l’accueil",

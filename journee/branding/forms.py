@@ -1,10 +1,11 @@
 from flask_wtf.file import FileField
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from ..formatting import NBSP
 from ..web.forms import STRIP, Form
 from .colours import MINIMUM_RATIO, darker_variant, normalised, weakest_contrast
+from .legal import NumberRefused, checked_nda, checked_siret
 from .logo import MAX_BYTES, LogoRefused, checked_logo
 
 
@@ -60,3 +61,58 @@ class BrandingForm(Form):
             self.checked = checked_logo(data)
         except LogoRefused as refusal:
             raise ValidationError(str(refusal)) from refusal
+
+
+def _number(check):
+    """A validator that keeps the number's digits only, or refuses it with the reason."""
+    def validate(_form, field):
+        if not field.data:
+            return
+        try:
+            field.data = check(field.data)
+        except NumberRefused as refusal:
+            raise ValidationError(str(refusal)) from None
+    return validate
+
+
+class LegalIdentityForm(Form):
+    legal_name = StringField(
+        "Raison sociale", filters=STRIP,
+        description="Le nom officiel de l’organisme de formation, par exemple «\u00a0IRTS-IDS "
+                    "Normandie\u00a0».",
+        validators=[Length(max=200, message="200 caractères au plus.")])
+    address = TextAreaField(
+        "Adresse du siège", filters=STRIP,
+        validators=[Length(max=500, message="500 caractères au plus.")])
+    siret = StringField(
+        "Numéro SIRET", filters=STRIP, validators=[_number(checked_siret)],
+        description="14\u00a0chiffres, espaces permis, par exemple 123 456 789 00012.",
+        render_kw={"inputmode": "numeric"})
+    nda = StringField(
+        "Numéro de déclaration d’activité (NDA)", filters=STRIP,
+        validators=[_number(checked_nda)],
+        description="11\u00a0chiffres, tels que le récépissé de la préfecture de région les "
+                    "donne, par exemple 28 76 01234 76.",
+        render_kw={"inputmode": "numeric"})
+    nda_region = StringField(
+        "Région de la déclaration d’activité", filters=STRIP,
+        description="La région dont le préfet a enregistré la déclaration, par exemple "
+                    "«\u00a0Normandie\u00a0».",
+        validators=[Length(max=100, message="100 caractères au plus.")])
+    representative_name = StringField(
+        "Nom du ou de la représentant·e légal·e", filters=STRIP,
+        description="La personne qui signe les certificats de réalisation, par exemple "
+                    "«\u00a0Marie Durand\u00a0».",
+        validators=[Length(max=200, message="200 caractères au plus.")])
+    representative_role = StringField(
+        "Sa fonction", filters=STRIP,
+        description="Par exemple «\u00a0directrice générale\u00a0».",
+        validators=[Length(max=200, message="200 caractères au plus.")])
+    city = StringField(
+        "Ville de signature («\u00a0Fait à\u00a0»)", filters=STRIP,
+        validators=[Length(max=120, message="120 caractères au plus.")])
+
+    def validate_nda_region(self, field):
+        if self.nda.data and not field.data:
+            raise ValidationError("Indiquez la région qui a enregistré la déclaration "
+                                  "d’activité.")

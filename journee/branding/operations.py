@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..audit.log import actor_for_user, record
 from ..extensions import db
 from .logo import Logo
-from .models import Branding
-from .services import forget_look, stored_branding
+from .models import Branding, LegalIdentity
+from .services import forget_look, stored_branding, stored_legal_identity
 
 
 def update_branding(*, name: str, accent: str, logo: Logo | None, remove_logo: bool,
@@ -29,3 +29,21 @@ def update_branding(*, name: str, accent: str, logo: Logo | None, remove_logo: b
            target=f"Identité de l’institut ({', '.join(changed)})")
     forget_look()
     return branding
+
+
+LEGAL_FIELDS = ("legal_name", "address", "siret", "nda", "nda_region",
+                "representative_name", "representative_role", "city")
+
+
+def update_legal_identity(values: dict[str, str], *, by) -> LegalIdentity:
+    """Set the organisation's legal identity from ``values`` (keyed by
+    :data:`LEGAL_FIELDS`, already checked) and record who changed it."""
+    identity = stored_legal_identity()
+    if identity is None:
+        identity = LegalIdentity()
+        db.session.add(identity)
+    for name in LEGAL_FIELDS:
+        setattr(identity, name, values.get(name) or "")
+    record("organiser.change_legal_identity", actor=actor_for_user(by),
+           target="Identité de l’organisme de formation")
+    return identity

@@ -11,7 +11,7 @@ from sqlalchemy.orm import undefer
 from ..extensions import db
 from ..mail import shared_in_round
 from .colours import DEFAULT_ACCENT, accent_dark
-from .models import Branding
+from .models import Branding, LegalIdentity
 
 PNG = "image/png"
 SVG = "image/svg+xml"
@@ -95,3 +95,8 @@ def png_logo() -> bytes | None:
         logo = logo_bytes() if current_look().has_png_logo else None
         return logo[0] if logo else None
     return shared_in_round("branding-png", read)
+
+
+def stored_legal_identity() -> LegalIdentity | None:
+    """The organisation's legal identity, for the completion certificates."""
+    return db.session.scalar(db.select(LegalIdentity).order_by(LegalIdentity.id))

@@ -8,7 +8,7 @@ and drawn on every page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -128,20 +128,29 @@ def _hours(day: CertificateDay) -> str:
 def build_certificates(event: CertificateEvent,
                        attendees: Sequence[CertificateAttendee]) -> bytes:
     """One page per attendee, in the order given, as PDF bytes."""
+    return one_page_each(
+        TITLE, plain_text(event.title), plain_text(event.institute), attendees,
+        lambda canvas: _CertificatePage(canvas, event).draw, "Aucune personne présente.")
+
+
+def one_page_each(kind: str, title: str, author: str, attendees: Sequence,
+                  page_drawer: Callable[[JourneeCanvas], Callable], nobody: str) -> bytes:
+    """A certificate of ``kind`` per attendee, drawn by ``page_drawer(canvas)(attendee)``,
+    as PDF bytes; a page saying ``nobody`` when there is no attendee."""
     register_fonts()
     buffer = BytesIO()
     canvas = JourneeCanvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"{TITLE} — {plain_text(event.title)}")
-    canvas.setAuthor(plain_text(event.institute))
-    canvas.setSubject(TITLE)
+    canvas.setTitle(f"{kind} — {title}")
+    canvas.setAuthor(author)
+    canvas.setSubject(kind)
     canvas.setCreator("Journée")
-    page = _CertificatePage(canvas, event)
+    draw = page_drawer(canvas)
     for attendee in attendees:
-        page.draw(attendee)
+        draw(attendee)
         canvas.showPage()
     if not attendees:
         canvas.setFont(FONT, BODY_SIZE)
-        canvas.drawString(MARGIN, A4[1] / 2, "Aucune personne présente.")
+        canvas.drawString(MARGIN, A4[1] / 2, nobody)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -159,7 +168,7 @@ class _CertificatePage:
                                     self.text_width)
         self.signatory = wrap_lines(plain_text(event.signatory), FONT, 10.5, 75 * mm)
         self.signature = ImageReader(BytesIO(event.signature)) if event.signature else None
-        self.signature_size = _fitted(self.signature) if self.signature else (0, 0)
+        self.signature_size = fitted_signature(self.signature) if self.signature else (0, 0)
         city = plain_text(event.city)
         issued = format_date(event.issued_on, weekday=False)
         done_at = f"Fait à {city}, le {issued}" if city else f"Fait le {issued}"
@@ -172,7 +181,6 @@ class _CertificatePage:
         closing = ("Cette attestation est délivrée à l’intéressé·e pour servir et valoir ce "
                    "que de droit.")
         self.closing = wrap_lines(closing, FONT, BODY_SIZE, self.text_width)
-        self.space = {font: text_width(" ", font, BODY_SIZE) for font in (FONT, FONT_BOLD)}
         footer = plain_text(event.title)
         if event.edition:
             footer = f"{plain_text(event.edition)} — {footer}"
@@ -193,15 +201,8 @@ class _CertificatePage:
         c.setStrokeColor(ACCENT)
         c.line(self.width / 2 - 40 * mm, self.height - 85 * mm,
                self.width / 2 + 40 * mm, self.height - 85 * mm)
-        y = self.height - 105 * mm
-        for line in self._lines(certifying_sentence(self.event, attendee)):
-            x = MARGIN
-            for index, run in enumerate(line):
-                c.setFont(run.font, BODY_SIZE)
-                c.drawString(x, y, run.text)
-                if index + 1 < len(line):
-                    x += text_width(run.text, run.font, BODY_SIZE)
-            y -= LEADING
+        y = draw_runs(c, self._lines(certifying_sentence(self.event, attendee)), MARGIN,
+                      self.height - 105 * mm, LEADING)
         y -= LEADING / 2
         c.setFont(FONT, BODY_SIZE)
         for line in self.closing:
@@ -232,39 +233,58 @@ class _CertificatePage:
                         mask="auto")
 
     def _lines(self, runs: list[Run]) -> list[list[Run]]:
-        """The runs broken into lines that fit the text width, at ordinary spaces and
-        between Chinese or Japanese characters (no-break spaces keep « guillemets » and
-        « 9 h 15 » together)."""
-        lines: list[list[Run]] = [[]]
-        used = 0.0
-        for word, font, gap in _words(runs):
-            width = _width(word, font, BODY_SIZE)
-            space = self.space[font] if gap and lines[-1] else 0.0
-            if gap is not None and lines[-1] and used + space + width > self.text_width:
-                lines.append([])
-                used, space = 0.0, 0.0
-            piece = " " + word if space else word
-            line = lines[-1]
-            if line and line[-1].font == font:
-                line[-1] = Run(line[-1].text + piece, font)
-            else:
-                line.append(Run(piece, font))
-            used += space + width
-        return lines
+        return break_runs(runs, self.text_width)
+
+
+def break_runs(runs: list[Run], width: float, size: float = BODY_SIZE) -> list[list[Run]]:
+    """The runs broken into lines that fit ``width``, at ordinary spaces and between
+    Chinese or Japanese characters (no-break spaces keep « guillemets » and « 9 h 15 »
+    together)."""
+    lines: list[list[Run]] = [[]]
+    used = 0.0
+    for word, font, gap in _words(runs, size):
+        word_width = _width(word, font, size)
+        space = _width(" ", font, size) if gap and lines[-1] else 0.0
+        if gap is not None and lines[-1] and used + space + word_width > width:
+            lines.append([])
+            used, space = 0.0, 0.0
+        piece = " " + word if space else word
+        line = lines[-1]
+        if line and line[-1].font == font:
+            line[-1] = Run(line[-1].text + piece, font)
+        else:
+            line.append(Run(piece, font))
+        used += space + word_width
+    return lines
+
+
+def draw_runs(canvas, lines: list[list[Run]], x: float, y: float, leading: float,
+              size: float = BODY_SIZE) -> float:
+    """Draw the lines from :func:`break_runs` from ``(x, y)`` down; return the next
+    line's ``y``."""
+    for line in lines:
+        left = x
+        for index, run in enumerate(line):
+            canvas.setFont(run.font, size)
+            canvas.drawString(left, y, run.text)
+            if index + 1 < len(line):
+                left += text_width(run.text, run.font, size)
+        y -= leading
+    return y
 
 
 #: Widths of the words of the sentence: most come back on every certificate.
 _width = lru_cache(maxsize=8192)(text_width)
 
 
-def _words(runs: list[Run]):
+def _words(runs: list[Run], size: float = BODY_SIZE):
     """``(word, font, gap)`` for each word of the runs, in order. *gap* is ``" "`` after a
     space, ``""`` between two Chinese or Japanese characters (a line may break there
     too), ``None`` where a line cannot break (« . » after a bold title)."""
     gap = None
     for run in runs:
         text = run.text
-        kept = run.keep and text_width(text, run.font, BODY_SIZE) <= A4[0] - 2 * MARGIN
+        kept = run.keep and text_width(text, run.font, size) <= A4[0] - 2 * MARGIN
         if kept:
             text = text.replace(" ", NBSP)
         for index, word in enumerate(text.split(" ")):
@@ -278,7 +298,7 @@ def _words(runs: list[Run]):
                 gap = None
 
 
-def _fitted(image: ImageReader) -> tuple[float, float]:
+def fitted_signature(image: ImageReader) -> tuple[float, float]:
     """The signature's size on the page: as large as allowed, proportions kept."""
     pixels_wide, pixels_high = image.getSize()
     scale = min(SIGNATURE_MAX[0] / pixels_wide, SIGNATURE_MAX[1] / pixels_high)

@@ -28,11 +28,13 @@ from ..web.forms import (
     options,
 )
 from .models import (
+    ACTION_NATURE_LABELS,
     ROLE_LABELS,
     SECTORS,
     SESSION_KIND_LABELS,
     SESSION_ROLES,
     WORKSHOP_ROLES,
+    ActionNature,
     Role,
     WorkshopMode,
     parse_reminder_days,
@@ -94,6 +96,18 @@ class EventForm(Form):
                     "Au plus trois rappels, entre 1 et 60 jours avant. Laissez vide pour "
                     "n’en envoyer aucun.")
 
+    # Completion certificate (« certificat de réalisation »): what the action is.
+    action_objectives = TextAreaField(
+        "Objectifs de l’action", filters=STRIP, validators=[Length(max=5000)],
+        description="Ce que les participant·es seront capables de faire ou de comprendre à "
+                    "l’issue de la journée, tel que le certificat de réalisation l’indique.")
+    action_nature = RadioField(
+        "Nature de l’action concourant au développement des compétences",
+        default=ActionNature.TRAINING.value,
+        choices=options([(nature.value, label[:1].upper() + label[1:])
+                         for nature, label in ACTION_NATURE_LABELS.items()]))
+    # End of the completion certificate's block.
+
     def validate_reminder_days(self, field) -> None:
         try:
             parse_reminder_days(field.data or "")
@@ -118,6 +132,8 @@ class EventForm(Form):
         data["facilitators_see_contact"] = bool(self.facilitators_see_contact.data)
         data["reminder_days"] = ",".join(
             str(days) for days in parse_reminder_days(self.reminder_days.data or ""))
+        data["action_objectives"] = self.action_objectives.data or ""
+        data["action_nature"] = ActionNature(self.action_nature.data)
         return data
 
 

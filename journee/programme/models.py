@@ -137,6 +137,24 @@ def parse_reminder_days(text: str) -> list[int]:
     return sorted({int(part) for part in parts}, reverse=True)
 
 
+class ActionNature(enum.StrEnum):
+    """The four natures of an « action concourant au développement des compétences »
+    (Code du travail, art. L. 6313-1), as the completion certificate ticks one."""
+
+    TRAINING = "training"
+    SKILLS_ASSESSMENT = "skills_assessment"
+    VAE = "vae"
+    APPRENTICESHIP = "apprenticeship"
+
+
+ACTION_NATURE_LABELS = {
+    ActionNature.TRAINING: "action de formation",
+    ActionNature.SKILLS_ASSESSMENT: "bilan de compétences",
+    ActionNature.VAE: "action de VAE",
+    ActionNature.APPRENTICESHIP: "action de formation par apprentissage",
+}
+
+
 class WorkshopMode(enum.StrEnum):
     PREFERENCES = "preferences"
     FIRST_COME = "first_come"
@@ -199,6 +217,13 @@ class Event(db.Model):
                                                        info={"personal": True})
     certificate_signature: Mapped[bytes | None] = mapped_column(LargeBinary,
                                                                 info={"personal": True})
+    # Completion certificate (« certificat de réalisation »): what the action is. Read
+    # when needed and left to the database's defaults, as ``reminder_days``.
+    action_objectives: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
+    action_nature: Mapped[ActionNature] = mapped_column(
+        str_enum(ActionNature, length=30), server_default=ActionNature.TRAINING.value,
+        deferred=True)
+    # End of the completion certificate's block.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

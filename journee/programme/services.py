@@ -112,6 +112,7 @@ EVENT_FIELDS = (
     "registration_deadline", "capacity", "waitlist_enabled", "workshop_mode",
     "workshop_choices", "retention_days", "accommodation_retention_days",
     "facilitators_see_contact", "reminder_days",
+    "action_objectives", "action_nature",
 )
 
 
@@ -198,7 +199,7 @@ def duplicate_event(event: Event, new_start: date, title: str | None = None,
             "partners", "audiences", "contact_email", "capacity", "waitlist_enabled",
             "workshop_mode", "workshop_choices", "retention_days",
             "accommodation_retention_days", "facilitators_see_contact",
-            "reminder_days")})
+            "reminder_days", "action_objectives", "action_nature")})
     db.session.add(copy)
     for membership in event.memberships:
         copy.memberships.append(EventMembership(user_id=membership.user_id,

@@ -67,6 +67,7 @@ KIND_LABELS = {
     "no_workshop": "Sans atelier après la répartition",
     "workshop_place": "Atelier obtenu après la répartition",
     "certificate": "Attestation de présence",
+    "completion_certificate": "Certificat de réalisation",
     "address_change": "Confirmation d’une nouvelle adresse",
     "address_replaced": "Avis à l’ancienne adresse",
     "programme_change": "Programme modifié",

@@ -112,6 +112,7 @@ class Registration(SecretLinked, db.Model):
                                                    default=new_badge_code)
     badge_printed_at: Mapped[datetime | None]
     certificate_sent_at: Mapped[datetime | None]
+    completion_certificate_sent_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
     # Added to the SEQUENCE of every VEVENT of the calendars sent to this person, and
     # raised with each update sent after the first (see :mod:`.calendar`): their calendar

@@ -198,20 +198,27 @@ def _compose_certificate(outbox: OutboxMessage) -> None:
     if registration is None or not has_certificate(registration):
         raise NothingToSend("inscription annulée, supprimée, anonymisée ou plus marquée "
                             "présente")
+    pdf = certificates_pdf(registration.event, [registration])
+    write_certificate_email(outbox, registration, certificate_subject(registration.event),
+                            "certificate", pdf, "attestation-presence")
+
+
+def write_certificate_email(outbox: OutboxMessage, registration: Registration, subject: str,
+                            template: str, pdf: bytes, filename: str, **context) -> None:
+    """Write a certificate's e-mail into ``outbox``, from ``emails/<template>.txt`` and
+    ``.html``, with the PDF attached as ``<filename>-<slug>.pdf``."""
     event = registration.event
-    subject = certificate_subject(event)
-    context = {"registration": registration, "event": event, "subject": subject,
-               "self_service_url": (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-                                    + f"/r/{registration.token}"),
-               "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"]}
-    pdf = certificates_pdf(event, [registration])
+    context.update({
+        "registration": registration, "event": event, "subject": subject,
+        "self_service_url": (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+                             + f"/r/{registration.token}"),
+        "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"]})
     outbox.subject = subject[:300]
     outbox.message = build_message(
         outbox.to_address, subject,
-        text_body=render_template("emails/certificate.txt", **context).strip() + "\n",
-        html_body=render_template("emails/certificate.html", **context),
-        attachments=[Attachment(f"attestation-presence-{event.slug}.pdf", pdf,
-                                "application/pdf")],
+        text_body=render_template(f"emails/{template}.txt", **context).strip() + "\n",
+        html_body=render_template(f"emails/{template}.html", **context),
+        attachments=[Attachment(f"{filename}-{event.slug}.pdf", pdf, "application/pdf")],
         reply_to=event.contact_email or None)
 
 
