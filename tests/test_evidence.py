@@ -77,9 +77,9 @@ def test_the_pack_opened_back(organiser_client, first_come):
         "02-feuilles-emargement/atelier-04-personnes-agees.pdf",
         "02-feuilles-emargement/atelier-05-intervention-socio-urbaine.pdf",
         "02-feuilles-emargement/atelier-06-exclusion-et-insertion.pdf",
-        "03-attestations-de-presence.pdf",
-        "04-questionnaires/a-chaud-resultats.pdf", "04-questionnaires/a-chaud-resultats.xlsx",
-        "04-questionnaires/a-froid-resultats.pdf", "04-questionnaires/a-froid-resultats.xlsx",
+        "03-attestations-de-presence.pdf", "04-certificats-de-realisation.pdf",
+        "05-questionnaires/a-chaud-resultats.pdf", "05-questionnaires/a-chaud-resultats.xlsx",
+        "05-questionnaires/a-froid-resultats.pdf", "05-questionnaires/a-froid-resultats.xlsx",
         "LISEZ-MOI.txt"]
     assert all(info.compress_type == ZIP_DEFLATED for info in archive.infolist())
     # Dated in Paris time, like the « généré le » of the summary and the read-me.
@@ -100,6 +100,7 @@ def test_the_pack_opened_back(organiser_client, first_come):
     assert "Heures de formation délivrées 50 h 45 " in summary
     assert "Durée moyenne par personne présente 7 h 15 " in summary
     assert "Attestations de présence délivrées 7 " in summary
+    assert "Certificats de réalisation délivrés 7 " in summary
     # pdftotext may lose the no-break space of « 4 h » in a narrow cell.
     assert re.search(r"Matin 8 h 30 – 12 h 30 4 ?h 7 Après-midi 14 h – 17 h 15 3 ?h 15 7 ",
                      summary)
@@ -125,16 +126,20 @@ def test_the_pack_opened_back(organiser_client, first_come):
     assert certificates.count("\f") == 7
     assert HOSTILE_FIRST in certificates and "absent" not in certificates.lower()
 
-    hot = folded(pdf_text(archive.read("04-questionnaires/a-chaud-resultats.pdf")))
+    completion = pdf_text(archive.read("04-certificats-de-realisation.pdf"))
+    assert completion.count("\f") == 7 and HOSTILE_FIRST in completion
+    assert "7 h 15" in completion.replace("\u202f", " ").replace("\xa0", " ")
+
+    hot = folded(pdf_text(archive.read("05-questionnaires/a-chaud-resultats.pdf")))
     assert "questionnaire « à chaud »" in hot and "5 réponses." in hot
     assert "À chaud : 5 réponses sur 7 invitations envoyées (71 %)." in hot
     assert "Taux de satisfaction : 60 %" in hot
     assert "<b>gras</b> & =1+1" in hot and "Très riche" in hot
-    cold_pdf = folded(pdf_text(archive.read("04-questionnaires/a-froid-resultats.pdf")))
+    cold_pdf = folded(pdf_text(archive.read("05-questionnaires/a-froid-resultats.pdf")))
     assert "2 réponses." in cold_pdf and "Taux de satisfaction : 50 %" in cold_pdf
     assert "Très riche" not in cold_pdf
 
-    workbook = load_workbook(BytesIO(archive.read("04-questionnaires/a-chaud-resultats.xlsx")))
+    workbook = load_workbook(BytesIO(archive.read("05-questionnaires/a-chaud-resultats.xlsx")))
     rows = [[cell.value for cell in row] for row in workbook["Réponses"].iter_rows()]
     overall = survey.questions[0].text
     assert [overall, "5 – Tout à fait satisfait·e", 2] in rows
@@ -142,7 +147,7 @@ def test_the_pack_opened_back(organiser_client, first_come):
     comments = [row[1] for row in workbook["Commentaires"].iter_rows()]
     assert "<b>gras</b> & =1+1" in [c.value for c in comments]
     assert all(c.data_type == "s" for c in comments if c.value)
-    cold_book = load_workbook(BytesIO(archive.read("04-questionnaires/a-froid-resultats.xlsx")))
+    cold_book = load_workbook(BytesIO(archive.read("05-questionnaires/a-froid-resultats.xlsx")))
     rows = [[cell.value for cell in row] for row in cold_book["Réponses"].iter_rows()]
     assert [overall, "4", 1] in rows and [overall, "3", 1] in rows
 
@@ -152,20 +157,20 @@ def test_the_pack_opened_back(organiser_client, first_come):
     assert f"Journée d’étude : « {first_come.title} »" in readme.replace("\u202f", " ")
     for name in archive.namelist()[:-1]:
         assert f"   - {name}\n" in readme
-    assert ("5. Questionnaires de satisfaction\n   Ce que cela prouve\u202f: les "
+    assert ("6. Questionnaires de satisfaction\n   Ce que cela prouve\u202f: les "
             "appréciations des participant·es") in readme
     assert "indicateur 30\u202f: recueil des appréciations" in readme
     assert "indicateur 2\u202f: indicateurs de résultats" in readme
 
     [entry] = db.session.scalars(select(AuditEntry).filter_by(
         action="organiser.download_evidence")).all()
-    assert entry.event_id == first_come.id and entry.rows == 15
+    assert entry.event_id == first_come.id and entry.rows == 16
 
 
 def test_a_pack_without_presence_nor_questionnaire_says_so(organiser_client, irts):
     archive, _ = pack_of(organiser_client, irts)
     names = archive.namelist()
-    assert not any(name.startswith(("03-", "04-")) for name in names)
+    assert not any(name.startswith(("03-", "04-", "05-")) for name in names)
     readme = archive.read("LISEZ-MOI.txt").decode("utf-8").replace("\u202f", " ")
     assert "Aucune personne n’est notée présente : pas d’attestation." in readme
     assert "Aucun questionnaire n’a été envoyé pour cette journée." in readme

@@ -16,6 +16,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from zoneinfo import ZoneInfo
 
 from ..attendance.services.certificates import certificates_pdf, present_attendees
+from ..attendance.services.completion import completion_certificates_pdf, completion_recipients
 from ..attendance.services.signin import day_signin_pdf, event_dates, workshop_signin_pdf
 from ..branding.services import png_logo
 from ..formatting import format_local_datetime, french_spacing
@@ -73,6 +74,12 @@ def certificate_files(event: Event, now: datetime) -> Files:
         yield "03-attestations-de-presence.pdf", certificates_pdf(event, present)
 
 
+def completion_files(event: Event, now: datetime) -> Files:
+    recipients = completion_recipients(event)
+    if recipients:
+        yield "04-certificats-de-realisation.pdf", completion_certificates_pdf(event, recipients)
+
+
 def questionnaire_files(event: Event, now: datetime) -> Files:
     survey = surveys.survey_of(event)
     if survey is None:
@@ -81,7 +88,7 @@ def questionnaire_files(event: Event, now: datetime) -> Files:
     responses = surveys.response_counts(survey)
     for wave in Wave:
         if invitations.get(wave) or responses.get(wave):
-            name = f"04-questionnaires/{WAVE_NAMES[wave]}-resultats"
+            name = f"05-questionnaires/{WAVE_NAMES[wave]}-resultats"
             yield f"{name}.pdf", results_document(event, survey, wave)
             yield f"{name}.xlsx", build_results_xlsx(event, surveys.results(survey, wave=wave))
 
@@ -104,6 +111,12 @@ PARTS: list[Part] = [
          "les attestations remises aux personnes présentes : la réalisation de l’action "
          "pour chacune.", certificate_files,
          missing="Aucune personne n’est notée présente : pas d’attestation."),
+    Part("Certificats de réalisation",
+         "le certificat de réalisation de chaque personne, au modèle du ministère : "
+         "nature et objectifs de l’action, heures réalisées d’après les demi-journées "
+         "émargées (indicateur 11 ; preuve de la réalisation pour les financeurs).",
+         completion_files,
+         missing="Aucune personne n’a suivi de demi-journée : pas de certificat."),
     Part("Questionnaires de satisfaction",
          "les appréciations des participant·es « à chaud » (à la fin de la journée) et "
          "« à froid » : taux de réponse, taux de satisfaction et calcul, résultats par "

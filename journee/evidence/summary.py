@@ -11,31 +11,14 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..attendance.services.certificates import present_attendees
+from ..attendance.services.completion import completion_recipients, half_day_minutes
+from ..attendance.services.half_day_presence import attended_half_days
 from ..attendance.services.signin import HalfDay, half_days
 from ..extensions import db
 from ..programme.models import Event
 from ..registration.models import Registration, RegistrationStatus
 from ..surveys import services as surveys
 from ..surveys.models import Wave
-
-
-def attended_half_days(event: Event) -> dict[int, list[HalfDay]]:
-    """The half-days each person attended, by registration id, from the door check-in: a
-    confirmed person checked in attends every half-day of the event.
-
-    The one place presence is read from: the signed sign-in gives it per half-day."""
-    everyone = half_days(event)
-    return {registration_id: everyone for registration_id in db.session.scalars(
-        select(Registration.id).where(Registration.event_id == event.id,
-                                      Registration.status == RegistrationStatus.CONFIRMED,
-                                      Registration.checked_in_at.is_not(None)))}
-
-
-def minutes_of(half_day: HalfDay) -> int:
-    """How long a half-day runs, lunch left out (see :func:`half_days`); 0 without hours."""
-    if half_day.starts_at is None or half_day.ends_at is None:
-        return 0
-    return max(0, int((half_day.ends_at - half_day.starts_at).total_seconds() // 60))
 
 
 @dataclass(frozen=True)
@@ -56,6 +39,7 @@ class Summary:
     minutes_delivered: int
     """Sum over people of the durations of the half-days they attended."""
     certificates: int
+    completion_certificates: int
     invitations: dict[Wave, tuple[int, int]]
     """Per wave: invitations sent, and answered."""
     responses: dict[Wave, int]
@@ -72,7 +56,7 @@ def summary(event: Event, now: datetime) -> Summary:
     """The summary of the action at *now* (UTC, naive), in a few queries."""
     attended = attended_half_days(event)
     per_half_day = Counter((h.day, h.label) for halves in attended.values() for h in halves)
-    presence = [HalfDayPresence(h, minutes_of(h), per_half_day[(h.day, h.label)])
+    presence = [HalfDayPresence(h, half_day_minutes([h]), per_half_day[(h.day, h.label)])
                 for h in half_days(event)]
     registered = db.session.scalar(
         select(func.count()).select_from(Registration)
@@ -85,7 +69,8 @@ def summary(event: Event, now: datetime) -> Summary:
         organiser=event.host_organisation or current_app.config["INSTITUTE_NAME"],
         registered=registered, half_days=presence,
         attendees=sum(1 for halves in attended.values() if halves),
-        minutes_delivered=sum(minutes_of(h) for halves in attended.values() for h in halves),
-        certificates=len(present_attendees(event)), invitations=invitations,
+        minutes_delivered=sum(half_day_minutes(halves) for halves in attended.values()),
+        certificates=len(present_attendees(event)),
+        completion_certificates=len(completion_recipients(event)), invitations=invitations,
         responses=responses, satisfaction=surveys.results(survey).rate if survey else None,
         generated_at=now)

@@ -71,6 +71,8 @@ def build_summary_pdf(event: Event, figures: Summary) -> bytes:
         ["Durée moyenne par personne présente",
          duration(average) if average is not None else "—"],
         ["Attestations de présence délivrées", format_number(figures.certificates)],
+        ["Certificats de réalisation délivrés",
+         format_number(figures.completion_certificates)],
     ], [WIDTH - 45 * mm, 45 * mm]))
     story.append(Paragraph(para_text(
         "Heures délivrées : somme, sur les personnes présentes, des durées des "
