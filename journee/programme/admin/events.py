@@ -49,6 +49,7 @@ def event_edit(event_id: int):
     if not form.is_submitted():
         form.waitlist_enabled.set(event.waitlist_enabled)
         form.workshop_mode.data = event.workshop_mode.value
+        form.load_accessibility(event)
     extra = []
     if form.validate_on_submit():
         try:
