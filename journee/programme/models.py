@@ -281,6 +281,12 @@ class Event(db.Model):
         return bool(self.referent_name and (self.referent_email or self.referent_phone))
 
     @property
+    def referent_phone_uri(self) -> str:
+        """« 02 35 12 34 56 » → « tel:+33235123456 » (the number is saved in that form)."""
+        digits = "".join(c for c in self.referent_phone or "" if c.isdigit())
+        return f"tel:+33{digits[1:]}" if digits else ""
+
+    @property
     def workshop_sessions(self) -> list[Session]:
         return [s for s in self.sessions if s.kind == SessionKind.WORKSHOPS]
 
