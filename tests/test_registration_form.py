@@ -166,8 +166,8 @@ def test_optional_questions_when_the_event_asks_them(client, irts):
     db.session.commit()
     html = client.get(FORM_URL).get_data(as_text=True)
     assert "Avez-vous besoin d’un aménagement ? (nous vous contacterons)" in text_of(html)
-    assert "Seule l’équipe organisatrice lit cette précision ; elle est supprimée après la " \
-           "journée." in text_of(html)
+    assert ("Seuls l’équipe organisatrice et le ou la référent·e handicap lisent cette "
+            "précision ; elle est supprimée après la journée.") in text_of(html)
     assert 'name="lunch"' not in html
     response = register(client, irts, lunch=None, accommodation_needed="oui",
                         accommodation_details="Fauteuil roulant, place près de la porte",
