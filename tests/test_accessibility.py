@@ -3,6 +3,7 @@ indicators 1 and 26): set by the organiser, published on the event page, in the
 confirmation e-mail and the programme."""
 
 import re
+from datetime import date
 
 from support.pages import text_of
 
@@ -94,3 +95,19 @@ def test_french_phone_numbers():
     assert french_phone("00 35 12 34 56") is None
     assert french_phone("+44 20 7946 0958") is None
     assert french_phone("06 12 34 56") is None
+
+
+def test_a_duplicated_day_keeps_its_accessibility_settings(organiser_client, irts):
+    from journee.programme.models import Event
+
+    organiser_client.post(f"/admin/journees/{irts.id}/modifier", data=accessibility_form())
+    response = organiser_client.post(f"/admin/journees/{irts.id}/dupliquer", data={
+        "starts_on": "2019-03-14", "title": "", "slug": ""})
+    assert response.status_code == 302
+    copy = db.session.scalar(db.select(Event).where(Event.id != irts.id,
+                                                    Event.starts_on == date(2019, 3, 14)))
+    assert copy.accessibility_labels == ["Accès de plain-pied ou par ascenseur",
+                                         "Boucle à induction magnétique"]
+    assert (copy.referent_name, copy.referent_email, copy.referent_phone,
+            copy.ask_accommodation) == ("Zoé N’Diaye", "referente@irts.example",
+                                        "02 35 12 34 56", True)
