@@ -281,6 +281,11 @@ class Event(db.Model):
         return bool(self.referent_name and (self.referent_email or self.referent_phone))
 
     @property
+    def referent_phone_display(self) -> str:
+        """The number with no-break spaces: never cut across two lines."""
+        return (self.referent_phone or "").replace(" ", "\u00a0")
+
+    @property
     def referent_phone_uri(self) -> str:
         """« 02 35 12 34 56 » → « tel:+33235123456 » (the number is saved in that form)."""
         digits = "".join(c for c in self.referent_phone or "" if c.isdigit())

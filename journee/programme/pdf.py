@@ -198,6 +198,6 @@ def _accessibility(event: Event) -> list[Flowable]:
     if event.has_referent:
         contact = ", ".join(para_text(part) for part in (
             event.referent_name, "référent·e handicap", event.referent_email,
-            event.referent_phone) if part)
+            event.referent_phone_display) if part)
         flowables.append(Paragraph(f"<b>Votre contact{COLON}</b> {contact}", style["body"]))
     return flowables
