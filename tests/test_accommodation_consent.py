@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 from support.pages import text_of
 from support.registration import (
     FORM_URL,
@@ -19,6 +20,7 @@ from support.registration import (
 
 from journee.extensions import db
 from journee.gdpr.purge import purge
+from journee.registration.models import Registration
 from journee.util.clock import utcnow
 
 pytestmark = pytest.mark.usefixtures("registration_open")
@@ -114,3 +116,17 @@ def test_the_purge_after_the_day_erases_the_consent_with_the_need(app, asking):
     assert (zoe.accommodation_needed, zoe.accommodation_details,
             zoe.accommodation_consent_at) == (False, None, None)
     assert zoe.email == "zoe@example.org"
+
+
+def test_the_person_gets_the_consent_in_their_data_and_erases_it_with_them(client, asking):
+    register(client, asking, accommodation_needed="oui", accommodation_details="Fauteuil",
+             accommodation_consent="y")
+    zoe = registration_by_email("zoe.martin@example.org")
+    data = client.get(f"/r/{zoe.token}/donnees.json").get_json()
+    assert data["inscription"]["besoin_d_amenagement"] is True
+    assert data["inscription"]["accord_transmission_amenagement_le"].startswith(
+        zoe.accommodation_consent_at.isoformat()[:16])
+    assert client.post(f"/r/{zoe.token}/supprimer").status_code == 302
+    assert registration_by_email("zoe.martin@example.org") is None
+    assert db.session.scalar(select(Registration.id).where(
+        Registration.accommodation_consent_at.is_not(None))) is None
