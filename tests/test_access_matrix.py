@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from support.pages import text_of
 from support.registration import OPEN_DAY
-from support.world import World, build, routes, url_params
+from support.world import NEED, World, build, routes, url_params
 
 from journee.audit.models import AuditEntry
 from journee.extensions import db
@@ -36,10 +36,16 @@ from journee.programme.models import (
 from journee.registration import services
 from journee.registration.models import Registration
 
-ROLES = ("anonymous", "attendee", "facilitator", "no_role", "other_staff", "reception",
-         "organiser", "admin")
-#: ``no_role``: a staff account with no role on any event, not allowed to create events.
-STAFF = {"no_role", "other_staff", "reception", "organiser", "admin"}
+ROLES = ("anonymous", "attendee", "facilitator", "no_role", "referent", "other_staff",
+         "reception", "organiser", "admin")
+#: ``no_role``: a staff account with no role on any event, not allowed to create events;
+#: ``referent``: the same, named the IRTS-IDS day's disability referent.
+STAFF = {"no_role", "referent", "other_staff", "reception", "organiser", "admin"}
+#: What the disability referent may see of their event: its accommodation needs (the
+#: organisers too; reception staff get 403, everyone else 404).
+NEEDS_ENDPOINTS = {"admin.registration.needs"}
+#: Who may read the accommodation need of the world's attendee in a page.
+SEE_NEEDS = {"organiser", "admin", "referent", "attendee"}
 
 #: What reception staff may do on their event: welcome people, nothing else.
 WELCOME_ENDPOINTS = {"admin.checkin.desk", "admin.checkin.results", "admin.checkin.counts", "admin.checkin.badge",
@@ -58,7 +64,7 @@ ORGANISER_ONLY = {"admin.programme.people", "admin.programme.person_form", "admi
 PEOPLE = ("irts", "etsup", "both", "unplaced")
 #: Whom each account sees in the directory and the person pickers.
 SEES = {"organiser": {"irts", "both", "unplaced"}, "other_staff": {"etsup", "both"},
-        "admin": set(PEOPLE), "no_role": set(), "reception": set()}
+        "admin": set(PEOPLE), "no_role": set(), "referent": set(), "reception": set()}
 #: Whose e-mail address each account may change: it organises every day they appear in.
 READDRESSES = {"organiser": {"irts", "unplaced"}, "other_staff": {"etsup"},
                "admin": set(PEOPLE)}
@@ -74,11 +80,13 @@ def expected(endpoint: str, rule: str, role: str) -> str:
         if endpoint.startswith(ADMIN_ENDPOINTS_PREFIXES) or endpoint in ADMIN_ENDPOINTS:
             return "ok" if role == "admin" else "403"
         if "<int:event_id>" not in rule:
-            if endpoint in ORGANISER_ONLY and role in ("reception", "no_role"):
+            if endpoint in ORGANISER_ONLY and role in ("reception", "no_role", "referent"):
                 return "403"
             if "<int:person_id>" in rule and role == "other_staff":
                 return "404"  # url_params names a person of the IRTS-IDS day only
             return "ok"
+        if role == "referent":
+            return "ok" if endpoint in NEEDS_ENDPOINTS else "404"
         if role in ("other_staff", "no_role"):
             return "404"
         if role == "reception":
@@ -195,6 +203,10 @@ def _check(app, world, roles, methods, order=None):
             body = response.get_data()
             failures += [f"{role:11} {method:4} {url} shows {email}" for email in hidden
                          if email.encode() in body]
+            # /r/…: the attendee's own pages, opened by their secret link whoever holds it.
+            if (role not in SEE_NEEDS and not rule.rule.startswith("/r/")
+                    and NEED.encode() in body):
+                failures.append(f"{role:11} {method:4} {url} shows the accommodation need")
     return failures
 
 
@@ -206,7 +218,7 @@ def test_every_get_route_for_every_role(app, world):
 
 def test_every_post_route_refuses_those_without_the_right(app, world):
     failures = _check(app, world, ("anonymous", "attendee", "facilitator", "no_role",
-                                   "other_staff"), {"POST"})
+                                   "referent", "other_staff"), {"POST"})
     assert not failures, "\n".join(failures)
     # Nothing was changed by the refused requests.
     db.session.expire_all()

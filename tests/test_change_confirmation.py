@@ -139,8 +139,8 @@ def test_accommodation_needs_are_said_changed_but_never_written(client, irts, zo
     irts.ask_accommodation = True
     db.session.commit()
     assert client.post(f"/r/{zoe.token}/modifier", data=edit_data(
-        irts, accommodation_needed="oui",
-        accommodation_details="Fauteuil roulant")).status_code == 302
+        irts, accommodation_needed="oui", accommodation_details="Fauteuil roulant",
+        accommodation_consent="y")).status_code == 302
     [_, change] = received(smtp)
     assert f"Besoins d’aménagement{NBSP}: modifiés (non repris dans ce message)" in \
         text(change)

@@ -64,6 +64,7 @@ def test_paper_form_follows_the_event_settings(app, irts):
     assert "Déjeunerez-vous" not in text
     assert "Avez-vous besoin d’un aménagement ?" in text
     assert "Précisez votre besoin" in text
+    assert "J’accepte que cette information sur ma santé ou mon handicap soit transmise" in text
     assert "J’accepte d’être pris·e en photo" in text
     assert "Cochez l’atelier auquel vous participerez" in text
 

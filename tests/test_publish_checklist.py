@@ -46,7 +46,10 @@ def test_a_ready_day_lists_what_is_worth_a_look_and_publishes_once_confirmed(
     assert page.status_code == 200
     text = text_of(page.get_data(as_text=True))
     assert "À corriger avant de publier" not in text
-    assert "À vérifier (1)" in text and "Ces points n’empêchent pas la publication." in text
+    assert "À vérifier (2)" in text and "Ces points n’empêchent pas la publication." in text
+    assert ("La page de la journée n’indique pas les conditions d’accessibilité du lieu ni "
+            "le contact du ou de la référent·e handicap : les personnes en situation de "
+            "handicap ne sauront pas si elles pourront venir ni à qui s’adresser.") in text
     assert "La séance « Introduction » n’a pas de salle." in text
     # The link names what it fixes, for those who list the links of a page.
     assert ("La séance « Introduction » n’a pas de salle. Choisir une salle (La séance "
@@ -213,3 +216,17 @@ def test_only_the_days_organisers_may_publish(client, make_user, login, demo, ir
 def test_the_event_page_leads_to_the_checklist(organiser_client, draft):
     html = organiser_client.get(f"/admin/journees/{draft.id}/").get_data(as_text=True)
     assert f'href="{url(draft)}">Vérifier et publier</a>' in html
+
+
+def test_told_accessibility_takes_the_warning_away(organiser_client, draft):
+    draft.accessibility_features = "step_free"
+    db.session.commit()
+    text = text_of(organiser_client.get(url(draft)).get_data(as_text=True))
+    assert ("La page de la journée n’indique pas le contact du ou de la référent·e handicap "
+            ":") in text
+    html = organiser_client.get(url(draft)).get_data(as_text=True)
+    assert f"/admin/journees/{draft.id}/modifier#accessibilite" in html
+    draft.referent_name, draft.referent_phone = "Zoé N’Diaye", "02 35 12 34 56"
+    db.session.commit()
+    text = text_of(organiser_client.get(url(draft)).get_data(as_text=True))
+    assert "À vérifier (1)" in text and "référent·e handicap" not in text

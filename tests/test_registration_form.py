@@ -69,7 +69,9 @@ def test_privacy_notice_says_who_why_who_sees_how_long_and_rights(client, irts):
     assert "IRTS-IDS Normandie et son Réseau de Partenaires" in text
     assert "ne voient que vos nom, prénom, établissement, fonction et profil" in text
     assert "90 jours après la journée, soit jusqu’au 13 juin 2018" in text
-    assert "besoin d’aménagement est supprimée 7 jours après la journée" in text
+    assert ("Un besoin d’aménagement, sa précision et votre accord sont supprimés 7 jours "
+            "après la journée") in text
+    assert "accord explicite, donné par la case prévue (article 9.2.a du RGPD)" in text
     assert "claire.lagu@irtsnormandie.ids.fr" in text
     assert "CNIL" in text
     assert "article 6.1.b du RGPD" in text and "Tout le reste est facultatif" in text
@@ -164,12 +166,12 @@ def test_optional_questions_when_the_event_asks_them(client, irts):
     db.session.commit()
     html = client.get(FORM_URL).get_data(as_text=True)
     assert "Avez-vous besoin d’un aménagement ? (nous vous contacterons)" in text_of(html)
-    assert "Seule l’équipe organisatrice lit cette précision ; elle est supprimée après la " \
-           "journée." in text_of(html)
+    assert ("Seuls l’équipe organisatrice et le ou la référent·e handicap lisent cette "
+            "précision ; elle est supprimée après la journée.") in text_of(html)
     assert 'name="lunch"' not in html
     response = register(client, irts, lunch=None, accommodation_needed="oui",
                         accommodation_details="Fauteuil roulant, place près de la porte",
-                        consent_photos="y")
+                        accommodation_consent="y", consent_photos="y")
     assert response.status_code == 302
     registration = registration_by_email("zoe.martin@example.org")
     assert registration.lunch is None

@@ -9,6 +9,7 @@ from .models import AuditEntry
 ACTION_LABELS: dict[str, str] = {
     "organiser.view_registrations": "Consultation de la liste des inscriptions",
     "organiser.view_registration": "Consultation d’une inscription",
+    "staff.view_needs": "Consultation des besoins d’aménagement",
     "organiser.create_registration": "Inscription saisie par l’équipe",
     "organiser.change_registration": "Modification d’une inscription",
     "organiser.cancel_registration": "Annulation d’une inscription par l’équipe",

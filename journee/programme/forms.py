@@ -1,5 +1,7 @@
 """Forms of the organiser's programme editor; the rules themselves live in ``editing``."""
 
+import re
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -10,12 +12,14 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..web.forms import (
     EMAIL_MESSAGE,
@@ -28,6 +32,7 @@ from ..web.forms import (
     options,
 )
 from .models import (
+    ACCESSIBILITY_FEATURES,
     ACTION_NATURE_LABELS,
     ROLE_LABELS,
     SECTORS,
@@ -41,7 +46,79 @@ from .models import (
 )
 
 
-class EventForm(Form):
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+_FRENCH_PHONE = re.compile(r"^(?:\+33|0033|0)([1-9][0-9]{8})$")
+
+
+def french_phone(text: str) -> str | None:
+    """« 0235123456 », « +33 2 35 12 34 56 » → « 02 35 12 34 56 »; ``None`` unless it is a
+    French number of ten digits."""
+    found = _FRENCH_PHONE.match(re.sub(r"[ .\-()\u00a0\u202f]", "", text or ""))
+    if found is None:
+        return None
+    digits = "0" + found.group(1)
+    return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+
+
+class AccessibilityFields:
+    """The « Accessibilité » block of the event settings: the venue's conditions, the
+    disability referent and whether the form asks about accommodation needs."""
+
+    accessibility_features = _Checkboxes(
+        "Conditions d’accessibilité du lieu", choices=options(ACCESSIBILITY_FEATURES.items()))
+    accessibility_notes = TextAreaField(
+        "Autres conditions ou précisions (facultatif)", filters=STRIP,
+        validators=[Length(max=2000, message="Saisissez 2\u202f000\u00a0caractères au "
+                                             "maximum.")])
+    referent_name = StringField("Nom du ou de la référent·e handicap", filters=STRIP,
+                                validators=[Length(max=200)])
+    referent_email = EmailField("Adresse e-mail du ou de la référent·e", filters=STRIP,
+                                validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
+    referent_phone = StringField("Téléphone du ou de la référent·e", filters=STRIP,
+                                 validators=[Length(max=40)])
+    ask_accommodation = BooleanField(
+        "Demander dans le formulaire d’inscription si la personne a besoin d’un aménagement")
+
+    def validate_accessibility_features(self, field) -> None:
+        if any(code not in ACCESSIBILITY_FEATURES for code in field.data or ()):
+            raise ValidationError("Choisissez parmi les conditions proposées.")
+
+    def validate_referent_phone(self, field) -> None:
+        if field.data and french_phone(field.data) is None:
+            raise ValidationError("Saisissez un numéro de téléphone français à dix chiffres, "
+                                  "par exemple 02\u00a035\u00a012\u00a034\u00a056.")
+
+    def validate_referent_name(self, field) -> None:
+        contact = self.referent_email.data or self.referent_phone.data
+        if contact and not field.data:
+            raise ValidationError("Indiquez le nom du ou de la référent·e handicap.")
+        if field.data and not contact:
+            raise ValidationError("Indiquez une adresse e-mail ou un téléphone pour joindre "
+                                  "le ou la référent·e handicap.")
+
+    def load_accessibility(self, event) -> None:
+        """Show the event's values (the checklist is stored as one column)."""
+        self.accessibility_features.data = [
+            code for code in (event.accessibility_features or "").split(",") if code]
+
+    def accessibility_data(self) -> dict:
+        return {
+            "accessibility_features": ",".join(
+                code for code in ACCESSIBILITY_FEATURES
+                if code in (self.accessibility_features.data or ())),
+            "accessibility_notes": self.accessibility_notes.data or "",
+            "referent_name": self.referent_name.data or "",
+            "referent_email": (self.referent_email.data or "").lower(),
+            "referent_phone": french_phone(self.referent_phone.data or "") or "",
+            "ask_accommodation": bool(self.ask_accommodation.data),
+        }
+
+
+class EventForm(AccessibilityFields, Form):
     title = StringField("Titre", filters=STRIP, validators=[
         DataRequired("Indiquez le titre de la journée."), Length(max=300)])
     edition = StringField("Ligne d’édition", filters=STRIP, validators=[Length(max=200)],
@@ -134,6 +211,7 @@ class EventForm(Form):
             str(days) for days in parse_reminder_days(self.reminder_days.data or ""))
         data["action_objectives"] = self.action_objectives.data or ""
         data["action_nature"] = ActionNature(self.action_nature.data)
+        data |= self.accessibility_data()
         return data
 
 

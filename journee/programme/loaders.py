@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..web.loaders import owned_or_404
 from .models import Event, Session
-from .permissions import ORGANISER, RECEPTION, can_manage, role_on
+from .permissions import ORGANISER, RECEPTION, can_manage, can_see_needs, role_on
 from .queries import PUBLIC_STATUSES, event_with_programme
 
 
@@ -43,6 +43,17 @@ def welcome_event_or_404(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     if event is None or role_on(current_user, event) not in ("admin", ORGANISER, RECEPTION):
         abort(404)
+    return event
+
+
+def needs_event_or_404(event_id: int) -> Event:
+    """The event for its accommodation needs: its organisers and its disability referent;
+    403 for its reception staff, 404 alike for everyone else and a missing event."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if not can_see_needs(current_user, event):
+        abort(403 if role_on(current_user, event) == RECEPTION else 404)
     return event
 
 

@@ -155,6 +155,24 @@ ACTION_NATURE_LABELS = {
 }
 
 
+ACCESSIBILITY_FEATURES = {
+    "step_free": "Accès de plain-pied ou par ascenseur",
+    "toilets": "Toilettes accessibles",
+    "hearing_loop": "Boucle à induction magnétique",
+    "sign_language": "Interprétation en langue des signes française (LSF) sur demande",
+    "captioning": "Transcription écrite / vélotypie sur demande",
+    "parking": "Places de stationnement réservées",
+    "easy_read": "Documents en gros caractères ou en FALC (facile à lire et à comprendre) "
+                 "sur demande",
+    "assistance_dog": "Chien guide ou d’assistance accepté",
+}
+"""The common accessibility conditions of a venue an organiser ticks (code → label)."""
+
+ACCESSIBILITY_FIELDS = ("accessibility_features", "accessibility_notes", "referent_name",
+                        "referent_email", "referent_phone", "ask_accommodation")
+"""The event's settings of its « Accessibilité » block."""
+
+
 class WorkshopMode(enum.StrEnum):
     PREFERENCES = "preferences"
     FIRST_COME = "first_come"
@@ -212,6 +230,24 @@ class Event(db.Model):
     ask_future_events: Mapped[bool] = mapped_column(default=True, server_default=true())
     facilitators_see_contact: Mapped[bool] = mapped_column(default=False,
                                                            server_default=false())
+    # The « Accessibilité » settings load together, when a page shows them, and only
+    # from the server's defaults on INSERT (see ``reminder_days``).
+    accessibility_features: Mapped[str] = mapped_column(
+        String(300), server_default="", deferred=True, deferred_group="accessibility")
+    """The venue's accessibility conditions, codes of :data:`ACCESSIBILITY_FEATURES`
+    separated by commas."""
+    accessibility_notes: Mapped[str] = mapped_column(
+        Text, server_default="", deferred=True, deferred_group="accessibility")
+    referent_name: Mapped[str] = mapped_column(
+        String(200), server_default="", deferred=True, deferred_group="accessibility",
+        info={"personal": True})
+    referent_email: Mapped[str] = mapped_column(
+        String(254), server_default="", deferred=True, deferred_group="accessibility",
+        info={"personal": True})
+    referent_phone: Mapped[str] = mapped_column(
+        String(40), server_default="", deferred=True, deferred_group="accessibility",
+        info={"personal": True})
+    """The disability referent (« référent·e handicap »), published on the event page."""
     certificate_signatory: Mapped[str] = mapped_column(String(300), default="",
                                                        server_default="",
                                                        info={"personal": True})
@@ -258,6 +294,27 @@ class Event(db.Model):
         """The reminders' days before the event, furthest first: [7, 1]."""
         return sorted({int(part) for part in (self.reminder_days or "").split(",")
                        if part.strip().isdigit()}, reverse=True)
+
+    @property
+    def accessibility_labels(self) -> list[str]:
+        """The venue's accessibility conditions, in the checklist's order."""
+        chosen = set((self.accessibility_features or "").split(","))
+        return [label for code, label in ACCESSIBILITY_FEATURES.items() if code in chosen]
+
+    @property
+    def has_referent(self) -> bool:
+        return bool(self.referent_name and (self.referent_email or self.referent_phone))
+
+    @property
+    def referent_phone_display(self) -> str:
+        """The number with no-break spaces: never cut across two lines."""
+        return (self.referent_phone or "").replace(" ", "\u00a0")
+
+    @property
+    def referent_phone_uri(self) -> str:
+        """« 02 35 12 34 56 » → « tel:+33235123456 » (the number is saved in that form)."""
+        digits = "".join(c for c in self.referent_phone or "" if c.isdigit())
+        return f"tel:+33{digits[1:]}" if digits else ""
 
     @property
     def workshop_sessions(self) -> list[Session]:

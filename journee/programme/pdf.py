@@ -182,4 +182,22 @@ def _practical(event: Event) -> list[Flowable]:
         if value:
             flowables.append(Paragraph(f"<b>{label}{COLON}</b> {para_text(value)}",
                                        style["body"]))
+    return flowables + _accessibility(event)
+
+
+def _accessibility(event: Event) -> list[Flowable]:
+    """The venue's accessibility conditions and the disability referent, when told."""
+    style = styles()
+    conditions = event.accessibility_labels
+    if not (conditions or event.accessibility_notes or event.has_referent):
+        return []
+    flowables: list[Flowable] = [Paragraph("Accessibilité", style["heading"])]
+    flowables += [Paragraph(f"• {para_text(label)}", style["body"]) for label in conditions]
+    if event.accessibility_notes:
+        flowables.append(Paragraph(para_text(event.accessibility_notes), style["body"]))
+    if event.has_referent:
+        contact = ", ".join(para_text(part) for part in (
+            event.referent_name, "référent·e handicap", event.referent_email,
+            event.referent_phone_display) if part)
+        flowables.append(Paragraph(f"<b>Votre contact{COLON}</b> {contact}", style["body"]))
     return flowables

@@ -2,6 +2,9 @@
 
 Roles per event (``EventMembership.role``): an **organiser** manages the event entirely;
 **reception** staff only welcome people on the day (check-in, assisted registration).
+The **disability referent** named in the event's settings (``Event.referent_email``) needs
+no role: the staff account with that address reads the event's accommodation needs, and
+nothing else of it.
 Administrators manage every event and the staff accounts. A person (speaker,
 facilitator) is seen through the events they take part in, never through the directory
 alone.
@@ -9,7 +12,7 @@ alone.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 
 from ..extensions import db
 from .models import Event, EventMembership, Participation, Person, Session
@@ -36,6 +39,23 @@ def can_manage(user, event: Event) -> bool:
 def can_welcome(user, event: Event) -> bool:
     """Check-in and assisted registration: organisers and reception staff."""
     return role_on(user, event) in ("admin", ORGANISER, RECEPTION)
+
+
+def is_referent(user, event: Event) -> bool:
+    """The account is the event's disability referent (same address, case aside)."""
+    return (getattr(user, "is_authenticated", False) and bool(event.referent_email)
+            and user.email.lower() == event.referent_email.lower())
+
+
+def can_see_needs(user, event: Event) -> bool:
+    """The accommodation needs (health data): the organisers and the referent only."""
+    return can_manage(user, event) or is_referent(user, event)
+
+
+def referent_events_query(user):
+    """The events whose disability referent this account is."""
+    return db.select(Event).where(Event.referent_email != "",
+                                  func.lower(Event.referent_email) == user.email.lower())
 
 
 def is_organiser(user) -> bool:

@@ -9,8 +9,8 @@ from ..data_owners import DataOwner, register
 
 class ProgrammeData(DataOwner):
     """The people of the programme (speakers, facilitators) with their affiliation on
-    each appearance, the event's contact address and its certificates' signatory and
-    signature: published with the programme on purpose and edited by the organisers on
+    each appearance, the event's contact address, its disability referent and its
+    certificates' signatory and signature: published with the programme on purpose and edited by the organisers on
     the people and event pages. No retention rule removes them yet: a person appears in
     the programmes of the days they took part in, which are kept."""
 
@@ -19,6 +19,7 @@ class ProgrammeData(DataOwner):
         "person.first_name", "person.last_name", "person.function", "person.organisation",
         "person.email", "participation.function", "participation.organisation",
         "event.contact_email", "event.certificate_signatory", "event.certificate_signature",
+        "event.referent_name", "event.referent_email", "event.referent_phone",
     )
 
 

@@ -22,6 +22,7 @@ from ..formatting import format_date
 from ..util.clock import today_in
 from ..util.text import quoted
 from .models import (
+    ACCESSIBILITY_FIELDS,
     Contribution,
     Event,
     EventMembership,
@@ -113,7 +114,7 @@ EVENT_FIELDS = (
     "workshop_choices", "retention_days", "accommodation_retention_days",
     "facilitators_see_contact", "reminder_days",
     "action_objectives", "action_nature",
-)
+) + ACCESSIBILITY_FIELDS
 
 
 def event_problems(data: dict, event_id: int | None = None,
@@ -136,6 +137,7 @@ def event_problems(data: dict, event_id: int | None = None,
     if data.get("slug"):
         problems += slug_problems(data["slug"], event_id)
     problems += email_problems(data.get("contact_email") or "")
+    problems += email_problems(data.get("referent_email") or "", "referent_email")
     return problems
 
 
@@ -199,7 +201,7 @@ def duplicate_event(event: Event, new_start: date, title: str | None = None,
             "partners", "audiences", "contact_email", "capacity", "waitlist_enabled",
             "workshop_mode", "workshop_choices", "retention_days",
             "accommodation_retention_days", "facilitators_see_contact",
-            "reminder_days", "action_objectives", "action_nature")})
+            "reminder_days", "action_objectives", "action_nature") + ACCESSIBILITY_FIELDS})
     db.session.add(copy)
     for membership in event.memberships:
         copy.memberships.append(EventMembership(user_id=membership.user_id,

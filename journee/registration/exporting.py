@@ -58,7 +58,9 @@ def placed_workshops(event: Event, registrations: Sequence[Registration]
 def build_registrations_xlsx(event: Event, registrations: Sequence[Registration]) -> bytes:
     """One row per registration with every field an organiser needs, cancelled ones
     included (their status says so): their choices, the workshop they have in each slot,
-    whether they came, and how the registration was entered."""
+    whether they came, and how the registration was entered. Never the accommodation
+    needs: health data, read on the « Besoins d’aménagement » page only, since a file
+    kept on someone's disk would outlive their erasure after the day."""
     slots = [session for session in event.workshop_sessions if session.workshops]
     asked = _asked_questions(event, registrations)
     columns = [Column("Statut"), Column("Prénom"), Column("Nom"), Column("E-mail"),
@@ -67,8 +69,6 @@ def build_registrations_xlsx(event: Event, registrations: Sequence[Registration]
                Column("Secteur")]
     if asked["lunch"]:
         columns.append(Column("Repas"))
-    if asked["accommodation"]:
-        columns += [Column("Aménagement"), Column("Précisions sur l’aménagement", width=40)]
     if asked["photos"]:
         columns.append(Column("Accord photos"))
     if asked["future_events"]:
@@ -92,9 +92,6 @@ def build_registrations_xlsx(event: Event, registrations: Sequence[Registration]
                   registration.course_year, registration.sector]
         if asked["lunch"]:
             values.append(_yes_no(registration.lunch))
-        if asked["accommodation"]:
-            values += [_yes_no(registration.accommodation_needed),
-                       registration.accommodation_details]
         if asked["photos"]:
             values.append(_yes_no(registration.consent_photos))
         if asked["future_events"]:
@@ -118,8 +115,6 @@ def _asked_questions(event: Event, registrations: Sequence[Registration]) -> dic
     some registration answered before the question was turned off."""
     return {
         "lunch": event.ask_lunch or any(r.lunch is not None for r in registrations),
-        "accommodation": event.ask_accommodation
-        or any(r.accommodation_needed for r in registrations),
         "photos": event.ask_photo_consent or any(r.consent_photos for r in registrations),
         "future_events": event.ask_future_events
         or any(r.consent_future_events for r in registrations),

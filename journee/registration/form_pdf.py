@@ -88,7 +88,10 @@ def _story(event: Event) -> list[Flowable]:
     if "accommodation_needed" in form:
         practical += [_question(form.accommodation_needed.label.text),
                       _boxes(["Oui", "Non"], 6),
-                      _lines([(form.accommodation_details, False)]), _blank_lines(1)]
+                      _lines([(form.accommodation_details, False)]),
+                      _question("Si vous avez répondu «\u00a0Oui\u00a0», votre accord "
+                                "(sans lui, nous n’enregistrons pas ce besoin)"),
+                      _boxes([form.accommodation_consent.label.text], 1), _blank_lines(1)]
     if practical:
         story.append(KeepTogether([Paragraph("Votre venue", style["heading"]), *practical]))
 

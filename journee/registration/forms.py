@@ -33,9 +33,11 @@ from wtforms.validators import (
 )
 
 from ..formatting import NNBSP, format_date, format_time_range, ordinal
-from ..programme.models import SECTORS, Event, Session, WorkshopMode
+from ..programme.models import SECTORS, Event, Session, WorkshopMode, days_after
+from ..util.clock import utcnow
 from ..web.forms import Form, options
 from .models import COURSES, PROFILE_LABELS, Profile, Registration
+from .privacy import accommodation_purge_date
 
 OTHER_SECTOR = "Autre"
 YES, NO = "oui", "non"
@@ -140,6 +142,12 @@ class RegistrationForm(Form):
         required_message="Indiquez si vous avez besoin d’un aménagement.")
     accommodation_details = TextAreaField("Précisez votre besoin (facultatif)", filters=[_strip],
                                           validators=[_too_long(2000), _text_block])
+    accommodation_consent = BooleanField(
+        "J’accepte que cette information sur ma santé ou mon handicap soit transmise à "
+        "l’équipe d’organisation et au/à la référent·e handicap, uniquement pour préparer "
+        "mon accueil.")
+    """Explicit consent (RGPD art. 9): required only with « Oui »; its label gets the day
+    the need is erased (:func:`build_form`)."""
     privacy = BooleanField("J’ai pris connaissance de ces informations sur mes données "
                            "personnelles.", validators=[DataRequired(
                                "Cochez cette case pour confirmer que vous avez pris "
@@ -170,6 +178,13 @@ class RegistrationForm(Form):
             self.accommodation_details.errors.append(
                 f"Vous avez décrit un besoin{NNBSP}: répondez «{NNBSP}Oui{NNBSP}» à la question "
                 "ci-dessus, ou effacez ce texte.")
+            valid = False
+        if ("accommodation_consent" in self and self.accommodation_needed.data == YES
+                and not self.accommodation_consent.data):
+            self.accommodation_consent.errors.append(
+                f"Sans votre accord, nous ne pouvons pas enregistrer ce besoin{NNBSP}: cochez "
+                f"cette case, ou répondez «{NNBSP}Non{NNBSP}» et contactez directement le ou "
+                "la référent·e handicap.")
             valid = False
         for slot in self.slots:
             chosen: dict[str, int] = {}
@@ -206,6 +221,8 @@ class RegistrationForm(Form):
             data["accommodation_needed"] = needed
             data["accommodation_details"] = (self.accommodation_details.data or None
                                              if needed else None)
+            # validate() refuses « Oui » without consent: the time is when it was given.
+            data["accommodation_consent_at"] = utcnow() if needed else None
         for name in ("consent_photos", "consent_future_events"):
             if name in self:
                 data[name] = bool(self[name].data)
@@ -263,12 +280,17 @@ def build_form(event: Event, editing: bool = False, **kwargs) -> RegistrationFor
     unasked = {"lunch": not event.ask_lunch,
                "accommodation_needed": not event.ask_accommodation,
                "accommodation_details": not event.ask_accommodation,
+               "accommodation_consent": not event.ask_accommodation,
                "consent_photos": not event.ask_photo_consent,
                "consent_future_events": not event.ask_future_events,
                "privacy": editing, "website": editing}
     for name, drop in unasked.items():
         if drop:
             del form[name]
+    if "accommodation_consent" in form:
+        erased = days_after(accommodation_purge_date(event), 1)
+        form.accommodation_consent.label.text += (
+            f" Elle sera effacée le {format_date(erased)}.")
     form.event = event
     form.first_come = first_come
     form.slots = [Slot(session, legend, [form[name] for name in names])
@@ -335,6 +357,7 @@ def initial_data(registration: Registration) -> dict:
         "lunch": None if registration.lunch is None else (YES if registration.lunch else NO),
         "accommodation_needed": YES if registration.accommodation_needed else NO,
         "accommodation_details": registration.accommodation_details or "",
+        "accommodation_consent": registration.accommodation_consent_at is not None,
         "consent_photos": registration.consent_photos,
         "consent_future_events": registration.consent_future_events,
     }

@@ -95,6 +95,9 @@ class Registration(SecretLinked, db.Model):
     lunch: Mapped[bool | None]
     accommodation_needed: Mapped[bool] = mapped_column(default=False, info={"personal": True})
     accommodation_details: Mapped[str | None] = mapped_column(Text, info={"personal": True})
+    accommodation_consent_at: Mapped[datetime | None] = mapped_column(info={"personal": True})
+    """When the person agreed that their need (health data) goes to the organisers and the
+    disability referent; no need is kept without it."""
     privacy_acknowledged_at: Mapped[datetime | None]
     privacy_version: Mapped[str] = mapped_column(String(40), default="")
     consent_photos: Mapped[bool] = mapped_column(default=False)

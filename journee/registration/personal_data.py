@@ -44,7 +44,8 @@ class RegistrationData(DataOwner):
     name = "registration"
     columns = tuple(f"registration.{column}" for column in (
         "first_name", "last_name", "email", "phone", "organisation", "function", "sector",
-        "accommodation_needed", "accommodation_details", "entered_by"))
+        "accommodation_needed", "accommodation_details", "accommodation_consent_at",
+        "entered_by"))
     purge_counts = (
         ("accommodation_cleared", "Besoins d’aménagement effacés"),
         ("registrations_anonymised", "Inscriptions anonymisées"),
@@ -71,6 +72,7 @@ class RegistrationData(DataOwner):
                 "dejeuner": registration.lunch,
                 "besoin_d_amenagement": registration.accommodation_needed,
                 "precisions_amenagement": registration.accommodation_details,
+                "accord_transmission_amenagement_le": iso(registration.accommodation_consent_at),
                 "information_donnees_lue_le": iso(registration.privacy_acknowledged_at),
                 "version_de_l_information": registration.privacy_version,
                 "accord_photos": registration.consent_photos,
@@ -127,8 +129,10 @@ def _clear_accommodation(event_id: int) -> int:
         update(Registration)
         .where(Registration.event_id == event_id,
                or_(Registration.accommodation_needed.is_(True),
-                   Registration.accommodation_details.is_not(None)))
-        .values(accommodation_needed=False, accommodation_details=None)
+                   Registration.accommodation_details.is_not(None),
+                   Registration.accommodation_consent_at.is_not(None)))
+        .values(accommodation_needed=False, accommodation_details=None,
+                accommodation_consent_at=None)
         .execution_options(synchronize_session=False)))
 
 
@@ -145,7 +149,7 @@ def _anonymise(event_id: int, now: datetime) -> int:
                             (Registration.sector == "", literal("")),
                             else_=literal(OTHER_SECTOR)),
                 accommodation_needed=False, accommodation_details=None,
-                entered_by=None, token_nonce=None, token_digest=None, anonymised_at=now)
+                accommodation_consent_at=None, entered_by=None, token_nonce=None, token_digest=None, anonymised_at=now)
         .execution_options(synchronize_session=False)))
 
 

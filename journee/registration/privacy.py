@@ -8,7 +8,7 @@ from datetime import date
 
 from ..programme.models import Event, days_after
 
-PRIVACY_VERSION = "2026-11-v2"
+PRIVACY_VERSION = "2026-12-v3"
 #: The acknowledgement of the staff forms: the person was told, not shown, the notice.
 INFORMED = "La personne a été informée de la notice de confidentialité"
 

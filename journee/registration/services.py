@@ -11,7 +11,7 @@ inserts see the same count.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from sqlalchemy import (
@@ -103,6 +103,7 @@ class Attendee:
     lunch: bool | None = None
     accommodation_needed: bool = False
     accommodation_details: str | None = None
+    accommodation_consent_at: datetime | None = None
     consent_photos: bool = False
     consent_future_events: bool = False
     privacy_version: str = ""
@@ -131,7 +132,8 @@ def _lock_event(event_id: int) -> None:
 
 _ATTENDEE_COLUMNS = ("first_name", "last_name", "email", "phone", "organisation", "function",
                      "profile", "course", "course_year", "sector", "lunch",
-                     "accommodation_needed", "accommodation_details", "consent_photos",
+                     "accommodation_needed", "accommodation_details",
+                     "accommodation_consent_at", "consent_photos",
                      "consent_future_events", "privacy_version")
 _STAMP_COLUMNS = ("token_nonce", "token_digest", "privacy_acknowledged_at", "source",
                   "entered_by", "created_at", "updated_at")

@@ -25,6 +25,11 @@ def _tiny_png() -> bytes:
     return buffer.getvalue()
 
 
+NEED = "Boucle magnétique, besoin-de-sante-confidentiel"
+"""The world's attendee's accommodation need: only its organisers, its referent and the
+attendee may ever see it."""
+
+
 class World:
     """The IRTS-IDS day with a registration, a placement, a facilitator link and a
     published synthesis; the ETSUP day belongs to another organiser."""
@@ -58,7 +63,15 @@ class World:
             "other_staff": make_user("autre@example.org", events=[self.etsup]),
             "reception": make_user("accueil@example.org"),
             "no_role": make_user("sans-role@example.org"),
+            # No role on any event: the IRTS-IDS day names this address as its
+            # disability referent.
+            "referent": make_user("referente@example.org"),
         }
+        self.irts.referent_name = "Zoé N’Diaye"
+        self.irts.referent_email = "referente@example.org"
+        self.registration.accommodation_needed = True
+        self.registration.accommodation_details = NEED
+        self.registration.accommodation_consent_at = datetime(2018, 2, 1, 10, 0)
         db.session.add(EventMembership(event_id=self.irts.id,
                                        user_id=self.users["reception"].id, role="reception"))
         db.session.commit()

@@ -11,7 +11,7 @@ from ...extensions import db
 from ...formatting import NBSP, NNBSP
 from .. import event_home
 from ..models import Event
-from ..permissions import RECEPTION, is_organiser, managed_events_query
+from ..permissions import RECEPTION, is_organiser, managed_events_query, referent_events_query
 from ..updates import committed_events, people_to_tell
 
 bp = Blueprint("programme", __name__)
@@ -57,9 +57,12 @@ def index():
     welcomed = [] if current_user.is_admin else db.session.scalars(
         managed_events_query(current_user, roles=(RECEPTION,))
         .order_by(Event.starts_on.desc(), Event.id)).unique().all()
+    referent_of = db.session.scalars(
+        referent_events_query(current_user).order_by(Event.starts_on.desc(), Event.id)).all()
     columns = [(c.heading, c.lines(managed)) for c in event_home.contributions()]
     return render_template("admin/index.html", events=managed, welcomed=welcomed,
-                           organiser=is_organiser(current_user), columns=columns)
+                           referent_of=referent_of, organiser=is_organiser(current_user),
+                           columns=columns)
 
 
 from . import (  # noqa: E402,F401

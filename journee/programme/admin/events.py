@@ -50,6 +50,7 @@ def event_edit(event_id: int):
         form.waitlist_enabled.set(event.waitlist_enabled)
         form.workshop_mode.data = event.workshop_mode.value
         form.action_nature.data = event.action_nature.value
+        form.load_accessibility(event)
     extra = []
     if form.validate_on_submit():
         try:

@@ -82,4 +82,4 @@ def summary_xlsx(event_id: int):
     return private_download(data, name, XLSX)
 
 
-from . import bulk, dashboard, detail, files  # noqa: E402,F401
+from . import bulk, dashboard, detail, files, needs  # noqa: E402,F401
