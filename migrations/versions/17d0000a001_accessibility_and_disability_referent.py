@@ -1,7 +1,7 @@
 """accessibility conditions, the disability referent, consent to the accommodation need
 
 Revision ID: 17d0000a001
-Revises: 17a0000a001
+Revises: 17c0000a001
 Create Date: 2026-12-05 17:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '17d0000a001'
-down_revision = '17a0000a001'
+down_revision = '17c0000a001'
 branch_labels = None
 depends_on = None
 
