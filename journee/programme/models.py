@@ -199,6 +199,8 @@ class Event(db.Model):
                                                        info={"personal": True})
     certificate_signature: Mapped[bytes | None] = mapped_column(LargeBinary,
                                                                 info={"personal": True})
+    signin_tolerance_minutes: Mapped[int] = mapped_column(server_default="30", deferred=True)
+    """How long before a half-day starts, and after it ends, people may sign for it."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

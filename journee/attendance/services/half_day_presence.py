@@ -1,0 +1,35 @@
+"""Who attended which half-day, the rule the certificates rely on.
+
+A half-day is attended by whoever signed for it or whose presence staff attested. An
+event where nobody signed digitally at all used the paper sheet: there, a person
+checked in at the door attended every half-day of the event.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...programme.models import Event
+from ...registration.models import Registration
+from ..models import HalfDaySignature
+from .signin import HalfDay, half_days
+
+
+def attended_half_days(event: Event) -> dict[int, list[HalfDay]]:
+    """Registration id → the half-days that person attended, in programme order."""
+    halves = half_days(event)
+    records = db.session.execute(
+        select(HalfDaySignature.registration_id, HalfDaySignature.half_day_start)
+        .where(HalfDaySignature.event_id == event.id)).all()
+    if not records:
+        checked_in = db.session.scalars(select(Registration.id).where(
+            Registration.event_id == event.id,
+            Registration.checked_in_at.is_not(None))).all()
+        return {registration_id: list(halves) for registration_id in checked_in}
+    starts: dict[int, set] = {}
+    for registration_id, start in records:
+        if registration_id is not None:
+            starts.setdefault(registration_id, set()).add(start)
+    return {registration_id: [half for half in halves if half.starts_at in signed]
+            for registration_id, signed in starts.items()}
