@@ -110,7 +110,8 @@ def this_half_day(half: HalfDay) -> str:
     return "ce matin" if half.label == MORNING else "cet après-midi"
 
 
-def _at(moment: datetime) -> str:
+def at_moment(moment: datetime) -> str:
+    """« le jeudi 15 mars 2018 à 8 h »."""
     return f"le {format_date(moment.date())} à {format_time(moment)}"
 
 
@@ -120,10 +121,10 @@ def check_window(event: Event, half: HalfDay, now: datetime | None = None) -> No
     opens, closes = window(event, half)
     if moment < opens:
         raise OutsideWindow(f"Il est trop tôt pour signer{NNBSP}: l’émargement pour "
-                            f"{half_day_name(half)} ouvre {_at(opens)}.")
+                            f"{half_day_name(half)} ouvre {at_moment(opens)}.")
     if moment > closes:
         raise OutsideWindow(f"Il est trop tard pour signer{NNBSP}: l’émargement pour "
-                            f"{half_day_name(half)} a fermé {_at(closes)}.")
+                            f"{half_day_name(half)} a fermé {at_moment(closes)}.")
 
 
 # The image ------------------------------------------------------------------------------
@@ -231,3 +232,10 @@ def records_of(event: Event, half: HalfDay) -> list[HalfDaySignature]:
     """Every record of one half-day."""
     return list(db.session.scalars(select(HalfDaySignature).filter_by(
         event_id=event.id, half_day_start=half.starts_at)))
+
+
+def half_day_of(event: Event, moment: datetime) -> HalfDay | None:
+    """The half-day a session starting at ``moment`` belongs to (a workshop's slot)."""
+    return next((half for half in signable_half_days(event)
+                 if half.day == moment.date() and half.starts_at <= moment <= half.ends_at),
+                None)
