@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 
+from PIL import Image
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 
 from .pdf import (
     ACCENT,
@@ -44,10 +46,22 @@ class SignatureColumn:
 
 
 @dataclass(frozen=True)
+class CellSignature:
+    """What a signed cell shows: the signature (PNG bytes) and its time « 9 h 12 », or,
+    without an image, the presence attested by staff (``attested``)."""
+
+    time: str = ""
+    image: bytes | None = None
+    attested: str = ""
+
+
+@dataclass(frozen=True)
 class SigninRow:
     last_name: str
     first_name: str
     organisation: str = ""
+    signatures: Sequence[CellSignature | None] = ()
+    """One per signature column, ``None`` where nothing was signed (a signed sheet)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,10 @@ class SigninSheet:
     room: str = ""
     facilitators: Sequence[str] = field(default_factory=tuple)
     blank_rows: int = 5
+    facilitator_signatures: Sequence[CellSignature | None] = ()
+    """One per facilitator, in the order of ``facilitators`` (a signed sheet)."""
+    seal: str = ""
+    """The SHA-256 of the sheet's content, printed in every page's footer."""
 
 
 def display_name(row: SigninRow) -> tuple[str, str]:
@@ -98,7 +116,8 @@ def build_signin_sheet(sheet: SigninSheet) -> bytes:
     footer = f"{title} — {plain_text(sheet.event_title)}"
     if sheet.workshop:
         footer += f" — {plain_text(sheet.workshop)}"
-    canvas = numbered_canvas(footer)(buffer, pagesize=pagesize, pageCompression=1)
+    note = f"Empreinte SHA-256 du contenu\u00a0: {sheet.seal}" if sheet.seal else ""
+    canvas = numbered_canvas(footer, note)(buffer, pagesize=pagesize, pageCompression=1)
     canvas.setTitle(f"{title} — {plain_text(sheet.workshop or sheet.event_title)}")
     canvas.setAuthor(plain_text(sheet.organiser))
     canvas.setSubject(title)
@@ -275,6 +294,35 @@ class _SheetWriter:
         organisation = plain_text(row.organisation)
         if organisation:
             self._text_cell(x + PAD, middle, self.widths[2] - 2 * PAD, organisation)
+        x += self.widths[2]
+        for signature, width in zip(row.signatures, self.widths[3:]):
+            if signature is not None:
+                self._signature(x, bottom, width, ROW_HEIGHT, signature)
+            x += width
+
+    def _signature(self, x: float, bottom: float, width: float, height: float,
+                   signature: CellSignature) -> None:
+        """The image scaled into the cell with its time under it, or the attested
+        presence in small type."""
+        c = self.c
+        if signature.image is None:
+            text = plain_text(signature.attested)
+            if signature.time:
+                text += f" ({signature.time})"
+            self._lines(x + PAD, bottom + height / 2, width - 2 * PAD, [(text, FONT)],
+                        max_size=6.5)
+            return
+        time_size = 6.5
+        room_w, room_h = width - 2 * PAD, height - 2 * PAD - time_size - 1
+        reader, (pixels_w, pixels_h) = _image(signature.image)
+        scale = min(room_w / pixels_w, room_h / pixels_h)
+        drawn_w, drawn_h = pixels_w * scale, pixels_h * scale
+        c.drawImage(reader, x + PAD + (room_w - drawn_w) / 2,
+                    bottom + PAD + time_size + 1 + (room_h - drawn_h) / 2, drawn_w, drawn_h)
+        c.setFont(FONT, time_size)
+        c.setFillColor(MUTED)
+        c.drawRightString(x + width - PAD, bottom + PAD, plain_text(signature.time))
+        c.setFillColor(colors.black)
 
     def _name_cell(self, x: float, middle: float, room: float, row: SigninRow) -> None:
         """« NOM » in bold then « Prénom », on one line, shrunk a little if needed; a name
@@ -350,10 +398,15 @@ class _SheetWriter:
         shown = min(per_line, len(names))
         box_width = min(2 * SIGNATURE_BOX_WIDTH,
                         (self.x1 - self.x0 - (shown - 1) * BOX_GAP) / shown)
+        signed = list(self.sheet.facilitator_signatures) if self.sheet.workshop else []
         for start in range(0, len(names), per_line):
             x = self.x0
-            for name in names[start:start + per_line]:
+            for number, name in enumerate(names[start:start + per_line], start=start):
                 c.rect(x, y - SIGNATURE_BOX_HEIGHT, box_width, SIGNATURE_BOX_HEIGHT)
+                signature = signed[number] if number < len(signed) else None
+                if signature is not None:
+                    self._signature(x, y - SIGNATURE_BOX_HEIGHT, box_width,
+                                    SIGNATURE_BOX_HEIGHT - 10, signature)
                 c.setFont(FONT, 8)
                 line_y = y - 10
                 for line in wrap_lines(name or "Nom\u00a0:", FONT, 8, box_width - 2 * PAD)[:2]:
@@ -383,6 +436,17 @@ def _wrapped(pieces: tuple[tuple[str, str], ...], room: float,
             lines = lines[:2] + [(" ".join(t for t, _ in lines[2:]), lines[2][1])]
         lines = [(_fit(t, f, size, room), f) for t, f in lines]
     return size, lines
+
+
+@lru_cache(maxsize=512)
+def _image(data: bytes) -> tuple[ImageReader, tuple[int, int]]:
+    """A signature decoded once, flattened on white, however many cells show it: the
+    same reader is the same image in the PDF."""
+    with Image.open(BytesIO(data)) as image:
+        image = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A"))
+    return ImageReader(flat), flat.size
 
 
 #: String widths of the texts that repeat from row to row (organisations, first names).

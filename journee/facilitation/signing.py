@@ -13,10 +13,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from ..attendance import signing
 from ..attendance.forms import AttestForm, SignatureForm
 from ..attendance.roster import workshop_members
-from ..attendance.services import half_day_signatures
+from ..attendance.services import half_day_signatures, signed_sheets
 from ..attendance.services.half_day_signatures import Signer
 from ..audit.log import actor_for_link
 from ..extensions import db
+from ..web.downloads import private_download
 from . import services
 from .links import active_link_or_404, workshop_of_link_or_404
 
@@ -154,3 +155,14 @@ def sign_mine(token: str, workshop_uid: str):
     return _done(link, workshop, half, link.person.full_name,
                  signing.person_record(link.event, half, link.person),
                  url_for(".mine", token=token, workshop_uid=workshop.uid))
+
+
+@bp.get("/f/<token>/ateliers/<workshop_uid>/emargement-signee.pdf")
+def signed_sheet(token: str, workshop_uid: str):
+    link = active_link_or_404(token)
+    workshop = services.with_details([workshop_of_link_or_404(link, workshop_uid)])[0]
+    data = signed_sheets.signed_workshop_sheet_pdf(workshop, actor_for_link(link))
+    db.session.commit()
+    return private_download(
+        data, f"emargement-signe-atelier-{workshop.number}-{link.event.slug}.pdf",
+        "application/pdf")
