@@ -9,16 +9,18 @@ each page and the pages are numbered « page 2 / 5 ».
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 
-from PIL import Image
+from PIL import Image, ImageOps
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfdoc
 
 from .pdf import (
     ACCENT,
@@ -314,10 +316,10 @@ class _SheetWriter:
             return
         time_size = 6.5
         room_w, room_h = width - 2 * PAD, height - 2 * PAD - time_size - 1
-        reader, (pixels_w, pixels_h) = _image(signature.image)
-        scale = min(room_w / pixels_w, room_h / pixels_h)
-        drawn_w, drawn_h = pixels_w * scale, pixels_h * scale
-        c.drawImage(reader, x + PAD + (room_w - drawn_w) / 2,
+        image = _image(signature.image)
+        scale = min(room_w / image.width, room_h / image.height)
+        drawn_w, drawn_h = image.width * scale, image.height * scale
+        _draw_image(c, image, x + PAD + (room_w - drawn_w) / 2,
                     bottom + PAD + time_size + 1 + (room_h - drawn_h) / 2, drawn_w, drawn_h)
         c.setFont(FONT, time_size)
         c.setFillColor(MUTED)
@@ -438,15 +440,63 @@ def _wrapped(pieces: tuple[tuple[str, str], ...], room: float,
     return size, lines
 
 
-@lru_cache(maxsize=512)
-def _image(data: bytes) -> tuple[ImageReader, tuple[int, int]]:
-    """A signature decoded once, flattened on white, however many cells show it: the
-    same reader is the same image in the PDF."""
+#: Enough pixels for a signature cell (36 × 7 mm) at about 200 dpi; larger images are
+#: divided by a whole factor, which costs far less than resampling.
+SIGNATURE_PIXELS = (320, 100)
+
+
+@dataclass(frozen=True)
+class _PreparedImage:
+    """A signature ready for the PDF: grey pixels, already compressed."""
+
+    name: str
+    width: int
+    height: int
+    stream: bytes
+
+
+@lru_cache(maxsize=1024)
+def _image(data: bytes) -> _PreparedImage:
+    """A signature decoded, flattened on white in grey levels, brought down to what a cell
+    can show and compressed once, however many cells and sheets show it."""
     with Image.open(BytesIO(data)) as image:
-        image = image.convert("RGBA")
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(image, mask=image.getchannel("A"))
-    return ImageReader(flat), flat.size
+        if image.mode == "P" or "transparency" in image.info:
+            image = image.convert("RGBA")
+        if image.mode in ("RGBA", "LA"):
+            # Ink on a transparent pad (static/signature.js): its opacity is the ink.
+            flat = ImageOps.invert(_reduced(image.getchannel("A")))
+        else:
+            flat = _reduced(image.convert("L"))
+    return _PreparedImage(hashlib.sha256(data).hexdigest(), flat.width, flat.height,
+                          zlib.compress(flat.tobytes()))
+
+
+def _draw_image(canvas, image: _PreparedImage, x: float, y: float, width: float,
+                height: float) -> None:
+    """Draw a prepared image as ``Canvas.drawImage`` does, without decoding, hashing and
+    compressing its pixels again: each image is one XObject of the document, drawn by
+    every cell that shows it."""
+    document = canvas._doc
+    registered = document.getXObjectName(image.name)
+    if document.idToObject.get(registered) is None:
+        xobject = pdfdoc.PDFImageXObject(image.name)
+        xobject.width, xobject.height = image.width, image.height
+        xobject.bitsPerComponent = 8
+        xobject.colorSpace = "DeviceGray"
+        xobject._filters = ("FlateDecode",)
+        xobject.streamContent = image.stream
+        xobject.mask = None
+        document.Reference(xobject, registered)
+        document.addForm(image.name, xobject)
+    canvas._code.append(f"q {width:.2f} 0 0 {height:.2f} {x:.2f} {y:.2f} cm /{registered} Do Q")
+    canvas._formsinuse.append(image.name)
+    canvas._currentPageHasImages = 1
+
+
+def _reduced(image: Image.Image) -> Image.Image:
+    width, height = image.size
+    factor = max(1, -(-width // SIGNATURE_PIXELS[0]), -(-height // SIGNATURE_PIXELS[1]))
+    return image.reduce(factor) if factor > 1 else image
 
 
 #: String widths of the texts that repeat from row to row (organisations, first names).
