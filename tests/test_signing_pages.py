@@ -50,6 +50,9 @@ def test_the_desk_finds_a_name_and_the_person_signs(organiser_client, irts, zoe,
     assert "Matin du jeudi 15 mars 2018, 8 h 30 – 12 h 30" in text
     assert "Zoé <script>Lefèvre</script>" in text and "<script>Lefèvre" not in page
     assert f"/accueil/emargement/{zoe.id}" in page
+    search = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+    assert (search.action, search.rows) == ("checkin.search", 1)
+    assert "lefevre" not in search.target.casefold()
 
     page = organiser_client.get(desk(irts, f"/{zoe.id}")).get_data(as_text=True)
     assert "Valider ma signature" in page and "data-signature-pad hidden" in page

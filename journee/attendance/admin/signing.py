@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...audit.log import actor_for_user
+from ...audit.log import actor_for_user, record
 from ...extensions import db
 from ...programme.loaders import welcome_event_or_404
 from ...programme.models import Event
@@ -42,11 +42,17 @@ def desk(event_id: int):
     query = _query(request.args)
     result = presence.search(event, query) if half else None
     records = signing.records_by_registration(event, half) if half else {}
-    return render_template(
+    html = render_template(
         "attendance/signing_desk.html", event=event, half=half, query=query, result=result,
         records=records, closed=None if half else _closed_notice(event),
         describe=lambda record: signing.describe(event, record),
         since=lambda r: _since(event, r), Status=RegistrationStatus)
+    if result is not None and result.query:
+        # As at the check-in desk: who searched, how many people were shown, not the name.
+        record("checkin.search", actor=actor_for_user(current_user), event=event,
+               rows=len(result.registrations))
+        db.session.commit()
+    return html
 
 
 def _open(event_id: int, registration_id: int):
@@ -57,10 +63,10 @@ def _open(event_id: int, registration_id: int):
 
 def _page(event: Event, registration: Registration, half, sign_form=None, attest_form=None,
           problems=()):
-    record = signing.registration_record(event, half, registration) if half else None
+    found = signing.registration_record(event, half, registration) if half else None
     return render_template(
         "attendance/signing_sign.html", event=event, person=registration.full_name,
-        organisation=registration.organisation, half=half, record=record,
+        organisation=registration.organisation, half=half, record=found,
         half_key=signing.half_day_key(half) if half else "",
         sign_form=sign_form or SignatureForm(), attest_form=attest_form or AttestForm(),
         problems=list(problems), closed=None if half else _closed_notice(event),
@@ -83,9 +89,9 @@ def _half_day(event: Event, value: str | None):
 
 
 def _done(event: Event, registration: Registration, half):
-    record = signing.registration_record(event, half, registration)
+    found = signing.registration_record(event, half, registration)
     db.session.commit()
-    flash(signing.confirmation(event, half, registration.full_name, record), "success")
+    flash(signing.confirmation(event, half, registration.full_name, found), "success")
     return redirect(url_for(".person", event_id=event.id, registration_id=registration.id))
 
 
