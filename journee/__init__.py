@@ -103,12 +103,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .attendance import views as attendance_views
     from .attendance.admin import badges, checkin, completion, sheets
+    from .attendance.admin import signing as attendance_signing
     from .auth import admin as auth_admin
     from .auth import views as auth_views
     from .branding import admin as branding_admin
     from .branding import views as branding_views
     from .evidence import admin as evidence_admin
     from .facilitation import admin as facilitation_admin
+    from .facilitation import signing as facilitation_signing
     from .facilitation import views as facilitation_views
     from .gdpr import admin as gdpr_admin
     from .messages import admin as messages_admin
@@ -124,14 +126,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web.admin import admin_blueprint
     from .workshops import admin as workshops_admin
     for public in (programme_views, registration_views, auth_views, facilitation_views,
-                   attendance_views, syntheses_views, messages_views, branding_views,
+                   facilitation_signing, attendance_views, syntheses_views, messages_views, branding_views,
                    surveys_views):
         app.register_blueprint(public.bp)
     app.register_blueprint(admin_blueprint(
         programme_admin.bp, registration_admin.bp, workshops_admin.bp, facilitation_admin.bp,
-        badges.bp, checkin.bp, sheets.bp, completion.bp, syntheses_admin.bp, gdpr_admin.bp,
-        auth_admin.bp, messages_admin.bp, branding_admin.bp, surveys_admin.bp,
-        evidence_admin.bp))
+        badges.bp, checkin.bp, attendance_signing.bp, sheets.bp, completion.bp,
+        syntheses_admin.bp, gdpr_admin.bp, auth_admin.bp, messages_admin.bp,
+        branding_admin.bp, surveys_admin.bp, evidence_admin.bp))
 
     from .cli import register_commands
     register_commands(app)

@@ -1,5 +1,6 @@
 """Import every model so Alembic and the app see the whole schema."""
 
+from .attendance.models import HalfDaySignature  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .branding.models import Branding, LegalIdentity  # noqa: F401

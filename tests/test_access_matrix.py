@@ -50,7 +50,8 @@ SEE_NEEDS = {"organiser", "admin", "referent", "attendee"}
 #: What reception staff may do on their event: welcome people, nothing else.
 WELCOME_ENDPOINTS = {"admin.checkin.desk", "admin.checkin.results", "admin.checkin.counts", "admin.checkin.badge",
                      "admin.checkin.mark", "admin.checkin.undo", "admin.checkin.confirm_and_mark",
-                     "admin.checkin.on_site"}
+                     "admin.checkin.on_site", "admin.signing.desk", "admin.signing.person",
+                     "admin.signing.sign", "admin.signing.attest"}
 #: Administrators only.
 ADMIN_ENDPOINTS_PREFIXES = ("admin.accounts.",)
 ADMIN_ENDPOINTS = {"admin.gdpr.privacy_settings", "admin.branding.settings",
@@ -388,7 +389,8 @@ def test_the_people_directory_per_event(app, world, role):
 def test_a_new_route_needs_an_access_rule(app):
     """Every staff route lives under /admin (guarded by require_login); public ones are
     listed here on purpose."""
-    public = {"programme.", "registration.", "auth.", "facilitation.", "syntheses.",
+    public = {"programme.", "registration.", "auth.", "facilitation.", "facilitation_signing.",
+              "syntheses.",
               "certificates.", "messages.", "branding.", "surveys."}
     for rule, _method in routes(app):
         if not rule.rule.startswith("/admin"):

@@ -206,3 +206,34 @@ def build_on_site_form(event: Event, members: dict[int, int], **kwargs) -> OnSit
     form = form_class(**kwargs)
     form.workshop_fields = [(slot_id, form[name]) for slot_id, name in layout]
     return form
+
+
+# Signing per half-day -------------------------------------------------------------------
+
+class SignatureForm(Form):
+    """The drawn signature, sent by the page's script as a PNG data URL."""
+
+    signature = HiddenField("Signature")
+    half_day = HiddenField()
+
+
+class AttestForm(Form):
+    """A presence attested by staff, for someone who cannot sign."""
+
+    attested_by = StringField(
+        "Présence attestée par (nom de la personne de l’équipe)", filters=STRIP,
+        validators=[DataRequired(message="Indiquez qui atteste la présence."),
+                    Length(max=200, message="200 caractères au plus.")])
+    reason = StringField(
+        "Motif", filters=STRIP, default="signature impossible",
+        validators=[DataRequired(message="Indiquez le motif."),
+                    Length(max=300, message="300 caractères au plus.")])
+    half_day = HiddenField()
+
+
+class ToleranceForm(Form):
+    minutes = IntegerField(
+        "Tolérance avant et après chaque demi-journée (en minutes)",
+        validators=[InputRequired(message="Indiquez un nombre de minutes."),
+                    NumberRange(min=0, max=240,
+                                message="Entre 0 et 240 minutes.")])

@@ -7,13 +7,18 @@ marking writes no log entry: the registration keeps who marked it and when.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..audit.log import actor_for_user, record
 from ..auth.models import User
 from ..programme.models import Event
 from ..registration.emails import queue_registration_confirmation
 from ..registration.models import Registration
 from ..registration.services import Attendee
-from .services import completion, presence
+from .models import HalfDaySignature
+from .services import completion, half_day_signatures, presence
+from .services.half_day_signatures import Signer
+from .services.signin import HalfDay
 
 
 def check_in(registration: Registration, *, by: User) -> bool:
@@ -62,3 +67,30 @@ def send_completion_certificates(event: Event, *, by: User, today=None) -> int:
                event=event, target="Certificats de réalisation envoyés par e-mail",
                rows=count)
     return count
+
+
+def sign_half_day(event: Event, half: HalfDay, signer: Signer, image: bytes, *,
+                  collected_by: str, actor: str, now: datetime | None = None
+                  ) -> HalfDaySignature:
+    """Record a signature for a half-day (and the participant's presence at the door)."""
+    signed = half_day_signatures.sign(event, half, signer, image, collected_by, now)
+    record("signin.sign", actor=actor, event=event,
+           target=f"{_signer_label(signer)} — {half_day_signatures.half_day_name(half)}")
+    return signed
+
+
+def attest_half_day(event: Event, half: HalfDay, signer: Signer, *, attested_by: str,
+                    reason: str, collected_by: str, actor: str,
+                    now: datetime | None = None) -> HalfDaySignature:
+    """Record a presence attested by staff for someone who cannot sign."""
+    attested = half_day_signatures.attest(event, half, signer, attested_by, reason,
+                                          collected_by, now)
+    record("signin.attest", actor=actor, event=event,
+           target=f"{_signer_label(signer)} — {half_day_signatures.half_day_name(half)}")
+    return attested
+
+
+def _signer_label(signer: Signer) -> str:
+    if signer.registration is not None:
+        return f"Inscription n°\u00a0{signer.registration.id}"
+    return f"Animateur·rice n°\u00a0{signer.person.id}"

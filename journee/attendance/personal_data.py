@@ -1,35 +1,62 @@
-"""Presence's personal data: who checked a person in (see :mod:`journee.data_owners`).
+"""Presence's personal data: who checked a person in, and the signed half-days (see
+:mod:`journee.data_owners`).
 
 The dates (present, badge printed, certificate sent) name nobody once the registration
-is anonymised; they are exported with it and kept for the counts.
+is anonymised; they are exported with it and kept for the counts. Signature images and
+attested presences name or show the person: they go with an erasure and with the event's
+purge (the seal of a signed sheet stays in the audit log).
 """
 
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import or_, update
+import base64
 
-from ..data_owners import DataOwner, PurgeRun, iso, register
+from flask import Flask
+from sqlalchemy import delete, or_, select, update
+
+from ..data_owners import DataOwner, Erasure, PurgeRun, iso, register
 from ..extensions import db
 from ..programme.models import Event
 from ..registration.models import Registration
 from ..registration.privacy import purge_date
+from .models import HalfDaySignature
 
 
 class AttendanceData(DataOwner):
-    """Who checked the person in, and the code their badge carries: exported with the
-    registration, erased with it, cleared when it is anonymised."""
+    """Who checked the person in, the code their badge carries, and their half-day
+    signatures: exported with the registration, erased with it, cleared when it is
+    anonymised."""
 
     name = "attendance"
-    columns = ("registration.checked_in_by",)
+    depends_on = ("registration",)
+    columns = ("registration.checked_in_by", "half_day_signature.image",
+               "half_day_signature.collected_by", "half_day_signature.attested_by",
+               "half_day_signature.reason")
+    purge_counts = (("half_day_signatures", "Signatures de demi-journées supprimées"),)
 
     def export(self, registration: Registration) -> dict:
+        signatures = db.session.scalars(
+            select(HalfDaySignature)
+            .where(HalfDaySignature.registration_id == registration.id)
+            .order_by(HalfDaySignature.half_day_start)).all()
         return {"inscription": {
             "presence_notee_le": iso(registration.checked_in_at),
             "badge_imprime_le": iso(registration.badge_printed_at),
             "attestation_envoyee_le": iso(registration.certificate_sent_at),
             "certificat_realisation_envoye_le": iso(
-                registration.completion_certificate_sent_at)}}
+                registration.completion_certificate_sent_at)},
+            "emargement": [{
+                "demi_journee_debut": iso(s.half_day_start), "signe_le": iso(s.signed_at),
+                "recueilli_par": s.collected_by, "presence_attestee_par": s.attested_by,
+                "motif": s.reason,
+                "signature_png_base64": (base64.b64encode(s.image).decode("ascii")
+                                         if s.image else None)} for s in signatures]}
+
+    def erase(self, erasure: Erasure) -> None:
+        db.session.execute(
+            delete(HalfDaySignature)
+            .where(HalfDaySignature.registration_id.in_([r.id for r in erasure.subjects]))
+            .execution_options(synchronize_session=False))
 
     def purge_event(self, event_id: int, run: PurgeRun) -> None:
         if purge_date(db.session.get(Event, event_id)) >= run.today:
@@ -41,6 +68,10 @@ class AttendanceData(DataOwner):
                        Registration.badge_code.is_not(None)))
             .values(checked_in_by=None, badge_code=None)
             .execution_options(synchronize_session=False))
+        deleted = db.session.execute(
+            delete(HalfDaySignature).where(HalfDaySignature.event_id == event_id)
+            .execution_options(synchronize_session=False)).rowcount
+        run.report.add("half_day_signatures", max(deleted or 0, 0))
 
 
 def init_app(app: Flask) -> None:

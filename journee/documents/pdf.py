@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 from arabic_reshaper import ArabicReshaper
 from bidi import get_display
 from markdown_it import MarkdownIt
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
@@ -39,6 +40,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..formatting import NBSP, NNBSP, french_spacing
+
+# Binary streams rather than ASCII85: PDF readers need no 7-bit text, and ReportLab's
+# pure-Python ASCII85 encoder cost about 5 ms per embedded signature image.
+rl_config.useA85 = 0
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
@@ -315,6 +320,8 @@ class NumberedCanvas(JourneeCanvas):
     known: pages are kept as saved states and drawn at the end."""
 
     footer_text = ""
+    #: A second, smaller footer line under the first (a signed sheet's seal).
+    footer_note = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -340,6 +347,9 @@ class NumberedCanvas(JourneeCanvas):
         if self.footer_text:
             self.drawString(20 * mm, 10 * mm, _fit(self.footer_text, width - 65 * mm, 8))
         self.drawRightString(width - 20 * mm, 10 * mm, f"page {number} / {total}")
+        if self.footer_note:
+            self.setFont(FONT, 6.5)
+            self.drawString(20 * mm, 6.5 * mm, _fit(self.footer_note, width - 40 * mm, 6.5))
         self.restoreState()
 
 
@@ -352,8 +362,9 @@ def _fit(text: str, width: float, size: float) -> str:
     return text.rstrip() + "…"
 
 
-def numbered_canvas(footer_text: str = "") -> type[NumberedCanvas]:
+def numbered_canvas(footer_text: str = "", footer_note: str = "") -> type[NumberedCanvas]:
     """A canvas class for ``doc.build(..., canvasmaker=...)`` with this footer text."""
     register_fonts()
     text = unicodedata.normalize("NFC", _CONTROL.sub("", footer_text))
-    return type("FooterCanvas", (NumberedCanvas,), {"footer_text": text})
+    note = unicodedata.normalize("NFC", _CONTROL.sub("", footer_note))
+    return type("FooterCanvas", (NumberedCanvas,), {"footer_text": text, "footer_note": note})

@@ -9,14 +9,18 @@ each page and the pages are numbered « page 2 / 5 ».
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 
+from PIL import Image, ImageOps
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
 
 from .pdf import (
     ACCENT,
@@ -44,10 +48,22 @@ class SignatureColumn:
 
 
 @dataclass(frozen=True)
+class CellSignature:
+    """What a signed cell shows: the signature (PNG bytes) and its time « 9 h 12 », or,
+    without an image, the presence attested by staff (``attested``)."""
+
+    time: str = ""
+    image: bytes | None = None
+    attested: str = ""
+
+
+@dataclass(frozen=True)
 class SigninRow:
     last_name: str
     first_name: str
     organisation: str = ""
+    signatures: Sequence[CellSignature | None] = ()
+    """One per signature column, ``None`` where nothing was signed (a signed sheet)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,10 @@ class SigninSheet:
     room: str = ""
     facilitators: Sequence[str] = field(default_factory=tuple)
     blank_rows: int = 5
+    facilitator_signatures: Sequence[CellSignature | None] = ()
+    """One per facilitator, in the order of ``facilitators`` (a signed sheet)."""
+    seal: str = ""
+    """The SHA-256 of the sheet's content, printed in every page's footer."""
 
 
 def display_name(row: SigninRow) -> tuple[str, str]:
@@ -98,7 +118,8 @@ def build_signin_sheet(sheet: SigninSheet) -> bytes:
     footer = f"{title} — {plain_text(sheet.event_title)}"
     if sheet.workshop:
         footer += f" — {plain_text(sheet.workshop)}"
-    canvas = numbered_canvas(footer)(buffer, pagesize=pagesize, pageCompression=1)
+    note = f"Empreinte SHA-256 du contenu\u00a0: {sheet.seal}" if sheet.seal else ""
+    canvas = numbered_canvas(footer, note)(buffer, pagesize=pagesize, pageCompression=1)
     canvas.setTitle(f"{title} — {plain_text(sheet.workshop or sheet.event_title)}")
     canvas.setAuthor(plain_text(sheet.organiser))
     canvas.setSubject(title)
@@ -275,6 +296,35 @@ class _SheetWriter:
         organisation = plain_text(row.organisation)
         if organisation:
             self._text_cell(x + PAD, middle, self.widths[2] - 2 * PAD, organisation)
+        x += self.widths[2]
+        for signature, width in zip(row.signatures, self.widths[3:]):
+            if signature is not None:
+                self._signature(x, bottom, width, ROW_HEIGHT, signature)
+            x += width
+
+    def _signature(self, x: float, bottom: float, width: float, height: float,
+                   signature: CellSignature) -> None:
+        """The image scaled into the cell with its time under it, or the attested
+        presence in small type."""
+        c = self.c
+        if signature.image is None:
+            text = plain_text(signature.attested)
+            if signature.time:
+                text += f" ({signature.time})"
+            self._lines(x + PAD, bottom + height / 2, width - 2 * PAD, [(text, FONT)],
+                        max_size=6.5)
+            return
+        time_size = 6.5
+        room_w, room_h = width - 2 * PAD, height - 2 * PAD - time_size - 1
+        image = _image(signature.image)
+        scale = min(room_w / image.width, room_h / image.height)
+        drawn_w, drawn_h = image.width * scale, image.height * scale
+        _draw_image(c, image, x + PAD + (room_w - drawn_w) / 2,
+                    bottom + PAD + time_size + 1 + (room_h - drawn_h) / 2, drawn_w, drawn_h)
+        c.setFont(FONT, time_size)
+        c.setFillColor(MUTED)
+        c.drawRightString(x + width - PAD, bottom + PAD, plain_text(signature.time))
+        c.setFillColor(colors.black)
 
     def _name_cell(self, x: float, middle: float, room: float, row: SigninRow) -> None:
         """« NOM » in bold then « Prénom », on one line, shrunk a little if needed; a name
@@ -350,10 +400,15 @@ class _SheetWriter:
         shown = min(per_line, len(names))
         box_width = min(2 * SIGNATURE_BOX_WIDTH,
                         (self.x1 - self.x0 - (shown - 1) * BOX_GAP) / shown)
+        signed = list(self.sheet.facilitator_signatures) if self.sheet.workshop else []
         for start in range(0, len(names), per_line):
             x = self.x0
-            for name in names[start:start + per_line]:
+            for number, name in enumerate(names[start:start + per_line], start=start):
                 c.rect(x, y - SIGNATURE_BOX_HEIGHT, box_width, SIGNATURE_BOX_HEIGHT)
+                signature = signed[number] if number < len(signed) else None
+                if signature is not None:
+                    self._signature(x, y - SIGNATURE_BOX_HEIGHT, box_width,
+                                    SIGNATURE_BOX_HEIGHT - 10, signature)
                 c.setFont(FONT, 8)
                 line_y = y - 10
                 for line in wrap_lines(name or "Nom\u00a0:", FONT, 8, box_width - 2 * PAD)[:2]:
@@ -383,6 +438,65 @@ def _wrapped(pieces: tuple[tuple[str, str], ...], room: float,
             lines = lines[:2] + [(" ".join(t for t, _ in lines[2:]), lines[2][1])]
         lines = [(_fit(t, f, size, room), f) for t, f in lines]
     return size, lines
+
+
+#: Enough pixels for a signature cell (36 × 7 mm) at about 200 dpi; larger images are
+#: divided by a whole factor, which costs far less than resampling.
+SIGNATURE_PIXELS = (320, 100)
+
+
+@dataclass(frozen=True)
+class _PreparedImage:
+    """A signature ready for the PDF: grey pixels, already compressed."""
+
+    name: str
+    width: int
+    height: int
+    stream: bytes
+
+
+@lru_cache(maxsize=1024)
+def _image(data: bytes) -> _PreparedImage:
+    """A signature decoded, flattened on white in grey levels, brought down to what a cell
+    can show and compressed once, however many cells and sheets show it."""
+    with Image.open(BytesIO(data)) as image:
+        if image.mode == "P" or "transparency" in image.info:
+            image = image.convert("RGBA")
+        if image.mode in ("RGBA", "LA"):
+            # Ink on a transparent pad (static/signature.js): its opacity is the ink.
+            flat = ImageOps.invert(_reduced(image.getchannel("A")))
+        else:
+            flat = _reduced(image.convert("L"))
+    return _PreparedImage(hashlib.sha256(data).hexdigest(), flat.width, flat.height,
+                          zlib.compress(flat.tobytes()))
+
+
+def _draw_image(canvas, image: _PreparedImage, x: float, y: float, width: float,
+                height: float) -> None:
+    """Draw a prepared image as ``Canvas.drawImage`` does, without decoding, hashing and
+    compressing its pixels again: each image is one XObject of the document, drawn by
+    every cell that shows it."""
+    document = canvas._doc
+    registered = document.getXObjectName(image.name)
+    if document.idToObject.get(registered) is None:
+        xobject = pdfdoc.PDFImageXObject(image.name)
+        xobject.width, xobject.height = image.width, image.height
+        xobject.bitsPerComponent = 8
+        xobject.colorSpace = "DeviceGray"
+        xobject._filters = ("FlateDecode",)
+        xobject.streamContent = image.stream
+        xobject.mask = None
+        document.Reference(xobject, registered)
+        document.addForm(image.name, xobject)
+    canvas._code.append(f"q {width:.2f} 0 0 {height:.2f} {x:.2f} {y:.2f} cm /{registered} Do Q")
+    canvas._formsinuse.append(image.name)
+    canvas._currentPageHasImages = 1
+
+
+def _reduced(image: Image.Image) -> Image.Image:
+    width, height = image.size
+    factor = max(1, -(-width // SIGNATURE_PIXELS[0]), -(-height // SIGNATURE_PIXELS[1]))
+    return image.reduce(factor) if factor > 1 else image
 
 
 #: String widths of the texts that repeat from row to row (organisations, first names).

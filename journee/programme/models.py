@@ -260,6 +260,8 @@ class Event(db.Model):
         str_enum(ActionNature, length=30), server_default=ActionNature.TRAINING.value,
         deferred=True)
     # End of the completion certificate's block.
+    signin_tolerance_minutes: Mapped[int] = mapped_column(server_default="30", deferred=True)
+    """How long before a half-day starts, and after it ends, people may sign for it."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -19,8 +19,9 @@ from ...security import as_id
 from ...web.downloads import private_download
 from ...web.forms import Form
 from ...web.loaders import owned_or_404
-from ..forms import SignatoryForm
+from ..forms import SignatoryForm, ToleranceForm
 from ..roster import confirmed_attendees, workshop_members, workshops_by_registration
+from ..services import signed_sheets
 from ..services.certificates import (
     MAX_SIGNATURE_BYTES,
     BadSignature,
@@ -59,11 +60,48 @@ def event_workshop_or_404(event: Event, workshop_id: int) -> Workshop:
 @bp.get("/journees/<int:event_id>/emargement")
 def signin_sheets(event_id: int):
     event = event_or_404(event_id)
+    return _sheets_page(event, ToleranceForm(data={
+        "minutes": event.signin_tolerance_minutes}))
+
+
+def _sheets_page(event: Event, tolerance_form: ToleranceForm):
     counts = Counter(workshop.id for workshops in workshops_by_registration(event).values()
                      for workshop in workshops)
     slots = [slot for slot in event.workshop_sessions if slot.workshops]
     return render_template("attendance/sheets.html", event=event, slots=slots, counts=counts,
-                           attendees=len(confirmed_attendees(event)))
+                           attendees=len(confirmed_attendees(event)),
+                           tolerance_form=tolerance_form)
+
+
+@bp.post("/journees/<int:event_id>/emargement/tolerance")
+def tolerance(event_id: int):
+    event = event_or_404(event_id)
+    form = ToleranceForm()
+    if not form.validate_on_submit():
+        return _sheets_page(event, form)
+    event.signin_tolerance_minutes = form.minutes.data
+    db.session.commit()
+    flash(f"La tolérance de l’émargement numérique est de {plural(form.minutes.data, 'minute')} "
+          "avant et après chaque demi-journée.", "success")
+    return redirect(url_for(".signin_sheets", event_id=event.id) + "#emargement-numerique")
+
+
+@bp.get("/journees/<int:event_id>/emargement/journee-signee.pdf")
+def signed_day_pdf(event_id: int):
+    event = event_or_404(event_id)
+    data = signed_sheets.signed_day_sheet_pdf(event, actor_for_user(current_user))
+    db.session.commit()
+    return private_download(data, f"emargement-signe-{event.slug}.pdf", PDF)
+
+
+@bp.get("/journees/<int:event_id>/emargement/ateliers/<int:workshop_id>/signee.pdf")
+def signed_workshop_pdf(event_id: int, workshop_id: int):
+    event = event_or_404(event_id)
+    workshop = event_workshop_or_404(event, workshop_id)
+    data = signed_sheets.signed_workshop_sheet_pdf(workshop, actor_for_user(current_user))
+    db.session.commit()
+    return private_download(
+        data, f"emargement-signe-{event.slug}-atelier-{workshop.number}.pdf", PDF)
 
 
 @bp.get("/journees/<int:event_id>/emargement/journee.pdf")

@@ -1,8 +1,9 @@
-"""Who attended which half-day of an event: the facts the completion certificate counts
-hours from.
+"""Who attended which half-day, the rule the certificates rely on.
 
-Temporary rule, until signed half-days and attested presence records are kept: a
-confirmed attendee checked in at the door attended every half-day of the event.
+A half-day is attended by whoever signed for it or whose presence staff attested. An
+event where no participant signed digitally at all used the paper sheet (the
+facilitators' own signatures do not count here): there, a confirmed person checked in
+at the door attended every half-day of the event.
 """
 
 from __future__ import annotations
@@ -12,15 +13,25 @@ from sqlalchemy import select
 from ...extensions import db
 from ...programme.models import Event
 from ...registration.models import Registration, RegistrationStatus
+from ..models import HalfDaySignature
 from .signin import HalfDay, half_days
 
 
 def attended_half_days(event: Event) -> dict[int, list[HalfDay]]:
-    """The half-days each registration attended, by registration id, in the order of
-    :func:`half_days`; registrations that attended none are left out."""
-    everything = half_days(event)
-    present = db.session.scalars(select(Registration.id).where(
-        Registration.event_id == event.id,
-        Registration.status == RegistrationStatus.CONFIRMED,
-        Registration.checked_in_at.is_not(None))).all()
-    return {registration_id: list(everything) for registration_id in present}
+    """Registration id → the half-days that person attended, in programme order."""
+    halves = half_days(event)
+    records = db.session.execute(
+        select(HalfDaySignature.registration_id, HalfDaySignature.half_day_start)
+        .where(HalfDaySignature.event_id == event.id,
+               HalfDaySignature.registration_id.is_not(None))).all()
+    if not records:
+        checked_in = db.session.scalars(select(Registration.id).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.checked_in_at.is_not(None))).all()
+        return {registration_id: list(halves) for registration_id in checked_in}
+    starts: dict[int, set] = {}
+    for registration_id, start in records:
+        starts.setdefault(registration_id, set()).add(start)
+    return {registration_id: [half for half in halves if half.starts_at in signed]
+            for registration_id, signed in starts.items()}

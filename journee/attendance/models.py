@@ -1,0 +1,51 @@
+"""Signed presence per half-day: a participant's or a facilitator's signature, or a
+presence attested by staff for someone who cannot sign."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..util.clock import utcnow
+
+
+class HalfDaySignature(db.Model):
+    """One person's presence for one half-day of an event, signed or attested.
+
+    The half-day is keyed by its start, a wall-clock time in the event's timezone (see
+    :func:`journee.attendance.services.signin.half_days`). Exactly one of
+    ``registration_id`` (a participant) and ``person_id`` (a facilitator of the
+    programme) is set, and either the PNG ``image`` or ``attested_by`` with its reason.
+    The partial unique indexes make a second signature, even sent twice at once, fail.
+    """
+
+    __tablename__ = "half_day_signature"
+    __table_args__ = (
+        CheckConstraint("(registration_id IS NULL) <> (person_id IS NULL)",
+                        name="one_signer"),
+        CheckConstraint("(image IS NULL) <> (attested_by IS NULL)", name="signed_or_attested"),
+        Index("uq_half_day_signature_registration", "registration_id", "half_day_start",
+              unique=True),
+        Index("uq_half_day_signature_person", "event_id", "person_id", "half_day_start",
+              unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
+                                          index=True)
+    half_day_start: Mapped[datetime]
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    image: Mapped[bytes | None] = mapped_column(LargeBinary, info={"personal": True})
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    collected_by: Mapped[str] = mapped_column(String(200), info={"personal": True})
+    attested_by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})
+    reason: Mapped[str | None] = mapped_column(String(300), info={"personal": True})
+
+    @property
+    def is_attested(self) -> bool:
+        return self.image is None

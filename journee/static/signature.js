@@ -1,0 +1,72 @@
+/* The signature pad of the « émargement » pages: drawing with a finger, a stylus or a
+   mouse (pointer events) on a canvas, sent as a PNG data URL in the form's hidden field.
+   Without this script the pad stays hidden and staff attest the presence instead. */
+(function () {
+  "use strict";
+  var pad = document.querySelector("[data-signature-pad]");
+  if (!pad || !window.HTMLCanvasElement) { return; }
+  var canvas = pad.querySelector("canvas");
+  var form = pad.querySelector("form");
+  var field = form.querySelector("input[name=signature]");
+  var status = pad.querySelector("[role=status]");
+  var context = canvas.getContext("2d");
+  var drawing = false;
+  var drawn = false;
+  var last = null;
+
+  function prepare() {
+    var ratio = window.devicePixelRatio || 1;
+    var box = canvas.getBoundingClientRect();
+    canvas.width = Math.round(box.width * ratio);
+    canvas.height = Math.round(box.height * ratio);
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.lineWidth = 2.5;
+    context.lineCap = "round";
+    context.lineJoin = "round";
+    context.strokeStyle = context.fillStyle = "#1a1a40";
+  }
+
+  function at(event) {
+    var box = canvas.getBoundingClientRect();
+    return { x: event.clientX - box.left, y: event.clientY - box.top };
+  }
+
+  canvas.addEventListener("pointerdown", function (event) {
+    event.preventDefault();
+    if (canvas.setPointerCapture) { canvas.setPointerCapture(event.pointerId); }
+    drawing = true;
+    last = at(event);
+    context.beginPath();
+    context.arc(last.x, last.y, 1.2, 0, 2 * Math.PI);
+    context.fill();
+    drawn = true;
+  });
+  canvas.addEventListener("pointermove", function (event) {
+    if (!drawing) { return; }
+    var point = at(event);
+    context.beginPath();
+    context.moveTo(last.x, last.y);
+    context.lineTo(point.x, point.y);
+    context.stroke();
+    last = point;
+  });
+  function stop() { drawing = false; }
+  canvas.addEventListener("pointerup", stop);
+  canvas.addEventListener("pointercancel", stop);
+
+  pad.querySelector("[data-clear]").addEventListener("click", function () {
+    context.save();
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.restore();
+    drawn = false;
+    field.value = "";
+    status.textContent = "Signature effacée.";
+  });
+  form.addEventListener("submit", function () {
+    field.value = drawn ? canvas.toDataURL("image/png") : "";
+  });
+
+  pad.hidden = false;
+  prepare();
+}());
