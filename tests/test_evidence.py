@@ -165,6 +165,13 @@ def test_the_pack_opened_back(organiser_client, first_come):
     [entry] = db.session.scalars(select(AuditEntry).filter_by(
         action="organiser.download_evidence")).all()
     assert entry.event_id == first_come.id and entry.rows == 16
+    # Each sheet in the pack carries its seal, and the audit log keeps the same one.
+    seals = db.session.scalars(select(AuditEntry.target).filter_by(
+        action="signin.seal", event_id=first_come.id)).all()
+    assert len(seals) == 7
+    day_seal = re.search(r"SHA-256 ([0-9a-f]{64})", next(
+        seal for seal in seals if "atelier" not in seal.lower()))[1]
+    assert day_seal in day.replace("\n", "")
 
 
 def test_a_pack_without_presence_nor_questionnaire_says_so(organiser_client, irts):

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from ..attendance.services.certificates import certificates_pdf, present_attendees
 from ..attendance.services.completion import completion_certificates_pdf, completion_recipients
-from ..attendance.services.signin import day_signin_pdf, event_dates, workshop_signin_pdf
+from ..attendance.services.signed_sheets import signed_day_sheet_pdf, signed_workshop_sheet_pdf
+from ..attendance.services.signin import event_dates
 from ..branding.services import png_logo
 from ..formatting import format_local_datetime, french_spacing
 from ..programme.models import Event
@@ -57,7 +58,7 @@ def programme_files(event: Event, now: datetime) -> Files:
 
 def signin_files(event: Event, now: datetime) -> Files:
     folder = "02-feuilles-emargement"
-    yield f"{folder}/journee.pdf", day_signin_pdf(event)
+    yield f"{folder}/journee.pdf", signed_day_sheet_pdf(event)
     taken: set[str] = set()
     for slot in event.workshop_sessions:
         for workshop in slot.workshops:
@@ -65,7 +66,7 @@ def signin_files(event: Event, now: datetime) -> Files:
             if name in taken:
                 name += f"-{workshop.id}"
             taken.add(name)
-            yield f"{folder}/{name}.pdf", workshop_signin_pdf(workshop)
+            yield f"{folder}/{name}.pdf", signed_workshop_sheet_pdf(workshop)
 
 
 def certificate_files(event: Event, now: datetime) -> Files:
@@ -106,7 +107,9 @@ PARTS: list[Part] = [
          programme_files),
     Part("Feuilles d’émargement",
          "la présence de chaque personne, pour la journée (une colonne par demi-journée) "
-         "et pour chaque atelier : la réalisation de l’action.", signin_files),
+         "et pour chaque atelier, avec les signatures recueillies par l’émargement "
+         "numérique ou les présences attestées, et l’empreinte SHA-256 de chaque feuille "
+         "inscrite au journal d’audit : la réalisation de l’action.", signin_files),
     Part("Attestations de présence",
          "les attestations remises aux personnes présentes : la réalisation de l’action "
          "pour chacune.", certificate_files,
