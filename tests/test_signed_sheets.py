@@ -173,3 +173,22 @@ def test_the_facilitator_downloads_the_signed_workshop_sheet(client, irts, signe
     assert response.mimetype == "application/pdf"
     assert "O’BRIEN Seán" in pdf_text(response.data)
     assert last_seal_entry().actor.startswith("Animateur·rice")
+
+
+def test_the_sheet_prints_the_form_prepared_when_signing_without_decoding_again(irts, signed):
+    """Each signature is prepared for print once, when signed; the sheet then draws the
+    prepared pixels, which read back as the ink of the stroke."""
+    from journee.documents import signin_pdf
+
+    stored = db.session.scalars(select(HalfDaySignature).where(
+        HalfDaySignature.image.is_not(None))).all()
+    assert stored and all(record.print_image for record in stored)
+    signin_pdf._image.cache_clear()
+    data = signed_sheets.signed_day_sheet_pdf(irts)
+    assert signin_pdf._image.cache_info().misses == 0
+    drawn = [image.image for page in PdfReader(BytesIO(data)).pages for image in page.images]
+    assert len(drawn) == 2
+    for image in drawn:
+        assert image.mode == "L"
+        darkest, lightest = image.getextrema()
+        assert darkest < 128 and lightest == 255  # dark ink on white paper

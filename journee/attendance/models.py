@@ -41,6 +41,9 @@ class HalfDaySignature(db.Model):
         ForeignKey("registration.id", ondelete="CASCADE"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     image: Mapped[bytes | None] = mapped_column(LargeBinary, info={"personal": True})
+    print_image: Mapped[bytes | None] = mapped_column(LargeBinary, info={"personal": True})
+    """The image as the signed sheet prints it, prepared once when signed
+    (:class:`~journee.documents.signin_pdf.PreparedSignature`)."""
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
     collected_by: Mapped[str] = mapped_column(String(200), info={"personal": True})
     attested_by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})

@@ -10,6 +10,7 @@ each page and the pages are numbered « page 2 / 5 ».
 from __future__ import annotations
 
 import hashlib
+import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ class CellSignature:
     time: str = ""
     image: bytes | None = None
     attested: str = ""
+    prepared: bytes | None = None
+    """The image as :meth:`PreparedSignature.to_bytes` kept it, when known."""
 
 
 @dataclass(frozen=True)
@@ -316,7 +319,8 @@ class _SheetWriter:
             return
         time_size = 6.5
         room_w, room_h = width - 2 * PAD, height - 2 * PAD - time_size - 1
-        image = _image(signature.image)
+        image = (PreparedSignature.from_bytes(signature.prepared) if signature.prepared
+                 else _image(signature.image))
         scale = min(room_w / image.width, room_h / image.height)
         drawn_w, drawn_h = image.width * scale, image.height * scale
         _draw_image(c, image, x + PAD + (room_w - drawn_w) / 2,
@@ -446,19 +450,30 @@ SIGNATURE_PIXELS = (320, 100)
 
 
 @dataclass(frozen=True)
-class _PreparedImage:
-    """A signature ready for the PDF: grey pixels, already compressed."""
+class PreparedSignature:
+    """A signature ready for the PDF: grey pixels, already compressed.
+
+    Prepared once when the person signs (:func:`prepare_signature`) and kept with the
+    signature as :meth:`to_bytes`, so that a sheet of hundreds of signatures decodes
+    none of them."""
 
     name: str
     width: int
     height: int
     stream: bytes
 
+    def to_bytes(self) -> bytes:
+        return struct.pack(">HH", self.width, self.height) + self.stream
 
-@lru_cache(maxsize=1024)
-def _image(data: bytes) -> _PreparedImage:
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PreparedSignature:
+        width, height = struct.unpack(">HH", data[:4])
+        return cls(hashlib.sha256(data).hexdigest(), width, height, data[4:])
+
+
+def prepare_signature(data: bytes) -> PreparedSignature:
     """A signature decoded, flattened on white in grey levels, brought down to what a cell
-    can show and compressed once, however many cells and sheets show it."""
+    can show and compressed."""
     with Image.open(BytesIO(data)) as image:
         if image.mode == "P" or "transparency" in image.info:
             image = image.convert("RGBA")
@@ -467,11 +482,30 @@ def _image(data: bytes) -> _PreparedImage:
             flat = ImageOps.invert(_reduced(image.getchannel("A")))
         else:
             flat = _reduced(image.convert("L"))
-    return _PreparedImage(hashlib.sha256(data).hexdigest(), flat.width, flat.height,
-                          zlib.compress(flat.tobytes()))
+    return PreparedSignature.from_bytes(
+        struct.pack(">HH", flat.width, flat.height) + zlib.compress(flat.tobytes()))
 
 
-def _draw_image(canvas, image: _PreparedImage, x: float, y: float, width: float,
+@lru_cache(maxsize=1024)
+def _image(data: bytes) -> PreparedSignature:
+    """A signature kept without its prepared form (e.g. a benchmark's), prepared once
+    however many cells and sheets show it."""
+    return prepare_signature(data)
+
+
+class _GreyImageXObject(pdfdoc.PDFImageXObject):
+    """A grey image already compressed, written as the bytes ``PDFImageXObject`` would
+    give through its generic dictionaries, at a fraction of their cost (a sheet holds
+    hundreds)."""
+
+    def format(self, document) -> bytes:
+        content = document.encrypt.encode(self.streamContent)
+        return (b"<<\n/BitsPerComponent 8 /ColorSpace /DeviceGray /Filter [ /FlateDecode ] "
+                b"/Height %d /Length %d /Subtype /Image \n  /Type /XObject /Width %d\n>>"
+                b"\nstream\n%sendstream\n" % (self.height, len(content), self.width, content))
+
+
+def _draw_image(canvas, image: PreparedSignature, x: float, y: float, width: float,
                 height: float) -> None:
     """Draw a prepared image as ``Canvas.drawImage`` does, without decoding, hashing and
     compressing its pixels again: each image is one XObject of the document, drawn by
@@ -479,7 +513,7 @@ def _draw_image(canvas, image: _PreparedImage, x: float, y: float, width: float,
     document = canvas._doc
     registered = document.getXObjectName(image.name)
     if document.idToObject.get(registered) is None:
-        xobject = pdfdoc.PDFImageXObject(image.name)
+        xobject = _GreyImageXObject(image.name)
         xobject.width, xobject.height = image.width, image.height
         xobject.bitsPerComponent = 8
         xobject.colorSpace = "DeviceGray"

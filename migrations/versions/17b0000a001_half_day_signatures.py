@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('registration_id', sa.Integer(), nullable=True),
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('image', sa.LargeBinary(), nullable=True),
+    sa.Column('print_image', sa.LargeBinary(), nullable=True),
     sa.Column('signed_at', sa.DateTime(), nullable=False),
     sa.Column('collected_by', sa.String(length=200), nullable=False),
     sa.Column('attested_by', sa.String(length=200), nullable=True),

@@ -20,6 +20,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from ...database import insert_once
+from ...documents.signin_pdf import prepare_signature
 from ...errors import JourneeError
 from ...extensions import db
 from ...formatting import NNBSP, format_date, format_time
@@ -197,8 +198,11 @@ def existing(event: Event, half: HalfDay, signer: Signer) -> HalfDaySignature | 
 
 def sign(event: Event, half: HalfDay, signer: Signer, image: bytes, collected_by: str,
          now: datetime | None = None) -> HalfDaySignature:
-    """Record a signature (PNG bytes, already checked) for ``half``."""
-    return _record(event, half, signer, now, image=image, collected_by=collected_by[:200])
+    """Record a signature (PNG bytes, already checked) for ``half``, with the form the
+    signed sheet prints, prepared now rather than for every sheet."""
+    return _record(event, half, signer, now, image=image,
+                   print_image=prepare_signature(image).to_bytes(),
+                   collected_by=collected_by[:200])
 
 
 def attest(event: Event, half: HalfDay, signer: Signer, attested_by: str, reason: str,

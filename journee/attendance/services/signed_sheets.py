@@ -37,7 +37,7 @@ def _cell(event: Event, found: HalfDaySignature | None) -> CellSignature | None:
     if found.is_attested:
         return CellSignature(time=time, attested=f"Présence attestée par {found.attested_by}"
                                                  f" — {found.reason}")
-    return CellSignature(time=time, image=found.image)
+    return CellSignature(time=time, image=found.image, prepared=found.print_image)
 
 
 def _records(event: Event) -> list[HalfDaySignature]:
