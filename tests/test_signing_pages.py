@@ -174,3 +174,9 @@ def test_the_facilitator_sees_only_their_workshops_members(client, irts, clock,
     assert client.post(f"{workshop_world['base']}/{other.id}/signer", data={
         "signature": data_url(signature_png())}).status_code == 404
     assert records() == []
+
+
+def test_the_event_home_leads_to_the_digital_sign_in(organiser_client, irts):
+    page = organiser_client.get(f"/admin/journees/{irts.id}/").get_data(as_text=True)
+    assert (f'<a class="button" href="/admin/journees/{irts.id}/accueil/emargement">'
+            "Émargement numérique</a>") in page
