@@ -85,16 +85,17 @@ class _Timed:
     def __init__(self, function):
         self.function = function
         self.calls: list[float] = []
+        self.statuses: list[int] = []
         self.first: tuple | None = None
 
     def __call__(self, *args, **kwargs):
         if self.first is None:
             self.first = (args, kwargs)
         started = time.perf_counter()
-        try:
-            return self.function(*args, **kwargs)
-        finally:
-            self.calls.append(time.perf_counter() - started)
+        result = self.function(*args, **kwargs)
+        self.calls.append(time.perf_counter() - started)
+        self.statuses.append(result.status)
+        return result
 
 
 def full_solve(attendees, workshops, options: Options) -> dict:
@@ -108,7 +109,8 @@ def full_solve(attendees, workshops, options: Options) -> dict:
     finally:
         assignment.linprog, assignment.milp = lp.function, mip.function
     report = result.report
-    return {"seconds": seconds, "lp": sum(lp.calls), "mips": mip.calls,
+    return {"seconds": seconds, "lp": sum(lp.calls), "lp_status": lp.statuses,
+            "mips": mip.calls, "mip_status": mip.statuses,
             "other": seconds - sum(lp.calls) - sum(mip.calls),
             "status": report.status, "method": report.method, "gap": report.gap,
             "objective": report.objective, "bound": report.bound,
@@ -117,9 +119,11 @@ def full_solve(attendees, workshops, options: Options) -> dict:
 
 
 def floor(lp_arguments: tuple, method: str) -> tuple[float, float | None]:
-    """The same LP alone: its seconds, and its optimum."""
+    """The same LP alone, without the solver's time limit: its seconds, and its
+    optimum."""
     args, kwargs = lp_arguments
-    kwargs = {**kwargs, "method": method}
+    options = {k: v for k, v in kwargs.get("options", {}).items() if k != "time_limit"}
+    kwargs = {**kwargs, "method": method, "options": options}
     started = time.perf_counter()
     result = assignment.linprog(*args, **kwargs)
     return time.perf_counter() - started, (result.fun if result.status == 0 else None)
@@ -153,8 +157,10 @@ def measure(row: tuple, repeats: int, methods: list[str], classes_only: bool) ->
         print(f"  full solve {solve['seconds']:.1f} s ({solve['status']}, "
               f"{solve['method']}, gap {solve['gap']}, objective {solve['objective']}, "
               f"bound {solve['bound']}, {solve['variables']} columns × "
-              f"{solve['constraints']} rows): LP {solve['lp']:.1f} s, MIPs "
-              f"{' + '.join(f'{s:.1f}' for s in solve['mips']) or '—'} s, "
+              f"{solve['constraints']} rows): LP {solve['lp']:.1f} s "
+              f"(status {solve['lp_status']}), MIPs "
+              f"{' + '.join(f'{s:.1f}' for s in solve['mips']) or '—'} s "
+              f"(status {solve['mip_status']}), "
               f"build and report {solve['other']:.1f} s; load {before} → {load()}",
               flush=True)
         for method in methods:
