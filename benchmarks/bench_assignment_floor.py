@@ -58,7 +58,8 @@ def class_counts(attendees, options: Options) -> dict:
     slots = sorted({s for a in attendees for s in a.choices})
 
     def ranking(a):
-        return tuple(tuple(a.choices.get(s, ())) for s in slots)
+        # A slot not attended (None) differs from one attended with no choice (()).
+        return tuple(tuple(a.choices[s]) if s in a.choices else None for s in slots)
 
     def model_key(a):
         return (a.profile if options.max_profile_share is not None else None,
@@ -71,8 +72,8 @@ def class_counts(attendees, options: Options) -> dict:
         "classes": len(classes),
         "largest_class": max(classes.values()),
         "choices_only": len({ranking(a) for a in attendees}),
-        "one_slot_ranking": [len({tuple(a.choices.get(s, ())) for a in attendees})
-                             for s in slots],
+        "one_slot_ranking": [len({tuple(a.choices[s]) if s in a.choices else None
+                                  for a in attendees}) for s in slots],
         "first_choices_only": len({tuple(a.choices[s][0] for s in slots if a.choices.get(s))
                                    for a in attendees}),
     }
