@@ -22,8 +22,11 @@ Each row repeats « full solve, then floor » ``--repeats`` times (2 by default)
 gives their medians, the ratio full / floor, and the load average of the machine.
 
 Run: ``.venv/bin/python benchmarks/bench_assignment_floor.py [--only=TEXT…]
-[--repeats=N] [--methods=M,…] [--classes-only]`` (``--only`` as in
-``bench_assignment.py``, e.g. ``--only=20000/50x4/5``).
+[--repeats=N] [--methods=M,…] [--time-limit=SECONDS] [--classes-only]`` (``--only`` as
+in ``bench_assignment.py``, e.g. ``--only=20000/50x4/5``; the time limit of each HiGHS
+call in the full solve is the benchmark's 120 s by default, ``--time-limit=0`` none: on
+a loaded machine the LP alone can take longer, and the solve then falls back to branch
+and bound over the whole model).
 """
 
 from __future__ import annotations
@@ -134,13 +137,14 @@ def load() -> str:
     return "/".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def measure(row: tuple, repeats: int, methods: list[str], classes_only: bool) -> None:
+def measure(row: tuple, repeats: int, methods: list[str], classes_only: bool,
+            time_limit: float | None) -> None:
     n_attendees, n_workshops, n_slots, n_choices, extra, label = row
     extra = dict(extra)
     themes = extra.pop("themes", False)
     attendees, workshops = make_instance(n_attendees, n_workshops, n_slots, n_choices,
                                          themes=themes)
-    options = Options(seed=SEED, time_limit=TIME_LIMIT, **OPTIONS, **extra)
+    options = Options(seed=SEED, time_limit=time_limit, **OPTIONS, **extra)
     name = row_name(*row)
     counts = class_counts(attendees, options)
     print(f"{name}: {counts['classes']} classes of interchangeable people for "
@@ -185,8 +189,10 @@ def main(argv: list[str]) -> int:
                     if arg.startswith("--repeats=")), 2)
     methods = ["highs"] + next((arg.removeprefix("--methods=").split(",") for arg in argv
                                 if arg.startswith("--methods=")), [])
+    time_limit = next((float(arg.removeprefix("--time-limit=")) for arg in argv
+                       if arg.startswith("--time-limit=")), TIME_LIMIT) or None
     for row in rows:
-        measure(row, repeats, methods, "--classes-only" in argv)
+        measure(row, repeats, methods, "--classes-only" in argv, time_limit)
     return 0
 
 
