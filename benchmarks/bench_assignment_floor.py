@@ -14,19 +14,20 @@ For each row of ``bench_assignment.py`` chosen (the themed days by default):
   each HiGHS call (the LP relaxation through ``linprog``, the narrowed MIPs and any
   branch and bound through ``milp``), the rest being the model's build and the report;
 * **floor**: the very same ``linprog`` call (same matrix, bounds and lottery costs,
-  captured during the full solve) run again alone: no solve of this formulation can
-  take less, whatever comes after the LP. ``--methods=highs-ipm,highs-ds`` times it
-  with HiGHS's interior point or dual simplex as well.
+  captured during the full solve; leximin's first level only) run again alone: no
+  solve of this formulation can take less, whatever comes after the LP. ``--methods=highs,highs-ipm`` times it with
+  HiGHS's interior point as well; ``--floor-only`` times the LP alone, without the
+  full solve.
 
 Each row repeats « full solve, then floor » ``--repeats`` times (2 by default) and
 gives their medians, the ratio full / floor, and the load average of the machine.
 
 Run: ``.venv/bin/python benchmarks/bench_assignment_floor.py [--only=TEXT…]
-[--repeats=N] [--methods=M,…] [--time-limit=SECONDS] [--classes-only]`` (``--only`` as
-in ``bench_assignment.py``, e.g. ``--only=20000/50x4/5``; the time limit of each HiGHS
-call in the full solve is the benchmark's 120 s by default, ``--time-limit=0`` none: on
-a loaded machine the LP alone can take longer, and the solve then falls back to branch
-and bound over the whole model).
+[--repeats=N] [--methods=M,…] [--time-limit=SECONDS] [--classes-only|--floor-only]``
+(``--only`` as in ``bench_assignment.py``, e.g. ``--only=20000/50x4/5``; the time limit
+of each HiGHS call in the full solve is the benchmark's 120 s by default,
+``--time-limit=0`` none: on a loaded machine the LP alone can take longer, and the solve
+then falls back to branch and bound over the whole model).
 """
 
 from __future__ import annotations
@@ -122,6 +123,26 @@ def full_solve(attendees, workshops, options: Options) -> dict:
             "lp_arguments": lp.first}
 
 
+class _Captured(Exception):
+    pass
+
+
+def lp_arguments(attendees, workshops, options: Options) -> tuple:
+    """The arguments of the solver's LP relaxation, without solving anything."""
+
+    def capture(*args, **kwargs):
+        raise _Captured(args, kwargs)
+
+    assignment.linprog, original = capture, assignment.linprog
+    try:
+        assign_workshops(attendees, workshops, options=options)
+    except _Captured as captured:
+        return captured.args
+    finally:
+        assignment.linprog = original
+    raise RuntimeError("the solver made no LP relaxation")
+
+
 def floor(lp_arguments: tuple, method: str) -> tuple[float, float | None]:
     """The same LP alone, without the solver's time limit: its seconds, and its
     optimum."""
@@ -138,7 +159,7 @@ def load() -> str:
 
 
 def measure(row: tuple, repeats: int, methods: list[str], classes_only: bool,
-            time_limit: float | None) -> None:
+            floor_only: bool, time_limit: float | None) -> None:
     n_attendees, n_workshops, n_slots, n_choices, extra, label = row
     extra = dict(extra)
     themes = extra.pop("themes", False)
@@ -153,6 +174,15 @@ def measure(row: tuple, repeats: int, methods: list[str], classes_only: bool,
           f"{counts['one_slot_ranking']}, first choices alone "
           f"{counts['first_choices_only']}", flush=True)
     if classes_only:
+        return
+    if floor_only:
+        arguments = lp_arguments(attendees, workshops, options)
+        for method in methods:
+            for _ in range(repeats):
+                before = load()
+                seconds, optimum = floor(arguments, method)
+                print(f"  floor ({method}) {seconds:.1f} s, LP optimum {optimum}; "
+                      f"load {before} → {load()}", flush=True)
         return
     fulls, floors = [], {method: [] for method in methods}
     for _ in range(repeats):
@@ -187,12 +217,13 @@ def main(argv: list[str]) -> int:
             if only else THEMED)
     repeats = next((int(arg.removeprefix("--repeats=")) for arg in argv
                     if arg.startswith("--repeats=")), 2)
-    methods = ["highs"] + next((arg.removeprefix("--methods=").split(",") for arg in argv
-                                if arg.startswith("--methods=")), [])
+    methods = next((arg.removeprefix("--methods=").split(",") for arg in argv
+                    if arg.startswith("--methods=")), ["highs"])
     time_limit = next((float(arg.removeprefix("--time-limit=")) for arg in argv
                        if arg.startswith("--time-limit=")), TIME_LIMIT) or None
     for row in rows:
-        measure(row, repeats, methods, "--classes-only" in argv, time_limit)
+        measure(row, repeats, methods, "--classes-only" in argv, "--floor-only" in argv,
+                time_limit)
     return 0
 
 
