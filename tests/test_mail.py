@@ -11,9 +11,9 @@ from icalendar import Calendar
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func
 from support.registration import OPEN_DAY as TODAY
-from support.smtp import SMTPServer
+from support.smtp import SMTPServer, sending_to
 
-from journee import mail
+from journee import mail, tasks
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.registration.emails import (
@@ -224,6 +224,49 @@ def test_a_commit_through_a_request_delivers_too(sending_app, smtp_server):
         mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
         db.session.commit()
         assert len(smtp_server.messages) == 1
+
+
+def test_a_public_form_leaves_its_message_to_the_worker(sending_app, smtp_server):
+    smtp_server.start()
+    with sending_app.test_request_context("/"):
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        mail.leave_to_worker()
+        db.session.commit()
+    assert smtp_server.messages == []  # the answer did not wait for the e-mail
+
+    # What ``journee worker`` does between its rounds, every TASKS_POLL_SECONDS.
+    with sending_app.app_context():
+        [outcome] = tasks.run_woken()
+    assert outcome.job.name == mail.OUTBOX_JOB and not outcome.failed
+    with sending_app.app_context():
+        assert tasks.run_woken() == []  # nothing new: the next look sends nothing
+    [message] = smtp_server.messages
+    assert message["To"] == "camille@example.org"
+
+
+def test_a_public_form_sends_itself_when_no_worker_delivers_the_outbox(app_factory,
+                                                                        smtp_server):
+    app = app_factory(**sending_to(smtp_server), MAIL_AUTO_RETRY_SECONDS=0)
+    smtp_server.start()
+    with app.test_request_context("/"):
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        mail.leave_to_worker()
+        db.session.commit()
+        assert len(smtp_server.messages) == 1
+
+
+def test_the_worker_looks_only_for_messages_never_tried(sending_app, smtp_server):
+    # Nothing listens yet: the first try fails, and the retry waits for the period.
+    with sending_app.test_request_context("/"):
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        mail.leave_to_worker()
+        db.session.commit()
+    with sending_app.app_context():
+        [outcome] = tasks.run_woken()
+        assert outcome.summary == "0 message envoyé, 1 en échec."
+        assert tasks.run_woken() == []
+    smtp_server.start()
+    assert smtp_server.messages == []
 
 
 @pytest.fixture
