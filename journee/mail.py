@@ -89,13 +89,25 @@ def build_message_and_copy(to_address: str, subject: str, text_body: str,
         return raw, masked_links(raw)
     masked = {"plain": mask_secret_links(text_body),
               "html": None if html_body is None else mask_secret_links(html_body)}
-    if masked["plain"] == text_body and masked["html"] == html_body:
-        return raw, raw
+    copy = raw
     for part in message.walk():
-        if part.get_content_maintype() == "text" and not part.is_attachment():
-            subtype = part.get_content_subtype()
-            part.set_payload(_quoted_printable(masked[subtype]))
-    return raw, message.as_bytes(policy=SMTP_POLICY)
+        if part.get_content_maintype() != "text" or part.is_attachment():
+            continue
+        body = masked[part.get_content_subtype()]
+        if body in (text_body, html_body):
+            continue
+        # Only the body changes: swapped in the bytes, as the generator wrote it, rather
+        # than writing the whole message (and folding its headers) again.
+        written, wanted = (_as_written(part.get_payload()),
+                           _as_written(_quoted_printable(body)))
+        if copy.count(written) != 1:
+            return raw, masked_links(raw)
+        copy = copy.replace(written, wanted)
+    return raw, copy
+
+
+def _as_written(payload: str) -> bytes:
+    return payload.replace("\n", "\r\n").encode("ascii")
 
 
 def _has_secret_link(content: bytes) -> bool:

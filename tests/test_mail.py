@@ -409,6 +409,30 @@ def test_waitlisted_confirmation(smtp_app, irts_event):
     assert calendars(message) == []
 
 
+@pytest.mark.parametrize("html", [None, '<p><a href="http://journee.test/r/{token}">lien'
+                                  '</a> « Zoé »</p>', "<p>Sans lien</p>"])
+def test_the_copy_made_with_the_message_is_the_copy_masked_afterwards(smtp_app, html):
+    token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-"
+    text = (f"Bonjour Zoé,\nVotre lien : http://journee.test/r/{token}\n"
+            + "« Très » long, " * 12 + "\n. point\n")
+    calendar = mail.Attachment("journee.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+                               "text/calendar", {"method": "PUBLISH"})
+    raw, copy = mail.build_message_and_copy(
+        "zoe@example.org", "Inscription confirmée", text,
+        None if html is None else html.format(token=token), [calendar])
+
+    def read(message: bytes) -> EmailMessage:
+        return email.message_from_bytes(message, policy=email.policy.default)
+
+    def contents(message: bytes) -> list:
+        return [(part.get_content_type(), part.get_content())
+                for part in read(message).walk() if not part.is_multipart()]
+
+    assert contents(copy) == contents(mail.masked_links(raw))
+    assert token not in "".join(str(content) for _, content in contents(copy))
+    assert read(copy)["Message-ID"] == read(raw)["Message-ID"]
+
+
 def test_the_copy_kept_of_a_sent_message_has_its_links_masked(smtp_app, smtp_server,
                                                               irts_event):
     smtp_server.start()
