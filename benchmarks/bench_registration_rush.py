@@ -10,10 +10,14 @@ SQLAlchemy Core, pages and e-mail as large as Journée's, the same calendar), ru
 run in turn, so that the other load on the machine weighs on both alike.
 
 gunicorn, 2 workers × 4 threads as the README deploys it (``BENCH_THREADS`` changes the
-threads); each confirmation e-mail is written and sent by the request after its commit,
-as deployed (a gunicorn worker runs no periodic-job thread). Each run reports
-registrations per second, p50 and p95 of a whole registration, and the server's CPU time
-per registration (workers and master, from ``/proc``). At the end, the database must
+threads), and beside Journée's ``journee worker``, as deployed: the POST commits the
+registration and its outbox row and answers; the worker, which looks for new messages
+every ``TASKS_POLL_SECONDS``, writes and sends the confirmation. The floor writes and
+sends its e-mail in the request. Each run reports registrations per second, p50 and p95
+of a whole registration, the server's CPU time per registration (gunicorn's workers and
+master, and Journée's worker: composing and sending count, from ``/proc``), and when the
+e-mail arrived after the POST's answer (median and p95; 0 when it came before the
+answer, as the floor's does). At the end, the database must
 hold exactly what was sent: one registration, one sent outbox row and one
 ``attendee.register`` audit entry per person, and the SMTP server exactly one e-mail
 per address; any error or difference makes the script fail.
@@ -156,6 +160,8 @@ class Mailbox:
         self.port = free_port()
         self.links: dict[str, str] = {}
         self.received: dict[str, int] = {}
+        self.arrival: dict[str, float] = {}
+        """``time.perf_counter()`` when each address's first e-mail arrived."""
         self.arrived = threading.Condition()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
@@ -167,6 +173,7 @@ class Mailbox:
         with self.arrived:
             for address in envelope.rcpt_tos:
                 self.received[address] = self.received.get(address, 0) + 1
+                self.arrival.setdefault(address, time.perf_counter())
                 if found:
                     self.links[address] = found[1]
             self.arrived.notify_all()
@@ -206,12 +213,22 @@ def start_server(factory: str, port: int, env: dict) -> subprocess.Popen:
     raise RuntimeError("the server did not start")
 
 
-def server_cpu_seconds(server: subprocess.Popen) -> float:
-    """CPU time used so far by gunicorn's master and workers (Linux ``/proc``)."""
-    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
-                              text=True).stdout.split()
+def start_worker(env: dict) -> subprocess.Popen:
+    """``journee worker``, beside gunicorn as deployed: it sends Journée's e-mails."""
+    return subprocess.Popen([str(ROOT / ".venv/bin/journee"), "worker"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL)
+
+
+def server_cpu_seconds(processes: list[subprocess.Popen]) -> float:
+    """CPU time used so far by these processes and their children: gunicorn's master and
+    workers, Journée's worker (Linux ``/proc``)."""
+    pids = []
+    for process in processes:
+        pids.append(str(process.pid))
+        pids += subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                               text=True).stdout.split()
     total = 0
-    for pid in [str(server.pid), *children]:
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
@@ -243,7 +260,8 @@ class Person:
 
     def register(self, form_path: str, link_prefix: str, form: dict, address: str,
                  mailbox: Mailbox) -> str | None:
-        """A whole registration; returns what went wrong, if anything."""
+        """A whole registration; returns what went wrong, if anything. ``self.answered``:
+        when the POST's answer came."""
         page = self.request("GET", form_path)
         if page.status != 200:
             return f"GET form: {page.status}"
@@ -257,6 +275,7 @@ class Person:
         if csrf:
             body["csrf_token"] = csrf[1]
         answer = self.request("POST", form_path, urlencode(body), headers)
+        self.answered = time.perf_counter()
         if answer.status != 302:
             return f"POST: {answer.status}"
         token = mailbox.link_for(address)
@@ -272,7 +291,8 @@ class Person:
 
 
 def client(port: int, app: tuple, slug: str, form: dict, count: int, prefix: str,
-           mailbox: Mailbox, latencies: list, errors: list, start: threading.Barrier) -> None:
+           mailbox: Mailbox, latencies: list, delays: list, errors: list,
+           start: threading.Barrier) -> None:
     _, _, form_path, link_prefix = app
     form_path = form_path.format(slug=slug)
     person = Person(port)
@@ -293,28 +313,32 @@ def client(port: int, app: tuple, slug: str, form: dict, count: int, prefix: str
             errors.append(problem)  # counted, and the client carries on
         else:
             latencies.append(time.perf_counter() - began)
+            address = f"{prefix}-{n}@exemple.fr"
+            delays.append(max(0.0, mailbox.arrival[address] - person.answered))
     person.close()
 
 
-def run(port: int, server: subprocess.Popen, app: tuple, slug: str, form: dict,
+def run(port: int, processes: list[subprocess.Popen], app: tuple, slug: str, form: dict,
         clients: int, registrations: int, tag: str, mailbox: Mailbox) -> dict:
     per_client = registrations // clients
     latencies: list[float] = []
+    delays: list[float] = []
     errors: list[str] = []
     start = threading.Barrier(clients + 1)
     threads = [threading.Thread(target=client, args=(
-        port, app, slug, form, per_client, f"{tag}-c{i}", mailbox, latencies, errors,
-        start)) for i in range(clients)]
+        port, app, slug, form, per_client, f"{tag}-c{i}", mailbox, latencies, delays,
+        errors, start)) for i in range(clients)]
     for thread in threads:
         thread.start()
     start.wait()
-    cpu = server_cpu_seconds(server)
+    cpu = server_cpu_seconds(processes)
     began = time.perf_counter()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
-    cpu = server_cpu_seconds(server) - cpu
+    cpu = server_cpu_seconds(processes) - cpu
     latencies.sort()
+    delays.sort()
     done = max(len(latencies), 1)
     return {"registrations": len(latencies), "errors": len(errors),
             "error_kinds": sorted(set(errors))[:5], "seconds": round(elapsed, 2),
@@ -323,6 +347,9 @@ def run(port: int, server: subprocess.Popen, app: tuple, slug: str, form: dict,
             "p95_ms": round(latencies[int(len(latencies) * 0.95)] * 1000, 1)
             if latencies else None,
             "server_cpu_ms": round(cpu / done * 1000, 1),
+            "mail_p50_ms": round(statistics.median(delays) * 1000, 1) if delays else None,
+            "mail_p95_ms": round(delays[int(len(delays) * 0.95)] * 1000, 1)
+            if delays else None,
             "expected": clients * (per_client + 1)}
 
 
@@ -356,8 +383,11 @@ def bench_database(url: str, directory: Path, clients: int, registrations: int,
     slug, form, sizes = prepare_database(url, directory)
     mailbox = Mailbox()
     env = {**os.environ, "JOURNEE_DATABASE_URL": url, "JOURNEE_SECRET_KEY": SECRET,
-           "JOURNEE_MAIL_AUTO_RETRY_SECONDS": "0", "JOURNEE_PURGE_INTERVAL_SECONDS": "0",
-           "JOURNEE_REMINDER_INTERVAL_SECONDS": "0",
+           # The worker sends the outbox; its other jobs are off.
+           "JOURNEE_MAIL_AUTO_RETRY_SECONDS": "300", "JOURNEE_PURGE_INTERVAL_SECONDS": "0",
+           "JOURNEE_REMINDER_INTERVAL_SECONDS": "0", "JOURNEE_SURVEY_INTERVAL_SECONDS": "0",
+           "JOURNEE_WORKSHOP_PLACES_INTERVAL_SECONDS": "0",
+           "JOURNEE_PROGRAMME_NOTICE_INTERVAL_SECONDS": "0",
            # Thousands of registrations from 127.0.0.1: far beyond a real school.
            "JOURNEE_REGISTRATIONS_PER_CLIENT_PER_HOUR": "1000000",
            "JOURNEE_SMTP_HOST": "127.0.0.1", "JOURNEE_MAIL_SMTP_PORT": str(mailbox.port),
@@ -368,17 +398,19 @@ def bench_database(url: str, directory: Path, clients: int, registrations: int,
     try:
         for app in APPS:
             port = free_port()
-            servers[app[0]] = (port, start_server(app[1], port, env))
+            servers[app[0]] = (port, [start_server(app[1], port, env)])
+        servers["journee"][1].append(start_worker(env))
         for number in range(runs):
             for app in APPS:
-                port, server = servers[app[0]]
+                port, processes = servers[app[0]]
                 results["runs"][app[0]].append(run(
-                    port, server, app, slug, form, clients, registrations,
+                    port, processes, app, slug, form, clients, registrations,
                     f"{app[0]}-{number}", mailbox))
     finally:
-        for _, server in servers.values():
-            server.terminate()
-            server.wait()
+        for _, processes in servers.values():
+            for process in processes:
+                process.terminate()
+                process.wait()
         mailbox.stop()
     counts = database_counts(url)
     expected = {name: sum(r["expected"] for r in rs) for name, rs in results["runs"].items()}
@@ -396,7 +428,8 @@ def bench_database(url: str, directory: Path, clients: int, registrations: int,
         and not results["addresses_with_more_than_one_email"])
     for name, rs in results["runs"].items():
         results[name] = {key: statistics.median(r[key] for r in rs)
-                         for key in ("per_second", "p50_ms", "p95_ms", "server_cpu_ms")
+                         for key in ("per_second", "p50_ms", "p95_ms", "server_cpu_ms",
+                                     "mail_p50_ms", "mail_p95_ms")
                          if all(r[key] is not None for r in rs)}
         results[name]["errors"] = sum(r["errors"] for r in rs)
     results["cpu_ratio"] = round(results["journee"]["server_cpu_ms"]
@@ -405,19 +438,22 @@ def bench_database(url: str, directory: Path, clients: int, registrations: int,
 
 
 def report(title: str, results: dict, clients: int) -> None:
-    print(f"\n{title}: {clients} clients, gunicorn 2 workers × {THREADS} threads; "
-          "a whole registration = GET form, POST, e-mail received, GET its link")
+    print(f"\n{title}: {clients} clients, gunicorn 2 workers × {THREADS} threads "
+          "(+ journee worker); a whole registration = GET form, POST, e-mail received, GET "
+          "its link; « e-mail reçu après » = after the POST's answer")
     print(f"{'':<10}{'run':>4}{'reg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'CPU ms':>9}"
-          f"{'errors':>8}")
+          f"{'mail p50':>10}{'mail p95':>10}{'errors':>8}")
     for name, rs in results["runs"].items():
         for number, r in enumerate(rs, start=1):
             print(f"{name:<10}{number:>4}{r['per_second']:>8}{r['p50_ms']!s:>9}"
-                  f"{r['p95_ms']!s:>9}{r['server_cpu_ms']:>9}{r['errors']:>8}"
+                  f"{r['p95_ms']!s:>9}{r['server_cpu_ms']:>9}{r['mail_p50_ms']!s:>10}"
+                  f"{r['mail_p95_ms']!s:>10}{r['errors']:>8}"
                   + (f"  {r['error_kinds']}" if r["errors"] else ""))
     for name in results["runs"]:
         m = results[name]
         print(f"{name:<10} median: {m.get('per_second')} reg/s, p50 {m.get('p50_ms')} ms, "
-              f"p95 {m.get('p95_ms')} ms, CPU {m.get('server_cpu_ms')} ms per registration")
+              f"p95 {m.get('p95_ms')} ms, CPU {m.get('server_cpu_ms')} ms per registration, "
+              f"e-mail reçu après p50 {m.get('mail_p50_ms')} ms, p95 {m.get('mail_p95_ms')} ms")
     print(f"server CPU per registration, Journée / floor: {results['cpu_ratio']}")
     print(f"database: {results['counts']} (expected {results['expected']}); e-mails "
           f"received {results['emails_received']}, addresses with other than one: "

@@ -1,12 +1,15 @@
 """Where a whole public registration spends its time, in-process (cProfile).
 
 The flow a browser makes, as in ``bench_registration_rush.py``: GET the form, POST it,
-then GET ``/r/<token>`` (the link of the confirmation e-mail, which the POST composes and
-writes after its commit, calendar attached). Each registration is profiled from its GET
-to its last page; the warm-up registrations are not. Prints the functions that cost the
-most per registration, by their own time and by their time with what they call (only
-Journée's own functions in the second list): a profile is less sensitive to the other
-load on the machine than a timing.
+then GET ``/r/<token>`` (the link of the confirmation e-mail). Between the POST and the
+link, the worker's look for new messages (:func:`journee.tasks.run_woken`, what
+``journee worker`` does every ``TASKS_POLL_SECONDS``) writes the confirmation, calendar
+attached, and sends it: profiled too, apart, since it is no longer in the request. The
+warm-up registrations are not profiled. Prints the functions that cost the most per
+registration, by their own time and by their time with what they call (only Journée's
+own functions in the second list), for the three requests and for the worker, in CPU
+time of the process: a profile is less sensitive to the other load on the machine than
+a timing.
 
 Usage: .venv/bin/python benchmarks/profile_registration.py [--registrations 200]
                                                            [--top 10] [--postgres URL]
@@ -33,18 +36,24 @@ SECRET = "bench-e869c7753603237a7a993653b823d65a"
 
 
 def profile(url: str, directory: Path, registrations: int, warm_up: int = 20):
-    from journee import create_app
+    from journee import create_app, tasks
     from journee.extensions import db
     from journee.registration.models import Registration
 
     slug, form, _ = prepare_database(url)
     app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
                       "MAIL_FILE_DIR": str(directory / "outbox"),
-                      "MAIL_AUTO_RETRY_SECONDS": 0, "PURGE_INTERVAL_SECONDS": 0,
+                      "MAIL_AUTO_RETRY_SECONDS": 300, "PURGE_INTERVAL_SECONDS": 0,
+                      "REMINDER_INTERVAL_SECONDS": 0, "SURVEY_INTERVAL_SECONDS": 0,
+                      "WORKSHOP_PLACES_INTERVAL_SECONDS": 0,
+                      "PROGRAMME_NOTICE_INTERVAL_SECONDS": 0,
                       "REGISTRATIONS_PER_CLIENT_PER_HOUR": 1_000_000})
     client = app.test_client()
     path = f"/e/{slug}/register"
-    profiler = cProfile.Profile()
+    # CPU time of this process, not the wall clock: the other load on the machine
+    # weighs far less on the figures.
+    profiler = cProfile.Profile(time.process_time)
+    worker = cProfile.Profile(time.process_time)
 
     def token_of(address: str) -> str:
         with app.app_context():
@@ -62,6 +71,13 @@ def profile(url: str, directory: Path, registrations: int, warm_up: int = 20):
         if profiled:
             profiler.disable()
         assert answer.status_code == 302, answer.status_code
+        if profiled:
+            worker.enable()
+        with app.app_context():
+            [sent] = tasks.run_woken()
+        if profiled:
+            worker.disable()
+        assert sent.summary == "1 message envoyé, 0 en échec.", sent.summary
         token = token_of(address)  # what the person reads in the e-mail
         if profiled:
             profiler.enable()
@@ -78,10 +94,10 @@ def profile(url: str, directory: Path, registrations: int, warm_up: int = 20):
     elapsed = time.perf_counter() - began
     with app.app_context():
         db.engine.dispose()
-    return profiler, elapsed
+    return profiler, worker, elapsed
 
 
-def hotspots(profiler: cProfile.Profile, registrations: int, top: int) -> None:
+def hotspots(profiler: cProfile.Profile, registrations: int, top: int, what: str) -> None:
     stats = pstats.Stats(profiler)
     rows = []
     for (filename, line, name), (_, calls, own, cumulative, _) in stats.stats.items():
@@ -89,8 +105,8 @@ def hotspots(profiler: cProfile.Profile, registrations: int, top: int) -> None:
         where = re.sub(r".*/site-packages/", "", where)
         rows.append((own, cumulative, calls, f"{where}:{line}({name})"))
     total = sum(own for own, *_ in rows)
-    print(f"profiled: {total / registrations * 1000:.1f} ms per whole registration "
-          "(GET form, POST, GET /r/<token>; the profiler's own overhead included)")
+    print(f"\n== {what}: {total / registrations * 1000:.1f} ms per registration "
+          "(the profiler's own overhead included)")
     print(f"\nTop {top} by own time (ms per registration, calls per registration):")
     for own, _, calls, where in sorted(rows, reverse=True)[:top]:
         print(f"{own / registrations * 1000:8.2f} ms {calls / registrations:8.1f}  {where}")
@@ -112,16 +128,20 @@ def main() -> int:
         if args.postgres:
             database = PostgresDatabase(args.postgres)
             try:
-                profiler, elapsed = profile(database.url, Path(tmp), args.registrations)
+                profiler, worker, elapsed = profile(database.url, Path(tmp),
+                                                    args.registrations)
             finally:
                 database.drop()
             print(f"PostgreSQL {database.version}")
         else:
-            profiler, elapsed = profile(f"sqlite:///{Path(tmp) / 'profile.sqlite3'}",
-                                        Path(tmp), args.registrations)
+            profiler, worker, elapsed = profile(
+                f"sqlite:///{Path(tmp) / 'profile.sqlite3'}", Path(tmp), args.registrations)
             print("SQLite")
     print(f"{args.registrations} registrations in {elapsed:.1f} s under the profiler")
-    hotspots(profiler, args.registrations, args.top)
+    hotspots(profiler, args.registrations, args.top,
+             "requests (GET form, POST, GET /r/<token>)")
+    hotspots(worker, args.registrations, args.top,
+             "worker (writing and sending the confirmation)")
     return 0
 
 

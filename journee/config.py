@@ -55,9 +55,15 @@ def default_config(instance_path: str) -> dict:
         # How often the periodic job (journee.tasks) delivers the outbox, unsent e-mails
         # included; 0 turns the job off.
         "MAIL_AUTO_RETRY_SECONDS": 300,
-        # Send right after the change that queued a message (in the periodic jobs' thread
-        # under ``journee run``); False leaves every message to the next round or the CLI.
+        # Send right after the change that queued a message: in the periodic jobs' thread
+        # under ``journee run``; under gunicorn, for the public forms, by ``journee
+        # worker``, which looks for new messages every TASKS_POLL_SECONDS (the request
+        # answers without sending); by the committing process itself otherwise. False
+        # leaves every message to the next round or the CLI.
         "MAIL_DELIVER_AFTER_COMMIT": True,
+        # How often a runner of the periodic jobs looks, between its rounds, for work that
+        # must not wait for the period (a message just queued); 0: never.
+        "TASKS_POLL_SECONDS": 0.25,
         # The file backend's folder is a mailbox: its .eml files are deleted after this
         # many days. The text of a sent message is dropped from the outbox after
         # MAIL_BODY_RETENTION_DAYS (the row stays for the lists until the event's purge);

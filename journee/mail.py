@@ -2,7 +2,8 @@
 
 :func:`queue_email` adds the complete MIME message to the session, so the registration and
 its confirmation are committed together or not at all. :func:`deliver_pending` sends what
-is waiting, after the commit; a failed send is recorded on the message and retried later,
+is waiting, after the commit (for the public forms, by the periodic jobs' runner, woken
+or looking for new messages, see :func:`leave_to_worker`); a failed send is recorded on the message and retried later,
 by the next call: right after the next commit that queues a message (see
 :func:`init_app`: no caller asks for it), by the periodic job :func:`deliver_outbox` (see
 :mod:`journee.tasks`), or by ``journee send-mail``.
@@ -17,6 +18,7 @@ Backends, chosen by ``MAIL_BACKEND``: ``file`` (default) writes each message as 
 
 from __future__ import annotations
 
+import binascii
 import os
 import smtplib
 import ssl
@@ -26,15 +28,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes
+from email import contentmanager, message_from_bytes
 from email.encoders import encode_base64, encode_quopri
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.policy import compat32 as COMPAT32
 from email.utils import format_datetime, make_msgid, parseaddr
+from functools import lru_cache
 from pathlib import Path
 
+from blinker import Namespace
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -65,6 +69,86 @@ def build_message(to_address: str, subject: str, text_body: str,
     :param reply_to: where answers go, since ``MAIL_FROM`` is usually a no-reply address.
     :param headers: more headers, e.g. ``List-Unsubscribe``.
     """
+    return _mime(to_address, subject, text_body, html_body, attachments, reply_to=reply_to,
+                 headers=headers).as_bytes(policy=SMTP_POLICY)
+
+
+def build_message_and_copy(to_address: str, subject: str, text_body: str,
+                           html_body: str | None = None,
+                           attachments: Iterable[Attachment] = (), *,
+                           reply_to: str | None = None) -> tuple[bytes, bytes]:
+    """The message as sent, and the copy kept once it is sent, its secret links masked
+    (what :func:`masked_links` gives), made from the bodies rather than by parsing the
+    message again."""
+    attachments = tuple(attachments)
+    message = _mime(to_address, subject, text_body, html_body, attachments,
+                    reply_to=reply_to)
+    raw = message.as_bytes(policy=SMTP_POLICY)
+    if any(attachment.mimetype.startswith("text/") and _has_secret_link(attachment.content)
+           for attachment in attachments):
+        return raw, masked_links(raw)
+    masked = {"plain": mask_secret_links(text_body),
+              "html": None if html_body is None else mask_secret_links(html_body)}
+    copy = raw
+    for part in message.walk():
+        if part.get_content_maintype() != "text" or part.is_attachment():
+            continue
+        body = masked[part.get_content_subtype()]
+        if body in (text_body, html_body):
+            continue
+        # Only the body changes: swapped in the bytes, as the generator wrote it, rather
+        # than writing the whole message (and folding its headers) again.
+        written, wanted = (_as_written(part.get_payload()),
+                           _as_written(_quoted_printable(body)))
+        if copy.count(written) != 1:
+            return raw, masked_links(raw)
+        copy = copy.replace(written, wanted)
+    return raw, copy
+
+
+def _as_written(payload: str) -> bytes:
+    return payload.replace("\n", "\r\n").encode("ascii")
+
+
+def _has_secret_link(content: bytes) -> bool:
+    text = content.decode("utf-8", "replace")
+    return mask_secret_links(text) != text
+
+
+def _quoted_printable(text: str) -> str:
+    """*text* in UTF-8 as quoted-printable, as ``set_content`` writes it, by the C encoder
+    of :mod:`binascii` rather than the pure-Python one of the ``email`` package (several
+    times quicker: every confirmation goes through here)."""
+    return binascii.b2a_qp(b"\n".join(text.encode("utf-8").splitlines()) + b"\n",
+                           quotetabs=False, istext=True, header=False).decode("ascii")
+
+
+def _set_text(message: EmailMessage, text: str, subtype: str = "plain",
+              charset: str = "utf-8", cte: str | None = None, disposition=None,
+              filename=None, cid=None, params=None, headers=None) -> None:
+    """``email``'s ``set_text_content`` (with its steps before and after), the body in
+    quoted-printable by :func:`_quoted_printable`."""
+    if cte != "quoted-printable" or charset != "utf-8":
+        contentmanager.set_text_content(message, text, subtype, charset, cte, disposition,
+                                        filename, cid, params, headers)
+        return
+    contentmanager._prepare_set(message, "text", subtype, headers)
+    message.set_payload(_quoted_printable(text))
+    message.set_param("charset", "utf-8", replace=True)
+    message["Content-Transfer-Encoding"] = "quoted-printable"
+    contentmanager._finalize_set(message, disposition, filename, cid, params)
+
+
+_QUICK_TEXT = contentmanager.ContentManager()
+"""``email``'s own content manager, but for text in quoted-printable (see _set_text)."""
+for _kind, _setter in contentmanager.raw_data_manager.set_handlers.items():
+    _QUICK_TEXT.add_set_handler(_kind, _setter)
+_QUICK_TEXT.add_set_handler(str, _set_text)
+
+
+def _mime(to_address: str, subject: str, text_body: str, html_body: str | None,
+          attachments: Iterable[Attachment], *, reply_to: str | None,
+          headers: dict[str, str] | None = None) -> EmailMessage:
     # A line break in a title must not break the header (nor be refused by it).
     subject = " ".join(subject.split())
     sender = current_app.config["MAIL_FROM"]
@@ -80,15 +164,16 @@ def build_message(to_address: str, subject: str, text_body: str,
         message[name] = value
     # Quoted-printable keeps the bodies 7-bit, which every relay accepts, and the .eml
     # files readable.
-    message.set_content(text_body, cte="quoted-printable")
+    message.set_content(text_body, cte="quoted-printable", content_manager=_QUICK_TEXT)
     if html_body is not None:
-        message.add_alternative(html_body, subtype="html", cte="quoted-printable")
+        message.add_alternative(html_body, subtype="html", cte="quoted-printable",
+                                content_manager=_QUICK_TEXT)
         _add_inline_images(message.get_payload()[1], html_body)
     for attachment in attachments:
         maintype, subtype = attachment.mimetype.split("/", 1)
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
                                filename=attachment.filename, params=attachment.params or {})
-    return message.as_bytes(policy=SMTP_POLICY)
+    return message
 
 
 InlineImage = Callable[[], "bytes | None"]
@@ -268,8 +353,14 @@ class _Subject(str):
     name = "Subject"
 
     def fold(self, *, policy) -> str:
-        header = Header(str(self), "utf-8", header_name=self.name)
-        return f"{self.name}: {header.encode(linesep=policy.linesep)}{policy.linesep}"
+        return _folded_subject(str(self), policy.linesep)
+
+
+@lru_cache(maxsize=256)
+def _folded_subject(subject: str, linesep: str) -> str:
+    """Once per subject: the confirmations of a day share theirs."""
+    header = Header(subject, "utf-8", header_name=_Subject.name)
+    return f"{_Subject.name}: {header.encode(linesep=linesep)}{linesep}"
 
 
 _round: ContextVar[dict | None] = ContextVar("journee_mail_round", default=None)
@@ -378,9 +469,19 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
         return sent, failed
 
 
+def keep_copy(outbox: OutboxMessage, message: bytes, copy: bytes) -> None:
+    """Give the row its *message*, and the *copy* to keep once it is sent (see
+    :func:`build_message_and_copy`), so that the sender need not mask the message."""
+    outbox.message = message
+    outbox.kept_copy = (message, copy)
+
+
 def _copy_to_keep(message: OutboxMessage) -> bytes | None:
     """The sent message with its links masked, or no copy at all: an error here must not
     leave a sent message pending, to be sent again."""
+    kept = message.kept_copy
+    if kept is not None and kept[0] is message.message:
+        return kept[1]
     try:
         return masked_links(message.message)
     except Exception:
@@ -562,6 +663,21 @@ def deliver_outbox() -> str:
     return delivery_summary(*deliver_pending(1000))
 
 
+def _new_messages() -> bool:
+    """Whether a message never tried is waiting: one a request left to the worker.
+
+    Messages that failed wait for the period; so does all when ``MAIL_DELIVER_AFTER_COMMIT``
+    is off.
+    """
+    if not current_app.config["MAIL_DELIVER_AFTER_COMMIT"]:
+        return False
+    now = utcnow()
+    return db.session.execute(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts == 0,
+               _unclaimed(now), _due(now)).limit(1)).first() is not None
+
+
 def delivery_summary(sent: int, failed: int) -> str:
     # French keeps 0 and 1 singular: « 0 message envoyé », « 2 messages envoyés ».
     s = "s" if sent > 1 else ""
@@ -573,14 +689,33 @@ def delivery_summary(sent: int, failed: int) -> str:
 # Whoever commits a transaction that queued messages has them sent: a view, a CLI command,
 # a test. The session notes the messages queued as they are flushed, forgets them if the
 # transaction is rolled back, and once it is committed wakes this process's runner of
-# periodic jobs (``journee run``) or, with none to wake (a gunicorn worker, a CLI process,
-# the tests), sends them itself as soon as the transaction has ended: SQLAlchemy allows no
-# statement inside ``after_commit`` itself.
+# periodic jobs (``journee run``); with none to wake, a request that said
+# :func:`leave_to_worker` leaves them to the worker's look for new messages (``journee
+# worker`` beside gunicorn: the answer does not wait for the e-mail), and any other caller
+# (a staff page, a CLI process, a test) sends them itself as soon as the transaction has
+# ended: SQLAlchemy allows no statement inside ``after_commit`` itself.
 
+_TO_WORKER = "journee.outbox_to_worker"
+"""In ``session.info``: the request answers without waiting for its messages (see
+:func:`leave_to_worker`)."""
 _QUEUED = "journee.outbox_queued"
 """In ``session.info``: how many pending messages the open transaction has flushed."""
 _TO_SEND = "journee.outbox_to_send"
 """In ``session.info``: how many messages to send once the committed transaction ends."""
+
+
+left_to_worker = Namespace().signal("journee.mail.left-to-worker")
+"""Sent with the app when a commit has left its messages to the worker."""
+
+
+def leave_to_worker() -> None:
+    """Let the next commit of this request leave the messages it queued to the worker
+    beside the server (``journee worker``), which finds them within
+    ``TASKS_POLL_SECONDS``: the answer does not wait for the e-mail. For the public forms
+    under a rush; pages that tell whether a message has left keep sending it themselves.
+    With a runner in this process (``journee run``), it is woken as for any commit; with
+    no outbox job at all (``MAIL_AUTO_RETRY_SECONDS`` 0), the request sends them."""
+    db.session.info[_TO_WORKER] = True
 
 
 def _note_queued(session, flush_context) -> None:
@@ -597,6 +732,7 @@ def _forget_queued(session) -> None:
         return
     session.info.pop(_QUEUED, None)
     session.info.pop(_TO_SEND, None)
+    session.info.pop(_TO_WORKER, None)
 
 
 def _wake_sender(session) -> None:
@@ -605,11 +741,18 @@ def _wake_sender(session) -> None:
         return  # a savepoint released: the messages leave with the outer commit
     queued = session.info.pop(_QUEUED, 0)
     if not queued or not has_app_context():
+        session.info.pop(_TO_WORKER, None)
         return
     app = current_app._get_current_object()
     if not app.config["MAIL_DELIVER_AFTER_COMMIT"]:
         return  # left to the next round of the periodic jobs or to ``journee send-mail``
     if tasks.wake(app, OUTBOX_JOB):
+        session.info.pop(_TO_WORKER, None)
+        return
+    if session.info.pop(_TO_WORKER, False) and OUTBOX_JOB in app.extensions.get(tasks.JOBS, {}):
+        # The request answers at once: ``journee worker`` finds the new messages within
+        # TASKS_POLL_SECONDS (see _new_messages), writes and sends them.
+        left_to_worker.send(app)
         return
     # A publication queues an e-mail per person: they all leave with it.
     session.info[_TO_SEND] = max(queued, 10)
@@ -649,4 +792,4 @@ def init_app(app: Flask) -> None:
     if interval and interval > 0:
         tasks.register(app, tasks.PeriodicJob(
             OUTBOX_JOB, "Envoi des e-mails en attente", timedelta(seconds=interval),
-            deliver_outbox, lease=CLAIM))
+            deliver_outbox, lease=CLAIM, wake_when=_new_messages))

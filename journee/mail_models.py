@@ -57,3 +57,6 @@ class OutboxMessage(db.Model):
     mailing_id: Mapped[int | None] = mapped_column(
         ForeignKey("mailing.id", ondelete="SET NULL"), index=True)
     """The organiser's message this e-mail carries to one of its recipients."""
+    kept_copy = None
+    """Not stored: ``(message, copy to keep once sent)`` when the composer made the copy
+    with the message (see :func:`journee.mail.keep_copy`)."""

@@ -12,6 +12,7 @@ all the same: the claim of a runner that died mid-job expires and the job runs a
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,11 @@ class PeriodicJob:
     failure (:class:`JobProblem` for a failure already described in French)."""
     lease: timedelta = timedelta(minutes=30)
     """How long a run may take before another runner takes it for dead."""
+    wake_when: Callable[[], bool] | None = None
+    """A cheap read that a runner makes every ``TASKS_POLL_SECONDS`` between its rounds,
+    in an app context: true when work has arrived that must not wait for the period
+    (a message that a request of another process has just queued); the job then runs
+    at once. ``None``: the period only."""
 
 
 class JobProblem(Exception):
@@ -104,6 +110,21 @@ def run_now(name: str) -> Outcome:
     job = current_app.extensions[JOBS][name]
     summary, error = _execute(job)
     return Outcome(job, True, error is not None, summary)
+
+
+def run_woken() -> list[Outcome]:
+    """Run now each job whose :attr:`PeriodicJob.wake_when` says work has arrived; in an
+    app context. What a runner does between its rounds: new work is done within
+    ``TASKS_POLL_SECONDS`` of being committed, by whichever process committed it."""
+    outcomes = [run_now(job.name) for job in registered(current_app)
+                if job.wake_when is not None and job.wake_when()]
+    db.session.commit()  # the look ends its read transaction
+    return outcomes
+
+
+def watched(app: Flask) -> bool:
+    """Whether a job asks to be looked for between rounds."""
+    return any(job.wake_when is not None for job in registered(app))
 
 
 def seconds_until_due() -> float | None:
@@ -215,12 +236,16 @@ class Runner:
     :param max_sleep: the longest wait between two rounds, so that a job registered by
         another process or a clock change is seen in time.
     :param report: called with each outcome of a job that ran.
+    :param poll: how often, between rounds, :func:`run_woken` looks for new work
+        (``TASKS_POLL_SECONDS`` by default); 0: never.
     """
 
     def __init__(self, app: Flask, max_sleep: float = 60,
-                 report: Callable[[Outcome], None] | None = None) -> None:
+                 report: Callable[[Outcome], None] | None = None,
+                 poll: float | None = None) -> None:
         self.app = app
         self.max_sleep = max_sleep
+        self.poll = app.config["TASKS_POLL_SECONDS"] if poll is None else poll
         self.report = report or (lambda outcome: None)
         self.stopped = threading.Event()
         self._woken = threading.Event()
@@ -246,15 +271,28 @@ class Runner:
         return self.thread
 
     def run_forever(self) -> None:
+        polling = self.poll > 0 and watched(self.app)
+        next_round = time.monotonic()
         while not self.stopped.is_set():
             self._woken.clear()
-            wait = self.max_sleep
+            with self._lock:
+                asked = bool(self._soon)
             try:
-                wait = self._round()
+                if asked or time.monotonic() >= next_round:
+                    next_round = time.monotonic() + self.max_sleep  # if the round fails
+                    next_round = time.monotonic() + self._round()
+                elif polling:
+                    self._look()
             except Exception:
-                # The database may be locked or away for a moment: next round, then.
+                # The database may be locked or away for a moment: next time, then.
                 self.app.logger.exception("Tâches périodiques impossibles à lancer.")
-            self._woken.wait(wait)
+            wait = next_round - time.monotonic()
+            self._woken.wait(max(0.0, min(wait, self.poll) if polling else wait))
+
+    def _look(self) -> None:
+        with self.app.app_context():
+            for outcome in run_woken():
+                self.report(outcome)
 
     def _round(self) -> float:
         with self._lock:

@@ -16,6 +16,7 @@ import pytest
 from support.databases import make_template
 from support.registration import OPEN_DAY, set_today
 from support.smtp import SMTPServer
+from support.worker import WorkerClient
 
 from journee import create_app
 from journee.extensions import db
@@ -71,6 +72,7 @@ def app_factory(migrated_database, tmp_path):
         overrides.setdefault("MAIL_FILE_DIR", str(tmp_path / "outbox"))
         overrides.setdefault("IMPORT_DIR", str(tmp_path / "imports"))
         app = create_app(_config(url, **overrides))
+        app.test_client_class = WorkerClient
         created.append(app)
         return app
 

@@ -11,9 +11,9 @@ from icalendar import Calendar
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func
 from support.registration import OPEN_DAY as TODAY
-from support.smtp import SMTPServer
+from support.smtp import SMTPServer, sending_to
 
-from journee import mail
+from journee import mail, tasks
 from journee.extensions import db
 from journee.mail_models import OutboxMessage, OutboxStatus
 from journee.registration.emails import (
@@ -226,6 +226,49 @@ def test_a_commit_through_a_request_delivers_too(sending_app, smtp_server):
         assert len(smtp_server.messages) == 1
 
 
+def test_a_public_form_leaves_its_message_to_the_worker(sending_app, smtp_server):
+    smtp_server.start()
+    with sending_app.test_request_context("/"):
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        mail.leave_to_worker()
+        db.session.commit()
+    assert smtp_server.messages == []  # the answer did not wait for the e-mail
+
+    # What ``journee worker`` does between its rounds, every TASKS_POLL_SECONDS.
+    with sending_app.app_context():
+        [outcome] = tasks.run_woken()
+    assert outcome.job.name == mail.OUTBOX_JOB and not outcome.failed
+    with sending_app.app_context():
+        assert tasks.run_woken() == []  # nothing new: the next look sends nothing
+    [message] = smtp_server.messages
+    assert message["To"] == "camille@example.org"
+
+
+def test_a_public_form_sends_itself_when_no_worker_delivers_the_outbox(app_factory,
+                                                                        smtp_server):
+    app = app_factory(**sending_to(smtp_server), MAIL_AUTO_RETRY_SECONDS=0)
+    smtp_server.start()
+    with app.test_request_context("/"):
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        mail.leave_to_worker()
+        db.session.commit()
+        assert len(smtp_server.messages) == 1
+
+
+def test_the_worker_looks_only_for_messages_never_tried(sending_app, smtp_server):
+    # Nothing listens yet: the first try fails, and the retry waits for the period.
+    with sending_app.test_request_context("/"):
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        mail.leave_to_worker()
+        db.session.commit()
+    with sending_app.app_context():
+        [outcome] = tasks.run_woken()
+        assert outcome.summary == "0 message envoyé, 1 en échec."
+        assert tasks.run_woken() == []
+    smtp_server.start()
+    assert smtp_server.messages == []
+
+
 @pytest.fixture
 def sending_irts(sending_app):
     from journee.demo import load_demo
@@ -364,6 +407,30 @@ def test_waitlisted_confirmation(smtp_app, irts_event):
     assert "est confirmée" not in text
     # No calendar until a place is confirmed.
     assert calendars(message) == []
+
+
+@pytest.mark.parametrize("html", [None, '<p><a href="http://journee.test/r/{token}">lien'
+                                  '</a> « Zoé »</p>', "<p>Sans lien</p>"])
+def test_the_copy_made_with_the_message_is_the_copy_masked_afterwards(smtp_app, html):
+    token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-"
+    text = (f"Bonjour Zoé,\nVotre lien : http://journee.test/r/{token}\n"
+            + "« Très » long, " * 12 + "\n. point\n")
+    calendar = mail.Attachment("journee.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+                               "text/calendar", {"method": "PUBLISH"})
+    raw, copy = mail.build_message_and_copy(
+        "zoe@example.org", "Inscription confirmée", text,
+        None if html is None else html.format(token=token), [calendar])
+
+    def read(message: bytes) -> EmailMessage:
+        return email.message_from_bytes(message, policy=email.policy.default)
+
+    def contents(message: bytes) -> list:
+        return [(part.get_content_type(), part.get_content())
+                for part in read(message).walk() if not part.is_multipart()]
+
+    assert contents(copy) == contents(mail.masked_links(raw))
+    assert token not in "".join(str(content) for _, content in contents(copy))
+    assert read(copy)["Message-ID"] == read(raw)["Message-ID"]
 
 
 def test_the_copy_kept_of_a_sent_message_has_its_links_masked(smtp_app, smtp_server,

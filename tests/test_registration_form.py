@@ -136,7 +136,7 @@ def test_after_registering_a_page_says_the_e_mail_is_sent_and_the_e_mail_has_the
     assert page.status_code == 200
     text = text_of(page.get_data(as_text=True))
     assert "Demande d’inscription reçue" in text
-    assert ("Nous venons d’envoyer un e-mail à l’adresse que vous avez indiquée. Il confirme "
+    assert ("Un e-mail vous est envoyé à l’adresse que vous avez indiquée. Il confirme "
             "votre inscription") in text
     assert "regardez aussi dans vos courriers indésirables" in text
     assert f'href="{FORM_URL}/lien"' in page.get_data(as_text=True)

@@ -439,6 +439,43 @@ def test_registrations_kept_while_smtp_is_down_and_mailed_once_when_back(day, st
     assert_no_server_error(server)
 
 
+@pytest.mark.slow
+def test_after_a_rush_the_worker_sends_each_confirmation_once(day, start_server, start_worker):
+    """As deployed: the requests answer without sending; ``journee worker`` finds each
+    new confirmation within its poll, writes it and sends it, once."""
+    smtp_port = free_port()
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    try:
+        server = start_server(day.url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port),
+                              MAIL_SMTP_TIMEOUT="5")
+        worker = start_worker(server)
+        emails = [f"ruee{n}@exemple.fr" for n in range(80)]
+
+        answers = fire(server, registering(day, emails, clients=20))
+
+        assert Counter(answer.status for answer in answers) == {302: 80}
+        sent = wait_for(every_message(day.app, lambda m: m.status == OutboxStatus.SENT), 60,
+                        "tous les e-mails envoyés")
+        time.sleep(2)  # several more looks of the worker: nothing is sent again
+        server.kill()
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0
+    finally:
+        smtp.stop()
+
+    assert_whole(sent)
+    assert sent.statuses() == {"confirmed": CAPACITY, "waitlisted": 30}
+    assert {message.attempts for message in sent.outbox} == {1}  # written and sent once
+    received = Counter(to for recipients, _ in inbox.messages for to in recipients)
+    assert received == Counter(emails)
+    links = {recipients[0]: link_of(content) for recipients, content in inbox.messages}
+    for address, row in sent.rows.items():
+        assert digest(links[address].removeprefix("/r/")) == row.token_digest, address
+    assert_no_server_error(server)
+
+
 # 4. SIGKILL in the middle of a rush -----------------------------------------------------
 
 @pytest.mark.slow

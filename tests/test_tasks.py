@@ -321,6 +321,37 @@ def test_no_thread_is_started_by_a_request(app_factory):
     assert set(threading.enumerate()) == before
 
 
+def test_a_worker_sends_what_a_request_left_to_it_within_its_poll(app_factory):
+    """``journee worker`` in another process: nothing wakes it, it looks for new
+    messages every ``TASKS_POLL_SECONDS``, long before its next round."""
+    app = app_factory(PURGE_INTERVAL_SECONDS=0, MAIL_DELIVER_AFTER_COMMIT=True)
+    outbox = Path(app.config["MAIL_FILE_DIR"])
+    runs = []
+    runner = tasks.Runner(app, max_sleep=3600, poll=0.05, report=runs.append)
+    runner.start()
+    try:
+        with app.app_context():
+            wait_until(lambda: db.session.scalar(
+                select(PeriodicJobState.last_finished).filter_by(name="outbox")), 30,
+                "le premier tour")
+            db.session.rollback()
+        with app.test_request_context("/"):
+            mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+            mail.leave_to_worker()
+            db.session.commit()
+            assert list(outbox.glob("*.eml")) == []  # the answer does not wait
+        [written] = wait_until(lambda: list(outbox.glob("*.eml")), 30, "l’e-mail envoyé")
+        time.sleep(0.3)  # several more looks: nothing sent twice
+    finally:
+        runner.stop()
+        runner.thread.join(timeout=10)
+    assert list(outbox.glob("*.eml")) == [written]
+    assert [outcome.summary for outcome in runs] == [
+        "0 message envoyé, 0 en échec.", "1 message envoyé, 0 en échec."]
+    with app.app_context():
+        assert db.session.scalar(select(OutboxMessage.status)) == OutboxStatus.SENT
+
+
 def test_journee_run_runs_the_jobs_beside_the_server(app_factory, monkeypatch):
     """The development server gets the runner; a message queued by a request is
     delivered by the runner's thread, woken after the commit."""

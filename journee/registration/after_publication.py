@@ -298,14 +298,19 @@ def waiting_counts(session_id: int) -> dict[int, int]:
         .group_by(WorkshopWaitlistEntry.workshop_id)).all())
 
 
-def offers(registration: Registration, event: Event) -> dict[int, SlotOffer]:
+def offers(registration: Registration, event: Event,
+           published: set[int] | None = None) -> dict[int, SlotOffer]:
     """Per published slot where this confirmed person has no workshop (nor one placed by
     the team and not yet published): its workshops with room, the full ones, and the
-    waiting list they are on. Nothing outside preferences mode."""
+    waiting list they are on. Nothing outside preferences mode.
+
+    :param published: :func:`published_slots`, if read already in this request.
+    """
     if (event.workshop_mode != WorkshopMode.PREFERENCES
             or registration.status != RegistrationStatus.CONFIRMED):
         return {}
-    published = published_slots(event.id)
+    if published is None:
+        published = published_slots(event.id)
     held = set(db.session.scalars(select(Assignment.session_id).where(
         Assignment.registration_id == registration.id)))
     slots = [s for s in event.workshop_sessions

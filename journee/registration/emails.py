@@ -25,6 +25,8 @@ from ..mail import (
     Attachment,
     NothingToSend,
     build_message,
+    build_message_and_copy,
+    keep_copy,
     queue_email,
     queue_failed,
     queue_to_compose,
@@ -210,7 +212,7 @@ def _compose_confirmation(outbox: OutboxMessage) -> None:
     subject, parts = _render("confirmation", "emails/confirmation", subject, registration,
                              base_url, attachments)
     outbox.subject = subject[:300]
-    outbox.message = build_message(outbox.to_address, subject, **parts)
+    keep_copy(outbox, *build_message_and_copy(outbox.to_address, subject, **parts))
 
 
 

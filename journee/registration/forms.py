@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,7 +22,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -31,6 +32,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets import Select
 
 from ..formatting import NNBSP, format_date, format_time_range, ordinal
 from ..programme.models import SECTORS, Event, Session, WorkshopMode, days_after
@@ -92,9 +94,27 @@ class ChoiceRadioField(RadioField):
         super().pre_validate(form)
 
 
+class QuickSelect(Select):
+    """WTForms' select, each option written once per value, label and selection rather
+    than on every request: the form lists the day's workshops in three selects."""
+
+    @classmethod
+    def render_option(cls, choice: Choice, **kwargs) -> Markup:
+        if choice.render_kw or kwargs:
+            return super().render_option(choice, **kwargs)
+        return _option(choice.value, choice.label, choice.selected)
+
+
+@lru_cache(maxsize=2048)
+def _option(value: str, label: str, selected: bool) -> Markup:
+    return Select.render_option(Choice(value, label, selected, None))
+
+
 class OptionalSelectField(SelectField):
     """A select whose first option, « — Choisir — », means no answer: a request that
     leaves the field out altogether means the same, not a forged value."""
+
+    widget = QuickSelect()
 
     def pre_validate(self, form):
         if self.data:

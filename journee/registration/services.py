@@ -438,9 +438,14 @@ def workshop_first_choices(event: Event) -> dict[int, int]:
         .group_by(WorkshopChoice.workshop_id)).all())
 
 
-def workshop_places_left(event: Event) -> dict[int, int | None]:
-    """Places still free per workshop id (``None``: no limit). For display only."""
-    taken = workshop_first_choices(event)
+def workshop_places_left(event: Event, taken: dict[int, int] | None = None
+                         ) -> dict[int, int | None]:
+    """Places still free per workshop id (``None``: no limit). For display only.
+
+    :param taken: :func:`workshop_first_choices`, if counted already in this request.
+    """
+    if taken is None:
+        taken = workshop_first_choices(event)
     return {workshop.id: (None if workshop.capacity is None
                           else max(workshop.capacity - taken.get(workshop.id, 0), 0))
             for slot in event.workshop_sessions for workshop in slot.workshops}

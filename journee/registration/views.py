@@ -12,6 +12,7 @@ from .. import data_owners as personal_data
 from .. import ratelimit, secret_links
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
+from ..mail import leave_to_worker
 from ..programme.loaders import visible_event_or_404
 from ..programme.models import Event, Workshop
 from ..programme.queries import (
@@ -118,19 +119,20 @@ def _form_context(event: Event, form, status, problems: list[str],
     this request."""
     if left is None:
         left = services.places_left(event)
-    _mark_popular(event, form)
+    chosen = services.workshop_first_choices(event)
+    _mark_popular(event, form, chosen)
     return {"event": event, "form": form, "status": status, "problems": problems,
-            "places": services.workshop_places_left(event),
+            "places": services.workshop_places_left(event, chosen),
             "waitlist": left == 0 and event.waitlist_enabled,
             "day_places": places.day_places_text(event, left),
             "purge_date": purge_date(event)}
 
 
-def _mark_popular(event: Event, form) -> None:
-    """Preference mode: say which workshops are « très demandé » in their options."""
+def _mark_popular(event: Event, form, chosen: dict[int, int]) -> None:
+    """Preference mode: say which workshops are « très demandé » in their options
+    (*chosen*: :func:`services.workshop_first_choices`)."""
     if form.first_come:
         return
-    chosen = services.workshop_first_choices(event)
     popular = {w.id for s in event.workshop_sessions for w in s.workshops
                if places.is_popular(w.capacity, chosen.get(w.id, 0))}
     mark_popular(form, popular, places.POPULAR)
@@ -166,9 +168,11 @@ def _accepted(event: Event):
     """Count the registration against the client address, commit it with its queued
     e-mail, and say so. A new address and one already registered both come here with
     one outbox row queued: the same cost, the same answer."""
+    done = url_for(".done", slug=event.slug)  # before the commit expires the event
     ratelimit.record(REGISTRATIONS, client_address())
+    leave_to_worker()  # the answer does not wait for the e-mail
     db.session.commit()
-    return redirect(url_for(".done", slug=event.slug))
+    return redirect(done)
 
 
 def _closed(event: Event, message: str):
@@ -197,6 +201,7 @@ def resend_link(slug: str):
         # One outbox row whatever the address: the sender looks it up, not the request.
         queue_link_request(form.email.data)
         ratelimit.record(LINK_REQUESTS, client_address())
+        leave_to_worker()
         db.session.commit()
         flash(LINK_SENT, "success")
         return redirect(url_for(".resend_link", slug=event.slug))
@@ -239,8 +244,9 @@ def _self_service_page(registration: Registration, event: Event, posted=None):
     """The person's page; *posted*: the form of a place or waiting list just refused,
     ``(slot id, "prendre" or "attendre", form)``, shown again with its error."""
     today = today_in(event.timezone)
-    offers = (after_publication.offers(registration, event) if today <= event.ends_on
-              else {})
+    published = services.published_slots(event.id)
+    offers = (after_publication.offers(registration, event, published)
+              if today <= event.ends_on else {})
     forms = {}
     for slot_id, offer in offers.items():
         for kind, workshops in (("prendre", offer.open), ("attendre", offer.full)):
@@ -257,7 +263,7 @@ def _self_service_page(registration: Registration, event: Event, posted=None):
         cancellable=can_cancel(event, registration, today),
         workshops={w.id: w for s in event.workshop_sessions for w in s.workshops},
         assigned=services.attendee_workshops(registration),
-        published=services.published_slots(event.id),
+        published=published,
         offers=offers, place_forms=forms, told=after_publication.told_slots(registration))
 
 

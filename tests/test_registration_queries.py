@@ -1,0 +1,79 @@
+"""The whole public registration costs a fixed, small number of SQL statements per
+request (GET the form, POST it, GET the personal page of the e-mail's link), whoever
+registered before: a count that creeps up is caught here, not in production."""
+
+from __future__ import annotations
+
+import pytest
+from flask import has_request_context
+from sqlalchemy import event as sa_event
+from support.pages import csrf_token_from
+from support.registration import FORM_URL, registration_by_email, valid_data
+
+from journee.extensions import db
+
+pytestmark = pytest.mark.usefixtures("registration_open")
+
+
+class Statements:
+    """The statements sent while a request is served (the worker's look that follows
+    each answer is not the request's)."""
+
+    def __init__(self, app) -> None:
+        with app.app_context():
+            self.engine = db.engine
+        self.seen: list[str] = []
+
+    def __enter__(self) -> Statements:
+        sa_event.listen(self.engine, "before_cursor_execute", self._note)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sa_event.remove(self.engine, "before_cursor_execute", self._note)
+
+    def _note(self, connection, cursor, statement, *args) -> None:
+        if has_request_context():
+            self.seen.append(statement)
+
+
+def whole_registration(app, answers: dict, address: str) -> list[list[str]]:
+    """The statements of each of the three requests of one registration, each request
+    in an app context of its own, as served."""
+    client = app.test_client()
+    counts = []
+    with Statements(app) as form:
+        page = client.get(FORM_URL)
+    assert page.status_code == 200
+    counts.append(form.seen)
+    data = {**answers, "email": address, "csrf_token": csrf_token_from(page.text)}
+    with Statements(app) as post:
+        answer = client.post(FORM_URL, data=data)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    counts.append(post.seen)
+    with app.app_context():
+        token = registration_by_email(address).token
+    with Statements(app) as personal:
+        assert client.get(f"/r/{token}").status_code == 200
+    counts.append(personal.seen)
+    return counts
+
+
+def test_each_request_of_a_registration_costs_a_fixed_number_of_statements(app_factory):
+    from journee.demo import load_demo
+
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        irts = next(e for e in load_demo(original_dates=True)
+                    if e.slug == "travail-social-epreuve-numerique-2018")
+        db.session.commit()
+        answers = valid_data(irts)
+    whole_registration(app, answers, "echauffement@example.org")  # caches filled
+    first = whole_registration(app, answers, "aicha@example.org")
+    for n in range(5):
+        whole_registration(app, answers, f"personne{n}@example.org")
+    later = whole_registration(app, answers, "zoe@example.org")
+
+    for statements in first:
+        print(len(statements), *statements, sep="\n  ")
+    assert [len(s) for s in later] == [len(s) for s in first]
+    assert [len(s) for s in first] == [5, 8, 9]
