@@ -15,7 +15,10 @@ from support.signatures import blank_png, data_url, signature_png
 from journee.attendance import operations
 from journee.attendance.models import HalfDaySignature
 from journee.attendance.services import half_day_signatures as signing
-from journee.attendance.services.half_day_presence import attended_half_days
+from journee.attendance.services.half_day_presence import (
+    attended_half_days,
+    half_days_attended_by,
+)
 from journee.attendance.services.half_day_signatures import (
     AlreadySigned,
     BadSignatureImage,
@@ -205,6 +208,10 @@ def test_attended_half_days_signed_or_attested(irts, zoe):
                    now=datetime(2018, 3, 15, 13, 5))
     db.session.commit()
     assert attended_half_days(irts) == {zoe.id: [morning(irts)], other.id: [afternoon(irts)]}
+    # One person's own reading, as their page asks it, says the same.
+    assert half_days_attended_by(zoe) == [morning(irts)]
+    assert half_days_attended_by(other) == [afternoon(irts)]
+    assert half_days_attended_by(door_only) == []
 
 
 def test_without_any_record_a_door_check_in_attends_every_half_day(irts, zoe):
@@ -214,6 +221,8 @@ def test_without_any_record_a_door_check_in_attends_every_half_day(irts, zoe):
     attended = attended_half_days(irts)
     assert attended == {zoe.id: half_days(irts)}
     assert absent.id not in attended
+    assert half_days_attended_by(zoe) == half_days(irts)
+    assert half_days_attended_by(absent) == []
 
 
 def test_erasure_removes_the_persons_signatures_and_export_shows_them(irts, zoe):

@@ -30,6 +30,7 @@ class AttendanceData(DataOwner):
     name = "attendance"
     depends_on = ("registration",)
     columns = ("registration.checked_in_by", "half_day_signature.image",
+               "half_day_signature.print_image",
                "half_day_signature.collected_by", "half_day_signature.attested_by",
                "half_day_signature.reason")
     purge_counts = (("half_day_signatures", "Signatures de demi-journées supprimées"),)

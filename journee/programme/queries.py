@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer_group
 
 from ..extensions import db
 from .models import Contribution, Event, EventStatus, Participation, Session, Workshop
@@ -37,9 +37,11 @@ def event_alone(slug: str) -> Event | None:
 
 def event_with_workshops(slug: str) -> Event | None:
     """What the registration form needs: the event, its sessions and their workshops,
-    in one joined query (every registration POST loads it)."""
+    and its accessibility settings (the accommodation question names the referent), in
+    one joined query (every registration POST loads it)."""
     return db.session.execute(
         db.select(Event).filter_by(slug=slug).options(
+            undefer_group("accessibility"),
             joinedload(Event.sessions).joinedload(Session.workshops))
     ).unique().scalar_one_or_none()
 

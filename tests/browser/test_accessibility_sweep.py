@@ -18,7 +18,7 @@ from journee.extensions import db
 from journee.programme.models import Event
 from journee.syntheses.models import SynthesisStatus, WorkshopSynthesis
 
-SKIPPED = (".pdf", ".xlsx", ".ics", ".json", ".png")
+SKIPPED = (".pdf", ".xlsx", ".ics", ".json", ".png", ".zip")
 #: Pages that are not HTML pages for people (a JSON feed, an image).
 NOT_PAGES = {"admin.checkin.counts", "admin.checkin.results", "admin.sheets.signature_image",
              "admin.programme.people_search", "branding.stylesheet", "branding.logo",

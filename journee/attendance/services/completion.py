@@ -36,7 +36,7 @@ from ...registration.models import Profile, Registration, RegistrationStatus
 from ...util.clock import today_in, utcnow
 from ..roster import name_key
 from .certificates import CertificatesNotYet, day_is_over, write_certificate_email
-from .half_day_presence import attended_half_days
+from .half_day_presence import attended_half_days, half_days_attended_by
 from .signin import HalfDay, half_days
 
 
@@ -85,7 +85,7 @@ def recipient(registration: Registration) -> CompletionRecipient | None:
     """This person's certificate facts, or ``None`` when they get none."""
     if not _gets_one(registration):
         return None
-    halves = attended_half_days(registration.event).get(registration.id) or []
+    halves = half_days_attended_by(registration)
     return CompletionRecipient(registration, halves) if halves else None
 
 
