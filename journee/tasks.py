@@ -162,7 +162,7 @@ def _execute(job: PeriodicJob) -> tuple[str, str | None]:
     except JobProblem as problem:
         db.session.rollback()
         current_app.logger.error("Tâche périodique %s en échec : %s", job.name, problem)
-        return f"échec : {problem}", str(problem)[:2000]
+        return f"échec\u202f: {problem}", str(problem)[:2000]
     except Exception as error:
         db.session.rollback()
         current_app.logger.exception("Tâche périodique %s en échec.", job.name)

@@ -27,7 +27,7 @@ def test_plenary_speaker_is_vincent_meyer_with_his_function(irts):
     assert speaker.person.full_name == "Vincent MEYER"
     assert speaker.shown_function.startswith("Sociologue, Professeur des universités")
     assert speaker.shown_organisation == ("Université Nice Sophia Antipolis, "
-                                          "Université Côte d'Azur")
+                                          "Université Côte d’Azur")
     moderator = next(p for p in plenary.participants if p.role == Role.MODERATOR)
     assert moderator.person.full_name == "Mohamed BELQASMI"
 
@@ -88,3 +88,4 @@ def test_demo_with_moved_dates_is_upcoming_and_open(app):
     assert all(s.starts_at.date() == irts.starts_on for s in irts.sessions)
     assert etsup.starts_on == date(2018, 3, 20)
     assert db.session.scalar(db.select(db.func.count(Event.id))) == 2
+

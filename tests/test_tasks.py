@@ -297,7 +297,7 @@ def test_worker_sends_then_stops_on_sigterm(app_factory, tmp_path):
     assert worker.returncode == 0, stderr
     assert time.monotonic() - asked < 5
     assert stdout.splitlines() == [
-        "Tâches périodiques : Envoi des e-mails en attente (période : 1 h). "
+        "Tâches périodiques\u202f: Envoi des e-mails en attente (période\u202f: 1 h). "
         "Arrêt par SIGTERM ou Ctrl+C.",
         "Envoi des e-mails en attente : 1 message envoyé, 0 en échec.",
         "Tâches périodiques arrêtées (SIGTERM).",
