@@ -72,13 +72,19 @@ def _at(day: date, clock: str | None) -> datetime | None:
 def load_event(spec: dict, people: _People, shift: timedelta = timedelta(0),
                status: EventStatus = EventStatus.PUBLISHED) -> Event:
     """Create one event, its rooms, sessions, workshops and people from a demo spec."""
-    day = date.fromisoformat(spec["date"]) + shift
+    original = date.fromisoformat(spec["date"])
+    day = original + shift
+
+    def in_its_year(text: str) -> str:
+        """The slug and the edition line name the year the day is held."""
+        return text.replace(str(original.year), str(day.year))
 
     def shifted(value: str | None) -> date | None:
         return date.fromisoformat(value) + shift if value else None
 
     event = Event(
-        slug=spec["slug"], title=spec["title"], edition=spec["edition"],
+        slug=in_its_year(spec["slug"]), title=spec["title"],
+        edition=in_its_year(spec["edition"]),
         starts_on=day, ends_on=day, status=status,
         venue_name=spec["venue_name"], venue_address=spec["venue_address"],
         venue_postcode=spec["venue_postcode"], venue_city=spec["venue_city"],
