@@ -41,6 +41,7 @@ def smarten(text: str | None) -> str:
     """``text`` with French typography, addresses and code left as typed."""
     if not text:
         return ""
+    text = text.replace(_KEPT, "")
     kept = iter(_PROTECTED.findall(text))
     text = _PROTECTED.sub(_KEPT, text)
     text = _APOSTROPHE.sub(APOSTROPHE, text)
@@ -87,6 +88,7 @@ def one_line(text: str) -> str:
     return _BREAKING_SPACES.sub(" ", text).strip()
 
 
+# « X » in a text checked stands for a value computed when it is shown (a number, a name).
 _SLIPS = {
     "espace ordinaire avant « ; ? ! »": re.compile(r" [;?!]"),
     "lettre collée à « ; ? ! »": re.compile(rf"{_LETTER}[;?!]+(?=\s|$|[»”’])"),

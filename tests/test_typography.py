@@ -95,7 +95,7 @@ def test_the_scan_sees_templates_and_strings():
     ("super :) ;) :-( ;-)", "super :) ;) :-( ;-)"),
     ("<script>alert('x')</script>", "<script>alert('x')</script>"),
     ("python3 -c 'import secrets; print(1)'", "python3 -c 'import secrets; print(1)'"),
-    ("", ""),
+    ("", ""), ("stray \ue000 mark : ok", "stray  mark\u202f: ok"),
 ])
 def test_smarten_sets_french_typography_and_leaves_code(typed, shown):
     assert smarten(typed) == shown
