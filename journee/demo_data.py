@@ -97,7 +97,7 @@ IRTS_SESSIONS = [
         CYRIL_LAC_MODERATOR,
         ("rapporteur", "Manuelle", "FINN", "Formatrice", IRTS),
         ("rapporteur", "Virginie", "TILLIER", "Cheffe de service", "Papillons Blancs 76"),
-        ("rapporteur", "Médéric", "MARTIN", "Etudiant", "DEIS 2019"),
+        ("rapporteur", "Médéric", "MARTIN", "Étudiant", "DEIS 2019"),
     ], {"room": "Amphithéâtre"}),
     ("round_table", "14:30", "16:15", "Enjeux et risques\u202f: table ronde", [
         ("moderator", "Mohamed", "BELQASMI", "Chargé de Recherche", IRTS),

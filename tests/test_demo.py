@@ -110,6 +110,7 @@ def test_the_moved_day_shows_its_new_year_on_its_page(app, client):
     text = text_of(page.get_data(as_text=True))
     assert "Journée d’étude interprofessionnelle 2027" in text
     assert "Jeudi 18 mars 2027" in text and "2018" not in text
+    assert "Médéric MARTIN, Étudiant, DEIS 2028" in text  # a student class moves too
     assert client.get("/e/travail-social-epreuve-numerique-2018/").status_code == 404
 
 
