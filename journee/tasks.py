@@ -200,12 +200,12 @@ def _not_run(job: PeriodicJob, now: datetime) -> Outcome:
 def duration(seconds: float) -> str:
     seconds = max(1, round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return f"{seconds}\u00a0s"
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return f"{minutes}\u00a0min"
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+    return f"{hours}\u00a0h\u00a0{minutes:02d}" if minutes else f"{hours}\u00a0h"
 
 
 class Runner:
