@@ -59,10 +59,10 @@ def backup_sqlite(source: Path, destination: Path) -> Backup:
     """
     source, destination = source.resolve(), destination.resolve()
     if not source.is_file():
-        raise BackupError(f"Base de données introuvable : {source}")
+        raise BackupError(f"Base de données introuvable\u202f: {source}")
     if destination in (source, Path(f"{source}-wal"), Path(f"{source}-shm"),
                        Path(f"{source}-journal")):
-        raise BackupError("La sauvegarde ne peut pas remplacer la base elle-même : "
+        raise BackupError("La sauvegarde ne peut pas remplacer la base elle-même\u202f: "
                           "choisissez un autre fichier.")
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(f".{destination.name}.partiel")
@@ -75,11 +75,11 @@ def backup_sqlite(source: Path, destination: Path) -> Backup:
             copy.execute("PRAGMA journal_mode=DELETE")
             check = [row[0] for row in copy.execute("PRAGMA integrity_check")]
         if check != ["ok"]:
-            raise BackupError("La copie ne passe pas la vérification d’intégrité : "
+            raise BackupError("La copie ne passe pas la vérification d’intégrité\u202f: "
                               + " ; ".join(check[:5]))
         os.replace(partial, destination)
     except sqlite3.Error as error:
-        raise BackupError(f"Sauvegarde impossible : {error}") from error
+        raise BackupError(f"Sauvegarde impossible\u202f: {error}") from error
     finally:
         partial.unlink(missing_ok=True)
     return Backup(destination, destination.stat().st_size)
@@ -107,9 +107,9 @@ def _size(size: int) -> str:
 
 POSTGRES_HELP = (
     "journee backup ne copie que les bases SQLite. Cette installation utilise "
-    "PostgreSQL : sauvegardez-la avec pg_dump, par exemple\n"
+    "PostgreSQL\u202f: sauvegardez-la avec pg_dump, par exemple\n"
     "  pg_dump --format=custom --file=journee-$(date +%Y%m%d-%H%M%S).dump NOM_DE_LA_BASE\n"
-    "et restaurez-la avec pg_restore (voir « Sauvegarde et restauration » dans le README).")
+    "et restaurez-la avec pg_restore (voir «\u202fSauvegarde et restauration\u202f» dans le README).")
 
 
 @click.command("backup")
@@ -139,7 +139,7 @@ def backup_command(destination: str | None) -> None:
     except BackupError as error:
         click.echo(str(error), err=True)
         click.get_current_context().exit(1)
-    click.echo(f"Sauvegarde vérifiée (integrity_check : ok) : {backup.path} "
+    click.echo(f"Sauvegarde vérifiée (integrity_check\u202f: ok)\u202f: {backup.path} "
                f"({_size(backup.size)})")
 
 

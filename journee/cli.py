@@ -68,7 +68,7 @@ def register_commands(app: Flask) -> None:
 def init_command() -> None:
     """Create or upgrade the database to the latest schema."""
     upgrade()
-    click.echo(f"Base de données à jour : {db.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"Base de données à jour\u202f: {db.engine.url.render_as_string(hide_password=True)}")
 
 
 @click.command("demo")
@@ -83,15 +83,15 @@ def demo_command(if_empty: bool, original_dates: bool) -> None:
 
     if db.session.scalar(db.select(db.func.count(Event.id))):
         if if_empty:
-            click.echo("Des journées existent déjà : démo non chargée.")
+            click.echo("Des journées existent déjà\u202f: démo non chargée.")
             return
         raise click.ClickException("La base contient déjà des journées.")
     events = load_demo(original_dates=original_dates)
     db.session.commit()
     for event in events:
         workshops = sum(len(s.workshops) for s in event.sessions)
-        click.echo(f"Chargé « {event.title} » : {len(event.sessions)} séances, "
-                   f"{workshops} ateliers.")
+        click.echo(f"Chargé «\u202f{event.title}\u202f»\u202f: {len(event.sessions)}\u00a0séances, "
+                   f"{workshops}\u00a0ateliers.")
 
 
 @click.command("create-organiser")
@@ -99,7 +99,7 @@ def demo_command(if_empty: bool, original_dates: bool) -> None:
 @click.argument("email")
 @click.option("--name", default="", help="Nom affiché.")
 @click.option("--admin/--no-admin", default=False,
-              help="Administrateur : accès à toutes les journées et aux comptes.")
+              help="Administrateur\u202f: accès à toutes les journées et aux comptes.")
 @click.option("--if-none", is_flag=True, help="Ne rien faire si un compte existe déjà.")
 def create_organiser_command(email: str, name: str, admin: bool, if_none: bool) -> None:
     """Create a staff account and print its password once."""
@@ -118,8 +118,8 @@ def create_organiser_command(email: str, name: str, admin: bool, if_none: bool) 
     db.session.add(user)
     db.session.commit()
     kind = "administrateur" if admin else "organisateur"
-    click.echo(f"Compte {kind} créé : {email}")
-    click.echo(f"Mot de passe (affiché une seule fois) : {password}")
+    click.echo(f"Compte {kind} créé\u202f: {email}")
+    click.echo(f"Mot de passe (affiché une seule fois)\u202f: {password}")
 
 
 @click.command("send-mail")
@@ -151,8 +151,8 @@ def send_mail_command(limit: int) -> None:
               help="Nombre maximal de personnes d’une même structure par atelier.")
 @click.option("--strategy", type=click.Choice(["first_choices", "leximin", "fairness"]),
               default="first_choices", show_default=True,
-              help="Le plus de premiers choix ; ou personne plus bas dans sa liste qu’il "
-                   "n’est nécessaire (leximin) ; ou une pondération des rangs (fairness).")
+              help="Le plus de premiers choix\u202f; ou personne plus bas dans sa liste qu’il "
+                   "n’est nécessaire (leximin)\u202f; ou une pondération des rangs (fairness).")
 @click.option("--allow-free-places", is_flag=True,
               help="Donner une place hors de ses choix à qui n’en a pas dans ses choix.")
 @click.option("--facilitators-take-place", is_flag=True,
@@ -177,7 +177,7 @@ def assign_command(event_slug: str, slot_id: int | None, seed: int | None, dry_r
 
     event = db.session.scalar(db.select(Event).filter_by(slug=event_slug))
     if event is None:
-        raise click.ClickException(f"Aucune journée « {event_slug} ».")
+        raise click.ClickException(f"Aucune journée «\u202f{event_slug}\u202f».")
     slots = [s for s in workshop_slots(event) if slot_id is None or s.id == slot_id]
     if not slots:
         raise click.ClickException("Aucune séance d’ateliers à répartir"
@@ -199,7 +199,7 @@ def assign_command(event_slug: str, slot_id: int | None, seed: int | None, dry_r
     click.echo(report_text(result.report, report_names(event), strategy))
     if dry_run:
         db.session.rollback()
-        click.echo("Simulation : rien n’a été enregistré.")
+        click.echo("Simulation\u202f: rien n’a été enregistré.")
     else:
         db.session.commit()
         click.echo("Répartition enregistrée (non publiée).")
@@ -219,7 +219,7 @@ def purge_command(dry_run: bool) -> None:
         click.echo(line)
     if dry_run:
         db.session.rollback()
-        click.echo("Simulation : rien n’a été effacé.")
+        click.echo("Simulation\u202f: rien n’a été effacé.")
     else:
         db.session.commit()
     for problem in report.problems:
@@ -254,8 +254,8 @@ def worker_command(max_sleep: float) -> None:
     jobs = registered(current_app)
     if not jobs:
         raise click.ClickException("Aucune tâche périodique n’est activée.")
-    click.echo("Tâches périodiques : " + " ; ".join(
-        f"{job.title} (période : {duration(job.every.total_seconds())})" for job in jobs)
+    click.echo("Tâches périodiques\u202f: " + " ; ".join(
+        f"{job.title} (période\u202f: {duration(job.every.total_seconds())})" for job in jobs)
         + ". Arrêt par SIGTERM ou Ctrl+C.")
     runner = Runner(current_app._get_current_object(), max_sleep,
                     report=lambda outcome: click.echo(outcome.line(), err=outcome.failed))

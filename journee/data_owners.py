@@ -169,7 +169,7 @@ def claimed_columns(owners: list[DataOwner]) -> set[str]:
 #: What is kept after an erasure, said to the organiser (and so to the person).
 KEPT_AFTER_ERASURE = (
     "Une ligne du journal d’accès indique qu’une inscription (son numéro seulement) a été "
-    "effacée, quand et par qui : elle prouve que la demande a été traitée et ne contient "
+    "effacée, quand et par qui\u202f: elle prouve que la demande a été traitée et ne contient "
     "aucune donnée sur la personne. Les chiffres globaux de la journée ne comptent plus "
     "cette inscription.")
 

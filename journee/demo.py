@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from .demo_data import ETSUP_EVENT, IRTS_EVENT
@@ -72,13 +73,24 @@ def _at(day: date, clock: str | None) -> datetime | None:
 def load_event(spec: dict, people: _People, shift: timedelta = timedelta(0),
                status: EventStatus = EventStatus.PUBLISHED) -> Event:
     """Create one event, its rooms, sessions, workshops and people from a demo spec."""
-    day = date.fromisoformat(spec["date"]) + shift
+    original = date.fromisoformat(spec["date"])
+    day = original + shift
+    years = day.year - original.year
+
+    def in_its_year(text: str) -> str:
+        """The slug, the edition line and a student's class (« DEIS 2019 ») move with
+        the day's year."""
+        return re.sub(r"\b20\d\d\b", lambda m: str(int(m.group()) + years), text)
+
+    def moved(row: tuple) -> tuple:
+        return (*row[:4], in_its_year(row[4]))
 
     def shifted(value: str | None) -> date | None:
         return date.fromisoformat(value) + shift if value else None
 
     event = Event(
-        slug=spec["slug"], title=spec["title"], edition=spec["edition"],
+        slug=in_its_year(spec["slug"]), title=spec["title"],
+        edition=in_its_year(spec["edition"]),
         starts_on=day, ends_on=day, status=status,
         venue_name=spec["venue_name"], venue_address=spec["venue_address"],
         venue_postcode=spec["venue_postcode"], venue_city=spec["venue_city"],
@@ -97,20 +109,21 @@ def load_event(spec: dict, people: _People, shift: timedelta = timedelta(0),
                           position=position, room=rooms.get(extras.get("room")))
         event.sessions.append(session)
         for index, row in enumerate(participants):
-            session.participations.append(people.participation(row, index))
+            session.participations.append(people.participation(moved(row), index))
         for index, (title_, presenters) in enumerate(extras.get("contributions", [])):
             contribution = Contribution(title=title_, position=index)
             session.contributions.append(contribution)
             for rank, row in enumerate(presenters):
                 contribution.presenters.append(
-                    people.participation(row, rank, session=session))
+                    people.participation(moved(row), rank, session=session))
         for number, title_, sector, facilitators in extras.get("workshops", []):
             workshop = Workshop(number=number, title=title_, sector=sector, theme=sector,
                                 capacity=spec["workshop_capacity"],
                                 room=rooms.get(spec["workshop_rooms"].get(number)))
             session.workshops.append(workshop)
             for rank, row in enumerate(facilitators):
-                workshop.facilitators.append(people.participation(row, rank, session=session))
+                workshop.facilitators.append(people.participation(moved(row), rank,
+                                                                  session=session))
     if "day_synthesis" in spec:
         _add_day_synthesis(event, spec["day_synthesis"])
     return event

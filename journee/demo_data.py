@@ -27,7 +27,7 @@ Dans la pratique, en séance plénière, le matin, un conférencier présentera 
 
 KADDOUR = ("speaker", "Kédidja", "KADDOUR", "Directrice du pôle formation et ingénierie", IRTS)
 PISSARELLO = ("speaker", "Sonia", "PISSARELLO",
-              "Coordinatrice du réseau des partenaires de l'IRTS-IDS Normandie", "")
+              "Coordinatrice du réseau des partenaires de l’IRTS-IDS Normandie", "")
 CYRIL_LAC_MODERATOR = ("moderator", "Cyril", "LAC",
                        "Responsable du centre pédagogique niveau 3", IRTS)
 
@@ -53,8 +53,8 @@ IRTS_WORKSHOPS = [
         ("Éliane", "DARSOULANT", IRTS),
         ("Julie", "DA COSTA", "EPIFAJ Bacqueville-en-Caux"),
         ("Pascale", "LEMAITRE", IRTS))),
-    (3, "Protection de l'enfance", "Protection de l’enfance", _facilitators(
-        ("Didier", "EMERALD", "Association d'Action Éducative"),
+    (3, "Protection de l’enfance", "Protection de l’enfance", _facilitators(
+        ("Didier", "EMERALD", "Association d’Action Éducative"),
         ("Sabine", "BARBARIN-NICOLIER", IRTS),
         ("Cyril", "ROLA", "IDEFHI Service enfance Rouen"),
         ("Christelle", "DELECLUSE", "IDEFHI Service enfance Rouen"),
@@ -87,8 +87,8 @@ IRTS_SESSIONS = [
     ("plenary", "09:15", "10:30", "Technologies numériques et travail social", [
         ("moderator", "Mohamed", "BELQASMI", "Chargé de recherche", IRTS),
         ("speaker", "Vincent", "MEYER",
-         "Sociologue, Professeur des universités en sciences de l'information et de la "
-         "communication", "Université Nice Sophia Antipolis, Université Côte d'Azur"),
+         "Sociologue, Professeur des universités en sciences de l’information et de la "
+         "communication", "Université Nice Sophia Antipolis, Université Côte d’Azur"),
     ], {"room": "Amphithéâtre"}),
     ("break", "10:30", "10:45", "", [], {}),
     ("workshops", "10:45", "12:30", "", [], {"workshops": IRTS_WORKSHOPS}),
@@ -97,32 +97,32 @@ IRTS_SESSIONS = [
         CYRIL_LAC_MODERATOR,
         ("rapporteur", "Manuelle", "FINN", "Formatrice", IRTS),
         ("rapporteur", "Virginie", "TILLIER", "Cheffe de service", "Papillons Blancs 76"),
-        ("rapporteur", "Médéric", "MARTIN", "Etudiant", "DEIS 2019"),
+        ("rapporteur", "Médéric", "MARTIN", "Étudiant", "DEIS 2019"),
     ], {"room": "Amphithéâtre"}),
-    ("round_table", "14:30", "16:15", "Enjeux et risques : table ronde", [
+    ("round_table", "14:30", "16:15", "Enjeux et risques\u202f: table ronde", [
         ("moderator", "Mohamed", "BELQASMI", "Chargé de Recherche", IRTS),
         ("panelist", "Philippe", "BRUNEL", "Délégué à la protection des données",
          "Conseil Départemental 76"),
         ("panelist", "Nicolas", "FLIPO", "Chargé de projets",
          "Maison Départementale des Personnes Handicapées 76"),
         ("panelist", "Esther", "GARCIA", "Chargée de mission",
-         "Observatoire Départemental de la Protection de l'Enfance, Conseil Départemental 76"),
+         "Observatoire Départemental de la Protection de l’Enfance, Conseil Départemental 76"),
         ("panelist", "Marielle", "STINÈS", "Conseillère Technique et Pédagogique Supérieure",
          "DRDJSCS Normandie"),
         ("panelist", "Christophe", "JOURDAIN",
          "Chargé de mission Ressources et Transformations numériques",
-         "Direction de l'Aménagement Numérique (DAN) Région Normandie"),
+         "Direction de l’Aménagement Numérique (DAN) Région Normandie"),
     ], {"room": "Amphithéâtre"}),
-    ("talks", "16:15", "17:15", "Opportunités : récits d'expériences", [CYRIL_LAC_MODERATOR], {
+    ("talks", "16:15", "17:15", "Opportunités\u202f: récits d’expériences", [CYRIL_LAC_MODERATOR], {
         "room": "Amphithéâtre",
         "contributions": [
-            ("Présentation du dispositif « Passeurs d'images »", [
+            ("Présentation du dispositif «\u202fPasseurs d’images\u202f»", [
                 ("presenter", "Pierre", "LEMARCHAND", "", "Normandie Images")]),
-            ("Présentation du projet « Turbulences numériques »", [
+            ("Présentation du projet «\u202fTurbulences numériques\u202f»", [
                 ("presenter", "Grégory", "CELO", "Directeur", "Maison Jacques Prévert")]),
             ("Les enjeux des technologies numériques dans les formations sociales", [
                 ("presenter", "Pierre", "LOURDEL",
-                 "Directeur de la Mission numérique et systèmes d'information", IRTS)]),
+                 "Directeur de la Mission numérique et systèmes d’information", IRTS)]),
         ]}),
     ("closing", "17:15", None, "", [KADDOUR, PISSARELLO], {"room": "Amphithéâtre"}),
     ("social", "17:15", None, "Buffet", [], {}),
@@ -132,8 +132,8 @@ IRTS_ROOMS = [("Amphithéâtre", 250)] + [(f"Salle {n}", 40) for n in range(1, 7
 
 IRTS_EVENT = {
     "slug": "travail-social-epreuve-numerique-2018",
-    "title": "Le travail social à l'épreuve du numérique : enjeux, risques et opportunités",
-    "edition": "Journée d'étude interprofessionnelle 2018",
+    "title": "Le travail social à l’épreuve du numérique\u202f: enjeux, risques et opportunités",
+    "edition": "Journée d’étude interprofessionnelle 2018",
     "date": "2018-03-15",
     "registration_deadline": "2018-03-01",
     "registration_opens_on": "2018-01-08",
@@ -165,25 +165,25 @@ Tout au long de la journée se succèdent des intervenant·e·s confronté·e·s
 ETSUP_SESSIONS = [
     ("welcome", "09:00", "09:30", "", [], {}),
     ("plenary", "09:30", "10:15",
-     "Le numérique, un nouveau risque professionnel ?", [
+     "Le numérique, un nouveau risque professionnel\u202f?", [
          ("speaker", "Antoine", "BONDEELE", "", "INRS")], {}),
-    ("testimony", "10:15", "10:30", "Témoignages d'étudiantes", [
+    ("testimony", "10:15", "10:30", "Témoignages d’étudiantes", [
         ("speaker", "Claire", "", "Étudiante éducatrice spécialisée", "ETSUP"),
         ("speaker", "Marie", "", "Étudiante éducatrice spécialisée", "ETSUP")], {}),
     ("round_table", "10:30", "11:30", "Sur le terrain, un paradoxe", [
         ("panelist", "F.", "RADZINSKY", "", ""),
         ("panelist", "B.", "GOUDET", "", ""),
         ("panelist", "O.", "BOVILLE", "", ""),
-        ("panelist", "C.", "DUIZABE", "Présentation de l'application « Entourage »",
+        ("panelist", "C.", "DUIZABE", "Présentation de l’application «\u202fEntourage\u202f»",
          "Entourage")], {}),
-    ("round_table", "11:30", "12:30", "Digitalisation : risques et/ou opportunités", [
+    ("round_table", "11:30", "12:30", "Digitalisation\u202f: risques et/ou opportunités", [
         ("panelist", "Noémie", "", "Étudiante éducatrice spécialisée", "ETSUP"),
         ("panelist", "Pauline", "", "Étudiante éducatrice spécialisée", "ETSUP"),
         ("panelist", "Manon", "", "Étudiante éducatrice spécialisée", "ETSUP")], {}),
     ("lunch", "12:30", "13:45", "", [], {}),
     ("talks", "13:45", "14:45", "Usages et pratiques des personnes accompagnées", [
         ("speaker", "Morgane", "SKOWRON", "", "")], {}),
-    ("testimony", "14:45", "15:45", "Communication vidéo : la voix des usagers", [
+    ("testimony", "14:45", "15:45", "Communication vidéo\u202f: la voix des usagers", [
         ("presenter", "Ilham", "", "Étudiante éducatrice spécialisée", "ETSUP"),
         ("presenter", "Manon", "", "Étudiante éducatrice spécialisée", "ETSUP"),
         ("presenter", "Margaux", "", "Étudiante éducatrice spécialisée", "ETSUP"),
@@ -197,7 +197,7 @@ ETSUP_SESSIONS = [
 # documentation centre's « Pour aller plus loin ».
 ETSUP_DAY_SYNTHESIS = {
     "title": "Synthèse du grand témoin",
-    "authors": "Richard FEAT, consultant et intervenant à l'ETSUP",
+    "authors": "Richard FEAT, consultant et intervenant à l’ETSUP",
     "body": """\
 *Résumé du compte rendu de la journée écrit par Richard FEAT, grand témoin, et publié par l'ETSUP le 10 avril 2018.*
 
@@ -240,7 +240,7 @@ Pour suivre le sujet de l'inclusion numérique : le site *Les cahiers de l'inclu
 
 ETSUP_EVENT = {
     "slug": "travail-social-2-0-etsup-2018",
-    "title": "#Le Travail social 2.0 : le numérique et le travail social",
+    "title": "#Le Travail social 2.0\u202f: le numérique et le travail social",
     "edition": "Journée inter-promo éducateurs spécialisés",
     "date": "2018-03-20",
     "registration_deadline": None,
@@ -249,7 +249,7 @@ ETSUP_EVENT = {
     "venue_address": "",
     "venue_postcode": "",
     "venue_city": "Paris",
-    "host_organisation": "Les étudiants de 2e année DEES de l'ETSUP",
+    "host_organisation": "Les étudiants de 2e année DEES de l’ETSUP",
     "audiences": "Étudiants éducateurs spécialisés, professionnels, formateurs",
     "contact_email": "contact@etsup.com",
     "capacity": None,

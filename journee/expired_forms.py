@@ -20,9 +20,9 @@ from flask import Flask, make_response, request
 from flask_wtf.csrf import CSRFError, _FlaskFormCSRF
 from wtforms.validators import ValidationError
 
-SESSION_EXPIRED = ("Par sécurité, ce formulaire n’a pas été envoyé : la page est restée "
+SESSION_EXPIRED = ("Par sécurité, ce formulaire n’a pas été envoyé\u202f: la page est restée "
                    "ouverte longtemps, ou votre navigateur a effacé ses cookies. Vos réponses "
-                   "sont conservées ci-dessous : vérifiez-les, puis envoyez à nouveau le "
+                   "sont conservées ci-dessous\u202f: vérifiez-les, puis envoyez à nouveau le "
                    "formulaire.")
 
 _views: set[Callable] = set()

@@ -1,18 +1,16 @@
 """French formatting of dates, times and typography, shared by pages and documents."""
 
-import re
 from datetime import date, datetime, time
 
 from flask import Flask
+
+from .typography import smarten
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
 NBSP = "\u00a0"
 NNBSP = "\u202f"
-
-_SPACE_BEFORE_PUNCT = re.compile(r"[ \u00a0]+([:;?!»])")
-_SPACE_AFTER_GUILLEMET = re.compile(r"«[ \u00a0]*")
 
 
 def format_date(day: date, weekday: bool = True) -> str:
@@ -62,11 +60,9 @@ def format_local_datetime(moment: datetime, zone: str = "Europe/Paris") -> str:
 
 def french_spacing(text: str | None) -> str:
     """Put the narrow no-break spaces French typography wants before « : ; ? ! » and
-    inside guillemets, so a line never breaks before the punctuation."""
-    if not text:
-        return ""
-    text = _SPACE_BEFORE_PUNCT.sub(lambda m: NNBSP + m.group(1), text)
-    return _SPACE_AFTER_GUILLEMET.sub("«" + NNBSP, text)
+    inside guillemets, so a line never breaks before the punctuation, and curly
+    apostrophes (see :mod:`journee.typography`)."""
+    return smarten(text)
 
 
 def ordinal(rank: int) -> str:

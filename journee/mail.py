@@ -47,6 +47,7 @@ from . import tasks
 from .extensions import db
 from .mail_models import OutboxMessage, OutboxStatus
 from .secret_links import mask_secret_links
+from .typography import one_line
 from .util.clock import utcnow
 
 COMPAT32_SMTP = COMPAT32.clone(linesep="\r\n")
@@ -150,7 +151,7 @@ def _mime(to_address: str, subject: str, text_body: str, html_body: str | None,
           attachments: Iterable[Attachment], *, reply_to: str | None,
           headers: dict[str, str] | None = None) -> EmailMessage:
     # A line break in a title must not break the header (nor be refused by it).
-    subject = " ".join(subject.split())
+    subject = one_line(subject)
     sender = current_app.config["MAIL_FROM"]
     message = EmailMessage()
     message["From"] = sender
@@ -205,7 +206,7 @@ def queue_email(kind: str, to_address: str, subject: str, text_body: str,
     :param kind: what the message is for (``confirmation``, ``promotion``…), for the
         back office.
     """
-    subject = " ".join(subject.split())
+    subject = one_line(subject)
     try:
         message = build_message(to_address, subject, text_body, html_body, attachments,
                                 reply_to=reply_to)
@@ -227,7 +228,7 @@ def queue_failed(kind: str, to_address: str, subject: str, error: Exception,
         raise error
     current_app.logger.error("E-mail %s impossible à écrire.", kind, exc_info=error)
     outbox = OutboxMessage(
-        kind=kind, to_address=to_address[:254], subject=" ".join(subject.split())[:300],
+        kind=kind, to_address=to_address[:254], subject=one_line(subject)[:300],
         status=OutboxStatus.FAILED, attempts=0, registration_id=registration_id,
         last_error=_reason(error))
     db.session.add(outbox)
@@ -651,7 +652,7 @@ def _open_backend(config) -> FileBackend | SMTPBackend:
         return FileBackend(config["MAIL_FILE_DIR"])
     if backend == "smtp":
         return SMTPBackend(config)
-    raise ValueError(f"MAIL_BACKEND inconnu : {backend!r} (file ou smtp).")
+    raise ValueError(f"MAIL_BACKEND inconnu\u202f: {backend!r} (file ou smtp).")
 
 
 OUTBOX_JOB = "outbox"

@@ -119,7 +119,7 @@ def _attempt(run: PurgeRun, remove, *args, **kwargs) -> int:
     try:
         return remove(*args, **kwargs)
     except OSError as error:
-        run.report.problems.append(f"Fichiers .eml non supprimés : {error}")
+        run.report.problems.append(f"Fichiers .eml non supprimés\u202f: {error}")
         return 0
 
 

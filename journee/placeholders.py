@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .formatting import NNBSP
+from .typography import smarten_runs
 
 PLACEHOLDERS: dict[str, str] = {
     "prénom": "le prénom de la personne",
@@ -22,7 +23,7 @@ PLACEHOLDERS: dict[str, str] = {
     "atelier": "son atelier (ou ses ateliers), une fois la répartition publiée",
     "salle": "la salle de son atelier",
     "journée": "le titre de la journée",
-    "date": "la date de la journée, par exemple « jeudi 15 mars 2018 »",
+    "date": "la date de la journée, par exemple «\u202fjeudi 15 mars 2018\u202f»",
 }
 """Every placeholder, as organisers type it, with what it becomes."""
 
@@ -51,9 +52,14 @@ class Template:
     def names(self) -> set[str]:
         return set(self.parts[1::2])
 
-    def fill(self, values: dict[str, str]) -> str:
-        return "".join(part if index % 2 == 0 else values.get(part, "")
-                       for index, part in enumerate(self.parts))
+    def fill(self, values: dict[str, str], typeset: bool = False) -> str:
+        """The text with each value; *typeset*: French typography set in the typed text,
+        never in the values (a name stays as written)."""
+        texts, names = list(self.parts[0::2]), self.parts[1::2]
+        if typeset:
+            texts = smarten_runs(texts)
+        return "".join(text + values.get(name, "")
+                       for text, name in zip(texts, (*names, ""), strict=True))
 
 
 def parse(text: str) -> Template:

@@ -49,9 +49,9 @@ def check_secret_key(app: Flask) -> None:
     key = app.config.get("SECRET_KEY")
     if not key or key in KNOWN_SECRET_KEYS:
         raise InsecureConfiguration(
-            "SECRET_KEY manquante ou laissée à sa valeur par défaut : Journée refuse de "
+            "SECRET_KEY manquante ou laissée à sa valeur par défaut\u202f: Journée refuse de "
             "démarrer. Définissez JOURNEE_SECRET_KEY (une longue valeur aléatoire) ou "
-            f"lancez « make run », qui en écrit une dans instance/{SECRET_KEY_FILE}.")
+            f"lancez «\u202fmake run\u202f», qui en écrit une dans instance/{SECRET_KEY_FILE}.")
     if (len(key) < MIN_SECRET_KEY_LENGTH
             or _entropy_per_character(key) < MIN_SECRET_KEY_ENTROPY):
         raise InsecureConfiguration(

@@ -183,7 +183,7 @@ def _execute(job: PeriodicJob) -> tuple[str, str | None]:
     except JobProblem as problem:
         db.session.rollback()
         current_app.logger.error("Tâche périodique %s en échec : %s", job.name, problem)
-        return f"échec : {problem}", str(problem)[:2000]
+        return f"échec\u202f: {problem}", str(problem)[:2000]
     except Exception as error:
         db.session.rollback()
         current_app.logger.exception("Tâche périodique %s en échec.", job.name)
@@ -221,12 +221,12 @@ def _not_run(job: PeriodicJob, now: datetime) -> Outcome:
 def duration(seconds: float) -> str:
     seconds = max(1, round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return f"{seconds}\u00a0s"
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return f"{minutes}\u00a0min"
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+    return f"{hours}\u00a0h\u00a0{minutes:02d}" if minutes else f"{hours}\u00a0h"
 
 
 class Runner:

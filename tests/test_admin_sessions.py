@@ -189,7 +189,7 @@ def test_add_existing_and_new_person(organiser_client, irts, base):
 
 
 def test_reorder_and_remove(organiser_client, irts, base):
-    table = session_titled(irts, "Enjeux et risques : table ronde")
+    table = session_titled(irts, "Enjeux et risques\u202f: table ronde")
     names = lambda: [p.person.full_name for p in table.participants]  # noqa: E731
     before = names()
     first, second = table.participants[0], table.participants[1]

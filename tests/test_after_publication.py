@@ -118,7 +118,7 @@ def wait_for(client, registration, slot, workshop_id):
 
 def label(workshop) -> str:
     """The workshop's label as the page's text reads it."""
-    return f"Atelier n°{workshop.number} : {workshop.title}"
+    return f"Atelier n° {workshop.number} : {workshop.title}"
 
 
 def vevents(calendar: Calendar) -> dict[str, tuple[int, str, str]]:
@@ -178,7 +178,7 @@ def test_someone_without_a_workshop_takes_a_place_and_gets_their_updated_day(
         NoWorkshopNotice.registration_id == zoe.id)) is None
 
     [confirmation] = [m for m in received_by(smtp, zoe.email)
-                      if subject_of(m) == f"Votre atelier : {irts.title}"]
+                      if subject_of(m) == f"Votre atelier : {text_of(irts.title)}"]
     body = prose_of(confirmation)
     assert "vous avez pris une place dans un atelier" in body
     assert f"Atelier n° 2 : {two.title}" in body
@@ -195,7 +195,7 @@ def test_someone_without_a_workshop_takes_a_place_and_gets_their_updated_day(
     assert "Atelier choisi après publication" in admin
     [entry] = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "attendee.take_workshop_place"))
-    assert entry.target == f"Inscription n° {zoe.id} ; atelier n° 2"
+    assert entry.target == f"Inscription n°\u00a0{zoe.id}\u202f; atelier n°\u00a02"
 
     # Taking a second place in the same slot is refused.
     response = take(client, zoe, slot, workshop(slot, 3).id, follow_redirects=True)

@@ -268,7 +268,7 @@ def test_report_text_is_french_and_names_people_and_workshops():
     for who in left_out:
         assert (f"  {who} (Ateliers du matin){NBSP}: tous ses choix étaient complets"
                 in text)
-    assert f"  n° 2 : Droits{NBSP}: 2/2 places" in text
+    assert f"  n° 2 : Droits{NBSP}: 2/2{NBSP}places" in text
     assert "structure « Foyer »" in text and "(dû aux personnes verrouillées)" in text
     assert f"  Étudiant·e (4{NBSP}places){NBSP}:" in text
     solver_words = ("objectif", "borne", "écart", "highs", "graine")

@@ -255,8 +255,8 @@ def test_publishing_emails_each_person_their_workshop(client, organiser_client, 
     message = next(m for m in sent if m.to_address == person.email)
     assert message.registration_id == person.id
     body = body_of(message)
-    assert f"Atelier n° {workshop.number} : {workshop.title}" in body
-    assert f"Salle : {workshop.room.name}" in body
+    assert f"Atelier n° {workshop.number} : {workshop.title}" in text_of(body)
+    assert f"Salle : {workshop.room.name}" in text_of(body)
     assert "10 h 45 – 12 h 30" in body.replace("\u00a0", " ")
     facilitator = workshop.facilitators[0].person.full_name
     assert facilitator in body
@@ -266,7 +266,7 @@ def test_publishing_emails_each_person_their_workshop(client, organiser_client, 
     assert f"{workshop.uid}@journee" in uids and f"{slot.uid}@journee" not in uids
 
     page = text_of(client.get(f"/r/{person.token}").get_data(as_text=True))
-    assert f"Votre atelier : Atelier n°{workshop.number} : {workshop.title}" in page
+    assert f"Votre atelier : Atelier n° {workshop.number} : {workshop.title}" in page
     assert workshop.room.name in page
 
     mine = Calendar.from_ical(client.get(f"/r/{person.token}/calendar.ics").data)
@@ -304,7 +304,7 @@ def test_publishing_again_only_writes_to_those_who_moved(organiser_client, irts,
     sent = notices()
     assert len(sent) == 17
     assert sent[-1].to_address == person.email
-    assert f"Atelier n° {target.number} : {target.title}" in body_of(sent[-1])
+    assert f"Atelier n° {target.number} : {target.title}" in text_of(body_of(sent[-1]))
 
 
 def test_a_move_by_hand_after_publication_is_the_person_s_news_at_once(
@@ -320,10 +320,10 @@ def test_a_move_by_hand_after_publication_is_the_person_s_news_at_once(
     organiser_client.post(f"{page_url(irts, slot)}personnes/{person.id}",
                           data={f"p{person.id}-workshop": str(other.id)})
     page = text_of(client.get(f"/r/{person.token}").get_data(as_text=True))
-    assert f"Votre atelier : Atelier n°{other.number} :" in page
+    assert f"Votre atelier : Atelier n° {other.number} :" in page
     sent = notices()
     assert len(sent) == 17 and sent[-1].to_address == person.email
-    assert f"Atelier n° {other.number} : {other.title}" in body_of(sent[-1])
+    assert f"Atelier n° {other.number} : {other.title}" in text_of(body_of(sent[-1]))
     organiser_client.post(f"{page_url(irts, slot)}publier", data={"confirme": "1"})
     assert len(notices()) == 17
 
@@ -339,7 +339,7 @@ def test_the_attendee_page_shows_the_published_workshop_until_published_again(
     item.workshop_id = other.id  # as a new run placing them elsewhere does
     db.session.commit()
     page = text_of(client.get(f"/r/{person.token}").get_data(as_text=True))
-    assert f"Votre atelier : Atelier n°{published.number} :" in page
+    assert f"Votre atelier : Atelier n° {published.number} :" in page
 
 
 def test_cli_dry_run_prints_the_report_and_writes_nothing(runner, irts, slot, crowd):
@@ -349,7 +349,7 @@ def test_cli_dry_run_prints_the_report_and_writes_nothing(runner, irts, slot, cr
     assert result.exit_code == 0, result.output
     assert "tirage au sort n°\u00a05" in result.output
     assert "Premier choix\u00a0:" in result.output
-    assert result.output.strip().endswith("Simulation : rien n’a été enregistré.")
+    assert result.output.strip().endswith("Simulation\u202f: rien n’a été enregistré.")
     assert db.session.scalar(select(func.count(Assignment.id))) == 0
     assert db.session.scalar(select(func.count(AssignmentRun.id))) == 0
 

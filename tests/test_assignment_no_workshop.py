@@ -93,7 +93,7 @@ def test_publication_tells_each_person_without_a_workshop_once(organiser_client,
     left_out = [r for r in people if r.id not in placed()]
     assert len(left_out) == 2
     [message] = sent_to(smtp, left_out[0].email, NO_WORKSHOP)
-    assert subject_of(message) == f"Pas d’atelier pour vous : {irts.title}"
+    assert subject_of(message) == f"Pas d’atelier pour vous : {text_of(irts.title)}"
     body = prose_of(message)
     assert "Vous n’avez pas de place dans un atelier de la séance" in body
     assert "Tous les ateliers que vous aviez choisis étaient complets." in body
@@ -139,7 +139,7 @@ def test_the_page_says_plainly_who_has_a_workshop_and_who_has_none(client, organ
     lucky = people[3]
     workshop = assignments[lucky.id].workshop
     page = text_of(client.get(f"/r/{lucky.token}").get_data(as_text=True))
-    assert f"Votre atelier : Atelier n°{workshop.number} : {workshop.title}" in page
+    assert f"Votre atelier : Atelier n° {workshop.number} : {workshop.title}" in page
     assert f"Pour demander un changement d’atelier, écrivez à l’équipe organisatrice : {CONTACT}." in page
     assert "pas de place" not in page
 

@@ -292,7 +292,7 @@ def test_printing_all_attendees(organiser_client, irts, people, tmp_path):
     assert "no-store" in response.headers["Cache-Control"]
     text = pdf_text(response.data, tmp_path)
     for expected in ("Zoé <Dupont>", "& Cie", "Łukasz", "Żółć", "=1+1",
-                     "Le travail social à l'épreuve du numérique :", "Jeudi 15 mars 2018",
+                     "Le travail social à l’épreuve du numérique :", "Jeudi 15 mars 2018",
                      "Atelier 3 · Salle 3"):
         assert expected in text, expected
     assert "Walter" not in text  # On the waiting list.

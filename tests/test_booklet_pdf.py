@@ -49,8 +49,8 @@ def day(hour: int, minute: int = 0) -> datetime:
 
 def sample() -> Booklet:
     return Booklet(
-        event_title="Le travail social à l'épreuve du numérique",
-        edition="Journée d'étude interprofessionnelle 2018",
+        event_title="Le travail social à l’épreuve du numérique",
+        edition="Journée d’étude interprofessionnelle 2018",
         starts_on=date(2018, 3, 15), ends_on=date(2018, 3, 15),
         place="IRTS-IDS Normandie, Allée de Flore, 76380 Canteleu (Rouen)",
         host_organisation="IRTS-IDS Normandie", partners="Zoé <Dupont> & Cie, Дмитрий",
@@ -81,11 +81,11 @@ def test_booklet_prints_every_part_in_order():
     data = build_booklet(sample())
     reader = PdfReader(BytesIO(data))
     pages = len(reader.pages)
-    assert reader.metadata.title == "Synthèses – Le travail social à l'épreuve du numérique"
+    assert reader.metadata.title == "Synthèses – Le travail social à l’épreuve du numérique"
     text = pdf_text(data)
     flat = folded(text)
-    order = ["Journée d'étude interprofessionnelle 2018",
-             "Le travail social à l'épreuve du numérique", "Jeudi 15 mars 2018",
+    order = ["Journée d’étude interprofessionnelle 2018",
+             "Le travail social à l’épreuve du numérique", "Jeudi 15 mars 2018",
              "Allée de Flore", "Livret des synthèses", "Organisation : IRTS-IDS Normandie",
              "Partenaires : Zoé <Dupont> & Cie, Дмитрий", "Document de travail",
              "Programme de la journée", "8 h 30 – 9 h", "Accueil",
@@ -139,7 +139,7 @@ def test_markdown_flowables_escape_everything_typed():
     texts = [text_of(p) for p in flowables]
     assert texts == ["Titre <b>", "Un mot & <Dupont>", "a", "b", "trois", "quatre",
                      "<script>alert(1)</script>",
-                     "[image\u00a0: photo (https://exemple.fr/a.png)]\u00a0![x](file:///etc/passwd)"]
+                     "[image\u00a0: photo (https://exemple.fr/a.png)] ![x](file:///etc/passwd)"]
     assert all(frag.fontName == "DejaVuSans-Bold" for frag in flowables[0].frags)
     assert any(getattr(frag, "italic", 0) for frag in flowables[1].frags)
     assert [p.bulletText for p in flowables] == [None, None, "•", "•", "3.", "4.", None, None]
@@ -187,7 +187,7 @@ def test_organiser_booklet_includes_drafts_marked_as_such(organiser_client, irts
     assert "attachment" in response.headers["Content-Disposition"]
     flat = folded(pdf_text(response.data))
     for number, title in enumerate(["Handicap enfant", "Handicap adulte",
-                                    "Protection de l'enfance", "Personnes âgées",
+                                    "Protection de l’enfance", "Personnes âgées",
                                     "Intervention socio-urbaine", "Exclusion et insertion"],
                                    start=1):
         assert f"Atelier n° {number} : {title}" in flat

@@ -329,7 +329,7 @@ def test_sending_after_the_day_once_with_the_pdf(organiser_client, irts, people,
     assert {m.kind for m in messages} == {"certificate"}
     zoe_message = next(m for m in messages if m.to_address == "zoe@example.org")
     parsed = delivered(zoe_message)
-    assert " ".join(parsed["Subject"].split()) == "Attestation de présence : " + irts.title
+    assert " ".join(parsed["Subject"].split()) == "Attestation de présence : " + text_of(irts.title)
     body = parsed.get_body(("plain",)).get_content()
     assert "Votre attestation de présence est jointe" in body
     assert f"/r/{people['zoe'].token}" in body

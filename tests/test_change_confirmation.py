@@ -124,7 +124,7 @@ def test_each_change_is_confirmed_with_the_same_events_in_a_newer_sequence(
     assert vevents(download) == third
 
     [entry, _] = entries("attendee.change_self")
-    assert entry.target.startswith(f"Inscription n° {zoe.id} (Structure, Ateliers")
+    assert entry.target.startswith(f"Inscription n°\u00a0{zoe.id} (Structure, Ateliers")
 
 
 def test_a_post_that_changes_nothing_sends_nothing(client, irts, zoe, smtp):
@@ -185,7 +185,7 @@ def test_staff_edit_is_confirmed_too(make_user, login, irts, zoe, smtp):
     assert second.keys() == first.keys()
     assert all(second[uid][0] > first[uid][0] for uid in first)
     [entry] = entries("organiser.change_registration")
-    assert entry.target == f"Inscription n° {zoe.id} (Fonction)"
+    assert entry.target == f"Inscription n°\u00a0{zoe.id} (Fonction)"
 
     # Saved again unchanged: nothing sent, nothing logged.
     assert staff.post(detail_url(irts, zoe, "modifier"), data=data).status_code == 302

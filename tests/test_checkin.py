@@ -419,7 +419,7 @@ def test_on_site_registration_is_confirmed_and_present(organiser_client, irts):
     data = on_site_data(irts, **{f"atelier_{workshop.session_id}": str(workshop.id)})
     page = organiser_client.get(desk_url(irts) + "/sur-place").get_data(as_text=True)
     assert "Inscription sur place" in page
-    assert (f"{workshop.label} – Salle 3 (0 inscrit·es sur 40\u00a0places)</option>"
+    assert (f"{workshop.label} – Salle 3 (0\u00a0inscrit·es sur 40\u00a0places)</option>"
             in unescape(page))
     response = organiser_client.post(desk_url(irts) + "/sur-place", data=data)
     assert response.status_code == 302
@@ -524,7 +524,7 @@ def test_on_site_is_allowed_when_the_day_is_full(organiser_client, irts, people)
     db.session.commit()
     page = organiser_client.get(desk_url(irts) + "/sur-place").get_data(as_text=True)
     assert "La journée est complète (4\u00a0places)" in page
-    assert "– Salle 1 (2 inscrit·es sur 2\u00a0places, complet)</option>" in unescape(page)
+    assert "– Salle 1 (2\u00a0inscrit·es sur 2\u00a0places, complet)</option>" in unescape(page)
     response = organiser_client.post(desk_url(irts) + "/sur-place", data=on_site_data(
         irts, email="nouvelle@example.org"))
     assert response.status_code == 302

@@ -156,7 +156,7 @@ def test_charts_have_a_text_alternative(organiser_client, irts, known):
         (2, workshops[0].capacity), (0, workshops[1].capacity), (1, workshops[2].capacity),
         (0, workshops[3].capacity), (0, workshops[4].capacity), (0, workshops[5].capacity)]
     text = dashboard_text(html)
-    assert f"Atelier n°1 : Handicap enfant Ateliers 2 1ers choix {workshops[0].capacity}" \
+    assert f"Atelier n° 1 : Handicap enfant Ateliers 2 1ers choix {workshops[0].capacity}" \
         in text
 
 

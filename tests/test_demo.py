@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from support.pages import text_of
+
 from journee.demo import load_demo, shift_to_coming_year
 from journee.extensions import db
 from journee.programme.models import Event, Person, Role, SessionKind
@@ -27,7 +29,7 @@ def test_plenary_speaker_is_vincent_meyer_with_his_function(irts):
     assert speaker.person.full_name == "Vincent MEYER"
     assert speaker.shown_function.startswith("Sociologue, Professeur des universités")
     assert speaker.shown_organisation == ("Université Nice Sophia Antipolis, "
-                                          "Université Côte d'Azur")
+                                          "Université Côte d’Azur")
     moderator = next(p for p in plenary.participants if p.role == Role.MODERATOR)
     assert moderator.person.full_name == "Mohamed BELQASMI"
 
@@ -88,3 +90,31 @@ def test_demo_with_moved_dates_is_upcoming_and_open(app):
     assert all(s.starts_at.date() == irts.starts_on for s in irts.sessions)
     assert etsup.starts_on == date(2018, 3, 20)
     assert db.session.scalar(db.select(db.func.count(Event.id))) == 2
+
+
+def test_the_moved_day_names_its_new_year_in_its_slug_and_edition(app):
+    irts, etsup = load_demo(today=date(2026, 11, 23))
+    db.session.commit()
+    assert irts.starts_on.year == 2027
+    assert irts.slug == "travail-social-epreuve-numerique-2027"
+    assert irts.edition == "Journée d’étude interprofessionnelle 2027"
+    assert "2018" not in irts.slug + irts.edition
+    assert etsup.slug == "travail-social-2-0-etsup-2018"
+
+
+def test_the_moved_day_shows_its_new_year_on_its_page(app, client):
+    load_demo(today=date(2026, 11, 23))
+    db.session.commit()
+    page = client.get("/e/travail-social-epreuve-numerique-2027/")
+    assert page.status_code == 200
+    text = text_of(page.get_data(as_text=True))
+    assert "Journée d’étude interprofessionnelle 2027" in text
+    assert "Jeudi 18 mars 2027" in text and "2018" not in text
+    assert "Médéric MARTIN, Étudiant, DEIS 2028" in text  # a student class moves too
+    assert client.get("/e/travail-social-epreuve-numerique-2018/").status_code == 404
+
+
+def test_the_original_dates_keep_2018(demo):
+    irts = demo["travail-social-epreuve-numerique-2018"]
+    assert irts.edition == "Journée d’étude interprofessionnelle 2018"
+    assert irts.starts_on == date(2018, 3, 15)

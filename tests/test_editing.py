@@ -81,7 +81,7 @@ def day(app):
 
 
 def test_slugify_keeps_lowercase_ascii_and_hyphens():
-    assert slugify("Le travail social à l'épreuve : 2026 !") == \
+    assert slugify("Le travail social à l’épreuve : 2026 !") == \
         "le-travail-social-a-l-epreuve-2026"
     assert slugify("Ça « marche » ?") == "ca-marche"
     assert slugify("« ! »") == "journee"
@@ -235,7 +235,7 @@ def test_moving_a_session_onto_a_persons_other_session_warns(day):
 
 def test_workshop_capacity_above_room_needs_confirmation(day):
     slot, salle = day["slot"], day["salle"]
-    with pytest.raises(NeedsConfirmation, match="20 places"):
+    with pytest.raises(NeedsConfirmation, match="20\u00a0places"):
         save_workshop(slot, day["one"], number=1, title="Écrans", sector="", theme="",
                       description="", room=salle, capacity=30)
     assert day["one"].capacity == 20

@@ -46,7 +46,7 @@ def test_time_range_and_open_end():
 def test_french_spacing_before_high_punctuation_and_in_guillemets():
     assert french_spacing("Enjeux et risques : table ronde") == "Enjeux et risques\u202f: table ronde"
     assert french_spacing("Quoi ?") == "Quoi\u202f?"
-    assert french_spacing("« Passeurs d'images »") == "«\u202fPasseurs d'images\u202f»"
+    assert french_spacing("« Passeurs d’images »") == "«\u202fPasseurs d’images\u202f»"
     assert french_spacing("http://exemple.fr") == "http://exemple.fr"
     assert french_spacing(None) == ""
 

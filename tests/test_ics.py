@@ -54,7 +54,7 @@ def test_workshops_take_their_slot_times_and_rooms(client, irts):
         component = events[f"{workshop.uid}@journee"]
         assert component.start == datetime(2018, 3, 15, 10, 45, tzinfo=PARIS)
         assert component.end == datetime(2018, 3, 15, 12, 30, tzinfo=PARIS)
-        assert str(component["SUMMARY"]) == f"Atelier n°{workshop.number}\u00a0: {workshop.title}"
+        assert str(component["SUMMARY"]) == f"Atelier n°\u00a0{workshop.number}\u00a0: {workshop.title}"
         location = str(component["LOCATION"])
         assert f"Salle {workshop.number}" in location
         assert "Allée de Flore" in location and "76380" in location
@@ -88,7 +88,7 @@ def test_session_without_end_has_no_dtend(client, irts):
 def test_contributions_are_listed_with_presenters(client, irts):
     talks = session_of(irts, SessionKind.TALKS)
     description = str(vevents(fetch(client))[f"{talks.uid}@journee"]["DESCRIPTION"])
-    assert "Présentation du dispositif « Passeurs d'images »" in description
+    assert "Présentation du dispositif «\u202fPasseurs d’images\u202f»" in description
     assert "Pierre LEMARCHAND (Normandie Images)" in description
 
 
@@ -132,7 +132,7 @@ def test_one_workshop_alone(client, irts):
     workshop = session_of(irts, SessionKind.WORKSHOPS).workshops[2]
     calendar = fetch(client, f"/e/{irts.slug}/seances/{workshop.uid}.ics")
     [component] = calendar.walk("VEVENT")
-    assert str(component["SUMMARY"]) == "Atelier n°3\u00a0: Protection de l'enfance"
+    assert str(component["SUMMARY"]) == "Atelier n°\u00a03\u00a0: Protection de l’enfance"
 
 
 def test_unknown_uid_is_404(client, irts):

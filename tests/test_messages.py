@@ -30,6 +30,7 @@ from journee.registration.models import (
     Profile,
     RegistrationStatus,
 )
+from journee.typography import one_line
 from journee.util.clock import utcnow
 
 CONFIRMED = RegistrationStatus.CONFIRMED
@@ -453,7 +454,7 @@ def test_an_edited_automatic_e_mail_as_received_and_its_reset(smtp_app):
     assert [p.get_content_type() for p in message.iter_attachments()] == ["text/calendar"]
     assert message["List-Unsubscribe"] is None
     html = message.get_body(("html",)).get_content()
-    assert "<p>Merci Zoé L’Hôte !</p>" in html.replace("&#39;", "’")
+    assert "<p>Merci Zoé L’Hôte\u202f!</p>" in html.replace("&#39;", "’")
     # The waiting list keeps its own default text.
     assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "organiser.edit_email_text")) == 1
@@ -502,8 +503,8 @@ def test_the_default_subjects_are_the_ones_sent(irts, delivered):
     for kind, message in sent.items():
         values = placeholder_values(db.session.get(type(people["aicha"]),
                                                    message.registration_id), base)
-        # As the outbox keeps it: spaces folded (see mail.queue_email).
-        default = " ".join(parse(DEFAULT_TEXTS[kind].subject).fill(values).split())
+        # As the outbox keeps it: spaces folded, no-break ones kept (see mail.queue_email).
+        default = one_line(parse(DEFAULT_TEXTS[kind].subject).fill(values))
         assert message.subject == default, kind
     assert "vous êtes sur la liste d’attente" in delivered(sent["waitlist"]).get_body(
         ("plain",)).get_content()

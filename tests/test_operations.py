@@ -63,7 +63,7 @@ def test_cancel_called_directly_promotes_notifies_and_logs(full_day, make_user):
     assert notice.status == OutboxStatus.SENT  # the commit sent it
     [entry] = entries("organiser.cancel_registration")
     assert (entry.actor, entry.event_id) == (ORGANISER, event.id)
-    assert entry.target == f"Inscription n° {zoe.id} ; n° {lina.id} prend la place libérée"
+    assert entry.target == f"Inscription n°\u00a0{zoe.id}\u202f; n°\u00a0{lina.id} prend la place libérée"
 
 
 @pytest.mark.parametrize("by_staff", [False, True])
@@ -86,7 +86,7 @@ def test_erase_called_directly_deletes_promotes_notifies_and_logs(full_day, make
     [entry] = entries(action)
     assert entry.actor == (ORGANISER if by_staff else ATTENDEE)
     assert (entry.event_id, entry.rows) == (event.id, 1)
-    assert entry.target.endswith(f"n° {number}") and "Zoé" not in entry.target
+    assert entry.target.endswith(f"n°\u00a0{number}") and "Zoé" not in entry.target
 
 
 def test_register_called_directly_writes_the_row_its_e_mail_and_its_entry(irts):
@@ -99,7 +99,7 @@ def test_register_called_directly_writes_the_row_its_e_mail_and_its_entry(irts):
     assert (confirmation.registration_id, confirmation.status) == (registration.id,
                                                                    OutboxStatus.SENT)
     [entry] = entries("attendee.register")
-    assert entry.target == f"Inscription n° {registration.id}"
+    assert entry.target == f"Inscription n°\u00a0{registration.id}"
     assert entry.actor.startswith("La personne inscrite")
 
 
@@ -138,12 +138,12 @@ def test_staff_cancel_restore_and_promote_are_logged_with_their_actor(full_day, 
         .order_by(AuditEntry.id))]
     assert logged == [
         ("organiser.cancel_registration", ORGANISER,
-         f"Inscription n° {zoe.id} ; n° {lina.id} prend la place libérée"),
-        ("organiser.restore_registration", ORGANISER, f"Inscription n° {zoe.id}"),
+         f"Inscription n°\u00a0{zoe.id}\u202f; n°\u00a0{lina.id} prend la place libérée"),
+        ("organiser.restore_registration", ORGANISER, f"Inscription n°\u00a0{zoe.id}"),
         ("organiser.cancel_registration", ORGANISER,
-         f"Inscription n° {lina.id} ; n° {zoe.id} prend la place libérée"),
-        ("organiser.restore_registration", ORGANISER, f"Inscription n° {lina.id}"),
-        ("organiser.promote_registration", ORGANISER, f"Inscription n° {lina.id}"),
+         f"Inscription n°\u00a0{lina.id}\u202f; n°\u00a0{zoe.id} prend la place libérée"),
+        ("organiser.restore_registration", ORGANISER, f"Inscription n°\u00a0{lina.id}"),
+        ("organiser.promote_registration", ORGANISER, f"Inscription n°\u00a0{lina.id}"),
     ]
     assert all(entry.event_id == event.id for entry in entries("organiser.cancel_registration"))
 
@@ -157,7 +157,7 @@ def test_the_attendee_cancelling_from_their_link_is_logged_as_themself(full_day,
 
     [entry] = entries("attendee.cancel_self")
     assert (entry.actor, entry.event_id) == (ATTENDEE, event.id)
-    assert entry.target == f"Inscription n° {zoe.id} ; n° {lina.id} prend la place libérée"
+    assert entry.target == f"Inscription n°\u00a0{zoe.id}\u202f; n°\u00a0{lina.id} prend la place libérée"
     [notice] = messages("promotion")
     assert (notice.to_address, notice.status) == ("lina@example.org", OutboxStatus.SENT)
 

@@ -28,7 +28,7 @@ def test_paper_form_asks_the_online_questions(organiser_client, irts):
     assert reader.metadata.title.startswith("Formulaire d’inscription – Le travail social")
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (595, 842)  # A4.
-    assert "Le travail social à l'épreuve du numérique" in text
+    assert "Le travail social à l’épreuve du numérique" in text
     assert "Jeudi 15 mars 2018" in text
     for question in ("Prénom*", "Nom*", "Adresse e-mail*", "Téléphone",
                      "Établissement, service ou", "Fonction", "Vous êtes (une case)*",
@@ -39,9 +39,9 @@ def test_paper_form_asks_the_online_questions(organiser_client, irts):
         assert option in text, option
     assert "besoin d’un aménagement" not in text  # Not asked by this event.
     assert "Numérotez dans les cases vos 3 ateliers préférés" in text
-    for number, title in ((1, "Handicap enfant"), (3, "Protection de l'enfance"),
+    for number, title in ((1, "Handicap enfant"), (3, "Protection de l’enfance"),
                           (6, "Exclusion et insertion")):
-        assert f"Atelier n°{number} : {title}" in text
+        assert f"Atelier n° {number} : {title}" in text
     assert "Vos données personnelles" in text
     assert "Tout est supprimé le 13 juin 2018" in text
     assert "☐ J’ai pris connaissance de ces informations sur mes données personnelles.*" in text

@@ -406,7 +406,7 @@ def test_the_event_s_own_text_opens_the_notice_and_the_changes_stay(
     assert send_at(56) == 2
     deliver_pending()
     [notice] = [m for m in received(smtp, aicha.email) if "Du nouveau" in m["Subject"]]
-    assert notice["Subject"].replace(NBSP, " ") == f"Du nouveau pour Aïcha : {event.title}"
+    assert text_of(notice["Subject"]) == f"Du nouveau pour Aïcha : {text_of(event.title)}"
     text = plain(notice)
     assert "Aïcha, l’horaire de votre journée a bougé." in text
     assert "a changé pour vous" not in text

@@ -37,13 +37,13 @@ def test_programme_pdf_content(client, irts):
 
     assert len(reader.pages) >= 2
     assert reader.metadata.title == irts.title
-    assert "Le travail social à l'épreuve du numérique : enjeux, risques et opportunités" in (
+    assert "Le travail social à l’épreuve du numérique : enjeux, risques et opportunités" in (
         " ".join(text.split()))
-    assert "Journée d'étude interprofessionnelle 2018" in text
+    assert "Journée d’étude interprofessionnelle 2018" in text
     for expected in ("Kédidja KADDOUR", "Vincent MEYER", "Laëtitia LANGIN", "Marielle STINÈS",
                      "Allée de Flore", "jeudi 15 mars 2018", "9 h 15 – 10 h 30",
-                     "Atelier n°6 : Exclusion et insertion", "Secteur : Handicap adulte",
-                     "Présentation du dispositif « Passeurs d'images »",
+                     "Atelier n° 6 : Exclusion et insertion", "Secteur : Handicap adulte",
+                     "Présentation du dispositif « Passeurs d’images »",
                      "claire.lagu@irtsnormandie.ids.fr", "page 1 / "):
         assert expected in text, expected
     assert "■" not in text and "\ufffd" not in text
@@ -54,7 +54,7 @@ def test_sessions_are_in_programme_order(client, irts):
     _, text = fetch(client)
     programme = text[text.index("Programme de la journée"):]
     order = ["8 h 30 – 9 h · Accueil", "Introduction", "Conférence plénière", "Pause",
-             "Ateliers", "Atelier n°1", "Atelier n°6", "Pause déjeuner",
+             "Ateliers", "Atelier n° 1", "Atelier n° 6", "Pause déjeuner",
              "Restitution des ateliers", "Table ronde", "Récits d’expériences", "Clôture",
              "Buffet", "Informations pratiques"]
     positions = [programme.index(label) for label in order]

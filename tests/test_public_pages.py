@@ -13,15 +13,15 @@ def test_event_page_shows_the_programme_as_printed(client, irts):
     response = client.get(IRTS_URL)
     assert response.status_code == 200
     text = text_of(response.get_data(as_text=True))
-    assert "Journée d'étude interprofessionnelle 2018" in text
-    assert "Le travail social à l'épreuve du numérique" in text
+    assert "Journée d’étude interprofessionnelle 2018" in text
+    assert "Le travail social à l’épreuve du numérique" in text
     assert "Jeudi 15 mars 2018" in text
     for expected in ("8 h 30 – 9 h", "9 h 15 – 10 h 30", "10 h 45 – 12 h 30", "17 h 15",
                      "Conférence plénière", "Technologies numériques et travail social",
                      "Vincent MEYER, Sociologue, Professeur des universités",
                      "Atelier n° 1 : Handicap enfant", "Secteur : Handicap enfant",
                      "Salle : Salle 1", "Benoît CESSELIN, ITEP La Houssaye",
-                     "Présentation du dispositif « Passeurs d'images »",
+                     "Présentation du dispositif « Passeurs d’images »",
                      "Pierre LEMARCHAND, Normandie Images",
                      "Allée de Flore", "76380 Canteleu (Rouen)",
                      "claire.lagu@irtsnormandie.ids.fr", "Contexte",
@@ -64,7 +64,7 @@ def test_index_lists_upcoming_and_past_days(client, demo):
     text = text_of(client.get("/").get_data(as_text=True))
     assert text.index("À venir") < text.index("Journées passées")
     past = text[text.index("Journées passées"):]
-    assert "Le Travail social 2.0" in past and "Le travail social à l'épreuve" in past
+    assert "Le Travail social 2.0" in past and "Le travail social à l’épreuve" in past
 
 
 def test_draft_is_hidden_from_the_public_but_shown_to_its_organiser(
@@ -73,7 +73,7 @@ def test_draft_is_hidden_from_the_public_but_shown_to_its_organiser(
     db.session.commit()
     assert client.get(IRTS_URL).status_code == 404
     assert client.get(IRTS_URL + "programme.ics").status_code == 404
-    assert "Le travail social à l'épreuve" not in client.get("/").get_data(as_text=True)
+    assert "Le travail social à l’épreuve" not in client.get("/").get_data(as_text=True)
     login(make_user(events=[irts]))
     page = client.get(IRTS_URL)
     assert page.status_code == 200 and "Brouillon" in page.get_data(as_text=True)

@@ -118,8 +118,8 @@ BLOCKERS = [
     (_opens_after_deadline, "L’ouverture des inscriptions tombe après leur date limite."),
     (_no_address, "L’adresse du lieu (rue et ville) manque"),
     (_no_session, "Le programme n’a aucune séance."),
-    (_workshop_without_room, "L’atelier n°2 « Handicap adulte » n’a pas de salle."),
-    (_workshop_without_capacity, "L’atelier n°3 « Protection de l'enfance » n’a pas de nombre de "
+    (_workshop_without_room, "L’atelier n° 2 « Handicap adulte » n’a pas de salle."),
+    (_workshop_without_capacity, "L’atelier n° 3 « Protection de l’enfance » n’a pas de nombre de "
                                  "places"),
     (_workshops_slot_without_workshops, "La séance d’ateliers « Ateliers du soir » n’a aucun "
                                         "atelier."),

@@ -102,7 +102,7 @@ def test_list_shows_everyone_with_counts(organiser_client, irts, known):
     row = re.search(ROW + r"Martinez Lucie</a>.*?</tr>", html,
                     re.S).group(0)
     assert text_of(row) == ("Martinez Lucie IRTS-IDS Normandie Étudiant·e (AS) "
-                            "Liste d’attente (n°1) n°4, n°3 En ligne 03/02/2018 11:00")
+                            "Liste d’attente (n° 1) n° 4, n° 3 En ligne 03/02/2018 11:00")
     benali = re.search(ROW + r"Benali Karim</a>.*?</tr>", html,
                        re.S).group(0)
     assert "saisi par accueil" in text_of(benali)
@@ -237,11 +237,11 @@ def test_detail_page_shows_everything_to_the_organiser(organiser_client, irts, k
     text = text_of(html)
     for expected in ("Inscription d’Élodie Durand", "Confirmée", "elodie.durand@example.net",
                      "MECS Les Tilleuls", "Aménagement demandé", "Fauteuil roulant",
-                     "Atelier n°1", "Atelier n°2", "En ligne", "Annuler l’inscription"):
+                     "Atelier n° 1", "Atelier n° 2", "En ligne", "Annuler l’inscription"):
         assert expected in text, expected
     text = text_of(organiser_client.get(detail_url(irts, known["martinez"])).get_data(
         as_text=True))
-    assert "n°1 sur la liste d’attente" in text
+    assert "n° 1 sur la liste d’attente" in text
     assert "Aucune place libre" in text  # no promotion button when full
     text = text_of(organiser_client.get(detail_url(irts, known["benali"])).get_data(
         as_text=True))

@@ -163,7 +163,7 @@ def test_confirm_a_selection_from_the_waiting_list(organiser_client, irts, known
     assert [m.to_address for m in outbox("promotion")] == ["lucie.martinez@example.org",
                                                            "aicha@example.org"]
     assert [e.target for e in audit("organiser.promote_registration")] == [
-        f"Inscription n° {known['martinez'].id}", f"Inscription n° {waiting[0].id}"]
+        f"Inscription n°\u00a0{known['martinez'].id}", f"Inscription n°\u00a0{waiting[0].id}"]
     text = text_of(organiser_client.get(response.headers["Location"]).get_data(as_text=True))
     assert ("2 inscriptions confirmées ; 1 déjà confirmée ; 1 restée sur la liste "
             "d’attente faute de place.") in text

@@ -283,7 +283,7 @@ def test_same_workshop_twice_is_refused(client, irts):
     same = str(slot.workshops[2].id)
     html = register(client, irts, **{f"atelier_{slot.id}_3": same}).get_data(as_text=True)
     assert field_error(html, f"atelier_{slot.id}_3") == \
-        "Vous avez déjà choisi cet atelier en 1er choix."
+        "Vous avez déjà choisi cet atelier en 1er\u00a0choix."
     assert registration_count() == 0
 
 

@@ -22,8 +22,8 @@ from journee.registration.upload_store import KEEP_SECONDS, UploadStore
 
 BASE = "/admin/journees/{}/inscriptions"
 HEADERS = ["Prénom", "Nom", "E-mail", "Téléphone", "Organisation", "Fonction", "Profil",
-           "Formation", "Année", "Secteur", "Repas", "Atelier 1er choix", "Atelier 2e choix",
-           "Atelier 3e choix"]
+           "Formation", "Année", "Secteur", "Repas", "Atelier 1er\u00a0choix", "Atelier 2e\u00a0choix",
+           "Atelier 3e\u00a0choix"]
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +98,7 @@ def test_template_has_french_headers_an_example_and_instructions(organiser_clien
     assert example[6] == "Étudiant·e" and example[-3:] == [1, 2, 3]
     help_text = " ".join(str(c.value) for row in workbook["Mode d’emploi"] for c in row
                          if c.value)
-    assert "3 = Protection de l'enfance" in help_text
+    assert "3 = Protection de l’enfance" in help_text
     assert "notice de confidentialité" in help_text
 
 

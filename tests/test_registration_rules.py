@@ -122,7 +122,7 @@ def test_an_address_already_registered_gets_the_same_answer_and_its_owner_the_li
     zoe = registration_by_email("zoe.martin@example.org")
     assert (zoe.first_name, zoe.phone) == ("Zoé", "06 12 34 56 78")  # nothing changed
     [notice] = sent_to("zoe.martin@example.org", "self_service_link")
-    assert notice["Subject"] == f"Votre inscription : {irts.title}"
+    assert text_of(notice["Subject"]) == f"Votre inscription : {text_of(irts.title)}"
     text = plain_text(notice)
     assert "Votre adresse e-mail vient d’être indiquée pour une inscription" in text
     assert "Vous êtes déjà inscrit·e" in text
@@ -208,7 +208,7 @@ def test_resending_the_link_answers_the_same_whether_registered_or_not(client, i
     assert _link_requests() == [("zoe.martin@example.org", OutboxStatus.SENT),
                                 ("", OutboxStatus.SKIPPED)]
     [message] = sent_to("zoe.martin@example.org", "link_request")
-    assert message["Subject"] == f"Votre lien personnel : {irts.title}"
+    assert text_of(message["Subject"]) == f"Votre lien personnel : {text_of(irts.title)}"
     zoe = registration_by_email("zoe.martin@example.org")
     assert self_service_links(message) == [f"/r/{zoe.token}"]
 
@@ -276,8 +276,8 @@ def test_first_come_shows_one_choice_with_places_left(client, first_come):
     html = client.get(FORM_URL).get_data(as_text=True)
     assert f'<fieldset class="field" id="atelier_{slot.id}">' in html
     text = text_of(html)
-    assert "Atelier n°1 : Handicap enfant (1 place restante)" in text
-    assert "Atelier n°2 : Handicap adulte (2 places restantes)" in text
+    assert "Atelier n° 1 : Handicap enfant (1 place restante)" in text
+    assert "Atelier n° 2 : Handicap adulte (2 places restantes)" in text
     assert "(40 places restantes)" in text
 
 
@@ -288,7 +288,7 @@ def test_first_come_takes_the_place_with_the_registration(client, first_come):
     assert [(c.rank, c.workshop_id) for c in registration.choices] == [
         (1, slot.workshops[0].id)]
     html = client.get(FORM_URL).get_data(as_text=True)
-    assert ("Atelier n°1 : Handicap enfant (Complet : plus aucune place dans cet atelier.)"
+    assert ("Atelier n° 1 : Handicap enfant (Complet : plus aucune place dans cet atelier.)"
             in text_of(html))
     assert f'disabled id="atelier_{slot.id}-0"' in html
 
@@ -301,7 +301,7 @@ def test_first_come_the_workshop_taken_is_in_the_page_the_calendar_and_the_email
     registration = registration_by_email("zoe.martin@example.org")
 
     page = text_of(client.get(f"/r/{registration.token}").get_data(as_text=True))
-    assert f"Votre atelier : Atelier n°{workshop.number} : {workshop.title}" in page
+    assert f"Votre atelier : Atelier n° {workshop.number} : {workshop.title}" in page
     assert workshop.room.name in page
 
     mail.deliver_pending()
@@ -375,7 +375,7 @@ def test_first_come_does_not_count_the_waiting_list(client, first_come):
     assert waiting.status == RegistrationStatus.WAITLISTED
     # No place is held while waiting: the page names the workshop asked for, not « yours ».
     page = text_of(client.get(f"/r/{waiting.token}").get_data(as_text=True))
-    assert "Atelier demandé : Atelier n°1" in page and "Votre atelier" not in page
+    assert "Atelier demandé : Atelier n° 1" in page and "Votre atelier" not in page
 
 
 def test_concurrent_registrations_never_overbook(app, first_come):

@@ -264,7 +264,7 @@ def test_the_reminder_as_delivered(smtp_irts):
     [envelope] = collector.envelopes
     assert envelope.rcpt_tos == ["aicha@example.org"]
     message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-    assert flat(message["Subject"]) == f"Rappel : {event.title} le jeudi 15 mars 2018"
+    assert flat(message["Subject"]) == f"Rappel : {flat(event.title)} le jeudi 15 mars 2018"
     text = flat(message.get_body(("plain",)).get_content())
     html = message.get_body(("html",)).get_content()
     assert "a lieu le jeudi 15 mars 2018" in text

@@ -577,7 +577,7 @@ def test_backup_of_a_database_being_written(tmp_path):
     app_connection.close()
 
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Sauvegarde vérifiée (integrity_check : ok) : "
+    assert result.output.startswith("Sauvegarde vérifiée (integrity_check\u202f: ok)\u202f: "
                                     f"{tmp_path / 'copie.sqlite3'} ("), result.output
     copy = sqlite3.connect(tmp_path / "copie.sqlite3")
     try:

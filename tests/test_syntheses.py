@@ -330,10 +330,10 @@ def test_demo_etsup_day_has_the_grand_temoin_synthesis_published(client, demo):
     event_page = client.get(f"/e/{etsup.slug}/").get_data(as_text=True)
     assert f'href="/e/{etsup.slug}/syntheses"' in event_page
     page = text_of(client.get(f"/e/{etsup.slug}/syntheses").get_data(as_text=True))
-    assert ("Synthèse du grand témoin Par Richard FEAT, consultant et intervenant à l'ETSUP "
+    assert ("Synthèse du grand témoin Par Richard FEAT, consultant et intervenant à l’ETSUP "
             "Résumé du compte rendu") in page
-    assert "logiques de domination qu'évoquent Castel et Bourdieu" in page
-    assert "Pour aller plus loin" in page and "Les cahiers de l'inclusion numérique" in page
+    assert "logiques de domination qu’évoquent Castel et Bourdieu" in page
+    assert "Pour aller plus loin" in page and "Les cahiers de l’inclusion numérique" in page
     assert "Atelier" not in page
     booklet = client.get(f"/e/{etsup.slug}/syntheses/livret.pdf")
     assert booklet.status_code == 200 and booklet.mimetype == "application/pdf"

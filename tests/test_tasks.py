@@ -166,7 +166,7 @@ def test_a_due_job_runs_once_while_two_processes_tick_at_the_same_time(app_facto
     lines = sorted(stdout.strip() for stdout, _ in outputs)
     assert lines[0] == "Compter : compté."
     assert lines[1] in ("Compter : en cours ailleurs.",
-                        "Compter : pas encore à refaire (dans 1 h)."), lines
+                        "Compter : pas encore à refaire (dans 1\u00a0h)."), lines
 
 
 def test_a_job_not_due_does_not_run(app_factory):
@@ -176,7 +176,7 @@ def test_a_job_not_due_does_not_run(app_factory):
         [first] = tasks.run_due()
         [second] = tasks.run_due()
         assert count.runs == 1 and first.ran and not second.ran
-        assert second.line() == "Compter (count) : pas encore à refaire (dans 10 min)."
+        assert second.line() == "Compter (count) : pas encore à refaire (dans 10\u00a0min)."
         assert tasks.seconds_until_due() == pytest.approx(600, abs=5)
 
         # A period later, it is due again.
@@ -261,8 +261,8 @@ def test_tick_sends_the_pending_emails_and_purges(app, irts, runner, tmp_path):
     again = runner.invoke(args=["tick"])
     assert again.exit_code == 0
     assert again.stdout == (
-        "Envoi des e-mails en attente : pas encore à refaire (dans 5 min).\n"
-        "Purge des données (durées de conservation) : pas encore à refaire (dans 24 h).\n")
+        "Envoi des e-mails en attente : pas encore à refaire (dans 5\u00a0min).\n"
+        "Purge des données (durées de conservation) : pas encore à refaire (dans 24\u00a0h).\n")
 
 
 def test_tick_without_jobs_says_so(app_factory):
@@ -297,7 +297,7 @@ def test_worker_sends_then_stops_on_sigterm(app_factory, tmp_path):
     assert worker.returncode == 0, stderr
     assert time.monotonic() - asked < 5
     assert stdout.splitlines() == [
-        "Tâches périodiques : Envoi des e-mails en attente (période : 1 h). "
+        "Tâches périodiques\u202f: Envoi des e-mails en attente (période\u202f: 1\u00a0h). "
         "Arrêt par SIGTERM ou Ctrl+C.",
         "Envoi des e-mails en attente : 1 message envoyé, 0 en échec.",
         "Tâches périodiques arrêtées (SIGTERM).",

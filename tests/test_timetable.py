@@ -77,9 +77,9 @@ def test_sessions_are_placed_by_room_and_time(day, day_client):
     assert rows["10 h 30"][0].startswith("Ajouter ici")
     # Parallel workshops side by side; 12 h 10 ends within the 12 h quarter.
     for t in ("10 h 45", "11 h", "11 h 45", "12 h"):
-        assert "Atelier n°1 : Écrans" in rows[t][0]
-        assert "Atelier n°2 : Données" in rows[t][1]
-        assert "Atelier n°3 : Sans lieu" in rows[t][2]
+        assert "Atelier n° 1 : Écrans" in rows[t][0]
+        assert "Atelier n° 2 : Données" in rows[t][1]
+        assert "Atelier n° 3 : Sans lieu" in rows[t][2]
     assert "2 places" in rows["10 h 45"][0]
     assert rows["12 h 15"][0].startswith("Ajouter ici")
     # A session with no end holds one quarter; the grid runs to 17 h 30 at least.

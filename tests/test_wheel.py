@@ -131,7 +131,7 @@ def test_the_installed_wheel_initialises_and_serves_outside_the_checkout(
     init = _run([journee, "init"], cwd=tmp_path, env=environment)
     assert "Base de données à jour" in init.stdout
     demo = _run([journee, "demo"], cwd=tmp_path, env=environment)
-    assert "Chargé « " in demo.stdout
+    assert "Chargé «\u202f" in demo.stdout
 
     with _served(python, tmp_path, environment) as port:
         status, home = _get(port, "/")

@@ -24,7 +24,7 @@ TRICKY = [
 
 
 def workshop_list(people=TRICKY, **overrides) -> WorkshopList:
-    values = {"workshop": "Atelier n°3\u00a0: Protection de l’enfance",
+    values = {"workshop": "Atelier n°\u00a03\u00a0: Protection de l’enfance",
               "event_title": "Le travail social à l’épreuve du numérique",
               "day": date(2018, 3, 15), "starts_at": datetime(2018, 3, 15, 10, 45),
               "ends_at": datetime(2018, 3, 15, 12, 30), "room": "Salle 12", "people": people}
@@ -38,7 +38,7 @@ def sheet_of(data: bytes):
 def test_title_rows_then_header_then_one_row_per_person():
     sheet = sheet_of(build_workshop_list_xlsx(workshop_list()))
     assert [sheet.cell(row=n, column=1).value for n in range(1, 7)] == [
-        "Atelier n°3\u00a0: Protection de l’enfance",
+        "Atelier n°\u00a03\u00a0: Protection de l’enfance",
         "Le travail social à l’épreuve du numérique",
         "jeudi 15\u00a0mars 2018",
         "10\u00a0h\u00a045 – 12\u00a0h\u00a030",

@@ -175,15 +175,15 @@ class OnSiteForm(Form):
 
 
 def workshop_label(workshop, members: int) -> str:
-    """« Atelier n°3 : Titre – Salle 3 (18 inscrit·es sur 20 places) », as the select shows."""
+    """« Atelier n°3 : Titre – Salle 3 (18\u00a0inscrit·es sur 20\u00a0places) », as the select shows."""
     parts = [workshop.label]
     if workshop.room is not None:
         parts.append(workshop.room.name)
     text = " – ".join(parts)
     if workshop.capacity:
         full = ", complet" if members >= workshop.capacity else ""
-        return f"{text} ({members} inscrit·es sur {workshop.capacity}\u00a0places{full})"
-    return f"{text} ({members} inscrit·es)"
+        return f"{text} ({members}\u00a0inscrit·es sur {workshop.capacity}\u00a0places{full})"
+    return f"{text} ({members}\u00a0inscrit·es)"
 
 
 def build_on_site_form(event: Event, members: dict[int, int], **kwargs) -> OnSiteForm:

@@ -78,7 +78,7 @@ def actor_for_user(user) -> str:
 
 
 def actor_for_link(link) -> str:
-    return f"Animateur·rice {link.person.full_name} (lien n° {link.id})"
+    return f"Animateur·rice {link.person.full_name} (lien n°\u00a0{link.id})"
 
 
 def record(action: str, *, actor: str, event=None, target: str = "", workshop=None,

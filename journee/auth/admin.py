@@ -71,8 +71,8 @@ def account_new():
             db.session.flush()
             queue_password_email(user, welcome=True)
             db.session.commit()
-            flash(f"Compte créé pour {email} : un e-mail l’invite à choisir son mot de "
-                  "passe (lien valable une heure ; « Mot de passe oublié » en renvoie un).",
+            flash(f"Compte créé pour {email}\u202f: un e-mail l’invite à choisir son mot de "
+                  "passe (lien valable une heure\u202f; «\u202fMot de passe oublié\u202f» en renvoie un).",
                   "success")
             return redirect(url_for(".account", user_id=user.id))
     return render_template("auth/account_form.html", form=form, user=None)
@@ -129,7 +129,7 @@ def role_add(user_id: int):
         db.session.add(membership)
     membership.role = form.role.data
     db.session.commit()
-    flash(f"Rôle « {ROLE_LABELS[form.role.data]} » donné.", "success")
+    flash(f"Rôle «\u202f{ROLE_LABELS[form.role.data]}\u202f» donné.", "success")
     return redirect(url_for(".account", user_id=user.id))
 
 

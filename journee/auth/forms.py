@@ -23,7 +23,7 @@ class ForgottenPasswordForm(FlaskForm):
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
         "Nouveau mot de passe",
-        description=f"Au moins {MIN_PASSWORD_LENGTH} caractères ; une phrase facile à "
+        description=f"Au moins {MIN_PASSWORD_LENGTH} caractères\u202f; une phrase facile à "
                     "retenir convient très bien.",
         validators=[DataRequired("Choisissez un mot de passe."),
                     Length(min=MIN_PASSWORD_LENGTH, max=200,
@@ -46,9 +46,9 @@ class AccountForm(Form):
 class MembershipForm(FlaskForm):
     event_id = SelectField("Journée", coerce=int)
     role = RadioField("Rôle", choices=[
-        SelectChoice("organiser", "Organisateur·rice : toute la journée (programme, "
+        SelectChoice("organiser", "Organisateur·rice\u202f: toute la journée (programme, "
                                   "inscriptions, documents)"),
-        SelectChoice("reception", "Accueil : pointage des présences et inscription sur "
+        SelectChoice("reception", "Accueil\u202f: pointage des présences et inscription sur "
                                   "place seulement")],
         default="reception",
         validators=[DataRequired("Choisissez un rôle.")])

@@ -32,8 +32,8 @@ def queue_password_email(user: User, welcome: bool = False) -> None:
     link = external_url("auth.reset_password", token=make_reset_token(user))
     context = {"user": user, "link": link, "welcome": welcome,
                "hours": MAX_AGE_SECONDS // 3600}
-    subject = ("Journée : votre compte organisateur" if welcome
-               else "Journée : choisir un nouveau mot de passe")
+    subject = ("Journée\u202f: votre compte organisateur" if welcome
+               else "Journée\u202f: choisir un nouveau mot de passe")
     queue_email("account_created" if welcome else "password_reset", user.email, subject,
                 render_template("emails/password_reset.txt", **context),
                 render_template("emails/password_reset.html", **context))

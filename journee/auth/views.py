@@ -27,7 +27,7 @@ from .reset import queue_password_email, user_for_reset_token
 bp = Blueprint("auth", __name__)
 
 TOO_MANY = ("Trop de tentatives de connexion ont échoué. Par sécurité, réessayez dans "
-            "15 minutes, ou demandez un nouveau mot de passe.")
+            "15\u00a0minutes, ou demandez un nouveau mot de passe.")
 RESET_SENT = ("Si un compte existe avec cette adresse, un e-mail contenant un lien pour "
               "choisir un nouveau mot de passe vient de lui être envoyé. Le lien est valable "
               "une heure.")

@@ -16,20 +16,20 @@ def _ratio(value: float) -> str:
 class BrandingForm(Form):
     name = StringField(
         "Nom de l’institut", filters=STRIP,
-        description="Affiché en haut des pages et des e-mails, par exemple « IRTS-IDS "
-                    "Normandie ». Vide : « Journée ».",
+        description="Affiché en haut des pages et des e-mails, par exemple «\u202fIRTS-IDS "
+                    "Normandie\u202f». Vide\u202f: «\u202fJournée\u202f».",
         validators=[Length(max=200, message="200 caractères au plus.")])
     accent = StringField(
         "Couleur principale", filters=STRIP,
-        description="En notation hexadécimale, par exemple #004f8a : liens, boutons et "
+        description="En notation hexadécimale, par exemple #004f8a\u202f: liens, boutons et "
                     "bandeau du haut. Elle doit rester lisible (contraste d’au moins "
-                    "4,5 : 1 avec le blanc et les fonds clairs, RGAA) ; vide : la couleur "
+                    "4,5\u202f: 1 avec le blanc et les fonds clairs, RGAA)\u202f; vide\u202f: la couleur "
                     "de Journée.")
     logo = FileField(
         f"Logo (PNG ou SVG, {MAX_BYTES // 1024}{NBSP}Ko au plus)",
-        description="Un PNG de 16 à 2 048 pixels de côté, ou un SVG sans script ni "
+        description="Un PNG de 16 à 2\u202f048\u00a0pixels de côté, ou un SVG sans script ni "
                     "contenu extérieur. Les e-mails, le programme PDF et les badges "
-                    "n’affichent qu’un logo PNG : un logo SVG n’apparaît que sur les pages "
+                    "n’affichent qu’un logo PNG\u202f: un logo SVG n’apparaît que sur les pages "
                     "et comme icône de l’onglet.")
     remove_logo = BooleanField("Retirer le logo actuel")
 
@@ -47,7 +47,7 @@ class BrandingForm(Form):
         if ratio < MINIMUM_RATIO:
             raise ValidationError(
                 f"La couleur {colour} n’offre qu’un contraste de {_ratio(ratio)} sur "
-                f"{background} ; il faut au moins {_ratio(MINIMUM_RATIO)} pour que les "
+                f"{background}\u202f; il faut au moins {_ratio(MINIMUM_RATIO)} pour que les "
                 f"liens et les boutons restent lisibles. Essayez {darker_variant(colour)}, "
                 "la même teinte, plus sombre.")
         field.data = colour

@@ -52,14 +52,14 @@ def checked_logo(data: bytes) -> Logo:
     if not data:
         raise LogoRefused("Le fichier envoyé est vide.")
     if len(data) > MAX_BYTES:
-        raise LogoRefused(f"Le logo pèse {_kilobytes(len(data))} ; il doit peser "
+        raise LogoRefused(f"Le logo pèse {_kilobytes(len(data))}\u202f; il doit peser "
                           f"{MAX_BYTES // 1024}{NBSP}Ko au plus.")
     if data.startswith(PNG_SIGNATURE):
         return _png(data)
     if _looks_like_xml(data):
         return _svg(data)
     raise LogoRefused("Ce fichier n’est pas une image PNG ni une image SVG, quel que soit "
-                      "son nom : enregistrez le logo au format PNG ou SVG.")
+                      "son nom\u202f: enregistrez le logo au format PNG ou SVG.")
 
 
 def _kilobytes(size: int) -> str:
@@ -74,13 +74,13 @@ def _png(data: bytes) -> Logo:
                 width, height = image.size
                 if not (MIN_PIXELS <= width <= MAX_PIXELS and MIN_PIXELS <= height <= MAX_PIXELS):
                     raise LogoRefused(
-                        f"Le logo mesure {width}{NBSP}×{NBSP}{height} pixels ; chaque côté "
+                        f"Le logo mesure {width}{NBSP}×{NBSP}{height} pixels\u202f; chaque côté "
                         f"doit mesurer de {MIN_PIXELS} à {MAX_PIXELS} pixels.")
                 image.load()
     except LogoRefused:
         raise
     except Exception as error:  # truncated, corrupt, a bomb…
-        raise LogoRefused("Ce fichier PNG est abîmé ou incomplet : il ne peut pas être "
+        raise LogoRefused("Ce fichier PNG est abîmé ou incomplet\u202f: il ne peut pas être "
                           "lu. Enregistrez-le à nouveau depuis votre logiciel.") from error
     return Logo(data, "image/png", width, height)
 
@@ -95,13 +95,13 @@ def _svg(data: bytes) -> Logo:
         root = ElementTree.fromstring(data, forbid_dtd=True)
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as error:
         raise LogoRefused("Ce fichier n’est pas une image SVG lisible (ou il déclare des "
-                          "entités XML, refusées) : enregistrez le logo au format PNG ou "
+                          "entités XML, refusées)\u202f: enregistrez le logo au format PNG ou "
                           "SVG simple.") from error
     # The parser drops processing instructions; a browser would follow this one.
     if _STYLESHEET_PI.search(data):
         raise LogoRefused(_EXTERNAL)
     if root.tag != f"{{{SVG_NAMESPACE}}}svg":
-        raise LogoRefused("Ce fichier XML n’est pas une image SVG : enregistrez le logo au "
+        raise LogoRefused("Ce fichier XML n’est pas une image SVG\u202f: enregistrez le logo au "
                           "format PNG ou SVG.")
     for element in root.iter():
         _check_element(element)
@@ -115,16 +115,16 @@ def _local(name: str) -> str:
 def _check_element(element) -> None:
     name = _local(element.tag) if isinstance(element.tag, str) else ""
     if name in _FORBIDDEN_ELEMENTS:
-        raise LogoRefused(f"Ce SVG contient un élément « {name} » (un script ou un contenu "
-                          "extérieur) : il est refusé. Enregistrez-le sans, ou envoyez un "
+        raise LogoRefused(f"Ce SVG contient un élément «\u202f{name}\u202f» (un script ou un contenu "
+                          "extérieur)\u202f: il est refusé. Enregistrez-le sans, ou envoyez un "
                           "PNG.")
     if name == "style" and _dangerous_css(element.text or ""):
         raise LogoRefused(_EXTERNAL)
     for attribute, value in element.attrib.items():
         local = _local(attribute)
         if local.startswith("on"):
-            raise LogoRefused(f"Ce SVG contient un gestionnaire d’événement (« {local} ») "
-                              "qui lancerait un script : il est refusé. Enregistrez-le "
+            raise LogoRefused(f"Ce SVG contient un gestionnaire d’événement («\u202f{local}\u202f») "
+                              "qui lancerait un script\u202f: il est refusé. Enregistrez-le "
                               "sans, ou envoyez un PNG.")
         if local in _LINK_ATTRIBUTES and not value.strip().startswith("#"):
             raise LogoRefused(_EXTERNAL)
@@ -133,7 +133,7 @@ def _check_element(element) -> None:
 
 
 _EXTERNAL = ("Ce SVG fait référence à un fichier ou à une adresse extérieurs (lien, "
-             "image, feuille de style) : il est refusé. Enregistrez-le avec tout son "
+             "image, feuille de style)\u202f: il est refusé. Enregistrez-le avec tout son "
              "contenu à l’intérieur, ou envoyez un PNG.")
 
 

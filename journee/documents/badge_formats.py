@@ -88,7 +88,7 @@ def parse_formats(text: str) -> dict[str, SheetFormat]:
 
 
 def _sheet_format(entry: dict, number: int) -> SheetFormat:
-    name = repr(entry.get("id")) if isinstance(entry.get("id"), str) else f"n° {number}"
+    name = repr(entry.get("id")) if isinstance(entry.get("id"), str) else f"n°\u00a0{number}"
     missing = sorted(set(_FIELDS) - set(entry))
     unknown = sorted(set(entry) - set(_FIELDS))
     if missing or unknown:

@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Indenter, Paragraph
 
 from ..formatting import NBSP
+from ..typography import smarten_runs
 from .pdf import FONT, FONT_BOLD, MUTED, para_text, styles, typo_text
 
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -62,10 +63,12 @@ def inline_markup(children: list[Token]) -> str:
     a link prints its text then its address, an image its description then its address."""
     parts: list[str] = []
     links: list[tuple[str, int]] = []
+    texts = [child.content for child in children if child.type == "text"]
+    typeset = iter(smarten_runs(texts))
     for child in children:
         kind = child.type
         if kind == "text":
-            parts.append(typo_text(child.content))
+            parts.append(typo_text(next(typeset)))
         elif kind in ("code_inline", "html_inline"):
             parts.append(para_text(child.content))
         elif kind in _INLINE_TAGS:

@@ -40,6 +40,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..formatting import NBSP, NNBSP, french_spacing
+from ..typography import smarten_runs
 
 # Binary streams rather than ASCII85: PDF readers need no 7-bit text, and ReportLab's
 # pure-Python ASCII85 encoder cost about 5 ms per embedded signature image.
@@ -274,9 +275,10 @@ _INLINE_TAGS = {"strong_open": "<b>", "strong_close": "</b>",
 def _inline_markup(children) -> str:
     parts = []
     href = None
+    typeset = iter(smarten_runs([child.content for child in children if child.type == "text"]))
     for child in children:
         if child.type == "text":
-            parts.append(typo_text(child.content))
+            parts.append(typo_text(next(typeset)))
         elif child.type in ("code_inline", "html_inline"):
             parts.append(para_text(child.content))
         elif child.type in _INLINE_TAGS:

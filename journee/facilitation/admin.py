@@ -89,8 +89,8 @@ def create_link(event_id: int, person_id: int):
     event, person = _event_and_person_or_404(event_id, person_id)
     given = services.give_link(event, person, public_base_url(), _actor())
     if given is None:
-        flash(f"{person.full_name} a déjà un lien actif{NBSP}: utilisez « Envoyer à "
-              "nouveau » ou « Remplacer le lien ».", "warning")
+        flash(f"{person.full_name} a déjà un lien actif{NBSP}: utilisez «\u202fEnvoyer à "
+              "nouveau\u202f» ou «\u202fRemplacer le lien\u202f».", "warning")
         return _back(event)
     _, message = given
     db.session.commit()

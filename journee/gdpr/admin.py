@@ -39,7 +39,7 @@ def export(event_id: int, registration_id: int):
     registration = registration_or_404(event, registration_id)
     data = personal_data.person_data(registration)
     record("organiser.export_person", actor=actor_for_user(current_user), event=event,
-           target=f"Inscription n° {registration.id}", rows=1)
+           target=f"Inscription n°\u00a0{registration.id}", rows=1)
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return private_download(body, f"donnees-inscription-{registration.id}.json",
@@ -60,8 +60,8 @@ def erase(event_id: int, registration_id: int):
                                kept=personal_data.KEPT_AFTER_ERASURE)
     result = operations.erase(registrations, base_url=public_base_url(), by=current_user)
     db.session.commit()
-    flash(f"Effacement fait : {result.registrations} inscription(s) et "
-          f"{result.messages} e-mail(s) supprimés. {personal_data.KEPT_AFTER_ERASURE}",
+    flash(f"Effacement fait\u202f: {result.registrations}\u00a0inscription(s) et "
+          f"{result.messages}\u00a0e-mail(s) supprimés. {personal_data.KEPT_AFTER_ERASURE}",
           "success")
     return redirect(url_for("admin.registration.registrations", event_id=event.id))
 

@@ -8,7 +8,7 @@ class PrivacySettingsForm(Form):
     controller = StringField(
         "Responsable du traitement",
         description="L’organisme qui décide de l’usage des données, par exemple "
-                    "« IRTS-IDS Normandie ». Vide : l’organisateur de chaque journée.",
+                    "«\u202fIRTS-IDS Normandie\u202f». Vide\u202f: l’organisateur de chaque journée.",
         validators=[Length(max=300, message="300 caractères au plus.")])
     address = StringField("Adresse postale du responsable",
                           validators=[Length(max=500, message="500 caractères au plus.")])
@@ -19,4 +19,4 @@ class PrivacySettingsForm(Form):
     extra = TextAreaField(
         "Informations complémentaires",
         description="Ajoutées à la fin de l’information complète (Markdown accepté).",
-        validators=[Length(max=5000, message="5 000 caractères au plus.")])
+        validators=[Length(max=5000, message="5\u202f000\u00a0caractères au plus.")])

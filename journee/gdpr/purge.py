@@ -52,8 +52,8 @@ def purge(today: date, now: datetime | None = None, *, dry_run: bool = False) ->
                 for owner in registered:
                     owner.purge_event(event_id, part)
         except Exception as error:
-            run.report.problems.append(f"Journée n° {event_id} « {' '.join(title.split())} » "
-                                       f"non traitée : {_describe(error)}")
+            run.report.problems.append(f"Journée n°\u00a0{event_id} «\u202f{' '.join(title.split())}\u202f» "
+                                       f"non traitée\u202f: {_describe(error)}")
             continue
         run.report.include(part.report)
     for owner in registered:

@@ -26,6 +26,7 @@ from ..programme.models import Event
 from ..registration.email_texts import placeholder_values
 from ..registration.models import Registration, RegistrationStatus
 from ..secret_links import mask_secret_links
+from ..typography import one_line
 from .models import Mailing, OptOut
 
 MESSAGE = "message"
@@ -76,8 +77,8 @@ def write(subject: Template, body: Template, registration: Registration, base_ur
     if sample:
         values = {name: mask_secret_links(value) for name, value in values.items()}
         link = f"{base_url.rstrip('/')}/desabonnement/…"
-    text = body.fill(values).strip()
-    context = {"subject": " ".join(subject.fill(values).split()), "text": text,
+    text = body.fill(values, typeset=True).strip()
+    context = {"subject": one_line(subject.fill(values, typeset=True)), "text": text,
                "paragraphs": _paragraphs(text), "event": event, "unsubscribe_url": link,
                "sender": event.host_organisation or current_app.config["INSTITUTE_NAME"]}
     return Written(context["subject"], render_template("messages/email.txt", **context),

@@ -64,7 +64,7 @@ def save_text(event: Event, kind: str, subject: str, body: str, *, by: User) -> 
     else:
         text.subject, text.body = subject, body
     record("organiser.edit_email_text", actor=actor_for_user(by), event=event,
-           target=f"{DEFAULT_TEXTS[kind].label} : texte modifié")
+           target=f"{DEFAULT_TEXTS[kind].label}\u202f: texte modifié")
     return text
 
 
@@ -75,5 +75,5 @@ def reset_text(event: Event, kind: str, *, by: User) -> bool:
         return False
     db.session.delete(text)
     record("organiser.edit_email_text", actor=actor_for_user(by), event=event,
-           target=f"{DEFAULT_TEXTS[kind].label} : texte par défaut rétabli")
+           target=f"{DEFAULT_TEXTS[kind].label}\u202f: texte par défaut rétabli")
     return True

@@ -54,7 +54,7 @@ def check_event(event: Event, today: date) -> Checklist:
 
     deadline, opens = event.registration_deadline, event.registration_opens_on
     if deadline is None:
-        block(edit("Aucune date limite d’inscription : personne ne pourrait s’inscrire "
+        block(edit("Aucune date limite d’inscription\u202f: personne ne pourrait s’inscrire "
                     "en ligne.", "registration_deadline"))
     elif deadline > event.ends_on:
         block(edit(f"La date limite d’inscription ({format_date(deadline)}) tombe après "
@@ -66,7 +66,7 @@ def check_event(event: Event, today: date) -> Checklist:
         block(edit("L’ouverture des inscriptions tombe après leur date limite.",
                     "registration_opens_on"))
     if not (event.venue_address.strip() and event.venue_city.strip()):
-        block(edit("L’adresse du lieu (rue et ville) manque : les personnes ne sauraient "
+        block(edit("L’adresse du lieu (rue et ville) manque\u202f: les personnes ne sauraient "
                     "pas où venir.", "venue_address"))
     if not event.sessions:
         block(Item("Le programme n’a aucune séance.", "admin.programme.session_form",
@@ -75,10 +75,10 @@ def check_event(event: Event, today: date) -> Checklist:
         warn(edit(f"La journée a déjà eu lieu ({format_date(event.starts_on)}).",
                    "starts_on"))
     if event.capacity is None:
-        warn(edit("La journée n’a pas de nombre de places : les inscriptions ne seront "
+        warn(edit("La journée n’a pas de nombre de places\u202f: les inscriptions ne seront "
                    "jamais closes faute de place.", "capacity"))
     if not event.contact_email:
-        warn(edit("Aucune adresse de contact : les personnes ne sauront pas à qui "
+        warn(edit("Aucune adresse de contact\u202f: les personnes ne sauront pas à qui "
                    "écrire.", "contact_email"))
     if not (event.presentation.strip() or event.context.strip()):
         warn(edit("La journée n’a ni présentation ni contexte.", "presentation"))
@@ -118,20 +118,20 @@ def _check_sessions(event: Event, checks: Checklist) -> None:
 
 def _check_workshop(workshop, where, checks: Checklist) -> None:
     fix = ("admin.programme.workshop_form", where + (("workshop_id", workshop.id),))
-    name = f"L’atelier n°{workshop.number} « {workshop.title} »"
+    name = f"L’atelier n°\u00a0{workshop.number} «\u202f{workshop.title}\u202f»"
     if workshop.room is None:
         checks.blockers.append(Item(f"{name} n’a pas de salle.", *fix, anchor="room_id",
                                     fix_label="Choisir une salle"))
     if workshop.capacity is None:
         checks.blockers.append(Item(
-            f"{name} n’a pas de nombre de places : la répartition ne saurait pas "
+            f"{name} n’a pas de nombre de places\u202f: la répartition ne saurait pas "
             "combien de personnes y mettre.", *fix, anchor="capacity",
             fix_label="Indiquer le nombre de places"))
     elif workshop.room is not None and workshop.room.capacity is not None \
             and workshop.capacity > workshop.room.capacity:
         checks.warnings.append(Item(
             f"{name} a plus de places ({workshop.capacity}) que sa salle "
-            f"« {workshop.room.name} » ({workshop.room.capacity}).", *fix,
+            f"«\u202f{workshop.room.name}\u202f» ({workshop.room.capacity}).", *fix,
             anchor="capacity", fix_label="Revoir le nombre de places"))
     if not workshop.facilitators:
         checks.warnings.append(Item(f"{name} n’a pas d’animateur·rice.",

@@ -122,8 +122,8 @@ class EventForm(AccessibilityFields, Form):
     title = StringField("Titre", filters=STRIP, validators=[
         DataRequired("Indiquez le titre de la journée."), Length(max=300)])
     edition = StringField("Ligne d’édition", filters=STRIP, validators=[Length(max=200)],
-                          description="Par exemple « Journée d’étude interprofessionnelle "
-                                      "2026 ».")
+                          description="Par exemple «\u202fJournée d’étude interprofessionnelle "
+                                      "2026\u202f».")
     slug = StringField("Adresse courte (slug)", filters=STRIP, validators=[Length(max=80)],
                        description="Lettres minuscules sans accent, chiffres et tirets. "
                                    "Laissez vide pour la tirer du titre.")
@@ -148,7 +148,7 @@ class EventForm(AccessibilityFields, Form):
                                       description="Les inscriptions restent ouvertes "
                                                   "jusqu’à 23 h 59 ce jour-là.")
     capacity = IntegerField("Nombre de places", validators=optional_int(
-        "Le nombre de places doit être compris entre 1 et 100 000."))
+        "Le nombre de places doit être compris entre 1 et 100\u202f000."))
     waitlist_enabled = YesNoField("Liste d’attente quand c’est complet")
     workshop_mode = RadioField("Attribution des ateliers", default=WorkshopMode.PREFERENCES.value,
                                choices=options([
@@ -160,17 +160,17 @@ class EventForm(AccessibilityFields, Form):
     retention_days = IntegerField("Durée de conservation des données (jours)", default=90,
                                   validators=[
         DataRequired("Indiquez une durée en jours."),
-        NumberRange(1, 3650, "La durée doit être comprise entre 1 et 3 650 jours.")])
+        NumberRange(1, 3650, "La durée doit être comprise entre 1 et 3\u202f650\u00a0jours.")])
     accommodation_retention_days = IntegerField(
         "Conservation des besoins d’aménagement après la journée (jours)", default=7,
         validators=[Optional(),
-                    NumberRange(0, 365, "La durée doit être comprise entre 0 et 365 jours.")])
+                    NumberRange(0, 365, "La durée doit être comprise entre 0 et 365\u00a0jours.")])
     facilitators_see_contact = BooleanField(
         "Les animateur·rices d’atelier voient l’e-mail et le téléphone des participant·es")
     reminder_days = StringField(
         "Rappels par e-mail (jours avant la journée)", default="7, 1", filters=STRIP,
         description="Par exemple «\u00a07, 1\u00a0»\u202f: une semaine puis la veille. "
-                    "Au plus trois rappels, entre 1 et 60 jours avant. Laissez vide pour "
+                    "Au plus trois rappels, entre 1 et 60\u00a0jours avant. Laissez vide pour "
                     "n’en envoyer aucun.")
 
     # Completion certificate (« certificat de réalisation »): what the action is.
@@ -226,7 +226,7 @@ class DuplicateForm(Form):
 
 class PublishForm(Form):
     confirm = BooleanField(
-        "Je confirme la publication : la page de la journée devient visible de tous et "
+        "Je confirme la publication\u202f: la page de la journée devient visible de tous et "
         "les inscriptions s’ouvrent aux dates prévues",
         validators=[DataRequired("Cochez la case pour confirmer la publication.")])
 
@@ -235,7 +235,7 @@ class RoomForm(Form):
     name = StringField("Nom de la salle", filters=STRIP, validators=[
         DataRequired("Indiquez le nom de la salle."), Length(max=120)])
     capacity = IntegerField("Capacité (places)", validators=optional_int(
-        "La capacité doit être comprise entre 1 et 100 000."))
+        "La capacité doit être comprise entre 1 et 100\u202f000."))
     step_free = YesNoField("Accessible de plain-pied (sans marche)")
 
 
@@ -286,7 +286,7 @@ class WorkshopRow(SubForm):
     room_id = SelectField("Salle", coerce=id_choice, default=0,
                           choices=options([(0, "Aucune salle")]))
     capacity = IntegerField("Capacité (places)", validators=optional_int(
-        "La capacité doit être comprise entre 1 et 100 000."))
+        "La capacité doit être comprise entre 1 et 100\u202f000."))
     remove = BooleanField("Supprimer cet atelier")
     facilitators = FieldList(FormField(FacilitatorRow), min_entries=2, max_entries=20)
 
@@ -295,7 +295,7 @@ class SessionForm(Form):
     kind = SelectField("Type de séance", choices=options(
         (kind.value, label) for kind, label in SESSION_KIND_LABELS.items()))
     title = StringField("Titre", filters=STRIP, validators=[Length(max=300)],
-                        description="Laissez vide pour afficher le type (« Pause »…).")
+                        description="Laissez vide pour afficher le type («\u202fPause\u202f»…).")
     description = TextAreaField("Description", validators=[Length(max=20000)])
     day = DateField("Date", validators=[DataRequired("Indiquez la date de la séance.")])
     start = TimeField("Heure de début", validators=[
@@ -304,7 +304,7 @@ class SessionForm(Form):
     room_id = SelectField("Salle", coerce=id_choice, choices=options([(0, "Aucune salle")]))
     participants = FieldList(FormField(PersonRow), min_entries=4, max_entries=50)
     workshops = FieldList(FormField(WorkshopRow), max_entries=30)
-    confirm = BooleanField("Je confirme : enregistrer malgré ces avertissements")
+    confirm = BooleanField("Je confirme\u202f: enregistrer malgré ces avertissements")
 
     def set_rooms(self, choices) -> None:
         self.room_id.choices = choices
@@ -332,8 +332,8 @@ class WorkshopForm(Form):
     description = TextAreaField("Description", validators=[Length(max=20000)])
     room_id = SelectField("Salle", coerce=id_choice, choices=options([(0, "Aucune salle")]))
     capacity = IntegerField("Capacité (places)", validators=optional_int(
-        "La capacité doit être comprise entre 1 et 100 000."))
-    confirm = BooleanField("Je confirme : la capacité de l’atelier dépasse celle de la salle")
+        "La capacité doit être comprise entre 1 et 100\u202f000."))
+    confirm = BooleanField("Je confirme\u202f: la capacité de l’atelier dépasse celle de la salle")
 
     @property
     def sector_value(self) -> str:
@@ -356,7 +356,7 @@ class AddParticipantForm(Form):
     organisation = StringField("Organisme pour cette intervention (facultatif)",
                                filters=STRIP, validators=[Length(max=300)])
     q = HiddenField()
-    confirm = BooleanField("Je confirme : cette personne enchaîne les deux interventions")
+    confirm = BooleanField("Je confirme\u202f: cette personne enchaîne les deux interventions")
 
 
 class NewParticipantForm(Form):
@@ -375,7 +375,7 @@ class NewParticipantForm(Form):
 class RoomRow(SubForm):
     name = StringField("Nom de la salle", filters=STRIP, validators=[Length(max=120)])
     capacity = IntegerField("Capacité (places)", validators=optional_int(
-        "La capacité doit être comprise entre 1 et 100 000."))
+        "La capacité doit être comprise entre 1 et 100\u202f000."))
 
 
 class RoomsForm(Form):

@@ -15,6 +15,7 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from ..formatting import NBSP
+from ..typography import one_line
 from .models import Event, Participation, Room, Session, SessionKind, Workshop, days_after
 from .schedule import RoleGroup, role_groups, workshop_role_groups
 
@@ -69,7 +70,7 @@ def calendar_for(event: Event, components: list[VEvent]) -> Calendar:
     calendar.add("method", "PUBLISH")
     # An X- property is written as is, unlike the text of a VEVENT: a line break in
     # the title (an old row) would end the line and break the whole file.
-    calendar.add("x-wr-calname", " ".join(event.title.split()))
+    calendar.add("x-wr-calname", one_line(event.title))
     calendar.add("x-wr-timezone", event.timezone)
     calendar.add_component(Timezone.from_tzinfo(
         ZoneInfo(event.timezone), tzid=event.timezone, **_timezone_window(event)))

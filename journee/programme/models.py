@@ -480,7 +480,7 @@ class Workshop(db.Model):
 
     @property
     def label(self) -> str:
-        return f"Atelier n°{self.number}\u00a0: {self.title}"
+        return f"Atelier n°\u00a0{self.number}\u00a0: {self.title}"
 
     def touch(self) -> None:
         self.sequence = (self.sequence or 0) + 1

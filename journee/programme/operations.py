@@ -13,7 +13,7 @@ class NotReady(JourneeError):
     """Something blocks publication; :attr:`checklist` says what."""
 
     def __init__(self, checklist: Checklist):
-        super().__init__("La journée ne peut pas être publiée : "
+        super().__init__("La journée ne peut pas être publiée\u202f: "
                          + " ".join(item.message for item in checklist.blockers))
         self.checklist = checklist
 

@@ -77,7 +77,7 @@ def email_problems(email: str, field: str = "contact_email") -> list[ValidationP
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
         return [ValidationProblem("Saisissez une adresse e-mail valide, par exemple "
-                                  "« contact@exemple.fr ».", field)]
+                                  "«\u202fcontact@exemple.fr\u202f».", field)]
     return []
 
 

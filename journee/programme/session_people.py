@@ -95,7 +95,7 @@ class PeopleFinder:
                           if fold(p.organisation) == fold(row.organisation)] or candidates
         if len(candidates) > 1:
             raise _Ambiguous(
-                f"{len(candidates)} personnes s’appellent {quoted(row.name)} : choisissez-la "
+                f"{len(candidates)}\u00a0personnes s’appellent {quoted(row.name)}\u202f: choisissez-la "
                 "dans les suggestions, ou indiquez son adresse e-mail ou son organisme.")
         return candidates[0] if candidates else None
 

@@ -40,7 +40,7 @@ def session_problems(event: Event, session: Session | None, day: date, start: ti
         when = (format_date(event.starts_on) if event.starts_on == event.ends_on
                 else f"du {format_date(event.starts_on)} au {format_date(event.ends_on)}")
         problems.append(ValidationProblem(
-            f"La séance doit avoir lieu pendant la journée : {when}.", "day"))
+            f"La séance doit avoir lieu pendant la journée\u202f: {when}.", "day"))
     if not problems:
         starts_at, ends_at = session_times(day, start, end)
         place = Occupation(starts_at, ends_at, session.id if session else None, None, "")
@@ -57,7 +57,7 @@ def save_session(event: Event, session: Session | None, *, kind: SessionKind, ti
     problems = session_problems(event, session, day, start, end, room)
     if session is not None and kind != SessionKind.WORKSHOPS and session.workshops:
         problems.append(ValidationProblem(
-            "Cette séance contient des ateliers : supprimez-les avant de changer son type.",
+            "Cette séance contient des ateliers\u202f: supprimez-les avant de changer son type.",
             "kind"))
     raise_problems(problems)
     starts_at, ends_at = session_times(day, start, end)
@@ -208,7 +208,7 @@ def save_workshop(session: Session, workshop: Workshop | None, *, number: int, t
     problems = []
     if session.kind != SessionKind.WORKSHOPS:
         problems.append(ValidationProblem(
-            "Seule une séance de type « Ateliers » peut contenir des ateliers.", "number"))
+            "Seule une séance de type «\u202fAteliers\u202f» peut contenir des ateliers.", "number"))
     if any(w.number == number for w in session.workshops if w is not workshop):
         problems.append(ValidationProblem(
             f"L’atelier n°\u00a0{number} existe déjà dans cette séance.", "number"))
@@ -229,8 +229,8 @@ def save_workshop(session: Session, workshop: Workshop | None, *, number: int, t
     if (not confirmed and room is not None and room.capacity is not None
             and capacity is not None and capacity > room.capacity):
         raise NeedsConfirmation([
-            f"La capacité de l’atelier ({capacity} places) dépasse celle de la salle "
-            f"{quoted(room.name)} ({room.capacity} places)."])
+            f"La capacité de l’atelier ({capacity}\u00a0places) dépasse celle de la salle "
+            f"{quoted(room.name)} ({room.capacity}\u00a0places)."])
     if workshop is None:
         workshop = Workshop()
         session.workshops.append(workshop)

@@ -42,7 +42,7 @@ def slug_problems(slug: str, exclude_event_id: int | None = None) -> list[Valida
     if not SLUG_PATTERN.match(slug) or len(slug) > SLUG_MAX:
         return [ValidationProblem(
             "L’adresse courte ne peut contenir que des lettres minuscules sans accent, des "
-            "chiffres et des tirets (par exemple « journee-2026 »).", "slug")]
+            "chiffres et des tirets (par exemple «\u202fjournee-2026\u202f»).", "slug")]
     if slug_taken(slug, exclude_event_id):
         return [ValidationProblem("Cette adresse courte est déjà utilisée par une autre "
                                   "journée.", "slug")]

@@ -15,6 +15,7 @@ from ..programme.ics import COLON, UID_DOMAIN, calendar_for, session_vevent
 from ..programme.models import Event, SessionKind, Workshop, WorkshopMode
 from ..programme.queries import fresh_programme
 from ..programme.versions import DocumentCache, programme_version
+from ..typography import one_line
 
 PENDING_SLOT = "Ateliers (répartition à venir)"
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -108,7 +109,7 @@ def day_links(event: Event, base_url: str,
     """The whole day as one item, from the first session's start to the last one's end
     (in UTC), with the person's workshops in its text. An event without sessions yet
     is given as whole days."""
-    title = " ".join(event.title.split())
+    title = one_line(event.title)
     location = event.full_address or ""
     details = _details(event, base_url, assigned_workshops or {})
     span = _span(event)

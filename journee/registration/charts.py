@@ -21,7 +21,7 @@ def table_chart(table: Table, chart_id: str, top: int | None = None) -> Markup:
         title += f" (les {top} premières lignes)"
     return bar_chart(
         [Bar(row.label, row.total) for row in rows], chart_id=chart_id,
-        title=f"{title} : inscriptions confirmées ou sur la liste d’attente",
+        title=f"{title}\u202f: inscriptions confirmées ou sur la liste d’attente",
         description=", ".join(f"{row.label} : {row.total}" for row in rows))
 
 

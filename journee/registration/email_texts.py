@@ -19,6 +19,7 @@ from ..extensions import db
 from ..formatting import NBSP, format_date
 from ..mail import shared_in_round
 from ..placeholders import PlaceholderError, parse
+from ..typography import one_line
 from .models import EmailText, Registration, RegistrationStatus
 from .services import attendee_workshops
 
@@ -156,9 +157,11 @@ def opening(kind: str, registration: Registration, base_url: str) -> Opening | N
             pass  # checked when saved; a text from an older version falls back
         else:
             values = placeholder_values(registration, base_url, subject.names | body.names)
-            return Opening(" ".join(subject.fill(values).split()), body.fill(values).strip())
+            return Opening(one_line(subject.fill(values, typeset=True)),
+                           body.fill(values, typeset=True).strip())
     body = parse(default.body)
-    return Opening(None, body.fill(placeholder_values(registration, base_url, body.names)))
+    return Opening(None, body.fill(placeholder_values(registration, base_url, body.names),
+                                   typeset=True))
 
 
 def self_service_url(registration: Registration, base_url: str) -> str:

@@ -175,7 +175,7 @@ def _slot(event: Event, form, slot) -> list[Flowable]:
         mark = "Choix"
     else:
         ranks = len(slot.fields)
-        how = (f"Numérotez dans les cases vos {ranks} ateliers préférés, de 1 (votre "
+        how = (f"Numérotez dans les cases vos {ranks}\u00a0ateliers préférés, de 1 (votre "
                f"1er{NBSP}choix) à {ranks}." if ranks > 1 else
                "Inscrivez 1 dans la case de l’atelier que vous préférez.")
         mark = "Rang"
@@ -207,10 +207,10 @@ def _privacy(event: Event, form) -> list[Flowable]:
         Paragraph("Vos données personnelles", style["heading"]),
         Paragraph(typo_text(
             "Vos réponses servent uniquement à organiser cette journée. L’équipe "
-            "organisatrice les voit ; les animateur·rices de votre atelier ne voient que vos "
+            "organisatrice les voit\u202f; les animateur·rices de votre atelier ne voient que vos "
             "nom, prénom, établissement, fonction et profil. Tout est supprimé le "
             f"{purge}, et ce que vous nous dites d’un besoin d’aménagement "
-            f"{event.accommodation_retention_days} jours après la journée. Vous pouvez consulter, corriger ou supprimer vos données à tout "
+            f"{event.accommodation_retention_days}\u00a0jours après la journée. Vous pouvez consulter, corriger ou supprimer vos données à tout "
             "moment, en écrivant à "
             + (event.contact_email or "l’équipe organisatrice") + ". Vous pouvez aussi "
             "adresser une réclamation à la CNIL (www.cnil.fr)."), style["body"]),

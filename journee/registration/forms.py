@@ -213,7 +213,7 @@ class RegistrationForm(Form):
                     continue
                 if field.data in chosen:
                     field.errors.append(f"Vous avez déjà choisi cet atelier en "
-                                        f"{ordinal(chosen[field.data])} choix.")
+                                        f"{ordinal(chosen[field.data])}\u00a0choix.")
                     valid = False
                 else:
                     chosen[field.data] = rank
@@ -342,7 +342,7 @@ def _form_class(first_come: bool, slots: tuple) -> tuple[type, list[list[str]]]:
                 validators = ([DataRequired(f"Indiquez au moins votre 1er{NNBSP}choix.")]
                               if rank == 1 else [])
                 attributes[name] = OptionalSelectField(
-                    f"{ordinal(rank)} choix",
+                    f"{ordinal(rank)}\u00a0choix",
                     choices=options([("", "— Choisir un atelier —")] + list(workshops)),
                     validators=validators)
         names.append(slot_names)

@@ -52,9 +52,9 @@ def build_import_template(event: Event) -> bytes:
     help_sheet.column_dimensions["B"].width = 90
     lines = [
         (safe_text(event.title), ""),
-        ("Une ligne par personne, sous la ligne d’en-têtes de la feuille « Inscriptions ». "
+        ("Une ligne par personne, sous la ligne d’en-têtes de la feuille «\u202fInscriptions\u202f». "
          "Remplacez la ligne d’exemple.", ""),
-        (f"Au plus {MAX_ROWS} personnes et 5 Mo par fichier.", ""),
+        (f"Au plus {MAX_ROWS}\u00a0personnes et 5 Mo par fichier.", ""),
         ("", ""),
         ("Colonne", "Contenu"),
     ]
@@ -88,17 +88,17 @@ def _list_choices(key: str) -> list[str]:
 
 def _help(column: ImportColumn, event: Event) -> str:
     if column.key == "profile":
-        return "Un de : " + ", ".join(PROFILE_LABELS.values()) + "."
+        return "Un de\u202f: " + ", ".join(PROFILE_LABELS.values()) + "."
     if column.key in ("course", "course_year"):
         detail = (", ".join(COURSES) if column.key == "course" else "un nombre de 1 à 6")
-        return f"Obligatoire pour les étudiant·es : {detail}."
+        return f"Obligatoire pour les étudiant·es\u202f: {detail}."
     if column.key == "sector":
         return ("Un secteur de la liste (" + ", ".join(SECTORS) + ") ou un autre, en "
                 "toutes lettres.")
     if column.key == "lunch":
         return "Oui ou Non."
     if column.key == "email":
-        return "Une adresse par personne : deux personnes ne peuvent pas partager une adresse."
+        return "Une adresse par personne\u202f: deux personnes ne peuvent pas partager une adresse."
     if column.session_id is not None:
         session = next(s for s in event.workshop_sessions if s.id == column.session_id)
         workshops = " ; ".join(f"{w.number} = {w.title}" for w in session.workshops)

@@ -118,7 +118,7 @@ def import_columns(event: Event) -> list[ImportColumn]:
             if first_come:
                 key, header = f"atelier_{session.id}", prefix
             else:
-                key, header = f"atelier_{session.id}_{rank}", f"{prefix} {ordinal(rank)} choix"
+                key, header = f"atelier_{session.id}_{rank}", f"{prefix} {ordinal(rank)}\u00a0choix"
             example = session.workshops[(rank - 1) % len(session.workshops)].number
             columns.append(ImportColumn(key, header, rank == 1, example, session.id, rank))
     return columns
@@ -164,7 +164,7 @@ def check_file(data: bytes) -> None:
                 if (counts["*"] > MAX_ELEMENTS or counts[b"c"] > MAX_CELLS
                         or counts[b"si"] > MAX_CELLS or counts[b"row"] > MAX_SHEET_ROWS):
                     raise ImportRefused(
-                        f"Ce classeur est bien plus grand qu’une liste de 2{NNBSP}000 "
+                        f"Ce classeur est bien plus grand qu’une liste de 2{NNBSP}000\u00a0"
                         f"personnes (trop de lignes, de cellules ou de textes){NNBSP}: "
                         "copiez la liste dans le modèle, ou découpez-la en plusieurs "
                         "fichiers.")
@@ -219,7 +219,7 @@ def read_rows(data: bytes) -> list[tuple[int, tuple]]:
                 continue
             rows.append((number, tuple(values)))
             if len(rows) > MAX_ROWS + 1:
-                raise ImportRefused(f"Le fichier contient plus de 2{NNBSP}000 lignes"
+                raise ImportRefused(f"Le fichier contient plus de 2{NNBSP}000\u00a0lignes"
                                     f"{NNBSP}: découpez la liste en plusieurs fichiers.")
         return rows
     except ImportRefused:

@@ -293,7 +293,7 @@ def choices_summary(registration: Registration, workshops: Mapping[int, Workshop
     for choice in sorted(registration.choices, key=lambda c: (c.session_id, c.rank)):
         workshop = workshops.get(choice.workshop_id)
         if workshop is not None:
-            slots.setdefault(choice.session_id, []).append(f"n°{workshop.number}")
+            slots.setdefault(choice.session_id, []).append(f"n°\u00a0{workshop.number}")
     return "\u202f; ".join(", ".join(numbers) for numbers in slots.values())
 
 

@@ -81,7 +81,7 @@ def change(registration: Registration, form, details: dict, *, base_url: str,
     if old_address and registration.email != old_address:
         queue_address_replaced(registration, old_address)
     _record("change", registration, by,
-            f"Inscription n° {registration.id} ({', '.join(c.label for c in changed)})")
+            f"Inscription n°\u00a0{registration.id} ({', '.join(c.label for c in changed)})")
     return None
 
 
@@ -100,7 +100,7 @@ def cancel_registration(registration: Registration, *, base_url: str,
     if promoted is not None:
         _next_calendar(promoted)
         queue_promotion_notice(promoted, base_url)
-        target = (f"Inscription n° {registration.id} ; n° {promoted.id} prend la place "
+        target = (f"Inscription n°\u00a0{registration.id}\u202f; n°\u00a0{promoted.id} prend la place "
                   "libérée")
     _record("cancel", registration, by, target)
     # The workshop places this person held go to those waiting for them.
@@ -134,7 +134,7 @@ def erase(registrations: list[Registration], *, base_url: str,
     request (see :func:`journee.data_owners.erase`): the places they free go to the
     waiting list, whose promoted people are told; one log entry per event says which
     registration numbers went, and nothing about the person."""
-    numbers = ", ".join(f"n° {r.id}" for r in registrations)
+    numbers = ", ".join(f"n°\u00a0{r.id}" for r in registrations)
     events = {r.event_id: r.event for r in registrations}
     erasure = data_owners.erase(registrations)
     for promoted in erasure.promoted:
@@ -160,7 +160,7 @@ def take_workshop_place(registration: Registration, session_id: int,
     queue_workshop_place_notice(registration, after_publication.workshop_details(workshop.id),
                                 base_url, from_waitlist=False)
     _record("take_place", registration, None,
-            f"Inscription n° {registration.id} ; atelier n° {workshop.number}")
+            f"Inscription n°\u00a0{registration.id}\u202f; atelier n°\u00a0{workshop.number}")
     return workshop
 
 
@@ -170,7 +170,7 @@ def join_workshop_waitlist(registration: Registration, session_id: int,
     list (see :func:`after_publication.join_waitlist`)."""
     workshop = after_publication.join_waitlist(registration, session_id, workshop_id)
     _record("join_waitlist", registration, None,
-            f"Inscription n° {registration.id} ; atelier n° {workshop.number}")
+            f"Inscription n°\u00a0{registration.id}\u202f; atelier n°\u00a0{workshop.number}")
     return workshop
 
 
@@ -178,7 +178,7 @@ def leave_workshop_waitlist(registration: Registration, session_id: int) -> Work
     workshop = after_publication.leave_waitlist(registration, session_id)
     if workshop is not None:
         _record("leave_waitlist", registration, None,
-                f"Inscription n° {registration.id} ; atelier n° {workshop.number}")
+                f"Inscription n°\u00a0{registration.id}\u202f; atelier n°\u00a0{workshop.number}")
     return workshop
 
 
@@ -198,7 +198,7 @@ def fill_workshop_places(event_id: int, *, base_url: str
                                     after_publication.workshop_details(workshop.id),
                                     base_url, from_waitlist=True)
         record("automatic.workshop_waitlist_place", actor=AUTOMATIC, event=registration.event,
-               target=f"Inscription n° {registration.id} ; atelier n° {workshop.number}")
+               target=f"Inscription n°\u00a0{registration.id}\u202f; atelier n°\u00a0{workshop.number}")
     return promoted
 
 
@@ -232,4 +232,4 @@ def _record(what: str, registration: Registration, by: User | None,
     staff_action, by_attendee = ACTIONS[what]
     action, actor = ((staff_action, actor_for_user(by)) if by is not None else by_attendee)
     record(action, actor=actor, event=registration.event,
-           target=target or f"Inscription n° {registration.id}")
+           target=target or f"Inscription n°\u00a0{registration.id}")

@@ -299,7 +299,7 @@ def take_workshop_place(token: str, slot_id: int):
         lambda registration, workshop_id: operations.take_workshop_place(
             registration, slot_id, workshop_id, base_url=public_base_url()),
         after_publication.NoPlaceLeft,
-        lambda workshop: (f"C’est noté : vous avez une place dans l’atelier n° "
+        lambda workshop: (f"C’est noté\u202f: vous avez une place dans l’atelier n°\u00a0"
                           f"{workshop.number}. Un e-mail de confirmation vous est envoyé."))
 
 
@@ -311,8 +311,8 @@ def join_workshop_waitlist(token: str, slot_id: int):
         lambda registration, workshop_id: operations.join_workshop_waitlist(
             registration, slot_id, workshop_id),
         after_publication.PlaceLeft,
-        lambda workshop: (f"Vous êtes sur la liste d’attente de l’atelier n° "
-                          f"{workshop.number} : si une place s’y libère, elle vous sera "
+        lambda workshop: (f"Vous êtes sur la liste d’attente de l’atelier n°\u00a0"
+                          f"{workshop.number}\u202f: si une place s’y libère, elle vous sera "
                           "donnée et vous serez prévenu·e par e-mail."))
 
 

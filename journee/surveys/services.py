@@ -29,15 +29,15 @@ SCALE_LABELS = {1: "1 – Pas du tout satisfait·e", 2: "2", 3: "3", 4: "4",
                 5: "5 – Tout à fait satisfait·e"}
 
 READY_MADE = (
-    (QuestionKind.SCALE, "Dans l’ensemble, êtes-vous satisfait·e de cette journée ?", True,
+    (QuestionKind.SCALE, "Dans l’ensemble, êtes-vous satisfait·e de cette journée\u202f?", True,
      "overall"),
-    (QuestionKind.SCALE, "Le contenu des interventions vous a-t-il satisfait·e ?", False,
+    (QuestionKind.SCALE, "Le contenu des interventions vous a-t-il satisfait·e\u202f?", False,
      None),
     (QuestionKind.SCALE, "L’organisation (accueil, horaires, lieu) vous a-t-elle "
-     "satisfait·e ?", False, None),
-    (QuestionKind.SCALE, "Cette journée vous sera-t-elle utile dans votre pratique ?", False,
+     "satisfait·e\u202f?", False, None),
+    (QuestionKind.SCALE, "Cette journée vous sera-t-elle utile dans votre pratique\u202f?", False,
      None),
-    (QuestionKind.SCALE, "Votre atelier vous a-t-il satisfait·e ?", False, "workshop"),
+    (QuestionKind.SCALE, "Votre atelier vous a-t-il satisfait·e\u202f?", False, "workshop"),
     (QuestionKind.TEXT, "Vos commentaires libres", False, None),
 )
 

@@ -73,11 +73,11 @@ class WorkshopSynthesisForm(Form):
 class DaySynthesisForm(Form):
     title = StringField(
         "Titre", filters=[clean_text], default=DEFAULT_DAY_TITLE,
-        validators=[DataRequired("Donnez un titre, par exemple « Restitution des ateliers » "
-                                 "ou « Synthèse du grand témoin »."), MaxLength(300)])
+        validators=[DataRequired("Donnez un titre, par exemple «\u202fRestitution des ateliers\u202f» "
+                                 "ou «\u202fSynthèse du grand témoin\u202f»."), MaxLength(300)])
     authors = StringField("Auteur·es", filters=[clean_text],
                           validators=[MaxLength(500)])
     body = _markdown_field("Texte de la synthèse", DAY_BODY_LIMIT)
     reading_list = _markdown_field("Pour aller plus loin", READING_LIST_LIMIT,
                                    "Lectures, sites et ressources, un par ligne de liste "
-                                   "(« - »).")
+                                   "(«\u202f-\u202f»).")

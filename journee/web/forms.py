@@ -109,7 +109,7 @@ class YesNoField(RadioField):
         self.data = "oui" if value else "non"
 
 
-EMAIL_MESSAGE = "Saisissez une adresse e-mail valide, par exemple « contact@exemple.fr »."
+EMAIL_MESSAGE = "Saisissez une adresse e-mail valide, par exemple «\u202fcontact@exemple.fr\u202f»."
 
 
 def optional_int(message="Saisissez un nombre entier positif.", minimum=1, maximum=100_000):

@@ -114,8 +114,8 @@ def update_workshop_places(today: date | None = None) -> tuple[int, int]:
 
 def workshop_places_job() -> str:
     placed, told = update_workshop_places()
-    return (f"{placed} place(s) libérée(s) donnée(s) depuis les listes d’attente, "
-            f"{told} personne(s) sans atelier prévenue(s).")
+    return (f"{placed}\u00a0place(s) libérée(s) donnée(s) depuis les listes d’attente, "
+            f"{told}\u00a0personne(s) sans atelier prévenue(s).")
 
 
 def init_app(app: Flask) -> None:

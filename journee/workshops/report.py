@@ -58,7 +58,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def ranks_text(s: Satisfaction) -> str:
     """« 1er choix 10 · 2e choix 4 · place libre 1 · sans atelier 1 »."""
-    parts = [f"{ordinal(r)} choix {number(n)}" for r, n in enumerate(s.ranks, start=1)]
+    parts = [f"{ordinal(r)}\u00a0choix {number(n)}" for r, n in enumerate(s.ranks, start=1)]
     if s.free_places:
         parts.append(f"place libre {number(s.free_places)}")
     if s.locked_outside:
@@ -117,7 +117,7 @@ def report_text(report: Report, names: Names = Names(), strategy: str | None = N
     for w in report.workshops:
         mix = ", ".join(f"{names.profiles.get(p, p)} {n}" for p, n in w.profiles.items())
         line = (f"  {names.workshops.get(w.workshop_id, w.workshop_id)}{NBSP}: "
-                f"{w.size}/{w.capacity} places ({mix or 'personne'})")
+                f"{w.size}/{w.capacity}\u00a0places ({mix or 'personne'})")
         if w.largest_organisation:
             name, count = w.largest_organisation
             line += f", au plus {count} de «{NNBSP}{names.organisation(name)}{NNBSP}»"

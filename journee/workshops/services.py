@@ -308,8 +308,8 @@ def _check_locks(data: SlotData, capacities: dict[int, int], options: RunOptions
         leaders = len(data.facilitators(workshop)) if options.facilitators_take_place else 0
         if taken[workshop.id] + leaders > capacities[workshop.id]:
             raise AssignmentProblem(
-                f"L’atelier n°\u00a0{workshop.number} a {capacities[workshop.id]} places, "
-                f"mais {taken[workshop.id]} personnes y sont verrouillées"
+                f"L’atelier n°\u00a0{workshop.number} a {capacities[workshop.id]}\u00a0places, "
+                f"mais {taken[workshop.id]}\u00a0personnes y sont verrouillées"
                 + (f" et {leaders} animateur·rices y occupent une place" if leaders else "")
                 + "\u202f: déverrouillez des personnes ou augmentez sa capacité.")
 
@@ -426,7 +426,7 @@ def place(data: SlotData, registration: Registration, workshop: Workshop, *,
         size = sum(1 for a in data.assignments.values() if a.workshop_id == workshop.id)
         if capacity is not None and size >= capacity:
             raise AssignmentProblem(f"L’atelier n°\u00a0{workshop.number} est complet "
-                                    f"({capacity} places).")
+                                    f"({capacity}\u00a0places).")
     if item is None:
         item = Assignment(registration_id=registration.id, session_id=data.slot.id,
                           registration=registration)

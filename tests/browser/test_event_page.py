@@ -8,7 +8,7 @@ SLUG = "travail-social-epreuve-numerique-2018"
 def test_event_page_has_no_axe_violation_and_fits(page_factory, live_server, width):
     page = page_factory(width=width)
     page.goto(f"{live_server.base_url}/e/{SLUG}/")
-    assert page.title().startswith("Le travail social à l'épreuve du numérique")
+    assert page.title().startswith("Le travail social à l’épreuve du numérique")
     assert axe_violations(page) == []
     assert horizontal_overflow(page) <= 0
 

@@ -35,7 +35,7 @@ def test_register_without_javascript_then_self_service(page_factory, live_server
     page.fill("#organisation", "ITEP La Houssaye")
     page.check("#profile-1")
     page.check("#lunch-1")
-    page.select_option("select[name$='_1']", label="Atelier n°2 : Handicap adulte")
+    page.select_option("select[name$='_1']", label="Atelier n° 2 : Handicap adulte")
     page.check("#privacy")
     page.click("button.primary")
     assert page.url.endswith("/register/done")

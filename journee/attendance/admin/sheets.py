@@ -209,7 +209,7 @@ def presence(event_id: int):
         marked, unmarked = update_presence(event, shown, set(_ids("present")), actor)
         if marked or unmarked:
             record("organiser.mark_presence", actor=actor, event=event,
-                   target="Attestations de présence : présences", rows=marked + unmarked)
+                   target="Attestations de présence\u202f: présences", rows=marked + unmarked)
         db.session.commit()
         if marked or unmarked:
             flash(f"Présences enregistrées{NBSP}: {plural(marked, 'personne')} marquée"

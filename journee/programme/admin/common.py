@@ -56,7 +56,7 @@ def room_from_choice(event: Event, room_id: int | None) -> Room | None:
 
 def room_choices(event: Event) -> list[SelectChoice]:
     return options([(0, "Aucune salle")] + [
-        (room.id, room.name + (f" ({room.capacity} places)" if room.capacity else ""))
+        (room.id, room.name + (f" ({room.capacity}\u00a0places)" if room.capacity else ""))
         for room in event.rooms])
 
 

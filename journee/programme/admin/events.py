@@ -28,7 +28,7 @@ def event_create():
             extra = show_problems(form, error)
         else:
             db.session.commit()
-            flash(f"La journée « {event.title} » est créée (brouillon).", "success")
+            flash(f"La journée «\u202f{event.title}\u202f» est créée (brouillon).", "success")
             return redirect(url_for(".event", event_id=event.id))
     elif form.is_submitted():
         extra = _other_problems(form, None)

@@ -128,10 +128,10 @@ def workshop(event_id: int, session_id: int, workshop_id: int):
 
 def _where(session, contribution, workshop) -> str:
     if workshop is not None:
-        return f"l’atelier n° {workshop.number}"
+        return f"l’atelier n°\u00a0{workshop.number}"
     if contribution is not None:
-        return f"la contribution « {contribution.title} »"
-    return f"la séance « {session.display_title} »"
+        return f"la contribution «\u202f{contribution.title}\u202f»"
+    return f"la séance «\u202f{session.display_title}\u202f»"
 
 
 @bp.post(SESSION + "/intervenants/ajouter")
@@ -228,7 +228,7 @@ def contribution_form(event_id, session_id, contribution_id):
             extra = show_problems(form, error)
         else:
             db.session.commit()
-            flash(f"La contribution « {contribution.title} » est enregistrée.", "success")
+            flash(f"La contribution «\u202f{contribution.title}\u202f» est enregistrée.", "success")
             return redirect(_target_url(event, session, contribution))
     return render_template("admin/contribution_form.html", form=form, event=event,
                            session=session, contribution=contribution, extra=extra)
@@ -249,12 +249,12 @@ def contribution_delete(event_id, session_id, contribution_id):
     if request.method == "POST":
         delete_contribution(contribution)
         db.session.commit()
-        flash(f"La contribution « {name} » est supprimée.", "success")
+        flash(f"La contribution «\u202f{name}\u202f» est supprimée.", "success")
         return redirect(_target_url(event, session))
     return render_template(
-        "admin/confirm_delete.html", event=event, title=f"Supprimer la contribution « {name} »",
-        question=f"Supprimer la contribution « {name} » et la liste de ses présentateurs ?",
-        consequences=[], button=f"Supprimer la contribution « {name} »",
+        "admin/confirm_delete.html", event=event, title=f"Supprimer la contribution «\u202f{name}\u202f»",
+        question=f"Supprimer la contribution «\u202f{name}\u202f» et la liste de ses présentateurs\u202f?",
+        consequences=[], button=f"Supprimer la contribution «\u202f{name}\u202f»",
         back=_target_url(event, session, contribution))
 
 
@@ -266,7 +266,7 @@ def contribution_delete(event_id, session_id, contribution_id):
 def workshop_form(event_id, session_id, workshop_id):
     event, session, _, workshop = _load(event_id, session_id, workshop_id=workshop_id)
     if session.kind != SessionKind.WORKSHOPS:
-        flash("Seule une séance de type « Ateliers » peut contenir des ateliers.", "error")
+        flash("Seule une séance de type «\u202fAteliers\u202f» peut contenir des ateliers.", "error")
         return redirect(_target_url(event, session))
     form = WorkshopForm(obj=workshop)
     form.room_id.choices = room_choices(event)
@@ -293,7 +293,7 @@ def workshop_form(event_id, session_id, workshop_id):
             form.confirm.data = False
         else:
             db.session.commit()
-            flash(f"L’atelier n° {workshop.number} est enregistré.", "success")
+            flash(f"L’atelier n°\u00a0{workshop.number} est enregistré.", "success")
             return redirect(_target_url(event, session, workshop=workshop))
     return render_template("admin/workshop_form.html", form=form, event=event, session=session,
                            workshop=workshop, extra=extra, warnings=warnings)
@@ -309,9 +309,9 @@ def workshop_delete(event_id, session_id, workshop_id):
         flash(f"{name} est supprimé.", "success")
         return redirect(_target_url(event, session))
     return render_template(
-        "admin/confirm_delete.html", event=event, title=f"Supprimer l’atelier n° {workshop.number}",
-        question=f"Supprimer « {name} » et la liste de ses animateur·rices ? Les personnes "
+        "admin/confirm_delete.html", event=event, title=f"Supprimer l’atelier n°\u00a0{workshop.number}",
+        question=f"Supprimer «\u202f{name}\u202f» et la liste de ses animateur·rices\u202f? Les personnes "
                  "inscrites qui l’avaient choisi perdent ce choix, et leur place si elles y "
                  "étaient réparties.",
-        consequences=[], button=f"Supprimer l’atelier n° {workshop.number}",
+        consequences=[], button=f"Supprimer l’atelier n°\u00a0{workshop.number}",
         back=_target_url(event, session, workshop=workshop))

@@ -40,7 +40,7 @@ def room_form(event_id: int, room_id: int | None):
             extra = show_problems(form, error)
         else:
             db.session.commit()
-            flash(f"La salle « {form.name.data} » est enregistrée.", "success")
+            flash(f"La salle «\u202f{form.name.data}\u202f» est enregistrée.", "success")
             return redirect(url_for(".rooms", event_id=event.id))
     return render_template("admin/room_form.html", form=form, event=event, room=room,
                            extra=extra)
@@ -54,16 +54,16 @@ def room_delete(event_id: int, room_id: int):
         name = room.name
         delete_room(event, room)
         db.session.commit()
-        flash(f"La salle « {name} » est supprimée.", "success")
+        flash(f"La salle «\u202f{name}\u202f» est supprimée.", "success")
         return redirect(url_for(".rooms", event_id=event.id))
     used = [s.display_title for s in event.sessions if s.room_id == room.id] + [
         w.label for s in event.sessions for w in s.workshops if w.room_id == room.id]
     return render_template(
         "admin/confirm_delete.html", event=event,
-        title=f"Supprimer la salle « {room.name} »",
-        question=f"Supprimer la salle « {room.name} » ?",
-        consequences_intro="Ces séances et ateliers n’auront plus de salle :",
-        consequences=used, button=f"Supprimer la salle « {room.name} »",
+        title=f"Supprimer la salle «\u202f{room.name}\u202f»",
+        question=f"Supprimer la salle «\u202f{room.name}\u202f»\u202f?",
+        consequences_intro="Ces séances et ateliers n’auront plus de salle\u202f:",
+        consequences=used, button=f"Supprimer la salle «\u202f{room.name}\u202f»",
         back=url_for(".rooms", event_id=event.id))
 
 

@@ -76,7 +76,7 @@ def session_form(event_id: int, session_id: int | None):
         else:
             created = len(finder.created)
             db.session.commit()
-            flash(f"La séance « {session.display_title} » est enregistrée"
+            flash(f"La séance «\u202f{session.display_title}\u202f» est enregistrée"
                   + (f" ({plural(created, 'nouvelle personne créée', 'nouvelles personnes créées')})"
                      if created else "") + ".", "success")
             return redirect(url_for(".timetable", event_id=event.id))

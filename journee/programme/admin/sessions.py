@@ -16,7 +16,7 @@ def session_duplicate(event_id: int, session_id: int):
     event = event_or_404(event_id)
     copy = duplicate_session(session_or_404(event, session_id))
     db.session.commit()
-    flash(f"La séance « {copy.display_title} » est dupliquée, sans salle : choisissez "
+    flash(f"La séance «\u202f{copy.display_title}\u202f» est dupliquée, sans salle\u202f: choisissez "
           "son horaire et sa salle.", "success")
     return redirect(url_for(".session_form", event_id=event.id, session_id=copy.id))
 
@@ -29,14 +29,14 @@ def session_delete(event_id: int, session_id: int):
     if request.method == "POST":
         delete_session(event, session)
         db.session.commit()
-        flash(f"La séance « {name} » est supprimée.", "success")
+        flash(f"La séance «\u202f{name}\u202f» est supprimée.", "success")
         return redirect(url_for(".event", event_id=event.id))
     return render_template(
         "admin/confirm_delete.html", event=event,
-        title=f"Supprimer la séance « {name} »",
-        question=f"Supprimer la séance « {name} » et les personnes qui y sont inscrites "
-                 "comme intervenantes ?",
-        consequences_intro="Ces ateliers seront supprimés avec elle :",
+        title=f"Supprimer la séance «\u202f{name}\u202f»",
+        question=f"Supprimer la séance «\u202f{name}\u202f» et les personnes qui y sont inscrites "
+                 "comme intervenantes\u202f?",
+        consequences_intro="Ces ateliers seront supprimés avec elle\u202f:",
         consequences=[w.label for w in session.workshops],
-        button=f"Supprimer la séance « {name} »",
+        button=f"Supprimer la séance «\u202f{name}\u202f»",
         back=url_for(".session", event_id=event.id, session_id=session.id))

@@ -15,6 +15,7 @@ from ...audit.log import actor_for_user, record
 from ...extensions import db
 from ...programme.loaders import event_or_404
 from ...programme.models import Event
+from ...typography import of_name
 from ...util.clock import today_in
 from ...web.urls import public_base_url
 from .. import operations, services
@@ -50,11 +51,7 @@ def staff_form(event: Event, editing: bool = False, **kwargs):
     return form
 
 
-@bp.app_template_global("of_name")
-def of_name(name: str) -> str:
-    """« de Zoé Martin », « d’Élodie Durand »: French elision before a vowel."""
-    vowel = name[:1].casefold() in set("aeiouyàâäéèêëîïôöùûüœæ")
-    return f"d’{name}" if vowel else f"de {name}"
+bp.add_app_template_global(of_name, "of_name")
 
 
 def staff_name() -> str:
@@ -84,7 +81,7 @@ def registration(event_id: int, registration_id: int):
         messages=messages_of(registration), kind_labels=KIND_LABELS,
         Status=RegistrationStatus, Source=Source, local_time=local_time)
     record("organiser.view_registration", actor=actor_for_user(current_user),
-           event=event, target=f"Inscription n° {registration.id}")
+           event=event, target=f"Inscription n°\u00a0{registration.id}")
     db.session.commit()
     return html
 
