@@ -91,7 +91,7 @@ def test_the_pack_opened_back(organiser_client, first_come):
     registered, present = confirmed(first_come), confirmed(first_come, present=True)
     assert present == 7 and registered >= 9
     summary = folded(pdf_text(archive.read("00-synthese.pdf")))
-    assert "Synthèse de l’action" in summary and first_come.title in summary
+    assert "Synthèse de l’action" in summary and folded(first_come.title) in summary
     assert "jeudi 15 mars 2018" in summary and "IRTS-IDS Normandie, Allée de Flore" in summary
     assert "Organisme IRTS-IDS Normandie et son Réseau de Partenaires" in summary
     assert f"Inscrit·es confirmé·es {registered} " in summary
@@ -113,7 +113,7 @@ def test_the_pack_opened_back(organiser_client, first_come):
     assert re.search(r"Document généré le \w+ \d+ \w+ 20\d\d à \d+ h", summary)
 
     programme = folded(pdf_text(archive.read("01-programme.pdf")))
-    assert first_come.title in programme and "Handicap enfant" in programme
+    assert folded(first_come.title) in programme and "Handicap enfant" in programme
 
     day = folded(pdf_text(archive.read("02-feuilles-emargement/journee.pdf")))
     assert HOSTILE_FIRST in day and HOSTILE_LAST in day and "DURAND-ABSENT-0" in day.upper()
@@ -154,7 +154,8 @@ def test_the_pack_opened_back(organiser_client, first_come):
     readme = archive.read("LISEZ-MOI.txt").decode("utf-8")
     assert readme.startswith("Dossier de preuves Qualiopi\n")
     assert "Journée d’étude\u202f: «\u202fLe travail social" in readme
-    assert f"Journée d’étude : « {first_come.title} »" in readme.replace("\u202f", " ")
+    title = first_come.title.replace("\u202f", " ")
+    assert f"Journée d’étude : « {title} »" in readme.replace("\u202f", " ")
     for name in archive.namelist()[:-1]:
         assert f"   - {name}\n" in readme
     assert ("6. Questionnaires de satisfaction\n   Ce que cela prouve\u202f: les "

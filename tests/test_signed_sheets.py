@@ -156,7 +156,7 @@ def test_the_organiser_downloads_the_signed_sheets_and_sets_the_tolerance(
 
     page = organiser_client.post(f"/admin/journees/{irts.id}/emargement/tolerance",
                                  data={"minutes": "900"}).get_data(as_text=True)
-    assert "Entre 0 et 240 minutes." in page and 'value="900"' in page
+    assert "Entre 0 et 240\u00a0minutes." in page and 'value="900"' in page
     response = organiser_client.post(f"/admin/journees/{irts.id}/emargement/tolerance",
                                      data={"minutes": "10"})
     assert response.status_code == 302

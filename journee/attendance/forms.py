@@ -236,4 +236,4 @@ class ToleranceForm(Form):
         "Tolérance avant et après chaque demi-journée (en minutes)",
         validators=[InputRequired(message="Indiquez un nombre de minutes."),
                     NumberRange(min=0, max=240,
-                                message="Entre 0 et 240 minutes.")])
+                                message="Entre 0 et 240 minutes.")])

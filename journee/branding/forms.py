@@ -86,7 +86,7 @@ class LegalIdentityForm(Form):
         validators=[Length(max=500, message="500 caractères au plus.")])
     siret = StringField(
         "Numéro SIRET", filters=STRIP, validators=[_number(checked_siret)],
-        description="14\u00a0chiffres, espaces permis, par exemple 123 456 789 00012.",
+        description="14\u00a0chiffres, espaces permis, par exemple 123 456 789 00012.",
         render_kw={"inputmode": "numeric"})
     nda = StringField(
         "Numéro de déclaration d’activité (NDA)", filters=STRIP,

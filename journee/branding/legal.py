@@ -32,7 +32,7 @@ def checked_siret(text: str) -> str:
     number = digits_only(text)
     if not (number.isascii() and number.isdigit() and len(number) == 14):
         raise NumberRefused(f"Le numéro SIRET compte 14{NBSP}chiffres (les 9 du SIREN puis "
-                            "les 5 du NIC), par exemple 123 456 789 00012.")
+                            "les 5 du NIC), par exemple 123 456 789 00012.")
     if number.startswith(LA_POSTE_SIREN):
         valid = sum(int(c) for c in number) % 5 == 0
     else:

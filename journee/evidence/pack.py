@@ -96,36 +96,36 @@ def questionnaire_files(event: Event, now: datetime) -> Files:
 
 PARTS: list[Part] = [
     Part("Synthèse de l’action",
-         "les résultats de l’action : personnes inscrites, présentes par demi-journée, "
+         "les résultats de l’action : personnes inscrites, présentes par demi-journée, "
          "heures de formation délivrées, attestations, taux de réponse et de satisfaction "
-         "(indicateur 1 : résultats obtenus portés à la connaissance du public ; "
-         "indicateur 2 : indicateurs de résultats).", summary_files),
+         "(indicateur 1 : résultats obtenus portés à la connaissance du public ; "
+         "indicateur 2 : indicateurs de résultats).", summary_files),
     Part("Programme",
-         "l’information donnée au public : objectifs, contenu, horaires, intervenant·es, "
-         "lieu et informations d’accès (indicateur 1 ; indicateur 26 : informations "
+         "l’information donnée au public : objectifs, contenu, horaires, intervenant·es, "
+         "lieu et informations d’accès (indicateur 1 ; indicateur 26 : informations "
          "d’accès pour l’accueil des personnes en situation de handicap).",
          programme_files),
     Part("Feuilles d’émargement",
          "la présence de chaque personne, pour la journée (une colonne par demi-journée) "
          "et pour chaque atelier, avec les signatures recueillies par l’émargement "
          "numérique ou les présences attestées, et l’empreinte SHA-256 de chaque feuille "
-         "inscrite au journal d’audit : la réalisation de l’action.", signin_files),
+         "inscrite au journal d’audit : la réalisation de l’action.", signin_files),
     Part("Attestations de présence",
-         "les attestations remises aux personnes présentes : la réalisation de l’action "
+         "les attestations remises aux personnes présentes : la réalisation de l’action "
          "pour chacune.", certificate_files,
-         missing="Aucune personne n’est notée présente : pas d’attestation."),
+         missing="Aucune personne n’est notée présente : pas d’attestation."),
     Part("Certificats de réalisation",
-         "le certificat de réalisation de chaque personne, au modèle du ministère : "
+         "le certificat de réalisation de chaque personne, au modèle du ministère : "
          "nature et objectifs de l’action, heures réalisées d’après les demi-journées "
-         "émargées (indicateur 11 ; preuve de la réalisation pour les financeurs).",
+         "émargées (indicateur 11 ; preuve de la réalisation pour les financeurs).",
          completion_files,
-         missing="Aucune personne n’a suivi de demi-journée : pas de certificat."),
+         missing="Aucune personne n’a suivi de demi-journée : pas de certificat."),
     Part("Questionnaires de satisfaction",
-         "les appréciations des participant·es « à chaud » (à la fin de la journée) et "
-         "« à froid » : taux de réponse, taux de satisfaction et calcul, résultats par "
-         "question et commentaires, en PDF et en XLSX (indicateur 2 : taux de "
-         "satisfaction ; indicateur 11 : évaluation de l’atteinte des objectifs ; "
-         "indicateur 30 : recueil des appréciations ; indicateur 32 : base des mesures "
+         "les appréciations des participant·es « à chaud » (à la fin de la journée) et "
+         "« à froid » : taux de réponse, taux de satisfaction et calcul, résultats par "
+         "question et commentaires, en PDF et en XLSX (indicateur 2 : taux de "
+         "satisfaction ; indicateur 11 : évaluation de l’atteinte des objectifs ; "
+         "indicateur 30 : recueil des appréciations ; indicateur 32 : base des mesures "
          "d’amélioration).", questionnaire_files,
          missing="Aucun questionnaire n’a été envoyé pour cette journée."),
 ]
@@ -133,13 +133,13 @@ PARTS: list[Part] = [
 
 def readme(event: Event, contents: list[tuple[Part, list[str]]], now: datetime) -> str:
     lines = ["Dossier de preuves Qualiopi", "",
-             f"Journée d’étude : « {event.title} »",
-             f"Dates : {event_dates(event)}",
+             f"Journée d’étude : « {event.title} »",
+             f"Dates : {event_dates(event)}",
              f"Document généré le {format_local_datetime(now, event.timezone)} par Journée.",
              "", "Contenu du dossier, et ce que prouve chaque fichier (les numéros sont "
-             "ceux des indicateurs du Référentiel national qualité) :"]
+             "ceux des indicateurs du Référentiel national qualité) :"]
     for number, (part, names) in enumerate(contents, start=1):
-        lines += ["", f"{number}. {part.title}", f"   Ce que cela prouve : {part.proves}"]
+        lines += ["", f"{number}. {part.title}", f"   Ce que cela prouve : {part.proves}"]
         lines += [f"   - {name}" for name in names] or [f"   {part.missing}"]
     return "\n".join(french_spacing(line) for line in lines) + "\n"
 

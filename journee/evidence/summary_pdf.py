@@ -75,7 +75,7 @@ def build_summary_pdf(event: Event, figures: Summary) -> bytes:
          format_number(figures.completion_certificates)],
     ], [WIDTH - 45 * mm, 45 * mm]))
     story.append(Paragraph(para_text(
-        "Heures délivrées : somme, sur les personnes présentes, des durées des "
+        "Heures délivrées : somme, sur les personnes présentes, des durées des "
         "demi-journées auxquelles chacune a assisté (pause déjeuner exclue)."),
         style["small"]))
 

@@ -87,7 +87,7 @@ def check_event(event: Event, today: date) -> Checklist:
          event.accessibility_labels or (event.accessibility_notes or "").strip()),
         ("le contact du ou de la référent·e handicap", event.has_referent)) if not told]
     if missing:
-        warn(edit(f"La page de la journée n’indique pas {' ni '.join(missing)} : les "
+        warn(edit(f"La page de la journée n’indique pas {' ni '.join(missing)} : les "
                   "personnes en situation de handicap ne sauront pas si elles pourront "
                   "venir ni à qui s’adresser.", "accessibilite"))
     _check_sessions(event, checks)

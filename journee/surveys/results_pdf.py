@@ -170,15 +170,15 @@ def build_results_pdf(event: Event, outcome: services.Results,
     story.append(Paragraph("Par atelier", style["heading"]))
     story.append(Paragraph(para_text(
         f"Les résultats d’un atelier ne sont donnés qu’à partir de "
-        f"{services.WORKSHOP_THRESHOLD} réponses, pour que personne ne puisse être "
+        f"{services.WORKSHOP_THRESHOLD}{NBSP}réponses, pour que personne ne puisse être "
         f"reconnu."), style["body"]))
     for group in workshops:
         workshop = group.workshop
         story.append(Paragraph(typo_text(
-            f"Atelier n°{NBSP}{workshop.number} : {workshop.title}"), style["subheading"]))
+            f"Atelier n°{NBSP}{workshop.number} : {workshop.title}"), style["subheading"]))
         if group.results is None:
             story.append(Paragraph(para_text(
-                f"Moins de {services.WORKSHOP_THRESHOLD} réponses{COLON} résultats non "
+                f"Moins de {services.WORKSHOP_THRESHOLD}{NBSP}réponses{COLON} résultats non "
                 f"donnés." if group.responses else "Aucune réponse."), style["body"]))
             continue
         story.append(Paragraph(para_text(plural(group.responses, "réponse") + "."),
