@@ -84,10 +84,11 @@ def test_the_invitation_received_has_the_event_s_own_text(smtp_irts):
     assert jobs.queue_invitations(DAY_OVER) == (1, 0)
     deliver_pending()
     [invitation] = received_by(server, zoe.email)
-    assert invitation["Subject"] == f"Zoé, votre avis sur « {event.title} » ?"
+    # The organiser's text is set in French typography, the event's title left as typed.
+    assert invitation["Subject"] == f"Zoé, votre avis sur «\u202f{event.title}\u202f»\u202f?"
     text = invitation.get_body(("plain",)).get_content()
     html = invitation.get_body(("html",)).get_content()
-    assert ("Trois minutes pour nous dire ce que vous retenez de la journée ? "
+    assert ("Trois minutes pour nous dire ce que vous retenez de la journée\u202f? "
             "<script>alert(1)</script>") in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     assert "Merci d’avoir participé" not in text

@@ -60,7 +60,7 @@ def fill_the_form(page, email: str) -> None:
     page.fill("#organisation", "ITEP La Houssaye")
     page.check("#profile-1")
     page.check("#lunch-1")
-    page.select_option("select[name$='_1']", label="Atelier n°2 : Handicap adulte")
+    page.select_option("select[name$='_1']", label="Atelier n° 2 : Handicap adulte")
     page.check("#accommodation_needed-0")
     page.fill("#accommodation_details", "Interprète en LSF")
     page.check("#privacy")
