@@ -255,3 +255,16 @@ def test_a_duplicate_stays_within_the_range(organiser_client, irts):
         "Les autres dates de la journée (fin, ouverture et clôture des inscriptions), "
         "décalées d’autant, ne seraient plus entre le 1er\u00a0janvier 2000 et le ")
     assert count(Event) == 2
+
+
+def test_a_typed_title_is_kept_in_french_typography(organiser_client, irts):
+    """A title shows in page titles, subjects, PDFs and sheets: it is stored set right."""
+    response = organiser_client.post(f"/admin/journees/{irts.id}/modifier", data=event_form(
+        title="L'aller-vers : « et maintenant ? » <script>x</script>", slug="",
+        edition="Journée d'étude 2018", starts_on="2018-03-15", ends_on="2018-03-15",
+        registration_opens_on="", registration_deadline="2018-03-01"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert irts.title == ("L’aller-vers\u202f: «\u202fet maintenant\u202f?\u202f» "
+                          "<script>x</script>")
+    assert irts.edition == "Journée d’étude 2018"

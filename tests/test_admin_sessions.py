@@ -7,6 +7,7 @@ from support.pages import text_of
 
 from journee.extensions import db
 from journee.programme.models import Participation, Person, Role, Room, Session, Workshop
+from journee.typography import smarten
 
 
 @pytest.fixture
@@ -15,7 +16,8 @@ def base(irts):
 
 
 def session_titled(irts, title):
-    return next(s for s in irts.sessions if s.title == title)
+    """The session of that title as typed, which is stored in French typography."""
+    return next(s for s in irts.sessions if s.title == smarten(title))
 
 
 def new_session(**overrides):

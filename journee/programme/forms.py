@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..typography import smarten
 from ..web.forms import (
     EMAIL_MESSAGE,
     STRIP,
@@ -44,6 +45,18 @@ from .models import (
     WorkshopMode,
     parse_reminder_days,
 )
+
+
+class TitleField(StringField):
+    """A title, shown everywhere (pages, e-mail subjects, PDFs, spreadsheets): kept in
+    French typography (:func:`~journee.typography.smarten`), and shown back as typed
+    when the form is refused."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, filters=[*STRIP, smarten], **kwargs)
+
+    def _value(self) -> str:
+        return self.raw_data[0] if self.raw_data else super()._value()
 
 
 class _Checkboxes(SelectMultipleField):
@@ -119,9 +132,9 @@ class AccessibilityFields:
 
 
 class EventForm(AccessibilityFields, Form):
-    title = StringField("Titre", filters=STRIP, validators=[
+    title = TitleField("Titre", validators=[
         DataRequired("Indiquez le titre de la journée."), Length(max=300)])
-    edition = StringField("Ligne d’édition", filters=STRIP, validators=[Length(max=200)],
+    edition = TitleField("Ligne d’édition", validators=[Length(max=200)],
                           description="Par exemple «\u202fJournée d’étude interprofessionnelle "
                                       "2026\u202f».")
     slug = StringField("Adresse courte (slug)", filters=STRIP, validators=[Length(max=80)],
@@ -218,8 +231,7 @@ class EventForm(AccessibilityFields, Form):
 class DuplicateForm(Form):
     starts_on = DateField("Nouvelle date de début", validators=[
         DataRequired("Indiquez la date de la nouvelle journée.")])
-    title = StringField("Nouveau titre (facultatif)", filters=STRIP,
-                        validators=[Length(max=300)])
+    title = TitleField("Nouveau titre (facultatif)", validators=[Length(max=300)])
     slug = StringField("Nouvelle adresse courte (facultatif)", filters=STRIP,
                        validators=[Length(max=80)])
 
@@ -280,7 +292,7 @@ class WorkshopRow(SubForm):
     """One workshop of a workshops slot, with its facilitators."""
 
     workshop_id = HiddenField()
-    title = StringField("Titre de l’atelier", filters=STRIP, validators=[Length(max=300)])
+    title = TitleField("Titre de l’atelier", validators=[Length(max=300)])
     sector = SelectField("Secteur", default="", choices=options(
         [("", "Aucun")] + [(sector, sector) for sector in SECTORS]))
     room_id = SelectField("Salle", coerce=id_choice, default=0,
@@ -294,7 +306,7 @@ class WorkshopRow(SubForm):
 class SessionForm(Form):
     kind = SelectField("Type de séance", choices=options(
         (kind.value, label) for kind, label in SESSION_KIND_LABELS.items()))
-    title = StringField("Titre", filters=STRIP, validators=[Length(max=300)],
+    title = TitleField("Titre", validators=[Length(max=300)],
                         description="Laissez vide pour afficher le type («\u202fPause\u202f»…).")
     description = TextAreaField("Description", validators=[Length(max=20000)])
     day = DateField("Date", validators=[DataRequired("Indiquez la date de la séance.")])
@@ -313,7 +325,7 @@ class SessionForm(Form):
 
 
 class ContributionForm(Form):
-    title = StringField("Titre de la contribution", filters=STRIP, validators=[
+    title = TitleField("Titre de la contribution", validators=[
         DataRequired("Indiquez le titre de la contribution."), Length(max=300)])
     description = TextAreaField("Description", validators=[Length(max=20000)])
 
@@ -322,7 +334,7 @@ class WorkshopForm(Form):
     number = IntegerField("Numéro", validators=[
         DataRequired("Indiquez le numéro de l’atelier."),
         NumberRange(1, 999, "Le numéro doit être un nombre positif.")])
-    title = StringField("Titre", filters=STRIP, validators=[
+    title = TitleField("Titre", validators=[
         DataRequired("Indiquez le titre de l’atelier."), Length(max=300)])
     sector = SelectField("Secteur", choices=options(
         [("", "Aucun / autre (préciser ci-dessous)")] + [(sector, sector) for sector in SECTORS]))
