@@ -67,6 +67,9 @@ def test_each_request_of_a_registration_costs_a_fixed_number_of_statements(app_f
                     if e.slug == "travail-social-epreuve-numerique-2018")
         db.session.commit()
         answers = valid_data(irts)
+        # PostgreSQL takes the event's row lock before the capacity check (SQLite's
+        # write lock serialises registrations by itself): one statement more in the POST.
+        locks = 1 if db.engine.dialect.name == "postgresql" else 0
     whole_registration(app, answers, "echauffement@example.org")  # caches filled
     first = whole_registration(app, answers, "aicha@example.org")
     for n in range(5):
@@ -76,4 +79,4 @@ def test_each_request_of_a_registration_costs_a_fixed_number_of_statements(app_f
     for statements in first:
         print(len(statements), *statements, sep="\n  ")
     assert [len(s) for s in later] == [len(s) for s in first]
-    assert [len(s) for s in first] == [5, 8, 9]
+    assert [len(s) for s in first] == [5, 8 + locks, 9]
