@@ -69,3 +69,36 @@ def test_the_results_pdf_is_for_the_event_s_organisers(client, make_user, login,
     assert client.get(url).status_code == 302
     login(make_user("autre@example.org", events=[etsup]))
     assert client.get(url).status_code == 404
+
+
+def test_one_wave_hides_a_workshop_whose_other_answers_are_too_few(organiser_client,
+                                                                    first_come):
+    """Five « à chaud » and two « à froid » answers: both waves together are shown, so
+    « à chaud » alone would give the two others away by difference."""
+    from datetime import datetime
+
+    from journee.surveys import services
+    from journee.surveys.models import Wave
+
+    workshop = slot_of(first_come).workshops[0]
+    survey, invitations = invited(first_come, 7, workshop=workshop)
+    answer_all(organiser_client, survey, invitations[:5], [5, 4, 4, 3, 5])
+    jobs.queue_invitations(datetime(2018, 5, 14, 9, 0))
+    cold = [(r, invitation_of(r, Wave.COLD).token) for r, _ in invitations]
+    answer_all(organiser_client, survey, cold[:2], [2, 1])
+
+    def given(wave):
+        [group] = [g for g in services.results_by_workshop(survey, first_come, wave)
+                   if g.workshop.id == workshop.id]
+        return group.responses, group.results is not None
+
+    assert given(None) == (7, True)
+    assert given(Wave.HOT) == (5, False)
+    assert given(Wave.COLD) == (2, False)
+    # With five « à froid » answers too, each wave stands on its own.
+    more = people(first_come, 3, workshop=workshop, prefix="encore")
+    jobs.queue_invitations(DAY_OVER)
+    jobs.queue_invitations(datetime(2018, 5, 14, 9, 0))
+    cold = [(r, invitation_of(r, Wave.COLD).token) for r in more]
+    answer_all(organiser_client, survey, cold, [3, 3, 3])
+    assert given(Wave.HOT) == (5, True) and given(Wave.COLD) == (5, True)

@@ -70,8 +70,9 @@ def _compose(outbox: OutboxMessage) -> None:
         select(SurveyInvitation).join(SurveyInvitation.survey)
         .where(SurveyInvitation.registration_id == registration.id,
                SurveyInvitation.wave == wave))
-    if invitation is None or invitation.answered:
-        raise NothingToSend("questionnaire déjà rempli")
+    if invitation is None or invitation.answered or invitation.token_digest is None:
+        # Answered, or its link forgotten since it was queued (see jobs.forget_who_answered).
+        raise NothingToSend("questionnaire déjà rempli ou lien expiré")
     event = registration.event
     base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     link = f"{base_url}/q/{invitation.token}"

@@ -259,11 +259,21 @@ class WorkshopResults:
 def results_by_workshop(survey: Survey, event: Event,
                         wave: Wave | None = None) -> list[WorkshopResults]:
     """Every workshop of the day in programme order, with its results from
-    :data:`WORKSHOP_THRESHOLD` answers."""
+    :data:`WORKSHOP_THRESHOLD` answers.
+
+    For one wave, a workshop whose other answers are fewer than the threshold (but some)
+    is not given either: its results for both waves together are, and the difference
+    would show those few answers."""
     counts = workshop_counts(survey, wave)
+    everyone = workshop_counts(survey) if wave is not None else counts
+
+    def shown(workshop_id: int) -> bool:
+        rest = everyone.get(workshop_id, 0) - counts.get(workshop_id, 0)
+        return (counts.get(workshop_id, 0) >= WORKSHOP_THRESHOLD
+                and (rest == 0 or rest >= WORKSHOP_THRESHOLD))
+
     return [WorkshopResults(w, counts.get(w.id, 0),
-                            results(survey, w.id, wave)
-                            if counts.get(w.id, 0) >= WORKSHOP_THRESHOLD else None)
+                            results(survey, w.id, wave) if shown(w.id) else None)
             for slot in event.workshop_sessions for w in slot.workshops]
 
 
@@ -275,7 +285,9 @@ def invitation_counts(survey: Survey) -> dict[Wave, tuple[int, int]]:
         select(SurveyInvitation.wave, func.count())
         .where(SurveyInvitation.survey_id == survey.id)
         .group_by(SurveyInvitation.wave)).all()
-    return {Wave(wave): (total, answers.get(Wave(wave), 0)) for wave, total in rows}
+    # An erasure takes the person's invitation but leaves their anonymous answer: never
+    # more answers than invitations.
+    return {Wave(wave): (total, min(total, answers.get(Wave(wave), 0))) for wave, total in rows}
 
 
 def response_counts(survey: Survey) -> dict[Wave, int]:
