@@ -231,10 +231,12 @@ def purge_command(dry_run: bool) -> None:
 @click.command("tick")
 @with_appcontext
 def tick_command() -> None:
-    """Run once each periodic job that is due (for cron); exits with 1 if one failed."""
-    from .tasks import run_due
+    """Run once each periodic job that is due (for cron), then those new work wakes (a
+    confirmation a public form left to the worker); exits with 1 if one failed."""
+    from .tasks import run_due, run_woken
 
     outcomes = run_due()
+    outcomes += run_woken()
     if not outcomes:
         click.echo("Aucune tâche périodique n’est activée.")
     for outcome in outcomes:

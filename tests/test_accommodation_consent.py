@@ -2,7 +2,7 @@
 person's explicit consent, the time of it kept, both erased after the day."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -130,3 +130,18 @@ def test_the_person_gets_the_consent_in_their_data_and_erases_it_with_them(clien
     assert registration_by_email("zoe.martin@example.org") is None
     assert db.session.scalar(select(Registration.id).where(
         Registration.accommodation_consent_at.is_not(None))) is None
+
+
+def test_editing_other_details_keeps_the_time_the_consent_was_given(client, asking):
+    register(client, asking, accommodation_needed="oui", accommodation_details="Fauteuil",
+             accommodation_consent="y")
+    zoe = registration_by_email("zoe.martin@example.org")
+    given = datetime(2018, 2, 1, 10, 0)
+    zoe.accommodation_consent_at = given
+    db.session.commit()
+    data = valid_data(asking, accommodation_needed="oui", accommodation_details="Fauteuil",
+                      accommodation_consent="y", organisation="CCAS d’Évreux",
+                      privacy=None, website=None)
+    assert client.post(f"/r/{zoe.token}/modifier", data=data).status_code == 302
+    zoe = registration_by_email("zoe.martin@example.org")
+    assert zoe.organisation == "CCAS d’Évreux" and zoe.accommodation_consent_at == given

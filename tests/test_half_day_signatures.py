@@ -5,7 +5,7 @@ ways, and the rule of :func:`attended_half_days`."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -61,7 +61,7 @@ def test_a_signature_is_stored_with_its_time_and_collector_and_marks_present(irt
     row = db.session.scalar(select(HalfDaySignature))
     assert (row.registration_id, row.person_id, row.image, row.signed_at, row.collected_by,
             row.attested_by) == (zoe.id, None, png, MORNING_9H12, "accueil@example.org", None)
-    assert row.half_day_start == datetime(2018, 3, 15, 8, 30)
+    assert row.half_day_start == datetime(2018, 3, 15, 0, 0)  # the morning's key
     assert zoe.checked_in_at is not None and zoe.checked_in_by == "accueil@example.org"
 
 
@@ -263,3 +263,34 @@ def test_a_facilitators_own_signature_keeps_the_door_check_in_rule(irts, zoe):
     mark_present(zoe, "accueil")
     db.session.commit()
     assert attended_half_days(irts) == {zoe.id: half_days(irts)}
+
+
+def test_a_signature_stays_with_its_half_day_when_the_programme_moves(irts, zoe):
+    """An organiser moving the first session on the day detaches nothing."""
+    signing.sign(irts, morning(irts), Signer(registration=zoe), signature_png(), "x",
+                 now=MORNING_9H12)
+    db.session.commit()
+    first = min(irts.sessions, key=lambda session: session.starts_at)
+    first.starts_at += timedelta(minutes=15)
+    db.session.commit()
+    assert morning(irts).starts_at != datetime(2018, 3, 15, 8, 30)
+    assert attended_half_days(irts)[zoe.id] == [morning(irts)]
+    assert half_days_attended_by(zoe) == [morning(irts)]
+    with pytest.raises(AlreadySigned):
+        signing.sign(irts, morning(irts), Signer(registration=zoe), signature_png(), "x",
+                     now=MORNING_9H12)
+    db.session.rollback()
+
+
+def test_undoing_a_presence_after_signing_takes_the_half_days_back_everywhere(irts, zoe):
+    from journee.attendance.services.presence import undo_presence
+
+    other = add(irts, "Łukasz", "Żółć", "lukasz@example.org")
+    for person in (zoe, other):
+        signing.sign(irts, morning(irts), Signer(registration=person), signature_png(),
+                     "x", now=MORNING_9H12)
+    db.session.commit()
+    undo_presence(zoe)
+    db.session.commit()
+    assert attended_half_days(irts) == {other.id: [morning(irts)]}
+    assert half_days_attended_by(zoe) == []

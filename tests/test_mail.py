@@ -777,3 +777,20 @@ def test_a_calendar_that_cannot_be_drawn_fails_its_message_not_the_request(
                                                             "promotion")
     assert queued.last_error.startswith("ZoneInfoNotFoundError: ")
     assert queued.registration_id == registration.id
+
+
+def test_a_cron_tick_sends_what_a_public_form_left_to_the_worker(sending_app, smtp_server):
+    """Without ``journee worker``, the next ``journee tick`` sends it, even when the
+    outbox job is not due."""
+    smtp_server.start()
+    runner = sending_app.test_cli_runner()
+    assert runner.invoke(args=["tick"]).exit_code == 0  # every job has run: none is due
+    with sending_app.test_request_context("/"):
+        mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
+        mail.leave_to_worker()
+        db.session.commit()
+    assert smtp_server.messages == []
+    result = runner.invoke(args=["tick"])
+    assert result.exit_code == 0, result.output
+    [message] = smtp_server.messages
+    assert message["To"] == "camille@example.org"

@@ -192,3 +192,14 @@ def test_the_sheet_prints_the_form_prepared_when_signing_without_decoding_again(
         assert image.mode == "L"
         darkest, lightest = image.getextrema()
         assert darkest < 128 and lightest == 255  # dark ink on white paper
+
+
+def test_the_reason_staff_typed_stays_off_the_sheet(irts, signed):
+    """It may say something of the person's health: kept in the record, not printed."""
+    record = db.session.scalar(select(HalfDaySignature).where(
+        HalfDaySignature.attested_by.is_not(None)))
+    record.reason = "bras cassé"
+    db.session.commit()
+    text = pdf_text(signed_sheets.signed_day_sheet_pdf(irts))
+    assert "bras cassé" not in text and "signature" in text and "impossible" in text
+    assert db.session.get(HalfDaySignature, record.id).reason == "bras cassé"

@@ -59,7 +59,7 @@ def test_the_desk_finds_a_name_and_the_person_signs(organiser_client, irts, zoe,
     assert 'value="signature impossible"' in page
 
     response = organiser_client.post(desk(irts, f"/{zoe.id}/signer"), data={
-        "signature": data_url(signature_png()), "half_day": "2018-03-15T08:30"})
+        "signature": data_url(signature_png()), "half_day": "2018-03-15T00:00"})
     assert response.status_code == 302
     [row] = records()
     assert row.image == signature_png() and row.collected_by == "organisatrice@example.org"
@@ -74,11 +74,11 @@ def test_the_desk_finds_a_name_and_the_person_signs(organiser_client, irts, zoe,
 
 def test_a_second_signature_is_refused_in_french_and_nothing_changes(
         organiser_client, irts, zoe, clock):
-    signed = {"signature": data_url(signature_png()), "half_day": "2018-03-15T08:30"}
+    signed = {"signature": data_url(signature_png()), "half_day": "2018-03-15T00:00"}
     organiser_client.post(desk(irts, f"/{zoe.id}/signer"), data=signed)
     clock["value"] = datetime(2018, 3, 15, 9, 0)
     page = organiser_client.post(desk(irts, f"/{zoe.id}/signer"), data={
-        "signature": data_url(signature_png(seed=2)), "half_day": "2018-03-15T08:30"})
+        "signature": data_url(signature_png(seed=2)), "half_day": "2018-03-15T00:00"})
     assert page.status_code == 200
     assert "a déjà signé pour ce matin à 9 h 12" in text_of(page.get_data(as_text=True))
     [row] = records()
@@ -88,7 +88,7 @@ def test_a_second_signature_is_refused_in_french_and_nothing_changes(
 def test_a_blank_or_missing_drawing_is_refused_with_an_error_summary(
         organiser_client, irts, zoe, clock):
     page = organiser_client.post(desk(irts, f"/{zoe.id}/signer"), data={
-        "signature": "", "half_day": "2018-03-15T08:30"}).get_data(as_text=True)
+        "signature": "", "half_day": "2018-03-15T00:00"}).get_data(as_text=True)
     assert "Le formulaire contient 1 erreur" in text_of(page)
     assert "Aucune signature n’a été reçue" in page
     assert records() == []
@@ -97,13 +97,13 @@ def test_a_blank_or_missing_drawing_is_refused_with_an_error_summary(
 def test_attested_presence_keeps_what_was_typed_and_is_recorded(
         organiser_client, irts, zoe, clock):
     page = organiser_client.post(desk(irts, f"/{zoe.id}/attester"), data={
-        "attested_by": "", "reason": "main plâtrée", "half_day": "2018-03-15T08:30"}
+        "attested_by": "", "reason": "main plâtrée", "half_day": "2018-03-15T00:00"}
     ).get_data(as_text=True)
     assert "Indiquez qui atteste la présence." in page
     assert 'value="main plâtrée"' in page and records() == []
     response = organiser_client.post(desk(irts, f"/{zoe.id}/attester"), data={
         "attested_by": "Paul d’Accueil", "reason": "signature impossible",
-        "half_day": "2018-03-15T08:30"})
+        "half_day": "2018-03-15T00:00"})
     assert response.status_code == 302
     [row] = records()
     assert (row.image, row.attested_by, row.reason) == (None, "Paul d’Accueil",
@@ -122,7 +122,7 @@ def test_outside_any_window_the_desk_says_when_signing_opens(organiser_client, i
             "15 mars 2018 à 13 h 30.") in text
     # A page shown in the morning and sent too late: refused, saying when it closed.
     page = organiser_client.post(desk(irts, f"/{zoe.id}/signer"), data={
-        "signature": data_url(signature_png()), "half_day": "2018-03-15T08:30"})
+        "signature": data_url(signature_png()), "half_day": "2018-03-15T00:00"})
     assert ("Il est trop tard pour signer : l’émargement pour le matin du jeudi 15 mars "
             "2018 a fermé le jeudi 15 mars 2018 à 13 h.") in text_of(page.get_data(as_text=True))
     assert records() == []

@@ -15,8 +15,9 @@ from ..util.clock import utcnow
 class HalfDaySignature(db.Model):
     """One person's presence for one half-day of an event, signed or attested.
 
-    The half-day is keyed by its start, a wall-clock time in the event's timezone (see
-    :func:`journee.attendance.services.signin.half_days`). Exactly one of
+    The half-day is kept under :attr:`HalfDay.key <journee.attendance.services.signin.
+    HalfDay.key>` (its day at 0 h for the morning, 13 h for the afternoon), so that moving
+    a session leaves the signatures with their half-day. Exactly one of
     ``registration_id`` (a participant) and ``person_id`` (a facilitator of the
     programme) is set, and either the PNG ``image`` or ``attested_by`` with its reason.
     The partial unique indexes make a second signature, even sent twice at once, fail.

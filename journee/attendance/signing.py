@@ -37,14 +37,17 @@ def registration_record(event: Event, half: HalfDay,
 
 
 def describe(event: Event, record: HalfDaySignature) -> str:
-    """« Signé à 9 h 12 », or « Présence attestée par Paul Martin — signature impossible »."""
+    """« Signé à 9 h 12 », or « Présence attestée par Paul Martin — signature impossible ».
+
+    The reason staff typed is not shown: it may say something of the person's health.
+    It stays in the record and the person's export."""
     if record.is_attested:
-        return f"Présence attestée par {record.attested_by} — {record.reason}"
+        return f"Présence attestée par {record.attested_by} — {signing.DEFAULT_REASON}"
     return f"Signé à {format_time(signing.local_now(event, record.signed_at))}"
 
 
 def half_day_key(half: HalfDay) -> str:
-    return half.starts_at.isoformat(timespec="minutes")
+    return half.key.isoformat(timespec="minutes")
 
 
 def posted_half_day(event: Event, value: str | None) -> HalfDay | None:

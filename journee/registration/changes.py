@@ -74,6 +74,9 @@ def save_changes(registration: Registration, form, details: dict):
         if taken is not None:
             return form.email, ALREADY_REGISTERED
     details["profile"] = Profile(details["profile"])
+    if details.get("accommodation_consent_at") and registration.accommodation_consent_at:
+        # Still consented: the time kept is when the consent was first given.
+        details["accommodation_consent_at"] = registration.accommodation_consent_at
     for name, value in details.items():
         setattr(registration, name, value)
     try:

@@ -21,9 +21,10 @@ def attended_half_days(event: Event) -> dict[int, list[HalfDay]]:
     """Registration id → the half-days that person attended, in programme order."""
     halves = half_days(event)
     records = db.session.execute(
-        select(HalfDaySignature.registration_id, HalfDaySignature.half_day_start)
-        .where(HalfDaySignature.event_id == event.id,
-               HalfDaySignature.registration_id.is_not(None))).all()
+        select(HalfDaySignature.registration_id, HalfDaySignature.half_day_start,
+               Registration.status, Registration.checked_in_at)
+        .join(Registration, Registration.id == HalfDaySignature.registration_id)
+        .where(HalfDaySignature.event_id == event.id)).all()
     if not records:
         checked_in = db.session.scalars(select(Registration.id).where(
             Registration.event_id == event.id,
@@ -31,9 +32,12 @@ def attended_half_days(event: Event) -> dict[int, list[HalfDay]]:
             Registration.checked_in_at.is_not(None))).all()
         return {registration_id: list(halves) for registration_id in checked_in}
     starts: dict[int, set] = {}
-    for registration_id, start in records:
-        starts.setdefault(registration_id, set()).add(start)
-    return {registration_id: [half for half in halves if half.starts_at in signed]
+    for registration_id, start, status, checked_in_at in records:
+        # Signing marks the person present: staff undoing that presence take the
+        # half-days back too (as :func:`half_days_attended_by` reads them).
+        if status == RegistrationStatus.CONFIRMED and checked_in_at is not None:
+            starts.setdefault(registration_id, set()).add(start)
+    return {registration_id: [half for half in halves if half.key in signed]
             for registration_id, signed in starts.items()}
 
 
@@ -60,4 +64,4 @@ def half_days_attended_by(registration: Registration) -> list[HalfDay]:
     if not records:
         return list(halves)
     signed = {start for owner, start in records if owner == registration.id}
-    return [half for half in halves if half.starts_at in signed]
+    return [half for half in halves if half.key in signed]

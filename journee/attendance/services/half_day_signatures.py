@@ -81,17 +81,18 @@ def signable_half_days(event: Event) -> list[HalfDay]:
 
 
 def half_day_starting(event: Event, start: datetime) -> HalfDay | None:
-    return next((half for half in signable_half_days(event) if half.starts_at == start), None)
+    return next((half for half in signable_half_days(event) if half.key == start), None)
 
 
 def open_half_day(event: Event, now: datetime | None = None) -> HalfDay | None:
     """The half-day people may sign for now, if any."""
     moment = local_now(event, now)
-    for half in signable_half_days(event):
-        opens, closes = window(event, half)
-        if opens <= moment <= closes:
-            return half
-    return None
+    opened = [half for half in signable_half_days(event)
+              if window(event, half)[0] <= moment <= window(event, half)[1]]
+    # Windows widened by the tolerance may overlap over a short lunch: the half-day
+    # under way, else the nearest to start.
+    return min(opened, default=None, key=lambda half: (
+        not half.starts_at <= moment <= half.ends_at, abs(half.starts_at - moment)))
 
 
 def next_half_day(event: Event, now: datetime | None = None) -> HalfDay | None:
@@ -193,7 +194,7 @@ class Signer:
 def existing(event: Event, half: HalfDay, signer: Signer) -> HalfDaySignature | None:
     _, values = signer.key()
     return db.session.scalar(select(HalfDaySignature).filter_by(
-        event_id=event.id, half_day_start=half.starts_at, **values))
+        event_id=event.id, half_day_start=half.key, **values))
 
 
 def sign(event: Event, half: HalfDay, signer: Signer, image: bytes, collected_by: str,
@@ -222,7 +223,7 @@ def _record(event: Event, half: HalfDay, signer: Signer, now: datetime | None,
         mark_present(registration, values["collected_by"])
     key, who = signer.key()
     inserted = insert_once(HalfDaySignature, key, event_id=event.id,
-                           half_day_start=half.starts_at, signed_at=now or utcnow(),
+                           half_day_start=half.key, signed_at=now or utcnow(),
                            **who, **values)
     record = existing(event, half, signer)
     if not inserted:
@@ -235,7 +236,7 @@ def _record(event: Event, half: HalfDay, signer: Signer, now: datetime | None,
 def records_of(event: Event, half: HalfDay) -> list[HalfDaySignature]:
     """Every record of one half-day."""
     return list(db.session.scalars(select(HalfDaySignature).filter_by(
-        event_id=event.id, half_day_start=half.starts_at)))
+        event_id=event.id, half_day_start=half.key)))
 
 
 def half_day_of(event: Event, moment: datetime) -> HalfDay | None:

@@ -35,8 +35,9 @@ def _cell(event: Event, found: HalfDaySignature | None) -> CellSignature | None:
         return None
     time = format_time(signing.local_now(event, found.signed_at))
     if found.is_attested:
+        # Not the reason staff typed (it may say something of the person's health).
         return CellSignature(time=time, attested=f"Présence attestée par {found.attested_by}"
-                                                 f" — {found.reason}")
+                                                 f" — {signing.DEFAULT_REASON}")
     return CellSignature(time=time, image=found.image, prepared=found.print_image)
 
 
@@ -47,7 +48,7 @@ def _records(event: Event) -> list[HalfDaySignature]:
 def signed_day_sheet(event: Event) -> SigninSheet:
     """The day's sheet with each attendee's signature per half-day, and its seal."""
     attendees = confirmed_attendees(event)
-    starts = [half.starts_at for half in half_days(event)]
+    starts = [half.key for half in half_days(event)]
     by_key = {(r.registration_id, r.half_day_start): r for r in _records(event)
               if r.registration_id is not None}
     sheet = day_sheet(event, attendees, blank_rows=0)
@@ -64,7 +65,7 @@ def signed_workshop_sheet(workshop: Workshop) -> SigninSheet:
     event = workshop.session.event
     members = workshop_members(workshop)
     half = signing.half_day_of(event, workshop.session.starts_at)
-    start = half.starts_at if half else None
+    start = half.key if half else None
     records = _records(event) if half else []
     by_member = {r.registration_id: r for r in records
                  if r.half_day_start == start and r.registration_id is not None}

@@ -33,6 +33,12 @@ class HalfDay:
     def hours(self) -> str:
         return format_time_range(self.starts_at, self.ends_at) if self.starts_at else ""
 
+    @property
+    def key(self) -> datetime:
+        """What a signature is kept under: the day at 0 h for the morning, at 13 h for the
+        afternoon. Not the first session's start, which an organiser may still move."""
+        return datetime.combine(self.day, time(0) if self.label == MORNING else NOON)
+
 
 def half_day_label(moment: datetime) -> str:
     return MORNING if moment.time() < NOON else AFTERNOON
