@@ -20,6 +20,13 @@ def format_date(day: date, weekday: bool = True) -> str:
     return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
 
 
+def format_dates(first: date, last: date) -> str:
+    """« jeudi 15 mars 2018 », or « du jeudi 15 mars 2018 au vendredi 16 mars 2018 »."""
+    if first == last:
+        return format_date(first)
+    return f"du {format_date(first)} au {format_date(last)}"
+
+
 def format_time(moment: time | datetime) -> str:
     """« 9 h 15 », « 10 h »."""
     if moment.minute:

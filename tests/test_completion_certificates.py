@@ -541,3 +541,18 @@ def test_a_second_sender_that_saw_nobody_sent_sends_nothing(app, irts, people):
     db.session.commit()
     assert [m.to_address for m in db.session.scalars(select(OutboxMessage))] == [
         "zoe@example.org"]
+
+
+def test_the_hours_attended_agree_in_the_singular(app, irts):
+    from journee.attendance.services.completion import completion_action
+    from journee.documents.completion_pdf import (
+        CompletionAttendee,
+        build_completion_certificates,
+    )
+
+    identity()
+    one, seven = pdf_pages(build_completion_certificates(completion_action(irts), [
+        CompletionAttendee("Zoé", "Martin", "", format_duration(60)),
+        CompletionAttendee("Inès", "Durand", "", format_duration(420))]))
+    assert "Assiduité du stagiaire : 1 heure réalisée." in one
+    assert "Assiduité du stagiaire : 7 heures réalisées." in seven

@@ -4,6 +4,7 @@ import pytest
 
 from journee.formatting import (
     format_date,
+    format_dates,
     format_number,
     format_time,
     format_time_range,
@@ -24,6 +25,12 @@ def plain(text: str) -> str:
 ])
 def test_dates_in_words(day, expected):
     assert plain(format_date(day)) == expected
+
+
+def test_a_span_of_days_in_words():
+    assert plain(format_dates(date(2018, 3, 15), date(2018, 3, 15))) == "jeudi 15 mars 2018"
+    assert plain(format_dates(date(2018, 3, 15), date(2018, 3, 16))) == (
+        "du jeudi 15 mars 2018 au vendredi 16 mars 2018")
 
 
 def test_date_keeps_day_and_month_together():

@@ -4,7 +4,6 @@ calendar updated; read as a real SMTP server receives them."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
@@ -13,9 +12,10 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from support.pages import text_of
 from support.registration import add, slot_of
+from support.runners import run_twice_at_once
 from support.smtp import sending_to
 
-from journee import create_app, tasks
+from journee import tasks
 from journee.extensions import db
 from journee.mail import deliver_pending
 from journee.mail_models import OutboxMessage
@@ -303,37 +303,8 @@ def test_two_runners_at_once_queue_each_notice_once(app, day, monkeypatch):
     concerned before either claims anything."""
     plenary(day["event"]).room = None
     db.session.commit()
-    config = {key: app.config[key] for key in (
-        "TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_BASE_URL",
-        "MAIL_FILE_DIR", "IMPORT_DIR", "PASSWORD_HASH_METHOD")}
-    apps = [create_app({**config, "MAIL_DELIVER_AFTER_COMMIT": False}) for _ in range(2)]
-    both_looked = threading.Barrier(2, timeout=10)
-    audience = programme_notices.audience
-
-    def look_then_wait(event, changes):
-        found = audience(event, changes)
-        both_looked.wait()
-        return found
-
-    monkeypatch.setattr(programme_notices, "audience", look_then_wait)
-    counts, errors = [], []
-
-    def run(runner_app):
-        with runner_app.app_context():
-            try:
-                counts.append(send_at(56))
-            except Exception as error:  # reported below
-                errors.append(error)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-
-    threads = [threading.Thread(target=run, args=(runner_app,)) for runner_app in apps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert errors == []
+    counts = run_twice_at_once(app, monkeypatch, programme_notices, "audience",
+                               lambda: send_at(56))
     assert sorted(counts) == [0, 2] or sorted(counts) == [1, 1]
     db.session.expire_all()
     assert notice_count() == 2

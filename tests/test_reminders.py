@@ -6,16 +6,16 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import threading
 from datetime import datetime
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 from support.registration import add, field_error, slot_of
+from support.runners import run_twice_at_once
 from support.smtp import sending_to
 
-from journee import create_app, tasks
+from journee import tasks
 from journee.extensions import db
 from journee.mail import deliver_pending
 from journee.mail_models import OutboxMessage
@@ -176,37 +176,8 @@ def test_two_runners_at_once_queue_each_reminder_once(app, first_come, monkeypat
     """Two apps on the same database, each in its own thread, both past the query of who
     awaits the reminder before either claims anything."""
     register_people(first_come)
-    config = {key: app.config[key] for key in (
-        "TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_BASE_URL",
-        "MAIL_FILE_DIR", "IMPORT_DIR", "PASSWORD_HASH_METHOD")}
-    apps = [create_app({**config, "MAIL_DELIVER_AFTER_COMMIT": False}) for _ in range(2)]
-    both_looked = threading.Barrier(2, timeout=10)
-    awaiting = reminders._awaiting
-
-    def look_then_wait(event, days):
-        found = awaiting(event, days)
-        both_looked.wait()
-        return found
-
-    monkeypatch.setattr(reminders, "_awaiting", look_then_wait)
-    counts, errors = [], []
-
-    def run(runner_app):
-        with runner_app.app_context():
-            try:
-                counts.append(reminders.queue_reminders(WEEK_BEFORE))
-            except Exception as error:  # reported below
-                errors.append(error)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-
-    threads = [threading.Thread(target=run, args=(runner_app,)) for runner_app in apps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert errors == []
+    counts = run_twice_at_once(app, monkeypatch, reminders, "_awaiting",
+                               lambda: reminders.queue_reminders(WEEK_BEFORE))
     assert len(counts) == 2 and sum(counts) == 2
     db.session.expire_all()
     assert reminder_count() == 2

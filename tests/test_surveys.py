@@ -15,6 +15,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy import text as sql
 from support.pages import text_of
 from support.registration import slot_of
+from support.runners import run_twice_at_once
 from support.surveys import (
     DAY_OVER,
     answer_all,
@@ -358,37 +359,8 @@ def test_two_runners_at_once_invite_each_person_once(app, first_come, monkeypatc
     services.ensure_survey(first_come)
     db.session.commit()
     people(first_come, 3)
-    config = {key: app.config[key] for key in (
-        "TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_BASE_URL",
-        "MAIL_FILE_DIR", "IMPORT_DIR", "PASSWORD_HASH_METHOD")}
-    apps = [create_app({**config, "MAIL_DELIVER_AFTER_COMMIT": False}) for _ in range(2)]
-    both_looked = threading.Barrier(2, timeout=10)
-    awaiting = jobs._awaiting
-
-    def look_then_wait(survey, wave):
-        found = awaiting(survey, wave)
-        both_looked.wait()
-        return found
-
-    monkeypatch.setattr(jobs, "_awaiting", look_then_wait)
-    counts, errors = [], []
-
-    def run(runner_app):
-        with runner_app.app_context():
-            try:
-                counts.append(jobs.queue_invitations(DAY_OVER))
-            except Exception as error:  # reported below
-                errors.append(error)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in apps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert errors == []
+    counts = run_twice_at_once(app, monkeypatch, jobs, "_awaiting",
+                               lambda: jobs.queue_invitations(DAY_OVER))
     assert sum(invited for invited, _ in counts) == 3
     db.session.expire_all()
     assert len(outbox_kinds()) == 3

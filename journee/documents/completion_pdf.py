@@ -235,8 +235,9 @@ class _CompletionPage:
             y -= LEADING
         y -= LEADING / 2
         c.setFont(FONT_BOLD, SIZE)
+        one = attendee.attended in (f"1{NBSP}heure", f"1{NBSP}minute")
         c.drawString(MARGIN, y, f"Assiduité du stagiaire{NNBSP}: {attendee.attended} "
-                                "réalisées.")
+                                f"réalisée{'' if one else 's'}.")
         y -= LEADING * 1.5
         c.setFont(FONT_ITALIC, 8.5)
         for line in self.keeping:

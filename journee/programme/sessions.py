@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 
 from ..errors import ValidationProblem
 from ..extensions import db
-from ..formatting import format_date
+from ..formatting import format_dates
 from ..util.text import quoted
 from .clashes import Occupation, person_warnings, room_problem
 from .models import (
@@ -37,8 +37,7 @@ def session_problems(event: Event, session: Session | None, day: date, start: ti
         problems.append(ValidationProblem(
             "L’heure de fin doit être après l’heure de début.", "end"))
     if not event.starts_on <= day <= event.ends_on:
-        when = (format_date(event.starts_on) if event.starts_on == event.ends_on
-                else f"du {format_date(event.starts_on)} au {format_date(event.ends_on)}")
+        when = format_dates(event.starts_on, event.ends_on)
         problems.append(ValidationProblem(
             f"La séance doit avoir lieu pendant la journée\u202f: {when}.", "day"))
     if not problems:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..documents.xlsx import DATETIME, NUMBER, Column, build_table_xlsx
 from ..extensions import db
-from ..formatting import NBSP, format_date
+from ..formatting import NBSP, format_dates
 from ..programme.models import Event, Workshop, WorkshopMode
 from .forms import slot_legend
 from .models import (
@@ -157,9 +157,7 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 
 def _dates(event: Event) -> str:
-    if event.ends_on == event.starts_on:
-        return format_date(event.starts_on)
-    return f"du {format_date(event.starts_on)} au {format_date(event.ends_on)}"
+    return format_dates(event.starts_on, event.ends_on)
 
 
 def download_name(event: Event) -> str:

@@ -24,7 +24,7 @@ from reportlab.platypus import (
 )
 
 from ..documents.pdf import FONT, MUTED, numbered_canvas, para_text, styles, typo_text
-from ..formatting import NBSP, format_date
+from ..formatting import NBSP, format_date, format_dates
 from ..programme.models import Event
 from .forms import build_form
 from .privacy import purge_date
@@ -109,10 +109,7 @@ def _choices(field) -> list[tuple[str, str]]:
 
 
 def _dates(event: Event) -> str:
-    if event.ends_on == event.starts_on:
-        text = format_date(event.starts_on)
-    else:
-        text = f"du {format_date(event.starts_on)} au {format_date(event.ends_on)}"
+    text = format_dates(event.starts_on, event.ends_on)
     return text[:1].upper() + text[1:]
 
 

@@ -30,7 +30,7 @@ from ..documents.pdf import (
     text_width,
     typo_text,
 )
-from ..formatting import NBSP, format_date, plural
+from ..formatting import NBSP, format_dates, plural
 from ..programme.models import Event
 from . import services
 from .models import WAVE_LABELS, Survey, Wave
@@ -152,7 +152,7 @@ def build_results_pdf(event: Event, outcome: services.Results,
     story: list[Flowable] = [
         Paragraph("Résultats du questionnaire de satisfaction", style["title"]),
         Paragraph(typo_text(event.title), style["subtitle"]),
-        Paragraph(para_text(f"{format_date(event.starts_on)} – {wave_title(wave)}"),
+        Paragraph(para_text(f"{format_dates(event.starts_on, event.ends_on)} – {wave_title(wave)}"),
                   style["subtitle"]),
         Spacer(0, 3 * mm),
         Paragraph(f"<b>{para_text(plural(outcome.responses, 'réponse'))}</b>.",

@@ -3,6 +3,7 @@ timetable and the one-page session form, counting the pages loaded."""
 
 from datetime import date
 
+from playwright.sync_api import expect
 from support.browsing import axe_violations, horizontal_overflow, login
 
 from journee.extensions import db
@@ -97,7 +98,9 @@ def test_a_small_day_in_at_most_twenty_page_loads(page_factory, live_server):
     _add_here(page, "13:45", rooms["Amphithéâtre"])
     page.select_option("#kind", "round_table")
     page.fill("#end", "15:15")
-    assert "(Animateur·rice)" in page.locator("#participants-0-role option[value='']").inner_text()
+    # The script relabels the default role once the kind changes: wait for it.
+    expect(page.locator("#participants-0-role option[value='']")).to_contain_text(
+        "(Animateur·rice)")
     assert "(Intervenant·e de table ronde)" in page.locator(
         "#participants-1-role option[value='']").inner_text()
     # Someone already known, found as one types (accents and case ignored).

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ...documents.signin_pdf import SignatureColumn, SigninRow, SigninSheet, build_signin_sheet
-from ...formatting import NBSP, format_date, format_time_range
+from ...formatting import NBSP, format_date, format_dates, format_time_range
 from ...programme.models import Event, Session, SessionKind, Workshop
 from ...registration.models import Registration
 from ..roster import confirmed_attendees, workshop_members
@@ -78,9 +78,7 @@ def day_spans(event: Event) -> list[tuple[date, datetime | None, datetime | None
 
 
 def event_dates(event: Event) -> str:
-    if event.starts_on == event.ends_on:
-        return format_date(event.starts_on)
-    return f"du {format_date(event.starts_on)} au {format_date(event.ends_on)}"
+    return format_dates(event.starts_on, event.ends_on)
 
 
 def event_hours(event: Event) -> str:
