@@ -61,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     expired_forms.init_app(app)
     formatting.init_app(app)
     mail.init_app(app)
+    from .web import rendered_fields
+    rendered_fields.init_app(app)
     from .gdpr import jobs as gdpr_jobs
     from .gdpr import settings
     gdpr_jobs.init_app(app)
