@@ -57,6 +57,25 @@ def test_the_plain_text_carries_the_calendar_links_on_their_own_lines(client, ir
     assert parse_qs(urlsplit(outlook).query)["subject"] == [irts.title]
 
 
+def test_the_person_s_workshops_are_read_once_for_both_parts(client, irts, smtp, monkeypatch):
+    from journee.registration import calendar
+
+    lookups = []
+
+    def attendee_workshops(registration):
+        lookups.append(registration.email)
+        return original(registration)
+
+    original = calendar.attendee_workshops
+    monkeypatch.setattr(calendar, "attendee_workshops", attendee_workshops)
+    assert register(client, irts).status_code == 302
+    [confirmation] = received(smtp)
+
+    assert lookups == [ZOE]
+    google = [link for link in html_links(confirmation) if "calendar.google.com" in link]
+    assert len(google) == 1 and google[0] in plain(confirmation).splitlines()
+
+
 def test_no_calendar_links_for_someone_waiting(client, irts, smtp):
     irts.capacity = 0
     from journee.extensions import db

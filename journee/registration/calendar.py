@@ -16,6 +16,8 @@ from ..programme.models import Event, SessionKind, Workshop, WorkshopMode
 from ..programme.queries import fresh_programme
 from ..programme.versions import DocumentCache, programme_version
 from ..typography import one_line
+from .models import Registration, RegistrationStatus
+from .services import attendee_workshops
 
 PENDING_SLOT = "Ateliers (répartition à venir)"
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -102,6 +104,21 @@ class DayLinks:
 
     google: str
     outlook: str
+
+
+def attendee_day_links(registration: Registration, base_url: str,
+                       assigned: dict[int, Workshop] | None = None) -> DayLinks | None:
+    """A confirmed person's day in a web calendar, with their workshops; nothing for
+    someone waiting or cancelled.
+
+    :param assigned: their workshops (:func:`.services.attendee_workshops`), when the
+        caller has them already.
+    """
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    if assigned is None:
+        assigned = attendee_workshops(registration)
+    return day_links(registration.event, base_url, assigned)
 
 
 def day_links(event: Event, base_url: str,

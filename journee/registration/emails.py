@@ -37,7 +37,7 @@ from ..mail_models import OutboxMessage, OutboxStatus
 from ..programme.models import Event, Session, Workshop, WorkshopMode
 from ..programme.queries import event_with_workshops_by_id
 from .address import MAX_AGE_SECONDS, make_change_token
-from .calendar import build_attendee_ics
+from .calendar import attendee_day_links, build_attendee_ics
 from .email_texts import opening, self_service_url, text_kind
 from .models import Registration, RegistrationStatus, WorkshopChoice
 from .services import first_come_workshops
@@ -372,6 +372,8 @@ def _context(registration: Registration, base_url: str) -> dict:
         "waitlisted": registration.status == RegistrationStatus.WAITLISTED,
         "cancelled": registration.status == RegistrationStatus.CANCELLED,
         "self_service_url": self_service_url(registration, base_url),
+        # Once for both bodies (see emails/_link.*).
+        "day_calendars": attendee_day_links(registration, base_url),
         "programme_url": f"{base_url.rstrip('/')}/e/{event.slug}/",
         "summary": summary_rows(registration),
         "practical": practical_rows(event),

@@ -27,7 +27,7 @@ from ..web.downloads import private_download
 from ..web.urls import external_url, public_base_url
 from . import after_publication, operations, places, services
 from .address import MAX_AGE_SECONDS, change_for_token
-from .calendar import DayLinks, build_attendee_ics, day_links
+from .calendar import DayLinks, attendee_day_links, build_attendee_ics
 from .emails import (
     queue_address_change,
     queue_already_registered,
@@ -146,16 +146,8 @@ bp.add_app_template_global(places.workshop_places_text, "workshop_places_text")
 def day_calendar_links(registration: Registration,
                        assigned: dict[int, Workshop] | None = None) -> DayLinks | None:
     """« Google Agenda » and « Outlook » links for a confirmed person's day (the page and
-    the e-mails); nothing for someone waiting or cancelled.
-
-    :param assigned: their workshops (:func:`services.attendee_workshops`), when the
-        page has them already.
-    """
-    if registration.status != RegistrationStatus.CONFIRMED:
-        return None
-    if assigned is None:
-        assigned = services.attendee_workshops(registration)
-    return day_links(registration.event, public_base_url(), assigned)
+    the e-mails that do not give them in ``day_calendars``)."""
+    return attendee_day_links(registration, public_base_url(), assigned)
 
 
 @bp.app_template_global("places_notice")
