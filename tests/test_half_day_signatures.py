@@ -225,6 +225,23 @@ def test_without_any_record_a_door_check_in_attends_every_half_day(irts, zoe):
     assert half_days_attended_by(absent) == []
 
 
+def test_a_half_day_without_any_digital_record_went_on_paper(irts, zoe):
+    """The tablet in the morning, the paper sheet in the afternoon: the morning counts
+    its signatures, the afternoon everyone checked in at the door."""
+    door_only = add(irts, "Seán", "O’Brien", "sean@example.org")
+    never_came = add(irts, "Amira", "Haddad", "amira@example.org")
+    mark_present(door_only, "accueil")
+    signing.sign(irts, morning(irts), Signer(registration=zoe), signature_png(), "x",
+                 now=MORNING_9H12)
+    db.session.commit()
+
+    assert attended_half_days(irts) == {zoe.id: half_days(irts),
+                                        door_only.id: [afternoon(irts)]}
+    assert half_days_attended_by(zoe) == half_days(irts)
+    assert half_days_attended_by(door_only) == [afternoon(irts)]
+    assert half_days_attended_by(never_came) == []
+
+
 def test_erasure_removes_the_persons_signatures_and_export_shows_them(irts, zoe):
     from journee.data_owners import erase, person_data
 
@@ -267,15 +284,21 @@ def test_a_facilitators_own_signature_keeps_the_door_check_in_rule(irts, zoe):
 
 def test_a_signature_stays_with_its_half_day_when_the_programme_moves(irts, zoe):
     """An organiser moving the first session on the day detaches nothing."""
+    afternoon_only = add(irts, "Łukasz", "Żółć", "lukasz@example.org")
     signing.sign(irts, morning(irts), Signer(registration=zoe), signature_png(), "x",
                  now=MORNING_9H12)
+    signing.attest(irts, afternoon(irts), Signer(registration=afternoon_only), "Paul", "",
+                   "x", now=datetime(2018, 3, 15, 13, 5))
     db.session.commit()
     first = min(irts.sessions, key=lambda session: session.starts_at)
     first.starts_at += timedelta(minutes=15)
     db.session.commit()
     assert morning(irts).starts_at != datetime(2018, 3, 15, 8, 30)
-    assert attended_half_days(irts)[zoe.id] == [morning(irts)]
+    # Detached, the morning would look like a paper half-day, attended by both.
+    assert attended_half_days(irts) == {zoe.id: [morning(irts)],
+                                        afternoon_only.id: [afternoon(irts)]}
     assert half_days_attended_by(zoe) == [morning(irts)]
+    assert half_days_attended_by(afternoon_only) == [afternoon(irts)]
     with pytest.raises(AlreadySigned):
         signing.sign(irts, morning(irts), Signer(registration=zoe), signature_png(), "x",
                      now=MORNING_9H12)
@@ -292,5 +315,7 @@ def test_undoing_a_presence_after_signing_takes_the_half_days_back_everywhere(ir
     db.session.commit()
     undo_presence(zoe)
     db.session.commit()
-    assert attended_half_days(irts) == {other.id: [morning(irts)]}
+    # The afternoon, without any digital record, went on paper.
+    assert attended_half_days(irts) == {other.id: half_days(irts)}
+    assert half_days_attended_by(other) == half_days(irts)
     assert half_days_attended_by(zoe) == []

@@ -180,3 +180,10 @@ def test_the_event_home_leads_to_the_digital_sign_in(organiser_client, irts):
     page = organiser_client.get(f"/admin/journees/{irts.id}/").get_data(as_text=True)
     assert (f'<a class="button" href="/admin/journees/{irts.id}/accueil/emargement">'
             "Émargement numérique</a>") in page
+
+
+def test_the_sign_in_page_tells_the_organiser_when_paper_counts(organiser_client, irts):
+    page = text_of(organiser_client.get(f"/admin/journees/{irts.id}/emargement")
+                   .get_data(as_text=True))
+    assert ("Une demi-journée où aucune personne inscrite n’a signé à l’écran compte comme "
+            "émargée sur la feuille papier") in page

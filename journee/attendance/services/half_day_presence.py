@@ -1,14 +1,15 @@
 """Who attended which half-day, the rule the certificates rely on.
 
-A half-day is attended by whoever signed for it or whose presence staff attested. An
-event where no participant signed digitally at all used the paper sheet (the
-facilitators' own signatures do not count here): there, a confirmed person checked in
-at the door attended every half-day of the event.
+A half-day where some participant signed digitally (or staff attested someone's
+presence) is attended by whoever signed for it or was attested. A half-day where no
+participant has a record used the paper sheet (the facilitators' own signatures do not
+count here; a day may start on the tablet and go on on paper when it fails): a
+confirmed person checked in at the door attended it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, select
 
 from ...extensions import db
 from ...programme.models import Event
@@ -20,48 +21,44 @@ from .signin import HalfDay, half_days
 def attended_half_days(event: Event) -> dict[int, list[HalfDay]]:
     """Registration id → the half-days that person attended, in programme order."""
     halves = half_days(event)
-    records = db.session.execute(
-        select(HalfDaySignature.registration_id, HalfDaySignature.half_day_start,
-               Registration.status, Registration.checked_in_at)
-        .join(Registration, Registration.id == HalfDaySignature.registration_id)
-        .where(HalfDaySignature.event_id == event.id)).all()
-    if not records:
-        checked_in = db.session.scalars(select(Registration.id).where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.checked_in_at.is_not(None))).all()
-        return {registration_id: list(halves) for registration_id in checked_in}
-    starts: dict[int, set] = {}
-    for registration_id, start, status, checked_in_at in records:
-        # Signing marks the person present: staff undoing that presence take the
-        # half-days back too (as :func:`half_days_attended_by` reads them).
-        if status == RegistrationStatus.CONFIRMED and checked_in_at is not None:
-            starts.setdefault(registration_id, set()).add(start)
-    return {registration_id: [half for half in halves if half.key in signed]
-            for registration_id, signed in starts.items()}
+    present = db.session.execute(
+        select(Registration.id, HalfDaySignature.half_day_start)
+        .outerjoin(HalfDaySignature, HalfDaySignature.registration_id == Registration.id)
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.CONFIRMED,
+               # Signing marks the person present: staff undoing that presence take
+               # the half-days back too.
+               Registration.checked_in_at.is_not(None))).all()
+    digital = set(db.session.scalars(
+        select(HalfDaySignature.half_day_start).distinct()
+        .where(HalfDaySignature.event_id == event.id,
+               HalfDaySignature.registration_id.is_not(None))))
+    signed: dict[int, set] = {}
+    for registration_id, start in present:
+        signed.setdefault(registration_id, set())
+        if start is not None:
+            signed[registration_id].add(start)
+    attended = {registration_id: [half for half in halves
+                                  if half.key in starts or half.key not in digital]
+                for registration_id, starts in signed.items()}
+    return {registration_id: days for registration_id, days in attended.items() if days}
 
 
 def half_days_attended_by(registration: Registration) -> list[HalfDay]:
     """The half-days one person attended, by the same rule, in at most one query.
 
     Signing marks the person present at the door, so someone never checked in attended
-    nothing; otherwise one query gives their own records, and one other participant's
-    if any, which tells whether the event used the paper sheet."""
+    nothing; otherwise one query gives, per half-day where some participant has a
+    record, whether this person has one."""
     if (registration.status != RegistrationStatus.CONFIRMED
             or registration.checked_in_at is None):
         return []
     event = registration.event
-    any_participant = (select(HalfDaySignature.id)
-                       .where(HalfDaySignature.event_id == event.id,
-                              HalfDaySignature.registration_id.is_not(None))
-                       .limit(1).scalar_subquery())
-    records = db.session.execute(
-        select(HalfDaySignature.registration_id, HalfDaySignature.half_day_start)
+    mine = func.max(case((HalfDaySignature.registration_id == registration.id, 1), else_=0))
+    digital = dict(db.session.execute(
+        select(HalfDaySignature.half_day_start, mine)
         .where(HalfDaySignature.event_id == event.id,
-               or_(HalfDaySignature.registration_id == registration.id,
-                   HalfDaySignature.id == any_participant))).all()
-    halves = half_days(event)
-    if not records:
-        return list(halves)
-    signed = {start for owner, start in records if owner == registration.id}
-    return [half for half in halves if half.key in signed]
+               HalfDaySignature.registration_id.is_not(None))
+        .group_by(HalfDaySignature.half_day_start)).all())
+    return [half for half in half_days(event)
+            if half.key not in digital or digital[half.key]]
