@@ -273,6 +273,7 @@ class Runner:
     def run_forever(self) -> None:
         polling = self.poll > 0 and watched(self.app)
         next_round = time.monotonic()
+        failures = 0
         while not self.stopped.is_set():
             self._woken.clear()
             with self._lock:
@@ -283,11 +284,36 @@ class Runner:
                     next_round = time.monotonic() + self._round()
                 elif polling:
                     self._look()
-            except Exception:
-                # The database may be locked or away for a moment: next time, then.
-                self.app.logger.exception("Tâches périodiques impossibles à lancer.")
+            except Exception as error:
+                # The database may be locked or away for a while: try again later.
+                failures += 1
+                self._failed(error, failures)
+            else:
+                if failures:
+                    self.app.logger.warning("Tâches périodiques de nouveau lancées après "
+                                            "%d essais en échec.", failures)
+                failures = 0
             wait = next_round - time.monotonic()
-            self._woken.wait(max(0.0, min(wait, self.poll) if polling else wait))
+            wait = min(wait, self.poll) if polling else wait
+            self._woken.wait(max(0.0, wait, self._backoff(failures)))
+
+    def _backoff(self, failures: int) -> float:
+        """After *failures* in a row, the wait before the next try: twice the last one,
+        up to ``max_sleep``, rather than a look every ``poll`` at a database that is
+        away."""
+        if not failures:
+            return 0.0
+        return min(max(self.poll, 0.05) * 2 ** failures, self.max_sleep)
+
+    def _failed(self, error: Exception, failures: int) -> None:
+        """The first failure with its traceback; then one line each time the wait has
+        reached ``max_sleep``, not one traceback per look."""
+        if failures == 1:
+            self.app.logger.exception("Tâches périodiques impossibles à lancer.")
+        elif self._backoff(failures) >= self.max_sleep:
+            self.app.logger.error("Tâches périodiques toujours impossibles à lancer "
+                                  "(%d essais)\u202f: %s", failures,
+                                  _reason(error).splitlines()[0][:300])
 
     def _look(self) -> None:
         with self.app.app_context():

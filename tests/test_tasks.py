@@ -386,3 +386,48 @@ def test_journee_run_runs_the_jobs_beside_the_server(app_factory, monkeypatch):
     [runner] = served
     runner.thread.join(timeout=10)
     assert runner.stopped.is_set() and not runner.thread.is_alive()
+
+
+def test_a_database_away_slows_the_runner_down_and_fills_no_log(app_factory, caplog):
+    """One traceback when the database goes away, then tries further and further apart
+    (not a look and a traceback every ``poll``), and a line when it is back."""
+    from sqlalchemy.exc import OperationalError
+
+    app = app_factory(PURGE_INTERVAL_SECONDS=0)
+    away = threading.Event()
+    away.set()
+    tries = []
+
+    def looking(original):
+        def look():
+            tries.append(time.monotonic())
+            if away.is_set():
+                raise OperationalError("SELECT 1", {}, ConnectionRefusedError(
+                    "connection to server on socket failed"))
+            return original()
+        return look
+
+    runner = tasks.Runner(app, max_sleep=0.4, poll=0.01)
+    original_due, original_woken = tasks.run_due, tasks.run_woken
+    tasks.run_due, tasks.run_woken = looking(original_due), looking(original_woken)
+    caplog.set_level("WARNING")
+    runner.start()
+    try:
+        time.sleep(1.5)
+        while_away = len(tries)
+        away.clear()
+        wait_until(lambda: any("de nouveau lancées" in r.getMessage()
+                               for r in caplog.records), 10, "le retour de la base")
+    finally:
+        runner.stop()
+        runner.thread.join(timeout=10)
+        tasks.run_due, tasks.run_woken = original_due, original_woken
+    # A look every 10 ms would have made some 150 tries in 1.5 s.
+    assert 3 <= while_away <= 15
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 1
+    assert tracebacks[0].getMessage() == "Tâches périodiques impossibles à lancer."
+    later = [r.getMessage() for r in caplog.records
+             if "toujours impossibles" in r.getMessage()]
+    assert later and all("OperationalError" in line and "\n" not in line for line in later)
+    assert len(later) < while_away
