@@ -269,6 +269,7 @@ def test_the_signature_image_uploaded_for_the_event_is_drawn(app, irts, people):
     ("732 829 320 00074", "73282932000074"),
     ("73282932000074", "73282932000074"),
     ("356 000 000 00001", "35600000000001"),  # La Poste: digits add up to a multiple of 5
+    ("356 000 000 00048", "35600000000048"),  # La Poste's head office: the Luhn key
 ])
 def test_a_valid_siret_is_kept_as_its_digits(typed, digits):
     assert checked_siret(typed) == digits

@@ -6,7 +6,8 @@ from __future__ import annotations
 from ..formatting import NBSP, NNBSP
 
 #: La Poste's establishments share this SIREN; their SIRET fail the Luhn key and follow
-#: INSEE's own rule instead: the sum of the fourteen digits is a multiple of 5.
+#: INSEE's own rule instead: the sum of the fourteen digits is a multiple of 5. Its head
+#: office (356 000 000 00048) keeps the Luhn key.
 LA_POSTE_SIREN = "356000000"
 
 
@@ -33,10 +34,8 @@ def checked_siret(text: str) -> str:
     if not (number.isascii() and number.isdigit() and len(number) == 14):
         raise NumberRefused(f"Le numéro SIRET compte 14{NBSP}chiffres (les 9 du SIREN puis "
                             "les 5 du NIC), par exemple 123 456 789 00012.")
-    if number.startswith(LA_POSTE_SIREN):
-        valid = sum(int(c) for c in number) % 5 == 0
-    else:
-        valid = luhn_valid(number)
+    valid = luhn_valid(number) or (number.startswith(LA_POSTE_SIREN)
+                                   and sum(int(c) for c in number) % 5 == 0)
     if not valid:
         raise NumberRefused("Ce numéro SIRET n’existe pas (sa clé de contrôle est fausse)"
                             f"{NNBSP}: vérifiez chaque chiffre sur l’avis de situation INSEE "
