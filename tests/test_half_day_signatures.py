@@ -246,12 +246,16 @@ def test_erasure_removes_the_persons_signatures_and_export_shows_them(irts, zoe)
     from journee.data_owners import erase, person_data
 
     other = add(irts, "Łukasz", "Żółć", "lukasz@example.org")
-    for person in (zoe, other):
-        signing.sign(irts, morning(irts), Signer(registration=person), signature_png(), "x",
-                     now=MORNING_9H12)
+    for person, collector in ((zoe, "accueil@irts.example.org"), (other, "Inès Facilitatrice")):
+        signing.sign(irts, morning(irts), Signer(registration=person), signature_png(),
+                     collector, now=MORNING_9H12)
     db.session.commit()
     exported = person_data(zoe)["emargement"]
     assert [item["signe_le"] for item in exported] == ["2018-03-15T08:12:00"]
+    # Collected at reception: the staff's role, not their account's address.
+    assert [item["recueilli_par"] for item in exported] == ["l’équipe d’accueil"]
+    assert [item["recueilli_par"] for item in person_data(other)["emargement"]] == [
+        "Inès Facilitatrice"]
     assert exported[0]["signature_png_base64"]
     erase([zoe])
     db.session.commit()

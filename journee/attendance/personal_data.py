@@ -48,7 +48,8 @@ class AttendanceData(DataOwner):
                 registration.completion_certificate_sent_at)},
             "emargement": [{
                 "demi_journee_debut": iso(s.half_day_start), "signe_le": iso(s.signed_at),
-                "recueilli_par": s.collected_by, "presence_attestee_par": s.attested_by,
+                "recueilli_par": _collector(s.collected_by),
+                "presence_attestee_par": s.attested_by,
                 "motif": s.reason,
                 "signature_png_base64": (base64.b64encode(s.image).decode("ascii")
                                          if s.image else None)} for s in signatures]}
@@ -77,3 +78,10 @@ class AttendanceData(DataOwner):
 
 def init_app(app: Flask) -> None:
     register(app, AttendanceData())
+
+
+def _collector(collected_by: str) -> str:
+    """Who collected a signature, as the person's export says it: a facilitator by name
+    (the programme names them), the reception staff by their role, not by their own
+    account's address."""
+    return "l’équipe d’accueil" if "@" in collected_by else collected_by
