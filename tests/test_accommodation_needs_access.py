@@ -7,13 +7,14 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 from support.pages import text_of
 from support.registration import add
 from support.world import NEED, World
 
 from journee.audit.models import AuditEntry
 from journee.extensions import db
+from journee.registration.models import Registration
 
 LOGIN = "/connexion"
 
@@ -56,6 +57,22 @@ def test_the_organiser_reads_the_needs_with_name_contact_and_consent(app, world)
     assert told_before.id  # the organiser's list, not the referent's (below)
     registrations = client.get(f"/admin/journees/{world.irts.id}/inscriptions/")
     assert needs_url(world.irts) in registrations.get_data(as_text=True)
+
+
+def test_needs_told_before_the_question_was_switched_off_stay_within_reach(app, world):
+    client = signed_in(app, world.users["organiser"])
+    world.irts.ask_accommodation = False
+    db.session.commit()
+    listing = client.get(f"/admin/journees/{world.irts.id}/inscriptions/")
+    # Zoé's need (the world's) is kept until its purge: the page still leads to it.
+    assert needs_url(world.irts) in listing.get_data(as_text=True)
+    assert client.get(needs_url(world.irts)).status_code == 200
+
+    db.session.execute(update(Registration).values(accommodation_needed=False,
+                                                   accommodation_details=None))
+    db.session.commit()
+    listing = client.get(f"/admin/journees/{world.irts.id}/inscriptions/")
+    assert needs_url(world.irts) not in listing.get_data(as_text=True)
 
 
 def test_the_referent_reads_only_the_consented_needs_and_nothing_else(app, world):

@@ -44,7 +44,8 @@ def registrations(event_id: int):
         statuses=STATUS_LABELS, profiles=PROFILE_LABELS, sources=SOURCE_LABELS,
         lunch_options=[(YES, "Oui"), (NO, "Non")], waitlisted=RegistrationStatus.WAITLISTED,
         summary=listing.choices_summary, local_time=listing.local_time,
-        failed_messages=failed_messages(event), kind_labels=KIND_LABELS)
+        failed_messages=failed_messages(event), kind_labels=KIND_LABELS,
+        needs_recorded=event.ask_accommodation or needs.needs_recorded(event.id))
     # Recorded once the page is written: committing first would expire every row shown.
     record("organiser.view_registrations", actor=actor_for_user(current_user),
            event=event, rows=len(page.registrations))

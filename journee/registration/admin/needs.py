@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from ...audit.log import record
 from ...extensions import db
@@ -29,6 +29,14 @@ def needs_of(event_id: int, consented_only: bool) -> list[Registration]:
         query = query.where(Registration.accommodation_consent_at.is_not(None))
     return db.session.scalars(query.order_by(Registration.last_name,
                                              Registration.first_name)).all()
+
+
+def needs_recorded(event_id: int) -> bool:
+    """Whether someone's need is still kept: the question may have been switched off
+    since, and what was told stays to be read until its purge."""
+    return db.session.scalar(select(exists().where(
+        Registration.event_id == event_id, Registration.accommodation_needed.is_(True),
+        Registration.status != RegistrationStatus.CANCELLED)))
 
 
 @bp.get("/journees/<int:event_id>/besoins-d-amenagement")
