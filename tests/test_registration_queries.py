@@ -1,5 +1,6 @@
 """The whole public registration costs a fixed, small number of SQL statements per
-request (GET the form, POST it, GET the personal page of the e-mail's link), whoever
+request (GET the form, POST it, GET the page it leads to, GET the personal page of the
+e-mail's link), whoever
 registered before: a count that creeps up is caught here, not in production."""
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ class Statements:
 
 
 def whole_registration(app, answers: dict, address: str) -> list[list[str]]:
-    """The statements of each of the three requests of one registration, each request
-    in an app context of its own, as served."""
+    """The statements of each of the four requests of one registration (a browser
+    follows the POST's redirect), each request in an app context of its own, as
+    served."""
     client = app.test_client()
     counts = []
     with Statements(app) as form:
@@ -50,6 +52,9 @@ def whole_registration(app, answers: dict, address: str) -> list[list[str]]:
         answer = client.post(FORM_URL, data=data)
     assert answer.status_code == 302, answer.get_data(as_text=True)
     counts.append(post.seen)
+    with Statements(app) as done:  # the event's row and the branding, not the programme
+        assert client.get(answer.headers["Location"]).status_code == 200
+    counts.append(done.seen)
     with app.app_context():
         token = registration_by_email(address).token
     with Statements(app) as personal:
@@ -79,4 +84,4 @@ def test_each_request_of_a_registration_costs_a_fixed_number_of_statements(app_f
     for statements in first:
         print(len(statements), *statements, sep="\n  ")
     assert [len(s) for s in later] == [len(s) for s in first]
-    assert [len(s) for s in first] == [5, 8 + locks, 9]
+    assert [len(s) for s in first] == [5, 8 + locks, 2, 9]

@@ -16,6 +16,7 @@ from ..mail import leave_to_worker
 from ..programme.loaders import visible_event_or_404
 from ..programme.models import Event, Workshop
 from ..programme.queries import (
+    event_alone,
     event_with_programme_by_id,
     event_with_workshops,
     event_with_workshops_by_id,
@@ -175,7 +176,7 @@ def _closed(event: Event, message: str):
 def done(slug: str):
     """What every accepted registration leads to, new or not (and the honeypot): it
     says an e-mail is on its way, which reveals nothing about the address."""
-    event = visible_event_or_404(slug)
+    event = visible_event_or_404(slug, load=event_alone)
     return render_template("registration/done.html", event=event)
 
 
@@ -184,7 +185,7 @@ def done(slug: str):
 def resend_link(slug: str):
     """Send the self-service link again; the answer is the same whether or not the
     address is registered."""
-    event = visible_event_or_404(slug)
+    event = visible_event_or_404(slug, load=event_alone)
     form = ResendLinkForm()
     if form.validate_on_submit():
         if _over_limit(LINK_REQUESTS, "LINK_REQUESTS_PER_CLIENT_PER_HOUR"):
@@ -474,7 +475,7 @@ def erase(token: str):
 
 @bp.get("/e/<slug>/donnees-supprimees")
 def erased(slug: str):
-    event = visible_event_or_404(slug)
+    event = visible_event_or_404(slug, load=event_alone)
     return render_template("registration/erased.html", event=event,
                            kept=personal_data.KEPT_AFTER_ERASURE)
 

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..facilitation.links import active_link_or_404, workshop_of_link_or_404
 from ..formatting import NBSP, NNBSP, format_number
 from ..programme.loaders import visible_event_or_404
+from ..programme.queries import event_alone
 from ..util.clock import today_in
 from ..web.urls import external_url
 from . import services
@@ -107,14 +108,14 @@ def answer(token: str):
 
 @bp.get("/e/<slug>/questionnaire/merci")
 def thanks(slug: str):
-    event = visible_event_or_404(slug)
+    event = visible_event_or_404(slug, load=event_alone)
     return render_template("surveys/thanks.html", event=event)
 
 
 @bp.get("/e/<slug>/questionnaire")
 def find_link(slug: str):
     """Where the QR code shown in the room leads: how to reach one's own link."""
-    event = visible_event_or_404(slug)
+    event = visible_event_or_404(slug, load=event_alone)
     return render_template("surveys/find_link.html", event=event,
                            resend=external_url("registration.resend_link", slug=slug))
 
