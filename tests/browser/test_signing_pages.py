@@ -35,7 +35,8 @@ from journee.registration.models import (
 )
 
 PEOPLE = {"narrow": ("Zoé", "Lefèvre"), "wide": ("Łukasz", "Żółć"),
-          "nojs": ("Seán", "O’Brien"), "member": ("Дмитрий", "Иванов")}
+          "nojs": ("Seán", "O’Brien"), "member": ("Дмитрий", "Иванов"),
+          "pad": ("Noémie", "Pointeau")}
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +163,68 @@ def test_the_facilitators_emargement_pages_pass_axe(page_factory, live_server, d
     expect(page.locator("canvas")).to_be_visible()
     assert axe_violations(page) == []
     assert horizontal_overflow(page) <= 0
+
+
+INK = """(box) => {
+    const canvas = document.querySelector("canvas");
+    const [x0, x1] = box === "right" ? [canvas.width / 2, canvas.width] : [0, canvas.width];
+    const data = canvas.getContext("2d").getImageData(
+        Math.floor(x0), 0, Math.floor(x1 - x0), canvas.height).data;
+    let inked = 0;
+    for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) { inked += 1; } }
+    const shown = canvas.getBoundingClientRect();
+    return {inked, width: canvas.width, height: canvas.height,
+            expected: [Math.round(shown.width * devicePixelRatio),
+                       Math.round(shown.height * devicePixelRatio)]};
+}"""
+
+
+def open_pad(page, live_server, day) -> None:
+    login(page, live_server.base_url)
+    first, last = PEOPLE["pad"]
+    page.goto(day["desk"] + f"?q={last}")
+    submit(page, page.get_by_role("link", name=f"Signer pour {first} {last}"))
+    expect(page.locator("canvas")).to_be_visible()
+
+
+def test_a_turned_screen_keeps_the_signature_on_a_pad_of_the_new_size(page_factory,
+                                                                       live_server, day):
+    page = page_factory(width=360, height=740)
+    open_pad(page, live_server, day)
+    draw(page)
+    before = page.evaluate(INK, "all")
+    assert before["inked"] > 200 and [before["width"], before["height"]] == before["expected"]
+
+    page.set_viewport_size({"width": 740, "height": 360})  # the phone turned
+    page.wait_for_function("""() => {
+        const canvas = document.querySelector("canvas");
+        return canvas.width === Math.round(canvas.getBoundingClientRect().width
+                                           * devicePixelRatio);
+    }""")
+    after = page.evaluate(INK, "all")
+    assert [after["width"], after["height"]] == after["expected"]
+    assert after["width"] != before["width"]
+    assert after["inked"] > 100  # the same signature, scaled
+    assert horizontal_overflow(page) <= 0
+
+
+def test_a_second_finger_or_a_palm_does_not_draw(page_factory, live_server, day):
+    page = page_factory(width=1280, height=800)
+    open_pad(page, live_server, day)
+    page.evaluate("""() => {
+        const canvas = document.querySelector("canvas");
+        const box = canvas.getBoundingClientRect();
+        const at = (id, type, fx, fy) => canvas.dispatchEvent(new PointerEvent(type, {
+            pointerId: id, bubbles: true, cancelable: true, pointerType: "touch",
+            clientX: box.left + box.width * fx, clientY: box.top + box.height * fy}));
+        at(1, "pointerdown", 0.1, 0.5);
+        at(2, "pointerdown", 0.7, 0.3);  // a palm lands on the right while signing
+        for (let step = 0; step <= 10; step += 1) {
+            at(1, "pointermove", 0.1 + 0.03 * step, 0.5 + 0.02 * step);
+            at(2, "pointermove", 0.7 + 0.02 * step, 0.3 + 0.04 * step);
+        }
+        at(2, "pointerup", 0.9, 0.7);
+        at(1, "pointerup", 0.4, 0.7);
+    }""")
+    assert page.evaluate(INK, "all")["inked"] > 50
+    assert page.evaluate(INK, "right")["inked"] == 0
