@@ -11,8 +11,16 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
+from icalendar import Calendar
+from support.registration import OPEN_DAY
+from support.smtp import sending_to
 
 from journee import mail, mail_mime
+from journee.demo import load_demo
+from journee.extensions import db
+from journee.mail_models import OutboxMessage
+from journee.registration.emails import queue_registration_confirmation_later
+from journee.registration.services import Attendee, register
 
 PINNED_DATE = datetime(2018, 3, 15, 8, 5, 7, tzinfo=timezone.utc)
 LOGO = "logo-test@journee.local"
@@ -106,6 +114,11 @@ def parse(raw: bytes) -> EmailMessage:
 def body(message: EmailMessage, subtype: str) -> str:
     """The decoded body, with the line ends it had before it was sent."""
     return message.get_body((subtype,)).get_content().replace("\r\n", "\n")
+
+
+def flat(text: str) -> str:
+    """No-break spaces as plain ones, and no folding whitespace, to compare prose."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def without_boundaries(raw: bytes) -> bytes:
@@ -265,3 +278,41 @@ def test_what_the_direct_writer_leaves_to_the_email_package(change):
     assert mail_mime.write(**message) is not None
 
     assert mail_mime.write(**message | change) is None
+
+
+def test_the_worker_writes_the_confirmation_directly_and_it_arrives_whole(app_factory, smtp,
+                                                                        monkeypatch):
+    app = app_factory(**sending_to(smtp))
+    with app.app_context():
+        [irts] = [event for event in load_demo(original_dates=True)
+                  if event.slug == "travail-social-epreuve-numerique-2018"]
+        db.session.commit()
+        registration = register(irts.id, Attendee(
+            first_name="<script>alert(1)</script>", last_name="O'Brien-Łódź 北京",
+            profile="professional", email="obrien@example.org",
+            organisation="IRTS-IDS Normandie", function="Éducatrice"), today=OPEN_DAY)
+        token = registration.token
+        write = mail_mime.write
+        written = []
+        monkeypatch.setattr(mail_mime, "write",
+                            lambda **parts: written.append(write(**parts)) or written[-1])
+        queue_registration_confirmation_later(registration)
+        db.session.commit()
+
+        [message] = smtp.messages
+        assert len(written) == 1 and written[0] is not None
+        assert message["To"] == "obrien@example.org"
+        assert message["Reply-To"] == irts.contact_email
+        assert flat(message["Subject"]) == flat(f"Inscription confirmée : {irts.title}")
+        text, html = body(message, "plain"), body(message, "html")
+        assert "<script>alert(1)</script> O'Brien-Łódź 北京" in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+        assert f"http://journee.test/r/{token}" in text + html
+        [calendar] = message.iter_attachments()
+        assert calendar.get_filename() == f"journee-{irts.slug}.ics"
+        assert dict(calendar["Content-Type"].params) == {"method": "PUBLISH",
+                                                          "charset": "utf-8"}
+        assert Calendar.from_ical(calendar.get_content())["METHOD"] == "PUBLISH"
+        [kept] = db.session.scalars(db.select(OutboxMessage)).all()
+        assert token not in body(parse(kept.message), "plain")
+        assert token not in body(parse(kept.message), "html")
