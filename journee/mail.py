@@ -18,7 +18,6 @@ Backends, chosen by ``MAIL_BACKEND``: ``file`` (default) writes each message as 
 
 from __future__ import annotations
 
-import binascii
 import os
 import smtplib
 import ssl
@@ -26,16 +25,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email import contentmanager, message_from_bytes
 from email.encoders import encode_base64, encode_quopri
-from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.policy import compat32 as COMPAT32
 from email.utils import format_datetime, make_msgid, parseaddr
-from functools import lru_cache
 from pathlib import Path
 
 from blinker import Namespace
@@ -43,23 +39,16 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import tasks
+from . import mail_mime, tasks
 from .extensions import db
+from .mail_mime import Attachment, folded_subject
+from .mail_mime import quoted_printable as _quoted_printable
 from .mail_models import OutboxMessage, OutboxStatus
 from .secret_links import mask_secret_links
 from .typography import one_line
 from .util.clock import utcnow
 
 COMPAT32_SMTP = COMPAT32.clone(linesep="\r\n")
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content: bytes
-    mimetype: str = "application/octet-stream"
-    params: dict[str, str] | None = None
-    """Extra Content-Type parameters, e.g. ``{"method": "PUBLISH"}`` for a calendar."""
 
 
 def build_message(to_address: str, subject: str, text_body: str,
@@ -70,8 +59,8 @@ def build_message(to_address: str, subject: str, text_body: str,
     :param reply_to: where answers go, since ``MAIL_FROM`` is usually a no-reply address.
     :param headers: more headers, e.g. ``List-Unsubscribe``.
     """
-    return _mime(to_address, subject, text_body, html_body, attachments, reply_to=reply_to,
-                 headers=headers).as_bytes(policy=SMTP_POLICY)
+    return _write(to_address, subject, text_body, html_body, tuple(attachments),
+                  reply_to=reply_to, headers=headers)[0]
 
 
 def build_message_and_copy(to_address: str, subject: str, text_body: str,
@@ -82,29 +71,50 @@ def build_message_and_copy(to_address: str, subject: str, text_body: str,
     (what :func:`masked_links` gives), made from the bodies rather than by parsing the
     message again."""
     attachments = tuple(attachments)
-    message = _mime(to_address, subject, text_body, html_body, attachments,
-                    reply_to=reply_to)
-    raw = message.as_bytes(policy=SMTP_POLICY)
+    raw, payloads = _write(to_address, subject, text_body, html_body, attachments,
+                           reply_to=reply_to)
     if any(attachment.mimetype.startswith("text/") and _has_secret_link(attachment.content)
            for attachment in attachments):
         return raw, masked_links(raw)
     masked = {"plain": mask_secret_links(text_body),
               "html": None if html_body is None else mask_secret_links(html_body)}
     copy = raw
-    for part in message.walk():
-        if part.get_content_maintype() != "text" or part.is_attachment():
-            continue
-        body = masked[part.get_content_subtype()]
+    for subtype, payload in payloads.items():
+        body = masked[subtype]
         if body in (text_body, html_body):
             continue
         # Only the body changes: swapped in the bytes, as the generator wrote it, rather
         # than writing the whole message (and folding its headers) again.
-        written, wanted = (_as_written(part.get_payload()),
-                           _as_written(_quoted_printable(body)))
+        written, wanted = _as_written(payload), _as_written(_quoted_printable(body))
         if copy.count(written) != 1:
             return raw, masked_links(raw)
         copy = copy.replace(written, wanted)
     return raw, copy
+
+
+def _write(to_address: str, subject: str, text_body: str, html_body: str | None,
+           attachments: tuple[Attachment, ...], *, reply_to: str | None,
+           headers: dict[str, str] | None = None) -> mail_mime.Written:
+    """The message, written directly (:func:`mail_mime.write`) or, when it is unusual,
+    by the ``email`` package (:func:`_mime`), with the quoted-printable payloads of its
+    bodies."""
+    # A line break in a title must not break the header (nor be refused by it).
+    subject = one_line(subject)
+    sender = current_app.config["MAIL_FROM"]
+    date = format_datetime(datetime.now(timezone.utc))
+    message_id = make_msgid(domain=_domain_of(sender))
+    images = _inline_images(html_body) if html_body is not None else []
+    written = mail_mime.write(
+        sender=sender, to_address=to_address, subject=subject, reply_to=reply_to,
+        date=date, message_id=message_id, headers=headers, text_body=text_body,
+        html_body=html_body, images=images, attachments=attachments)
+    if written is not None:
+        return written
+    message = _mime(sender, to_address, subject, text_body, html_body, images, attachments,
+                    reply_to=reply_to, date=date, message_id=message_id, headers=headers)
+    return message.as_bytes(policy=SMTP_POLICY), {
+        part.get_content_subtype(): part.get_payload() for part in message.walk()
+        if part.get_content_maintype() == "text" and not part.is_attachment()}
 
 
 def _as_written(payload: str) -> bytes:
@@ -114,14 +124,6 @@ def _as_written(payload: str) -> bytes:
 def _has_secret_link(content: bytes) -> bool:
     text = content.decode("utf-8", "replace")
     return mask_secret_links(text) != text
-
-
-def _quoted_printable(text: str) -> str:
-    """*text* in UTF-8 as quoted-printable, as ``set_content`` writes it, by the C encoder
-    of :mod:`binascii` rather than the pure-Python one of the ``email`` package (several
-    times quicker: every confirmation goes through here)."""
-    return binascii.b2a_qp(b"\n".join(text.encode("utf-8").splitlines()) + b"\n",
-                           quotetabs=False, istext=True, header=False).decode("ascii")
 
 
 def _set_text(message: EmailMessage, text: str, subtype: str = "plain",
@@ -147,20 +149,20 @@ for _kind, _setter in contentmanager.raw_data_manager.set_handlers.items():
 _QUICK_TEXT.add_set_handler(str, _set_text)
 
 
-def _mime(to_address: str, subject: str, text_body: str, html_body: str | None,
-          attachments: Iterable[Attachment], *, reply_to: str | None,
+def _mime(sender: str, to_address: str, subject: str, text_body: str, html_body: str | None,
+          images: list[tuple[str, bytes]], attachments: Iterable[Attachment], *,
+          reply_to: str | None, date: str, message_id: str,
           headers: dict[str, str] | None = None) -> EmailMessage:
-    # A line break in a title must not break the header (nor be refused by it).
-    subject = one_line(subject)
-    sender = current_app.config["MAIL_FROM"]
+    """The message built by the ``email`` package: what :func:`mail_mime.write` does not
+    write."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to_address
     message["Subject"] = subject if subject.isascii() else _Subject(subject)
     if reply_to:
         message["Reply-To"] = reply_to
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
-    message["Message-ID"] = make_msgid(domain=_domain_of(sender))
+    message["Date"] = date
+    message["Message-ID"] = message_id
     for name, value in (headers or {}).items():
         message[name] = value
     # Quoted-printable keeps the bodies 7-bit, which every relay accepts, and the .eml
@@ -169,7 +171,10 @@ def _mime(to_address: str, subject: str, text_body: str, html_body: str | None,
     if html_body is not None:
         message.add_alternative(html_body, subtype="html", cte="quoted-printable",
                                 content_manager=_QUICK_TEXT)
-        _add_inline_images(message.get_payload()[1], html_body)
+        html_part = message.get_payload()[1]
+        for cid, data in images:
+            html_part.add_related(data, maintype="image", subtype="png", cid=f"<{cid}>",
+                                  disposition="inline")
     for attachment in attachments:
         maintype, subtype = attachment.mimetype.split("/", 1)
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
@@ -187,14 +192,15 @@ def register_inline_image(app: Flask, cid: str, image: InlineImage) -> None:
     app.extensions.setdefault("journee_inline_images", {})[cid] = image
 
 
-def _add_inline_images(html_part: EmailMessage, html_body: str) -> None:
-    images = current_app.extensions.get("journee_inline_images", {})
-    for cid, image in images.items():
+def _inline_images(html_body: str) -> list[tuple[str, bytes]]:
+    """``(content id, PNG)`` of each registered image that *html_body* shows."""
+    shown = []
+    for cid, image in current_app.extensions.get("journee_inline_images", {}).items():
         if f"cid:{cid}" in html_body:
             data = image()
             if data:
-                html_part.add_related(data, maintype="image", subtype="png", cid=f"<{cid}>",
-                                      disposition="inline")
+                shown.append((cid, data))
+    return shown
 
 
 def queue_email(kind: str, to_address: str, subject: str, text_body: str,
@@ -354,14 +360,7 @@ class _Subject(str):
     name = "Subject"
 
     def fold(self, *, policy) -> str:
-        return _folded_subject(str(self), policy.linesep)
-
-
-@lru_cache(maxsize=256)
-def _folded_subject(subject: str, linesep: str) -> str:
-    """Once per subject: the confirmations of a day share theirs."""
-    header = Header(subject, "utf-8", header_name=_Subject.name)
-    return f"{_Subject.name}: {header.encode(linesep=linesep)}{linesep}"
+        return folded_subject(str(self), policy.linesep)
 
 
 _round: ContextVar[dict | None] = ContextVar("journee_mail_round", default=None)
