@@ -632,6 +632,59 @@ def test_a_second_deliverer_leaves_a_message_being_sent_alone(app_factory, tmp_p
         assert queued.status == OutboxStatus.SENT and queued.attempts == 1
 
 
+def test_messages_are_claimed_ten_at_a_time_and_a_second_deliverer_takes_the_rest(
+        app_factory, tmp_path, monkeypatch):
+    """One claim statement (and one commit) for ten messages; another process that
+    delivers meanwhile sends only what the first has not claimed, and nobody gets a
+    message twice."""
+    import threading
+
+    from sqlalchemy import event as sa_event
+
+    app = app_factory(MAIL_FILE_DIR=str(tmp_path / "outbox"))
+    sent: list[int] = []
+    send = mail.FileBackend.send
+    state: dict = {"nested": None, "started": False}
+    claims: list[str] = []
+
+    def other_process_delivers():
+        with app.app_context():
+            state["nested"] = mail.deliver_pending()
+
+    def send_while_another_deliverer_runs(backend, message):
+        if not state["started"]:
+            state["started"] = True
+            monkeypatch.setattr(mail, "_delivery_lock", threading.Lock())
+            other = threading.Thread(target=other_process_delivers)
+            other.start()
+            other.join(30)
+        sent.append(message.id)
+        send(backend, message)
+
+    def note(connection, cursor, statement, *args):
+        if statement.startswith("UPDATE outbox") and "RETURNING" in statement \
+                and threading.current_thread() is threading.main_thread():
+            claims.append(statement)
+
+    monkeypatch.setattr(mail.FileBackend, "send", send_while_another_deliverer_runs)
+    with app.app_context():
+        queued = [mail.queue_email("test", f"personne{n}@example.org", "Essai", "Bonjour.")
+                  for n in range(25)]
+        db.session.commit()
+        ids = [message.id for message in queued]
+        sa_event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            first = mail.deliver_pending()
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", note)
+        assert first == (10, 0) and state["nested"] == (15, 0)
+        assert len(claims) == 3  # 25 listed: claimed by ten (the last two found none)
+        assert sorted(sent) == ids
+        db.session.expire_all()
+        assert {(m.status, m.attempts) for m in queued} == {(OutboxStatus.SENT, 1)}
+    assert len(list((tmp_path / "outbox").iterdir())) == 25
+
+
 def test_a_message_held_by_a_dead_deliverer_is_sent_once_its_claim_has_passed(
         app_factory, tmp_path):
     from datetime import timedelta

@@ -22,8 +22,8 @@ from flask import Flask, current_app
 from markupsafe import Markup
 from wtforms.utils import unset_value
 
-SIZE = 4096
-"""Fields kept per process: an event's form has a few dozen; a few hundred events."""
+SIZE = 1024
+"""Fields kept per process: an event's form has a few dozen, so some forty events."""
 
 
 class _RenderedFields:
