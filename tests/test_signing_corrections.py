@@ -159,11 +159,13 @@ def test_the_organiser_cancels_a_signature_with_a_reason_and_it_can_be_signed_ag
     assert "Annuler l’émargement de Zoé <script>Lefèvre</script> ?" in page
     assert "Demi-journée Après-midi du jeudi 15 mars 2018" in page
     assert "Émargement Signé à 14 h 05" in page
-    assert ("Son certificat de réalisation ne compte plus cette demi-journée (3 h 15 en "
-            "moins), sauf si elle signe à nouveau ou si l’équipe atteste sa présence.") in page
-    assert "Sa présence à l’accueil reste notée." in page
-    assert ("Elle pourra signer à nouveau, ou l’équipe attester sa présence, jusqu’à la "
-            "fermeture de l’émargement, le jeudi 15 mars 2018 à 17 h 45.") in page
+    assert ("Le certificat de réalisation de Zoé <script>Lefèvre</script> ne comptera plus "
+            "cette demi-journée (3 h 15 en moins), à moins d’une nouvelle signature ou d’une "
+            "présence attestée par l’équipe.") in page
+    assert "La présence de Zoé <script>Lefèvre</script> à l’accueil reste notée." in page
+    assert ("Zoé <script>Lefèvre</script> pourra signer à nouveau, ou l’équipe attester sa "
+            "présence, jusqu’à la fermeture de l’émargement, le jeudi 15 mars 2018 à "
+            "17 h 45.") in page
 
     response = organiser_client.post(cancel_url(irts, record), data={"reason": REASON})
     assert response.status_code == 302
@@ -184,6 +186,10 @@ def test_the_organiser_cancels_a_signature_with_a_reason_and_it_can_be_signed_ag
     assert ("L’émargement de Zoé <script>Lefèvre</script> pour l’après-midi du jeudi "
             "15 mars 2018 est annulé.") in listing
     assert "Signé à 14 h 05" not in listing
+    # Sent twice (a double click, a second organiser): nothing left to cancel.
+    assert organiser_client.post(cancel_url(irts, record),
+                                 data={"reason": REASON}).status_code == 404
+    assert len(cancellations()) == 1
 
     # Still within the window: the right person signs at the desk.
     response = organiser_client.post(
@@ -271,7 +277,8 @@ def test_after_the_window_the_page_says_the_person_cannot_sign_again(
     text = text_of(organiser_client.get(cancel_url(irts, record_of(
         signed["zoe"], half=signed["morning"]))).get_data(as_text=True))
     assert ("L’émargement de cette demi-journée a fermé le jeudi 15 mars 2018 à 13 h : "
-            "elle ne pourra plus signer pour cette demi-journée.") in text
+            "Zoé <script>Lefèvre</script> ne pourra plus signer pour cette demi-journée, "
+            "ni l’équipe attester sa présence.") in text
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "x" * 151, "deux\nlignes"])

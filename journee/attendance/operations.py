@@ -92,18 +92,20 @@ def attest_half_day(event: Event, half: HalfDay, signer: Signer, *, attested_by:
 
 
 def cancel_half_day_record(event: Event, signature: HalfDaySignature, *, reason: str,
-                           by: User) -> None:
+                           by: User) -> bool:
     """Delete a signature or attested presence recorded by mistake, and log who did it,
-    for whom, what it was and why. Presence at the door is left as it is."""
+    for whom, what it was and why; ``False`` (and no entry) if it was already gone.
+    Presence at the door is left as it is."""
     half = signing_corrections.half_day_of_record(event, signature)
     signer = signing_corrections.signer_of(signature)
     when = (half_day_signatures.half_day_name(half) if half is not None
             else signature.half_day_start.isoformat(timespec="minutes"))
+    what = signing_corrections.what_it_was(event, signature)
+    if not signing_corrections.remove(signature):
+        return False
     record("signin.cancel", actor=actor_for_user(by), event=event,
-           target=(f"{_signer_label(signer)} — {when} — "
-                   f"{signing_corrections.what_it_was(event, signature)} — "
-                   f"motif{NNBSP}: {reason}"))
-    signing_corrections.remove(signature)
+           target=f"{_signer_label(signer)} — {when} — {what} — motif{NNBSP}: {reason}")
+    return True
 
 
 def _signer_label(signer: Signer) -> str:

@@ -49,9 +49,11 @@ def cancel(event_id: int, record_id: int):
     name = corrections.signer_of(record).name
     if form.validate_on_submit():
         half_name = signing.half_day_name(half)
-        cancel_half_day_record(event, record, reason=form.reason.data, by=current_user)
+        if cancel_half_day_record(event, record, reason=form.reason.data, by=current_user):
+            flash(f"L’émargement de {name} pour {half_name} est annulé.", "success")
+        else:
+            flash(f"L’émargement de {name} pour {half_name} était déjà annulé.", "info")
         db.session.commit()
-        flash(f"L’émargement de {name} pour {half_name} est annulé.", "success")
         return redirect(back)
     return render_template(
         "attendance/signing_cancel.html", event=event, half=half, form=form, back=back,

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from ...database import rowcount
 from ...extensions import db
 from ...formatting import NNBSP, format_duration, format_time
 from ...programme.models import Event, Person
@@ -119,6 +120,7 @@ def _other_participant_records(event: Event, record: HalfDaySignature) -> int:
 def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
                  now: datetime | None = None) -> list[str]:
     """What cancelling ``record`` changes, in plain French, for the confirmation page."""
+    name = signer_of(record).name
     said = []
     if record.is_attested:
         said.append("La présence attestée disparaît de la feuille d’émargement signée.")
@@ -129,9 +131,10 @@ def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
         said.append("Les certificats de réalisation ne changent pas (ils ne concernent "
                     "que les personnes inscrites).")
     elif _other_participant_records(event, record):
-        said.append(f"Son certificat de réalisation ne compte plus cette demi-journée "
-                    f"({format_duration(half_day_minutes([half]))} en moins), sauf si elle "
-                    "signe à nouveau ou si l’équipe atteste sa présence.")
+        said.append(f"Le certificat de réalisation de {name} ne comptera plus cette "
+                    f"demi-journée ({format_duration(half_day_minutes([half]))} en moins), "
+                    "à moins d’une nouvelle signature ou d’une présence attestée par "
+                    "l’équipe.")
     else:
         said.append(f"C’est le seul émargement numérique d’une personne inscrite pour "
                     f"cette demi-journée{NNBSP}: elle comptera donc comme émargée sur la "
@@ -140,19 +143,26 @@ def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
     registration = db.session.get(Registration, record.registration_id) \
         if record.registration_id is not None else None
     if registration is not None and registration.checked_in_at is not None:
-        said.append("Sa présence à l’accueil reste notée.")
+        said.append(f"La présence de {name} à l’accueil reste notée.")
     closes = signing.window(event, half)[1]
     if signing.local_now(event, now) <= closes:
-        said.append(f"Elle pourra signer à nouveau, ou l’équipe attester sa présence, "
+        said.append(f"{name} pourra signer à nouveau, ou l’équipe attester sa présence, "
                     f"jusqu’à la fermeture de l’émargement, {signing.at_moment(closes)}.")
     else:
         said.append(f"L’émargement de cette demi-journée a fermé {signing.at_moment(closes)}"
-                    f"{NNBSP}: elle ne pourra plus signer pour cette demi-journée.")
+                    f"{NNBSP}: {name} ne pourra plus signer pour cette demi-journée, ni "
+                    "l’équipe attester sa présence.")
     said.append("Les feuilles signées déjà téléchargées ne correspondront plus à leur "
                 "empreinte SHA-256. L’annulation et son motif sont inscrits au journal.")
     return said
 
 
-def remove(record: HalfDaySignature) -> None:
-    db.session.delete(record)
-
+def remove(record: HalfDaySignature) -> bool:
+    """Delete the record; ``False`` if it was already gone (cancelled at the same time by
+    someone else)."""
+    deleted = rowcount(db.session.execute(
+        delete(HalfDaySignature).where(HalfDaySignature.id == record.id)
+        .execution_options(synchronize_session=False)))
+    if record in db.session:
+        db.session.expunge(record)
+    return deleted == 1
