@@ -186,6 +186,11 @@ def test_the_organiser_cancels_a_signature_with_a_reason_and_it_can_be_signed_ag
     assert ("L’émargement de Zoé <script>Lefèvre</script> pour l’après-midi du jeudi "
             "15 mars 2018 est annulé.") in listing
     assert "Signé à 14 h 05" not in listing
+    journal = text_of(organiser_client.get(f"/admin/journees/{irts.id}/journal").get_data(
+        as_text=True))
+    assert ("Émargement numérique annulé par l’équipe organisatrice (signature ou présence "
+            "attestée enregistrée par erreur), avec son motif") in journal
+    assert f"motif : {REASON}" in journal
     # Sent twice (a double click, a second organiser): nothing left to cancel.
     assert organiser_client.post(cancel_url(irts, record),
                                  data={"reason": REASON}).status_code == 404
