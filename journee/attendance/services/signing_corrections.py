@@ -1,5 +1,5 @@
-"""Correcting the digital sign-in: the records of one half-day with whose they are, what
-cancelling one changes, and the cancelling itself.
+"""Correcting the digital sign-in: the records of one half-day with the person each
+belongs to, what cancelling one changes, and the cancelling itself.
 
 A record made by mistake (the wrong name picked on the tablet, a presence attested for
 someone else) is deleted rather than marked: its signature image belongs to a person who
@@ -24,10 +24,10 @@ from ..roster import name_key
 from . import half_day_signatures as signing
 from .completion import half_day_minutes
 from .half_day_signatures import Signer
-from .signin import MORNING, HalfDay
+from .signin import AFTERNOON, MORNING, HalfDay
 
 #: The half-day as URLs name it: « 2018-03-15-matin », « 2018-03-15-apres-midi ».
-URL_PARTS = {MORNING: "matin", "Après-midi": "apres-midi"}
+URL_PARTS = {MORNING: "matin", AFTERNOON: "apres-midi"}
 
 
 def half_day_slug(half: HalfDay) -> str:
