@@ -104,7 +104,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     surveys.init_app(app)
 
     from .attendance import views as attendance_views
-    from .attendance.admin import badges, checkin, completion, sheets
+    from .attendance.admin import badges, checkin, completion, sheets, signing_corrections
     from .attendance.admin import signing as attendance_signing
     from .auth import admin as auth_admin
     from .auth import views as auth_views
@@ -134,6 +134,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_blueprint(
         programme_admin.bp, registration_admin.bp, workshops_admin.bp, facilitation_admin.bp,
         badges.bp, checkin.bp, attendance_signing.bp, sheets.bp, completion.bp,
+        signing_corrections.bp,
         syntheses_admin.bp, gdpr_admin.bp, auth_admin.bp, messages_admin.bp,
         branding_admin.bp, surveys_admin.bp, evidence_admin.bp))
 

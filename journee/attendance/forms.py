@@ -231,6 +231,18 @@ class AttestForm(Form):
     half_day = HiddenField()
 
 
+class CancelRecordForm(Form):
+    """Why a signature or attested presence recorded by mistake is cancelled."""
+
+    reason = StringField(
+        "Motif de l’annulation", filters=STRIP,
+        description=("Par exemple «\u202fMauvaise personne sélectionnée à l’accueil\u202f». "
+                     "Le motif est inscrit au journal\u202f: n’y indiquez rien de la santé "
+                     "de la personne."),
+        validators=[DataRequired(message="Indiquez le motif de l’annulation."),
+                    Length(max=150, message="150 caractères au plus.")])
+
+
 class ToleranceForm(Form):
     minutes = IntegerField(
         "Tolérance avant et après chaque demi-journée (en minutes)",

@@ -11,12 +11,13 @@ from datetime import datetime
 
 from ..audit.log import actor_for_user, record
 from ..auth.models import User
+from ..formatting import NNBSP
 from ..programme.models import Event
 from ..registration.emails import queue_registration_confirmation
 from ..registration.models import Registration
 from ..registration.services import Attendee
 from .models import HalfDaySignature
-from .services import completion, half_day_signatures, presence
+from .services import completion, half_day_signatures, presence, signing_corrections
 from .services.half_day_signatures import Signer
 from .services.signin import HalfDay
 
@@ -88,6 +89,23 @@ def attest_half_day(event: Event, half: HalfDay, signer: Signer, *, attested_by:
     record("signin.attest", actor=actor, event=event,
            target=f"{_signer_label(signer)} — {half_day_signatures.half_day_name(half)}")
     return attested
+
+
+def cancel_half_day_record(event: Event, signature: HalfDaySignature, *, reason: str,
+                           by: User) -> bool:
+    """Delete a signature or attested presence recorded by mistake, and log who did it,
+    for whom, what it was and why; ``False`` (and no entry) if it was already gone.
+    Presence at the door is left as it is."""
+    half = signing_corrections.half_day_of_record(event, signature)
+    signer = signing_corrections.signer_of(signature)
+    when = (half_day_signatures.half_day_name(half) if half is not None
+            else signature.half_day_start.isoformat(timespec="minutes"))
+    what = signing_corrections.what_it_was(event, signature)
+    if not signing_corrections.remove(signature):
+        return False
+    record("signin.cancel", actor=actor_for_user(by), event=event,
+           target=f"{_signer_label(signer)} — {when} — {what} — motif{NNBSP}: {reason}")
+    return True
 
 
 def _signer_label(signer: Signer) -> str:

@@ -56,6 +56,8 @@ ACTION_LABELS: dict[str, str] = {
     "checkin.on_site": "Inscription sur place à l’accueil",
     "signin.sign": "Signature d’une demi-journée sur la feuille d’émargement numérique",
     "signin.attest": "Présence attestée par l’équipe pour une personne qui ne peut pas signer",
+    "signin.cancel": "Émargement numérique annulé par l’équipe organisatrice (signature ou "
+                     "présence attestée enregistrée par erreur), avec son motif",
     "signin.seal": "Feuille d’émargement signée produite, avec l’empreinte de son contenu",
     "synthesis.submit": "Remise de la synthèse d’un atelier aux organisateurs",
     "synthesis.publish": "Publication de la synthèse d’un atelier",

@@ -127,6 +127,31 @@ def _survey_token(world) -> str:
     return invitation.token
 
 
+def _half_day_slug(world) -> str:
+    from journee.attendance.services.signin import half_days
+    from journee.attendance.services.signing_corrections import half_day_slug
+    return half_day_slug(half_days(world.irts)[0])
+
+
+def _signature_record_id(world) -> int:
+    """A presence attested for the registration on the morning, made when asked for (a
+    route that cancels it may have taken the previous one)."""
+    from journee.attendance.models import HalfDaySignature
+    from journee.attendance.services.signin import half_days
+    key = half_days(world.irts)[0].key
+    record = db.session.scalar(select(HalfDaySignature).filter_by(
+        registration_id=world.registration.id, half_day_start=key))
+    if record is None:
+        record = HalfDaySignature(event_id=world.irts.id, half_day_start=key,
+                                  registration_id=world.registration.id,
+                                  signed_at=datetime(2018, 3, 15, 8, 50),
+                                  collected_by="accueil@example.org",
+                                  attested_by="Paul Accueil", reason="signature impossible")
+        db.session.add(record)
+        db.session.commit()
+    return record.id
+
+
 def url_params(rule, world) -> dict:
     """A value for each of the rule's parameters, naming objects of the IRTS-IDS day."""
     args = set(rule.arguments) - set(rule.defaults or {})
@@ -189,6 +214,10 @@ def url_params(rule, world) -> dict:
             params[name] = _survey(world).questions[0].id
         elif name == "code":
             params[name] = world.registration.badge_code
+        elif name == "half_day":
+            params[name] = _half_day_slug(world)
+        elif name == "record_id":  # a half-day's signature or attested presence
+            params[name] = _signature_record_id(world)
         elif name == "kind":  # an automatic e-mail whose text the event may change
             params[name] = "survey_hot"
         else:

@@ -21,7 +21,7 @@ from ...web.forms import Form
 from ...web.loaders import owned_or_404
 from ..forms import SignatoryForm, ToleranceForm
 from ..roster import confirmed_attendees, workshop_members, workshops_by_registration
-from ..services import signed_sheets
+from ..services import half_day_signatures, signed_sheets, signing_corrections
 from ..services.certificates import (
     MAX_SIGNATURE_BYTES,
     BadSignature,
@@ -68,9 +68,13 @@ def _sheets_page(event: Event, tolerance_form: ToleranceForm):
     counts = Counter(workshop.id for workshops in workshops_by_registration(event).values()
                      for workshop in workshops)
     slots = [slot for slot in event.workshop_sessions if slot.workshops]
+    records = signing_corrections.record_counts(event)
+    halves = [(half_day_signatures.half_day_name(half), signing_corrections.half_day_slug(half),
+               records.get(half.key, 0))
+              for half in half_day_signatures.signable_half_days(event)]
     return render_template("attendance/sheets.html", event=event, slots=slots, counts=counts,
                            attendees=len(confirmed_attendees(event)),
-                           tolerance_form=tolerance_form)
+                           tolerance_form=tolerance_form, halves=halves)
 
 
 @bp.post("/journees/<int:event_id>/emargement/tolerance")
