@@ -84,4 +84,4 @@ def test_each_request_of_a_registration_costs_a_fixed_number_of_statements(app_f
     for statements in first:
         print(len(statements), *statements, sep="\n  ")
     assert [len(s) for s in later] == [len(s) for s in first]
-    assert [len(s) for s in first] == [5, 8 + locks, 2, 9]
+    assert [len(s) for s in first] == [5, 8 + locks, 2, 6]

@@ -311,6 +311,8 @@ def offers(registration: Registration, event: Event,
         return {}
     if published is None:
         published = published_slots(event.id)
+    if not published:
+        return {}
     held = set(db.session.scalars(select(Assignment.session_id).where(
         Assignment.registration_id == registration.id)))
     slots = [s for s in event.workshop_sessions
@@ -336,8 +338,14 @@ def offers(registration: Registration, event: Event,
     return result
 
 
-def told_slots(registration: Registration) -> set[int]:
-    """The slots where a publication told this person they have no workshop."""
+def told_slots(registration: Registration, published: set[int] | None = None) -> set[int]:
+    """The slots where a publication told this person they have no workshop.
+
+    :param published: :func:`published_slots`, if read already in this request (none:
+        no publication told anyone anything).
+    """
+    if published is not None and not published:
+        return set()
     return set(db.session.scalars(select(NoWorkshopNotice.session_id).where(
         NoWorkshopNotice.registration_id == registration.id)))
 

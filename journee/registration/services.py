@@ -463,14 +463,21 @@ def first_come_workshops(registration: Registration) -> dict[int, Workshop]:
     return {session_id: workshop for session_id, workshop in rows}
 
 
-def attendee_workshops(registration: Registration) -> dict[int, Workshop]:
+def attendee_workshops(registration: Registration,
+                       published: set[int] | None = None) -> dict[int, Workshop]:
     """This person's workshop as they may see it, per workshops slot: in first-come mode
     the one whose place they took with their registration, otherwise the one the
-    organisers published to them. Nothing while they are not confirmed."""
+    organisers published to them. Nothing while they are not confirmed.
+
+    :param published: :func:`published_slots`, if read already in this request (none:
+        nothing was published to anyone, no need to look).
+    """
     if registration.status != RegistrationStatus.CONFIRMED:
         return {}
     if registration.event.workshop_mode == WorkshopMode.FIRST_COME:
         return first_come_workshops(registration)
+    if published is not None and not published:
+        return {}
     rows = db.session.execute(
         select(Assignment.session_id, Workshop)
         .join(Workshop, Workshop.id == Assignment.published_workshop_id)

@@ -255,9 +255,9 @@ def _self_service_page(registration: Registration, event: Event, posted=None):
         editable=can_edit(event, registration, today),
         cancellable=can_cancel(event, registration, today),
         workshops={w.id: w for s in event.workshop_sessions for w in s.workshops},
-        assigned=services.attendee_workshops(registration),
-        published=published,
-        offers=offers, place_forms=forms, told=after_publication.told_slots(registration))
+        assigned=services.attendee_workshops(registration, published),
+        published=published, offers=offers, place_forms=forms,
+        told=after_publication.told_slots(registration, published))
 
 
 def _place_label(places: after_publication.WorkshopPlaces, kind: str) -> str:
