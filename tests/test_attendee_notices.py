@@ -57,23 +57,57 @@ def test_the_plain_text_carries_the_calendar_links_on_their_own_lines(client, ir
     assert parse_qs(urlsplit(outlook).query)["subject"] == [irts.title]
 
 
-def test_the_person_s_workshops_are_read_once_for_both_parts(client, irts, smtp, monkeypatch):
+def test_the_confirmation_s_links_show_what_its_calendar_shows(client, irts, smtp,
+                                                                monkeypatch):
+    """Just registered, nothing is published to the person: no workshop in the
+    calendar attached, none in its links, and no look for one."""
     from journee.registration import calendar
 
     lookups = []
-
-    def attendee_workshops(registration):
-        lookups.append(registration.email)
-        return original(registration)
-
-    original = calendar.attendee_workshops
-    monkeypatch.setattr(calendar, "attendee_workshops", attendee_workshops)
+    monkeypatch.setattr(calendar, "attendee_workshops",
+                        lambda registration: lookups.append(registration) or {})
     assert register(client, irts).status_code == 302
     [confirmation] = received(smtp)
 
-    assert lookups == [ZOE]
+    assert lookups == []
     google = [link for link in html_links(confirmation) if "calendar.google.com" in link]
     assert len(google) == 1 and google[0] in plain(confirmation).splitlines()
+    details = parse_qs(urlsplit(google[0]).query)["details"][0]
+    assert "Votre atelier" not in details
+    [ics] = [part for part in confirmation.iter_attachments()
+             if part.get_content_type() == "text/calendar"]
+    assert "Votre atelier" not in ics.get_payload(decode=True).decode()
+
+
+def test_first_come_the_confirmation_s_links_and_calendar_name_the_workshop(
+        client, irts, smtp):
+    from support.registration import slot_of
+
+    from journee.extensions import db
+    from journee.programme.models import WorkshopMode
+
+    irts.workshop_mode = WorkshopMode.FIRST_COME
+    db.session.commit()
+    slot = slot_of(irts)
+    taken = slot.workshops[1]
+    data = valid_data(irts)
+    for rank in (1, 2, 3):
+        data.pop(f"atelier_{slot.id}_{rank}")
+    data[f"atelier_{slot.id}"] = str(taken.id)
+    assert client.post("/e/travail-social-epreuve-numerique-2018/register",
+                       data=data).status_code == 302
+    [confirmation] = received(smtp)
+
+    google = next(link for link in html_links(confirmation) if "calendar.google.com" in link)
+    details = parse_qs(urlsplit(google).query)["details"][0]
+    assert f"Votre atelier{NBSP}: {taken.label}" in details
+    [ics] = [part for part in confirmation.iter_attachments()
+             if part.get_content_type() == "text/calendar"]
+    from icalendar import Calendar
+
+    summaries = [str(event["SUMMARY"]) for event in
+                 Calendar.from_ical(ics.get_payload(decode=True)).walk("VEVENT")]
+    assert any(taken.title in summary for summary in summaries), summaries
 
 
 def test_no_calendar_links_for_someone_waiting(client, irts, smtp):

@@ -101,26 +101,40 @@ def queue_registration_confirmation(registration: Registration,
     Returns ``None`` when the registration has no e-mail address (entered by staff for
     someone without one). The caller commits.
     """
-    subject, attachments = _confirmation_subject(registration, base_url)
+    workshops = new_registration_workshops(registration)
+    subject, attachments = _confirmation_subject(registration, base_url, workshops)
     return queue_to_attendee("confirmation", "emails/confirmation", subject, registration,
-                             base_url, attachments)
+                             base_url, attachments, assigned=workshops)
 
 
-def _confirmation_subject(registration: Registration,
-                          base_url: str) -> tuple[str, Attachments]:
+def _confirmation_subject(registration: Registration, base_url: str,
+                          workshops: dict[int, Workshop] | None = None
+                          ) -> tuple[str, Attachments]:
     """The waiting list gets no calendar: they have no place yet."""
     title = registration.event.title
     if registration.status == RegistrationStatus.WAITLISTED:
         return f"Liste d’attente{COLON} {title}", lambda: ()
     return (f"Inscription confirmée{COLON} {title}",
-            lambda: (calendar_attachment(registration, base_url),))
+            lambda: (calendar_attachment(registration, base_url, workshops),))
+
+
+def new_registration_workshops(registration: Registration) -> dict[int, Workshop]:
+    """The workshops of someone who has just registered or been promoted, per slot: in
+    first-come mode the one whose place they took; in preferences mode none, since
+    nothing is published to them yet. Their calendar and its links both show these."""
+    if registration.event.workshop_mode == WorkshopMode.FIRST_COME:
+        return first_come_workshops(registration)
+    return {}
 
 
 def queue_promotion_notice(registration: Registration, base_url: str) -> OutboxMessage | None:
     """Tell someone promoted from the waiting list that their place is confirmed."""
     subject = f"Une place s’est libérée{COLON} {registration.event.title}"
+    workshops = new_registration_workshops(registration)
     return queue_to_attendee("promotion", "emails/promotion", subject, registration,
-                             base_url, lambda: (calendar_attachment(registration, base_url),))
+                             base_url, lambda: (calendar_attachment(registration, base_url,
+                                                                    workshops),),
+                             assigned=workshops)
 
 
 def queue_change_confirmation(registration: Registration, base_url: str, changes: list,
@@ -158,15 +172,17 @@ made marks the message failed rather than breaking the request that queues it)."
 
 def queue_to_attendee(kind: str, template: str, subject: str, registration: Registration,
                       base_url: str, attachments: Attachments = lambda: (),
-                      extra: dict | None = None) -> OutboxMessage | None:
+                      extra: dict | None = None,
+                      assigned: dict[int, Workshop] | None = None) -> OutboxMessage | None:
     """Queue a message written from *template* (``.txt`` and ``.html``) with the
     registration's context and *extra*; ``None`` when the person has no address, a
-    failed row when it cannot be written."""
+    failed row when it cannot be written. *assigned*: the workshops its calendar
+    shows, when the caller has them (see :func:`_context`)."""
     if not registration.email:
         return None
     try:
         subject, parts = _render(kind, template, subject, registration, base_url,
-                                 attachments, extra)
+                                 attachments, extra, assigned)
     except Exception as error:
         return queue_failed(kind, registration.email, subject, error, registration.id)
     return queue_email(kind, registration.email, subject, registration_id=registration.id,
@@ -175,14 +191,16 @@ def queue_to_attendee(kind: str, template: str, subject: str, registration: Regi
 
 def _render(kind: str, template: str, subject: str, registration: Registration,
             base_url: str, attachments: Attachments = lambda: (),
-            extra: dict | None = None) -> tuple[str, dict]:
+            extra: dict | None = None,
+            assigned: dict[int, Workshop] | None = None) -> tuple[str, dict]:
     """The subject and the parts of the message: the event's own text of this kind of
     message, if it has one (see :mod:`.email_texts`), replaces the default subject and
     opening words; the rest comes from the templates."""
     words = opening(text_kind(kind, registration), registration, base_url)
     if words is not None and words.subject:
         subject = words.subject
-    context = (_context(registration, base_url) | {"subject": subject, "opening": words}
+    context = (_context(registration, base_url, assigned)
+               | {"subject": subject, "opening": words}
                | (extra or {}))
     return subject, {"text_body": _tidy(render_template(f"{template}.txt", **context)),
                      "html_body": render_template(f"{template}.html", **context),
@@ -208,9 +226,10 @@ def _compose_confirmation(outbox: OutboxMessage) -> None:
     shared_in_round(("programme", registration.event_id),
                     lambda: event_with_workshops_by_id(registration.event_id))
     base_url = current_app.config["PUBLIC_BASE_URL"]
-    subject, attachments = _confirmation_subject(registration, base_url)
+    workshops = new_registration_workshops(registration)
+    subject, attachments = _confirmation_subject(registration, base_url, workshops)
     subject, parts = _render("confirmation", "emails/confirmation", subject, registration,
-                             base_url, attachments)
+                             base_url, attachments, assigned=workshops)
     outbox.subject = subject[:300]
     keep_copy(outbox, *build_message_and_copy(outbox.to_address, subject, **parts))
 
@@ -348,9 +367,7 @@ def calendar_attachment(registration: Registration, base_url: str,
     *withdrawn* workshops are cancelled in it (see :func:`.calendar.build_attendee_ics`)."""
     event = registration.event
     if workshops is None:
-        workshops = {}
-        if event.workshop_mode == WorkshopMode.FIRST_COME:
-            workshops = first_come_workshops(registration)
+        workshops = new_registration_workshops(registration)
     sequence = registration.calendar_sequence or 0
     key = ("day-calendar", event.id, base_url, sequence, cancelled,
            tuple(sorted((slot_id, workshop.id) for slot_id, workshop in workshops.items())),
@@ -364,7 +381,10 @@ def calendar_attachment(registration: Registration, base_url: str,
                               "charset": "utf-8"})
 
 
-def _context(registration: Registration, base_url: str) -> dict:
+def _context(registration: Registration, base_url: str,
+             assigned: dict[int, Workshop] | None = None) -> dict:
+    """What every attendee e-mail's templates read. *assigned*: the person's workshops
+    as the message's calendar shows them (by default: as their page shows them)."""
     event = registration.event
     return {
         "registration": registration,
@@ -373,7 +393,7 @@ def _context(registration: Registration, base_url: str) -> dict:
         "cancelled": registration.status == RegistrationStatus.CANCELLED,
         "self_service_url": self_service_url(registration, base_url),
         # Once for both bodies (see emails/_link.*).
-        "day_calendars": attendee_day_links(registration, base_url),
+        "day_calendars": attendee_day_links(registration, base_url, assigned),
         "programme_url": f"{base_url.rstrip('/')}/e/{event.slug}/",
         "summary": summary_rows(registration),
         "practical": practical_rows(event),
