@@ -232,6 +232,27 @@ def test_facilitator_in_two_parallel_workshops(day, day_client):
     assert html.count("has-person-clash") == 2
 
 
+def test_someone_of_a_whole_workshops_slot_is_marked_in_each_of_its_workshops(
+        day, day_client):
+    amphi, salle = rooms(day)["Amphi"], rooms(day)["Salle <b>2</b>"]
+    slot = add(day, SessionKind.WORKSHOPS, at(14), at(16), "Ateliers de l’après-midi",
+               workshops=[Workshop(number=1, title="Écrans", room=amphi, capacity=20),
+                          Workshop(number=2, title="Données", room=salle, capacity=20)])
+    testimony = add(day, SessionKind.TESTIMONY, at(15, 30), at(16, 30))
+    witness = Person(first_name="Médéric", last_name="Martin")
+    take_part(slot, witness, Role.RAPPORTEUR)
+    take_part(testimony, witness, Role.WITNESS)
+
+    html, rows = grid_rows(day_client, day)
+    assert ("Médéric Martin intervient dans la séance d’ateliers « Ateliers de "
+            "l’après-midi » et dans les témoignages, jeudi 18 mars 2027 de 15 h 30 à "
+            "16 h.") in text_of(html)
+    for t in ("14 h", "15 h 45"):  # both workshops, all along
+        assert all("Personne prise deux fois : Médéric Martin" in cell for cell in rows[t][:2])
+    assert "Personne prise deux fois : Médéric Martin" in rows["15 h 30"][2]
+    assert rows["14 h"][2].startswith("Ajouter ici")
+
+
 def test_speaker_in_the_plenary_and_an_overlapping_round_table(day, day_client):
     amphi, salle = rooms(day)["Amphi"], rooms(day)["Salle <b>2</b>"]
     plenary = add(day, SessionKind.PLENARY, at(9), at(10, 30), "Le numérique", room=amphi)
