@@ -3,13 +3,23 @@ worth a look shown without stopping it, and a confirmation."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import event as sa_event
 from support.pages import csrf_token_from, text_of
 
 from journee.extensions import db
-from journee.programme.models import EventStatus, Session, SessionKind, Workshop
+from journee.programme.models import (
+    EventStatus,
+    Participation,
+    Person,
+    Role,
+    Room,
+    Session,
+    SessionKind,
+    Workshop,
+)
 
 TODAY = date(2018, 2, 1)
 
@@ -230,3 +240,61 @@ def test_told_accessibility_takes_the_warning_away(organiser_client, draft):
     db.session.commit()
     text = text_of(organiser_client.get(url(draft)).get_data(as_text=True))
     assert "À vérifier (1)" in text and "référent·e handicap" not in text
+
+
+def test_a_person_taken_twice_is_worth_a_look_with_a_link_to_the_timetable(
+        organiser_client, draft):
+    table = next(s for s in draft.sessions if s.kind == SessionKind.ROUND_TABLE)
+    # Mohamed BELQASMI runs the round table and co-runs workshop 5 (10 h 45 – 12 h 30).
+    table.starts_at, table.ends_at = datetime(2018, 3, 15, 12), datetime(2018, 3, 15, 13)
+    db.session.commit()
+    html = organiser_client.get(url(draft)).get_data(as_text=True)
+    text = text_of(html)
+    message = ("Mohamed BELQASMI intervient dans l’atelier n° 5 « Intervention "
+               "socio-urbaine » et dans la table ronde « Enjeux et risques : table ronde », "
+               "jeudi 15 mars 2018 de 12 h à 12 h 30.")
+    assert "À vérifier (3)" in text and "À corriger avant de publier" not in text
+    assert f"{message} Voir la grille horaire ({message})" in text
+    grid = f"/admin/journees/{draft.id}/grille"
+    assert f'href="{grid}#personnes-2018-03-15"' in html
+    # The link leads to the list of the day on the timetable.
+    timetable = organiser_client.get(grid).get_data(as_text=True)
+    assert 'id="personnes-2018-03-15"' in timetable and message in text_of(timetable)
+    # Worth a look, not a refusal: the editor lets the organiser confirm it too.
+    assert publish(organiser_client, draft).status_code == 302
+    assert status_of(draft) == EventStatus.PUBLISHED
+
+    table.starts_at, table.ends_at = datetime(2018, 3, 15, 12, 30), datetime(2018, 3, 15, 13)
+    db.session.commit()  # right after the workshops: no longer twice
+    text = text_of(organiser_client.get(url(draft)).get_data(as_text=True))
+    assert "À vérifier (2)" in text and "intervient dans" not in text
+
+
+def test_the_checklist_costs_no_query_per_session_or_person(organiser_client, draft):
+    def statements() -> int:
+        db.session.expire_all()
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        sa_event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert organiser_client.get(url(draft)).status_code == 200
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    before = statements()
+    slot = draft.workshop_sessions[0]
+    busy = slot.workshops[0].facilitators[0].person
+    for n in range(10):
+        room = Room(name=f"Salle annexe {n}", capacity=20)
+        draft.rooms.append(room)
+        extra = Session(kind=SessionKind.TALKS, title=f"Communication {n}", room=room,
+                        starts_at=slot.starts_at + timedelta(minutes=n),
+                        ends_at=slot.starts_at + timedelta(minutes=n + 30))
+        for who in (Person(first_name="Intervenante", last_name=f"{n}"), busy):
+            extra.participations.append(Participation(person=who, role=Role.SPEAKER))
+        draft.sessions.append(extra)
+    db.session.commit()
+    assert statements() == before
+    text = text_of(organiser_client.get(url(draft)).get_data(as_text=True))
+    assert text.count(f"{busy.full_name} intervient dans") >= 10

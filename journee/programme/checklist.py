@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..formatting import format_date
+from .clashes import person_clashes
 from .models import Event, SessionKind
 
 #: Sessions where people do not need a room on the programme: they stay where they are.
@@ -91,6 +92,7 @@ def check_event(event: Event, today: date) -> Checklist:
                   "personnes en situation de handicap ne sauront pas si elles pourront "
                   "venir ni à qui s’adresser.", "accessibilite"))
     _check_sessions(event, checks)
+    _check_people(event, checks)
     return checks
 
 
@@ -137,3 +139,12 @@ def _check_workshop(workshop, where, checks: Checklist) -> None:
         checks.warnings.append(Item(f"{name} n’a pas d’animateur·rice.",
                                     "admin.programme.workshop", fix[1],
                                     fix_label="Ajouter un·e animateur·rice"))
+
+
+def _check_people(event: Event, checks: Checklist) -> None:
+    """A person in two things at once is worth a look, not a refusal: the editor warns
+    and lets the organiser confirm it (someone may leave a workshop early)."""
+    for clash in person_clashes(event):
+        checks.warnings.append(Item(
+            clash.message, "admin.programme.timetable", (("event_id", event.id),),
+            anchor=f"personnes-{clash.day.isoformat()}", fix_label="Voir la grille horaire"))

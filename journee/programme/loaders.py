@@ -26,10 +26,14 @@ def visible_event_or_404(slug: str, load=event_with_programme) -> Event:
     return event
 
 
-def event_or_404(event_id: int) -> Event:
+def event_or_404(event_id: int, load=None) -> Event:
     """The event, or 404 alike for a missing event and one managed by others; 403 for
-    reception staff of this event (the organiser's pages are not theirs)."""
-    event = db.session.get(Event, event_id)
+    reception staff of this event (the organiser's pages are not theirs).
+
+    :param load: how to load the event by its id, with what it needs (its row alone by
+        default; :func:`.queries.event_with_programme_by_id` for the whole programme).
+    """
+    event = db.session.get(Event, event_id) if load is None else load(event_id)
     role = role_on(current_user, event) if event is not None else None
     if role is None:
         abort(404)

@@ -3,7 +3,8 @@
 A session is placed in its room's column, a workshops slot by its workshops (parallel
 workshops side by side); what has no room goes to a last column. Things that overlap in
 one column share a cell marked as a conflict, the room being taken twice (see
-:mod:`.clashes`, which refuses such a room when a session is saved).
+:mod:`.clashes`, which refuses such a room when a session is saved). A person taking part
+in two things at once is listed with the day, and each item concerned names them.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from .clashes import POINT_DURATION
+from .clashes import POINT_DURATION, PersonClash, person_clashes
 from .models import Event, Room, Session, Workshop
 
 STEP = timedelta(minutes=15)
 NO_ROOM = None
 """The key of the column of what has no room."""
+Twice = dict[tuple[int | None, int | None], list[str]]
+"""The names of the people taken twice, by session id and workshop id (``None``: the
+session itself)."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class Item:
 
     session: Session
     workshop: Workshop | None = None
+    people_twice: tuple[str, ...] = ()
+    """The names of its people who are somewhere else at the same time."""
 
     @property
     def starts_at(self) -> datetime:
@@ -44,6 +50,10 @@ class Cell:
     rows: int = 1
     items: list[Item] = field(default_factory=list)
     conflict: bool = False
+
+    @property
+    def people_twice(self) -> bool:
+        return any(item.people_twice for item in self.items)
 
 
 @dataclass
@@ -72,6 +82,11 @@ class DayGrid:
     columns: list[Column]
     rows: list[Row]
     conflicts: list[list[Item]]
+    person_clashes: list[PersonClash] = field(default_factory=list)
+
+    @property
+    def people_taken_twice(self) -> int:
+        return len({clash.person.id for clash in self.person_clashes})
 
 
 def _floor(moment: datetime) -> datetime:
@@ -84,11 +99,24 @@ def _ceil(moment: datetime) -> datetime:
     return floor if floor == moment else floor + STEP
 
 
-def _items(session: Session) -> list[tuple[int | None, Item]]:
-    """Where a session goes: its room, or the rooms of its workshops."""
+def _twice(clashes: list[PersonClash]) -> Twice:
+    names: Twice = {}
+    for clash in clashes:
+        for place in (clash.first, clash.second):
+            found = names.setdefault((place.session_id, place.workshop_id), [])
+            if clash.person.full_name not in found:
+                found.append(clash.person.full_name)
+    return names
+
+
+def _items(session: Session, twice: Twice) -> list[tuple[int | None, Item]]:
+    """Where a session goes: its room, or the rooms of its workshops (each also holding
+    whoever is taken twice in the slot itself)."""
+    here = twice.get((session.id, None), [])
     if session.workshops:
-        return [(w.room_id, Item(session, w)) for w in session.workshops]
-    return [(session.room_id, Item(session))]
+        return [(w.room_id, Item(session, w, tuple(dict.fromkeys(
+            twice.get((session.id, w.id), []) + here)))) for w in session.workshops]
+    return [(session.room_id, Item(session, people_twice=tuple(here)))]
 
 
 def _clusters(items: list[Item]) -> list[list[Item]]:
@@ -106,13 +134,19 @@ def _clusters(items: list[Item]) -> list[list[Item]]:
 
 
 def day_grid(event: Event, day: date, start: time = time(8, 30),
-             end: time = time(17, 30)) -> DayGrid:
-    """The grid of one day, from ``start`` to ``end`` at least, longer if the day is."""
+             end: time = time(17, 30), clashes: list[PersonClash] | None = None) -> DayGrid:
+    """The grid of one day, from ``start`` to ``end`` at least, longer if the day is.
+
+    :param clashes: the event's people taken twice, when already known.
+    """
     sessions = [s for s in event.sessions if s.starts_at.date() == day]
+    clashes = [clash for clash in (person_clashes(event) if clashes is None else clashes)
+               if clash.day == day]
+    twice = _twice(clashes)
     by_column: dict[int | None, list[Item]] = {room.id: [] for room in event.rooms}
     by_column[NO_ROOM] = []
     for session in sessions:
-        for room_id, item in _items(session):
+        for room_id, item in _items(session, twice):
             by_column.setdefault(room_id, []).append(item)
     columns = [Column(room) for room in event.rooms] + [Column(None)]
 
@@ -144,9 +178,10 @@ def day_grid(event: Event, day: date, start: time = time(8, 30),
             if row not in taken:
                 grid[row][number] = Cell(times[row])
     rows = [Row(moment, grid[number]) for number, moment in enumerate(times)]
-    return DayGrid(day, columns, rows, conflicts)
+    return DayGrid(day, columns, rows, conflicts, clashes)
 
 
 def timetable(event: Event) -> list[DayGrid]:
     """One grid per day of the event."""
-    return [day_grid(event, day) for day in event.days]
+    clashes = person_clashes(event)
+    return [day_grid(event, day, clashes=clashes) for day in event.days]

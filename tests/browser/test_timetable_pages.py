@@ -1,13 +1,21 @@
 """The organiser's day in minutes: a small day built from an empty event through the
 timetable and the one-page session form, counting the pages loaded."""
 
-from datetime import date
+from datetime import date, datetime
 
 from playwright.sync_api import expect
 from support.browsing import axe_violations, horizontal_overflow, login
 
 from journee.extensions import db
-from journee.programme.models import Event, Person, Role, Room, Session, SessionKind
+from journee.programme.models import (
+    Event,
+    Participation,
+    Person,
+    Role,
+    Room,
+    Session,
+    SessionKind,
+)
 
 
 def _empty_event(live_server, slug) -> int:
@@ -164,8 +172,19 @@ def test_timetable_and_session_form_are_accessible(page_factory, live_server):
     event_id = _empty_event(live_server, "accessible")
     with live_server.app.app_context():
         event = db.session.get(Event, event_id)
-        event.rooms += [Room(name="Amphithéâtre « Simone-Veil »", capacity=200),
-                        Room(name="Salle A", capacity=20)]
+        amphi, salle = Room(name="Amphithéâtre « Simone-Veil »", capacity=200), \
+            Room(name="Salle A", capacity=20)
+        event.rooms += [amphi, salle]
+        # Someone taken twice: the plenary and a round table overlap by half an hour.
+        zoe = Person(first_name="Zoé <script>", last_name="N’DIAYE")
+        for kind, title, room, start, end in (
+                (SessionKind.PLENARY, "Le numérique", amphi, 14, (15, 30)),
+                (SessionKind.ROUND_TABLE, "Regards « croisés »", salle, 15, (16, 0))):
+            session = Session(kind=kind, title=title, room=room,
+                              starts_at=datetime(2027, 3, 18, start),
+                              ends_at=datetime(2027, 3, 18, *end))
+            session.participations.append(Participation(person=zoe, role=Role.SPEAKER))
+            event.sessions.append(session)
         db.session.commit()
     base = f"{live_server.base_url}/admin/journees/{event_id}"
     for javascript in (True, False):
@@ -201,6 +220,11 @@ def test_timetable_and_session_form_are_accessible(page_factory, live_server):
             page.get_by_role("button", name="Enregistrer la séance").click()
             page.wait_for_selector(".flash-success")
             assert page.locator("table.timetable").is_visible()
+            expect(page.locator(".warning-summary")).to_contain_text(
+                "Zoé <script> N’DIAYE intervient dans la conférence plénière")
+            flags = page.locator("td.has-person-clash .person-clash-flag")
+            expect(flags).to_have_count(2)
+            expect(flags.first).to_have_text("Personne prise deux fois\u202f: Zoé <script> N’DIAYE")
             assert horizontal_overflow(page) <= 0, (width, javascript, "grille")
             if javascript:
                 assert axe_violations(page) == [], (width, "grille")

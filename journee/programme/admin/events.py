@@ -12,6 +12,7 @@ from ..forms import DuplicateForm, EventForm, PublishForm
 from ..loaders import event_or_404
 from ..models import EventMembership, EventStatus
 from ..operations import NotReady, publish
+from ..queries import event_with_programme_by_id
 from ..services import Problems, duplicate_event, event_problems, save_event, set_status
 from . import bp
 from .common import show_problems
@@ -81,7 +82,7 @@ def _other_problems(form: EventForm, event_id: int | None) -> list[str]:
 def event_publish(event_id: int):
     """The checklist before publishing, and publishing once confirmed; what blocks
     publication is refused here whatever the form says."""
-    event = event_or_404(event_id)
+    event = event_or_404(event_id, load=event_with_programme_by_id)
     today = today_in(event.timezone)
     form = PublishForm()
     refused = []

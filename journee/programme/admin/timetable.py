@@ -6,6 +6,7 @@ from ...extensions import db
 from ...formatting import plural
 from ..forms import RoomsForm
 from ..loaders import event_or_404
+from ..queries import event_with_programme_by_id
 from ..services import Problems, save_room
 from ..timetable import timetable as build_timetable
 from . import bp
@@ -14,7 +15,7 @@ from .rows import add_error, row_problems
 
 @bp.get("/journees/<int:event_id>/grille")
 def timetable(event_id: int):
-    event = event_or_404(event_id)
+    event = event_or_404(event_id, load=event_with_programme_by_id)
     return _render(event, RoomsForm(formdata=None))
 
 
