@@ -212,8 +212,10 @@ def test_refused_for_someone_who_signed(organiser_client, irts, day):
 
 
 @pytest.mark.parametrize("who, refusal", [
-    ("marie", "Marie Curie est sur la liste d’attente : confirmez d’abord sa place"),
-    ("paul", "L’inscription de Paul Martin est annulée"),
+    ("marie", "Marie Curie est sur la liste d’attente : confirmez d’abord sa place pour "
+              "attester sa présence."),
+    ("paul", "L’inscription de Paul Martin est annulée : sa présence ne peut pas être "
+             "attestée."),
 ])
 def test_refused_for_a_waitlisted_or_cancelled_registration(organiser_client, irts, day,
                                                             who, refusal):

@@ -25,11 +25,11 @@ from ...errors import JourneeError
 from ...extensions import db
 from ...formatting import NNBSP, format_date, format_time
 from ...programme.models import Event, Person
-from ...registration.models import Registration
+from ...registration.models import Registration, RegistrationStatus
 from ...util.clock import utcnow
 from ..models import HalfDaySignature
 from .certificates import BadSignature, checked_signature
-from .presence import mark_present
+from .presence import NotConfirmed, mark_present
 from .signin import MORNING, HalfDay, half_days
 
 DEFAULT_TOLERANCE = 30
@@ -236,6 +236,14 @@ def attest_late(event: Event, half: HalfDay, signer: Signer, attested_by: str, r
                          "une présence ne peut être attestée qu’à partir du "
                          f"{format_date(half.starts_at.date())} à "
                          f"{format_time(half.starts_at)}.")
+    registration = signer.registration
+    if registration is not None and registration.status != RegistrationStatus.CONFIRMED:
+        name = registration.full_name
+        raise NotConfirmed(
+            f"{name} est sur la liste d’attente{NNBSP}: confirmez d’abord sa place pour "
+            "attester sa présence." if registration.status == RegistrationStatus.WAITLISTED
+            else f"L’inscription de {name} est annulée{NNBSP}: sa présence ne peut pas "
+                 "être attestée.")
     if not has_participant_records(event, half):
         raise PaperHalfDay(
             f"Personne n’a émargé numériquement pour {half_day_name(half)}{NNBSP}: cette "
