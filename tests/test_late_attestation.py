@@ -176,6 +176,26 @@ def test_the_organiser_records_a_late_presence(organiser_client, client, irts, d
             "commencée ou passée), avec son motif") in journal
 
 
+def test_a_late_presence_recorded_by_mistake_is_cancelled_like_any_other(
+        organiser_client, irts, day):
+    organiser_client.post(attest_url(irts), data=form(day["lukasz"]))
+    record = record_of(day["lukasz"], day["morning"])
+    page = text_of(organiser_client.get(
+        f"/admin/journees/{irts.id}/emargement/enregistrements/{record.id}/annuler"
+    ).get_data(as_text=True))
+    assert ("Émargement Présence attestée après coup par Claire d’Accueil le vendredi "
+            "16 mars 2018 à 10 h") in page
+    response = organiser_client.post(
+        f"/admin/journees/{irts.id}/emargement/enregistrements/{record.id}/annuler",
+        data={"reason": "Homonyme"})
+    assert response.status_code == 302
+    target = db.session.scalar(select(AuditEntry.target).filter_by(action="signin.cancel"))
+    assert ("présence attestée après coup le vendredi 16\u00a0mars 2018 à 10\u00a0h"
+            in target)
+    db.session.expire_all()
+    assert record_of(day["lukasz"], day["morning"]) is None
+
+
 def test_it_marks_the_person_present_at_the_door(organiser_client, irts, day):
     marc = add(irts, "Marc", "Dubois", "marc@example.org")
     assert marc.checked_in_at is None
