@@ -282,8 +282,9 @@ def test_after_the_window_the_page_says_the_person_cannot_sign_again(
     text = text_of(organiser_client.get(cancel_url(irts, record_of(
         signed["zoe"], half=signed["morning"]))).get_data(as_text=True))
     assert ("L’émargement de cette demi-journée a fermé le jeudi 15 mars 2018 à 13 h : "
-            "Zoé <script>Lefèvre</script> ne pourra plus signer pour cette demi-journée, "
-            "ni l’équipe attester sa présence.") in text
+            "Zoé <script>Lefèvre</script> ne pourra plus signer pour cette demi-journée. "
+            "Un·e organisateur·rice pourra encore attester sa présence après coup, depuis "
+            "la page de correction de la demi-journée.") in text
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "x" * 151, "deux\nlignes"])

@@ -243,6 +243,26 @@ class CancelRecordForm(Form):
                     Length(max=150, message="150 caractères au plus.")])
 
 
+class LateAttestForm(Form):
+    """A presence an organiser attests after the fact, with who attests it and why."""
+
+    # The view loads the registration (404 if it is another event's); the operation
+    # refuses one already recorded, waitlisted or cancelled.
+    registration = SelectField("Personne", choices=[], validate_choice=False, validators=[
+        DataRequired(message="Choisissez la personne dont vous attestez la présence.")])
+    attested_by = StringField(
+        "Présence attestée par (nom de la personne de l’équipe)", filters=STRIP,
+        validators=[DataRequired(message="Indiquez qui atteste la présence."),
+                    Length(max=200, message="200 caractères au plus.")])
+    reason = StringField(
+        "Motif", filters=STRIP,
+        description=("Par exemple «\u202fA signé la feuille papier pendant la panne de la "
+                     "tablette\u202f». Le motif est inscrit au journal\u202f: n’y indiquez "
+                     "rien de la santé de la personne."),
+        validators=[DataRequired(message="Indiquez le motif."),
+                    Length(max=150, message="150 caractères au plus.")])
+
+
 class ToleranceForm(Form):
     minutes = IntegerField(
         "Tolérance avant et après chaque demi-journée (en minutes)",

@@ -91,6 +91,21 @@ def attest_half_day(event: Event, half: HalfDay, signer: Signer, *, attested_by:
     return attested
 
 
+def attest_half_day_late(event: Event, half: HalfDay, registration: Registration, *,
+                         attested_by: str, reason: str, by: User,
+                         now: datetime | None = None) -> HalfDaySignature:
+    """Record, after the fact, a presence the live sign-in missed (the wrong person picked
+    at the desk, a paper sheet signed while the tablet was down), and the participant's
+    presence at the door; the log keeps who, for whom, which half-day and why."""
+    attested = half_day_signatures.attest_late(
+        event, half, Signer(registration=registration), attested_by, reason, by.email, now)
+    record("signin.attest_late", actor=actor_for_user(by), event=event,
+           target=f"{_signer_label(Signer(registration=registration))} — "
+                  f"{half_day_signatures.half_day_name(half)} — attestée par {attested_by} "
+                  f"— motif{NNBSP}: {reason}")
+    return attested
+
+
 def cancel_half_day_record(event: Event, signature: HalfDaySignature, *, reason: str,
                            by: User) -> bool:
     """Delete a signature or attested presence recorded by mistake, and log who did it,

@@ -56,6 +56,8 @@ ACTION_LABELS: dict[str, str] = {
     "checkin.on_site": "Inscription sur place à l’accueil",
     "signin.sign": "Signature d’une demi-journée sur la feuille d’émargement numérique",
     "signin.attest": "Présence attestée par l’équipe pour une personne qui ne peut pas signer",
+    "signin.attest_late": "Présence attestée après coup par l’équipe organisatrice (une "
+                          "demi-journée commencée ou passée), avec son motif",
     "signin.cancel": "Émargement numérique annulé par l’équipe organisatrice (signature ou "
                      "présence attestée enregistrée par erreur), avec son motif",
     "signin.seal": "Feuille d’émargement signée produite, avec l’empreinte de son contenu",

@@ -25,11 +25,11 @@ from ...errors import JourneeError
 from ...extensions import db
 from ...formatting import NNBSP, format_date, format_time
 from ...programme.models import Event, Person
-from ...registration.models import Registration
+from ...registration.models import Registration, RegistrationStatus
 from ...util.clock import utcnow
 from ..models import HalfDaySignature
 from .certificates import BadSignature, checked_signature
-from .presence import mark_present
+from .presence import NotConfirmed, mark_present
 from .signin import MORNING, HalfDay, half_days
 
 DEFAULT_TOLERANCE = 30
@@ -54,6 +54,14 @@ class AlreadySigned(SigningRefused):
 
 class BadSignatureImage(SigningRefused):
     """The image sent is not a readable, non-blank PNG."""
+
+
+class NotStarted(SigningRefused):
+    """A presence attested after the fact for a half-day that has not started yet."""
+
+
+class PaperHalfDay(SigningRefused):
+    """No participant has a digital record for the half-day: it went on paper."""
 
 
 # The time window ------------------------------------------------------------------------
@@ -213,9 +221,55 @@ def attest(event: Event, half: HalfDay, signer: Signer, attested_by: str, reason
                    reason=(reason or DEFAULT_REASON)[:300], collected_by=collected_by[:200])
 
 
-def _record(event: Event, half: HalfDay, signer: Signer, now: datetime | None,
-            **values) -> HalfDaySignature:
-    check_window(event, half, now)
+def attest_late(event: Event, half: HalfDay, signer: Signer, attested_by: str, reason: str,
+                collected_by: str, now: datetime | None = None) -> HalfDaySignature:
+    """Record, by an organiser, a presence attested after the fact: at any time once the
+    half-day has started, the window closed or not.
+
+    Refused for a half-day without any participant's digital record: one record would
+    turn a half-day signed on paper into a digital one, where only the records count,
+    and take it from everyone else's certificate (:mod:`.half_day_presence`).
+    """
+    if local_now(event, now) < half.starts_at:
+        name = half_day_name(half)
+        raise NotStarted(f"{name[0].upper()}{name[1:]} n’a pas encore commencé{NNBSP}: "
+                         "une présence ne peut être attestée qu’à partir du "
+                         f"{format_date(half.starts_at.date())} à "
+                         f"{format_time(half.starts_at)}.")
+    registration = signer.registration
+    if registration is not None and registration.status != RegistrationStatus.CONFIRMED:
+        name = registration.full_name
+        raise NotConfirmed(
+            f"{name} est sur la liste d’attente{NNBSP}: confirmez d’abord sa place pour "
+            "attester sa présence." if registration.status == RegistrationStatus.WAITLISTED
+            else f"L’inscription de {name} est annulée{NNBSP}: sa présence ne peut pas "
+                 "être attestée.")
+    if not has_participant_records(event, half):
+        raise PaperHalfDay(
+            f"Personne n’a émargé numériquement pour {half_day_name(half)}{NNBSP}: cette "
+            "demi-journée compte sur la feuille papier, où toute personne passée à "
+            "l’accueil est présente. Notez plutôt sa présence à l’accueil.")
+    return _record(event, half, signer, now, late=True, attested_by=attested_by[:200],
+                   reason=reason[:300], collected_by=collected_by[:200])
+
+
+def has_participant_records(event: Event, half: HalfDay) -> bool:
+    return db.session.scalar(select(HalfDaySignature.id).where(
+        HalfDaySignature.event_id == event.id, HalfDaySignature.half_day_start == half.key,
+        HalfDaySignature.registration_id.is_not(None)).limit(1)) is not None
+
+
+def recorded_late(event: Event, record: HalfDaySignature) -> bool:
+    """Whether ``record`` was made after its half-day's window closed: only an organiser
+    attesting a presence after the fact can have made it (:func:`attest_late`)."""
+    half = half_day_starting(event, record.half_day_start)
+    return half is not None and local_now(event, record.signed_at) > window(event, half)[1]
+
+
+def _record(event: Event, half: HalfDay, signer: Signer, now: datetime | None, *,
+            late: bool = False, **values) -> HalfDaySignature:
+    if not late:
+        check_window(event, half, now)
     registration = signer.registration
     if registration is not None:
         # Refuses a waitlisted or cancelled registration before anything is written;
@@ -227,10 +281,18 @@ def _record(event: Event, half: HalfDay, signer: Signer, now: datetime | None,
                            **who, **values)
     record = existing(event, half, signer)
     if not inserted:
-        signed_at = local_now(event, record.signed_at)
-        raise AlreadySigned(f"{signer.name} a déjà signé pour {this_half_day(half)} à "
-                            f"{format_time(signed_at)}.")
+        raise AlreadySigned(_already(event, half, signer, record, late))
     return record
+
+
+def _already(event: Event, half: HalfDay, signer: Signer, record: HalfDaySignature,
+             late: bool) -> str:
+    signed_at = local_now(event, record.signed_at)
+    if not late:
+        return (f"{signer.name} a déjà signé pour {this_half_day(half)} à "
+                f"{format_time(signed_at)}.")
+    what = ("a déjà une présence attestée" if record.is_attested else "a déjà signé")
+    return f"{signer.name} {what} pour {half_day_name(half)}, {at_moment(signed_at)}."
 
 
 def records_of(event: Event, half: HalfDay) -> list[HalfDaySignature]:

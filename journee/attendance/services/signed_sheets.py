@@ -33,7 +33,12 @@ SYSTEM = "Journée (document produit)"
 def _cell(event: Event, found: HalfDaySignature | None) -> CellSignature | None:
     if found is None:
         return None
-    time = format_time(signing.local_now(event, found.signed_at))
+    signed_at = signing.local_now(event, found.signed_at)
+    time = format_time(signed_at)
+    if found.is_attested and signing.recorded_late(event, found):
+        # Dated in full, so that an auditor sees it was not taken live.
+        return CellSignature(attested=f"Présence attestée par {found.attested_by} "
+                                      f"(après coup, {signing.at_moment(signed_at)})")
     if found.is_attested:
         # Not the reason staff typed (it may say something of the person's health).
         return CellSignature(time=time, attested=f"Présence attestée par {found.attested_by}"

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import load_only
 
 from ...database import rowcount
 from ...extensions import db
 from ...formatting import NNBSP, format_duration, format_time
 from ...programme.models import Event, Person
-from ...registration.models import Registration
+from ...registration.models import Registration, RegistrationStatus
 from ..models import HalfDaySignature
 from ..roster import name_key
 from . import half_day_signatures as signing
@@ -79,6 +80,22 @@ def lines(event: Event, half: HalfDay) -> list[Line]:
         line.signer.registration or line.signer.person)))
 
 
+def unrecorded(event: Event, half: HalfDay) -> list[Registration]:
+    """The confirmed participants with no record for the half-day, by name: whom a
+    presence can be attested for after the fact. Only what the picker shows is loaded."""
+    recorded = select(HalfDaySignature.id).where(
+        HalfDaySignature.registration_id == Registration.id,
+        HalfDaySignature.half_day_start == half.key)
+    found = db.session.scalars(
+        select(Registration)
+        .options(load_only(Registration.id, Registration.first_name, Registration.last_name,
+                           Registration.organisation))
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.CONFIRMED,
+               ~recorded.exists())).all()
+    return sorted(found, key=name_key)
+
+
 def record_counts(event: Event) -> dict[datetime, int]:
     """Half-day key → how many records it holds."""
     return dict(db.session.execute(
@@ -95,14 +112,21 @@ def what_it_was(event: Event, record: HalfDaySignature) -> str:
     """« signature du jeudi 15 mars 2018 à 9 h 12 », « présence attestée le … », as the
     audit log keeps it."""
     moment = signing.at_moment(signing.local_now(event, record.signed_at))
+    if record.is_attested and signing.recorded_late(event, record):
+        return f"présence attestée après coup {moment}"
     if record.is_attested:
         return f"présence attestée {moment}"
     return f"signature du {moment.removeprefix('le ')}"
 
 
 def describe(event: Event, record: HalfDaySignature) -> str:
-    """« Signé à 9 h 12 », « Présence attestée par Paul Martin à 9 h 40 »."""
-    at = format_time(signing.local_now(event, record.signed_at))
+    """« Signé à 9 h 12 », « Présence attestée par Paul Martin à 9 h 40 », « Présence
+    attestée après coup par Paul Martin le vendredi 16 mars 2018 à 10 h »."""
+    signed_at = signing.local_now(event, record.signed_at)
+    at = format_time(signed_at)
+    if record.is_attested and signing.recorded_late(event, record):
+        return (f"Présence attestée après coup par {record.attested_by} "
+                f"{signing.at_moment(signed_at)}")
     if record.is_attested:
         return f"Présence attestée par {record.attested_by} à {at}"
     return f"Signé à {at}"
@@ -150,8 +174,9 @@ def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
                     f"jusqu’à la fermeture de l’émargement, {signing.at_moment(closes)}.")
     else:
         said.append(f"L’émargement de cette demi-journée a fermé {signing.at_moment(closes)}"
-                    f"{NNBSP}: {name} ne pourra plus signer pour cette demi-journée, ni "
-                    "l’équipe attester sa présence.")
+                    f"{NNBSP}: {name} ne pourra plus signer pour cette demi-journée. Un·e "
+                    "organisateur·rice pourra encore attester sa présence après coup, "
+                    "depuis la page de correction de la demi-journée.")
     said.append("Les feuilles signées déjà téléchargées ne correspondront plus à leur "
                 "empreinte SHA-256. L’annulation et son motif sont inscrits au journal.")
     return said
