@@ -278,8 +278,9 @@ class Runner:
             self._woken.clear()
             with self._lock:
                 asked = bool(self._soon)
+            is_round = asked or time.monotonic() >= next_round
             try:
-                if asked or time.monotonic() >= next_round:
+                if is_round:
                     next_round = time.monotonic() + self.max_sleep  # if the round fails
                     next_round = time.monotonic() + self._round()
                 elif polling:
@@ -288,14 +289,18 @@ class Runner:
                 # The database may be locked or away for a while: try again later.
                 failures += 1
                 self._failed(error, failures)
+                backoff = self._backoff(failures)
             else:
-                if failures:
+                backoff = 0.0
+                # Only a whole round says the jobs run again: a look for new messages
+                # may succeed while the round still fails.
+                if failures and is_round:
                     self.app.logger.warning("Tâches périodiques de nouveau lancées après "
                                             "%d essais en échec.", failures)
-                failures = 0
+                    failures = 0
             wait = next_round - time.monotonic()
             wait = min(wait, self.poll) if polling else wait
-            self._woken.wait(max(0.0, wait, self._backoff(failures)))
+            self._woken.wait(max(0.0, wait, backoff))
 
     def _backoff(self, failures: int) -> float:
         """After *failures* in a row, the wait before the next try: twice the last one,
@@ -303,7 +308,8 @@ class Runner:
         away."""
         if not failures:
             return 0.0
-        return min(max(self.poll, 0.05) * 2 ** failures, self.max_sleep)
+        # The exponent capped: after days away, 2 ** failures would overflow a float.
+        return min(max(self.poll, 0.05) * 2 ** min(failures, 30), self.max_sleep)
 
     def _failed(self, error: Exception, failures: int) -> None:
         """The first failure with its traceback; then one line each time the wait has

@@ -242,6 +242,17 @@ def test_a_half_day_without_any_digital_record_went_on_paper(irts, zoe):
     assert half_days_attended_by(never_came) == []
 
 
+def test_a_day_without_sessions_is_attended_by_nobody(irts, zoe):
+    """A second day left empty in the programme has half-days without hours: nothing to
+    attend there, whether the first day went on paper or not."""
+    irts.ends_on = irts.ends_on + timedelta(days=1)
+    mark_present(zoe, "accueil")
+    db.session.commit()
+    assert len(half_days(irts)) == 4 and half_days(irts)[-1].starts_at is None
+    assert attended_half_days(irts) == {zoe.id: [morning(irts), afternoon(irts)]}
+    assert half_days_attended_by(zoe) == [morning(irts), afternoon(irts)]
+
+
 def test_erasure_removes_the_persons_signatures_and_export_shows_them(irts, zoe):
     from journee.data_owners import erase, person_data
 
@@ -252,8 +263,8 @@ def test_erasure_removes_the_persons_signatures_and_export_shows_them(irts, zoe)
     db.session.commit()
     exported = person_data(zoe)["emargement"]
     assert [item["signe_le"] for item in exported] == ["2018-03-15T08:12:00"]
-    # Collected at reception: the staff's role, not their account's address.
-    assert [item["recueilli_par"] for item in exported] == ["l’équipe d’accueil"]
+    # Collected at reception: the staff's team, not their account's address.
+    assert [item["recueilli_par"] for item in exported] == ["l’équipe de la journée"]
     assert [item["recueilli_par"] for item in person_data(other)["emargement"]] == [
         "Inès Facilitatrice"]
     assert exported[0]["signature_png_base64"]

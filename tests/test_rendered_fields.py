@@ -121,3 +121,11 @@ def test_an_attendee_s_own_answers_on_their_edit_page_are_never_kept(client, irt
     assert input_value(html, "last_name") == "D’Almeida"
     kept_html = "".join(kept._html.values())
     assert "Almeida" not in kept_html and "lucia@example.org" not in kept_html
+
+
+def test_a_form_that_does_not_say_so_is_never_kept(client, irts, kept):
+    """The late attestation's select lists people's names: only forms whose choices are
+    the event's (the registration form) say their fields may be kept."""
+    html = client.get(f"{FORM_URL.rsplit('/', 1)[0]}/register/lien").get_data(as_text=True)
+    assert 'name="email"' in html
+    assert kept.renders == 0 and len(kept) == 0

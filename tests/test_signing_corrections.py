@@ -285,6 +285,16 @@ def test_after_the_window_the_page_says_the_person_cannot_sign_again(
             "Zoé <script>Lefèvre</script> ne pourra plus signer pour cette demi-journée. "
             "Un·e organisateur·rice pourra encore attester sa présence après coup, depuis "
             "la page de correction de la demi-journée.") in text
+    # No late attestation for a facilitator, nor once a half-day's last digital record
+    # is gone (it then counts on paper): the page promises none.
+    facilitator = text_of(organiser_client.get(cancel_url(irts, record_of(
+        person=signed["facilitator"]))).get_data(as_text=True))
+    assert "ne pourra plus signer" in facilitator and "après coup" not in facilitator
+    organiser_client.post(cancel_url(irts, record_of(signed["lukasz"], half=signed["morning"])),
+                          data={"reason": REASON})
+    last = text_of(organiser_client.get(cancel_url(irts, record_of(
+        signed["zoe"], half=signed["morning"]))).get_data(as_text=True))
+    assert "ne pourra plus signer" in last and "attester sa présence après coup" not in last
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "x" * 151, "deux\nlignes"])

@@ -183,7 +183,11 @@ def test_the_event_home_leads_to_the_digital_sign_in(organiser_client, irts):
 
 
 def test_the_sign_in_page_tells_the_organiser_when_paper_counts(organiser_client, irts):
-    page = text_of(organiser_client.get(f"/admin/journees/{irts.id}/emargement")
-                   .get_data(as_text=True))
+    import re
+
+    html = organiser_client.get(f"/admin/journees/{irts.id}/emargement").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S)[1]
+    assert title == f"Feuilles d’émargement – {irts.title} – Journée"
+    page = text_of(html)
     assert ("Une demi-journée où aucune personne inscrite n’a signé à l’écran compte comme "
             "émargée sur la feuille papier") in page

@@ -431,3 +431,37 @@ def test_a_database_away_slows_the_runner_down_and_fills_no_log(app_factory, cap
              if "toujours impossibles" in r.getMessage()]
     assert later and all("OperationalError" in line and "\n" not in line for line in later)
     assert len(later) < while_away
+
+
+def test_days_away_keep_the_wait_at_its_ceiling(app_factory):
+    runner = tasks.Runner(app_factory(PURGE_INTERVAL_SECONDS=0), max_sleep=60, poll=0.25)
+    assert runner._backoff(0) == 0.0
+    assert runner._backoff(3) == 2.0
+    assert runner._backoff(5_000) == 60  # some 3 days of failures a minute apart
+
+
+def test_rounds_failing_while_looks_succeed_are_not_taken_for_a_recovery(app_factory,
+                                                                          caplog):
+    from sqlalchemy.exc import OperationalError
+
+    app = app_factory(PURGE_INTERVAL_SECONDS=0)
+    rounds = []
+
+    def failing_round():
+        rounds.append(time.monotonic())
+        raise OperationalError("UPDATE periodic_job", {}, TimeoutError("database is locked"))
+
+    runner = tasks.Runner(app, max_sleep=0.3, poll=0.01)
+    original = tasks.run_due
+    tasks.run_due = failing_round
+    caplog.set_level("WARNING")
+    runner.start()
+    try:
+        time.sleep(1.5)
+    finally:
+        runner.stop()
+        runner.thread.join(timeout=10)
+        tasks.run_due = original
+    assert len(rounds) >= 3
+    assert not any("de nouveau lancées" in r.getMessage() for r in caplog.records)
+    assert len([r for r in caplog.records if r.exc_info]) == 1

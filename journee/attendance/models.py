@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -49,6 +49,10 @@ class HalfDaySignature(db.Model):
     collected_by: Mapped[str] = mapped_column(String(200), info={"personal": True})
     attested_by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})
     reason: Mapped[str | None] = mapped_column(String(300), info={"personal": True})
+    attested_late: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Attested by an organiser after the fact (not at the desk during the half-day):
+    stored when written, so that a later change of the tolerance or of the programme
+    never relabels it on the signed sheet."""
 
     @property
     def is_attested(self) -> bool:

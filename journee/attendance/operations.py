@@ -100,9 +100,10 @@ def attest_half_day_late(event: Event, half: HalfDay, registration: Registration
     attested = half_day_signatures.attest_late(
         event, half, Signer(registration=registration), attested_by, reason, by.email, now)
     record("signin.attest_late", actor=actor_for_user(by), event=event,
+           # The reason before who attested: the entry keeps 300 characters.
            target=f"{_signer_label(Signer(registration=registration))} — "
-                  f"{half_day_signatures.half_day_name(half)} — attestée par {attested_by} "
-                  f"— motif{NNBSP}: {reason}")
+                  f"{half_day_signatures.half_day_name(half)} — motif{NNBSP}: {reason} — "
+                  f"attestée par {attested_by}")
     return attested
 
 

@@ -82,6 +82,6 @@ def init_app(app: Flask) -> None:
 
 def _collector(collected_by: str) -> str:
     """Who collected a signature, as the person's export says it: a facilitator by name
-    (the programme names them), the reception staff by their role, not by their own
-    account's address."""
-    return "l’équipe d’accueil" if "@" in collected_by else collected_by
+    (the programme names them); the staff (reception at the desk, an organiser attesting
+    after the fact) as the day's team, not by their own account's address."""
+    return "l’équipe de la journée" if "@" in collected_by else collected_by

@@ -129,6 +129,10 @@ SECTOR_CHOICES = options([("", "— Choisir —")] + [(sector, sector) for secto
 
 
 class RegistrationForm(Form):
+    keeps_rendered_fields = True
+    """Its empty fields' HTML may be kept (:mod:`journee.web.rendered_fields`): their
+    choices are the event's, never people's."""
+
     first_name = _text("Prénom", 100, "Indiquez votre prénom.")
     last_name = _text("Nom", 100, "Indiquez votre nom.")
     email = EmailField("Adresse e-mail", filters=[_normalise_email], validators=[

@@ -78,6 +78,7 @@
   }
   canvas.addEventListener("pointerup", stop);
   canvas.addEventListener("pointercancel", stop);
+  canvas.addEventListener("lostpointercapture", stop);
 
   pad.querySelector("[data-clear]").addEventListener("click", function () {
     context.save();

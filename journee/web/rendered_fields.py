@@ -9,7 +9,9 @@ request, although an empty field renders the same HTML until the event's form ch
 from the field (its class, name, id, label, description, flags, attributes, choices,
 value) and on the macro's other arguments: any change to the form gives a new key. A
 field that holds what someone typed or saved, or an error, is never kept (its HTML would
-hold personal data) and is rendered every time.
+hold personal data) and is rendered every time; nor is any field of a form that does not
+say ``keeps_rendered_fields = True``, since a view may fill a field's choices with
+people's names.
 """
 
 from __future__ import annotations
@@ -59,7 +61,10 @@ rendered = _RenderedFields(SIZE)
 
 
 def is_pristine(field) -> bool:
-    """Nothing typed or saved in *field*: no form data sent, its value the default."""
+    """Nothing typed or saved in *field*: no form data sent, its value the default, and
+    its form's choices known to hold no one's data."""
+    if not getattr(getattr(field, "_form", None), "keeps_rendered_fields", False):
+        return False
     if field.errors or field.raw_data is not None or callable(field.default):
         return False
     return field.object_data is unset_value or field.object_data == field.default

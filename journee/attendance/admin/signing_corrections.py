@@ -12,6 +12,7 @@ from ...extensions import db
 from ...programme.loaders import event_or_404
 from ...programme.models import Event
 from ...registration.models import Registration
+from ...security import as_id
 from ...web.loaders import owned_or_404
 from ..forms import CancelRecordForm, LateAttestForm
 from ..models import HalfDaySignature
@@ -63,9 +64,9 @@ def attest_late(event_id: int, half_day: str):
     form = LateAttestForm()
     chosen = form.registration.data
     if chosen:
-        if not chosen.isdigit():
+        if as_id(chosen) is None:
             abort(404)
-        registration = owned_or_404(Registration, int(chosen), event_id=event.id)
+        registration = owned_or_404(Registration, as_id(chosen), event_id=event.id)
     if not form.validate_on_submit():
         return _page(event, half, form)
     try:

@@ -1,8 +1,8 @@
 """Who attended which half-day, the rule the certificates rely on.
 
 A half-day where some participant signed digitally (or staff attested someone's
-presence) is attended by whoever signed for it or was attested. A half-day where no
-participant has a record used the paper sheet (the facilitators' own signatures do not
+presence) is attended by whoever signed for it or was attested. A half-day with sessions
+where no participant has a record used the paper sheet (the facilitators' own signatures do not
 count here; a day may start on the tablet and go on on paper when it fails): a
 confirmed person checked in at the door attended it.
 """
@@ -39,7 +39,7 @@ def attended_half_days(event: Event) -> dict[int, list[HalfDay]]:
         if start is not None:
             signed[registration_id].add(start)
     attended = {registration_id: [half for half in halves
-                                  if half.key in starts or half.key not in digital]
+                                  if half.key in starts or on_paper(half, digital)]
                 for registration_id, starts in signed.items()}
     return {registration_id: days for registration_id, days in attended.items() if days}
 
@@ -61,4 +61,11 @@ def half_days_attended_by(registration: Registration) -> list[HalfDay]:
                HalfDaySignature.registration_id.is_not(None))
         .group_by(HalfDaySignature.half_day_start)).all())
     return [half for half in half_days(event)
-            if half.key not in digital or digital[half.key]]
+            if digital.get(half.key) or on_paper(half, digital)]
+
+
+def on_paper(half: HalfDay, digital) -> bool:
+    """Whether a half-day went on the paper sheet: it holds sessions (a day without any
+    has nothing to attend) and no participant has a digital record for it (*digital*:
+    the keys of those that have one)."""
+    return half.starts_at is not None and half.key not in digital

@@ -250,20 +250,13 @@ def attest_late(event: Event, half: HalfDay, signer: Signer, attested_by: str, r
             "demi-journée compte sur la feuille papier, où toute personne passée à "
             "l’accueil est présente. Notez plutôt sa présence à l’accueil.")
     return _record(event, half, signer, now, late=True, attested_by=attested_by[:200],
-                   reason=reason[:300], collected_by=collected_by[:200])
+                   reason=reason[:300], collected_by=collected_by[:200], attested_late=True)
 
 
 def has_participant_records(event: Event, half: HalfDay) -> bool:
     return db.session.scalar(select(HalfDaySignature.id).where(
         HalfDaySignature.event_id == event.id, HalfDaySignature.half_day_start == half.key,
         HalfDaySignature.registration_id.is_not(None)).limit(1)) is not None
-
-
-def recorded_late(event: Event, record: HalfDaySignature) -> bool:
-    """Whether ``record`` was made after its half-day's window closed: only an organiser
-    attesting a presence after the fact can have made it (:func:`attest_late`)."""
-    half = half_day_starting(event, record.half_day_start)
-    return half is not None and local_now(event, record.signed_at) > window(event, half)[1]
 
 
 def _record(event: Event, half: HalfDay, signer: Signer, now: datetime | None, *,

@@ -35,7 +35,7 @@ def _cell(event: Event, found: HalfDaySignature | None) -> CellSignature | None:
         return None
     signed_at = signing.local_now(event, found.signed_at)
     time = format_time(signed_at)
-    if found.is_attested and signing.recorded_late(event, found):
+    if found.is_attested and found.attested_late:
         # Dated in full, so that an auditor sees it was not taken live.
         return CellSignature(attested=f"Présence attestée par {found.attested_by} "
                                       f"(après coup, {signing.at_moment(signed_at)})")

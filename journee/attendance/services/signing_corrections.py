@@ -112,7 +112,7 @@ def what_it_was(event: Event, record: HalfDaySignature) -> str:
     """« signature du jeudi 15 mars 2018 à 9 h 12 », « présence attestée le … », as the
     audit log keeps it."""
     moment = signing.at_moment(signing.local_now(event, record.signed_at))
-    if record.is_attested and signing.recorded_late(event, record):
+    if record.is_attested and record.attested_late:
         return f"présence attestée après coup {moment}"
     if record.is_attested:
         return f"présence attestée {moment}"
@@ -124,7 +124,7 @@ def describe(event: Event, record: HalfDaySignature) -> str:
     attestée après coup par Paul Martin le vendredi 16 mars 2018 à 10 h »."""
     signed_at = signing.local_now(event, record.signed_at)
     at = format_time(signed_at)
-    if record.is_attested and signing.recorded_late(event, record):
+    if record.is_attested and record.attested_late:
         return (f"Présence attestée après coup par {record.attested_by} "
                 f"{signing.at_moment(signed_at)}")
     if record.is_attested:
@@ -151,10 +151,11 @@ def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
     else:
         said.append("L’image de la signature est supprimée définitivement et disparaît "
                     "de la feuille d’émargement signée.")
+    others = record.registration_id is not None and _other_participant_records(event, record)
     if record.registration_id is None:
         said.append("Les certificats de réalisation ne changent pas (ils ne concernent "
                     "que les personnes inscrites).")
-    elif _other_participant_records(event, record):
+    elif others:
         said.append(f"Le certificat de réalisation de {name} ne comptera plus cette "
                     f"demi-journée ({format_duration(half_day_minutes([half]))} en moins), "
                     "à moins d’une nouvelle signature ou d’une présence attestée par "
@@ -173,10 +174,12 @@ def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
         said.append(f"{name} pourra signer à nouveau, ou l’équipe attester sa présence, "
                     f"jusqu’à la fermeture de l’émargement, {signing.at_moment(closes)}.")
     else:
-        said.append(f"L’émargement de cette demi-journée a fermé {signing.at_moment(closes)}"
-                    f"{NNBSP}: {name} ne pourra plus signer pour cette demi-journée. Un·e "
-                    "organisateur·rice pourra encore attester sa présence après coup, "
-                    "depuis la page de correction de la demi-journée.")
+        closed = (f"L’émargement de cette demi-journée a fermé {signing.at_moment(closes)}"
+                  f"{NNBSP}: {name} ne pourra plus signer pour cette demi-journée.")
+        if others:  # a late attestation is for participants of a half-day signed on screen
+            closed += (" Un·e organisateur·rice pourra encore attester sa présence après "
+                       "coup, depuis la page de correction de la demi-journée.")
+        said.append(closed)
     said.append("Les feuilles signées déjà téléchargées ne correspondront plus à leur "
                 "empreinte SHA-256. L’annulation et son motif sont inscrits au journal.")
     return said
