@@ -7,12 +7,11 @@ audit log keeps the trace. Never for a half-day to come, nor for reception staff
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
-from support.documents import AFTER
+from support.documents import AFTER, pdf_text
 from support.pages import csrf_token_from, text_of
 from support.registration import add
 from support.signatures import signature_png
@@ -33,12 +32,6 @@ MORNING_9H12 = datetime(2018, 3, 15, 8, 12)
 AFTERNOON_14H05 = datetime(2018, 3, 15, 13, 5)
 NEXT_DAY_10H = datetime(2018, 3, 16, 9, 0)
 REASON = "A signé la feuille papier pendant la panne de la tablette"
-
-
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=data,
-                            capture_output=True, check=True)
-    return re.sub(r"[ \u00a0\u202f]+", " ", result.stdout.decode())
 
 
 @pytest.fixture

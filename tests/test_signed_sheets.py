@@ -5,13 +5,13 @@ matched with the audit entry; the organiser's and facilitator's downloads."""
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import datetime
 from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
+from support.documents import pdf_text
 from support.registration import add, slot_of
 from support.signatures import signature_png
 
@@ -28,12 +28,6 @@ from journee.registration.models import Assignment, AssignmentSource
 MORNING_9H12 = datetime(2018, 3, 15, 8, 12)  # UTC: 9 h 12 in Paris
 AFTERNOON_14H05 = datetime(2018, 3, 15, 13, 5)
 SEAL = re.compile(r"Empreinte SHA-256 du contenu : ([0-9a-f]{64})")
-
-
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=data,
-                            capture_output=True, check=True)
-    return re.sub(r"[ \u00a0\u202f]+", " ", result.stdout.decode())
 
 
 def image_xobjects(data: bytes) -> list[int]:

@@ -5,13 +5,11 @@ Reception staff, facilitators and other events' organisers cannot."""
 
 from __future__ import annotations
 
-import re
-import subprocess
 from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
-from support.documents import AFTER
+from support.documents import AFTER, pdf_text
 from support.pages import csrf_token_from, text_of
 from support.registration import add, slot_of
 from support.signatures import data_url, signature_png
@@ -34,12 +32,6 @@ MORNING_9H12 = datetime(2018, 3, 15, 8, 12)
 MORNING_9H40 = datetime(2018, 3, 15, 8, 40)
 AFTERNOON_14H05 = datetime(2018, 3, 15, 13, 5)
 REASON = "Mauvaise personne sélectionnée à l’accueil"
-
-
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=data,
-                            capture_output=True, check=True)
-    return re.sub(r"[ \u00a0\u202f]+", " ", result.stdout.decode())
 
 
 @pytest.fixture

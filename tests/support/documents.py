@@ -14,6 +14,14 @@ DAY = date(2018, 3, 15)
 BEFORE, AFTER = date(2018, 3, 14), date(2018, 3, 16)
 
 
+def pdf_text(data: bytes) -> str:
+    """The PDF's text as ``pdftotext -layout`` reads it, runs of spaces (no-break ones
+    too) folded into one."""
+    result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=data,
+                            capture_output=True, check=True)
+    return re.sub(r"[ \u00a0\u202f]+", " ", result.stdout.decode())
+
+
 def pdf_words(data: bytes, tmp_path, first: int = 1, last: int | None = None):
     """Every word drawn, as (text, xMin, yMin, xMax, yMax) in points from the top-left,
     grouped by page, from ``pdftotext -bbox``."""
