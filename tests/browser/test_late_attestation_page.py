@@ -106,4 +106,4 @@ def test_an_organiser_attests_a_presence_after_the_fact(page_factory, live_serve
     record, target = late_record(live_server, missed_id)
     assert record is not None and record.attested_by == "Organisatrice"
     assert record.reason == REASON
-    assert target.endswith(f"motif\u202f: {REASON}")
+    assert target.endswith(f"motif\u202f: {REASON} — attestée par Organisatrice")
