@@ -176,6 +176,30 @@ def test_the_organiser_records_a_late_presence(organiser_client, client, irts, d
             "commencée ou passée), avec son motif") in journal
 
 
+def test_a_certificate_already_sent_leaves_again_corrected(organiser_client, irts, day):
+    """Łukasz had his certificate for the afternoon only: the organiser's correction
+    sends him the corrected one, and says so; nobody else gets anything."""
+    from datetime import datetime as moment
+
+    from support.registration import sent_to
+
+    lukasz = day["lukasz"]
+    lukasz.completion_certificate_sent_at = day["zoe"].completion_certificate_sent_at = \
+        moment(2018, 3, 16, 8, 0)
+    db.session.commit()
+    response = organiser_client.post(attest_url(irts), data=form(lukasz))
+    listing = text_of(organiser_client.get(response.headers["Location"]).get_data(
+        as_text=True))
+    assert ("Son certificat de réalisation, déjà envoyé, lui est renvoyé corrigé par "
+            "e-mail.") in listing
+    [message] = sent_to("lukasz@example.org", "completion_certificate")
+    [pdf] = [part for part in message.iter_attachments()
+             if part.get_content_type() == "application/pdf"]
+    assert "Assiduité du stagiaire : 7 h 15 réalisées." in " ".join(
+        pdf_text(pdf.get_content()).split())
+    assert sent_to("zoe@example.org", "completion_certificate") == []
+
+
 def test_a_late_presence_recorded_by_mistake_is_cancelled_like_any_other(
         organiser_client, irts, day):
     organiser_client.post(attest_url(irts), data=form(day["lukasz"]))

@@ -595,39 +595,51 @@ def test_one_round_writes_each_deferred_confirmation_with_the_programme_loaded_o
     assert db.session().expire_on_commit is True
 
 
-def test_a_second_deliverer_leaves_a_message_being_sent_alone(app_factory, tmp_path,
-                                                               monkeypatch):
-    """Two processes deliver (the app's workers, ``journee send-mail``): while one is
-    sending a message, the other must not claim it again, or the person gets it twice."""
-    import threading
+class AnotherDeliverer:
+    """A second process delivering (the app's workers, ``journee send-mail``), started
+    while the first sends its first message: what each sent, and what the second's
+    ``deliver_pending`` returned."""
 
-    app = app_factory(MAIL_FILE_DIR=str(tmp_path / "outbox"))
-    sent: list[int] = []
-    send = mail.FileBackend.send
-    state = {"nested": None, "started": False}
+    def __init__(self, app, monkeypatch) -> None:
+        self.app, self.monkeypatch = app, monkeypatch
+        self.sent: list[int] = []
+        self.nested: tuple[int, int] | None = None
+        self.started = False
+        self._send = mail.FileBackend.send
+        monkeypatch.setattr(mail.FileBackend, "send",
+                            lambda backend, message: self._send_while_another_runs(
+                                backend, message))
 
-    def other_process_delivers():
-        with app.app_context():
-            state["nested"] = mail.deliver_pending()
+    def _send_while_another_runs(self, backend, message):
+        import threading
 
-    def send_while_another_deliverer_runs(backend, message):
-        if not state["started"]:
-            state["started"] = True
+        if not self.started:
+            self.started = True
             # The other deliverer is another process: it has a lock of its own.
-            monkeypatch.setattr(mail, "_delivery_lock", threading.Lock())
-            other = threading.Thread(target=other_process_delivers)
+            self.monkeypatch.setattr(mail, "_delivery_lock", threading.Lock())
+            other = threading.Thread(target=self._deliver)
             other.start()
             other.join(30)
-        sent.append(message.id)
-        send(backend, message)
+        self.sent.append(message.id)
+        self._send(backend, message)
 
-    monkeypatch.setattr(mail.FileBackend, "send", send_while_another_deliverer_runs)
+    def _deliver(self) -> None:
+        with self.app.app_context():
+            self.nested = mail.deliver_pending()
+
+
+def test_a_second_deliverer_leaves_a_message_being_sent_alone(app_factory, tmp_path,
+                                                               monkeypatch):
+    """Two processes deliver: while one is sending a message, the other must not claim it
+    again, or the person gets it twice."""
+    app = app_factory(MAIL_FILE_DIR=str(tmp_path / "outbox"))
+    other = AnotherDeliverer(app, monkeypatch)
     with app.app_context():
         queued = mail.queue_email("test", "camille@example.org", "Essai", "Bonjour.")
         db.session.commit()
         assert mail.deliver_pending() == (1, 0)
-        assert state["nested"] == (0, 0)
-        assert sent == [queued.id]
+        assert other.nested == (0, 0)
+        assert other.sent == [queued.id]
         db.session.expire_all()
         assert queued.status == OutboxStatus.SENT and queued.attempts == 1
 
@@ -642,31 +654,14 @@ def test_messages_are_claimed_ten_at_a_time_and_a_second_deliverer_takes_the_res
     from sqlalchemy import event as sa_event
 
     app = app_factory(MAIL_FILE_DIR=str(tmp_path / "outbox"))
-    sent: list[int] = []
-    send = mail.FileBackend.send
-    state: dict = {"nested": None, "started": False}
+    other = AnotherDeliverer(app, monkeypatch)
     claims: list[str] = []
-
-    def other_process_delivers():
-        with app.app_context():
-            state["nested"] = mail.deliver_pending()
-
-    def send_while_another_deliverer_runs(backend, message):
-        if not state["started"]:
-            state["started"] = True
-            monkeypatch.setattr(mail, "_delivery_lock", threading.Lock())
-            other = threading.Thread(target=other_process_delivers)
-            other.start()
-            other.join(30)
-        sent.append(message.id)
-        send(backend, message)
 
     def note(connection, cursor, statement, *args):
         if statement.startswith("UPDATE outbox") and "RETURNING" in statement \
                 and threading.current_thread() is threading.main_thread():
             claims.append(statement)
 
-    monkeypatch.setattr(mail.FileBackend, "send", send_while_another_deliverer_runs)
     with app.app_context():
         queued = [mail.queue_email("test", f"personne{n}@example.org", "Essai", "Bonjour.")
                   for n in range(25)]
@@ -677,9 +672,9 @@ def test_messages_are_claimed_ten_at_a_time_and_a_second_deliverer_takes_the_res
             first = mail.deliver_pending()
         finally:
             sa_event.remove(db.engine, "before_cursor_execute", note)
-        assert first == (10, 0) and state["nested"] == (15, 0)
+        assert first == (10, 0) and other.nested == (15, 0)
         assert len(claims) == 3  # 25 listed: claimed by ten (the last two found none)
-        assert sorted(sent) == ids
+        assert sorted(other.sent) == ids
         db.session.expire_all()
         assert {(m.status, m.attempts) for m in queued} == {(OutboxStatus.SENT, 1)}
     assert len(list((tmp_path / "outbox").iterdir())) == 25

@@ -254,6 +254,30 @@ def test_the_signed_sheet_and_the_completion_hours_follow(organiser_client, clie
         pdf_text(response.data).split())
 
 
+def test_a_certificate_already_sent_leaves_again_corrected(organiser_client, irts,
+                                                            signed):
+    """Zoé had her certificate for both half-days: the confirmation says the corrected
+    one will follow, and it does, with the morning taken off."""
+    from support.registration import sent_to
+
+    zoe = signed["zoe"]
+    zoe.completion_certificate_sent_at = datetime(2018, 3, 16, 8, 0)
+    db.session.commit()
+    url = cancel_url(irts, record_of(zoe, half=signed["morning"]))
+    page = text_of(organiser_client.get(url).get_data(as_text=True))
+    assert "a déjà reçu son certificat de réalisation par e-mail : le certificat corrigé " \
+           "lui est renvoyé" in page
+    response = organiser_client.post(url, data={"reason": REASON})
+    listing = text_of(organiser_client.get(response.headers["Location"]).get_data(
+        as_text=True))
+    assert "Son certificat de réalisation, déjà envoyé, lui est renvoyé corrigé" in listing
+    [message] = sent_to("zoe@example.org", "completion_certificate")
+    [pdf] = [part for part in message.iter_attachments()
+             if part.get_content_type() == "application/pdf"]
+    assert "Assiduité du stagiaire : 3 h 15 réalisées." in " ".join(
+        pdf_text(pdf.get_content()).split())
+
+
 def test_the_last_digital_record_of_a_half_day_says_paper_counts_then(
         organiser_client, irts, signed):
     page = organiser_client.get(cancel_url(irts, record_of(signed["zoe"],

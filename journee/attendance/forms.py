@@ -231,16 +231,23 @@ class AttestForm(Form):
     half_day = HiddenField()
 
 
+def _journal_reason(label: str, example: str, missing: str) -> StringField:
+    """The reason of a sign-in correction, kept in the audit log (at most 150
+    characters, so that the entry keeps it whole)."""
+    return StringField(
+        label, filters=STRIP,
+        description=(f"Par exemple «\u202f{example}\u202f». Le motif est inscrit au "
+                     "journal\u202f: n’y indiquez rien de la santé de la personne."),
+        validators=[DataRequired(message=missing),
+                    Length(max=150, message="150 caractères au plus.")])
+
+
 class CancelRecordForm(Form):
     """Why a signature or attested presence recorded by mistake is cancelled."""
 
-    reason = StringField(
-        "Motif de l’annulation", filters=STRIP,
-        description=("Par exemple «\u202fMauvaise personne sélectionnée à l’accueil\u202f». "
-                     "Le motif est inscrit au journal\u202f: n’y indiquez rien de la santé "
-                     "de la personne."),
-        validators=[DataRequired(message="Indiquez le motif de l’annulation."),
-                    Length(max=150, message="150 caractères au plus.")])
+    reason = _journal_reason("Motif de l’annulation",
+                             "Mauvaise personne sélectionnée à l’accueil",
+                             "Indiquez le motif de l’annulation.")
 
 
 class LateAttestForm(Form):
@@ -254,13 +261,9 @@ class LateAttestForm(Form):
         "Présence attestée par (nom de la personne de l’équipe)", filters=STRIP,
         validators=[DataRequired(message="Indiquez qui atteste la présence."),
                     Length(max=200, message="200 caractères au plus.")])
-    reason = StringField(
-        "Motif", filters=STRIP,
-        description=("Par exemple «\u202fA signé la feuille papier pendant la panne de la "
-                     "tablette\u202f». Le motif est inscrit au journal\u202f: n’y indiquez "
-                     "rien de la santé de la personne."),
-        validators=[DataRequired(message="Indiquez le motif."),
-                    Length(max=150, message="150 caractères au plus.")])
+    reason = _journal_reason("Motif",
+                             "A signé la feuille papier pendant la panne de la tablette",
+                             "Indiquez le motif.")
 
 
 class ToleranceForm(Form):

@@ -7,6 +7,7 @@ marking writes no log entry: the registration keeps who marked it and when.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..audit.log import actor_for_user, record
@@ -91,37 +92,48 @@ def attest_half_day(event: Event, half: HalfDay, signer: Signer, *, attested_by:
     return attested
 
 
+@dataclass(frozen=True)
+class Correction:
+    """What a correction of the sign-in did beyond the record itself."""
+
+    certificate_resent: bool
+    """The person's completion certificate, e-mailed before, left again corrected."""
+
+
 def attest_half_day_late(event: Event, half: HalfDay, registration: Registration, *,
                          attested_by: str, reason: str, by: User,
-                         now: datetime | None = None) -> HalfDaySignature:
+                         now: datetime | None = None) -> Correction:
     """Record, after the fact, a presence the live sign-in missed (the wrong person picked
     at the desk, a paper sheet signed while the tablet was down), and the participant's
-    presence at the door; the log keeps who, for whom, which half-day and why."""
-    attested = half_day_signatures.attest_late(
+    presence at the door; the log keeps who, for whom, which half-day and why. A
+    completion certificate already e-mailed to them is sent again, corrected."""
+    half_day_signatures.attest_late(
         event, half, Signer(registration=registration), attested_by, reason, by.email, now)
     record("signin.attest_late", actor=actor_for_user(by), event=event,
            # The reason before who attested: the entry keeps 300 characters.
            target=f"{_signer_label(Signer(registration=registration))} — "
                   f"{half_day_signatures.half_day_name(half)} — motif{NNBSP}: {reason} — "
                   f"attestée par {attested_by}")
-    return attested
+    return Correction(certificate_resent=completion.resend_corrected(registration))
 
 
 def cancel_half_day_record(event: Event, signature: HalfDaySignature, *, reason: str,
-                           by: User) -> bool:
+                           by: User) -> Correction | None:
     """Delete a signature or attested presence recorded by mistake, and log who did it,
-    for whom, what it was and why; ``False`` (and no entry) if it was already gone.
-    Presence at the door is left as it is."""
-    half = signing_corrections.half_day_of_record(event, signature)
+    for whom, what it was and why; ``None`` (and no entry) if it was already gone.
+    Presence at the door is left as it is. A completion certificate already e-mailed to
+    the person is sent again, corrected."""
+    half = half_day_signatures.half_day_starting(event, signature.half_day_start)
     signer = signing_corrections.signer_of(signature)
     when = (half_day_signatures.half_day_name(half) if half is not None
             else signature.half_day_start.isoformat(timespec="minutes"))
     what = signing_corrections.what_it_was(event, signature)
     if not signing_corrections.remove(signature):
-        return False
+        return None
     record("signin.cancel", actor=actor_for_user(by), event=event,
            target=f"{_signer_label(signer)} — {when} — {what} — motif{NNBSP}: {reason}")
-    return True
+    return Correction(certificate_resent=signer.registration is not None
+                      and completion.resend_corrected(signer.registration))
 
 
 def _signer_label(signer: Signer) -> str:

@@ -70,21 +70,22 @@ def attest_late(event_id: int, half_day: str):
     if not form.validate_on_submit():
         return _page(event, half, form)
     try:
-        attest_half_day_late(event, half, registration, attested_by=form.attested_by.data,
-                             reason=form.reason.data, by=current_user)
+        done = attest_half_day_late(event, half, registration,
+                                    attested_by=form.attested_by.data,
+                                    reason=form.reason.data, by=current_user)
     except JourneeError as refused:
         db.session.rollback()
         return _page(event, half, form, problems=[str(refused)])
     name = registration.full_name
     db.session.commit()
     flash(f"La présence de {name} est attestée après coup pour "
-          f"{signing.half_day_name(half)}.", "success")
+          f"{signing.half_day_name(half)}.{_resent(done)}", "success")
     return redirect(url_for(".half_day", event_id=event.id, half_day=half_day))
 
 
 def _record_or_404(event: Event, record_id: int):
     record = owned_or_404(HalfDaySignature, record_id, event_id=event.id)
-    half = corrections.half_day_of_record(event, record)
+    half = signing.half_day_starting(event, record.half_day_start)
     if half is None:
         abort(404)  # A half-day the programme no longer holds: nothing lists it.
     return record, half
@@ -100,8 +101,11 @@ def cancel(event_id: int, record_id: int):
     name = corrections.signer_of(record).name
     if form.validate_on_submit():
         half_name = signing.half_day_name(half)
-        if cancel_half_day_record(event, record, reason=form.reason.data, by=current_user):
-            flash(f"L’émargement de {name} pour {half_name} est annulé.", "success")
+        done = cancel_half_day_record(event, record, reason=form.reason.data,
+                                      by=current_user)
+        if done is not None:
+            flash(f"L’émargement de {name} pour {half_name} est annulé.{_resent(done)}",
+                  "success")
         else:
             flash(f"L’émargement de {name} pour {half_name} était déjà annulé.", "info")
         db.session.commit()
@@ -112,3 +116,8 @@ def cancel(event_id: int, record_id: int):
         facilitator=record.person_id is not None,
         description=corrections.describe(event, record),
         consequences=corrections.consequences(event, record, half))
+
+
+def _resent(done) -> str:
+    return (" Son certificat de réalisation, déjà envoyé, lui est renvoyé corrigé par "
+            "e-mail." if done.certificate_resent else "")

@@ -183,6 +183,19 @@ def queue_completion_certificates(event: Event, today: date | None = None) -> in
     return len(claimed)
 
 
+def resend_corrected(registration: Registration) -> bool:
+    """After a correction of someone's half-days: the certificate they were already
+    e-mailed no longer says what they attended, so the corrected one leaves too (written
+    by the sender from the records as they now stand). ``False`` when none had been sent
+    (the organiser's next « Envoyer » sends theirs) or they now attended nothing."""
+    if registration.completion_certificate_sent_at is None or not registration.email:
+        return False
+    if recipient(registration) is None:
+        return False
+    queue_to_compose("completion_certificate", registration.email, registration.id)
+    return True
+
+
 def completion_subject(event: Event) -> str:
     return f"{TITLE}{NBSP}: {event.title}"
 

@@ -253,10 +253,16 @@ def attest_late(event: Event, half: HalfDay, signer: Signer, attested_by: str, r
                    reason=reason[:300], collected_by=collected_by[:200], attested_late=True)
 
 
-def has_participant_records(event: Event, half: HalfDay) -> bool:
-    return db.session.scalar(select(HalfDaySignature.id).where(
+def has_participant_records(event: Event, half: HalfDay,
+                            besides: HalfDaySignature | None = None) -> bool:
+    """Whether some participant has a record for the half-day (*besides* this one): if
+    not, it went on the paper sheet (:mod:`.half_day_presence`)."""
+    query = select(HalfDaySignature.id).where(
         HalfDaySignature.event_id == event.id, HalfDaySignature.half_day_start == half.key,
-        HalfDaySignature.registration_id.is_not(None)).limit(1)) is not None
+        HalfDaySignature.registration_id.is_not(None))
+    if besides is not None:
+        query = query.where(HalfDaySignature.id != besides.id)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def _record(event: Event, half: HalfDay, signer: Signer, now: datetime | None, *,

@@ -104,10 +104,6 @@ def record_counts(event: Event) -> dict[datetime, int]:
         .group_by(HalfDaySignature.half_day_start)).all())
 
 
-def half_day_of_record(event: Event, record: HalfDaySignature) -> HalfDay | None:
-    return signing.half_day_starting(event, record.half_day_start)
-
-
 def what_it_was(event: Event, record: HalfDaySignature) -> str:
     """« signature du jeudi 15 mars 2018 à 9 h 12 », « présence attestée le … », as the
     audit log keeps it."""
@@ -132,15 +128,6 @@ def describe(event: Event, record: HalfDaySignature) -> str:
     return f"Signé à {at}"
 
 
-def _other_participant_records(event: Event, record: HalfDaySignature) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(HalfDaySignature)
-        .where(HalfDaySignature.event_id == event.id,
-               HalfDaySignature.half_day_start == record.half_day_start,
-               HalfDaySignature.registration_id.is_not(None),
-               HalfDaySignature.id != record.id))
-
-
 def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
                  now: datetime | None = None) -> list[str]:
     """What cancelling ``record`` changes, in plain French, for the confirmation page."""
@@ -151,7 +138,8 @@ def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
     else:
         said.append("L’image de la signature est supprimée définitivement et disparaît "
                     "de la feuille d’émargement signée.")
-    others = record.registration_id is not None and _other_participant_records(event, record)
+    others = (record.registration_id is not None
+              and signing.has_participant_records(event, half, besides=record))
     if record.registration_id is None:
         said.append("Les certificats de réalisation ne changent pas (ils ne concernent "
                     "que les personnes inscrites).")
@@ -169,6 +157,10 @@ def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
         if record.registration_id is not None else None
     if registration is not None and registration.checked_in_at is not None:
         said.append(f"La présence de {name} à l’accueil reste notée.")
+    if registration is not None and registration.completion_certificate_sent_at is not None:
+        said.append(f"{name} a déjà reçu son certificat de réalisation par e-mail{NNBSP}: "
+                    "le certificat corrigé lui est renvoyé, s’il lui reste une demi-journée "
+                    "suivie.")
     closes = signing.window(event, half)[1]
     if signing.local_now(event, now) <= closes:
         said.append(f"{name} pourra signer à nouveau, ou l’équipe attester sa présence, "
