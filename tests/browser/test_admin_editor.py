@@ -1,5 +1,5 @@
 import pytest
-from support.browsing import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login, submit
 
 from journee.extensions import db
 from journee.programme.models import Event, SessionKind
@@ -35,7 +35,7 @@ def test_session_form_errors_are_accessible_and_keep_input(page_factory, live_se
     page.goto(f"{live_server.base_url}/admin/journees/{event_id}/seances/{plenary_id}/modifier")
     page.fill("input[name=title]", "Titre modifié « test »")
     page.fill("input[name=end]", "09:00")
-    page.get_by_role("button", name="Enregistrer la séance").click()
+    submit(page, page.get_by_role("button", name="Enregistrer la séance"))
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert "fin" in summary.inner_text()

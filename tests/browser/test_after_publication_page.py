@@ -94,7 +94,7 @@ def test_without_javascript_a_missing_choice_is_summarised_then_the_place_taken(
     (first, *_), _, two = _left_out(live_server, "b")
     page = page_factory(width=360, javascript=False)
     page.goto(live_server.base_url + first)
-    page.get_by_role("button", name="Prendre cette place").click()
+    submit(page, page.get_by_role("button", name="Prendre cette place"))
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert "Choisissez un atelier." in summary.inner_text()

@@ -68,5 +68,6 @@ def test_the_checklist_lists_blockers_and_offers_no_button(page_factory, live_se
     blockers = page.locator(".blockers")
     assert "Aucune date limite d’inscription" in blockers.inner_text()
     assert page.get_by_role("button", name="Publier la journée").count() == 0
-    blockers.get_by_role("link").first.click()
+    with page.expect_navigation():
+        blockers.get_by_role("link").first.click()
     assert page.url.endswith("/modifier#registration_deadline")

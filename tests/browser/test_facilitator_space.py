@@ -137,6 +137,7 @@ def test_organiser_links_and_log_pages(page_factory, live_server, space):
     # The address changed in place, without leaving the page.
     field = page.locator('input[type="email"]').first
     field.fill("pas une adresse")
-    field.locator("xpath=..").get_by_role("button").click()
+    with page.expect_navigation():
+        field.locator("xpath=..").get_by_role("button").click()
     assert page.locator(".error-summary").count() == 1
     assert axe_violations(page) == []

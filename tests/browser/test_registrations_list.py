@@ -41,10 +41,12 @@ def test_registrations_list(page_factory, live_server):
         assert region.get_attribute("tabindex") == "0"
 
     # Sorting by date, then the other way round: the header says which.
-    page.get_by_role("link", name="Date d’inscription").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Date d’inscription").click()
     header = page.locator("th[aria-sort]")
     assert header.get_attribute("aria-sort") == "ascending"
-    page.get_by_role("link", name="Date d’inscription").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Date d’inscription").click()
     assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "descending"
     assert "ordre=desc" in page.url
 
@@ -62,7 +64,8 @@ def test_registrations_list(page_factory, live_server):
     page.set_viewport_size({"width": 360, "height": 900})
     assert horizontal_overflow(page) <= 0
     assert axe_violations(page) == []
-    page.get_by_role("link", name="Revenir à la liste sans rien annuler").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Revenir à la liste sans rien annuler").click()
     assert "ordre=desc" in page.url
 
     # Without JavaScript: no « tout sélectionner », one box ticked, confirmed from the
@@ -72,7 +75,7 @@ def test_registrations_list(page_factory, live_server):
     plain.goto(url + "?statut=waitlisted")
     assert not plain.get_by_label("Tout sélectionner sur cette page").is_visible()
     plain.locator('input[name="registration_ids"]').first.check()
-    plain.get_by_role("button", name="Confirmer depuis la liste d’attente").click()
+    submit(plain, plain.get_by_role("button", name="Confirmer depuis la liste d’attente"))
     assert "statut=waitlisted" in plain.url
     said = plain.locator(".flashes").inner_text().replace("\u00a0", " ")
     assert "1 inscription confirmée." in said or "1 restée sur la liste d’attente" in said

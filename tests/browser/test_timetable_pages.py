@@ -4,7 +4,7 @@ timetable and the one-page session form, counting the pages loaded."""
 from datetime import date, datetime
 
 from playwright.sync_api import expect
-from support.browsing import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login, submit
 
 from journee.extensions import db
 from journee.programme.models import (
@@ -46,8 +46,7 @@ def _person(page, row, name, email="", organisation=""):
 
 
 def _save(page):
-    page.get_by_role("button", name="Enregistrer la séance").click()
-    page.wait_for_selector(".flash-success, .error-summary, .warning-summary")
+    submit(page, page.get_by_role("button", name="Enregistrer la séance"))
     assert page.locator(".flash-success").count() == 1, page.locator("main").inner_text()
 
 
@@ -197,7 +196,7 @@ def test_timetable_and_session_form_are_accessible(page_factory, live_server):
             page.fill("#workshops-0-title", "Atelier sans fin")
             page.fill("#workshops-0-capacity", "0")
             page.fill("#participants-0-email", "pas-une-adresse")
-            page.get_by_role("button", name="Enregistrer la séance").click()
+            submit(page, page.get_by_role("button", name="Enregistrer la séance"))
             summary = page.locator(".error-summary")
             assert summary.is_visible()
             text = summary.inner_text()
@@ -211,14 +210,14 @@ def test_timetable_and_session_form_are_accessible(page_factory, live_server):
                 page.get_by_role("button", name="Ajouter une ligne").click()
                 assert page.evaluate("document.activeElement.id") == "participants-4-name"
             else:
-                page.get_by_role("button", name="Ajouter une ligne").click()
+                submit(page, page.get_by_role("button", name="Ajouter une ligne"))
                 assert page.locator("#participants-4-name").count() == 1
                 assert page.input_value("#workshops-0-title") == "Atelier sans fin"
             page.fill("#end", "12:00")
             page.fill("#workshops-0-capacity", "2")
             page.fill("#participants-0-email", "")
-            page.get_by_role("button", name="Enregistrer la séance").click()
-            page.wait_for_selector(".flash-success")
+            submit(page, page.get_by_role("button", name="Enregistrer la séance"))
+            expect(page.locator(".flash-success")).to_be_visible()
             assert page.locator("table.timetable").is_visible()
             expect(page.locator(".warning-summary")).to_contain_text(
                 "Zoé <script> N’DIAYE intervient dans la conférence plénière")
