@@ -270,6 +270,9 @@ def worker_command(max_sleep: float) -> None:
         received = None
         while received is None and thread.is_alive():
             received = signal.sigtimedwait(stop_signals, 1)
+            # A debugger or a profiler attaching (ptrace) wakes the wait with no signal.
+            if received is not None and received.si_signo not in stop_signals:
+                received = None
         runner.stop()
         thread.join()
     finally:

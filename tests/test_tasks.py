@@ -304,6 +304,28 @@ def test_worker_sends_then_stops_on_sigterm(app_factory, tmp_path):
     ]
 
 
+def test_worker_keeps_running_when_a_profiler_wakes_its_wait(app_factory, monkeypatch):
+    """Attaching py-spy or gdb (ptrace) wakes ``sigtimedwait`` with no signal in it: the
+    worker stopped there, and its e-mails with it, until the next SIGTERM was the only way
+    out."""
+    from types import SimpleNamespace
+
+    wakes = iter([SimpleNamespace(si_signo=0), None,
+                  SimpleNamespace(si_signo=signal.SIGTERM)])
+    waits = []
+
+    def sigtimedwait(signals, timeout):
+        waits.append(set(signals))
+        return next(wakes)
+
+    monkeypatch.setattr(signal, "sigtimedwait", sigtimedwait)
+    app = app_factory(PURGE_INTERVAL_SECONDS=0, MAIL_AUTO_RETRY_SECONDS=3600)
+    result = app.test_cli_runner().invoke(args=["worker"])
+    assert result.exit_code == 0, result.output
+    assert waits == [{signal.SIGTERM, signal.SIGINT}] * 3
+    assert result.stdout.splitlines()[-1] == "Tâches périodiques arrêtées (SIGTERM)."
+
+
 # In-process: journee run, never a request ---------------------------------------------
 
 def test_no_thread_is_started_by_a_request(app_factory):
