@@ -24,10 +24,10 @@ gives their medians, the ratio full / floor, and the load average of the machine
 
 Run: ``.venv/bin/python benchmarks/bench_assignment_floor.py [--only=TEXT…]
 [--repeats=N] [--methods=M,…] [--time-limit=SECONDS] [--classes-only|--floor-only]``
-(``--only`` as in ``bench_assignment.py``, e.g. ``--only=20000/50x4/5``; the time limit
-of each HiGHS call in the full solve is the benchmark's 120 s by default,
-``--time-limit=0`` none: on a loaded machine the LP alone can take longer, and the solve
-then falls back to branch and bound over the whole model).
+(``--only`` as in ``bench_assignment.py``, e.g. ``--only=20000/50x4/5``; the full
+solve's time limit, shared by its HiGHS calls, is the benchmark's 600 s by default,
+``--time-limit=0`` none: when the LP alone takes longer, the solve ends « time limit »
+with what the calls had found).
 """
 
 from __future__ import annotations

@@ -485,6 +485,37 @@ def test_a_time_limit_claims_optimal_only_when_the_bound_proves_it(monkeypatch, 
     assert (result.report.gap == 0) == (status == "optimal")
 
 
+def test_the_time_limit_is_one_budget_for_every_call_of_a_solve(monkeypatch):
+    """Leximin solves one level after another, each an LP and maybe MIPs: they share
+    ``time_limit``, each HiGHS call getting what the calls before it left."""
+    from journee.workshops import assignment
+
+    clock, given = [1000.0], []
+
+    def taking(solver, seconds):
+        def call(*args, **kwargs):
+            given.append(kwargs["options"].get("time_limit"))
+            clock[0] += seconds
+            return solver(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(assignment, "_now", lambda: clock[0])
+    monkeypatch.setattr(assignment, "linprog", taking(assignment.linprog, 3.0))
+    monkeypatch.setattr(assignment, "milp", taking(assignment.milp, 3.0))
+    attendees, workshops = themed_day()
+    options = Options(seed=3, strategy="leximin", avoid_same_theme=True,
+                      max_profile_share=0.5, max_per_organisation=2, time_limit=600)
+    result = assign_workshops(attendees, workshops, options=options)
+    assert len(given) >= 4  # at least two levels, each an LP at least
+    assert given == [600.0 - 3.0 * call for call in range(len(given))]
+    assert result.report.status == "optimal"
+
+    given.clear()
+    assign_workshops(attendees, workshops, options=Options(seed=3, strategy="leximin",
+                                                            avoid_same_theme=True))
+    assert given and all(limit is None for limit in given)
+
+
 def test_above_the_lp_bound_the_narrowed_mip_proves_what_branch_and_bound_proves(
         monkeypatch):
     """The themed day's optimum lies above its LP bound: the MIP narrowed by the LP's

@@ -183,6 +183,10 @@ class Options:
     :param min_group_size: the profile share applies to groups of this many people or
         more (someone alone in a workshop is not « 100 % of one profile »).
     :param seed: lottery seed for ties; drawn at random and reported when ``None``.
+    :param time_limit: seconds for the whole solve (every HiGHS call of it gets what is
+        left, so the LP, the narrowed MIPs and every leximin level share one budget);
+        ``None``: until proven optimal. A solve stopped by it reports « time limit »
+        unless its bound proves the placement all the same.
     """
 
     strategy: str = "first_choices"
@@ -553,14 +557,15 @@ def assign_workshops(attendees: Sequence[Attendee], workshops: Sequence[Workshop
 
 def _solve(model: _Model, options: Options, rng) -> tuple[np.ndarray, dict, _Problem]:
     """The solution, the solver's facts, and the programme built for the report."""
+    deadline = None if options.time_limit is None else _now() + options.time_limit
     costs = resolve_costs(options, model.max_rank)
     problem = model.build(costs)
     if options.strategy == "leximin":
         x, result = _solve_levels(problem, model.build(costs, caps=False), model,
-                                       rng, options, _caps_grid(costs, options))
+                                  rng, options, _caps_grid(costs, options), deadline)
     else:
         x, result = _solve_weighted(problem, model, rng, options,
-                                         _cost_grid(costs, options))
+                                    _cost_grid(costs, options), deadline)
     return x, result, problem
 
 
@@ -688,7 +693,7 @@ class _Builder:
 
 def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray, float]],
           options: Options, closed: np.ndarray | None = None,
-          proven: _Proof | None = None) -> dict:
+          proven: _Proof | None = None, deadline: float | None = None) -> dict:
     """Solve the LP relaxation, and branch and bound only if its optimum is fractional.
 
     Without soft caps the matrix is totally unimodular, and with them its optimum is
@@ -704,10 +709,12 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
     optimal: no branch and bound over the whole model. Otherwise a second one, narrowed
     to the cost of that placement, holds every cheaper placement: its optimum is the
     whole model's, and ``min(its cost, its bound)`` bounds the whole model.
+
+    Each HiGHS call gets the time left until ``deadline`` (see :func:`_within`).
     """
     arguments, milp_options = _milp_arguments(problem, objective, fixed, options, closed)
     started = time.perf_counter()
-    relaxation = _relaxation(problem, arguments, milp_options)
+    relaxation = _relaxation(problem, arguments, _within(milp_options, deadline))
     lp_bound = relaxation.fun if relaxation.status == 0 else -np.inf
     x = relaxation.x if relaxation.status == 0 else None
     integral = problem.integral > 0
@@ -715,7 +722,8 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
         return {"x": x, "bound": float(lp_bound), "method": "highs-lp", "status": "optimal",
                 "seconds": time.perf_counter() - started}
     narrowed = (_narrow(problem, relaxation, proven.ceiling(lp_bound), arguments,
-                        milp_options) if x is not None and proven is not None else None)
+                        _within(milp_options, deadline))
+                if x is not None and proven is not None else None)
     if narrowed is not None and proven.met(narrowed.x, lp_bound):
         return {"x": narrowed.x, "bound": float(lp_bound), "method": "highs-lp-narrow",
                 "status": "optimal", "seconds": time.perf_counter() - started}
@@ -724,7 +732,8 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
         # costs leave open up to the cost of this one, and that MIP's own bound holds
         # for the whole model.
         ceiling = objective @ narrowed.x + 1e-7 * max(1.0, abs(lp_bound))
-        widened = _narrow(problem, relaxation, ceiling, arguments, milp_options)
+        widened = _narrow(problem, relaxation, ceiling, arguments,
+                          _within(milp_options, deadline))
         if widened is not None and widened.status in (0, 1):
             bound = widened.mip_dual_bound
             bound = max(lp_bound, min(ceiling, bound if bound is not None else -np.inf))
@@ -732,7 +741,8 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
             return {"x": _better(objective, widened, narrowed).x, "bound": float(bound),
                     "method": "highs-lp-narrow", "status": status,
                     "seconds": time.perf_counter() - started}
-    res = milp(integrality=problem.integral, options=milp_options, **arguments)
+    res = milp(integrality=problem.integral, options=_within(milp_options, deadline),
+               **arguments)
     if res.x is None and narrowed is None:
         raise AssignmentError(f"HiGHS found no placement: {res.message}")
     # Stopped by its time limit, branch and bound may hold a worse placement than
@@ -745,6 +755,18 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
     status = {0: "optimal", 1: "time limit"}.get(res.status, res.message)
     return {"x": x, "bound": float(bound), "method": method, "status": status,
             "seconds": time.perf_counter() - started}
+
+
+_now = time.monotonic
+
+
+def _within(milp_options: dict, deadline: float | None) -> dict:
+    """HiGHS's options for one call, with the time left until ``deadline`` (``None``: no
+    limit). A call starting after the deadline still gets a moment: HiGHS then stops at
+    once with what it has (an LP, nothing; a MIP, its first placement if any)."""
+    if deadline is None:
+        return milp_options
+    return {**milp_options, "time_limit": max(deadline - _now(), 0.01)}
 
 
 def _better(objective: np.ndarray, *results):
@@ -840,8 +862,6 @@ def _milp_arguments(problem: _Problem, objective: np.ndarray,
     if closed is not None and closed.any():
         upper = np.where(np.pad(closed, (0, problem.n_columns - len(closed))), 0.0, upper)
     milp_options = {"disp": False, "mip_rel_gap": options.mip_rel_gap}
-    if options.time_limit is not None:
-        milp_options["time_limit"] = options.time_limit
     return dict(c=objective, bounds=Bounds(0, upper), constraints=constraints), milp_options
 
 
@@ -857,14 +877,15 @@ def _lottery(problem: _Problem, rng, step: float, n_as: int) -> tuple[np.ndarray
 
 
 def _solve_weighted(problem: _Problem, model: _Model, rng, options: Options,
-                    grid: float | None):
+                    grid: float | None, deadline: float | None = None):
     """One solve of the weighted objective (« most first choices », « fairness »)."""
     if not problem.n_columns:  # Everyone in play is locked or led: nothing to decide.
         return np.zeros(0), {"status": "optimal", "seconds": 0.0,
                                          "method": "highs-lp", "bound": 0.0}
     noise, perturbation = _lottery(problem, rng, grid or 1e-3, len(model.as_att))
     result = _milp(problem, problem.cost + noise, [], options,
-                   proven=_lp_proof(problem.cost, grid, perturbation, options.mip_rel_gap))
+                   proven=_lp_proof(problem.cost, grid, perturbation, options.mip_rel_gap),
+                   deadline=deadline)
     bound = result["bound"] - perturbation
     if grid is not None:
         bound = grid * math.ceil(bound / grid - 1e-6)
@@ -918,7 +939,8 @@ def _levels(plain: _Problem, model: _Model):
 
 
 def _solve_levels(problem: _Problem, plain: _Problem, model: _Model, rng,
-                  options: Options, caps_grid: float | None):
+                  options: Options, caps_grid: float | None,
+                  deadline: float | None = None):
     """Leximin: fewest without a workshop, then fewest in a free place, then fewest at
     the last rank, then at the one before, and so on up to the second, then the least
     cap excess: one exact solve per level, each with the levels before it fixed at their
@@ -938,7 +960,7 @@ def _solve_levels(problem: _Problem, plain: _Problem, model: _Model, rng,
     for number, (target, name, vector, grid) in enumerate(steps):
         lottery = number == len(steps) - 1
         result = _solve_level(target, vector, grid, fixed, closed, model,
-                              rng if lottery else None, options)
+                              rng if lottery else None, options, deadline)
         x, seconds, value = result["x"], seconds + result["seconds"], result["value"]
         methods.add(result["method"])
         gap = max(gap, result["gap"])
@@ -970,7 +992,8 @@ def _level_steps(problem: _Problem, plain: _Problem, model: _Model,
 
 def _solve_level(target: _Problem, vector: np.ndarray, grid: float | None,
                  fixed: list[tuple[np.ndarray, float]], closed: np.ndarray | None,
-                 model: _Model, rng, options: Options) -> dict:
+                 model: _Model, rng, options: Options,
+                 deadline: float | None = None) -> dict:
     """One leximin level: its optimum ``value`` on its grid with the levels before it
     ``fixed``, and the gap its bound proves; the lottery breaks ties when ``rng`` is
     given (the last level)."""
@@ -978,7 +1001,8 @@ def _solve_level(target: _Problem, vector: np.ndarray, grid: float | None,
                            if rng is not None else (0.0, 0.0))
     padded = [(np.pad(v, (0, target.n_columns - len(v))), value) for v, value in fixed]
     result = _milp(target, vector + noise, padded, options, closed,
-                   proven=_lp_proof(vector, grid, perturbation, options.mip_rel_gap))
+                   proven=_lp_proof(vector, grid, perturbation, options.mip_rel_gap),
+                   deadline=deadline)
     value = float(vector @ result["x"])
     bound = result["bound"] - perturbation
     if grid is not None:
