@@ -35,9 +35,15 @@ within ``--threshold`` (0.01) of 0 or 1, and ``milp`` (``mip_rel_gap`` 1e-3) pla
 rest; the gap is again proven by that method's dual bound. ``--reuse`` takes a method's
 vectors from its last run (saved beside its log) instead of solving again.
 
+``--full=GAP`` runs ``assign_workshops`` itself on the row with ``mip_rel_gap=GAP``
+(the time limit per HiGHS call is ``--time-limit``): from ``INTERIOR_GAP`` (1e-4) up, a
+model this large goes first to ``_interior`` (scipy's HiGHS interior point without
+crossover, the dual bound, the rounded placement), and back to the simplex path if
+that proves less than the gap asked.
+
 Run: ``.venv/bin/python benchmarks/bench_assignment_lp_methods.py [--only=TEXT]
 [--methods=NAME,…] [--time-limit=S] [--cache=PATH] [--optimum=VALUE]
-[--narrow=METHOD --room=UNITS] [--round=METHOD --threshold=T] [--reuse]`` (``--list`` shows the methods; logs go to
+[--narrow=METHOD --room=UNITS] [--round=METHOD --threshold=T] [--reuse]`` or ``[--full=GAP]`` (``--list`` shows the methods; logs go to
 ``/tmp/journee_lp_logs/``). Run one at a time: the machine has 2 cores.
 """
 
@@ -55,7 +61,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_assignment import EXTRA, MAIN, OPTIONS, SEED, make_instance, row_name  # noqa: E402
-from bench_assignment_floor import lp_arguments  # noqa: E402
+from bench_assignment_floor import full_solve, lp_arguments  # noqa: E402
 
 from journee.workshops import assignment  # noqa: E402
 from journee.workshops.assignment import Options  # noqa: E402
@@ -75,6 +81,10 @@ METHODS: dict[str, dict] = {
     "ipx-nocross": {"solver": "ipx", "run_crossover": "off"},
     "ipx-nocross-loose": {"solver": "ipx", "run_crossover": "off",
                           "ipm_optimality_tolerance": 1e-6},
+    "ipx-nocross-1e-4": {"solver": "ipx", "run_crossover": "off",
+                         "ipm_optimality_tolerance": 1e-4},
+    "ipx-nocross-1e-3": {"solver": "ipx", "run_crossover": "off",
+                         "ipm_optimality_tolerance": 1e-3},
     "hipo": {"solver": "hipo"},
     "pdlp": {"solver": "pdlp"},
     "pdlp-loose": {"solver": "pdlp", "primal_feasibility_tolerance": 1e-5,
@@ -256,6 +266,28 @@ def narrow(lp: dict, y: np.ndarray, room: float, time_limit: float) -> dict:
     return out
 
 
+def whole(row: tuple, gap: float, time_limit: float) -> int:
+    """``assign_workshops`` end to end on ``row`` with ``mip_rel_gap=gap``: from 1e-4 up,
+    a model this large goes through the interior point (``_interior``) first."""
+    n_attendees, n_workshops, n_slots, n_choices, extra, _label = row
+    extra = dict(extra)
+    themes = extra.pop("themes", False)
+    attendees, workshops = make_instance(n_attendees, n_workshops, n_slots, n_choices,
+                                         themes=themes)
+    options = Options(seed=SEED, time_limit=time_limit, mip_rel_gap=gap, **OPTIONS,
+                      **extra)
+    before = load()
+    solve = full_solve(attendees, workshops, options)
+    print(f"{row_name(*row)}, assign_workshops with mip_rel_gap={gap}: "
+          f"{solve['seconds']:.1f} s ({solve['status']}, {solve['method']}, gap "
+          f"{solve['gap']}, objective {solve['objective']}, bound {solve['bound']}): "
+          f"linprog {solve['lp']:.1f} s (status {solve['lp_status']}), milp "
+          f"{' + '.join(f'{s:.1f}' for s in solve['mips']) or '—'} s (status "
+          f"{solve['mip_status']}), the rest {solve['other']:.1f} s; load {before} → "
+          f"{load()}", flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     def option(name, default):
         return next((arg.split("=", 1)[1] for arg in argv if arg.startswith(f"--{name}=")),
@@ -273,6 +305,8 @@ def main(argv: list[str]) -> int:
     cache = Path(option("cache", f"/tmp/journee_lp_{slug}.npz"))
     time_limit = float(option("time-limit", 240))
     optimum = float(option("optimum", 834_001))
+    if option("full", ""):
+        return whole(row, float(option("full", "")), time_limit)
     started = time.perf_counter()
     lp = capture(row, cache)
     noise = float(np.sum(np.sort(lp["c"] - lp["cost"])[::-1][:int(lp["n_as"])]))
