@@ -75,7 +75,9 @@ METHODS: dict[str, dict] = {
                     "simplex_scale_strategy": 0},
     "dual-scale4": {"solver": "simplex", "simplex_strategy": 1,
                     "simplex_scale_strategy": 4},
-    "pami": {"solver": "simplex", "simplex_strategy": 2, "parallel": "on", "threads": 2},
+    # simplex_strategy 2 is SIP (its log: « parallel dual simplex solver - SIP »), 3 PAMI.
+    "sip": {"solver": "simplex", "simplex_strategy": 2, "parallel": "on", "threads": 2},
+    "pami": {"solver": "simplex", "simplex_strategy": 3, "parallel": "on", "threads": 2},
     "primal": {"solver": "simplex", "simplex_strategy": 4},
     "ipx": {"solver": "ipx"},
     "ipx-nocross": {"solver": "ipx", "run_crossover": "off"},
