@@ -59,6 +59,8 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's journee, not the one the virtualenv was installed from.
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 from bench_assignment import EXTRA, MAIN, OPTIONS, SEED, make_instance, row_name  # noqa: E402
 from bench_assignment_floor import full_solve, lp_arguments  # noqa: E402
