@@ -531,3 +531,90 @@ def test_above_the_lp_bound_the_narrowed_mip_proves_what_branch_and_bound_proves
     assert narrowed.status == whole.status == "optimal"
     assert narrowed.gap == whole.gap == 0
     assert narrowed.objective == whole.objective
+
+
+def crowded_morning(seed: int = 2) -> tuple[list[Attendee], list[Workshop]]:
+    """Sixty people ranking three of eight small workshops in one slot, no caps: the LP
+    relaxation is integral (a transportation problem)."""
+    import random
+
+    rng = random.Random(seed)
+    workshops = [Workshop(f"W{w}", "matin", 6) for w in range(8)]
+    attendees = [person(i, rng.sample([f"W{w}" for w in range(8)], 3)) for i in range(60)]
+    return attendees, workshops
+
+
+def test_an_interior_point_bound_proves_the_placement_when_a_gap_is_allowed(monkeypatch):
+    """Asked for a gap from INTERIOR_GAP up, a large model goes first to the interior
+    point without crossover: its dual bounds the optimum, and the placement rounded
+    from its point meets that bound here (the optimum itself)."""
+    attendees, workshops = crowded_morning()
+    exact = assign_workshops(attendees, workshops, options=Options(seed=4)).report
+    monkeypatch.setattr(assignment, "INTERIOR_COLUMNS", 0)
+    result = assign_workshops(attendees, workshops,
+                              options=Options(seed=4, mip_rel_gap=1e-3))
+    check_rules(result, attendees, workshops)
+    report = result.report
+    assert report.method == "highs-ipm-round"
+    assert report.status == "optimal" and report.gap <= 1e-3
+    assert report.objective == exact.objective
+    # The default gap (1e-6) keeps the simplex: the lottery's own optimum.
+    assert assign_workshops(attendees, workshops,
+                            options=Options(seed=4)).report.method == "highs-lp"
+
+
+def test_an_interior_point_that_proves_too_little_falls_back_to_the_simplex(monkeypatch):
+    """The themed day's optimum lies above its LP bound by more than a gap of 1e-3 of
+    its cost allows: the interior point's placement is not proven, and the solve goes
+    on as before (LP, then the narrowed MIP) to the same optimum."""
+    attendees, workshops = themed_day()
+    options = Options(seed=3, avoid_same_theme=True, max_profile_share=0.5,
+                      max_per_organisation=2, mip_rel_gap=1e-3)
+    before = assign_workshops(attendees, workshops, options=options).report
+    calls = []
+    real_interior = assignment._interior
+
+    def interior(*args):
+        calls.append(real_interior(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(assignment, "INTERIOR_COLUMNS", 0)
+    monkeypatch.setattr(assignment, "_interior", interior)
+    after = assign_workshops(attendees, workshops, options=options).report
+    assert calls == [None]
+    assert after.method == before.method == "highs-lp-narrow"
+    assert after.objective == before.objective and after.status == "optimal"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_any_dual_vector_bounds_the_lp_optimum(seed):
+    """The bound of ``_dual_bound`` holds for any dual vector (random ones here) and
+    meets the LP optimum at the optimal duals."""
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    rng = np.random.default_rng(seed)
+    a_ub = sparse.csr_array(rng.integers(0, 2, size=(6, 10)).astype(float))
+    b_ub = a_ub @ np.full(10, 0.3) + rng.integers(0, 3, size=6)
+    a_eq = sparse.csr_array(rng.integers(0, 2, size=(3, 10)).astype(float))
+    b_eq = a_eq @ np.full(10, 0.3)
+    c = rng.normal(size=10)
+    c[8:] = np.abs(c[8:])  # the columns without an upper bound
+    lower, upper = np.zeros(10), np.where(np.arange(10) < 8, 1.0, np.inf)
+    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
+                  bounds=np.stack([lower, upper], axis=1), method="highs")
+    assert res.status == 0
+    matrix = sparse.vstack([a_ub, a_eq], format="csr")
+    row_lower = np.concatenate([np.full(6, -np.inf), b_eq])
+    row_upper = np.concatenate([b_ub, b_eq])
+    # Some optimum keeps the unbounded columns below this.
+    most = 1 + np.abs(res.x).max() * 10
+
+    def bound(y):
+        return assignment._dual_bound(c, matrix, row_lower, row_upper, lower, upper,
+                                      most, y)
+
+    exact = bound(np.concatenate([res.ineqlin.marginals, res.eqlin.marginals]))
+    assert exact == pytest.approx(res.fun, abs=1e-7)
+    for _ in range(20):
+        assert bound(rng.normal(size=9)) <= res.fun + 1e-9

@@ -79,8 +79,17 @@ How it is solved, chosen by measurement (``benchmarks/bench_assignment.py``, 2 c
   sent the solve to branch and bound;
 * the LP through :func:`scipy.optimize.linprog` (the same HiGHS, same optimum) for its
   reduced costs, which :func:`~scipy.optimize.milp` does not give;
-* scipy's bundled HiGHS rather than ``highspy``: highspy 1.16 was no faster on these models,
-  and its MIP start (which scipy does not take) cannot close a gap by itself: with the
+* asked for a gap from ``INTERIOR_GAP`` (1e-4) up, a model of ``INTERIOR_COLUMNS``
+  (200,000) columns or more goes first to HiGHS's interior point without crossover: the
+  dual it stops at bounds the optimum whatever its accuracy, and the pairs its point
+  leaves near 0 or 1 held there, a small MIP places the rest (:func:`_interior`); the
+  simplex path follows only if that placement is not proven within the gap. At 20,000
+  × 4 × 50 themed the simplex LP alone takes 68–72 s; this path proves a placement
+  within 1.0e-5: IPX 48 s and the MIP 2.7 s measured apart at load 1, the whole
+  ``assign_workshops`` 62 s and 69 s with other jobs on the machine (load 1.5–2.2)
+  (``benchmarks/bench_assignment_lp_methods.py``);
+* scipy's bundled HiGHS rather than ``highspy`` (but for the interior point above):
+  highspy 1.16 was no faster on these models, and its MIP start (which scipy does not take) cannot close a gap by itself: with the
   rounded placement as incumbent, branch and bound still has to find a better one;
   a min-cost flow cannot carry two crossing families of caps (profile and organisation
   rows of one workshop), and without caps the LP relaxation is already integral;
@@ -714,6 +723,11 @@ def _milp(problem: _Problem, objective: np.ndarray, fixed: list[tuple[np.ndarray
     """
     arguments, milp_options = _milp_arguments(problem, objective, fixed, options, closed)
     started = time.perf_counter()
+    if (proven is not None and problem.n_columns >= INTERIOR_COLUMNS
+            and options.mip_rel_gap >= INTERIOR_GAP):
+        interior = _interior(problem, arguments, milp_options, proven, deadline)
+        if interior is not None:
+            return {**interior, "seconds": time.perf_counter() - started}
     relaxation = _relaxation(problem, arguments, _within(milp_options, deadline))
     lp_bound = relaxation.fun if relaxation.status == 0 else -np.inf
     x = relaxation.x if relaxation.status == 0 else None
@@ -780,9 +794,10 @@ def _better(objective: np.ndarray, *results):
     return best
 
 
-def _relaxation(problem: _Problem, arguments: dict, milp_options: dict):
-    """The LP relaxation, with its reduced costs, by :func:`scipy.optimize.linprog`
-    (the same HiGHS as :func:`milp`, which gives no reduced costs)."""
+def _linprog_form(arguments: dict, n: int) -> tuple:
+    """:func:`scipy.optimize.linprog`'s arguments for the LP relaxation: ``A_ub``,
+    ``b_ub``, ``A_eq``, ``b_eq`` and the column bounds (a lower row bound becomes an
+    upper one of the negated row)."""
     equal, upper, lower = [], [], []
     for constraint in arguments["constraints"]:
         matrix = sparse.csr_array(constraint.A)
@@ -805,14 +820,120 @@ def _relaxation(problem: _Problem, arguments: dict, milp_options: dict):
     a_eq, b_eq = stacked(equal)
     a_ub, b_ub = stacked(upper + lower)
     bounds = arguments["bounds"]
-    n = problem.n_columns
     limits = np.stack([np.broadcast_to(bounds.lb, (n,)), np.broadcast_to(bounds.ub, (n,))],
                       axis=1)
+    return a_ub, b_ub, a_eq, b_eq, limits
+
+
+def _relaxation(problem: _Problem, arguments: dict, milp_options: dict):
+    """The LP relaxation, with its reduced costs, by :func:`scipy.optimize.linprog`
+    (the same HiGHS as :func:`milp`, which gives no reduced costs)."""
+    a_ub, b_ub, a_eq, b_eq, limits = _linprog_form(arguments, problem.n_columns)
     lp_options = {"disp": False}
     if "time_limit" in milp_options:
         lp_options["time_limit"] = milp_options["time_limit"]
     return linprog(arguments["c"], A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
                    bounds=limits, method="highs", options=lp_options)
+
+
+# From this many columns, with a requested gap from INTERIOR_GAP up, the LP goes first to
+# the interior point without crossover (:func:`_interior`).
+INTERIOR_COLUMNS = 200_000
+INTERIOR_GAP = 1e-4
+# IPX's own stopping gap, and how near 0 or 1 its point must leave a pair to hold it.
+INTERIOR_TOLERANCE = 1e-4
+INTERIOR_ROUNDING = 0.01
+
+
+def _interior(problem: _Problem, arguments: dict, milp_options: dict,
+              proven: _Proof, deadline: float | None = None) -> dict | None:
+    """A placement proven within the requested gap by an interior point's dual, without
+    the simplex: ``None`` when it proves less (the caller then solves as before).
+
+    HiGHS's interior point (IPX) without crossover stops short of a vertex, with a dual
+    vector ``y`` that need not be exactly feasible; any ``y`` with the signs its rows
+    allow still bounds the optimum (:func:`_dual_bound`). The pairs its point leaves
+    within ``INTERIOR_ROUNDING`` of 0 or 1 are held there and :func:`milp` places the
+    rest; :meth:`_Proof.met` then checks that placement against that bound, within
+    ``mip_rel_gap``. At 20,000 people × 4 slots × 50 workshops themed (498,455 columns,
+    2 cores, load 1): IPX 48 s (the simplex 68–72 s, IPX with crossover 88 s), 4,686
+    pairs left open, MIP 2.7 s; placement 834,005 against a bound of 833,997 (the
+    optimum is 834,001), a proven gap of 1.0e-5; the whole ``assign_workshops`` with
+    ``mip_rel_gap=1e-3`` took 62 s and 69 s beside other jobs (load 1.5–2.2). Only for
+    a requested gap from ``INTERIOR_GAP`` up: the default (1e-6) asks for the lottery's own optimum, which
+    this placement need not be (``benchmarks/bench_assignment_lp_methods.py``).
+
+    Through highspy, not :func:`~scipy.optimize.linprog`: scipy's HiGHS reports the
+    uncrossed point as « unknown » and gives neither it nor its duals.
+    """
+    import highspy  # only here: most days never need it
+
+    matrix = sparse.csc_array(sparse.vstack([sparse.csr_array(constraint.A)
+                                             for constraint in arguments["constraints"]]))
+    row_lower, row_upper = (np.concatenate([np.broadcast_to(getattr(constraint, side),
+                                                            (constraint.A.shape[0],))
+                                            for constraint in arguments["constraints"]])
+                            .astype(float) for side in ("lb", "ub"))
+    n = problem.n_columns
+    bounds = arguments["bounds"]
+    lower = np.broadcast_to(bounds.lb, (n,)).astype(float)
+    upper = np.broadcast_to(bounds.ub, (n,)).astype(float)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, matrix.shape[0]
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = arguments["c"], lower, upper
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_ = matrix.indptr, matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    highs = highspy.Highs()
+    settings = {"output_flag": False, "solver": "ipx", "run_crossover": "off",
+                "ipm_optimality_tolerance": INTERIOR_TOLERANCE}
+    limited = _within(milp_options, deadline)
+    if "time_limit" in limited:
+        settings["time_limit"] = float(limited["time_limit"])
+    for name, value in settings.items():
+        highs.setOptionValue(name, value)
+    highs.passModel(lp)
+    highs.run()
+    solution = highs.getSolution()
+    if not (solution.value_valid and solution.dual_valid):
+        return None
+    # Some optimum has no column above this: a group's size and an excess count people.
+    finite = np.concatenate([row_lower[np.isfinite(row_lower)],
+                             row_upper[np.isfinite(row_upper)]])
+    most = np.sum(problem.kind == UNASSIGNED) + 1 + np.abs(finite).max(initial=0.0)
+    bound = _dual_bound(arguments["c"], matrix, row_lower, row_upper, lower, upper, most,
+                        np.asarray(solution.row_dual))
+    x = np.asarray(solution.col_value)
+    integral = problem.integral > 0
+    held_lower, held_upper = lower.copy(), upper.copy()
+    held_upper[integral & (x < INTERIOR_ROUNDING)] = 0.0
+    held_lower[integral & (x > 1 - INTERIOR_ROUNDING) & (upper >= 1)] = 1.0
+    placed = milp(integrality=problem.integral, options=_within(milp_options, deadline),
+                  **{**arguments, "bounds": Bounds(held_lower,
+                                                   np.maximum(held_lower, held_upper))})
+    if placed.x is None or not proven.met(placed.x, bound):
+        return None
+    return {"x": placed.x, "bound": float(bound), "method": "highs-ipm-round",
+            "status": "optimal"}
+
+
+def _dual_bound(c: np.ndarray, matrix, row_lower: np.ndarray, row_upper: np.ndarray,
+                lower: np.ndarray, upper: np.ndarray, most: float, y: np.ndarray) -> float:
+    """The lower bound any dual vector ``y`` proves on ``min c·x`` subject to
+    ``row_lower ≤ A x ≤ row_upper`` and ``lower ≤ x ≤ upper``: ``y`` is first clipped to
+    the signs its rows allow (``y_i > 0`` only with a finite lower side, ``y_i < 0``
+    only with a finite upper side), then the bound is ``Σ_i y_i × that side +
+    Σ_j min (c_j − A_j·y) x_j`` over the column's bounds; a column without an upper
+    bound is taken up to ``most``, which some optimum respects."""
+    y = np.where(np.isfinite(row_lower), y, np.minimum(y, 0.0))
+    y = np.where(np.isfinite(row_upper), y, np.maximum(y, 0.0))
+    rows = np.where(y > 0, y * np.where(np.isfinite(row_lower), row_lower, 0.0),
+                    y * np.where(np.isfinite(row_upper), row_upper, 0.0))
+    reduced = c - matrix.T @ y
+    upper = np.minimum(upper, most)
+    return float(rows.sum() + np.sum(np.where(reduced >= 0, reduced * lower,
+                                              reduced * upper)))
 
 
 def _narrow(problem: _Problem, relaxation, ceiling: float, arguments: dict,
