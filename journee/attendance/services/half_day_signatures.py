@@ -273,7 +273,7 @@ def _record(event: Event, half: HalfDay, signer: Signer, now: datetime | None, *
     if registration is not None:
         # Refuses a waitlisted or cancelled registration before anything is written;
         # a refusal below is rolled back with it by the caller.
-        mark_present(registration, values["collected_by"])
+        mark_present(registration, values["collected_by"], day=half.day)
     key, who = signer.key()
     inserted = insert_once(HalfDaySignature, key, event_id=event.id,
                            half_day_start=half.key, signed_at=now or utcnow(),
