@@ -274,3 +274,25 @@ def test_upgrade_gives_each_checked_in_registration_the_record_of_its_day(
         downgrade(revision="18a0000a001")
         assert "door_check_in" not in inspect(db.engine).get_table_names()
         db.session.remove()
+
+
+# Personal data --------------------------------------------------------------------------------
+
+def test_door_records_are_exported_erased_and_lose_who_at_the_purge(event, zoe, ali):
+    from datetime import timedelta
+
+    from journee import data_owners
+    from journee.gdpr.purge import purge
+
+    exported = data_owners.person_data(ali)["inscription"]["presences_a_l_accueil"]
+    assert [item["jour"] for item in exported] == ["2018-03-15", "2018-03-16"]
+
+    data_owners.erase([zoe])
+    db.session.commit()
+    assert db.session.scalars(select(DoorCheckIn.registration_id)).all() == [ali.id] * 2
+
+    purge(FRIDAY + timedelta(days=event.retention_days + 1))
+    db.session.commit()
+    # The days stay for the counts; who marked them goes, as ``checked_in_by`` does.
+    assert [(row.day, row.by) for row in db.session.scalars(
+        select(DoorCheckIn).order_by(DoorCheckIn.day))] == [(THURSDAY, None), (FRIDAY, None)]

@@ -247,8 +247,8 @@ def attest_late(event: Event, half: HalfDay, signer: Signer, attested_by: str, r
     if not has_participant_records(event, half):
         raise PaperHalfDay(
             f"Personne n’a émargé numériquement pour {half_day_name(half)}{NNBSP}: cette "
-            "demi-journée compte sur la feuille papier, où toute personne passée à "
-            "l’accueil est présente. Notez plutôt sa présence à l’accueil.")
+            "demi-journée compte sur la feuille papier, où toute personne passée à l’accueil "
+            "ce jour-là est présente. Notez plutôt sa présence à l’accueil.")
     return _record(event, half, signer, now, late=True, attested_by=attested_by[:200],
                    reason=reason[:300], collected_by=collected_by[:200], attested_late=True)
 

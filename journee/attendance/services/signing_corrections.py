@@ -153,7 +153,7 @@ def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
         said.append(f"C’est le seul émargement numérique d’une personne inscrite pour "
                     f"cette demi-journée{NNBSP}: elle comptera donc comme émargée sur la "
                     "feuille papier, et les certificats de réalisation y compteront "
-                    "présente toute personne passée à l’accueil.")
+                    "présente toute personne passée à l’accueil ce jour-là.")
     registration = db.session.get(Registration, record.registration_id) \
         if record.registration_id is not None else None
     if registration is not None and half.day in door_days(event, [registration.id]).get(
