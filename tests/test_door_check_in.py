@@ -296,3 +296,29 @@ def test_door_records_are_exported_erased_and_lose_who_at_the_purge(event, zoe, 
     # The days stay for the counts; who marked them goes, as ``checked_in_by`` does.
     assert [(row.day, row.by) for row in db.session.scalars(
         select(DoorCheckIn).order_by(DoorCheckIn.day))] == [(THURSDAY, None), (FRIDAY, None)]
+
+
+def test_the_half_days_cost_the_same_queries_for_two_people_or_twenty(app, event, zoe, ali):
+    from sqlalchemy import event as sql_event
+
+    def statements(function) -> int:
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        db.session.expire_all()
+        sql_event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            function()
+        finally:
+            sql_event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    few = statements(lambda: attended_half_days(db.session.get(Event, event.id)))
+    one = statements(lambda: half_days_attended_by(db.session.get(Registration, ali.id)))
+    for number in range(18):
+        someone = person(event, f"Personne{number}", "Martin")
+        mark_present(someone, STAFF, day=THURSDAY if number % 2 else FRIDAY)
+    db.session.commit()
+    assert len(attended_half_days(event)) == 20
+    assert statements(lambda: attended_half_days(db.session.get(Event, event.id))) == few
+    assert statements(lambda: half_days_attended_by(
+        db.session.get(Registration, ali.id))) == one

@@ -20,8 +20,8 @@ from .signin import HalfDay, half_days
 
 
 def attended_half_days(event: Event) -> dict[int, list[HalfDay]]:
-    """Registration id → the half-days that person attended, in programme order (four
-    queries, however many people)."""
+    """Registration id → the half-days that person attended, in programme order, in the
+    same few queries however many people."""
     halves = half_days(event)
     # Signing marks the person present: staff undoing that presence take the half-days
     # back too, so only people checked in at the door count at all.
@@ -50,7 +50,7 @@ def attended_half_days(event: Event) -> dict[int, list[HalfDay]]:
 
 
 def half_days_attended_by(registration: Registration) -> list[HalfDay]:
-    """The half-days one person attended, by the same rule, in at most three queries.
+    """The half-days one person attended, by the same rule, in at most four queries.
 
     Signing marks the person present at the door, so someone never checked in attended
     nothing; otherwise one query gives, per half-day where some participant has a
