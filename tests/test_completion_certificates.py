@@ -21,6 +21,7 @@ from journee.attendance.services.completion import (
     half_day_minutes,
 )
 from journee.attendance.services.half_day_presence import attended_half_days
+from journee.attendance.services.presence import mark_present
 from journee.attendance.services.signin import half_days
 from journee.audit.models import AuditEntry
 from journee.branding.legal import NumberRefused, checked_nda, checked_siret
@@ -131,7 +132,7 @@ def test_hours_are_the_sum_of_the_half_days_attended(app):
     assert format_duration(60) == "1\u00a0heure" and format_duration(45) == "45\u00a0minutes"
 
 
-def test_checked_in_people_attend_every_half_day_and_absent_ones_none(app):
+def test_checked_in_people_attend_the_days_they_came_and_absent_ones_none(app):
     event = two_day_event()
     here = add(event, "Léa", "Présente", present=True)
     add(event, "Paul", "Absent")
@@ -139,11 +140,19 @@ def test_checked_in_people_attend_every_half_day_and_absent_ones_none(app):
     db.session.commit()
     attended = attended_half_days(event)
     assert list(attended) == [here.id]
+    # Checked in on Thursday morning (9 h 40 in Rouen): Thursday's half-days only.
     assert [(h.day, h.label) for h in attended[here.id]] == [
+        (date(2018, 3, 15), "Matin"), (date(2018, 3, 15), "Après-midi")]
+    [recipient] = completion_recipients(event)
+    assert recipient.registration.id == here.id and recipient.minutes == 420
+
+    mark_present(here, "accueil@example.org", day=date(2018, 3, 16))
+    db.session.commit()
+    assert [(h.day, h.label) for h in attended_half_days(event)[here.id]] == [
         (date(2018, 3, 15), "Matin"), (date(2018, 3, 15), "Après-midi"),
         (date(2018, 3, 16), "Matin")]
     [recipient] = completion_recipients(event)
-    assert recipient.registration.id == here.id and recipient.minutes == 600
+    assert recipient.minutes == 600
 
 
 def test_nobody_present_means_no_certificate(app, irts):

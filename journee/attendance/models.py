@@ -1,11 +1,20 @@
-"""Signed presence per half-day: a participant's or a facilitator's signature, or a
-presence attested by staff for someone who cannot sign."""
+"""Presence: at the door, one record per person and day of the event; signed per
+half-day, a participant's or a facilitator's signature, or a presence attested by staff
+for someone who cannot sign."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, false
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -57,3 +66,22 @@ class HalfDaySignature(db.Model):
     @property
     def is_attested(self) -> bool:
         return self.image is None
+
+
+class DoorCheckIn(db.Model):
+    """A person marked present at the door on one day of the event (the event's local
+    date). :attr:`Registration.checked_in_at <journee.registration.models.Registration.
+    checked_in_at>` keeps the first of them (« came at least once »), which badges,
+    surveys, messages and exports read; :mod:`.services.presence` keeps both in step. The
+    unique constraint makes a second record for the same day, even sent twice at once,
+    fail."""
+
+    __tablename__ = "door_check_in"
+    __table_args__ = (UniqueConstraint("registration_id", "day", name="uq_door_check_in_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by: Mapped[str | None] = mapped_column(String(200), info={"personal": True})

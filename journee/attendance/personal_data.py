@@ -1,4 +1,4 @@
-"""Presence's personal data: who checked a person in, and the signed half-days (see
+"""Presence's personal data: who checked a person in (each day), and the signed half-days (see
 :mod:`journee.data_owners`).
 
 The dates (present, badge printed, certificate sent) name nobody once the registration
@@ -19,7 +19,7 @@ from ..extensions import db
 from ..programme.models import Event
 from ..registration.models import Registration
 from ..registration.privacy import purge_date
-from .models import HalfDaySignature
+from .models import DoorCheckIn, HalfDaySignature
 
 
 class AttendanceData(DataOwner):
@@ -29,7 +29,7 @@ class AttendanceData(DataOwner):
 
     name = "attendance"
     depends_on = ("registration",)
-    columns = ("registration.checked_in_by", "half_day_signature.image",
+    columns = ("registration.checked_in_by", "door_check_in.by", "half_day_signature.image",
                "half_day_signature.print_image",
                "half_day_signature.collected_by", "half_day_signature.attested_by",
                "half_day_signature.reason")
@@ -40,8 +40,13 @@ class AttendanceData(DataOwner):
             select(HalfDaySignature)
             .where(HalfDaySignature.registration_id == registration.id)
             .order_by(HalfDaySignature.half_day_start)).all()
+        door = db.session.scalars(
+            select(DoorCheckIn).where(DoorCheckIn.registration_id == registration.id)
+            .order_by(DoorCheckIn.day)).all()
         return {"inscription": {
             "presence_notee_le": iso(registration.checked_in_at),
+            "presences_a_l_accueil": [{"jour": iso(c.day), "notee_le": iso(c.at)}
+                                      for c in door],
             "badge_imprime_le": iso(registration.badge_printed_at),
             "attestation_envoyee_le": iso(registration.certificate_sent_at),
             "certificat_realisation_envoye_le": iso(
@@ -56,6 +61,10 @@ class AttendanceData(DataOwner):
 
     def erase(self, erasure: Erasure) -> None:
         db.session.execute(
+            delete(DoorCheckIn)
+            .where(DoorCheckIn.registration_id.in_([r.id for r in erasure.subjects]))
+            .execution_options(synchronize_session=False))
+        db.session.execute(
             delete(HalfDaySignature)
             .where(HalfDaySignature.registration_id.in_([r.id for r in erasure.subjects]))
             .execution_options(synchronize_session=False))
@@ -69,6 +78,12 @@ class AttendanceData(DataOwner):
                    or_(Registration.checked_in_by.is_not(None),
                        Registration.badge_code.is_not(None)))
             .values(checked_in_by=None, badge_code=None)
+            .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(DoorCheckIn)
+            .where(DoorCheckIn.by.is_not(None), DoorCheckIn.registration_id.in_(
+                select(Registration.id).where(Registration.event_id == event_id)))
+            .values(by=None)
             .execution_options(synchronize_session=False))
         deleted = db.session.execute(
             delete(HalfDaySignature).where(HalfDaySignature.event_id == event_id)

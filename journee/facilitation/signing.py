@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from ..attendance import signing
 from ..attendance.forms import AttestForm, SignatureForm
 from ..attendance.roster import workshop_members
-from ..attendance.services import half_day_signatures, signed_sheets
+from ..attendance.services import half_day_signatures, presence, signed_sheets
 from ..attendance.services.half_day_signatures import Signer
 from ..audit.log import actor_for_link
 from ..extensions import db
@@ -49,10 +49,13 @@ def sheet(token: str, workshop_uid: str):
     members = workshop_members(workshop)
     records = signing.records_by_registration(event, half)
     mine = signing.person_record(event, half, link.person)
+    # At the door on the half-day's own day: another day of the event says nothing here.
+    at_door = {registration_id for registration_id, days in presence.door_days(
+        event, [m.id for m in members]).items() if half.day in days}
     db.session.commit()  # the link's last use
     return render_template(
         "facilitation/signing.html", link=link, event=event, workshop=workshop, half=half,
-        members=members, records=records, mine=mine,
+        members=members, records=records, mine=mine, at_door=at_door,
         describe=lambda record: signing.describe(event, record))
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from support.browsing import axe_violations, horizontal_overflow, login
+from support.browsing import axe_violations, horizontal_overflow, login, submit
 
 from journee.extensions import db
 from journee.programme.models import Event
@@ -219,3 +219,63 @@ def test_no_scanner_button_without_barcode_detector(page_factory, live_server, d
     login(page, live_server.base_url)
     page.goto(day["desk"])
     assert page.locator("#scanner-ouvrir").is_hidden()
+
+
+@pytest.fixture(scope="module")
+def second_day(live_server) -> dict:
+    """A two-day event now over (the desk marks its last day, Friday) and someone who came
+    on Thursday only."""
+    from datetime import date, datetime
+
+    from journee.attendance.services.presence import mark_present
+    from journee.programme.models import Session, SessionKind
+
+    with live_server.app.app_context():
+        event = Event(slug="deux-jours-accueil", title="Accompagner l’enfance en danger",
+                      starts_on=date(2018, 3, 15), ends_on=date(2018, 3, 16),
+                      venue_city="Rouen")
+        event.sessions += [
+            Session(kind=SessionKind.PLENARY, title="Ouverture",
+                    starts_at=datetime(2018, 3, 15, 9), ends_at=datetime(2018, 3, 15, 12)),
+            Session(kind=SessionKind.PLENARY, title="Clôture",
+                    starts_at=datetime(2018, 3, 16, 9), ends_at=datetime(2018, 3, 16, 12))]
+        db.session.add(event)
+        db.session.flush()
+        thursday = Registration(event=event, status=RegistrationStatus.CONFIRMED,
+                                first_name="Maëlle", last_name="N’Diaye-Jeudi",
+                                organisation="MECS Les Tilleuls", profile=Profile.PROFESSIONAL)
+        db.session.add(thursday)
+        db.session.flush()
+        mark_present(thursday, "orga@exemple.fr", day=date(2018, 3, 15))
+        db.session.commit()
+        return {"desk": f"{live_server.base_url}/admin/journees/{event.id}/accueil"}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_on_the_second_day_who_came_the_first_day_is_shown_and_marked_again(
+        page_factory, live_server, second_day, width):
+    page = page_factory(width=width, height=800)
+    # Without the page's script the forms are posted as they are: each click loads a page.
+    page.route("**/checkin.js", lambda route: route.abort())
+    login(page, live_server.base_url)
+    page.goto(second_day["desk"] + "?q=ndiaye")
+    person = page.locator(".checkin-person",
+                          has=page.get_by_role("heading", name="Maëlle N’Diaye-Jeudi"))
+    expect(person.locator(".checkin-state")).to_have_text("Venu·e le jeudi 15 mars 2018")
+    assert axe_violations(page) == []
+    assert horizontal_overflow(page) <= 0
+
+    mark = person.get_by_role("button", name="Marquer présent·e – Maëlle N’Diaye-Jeudi")
+    submit(page, mark)
+    person = page.locator(".checkin-person",
+                          has=page.get_by_role("heading", name="Maëlle N’Diaye-Jeudi"))
+    expect(person.locator(".checkin-state")).to_have_text(re.compile(r"^Présent·e depuis "))
+    expect(person.locator(".hint")).to_have_text("Venu·e le jeudi 15 mars 2018")
+    expect(page.locator("[data-count=present]")).to_have_text("1")
+    assert axe_violations(page) == []
+    assert horizontal_overflow(page) <= 0
+
+    # Undo takes Friday back only.
+    submit(page, person.get_by_role("button", name="Annuler – Maëlle N’Diaye-Jeudi"))
+    expect(person.locator(".checkin-state")).to_have_text("Venu·e le jeudi 15 mars 2018")
+    expect(page.locator("[data-count=present]")).to_have_text("0")

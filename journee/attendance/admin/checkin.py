@@ -9,12 +9,14 @@ organisers and its reception staff may check people in; the rules live in
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...audit.log import actor_for_user, record
 from ...extensions import db
-from ...formatting import format_datetime, format_time, plural
+from ...formatting import format_date, format_datetime, format_time, plural
 from ...programme.loaders import welcome_event_or_404
 from ...programme.models import Event
 from ...registration import services
@@ -37,16 +39,41 @@ def _query(values) -> str:
     return " ".join((values.get("q") or "").split())[:QUERY_LIMIT]
 
 
-def _since(event: Event, registration: Registration) -> str:
-    """« depuis 9 h 12 » today, with the date on another day."""
-    moment = local_time(registration.checked_in_at, event.timezone)
+def _since(event: Event, registration: Registration, day: date | None = None) -> str:
+    """« depuis 9 h 12 » when marked present on ``day`` (the desk's day by default),
+    « depuis le … » when that was on another date; empty when not present that day."""
+    day = day or presence.desk_day(event)
+    return door_state(event, [registration], day)[0](registration)
+
+
+def _moment(event: Event, at) -> str:
+    moment = local_time(at, event.timezone)
     if moment.date() == today_in(event.timezone):
         return f"depuis {format_time(moment)}"
     return f"depuis le {format_datetime(moment)}"
 
 
+def door_state(event: Event, shown: list[Registration], day):
+    """Two functions of a shown person, for ``day``: since when they are present
+    (« depuis 9 h 12 », or empty), and the other days they came (« Venu·e le jeudi
+    15 mars 2018 », or empty). One query for everyone shown."""
+    came = presence.door_days(event, [r.id for r in shown])
+
+    def since(registration: Registration) -> str:
+        at = came.get(registration.id, {}).get(day)
+        return _moment(event, at) if at else ""
+
+    def earlier(registration: Registration) -> str:
+        days = sorted(other for other in came.get(registration.id, {}) if other != day)
+        return ("Venu·e le " + " et le ".join(format_date(other) for other in days)
+                if days else "")
+
+    return since, earlier
+
+
 def _page_context(event: Event, shown: list[Registration]) -> dict:
-    return {"event": event, "Status": RegistrationStatus, "since": lambda r: _since(event, r),
+    since, earlier = door_state(event, shown, presence.desk_day(event))
+    return {"event": event, "Status": RegistrationStatus, "since": since, "earlier": earlier,
             "workshops": presence.workshops_of(event, [r.id for r in shown]),
             "several_slots": len([s for s in event.workshop_sessions if s.workshops]) > 1}
 

@@ -20,7 +20,7 @@ from .. import signing
 from ..forms import AttestForm, SignatureForm
 from ..services import half_day_signatures, presence
 from ..services.half_day_signatures import Signer
-from .checkin import _query, _since
+from .checkin import _query, _since, door_state
 
 bp = Blueprint("signing", __name__)
 
@@ -46,7 +46,8 @@ def desk(event_id: int):
         "attendance/signing_desk.html", event=event, half=half, query=query, result=result,
         records=records, closed=None if half else _closed_notice(event),
         describe=lambda record: signing.describe(event, record),
-        since=lambda r: _since(event, r), Status=RegistrationStatus)
+        since=door_state(event, result.registrations, half.day)[0] if result else None,
+        Status=RegistrationStatus)
     if result is not None and result.query:
         # As at the check-in desk: who searched, how many people were shown, not the name.
         record("checkin.search", actor=actor_for_user(current_user), event=event,
@@ -71,7 +72,7 @@ def _page(event: Event, registration: Registration, half, sign_form=None, attest
         sign_form=sign_form or SignatureForm(), attest_form=attest_form or AttestForm(),
         problems=list(problems), closed=None if half else _closed_notice(event),
         describe=lambda item: signing.describe(event, item),
-        present_since=_since(event, registration) if registration.checked_in_at else "",
+        present_since=_since(event, registration, half.day) if half else "",
         back_url=url_for(".desk", event_id=event.id),
         sign_url=url_for(".sign", event_id=event.id, registration_id=registration.id),
         attest_url=url_for(".attest", event_id=event.id, registration_id=registration.id),

@@ -31,7 +31,7 @@ from ...programme.models import Event
 from ...registration.models import Registration, RegistrationStatus
 from ...util.clock import today_in, utcnow
 from ..roster import name_key
-from .presence import mark_present, undo_presence
+from .presence import clear_presence, mark_present
 from .signin import day_spans
 
 MAX_SIGNATURE_BYTES = 1024 * 1024
@@ -125,7 +125,7 @@ def update_presence(event: Event, shown: dict[int, bool], ticked: set[int],
         if changed[registration.id]:
             marked += mark_present(registration, actor)
         else:
-            unmarked += undo_presence(registration)
+            unmarked += clear_presence(registration)
     return marked, unmarked
 
 

@@ -247,8 +247,8 @@ def attest_late(event: Event, half: HalfDay, signer: Signer, attested_by: str, r
     if not has_participant_records(event, half):
         raise PaperHalfDay(
             f"Personne n’a émargé numériquement pour {half_day_name(half)}{NNBSP}: cette "
-            "demi-journée compte sur la feuille papier, où toute personne passée à "
-            "l’accueil est présente. Notez plutôt sa présence à l’accueil.")
+            "demi-journée compte sur la feuille papier, où toute personne passée à l’accueil "
+            "ce jour-là est présente. Notez plutôt sa présence à l’accueil.")
     return _record(event, half, signer, now, late=True, attested_by=attested_by[:200],
                    reason=reason[:300], collected_by=collected_by[:200], attested_late=True)
 
@@ -273,7 +273,7 @@ def _record(event: Event, half: HalfDay, signer: Signer, now: datetime | None, *
     if registration is not None:
         # Refuses a waitlisted or cancelled registration before anything is written;
         # a refusal below is rolled back with it by the caller.
-        mark_present(registration, values["collected_by"])
+        mark_present(registration, values["collected_by"], day=half.day)
     key, who = signer.key()
     inserted = insert_once(HalfDaySignature, key, event_id=event.id,
                            half_day_start=half.key, signed_at=now or utcnow(),

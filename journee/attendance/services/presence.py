@@ -1,23 +1,28 @@
 """Who is in: marking people present at the door, the counts, finding a name.
 
 Pure services (no request, no session): the check-in views call them, and a reception
-role can later call them too. Marking present is one conditional ``UPDATE … WHERE
-checked_in_at IS NULL``: two phones scanning the same badge at once both succeed, and the
-first time is the one kept.
+role can later call them too. Presence at the door is kept per day of the event
+(:class:`~journee.attendance.models.DoorCheckIn`), the desk's day by default; marking
+present is one conditional insert: two phones scanning the same badge at once both
+succeed, and the first time is the one kept.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ...database import insert_once, rowcount
 from ...errors import JourneeError
 from ...extensions import db
 from ...programme.models import Event, Session, Workshop, WorkshopMode
+from ...registration.listing import local_time
 from ...registration.models import (
     Assignment,
     AssignmentSource,
@@ -27,10 +32,11 @@ from ...registration.models import (
     WorkshopChoice,
 )
 from ...registration.services import AlreadyRegistered, Attendee, InvalidChoice, promote
-from ...util.clock import utcnow
+from ...util.clock import today_in, utcnow
 from ...util.text import fold
 
 # Who is in which workshop has one definition, shared with every list of the day.
+from ..models import DoorCheckIn
 from ..roster import placements, workshops_by_registration
 
 SEARCH_LIMIT = 30
@@ -43,24 +49,55 @@ class NotConfirmed(JourneeError):
 
 # Marking present ------------------------------------------------------------------------
 
-def mark_present(registration: Registration, staff: str) -> bool:
-    """Mark a confirmed attendee present; ``False`` if they already were (nothing changes).
+def desk_day(event: Event, today: date | None = None) -> date:
+    """The day of the event a check-in made now counts for: today where the event takes
+    place, or, outside the event's dates, the nearest day of the programme.
 
-    Raises :class:`NotConfirmed` for a waitlisted or cancelled registration. The caller
-    commits.
+    Before the event (the desk tried out the evening before, people let in early) a
+    check-in counts for the first day with sessions; after it (a presence noted once the
+    event is over, from the desk or the certificates page) for the last one. A day left
+    empty in the programme has nothing to attend, so it is passed over. So a single-day
+    event keeps its one day whatever the date, as before, and each day's desk of a longer
+    event marks that day. Refusing instead would stop the team from trying the desk out
+    before the event and from catching up on a forgotten presence after it.
     """
-    marked = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id,
-               Registration.status == RegistrationStatus.CONFIRMED,
-               Registration.checked_in_at.is_(None))
-        .values(checked_in_at=utcnow(), checked_in_by=staff[:200])
-        .returning(Registration.id)
-        .execution_options(synchronize_session=False)).scalar()
-    db.session.refresh(registration)
-    if marked is None and registration.status != RegistrationStatus.CONFIRMED:
+    today = today or today_in(event.timezone)
+    if event.starts_on <= today <= event.ends_on:
+        return today
+    held = sorted({s.starts_at.date() for s in event.sessions} & set(event.days))
+    days = held or event.days
+    return days[0] if today < event.starts_on else days[-1]
+
+
+def mark_present(registration: Registration, staff: str, day: date | None = None) -> bool:
+    """Mark a confirmed attendee present at the door on ``day`` (by default the desk's
+    day, :func:`desk_day`); ``False`` if they already were that day (nothing changes).
+
+    One conditional insert (``ON CONFLICT DO NOTHING`` on the person and the day): two
+    phones scanning the same badge at once both succeed and the first record is kept.
+    ``Registration.checked_in_at`` keeps the earliest record. Raises :class:`NotConfirmed`
+    for a waitlisted or cancelled registration. The caller commits.
+    """
+    status = db.session.scalar(
+        select(Registration.status).where(Registration.id == registration.id))
+    if status != RegistrationStatus.CONFIRMED:
+        db.session.refresh(registration)
         raise NotConfirmed(_refusal(registration))
-    return marked is not None
+    event = registration.event
+    day = day or desk_day(event)
+    _adopt(event, registration.id)
+    now = utcnow()
+    marked = insert_once(DoorCheckIn, ("registration_id", "day"),
+                         registration_id=registration.id, day=day, at=now, by=staff[:200])
+    if marked:
+        db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id,
+                   or_(Registration.checked_in_at.is_(None), Registration.checked_in_at > now))
+            .values(checked_in_at=now, checked_in_by=staff[:200])
+            .execution_options(synchronize_session=False))
+    db.session.refresh(registration)
+    return marked
 
 
 def _refusal(registration: Registration) -> str:
@@ -72,16 +109,115 @@ def _refusal(registration: Registration) -> str:
             "présente. Voyez avec l’équipe organisatrice.")
 
 
-def undo_presence(registration: Registration) -> bool:
-    """Clear a presence marked by mistake; ``False`` if there was none. The caller commits."""
-    cleared = db.session.execute(
+def undo_presence(registration: Registration, day: date | None = None) -> bool:
+    """Clear a presence marked by mistake on ``day`` (by default the desk's day), the
+    other days' left as they are; ``False`` if there was none. The caller commits."""
+    event = registration.event
+    day = day or desk_day(event)
+    _adopt(event, registration.id)
+    cleared = rowcount(db.session.execute(
+        delete(DoorCheckIn)
+        .where(DoorCheckIn.registration_id == registration.id, DoorCheckIn.day == day)
+        .execution_options(synchronize_session=False)))
+    if cleared:
+        _follow_records(registration.id)
+    db.session.refresh(registration)
+    return cleared > 0
+
+
+def clear_presence(registration: Registration) -> bool:
+    """Mark someone absent on every day (the organiser unticking them after the event);
+    ``False`` if they were not present. The caller commits."""
+    db.session.execute(delete(DoorCheckIn)
+                       .where(DoorCheckIn.registration_id == registration.id)
+                       .execution_options(synchronize_session=False))
+    cleared = rowcount(db.session.execute(
         update(Registration)
         .where(Registration.id == registration.id, Registration.checked_in_at.is_not(None))
         .values(checked_in_at=None, checked_in_by=None)
-        .returning(Registration.id)
-        .execution_options(synchronize_session=False)).scalar()
+        .execution_options(synchronize_session=False)))
     db.session.refresh(registration)
-    return cleared is not None
+    return cleared > 0
+
+
+def _follow_records(registration_id: int) -> None:
+    """Set ``checked_in_at`` (and who) to the earliest record left, or clear them."""
+    first = db.session.execute(
+        select(DoorCheckIn.at, DoorCheckIn.by)
+        .where(DoorCheckIn.registration_id == registration_id)
+        .order_by(DoorCheckIn.at).limit(1)).first()
+    db.session.execute(
+        update(Registration).where(Registration.id == registration_id)
+        .values(checked_in_at=first.at if first else None,
+                checked_in_by=first.by if first else None)
+        .execution_options(synchronize_session=False))
+
+
+def _adopt(event: Event, registration_id: int) -> None:
+    """Give a check-in written without its day's record (before the records existed, or
+    straight into the row) the record of its day, as the migration did for older ones."""
+    at, by = db.session.execute(
+        select(Registration.checked_in_at, Registration.checked_in_by)
+        .where(Registration.id == registration_id)).one()
+    if at is None or db.session.scalar(
+            select(DoorCheckIn.id).where(DoorCheckIn.registration_id == registration_id)
+            .limit(1)) is not None:
+        return
+    insert_once(DoorCheckIn, ("registration_id", "day"), registration_id=registration_id,
+                day=day_of(event, at), at=at, by=by)
+
+
+def day_of(event: Event, moment: datetime) -> date:
+    """The event day a stored (naive UTC) check-in time counts for: its date where the
+    event takes place, held within the event's dates like :func:`desk_day`."""
+    local = local_time(moment, event.timezone).date()
+    return min(max(local, event.starts_on), event.ends_on)
+
+
+def present_on(event: Event, day: date):
+    """A condition on ``Registration``: marked present at the door on ``day``.
+
+    A check-in without any record (see :func:`_adopt`) counts for the day of its time.
+    """
+    anywhere = select(DoorCheckIn.id).where(DoorCheckIn.registration_id == Registration.id)
+    legacy = [Registration.checked_in_at.is_not(None), ~anywhere.exists()]
+    zone = ZoneInfo(event.timezone)
+    if day > event.starts_on:
+        legacy.append(Registration.checked_in_at >= _utc_midnight(day, zone))
+    if day < event.ends_on:
+        legacy.append(Registration.checked_in_at < _utc_midnight(day + timedelta(days=1), zone))
+    return or_(anywhere.where(DoorCheckIn.day == day).exists(), and_(*legacy))
+
+
+def _utc_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return (datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+            .replace(tzinfo=None))
+
+
+def door_days(event: Event, registration_ids=None) -> dict[int, dict[date, datetime]]:
+    """Confirmed registration id → each day they were marked present at the door → at
+    what time, for the event's people marked present (or those of *registration_ids*
+    only): two queries. A check-in without any record counts for the day of its time."""
+    where = [Registration.event_id == event.id,
+             Registration.status == RegistrationStatus.CONFIRMED,
+             Registration.checked_in_at.is_not(None)]
+    if registration_ids is not None:
+        where.append(Registration.id.in_(list(registration_ids)))
+    days: dict[int, dict[date, datetime]] = {
+        registration_id: {} for registration_id, in db.session.execute(
+            select(Registration.id).where(*where))}
+    for registration_id, day, at in db.session.execute(
+            select(DoorCheckIn.registration_id, DoorCheckIn.day, DoorCheckIn.at)
+            .join(Registration, Registration.id == DoorCheckIn.registration_id)
+            .where(*where)):
+        days[registration_id][day] = at
+    missing = [registration_id for registration_id, found in days.items() if not found]
+    if missing:
+        for registration_id, at in db.session.execute(
+                select(Registration.id, Registration.checked_in_at)
+                .where(Registration.id.in_(missing))):
+            days[registration_id][day_of(event, at)] = at
+    return days
 
 
 def confirm_and_mark_present(registration: Registration, staff: str) -> bool:
@@ -128,22 +264,24 @@ class Counts:
         }
 
 
-def counts(event: Event) -> Counts:
-    """Present and expected people, overall and per workshop: two aggregate queries.
+def counts(event: Event, day: date | None = None) -> Counts:
+    """Present (on ``day``, by default the desk's day) and expected people, overall and
+    per workshop: two aggregate queries.
 
     Polled every few seconds by each phone at the door, so counted by the database; who
     is in which workshop is :mod:`.roster`'s definition, the one every list uses.
     """
+    here = present_on(event, day or desk_day(event))
+    present_count = func.count(case((here, Registration.id)))
     confirmed = (Registration.event_id == event.id,
                  Registration.status == RegistrationStatus.CONFIRMED)
     expected, present = db.session.execute(
-        select(func.count(Registration.id), func.count(Registration.checked_in_at))
-        .where(*confirmed)).one()
+        select(func.count(Registration.id), present_count).where(*confirmed)).one()
     placed = placements(event).subquery()
     per_workshop = {workshop_id: (members, present_there)
                     for workshop_id, members, present_there in db.session.execute(
                         select(placed.c.workshop_id, func.count(Registration.id),
-                               func.count(Registration.checked_in_at))
+                               present_count)
                         .join(Registration, Registration.id == placed.c.registration_id)
                         .group_by(placed.c.workshop_id))}
     slots = [SlotCount(slot, [WorkshopCount(w, per_workshop.get(w.id, (0, 0))[1],
@@ -266,6 +404,8 @@ def register_on_site(event: Event, attendee: Attendee, staff: str) -> Registrati
         db.session.rollback()
         raise AlreadyRegistered("Cette adresse e-mail est déjà inscrite à cette journée.") \
             from error
+    db.session.add(DoorCheckIn(registration_id=registration.id, day=desk_day(event), at=now,
+                               by=staff[:200]))
     _place(event, registration, attendee.choices)
     return registration
 

@@ -25,6 +25,7 @@ from ..roster import name_key
 from . import half_day_signatures as signing
 from .completion import half_day_minutes
 from .half_day_signatures import Signer
+from .presence import door_days
 from .signin import AFTERNOON, MORNING, HalfDay
 
 #: The half-day as URLs name it: « 2018-03-15-matin », « 2018-03-15-apres-midi ».
@@ -152,10 +153,12 @@ def consequences(event: Event, record: HalfDaySignature, half: HalfDay,
         said.append(f"C’est le seul émargement numérique d’une personne inscrite pour "
                     f"cette demi-journée{NNBSP}: elle comptera donc comme émargée sur la "
                     "feuille papier, et les certificats de réalisation y compteront "
-                    "présente toute personne passée à l’accueil.")
+                    "présente toute personne passée à l’accueil ce jour-là.")
     registration = db.session.get(Registration, record.registration_id) \
         if record.registration_id is not None else None
-    if registration is not None and registration.checked_in_at is not None:
+    if registration is not None and half.day in door_days(event, [registration.id]).get(
+            registration.id, {}):
+        # Per day: on another day of the event the door knows nothing of this half-day.
         said.append(f"La présence de {name} à l’accueil reste notée.")
     if registration is not None and registration.completion_certificate_sent_at is not None:
         said.append(f"{name} a déjà reçu son certificat de réalisation par e-mail{NNBSP}: "
