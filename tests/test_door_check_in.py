@@ -170,6 +170,45 @@ def test_undo_on_friday_keeps_thursday(on_friday, desk, event, ali):
     assert undo_presence(ali) is False and records(ali) == [THURSDAY]
 
 
+def test_after_the_event_the_organiser_ticks_each_day_on_the_certificates_page(
+        desk, event, zoe, ali):
+    """From the paper sheets, after the event: one box per person and day. Zoé, who came
+    on Thursday only, is ticked on Friday too by mistake, then not; Ali's Thursday is
+    unticked and his Friday kept; the certificate's hours follow."""
+    client, _ = desk
+    url = f"/admin/journees/{event.id}/attestations"
+    html = client.get(url).get_data(as_text=True).replace("\u00a0", " ")
+    page = text_of(html)
+    assert "Présent·e le jeudi 15 mars 2018" in page
+    assert "Présent·e le vendredi 16 mars 2018" in page
+    assert "Une case par jour" in page
+    assert (f'name="present-2018-03-15" value="{zoe.id}" id="present-{zoe.id}-2018-03-15"'
+            " checked") in html
+    assert (f'name="present-2018-03-16" value="{zoe.id}" id="present-{zoe.id}-2018-03-16">'
+            in html)
+    assert f'<label for="present-{ali.id}-2018-03-16" class="visually-hidden">Ali Ben ' \
+           "Salah présent·e le vendredi 16 mars 2018</label>" in html
+
+    listed = [zoe.id, ali.id]
+    drawn = {"was_present-2018-03-15": listed, "was_present-2018-03-16": [ali.id]}
+    response = client.post(f"{url}/presences", follow_redirects=True, data={
+        "listed": listed, **drawn,
+        "present-2018-03-15": [zoe.id], "present-2018-03-16": [zoe.id, ali.id]})
+    assert ("Présences enregistrées : 1 journée de présence ajoutée, 1 journée retirée."
+            in text_of(response.get_data(as_text=True)).replace("\u00a0", " "))
+    assert records(zoe) == [THURSDAY, FRIDAY] and records(ali) == [FRIDAY]
+    db.session.expire_all()
+    assert [half.day for half in half_days_attended_by(
+        db.session.get(Registration, ali.id))] == [FRIDAY]
+
+    # The mistake put right: Friday unticked for Zoé, Thursday kept.
+    client.post(f"{url}/presences", data={
+        "listed": listed, "was_present-2018-03-15": [zoe.id],
+        "was_present-2018-03-16": listed, "present-2018-03-15": [zoe.id],
+        "present-2018-03-16": [ali.id]})
+    assert records(zoe) == [THURSDAY] and records(ali) == [FRIDAY]
+
+
 def test_checked_in_at_follows_the_earliest_record_left(event):
     """Marked on Friday first, then Thursday noted afterwards: undoing Friday moves « came
     at least once » to Thursday's record; undoing that one too clears it."""

@@ -279,3 +279,32 @@ def test_on_the_second_day_who_came_the_first_day_is_shown_and_marked_again(
     submit(page, person.get_by_role("button", name="Annuler – Maëlle N’Diaye-Jeudi"))
     expect(person.locator(".checkin-state")).to_have_text("Venu·e le jeudi 15 mars 2018")
     expect(page.locator("[data-count=present]")).to_have_text("0")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_after_the_event_each_day_is_ticked_apart_on_the_certificates_page(
+        page_factory, live_server, second_day, width):
+    page = page_factory(width=width, height=800)
+    login(page, live_server.base_url)
+    page.goto(second_day["desk"].removesuffix("/accueil") + "/attestations")
+    thursday = page.get_by_label("Maëlle N’Diaye-Jeudi présent·e le jeudi 15 mars 2018")
+    friday = page.get_by_label("Maëlle N’Diaye-Jeudi présent·e le vendredi 16 mars 2018")
+    expect(thursday).to_be_checked()
+    expect(friday).not_to_be_checked()
+    assert axe_violations(page) == []
+    assert horizontal_overflow(page) <= 0
+
+    friday.check()
+    submit(page, page.get_by_role("button", name="Enregistrer les présences"))
+    expect(page.locator(".flash-success")).to_have_text(
+        "Présences enregistrées\u00a0: 1\u00a0journée de présence ajoutée, "
+        "0\u00a0journée retirée.")
+    expect(friday).to_be_checked()
+    expect(thursday).to_be_checked()
+    assert axe_violations(page) == []
+
+    # Back as it was, for the other width.
+    friday.uncheck()
+    submit(page, page.get_by_role("button", name="Enregistrer les présences"))
+    expect(friday).not_to_be_checked()
+    expect(thursday).to_be_checked()

@@ -37,6 +37,7 @@ from ..services.certificates import (
     signature_mimetype,
     update_presence,
 )
+from ..services.presence import door_days, presence_days
 from ..services.signin import day_sheet, workshop_sheet
 
 bp = Blueprint("sheets", __name__)
@@ -171,8 +172,10 @@ def _certificates_page(event: Event, form: SignatoryForm):
     certificates = sum(1 for r in attendees if has_certificate(r))
     waiting = sum(1 for r in attendees
                   if has_certificate(r) and r.email and r.certificate_sent_at is None)
+    days = presence_days(event)
     return render_template(
         "attendance/certificates.html", event=event, form=form, attendees=attendees,
+        days=days, came=door_days(event, [r.id for r in attendees]) if days else {},
         present=present, certificates=certificates, anonymised=present - certificates,
         waiting=waiting, day_over=day_is_over(event),
         local=lambda moment: local_time(moment, event.timezone))
@@ -207,15 +210,24 @@ def _ids(name: str) -> list[int]:
 def presence(event_id: int):
     event = event_or_404(event_id)
     if Form().validate_on_submit():
-        was_present = set(_ids("was_present"))
-        shown = {rid: rid in was_present for rid in _ids("listed")}
-        actor = actor_for_user(current_user)
-        marked, unmarked = update_presence(event, shown, set(_ids("present")), actor)
+        listed, actor = _ids("listed"), actor_for_user(current_user)
+        days = presence_days(event)
+        marked = unmarked = 0
+        # One box per person and day on an event of several days, else one per person.
+        for day, suffix in [(day, f"-{day.isoformat()}") for day in days] or [(None, "")]:
+            was_present = set(_ids("was_present" + suffix))
+            shown = {rid: rid in was_present for rid in listed}
+            done = update_presence(event, shown, set(_ids("present" + suffix)), actor, day)
+            marked, unmarked = marked + done[0], unmarked + done[1]
         if marked or unmarked:
             record("organiser.mark_presence", actor=actor, event=event,
                    target="Attestations de présence\u202f: présences", rows=marked + unmarked)
         db.session.commit()
-        if marked or unmarked:
+        if (marked or unmarked) and days:
+            flash(f"Présences enregistrées{NBSP}: {plural(marked, 'journée')} de présence "
+                  f"ajoutée{'s' if marked > 1 else ''}, {plural(unmarked, 'journée')} "
+                  f"retirée{'s' if unmarked > 1 else ''}.", "success")
+        elif marked or unmarked:
             flash(f"Présences enregistrées{NBSP}: {plural(marked, 'personne')} marquée"
                   f"{'s' if marked > 1 else ''} présente{'s' if marked > 1 else ''}, "
                   f"{plural(unmarked, 'personne')} marquée{'s' if unmarked > 1 else ''} "

@@ -31,7 +31,7 @@ from ...programme.models import Event
 from ...registration.models import Registration, RegistrationStatus
 from ...util.clock import today_in, utcnow
 from ..roster import name_key
-from .presence import clear_presence, mark_present
+from .presence import clear_presence, mark_present, undo_presence
 from .signin import day_spans
 
 MAX_SIGNATURE_BYTES = 1024 * 1024
@@ -107,12 +107,15 @@ def certificate_filename(event: Event, registration: Registration | None = None)
 # Presence ticked by the organiser ---------------------------------------------------------
 
 def update_presence(event: Event, shown: dict[int, bool], ticked: set[int],
-                    actor: str) -> tuple[int, int]:
+                    actor: str, day: date | None = None) -> tuple[int, int]:
     """Apply the organiser's ticks; return how many were marked present and absent.
 
     :param shown: each listed registration and whether it was present when the page was
         drawn. Only the boxes the organiser changed are applied, so someone checked in at
         the door meanwhile is not unticked by a page loaded earlier.
+    :param day: the day these boxes are for (an event of several days has a box per day,
+        see :func:`.presence.presence_days`); ``None``: one box, present on the desk's
+        day, absent on every day.
     """
     changed = {rid: rid in ticked for rid, was in shown.items() if (rid in ticked) != was}
     if not changed:
@@ -123,7 +126,9 @@ def update_presence(event: Event, shown: dict[int, bool], ticked: set[int],
     marked = unmarked = 0
     for registration in registrations:
         if changed[registration.id]:
-            marked += mark_present(registration, actor)
+            marked += mark_present(registration, actor, day=day)
+        elif day is not None:
+            unmarked += undo_presence(registration, day=day)
         else:
             unmarked += clear_presence(registration)
     return marked, unmarked

@@ -69,6 +69,14 @@ def desk_day(event: Event, today: date | None = None) -> date:
     return days[0] if today < event.starts_on else days[-1]
 
 
+def presence_days(event: Event) -> list[date]:
+    """The days a presence is noted for one by one after the event (the certificates
+    page): each day with sessions when the event has several, else none (one box, the
+    desk's day)."""
+    held = sorted({s.starts_at.date() for s in event.sessions} & set(event.days))
+    return held if len(held) > 1 else []
+
+
 def mark_present(registration: Registration, staff: str, day: date | None = None) -> bool:
     """Mark a confirmed attendee present at the door on ``day`` (by default the desk's
     day, :func:`desk_day`); ``False`` if they already were that day (nothing changes).
