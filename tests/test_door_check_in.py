@@ -209,6 +209,34 @@ def test_after_the_event_the_organiser_ticks_each_day_on_the_certificates_page(
     assert records(zoe) == [THURSDAY] and records(ali) == [FRIDAY]
 
 
+def test_a_day_ticked_after_the_certificate_left_sends_the_corrected_one(desk, event, zoe,
+                                                                         ali):
+    """Zoé's completion certificate (Thursday only) was e-mailed; the organiser then
+    ticks her Friday from the paper sheet: the corrected certificate leaves, and the page
+    says so. Ali, whose certificate never left, gets nothing."""
+    from journee.mail_models import OutboxMessage
+
+    zoe = db.session.get(Registration, zoe.id)
+    zoe.email = "zoe@example.org"
+    zoe.completion_certificate_sent_at = datetime(2018, 3, 17, 9)
+    ali = db.session.get(Registration, ali.id)
+    ali.email = "ali@example.org"
+    db.session.commit()
+    client, _ = desk
+    url = f"/admin/journees/{event.id}/attestations"
+    response = client.post(f"{url}/presences", follow_redirects=True, data={
+        "listed": [zoe.id, ali.id], "was_present-2018-03-15": [zoe.id, ali.id],
+        "was_present-2018-03-16": [ali.id], "present-2018-03-15": [zoe.id, ali.id],
+        "present-2018-03-16": [zoe.id, ali.id]})
+    page = text_of(response.get_data(as_text=True)).replace("\u00a0", " ")
+    assert ("Certificat de réalisation déjà envoyé : la version corrigée est renvoyée par "
+            "e-mail à 1 personne.") in page
+    queued = db.session.execute(select(OutboxMessage.to_address).where(
+        OutboxMessage.kind == "completion_certificate")).scalars().all()
+    assert queued == ["zoe@example.org"]
+    assert records(zoe) == [THURSDAY, FRIDAY]
+
+
 def test_checked_in_at_follows_the_earliest_record_left(event):
     """Marked on Friday first, then Thursday noted afterwards: undoing Friday moves « came
     at least once » to Thursday's record; undoing that one too clears it."""

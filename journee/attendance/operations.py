@@ -8,7 +8,7 @@ marking writes no log entry: the registration keeps who marked it and when.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from ..audit.log import actor_for_user, record
 from ..auth.models import User
@@ -19,6 +19,7 @@ from ..registration.models import Registration
 from ..registration.services import Attendee
 from .models import HalfDaySignature
 from .services import completion, half_day_signatures, presence, signing_corrections
+from .services.certificates import update_presence
 from .services.half_day_signatures import Signer
 from .services.signin import HalfDay
 
@@ -90,6 +91,37 @@ def attest_half_day(event: Event, half: HalfDay, signer: Signer, *, attested_by:
     record("signin.attest", actor=actor, event=event,
            target=f"{_signer_label(signer)} — {half_day_signatures.half_day_name(half)}")
     return attested
+
+
+@dataclass(frozen=True)
+class PresenceTicks:
+    """What the organiser's ticks on the presence certificates page changed."""
+
+    marked: int
+    unmarked: int
+    certificates_resent: int
+    """Completion certificates, e-mailed before, that left again corrected."""
+
+
+def tick_presences(event: Event, boxes: list[tuple[date | None, dict[int, bool], set[int]]],
+                   *, by: User) -> PresenceTicks:
+    """Apply the presence certificates page's boxes: per day on an event of several days
+    (see :func:`.services.presence.presence_days`), else one set (*day* ``None``); each
+    ``(day, shown, ticked)`` as :func:`.services.certificates.update_presence` takes it.
+    One audit entry; whoever had their completion certificate e-mailed and now attends
+    other half-days is sent the corrected one (the hours follow the days ticked)."""
+    actor = actor_for_user(by)
+    marked = unmarked = 0
+    moved: dict[int, Registration] = {}
+    for day, shown, ticked in boxes:
+        added, removed, changed = update_presence(event, shown, ticked, actor, day)
+        marked, unmarked = marked + added, unmarked + removed
+        moved.update((registration.id, registration) for registration in changed)
+    if marked or unmarked:
+        record("organiser.mark_presence", actor=actor, event=event,
+               target="Attestations de présence\u202f: présences", rows=marked + unmarked)
+    resent = sum(completion.resend_corrected(registration) for registration in moved.values())
+    return PresenceTicks(marked, unmarked, resent)
 
 
 @dataclass(frozen=True)

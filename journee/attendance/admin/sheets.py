@@ -20,6 +20,7 @@ from ...web.downloads import private_download
 from ...web.forms import Form
 from ...web.loaders import owned_or_404
 from ..forms import SignatoryForm, ToleranceForm
+from ..operations import tick_presences
 from ..roster import confirmed_attendees, workshop_members, workshops_by_registration
 from ..services import half_day_signatures, signed_sheets, signing_corrections
 from ..services.certificates import (
@@ -35,7 +36,6 @@ from ..services.certificates import (
     present_attendees,
     queue_certificates,
     signature_mimetype,
-    update_presence,
 )
 from ..services.presence import door_days, presence_days
 from ..services.signin import day_sheet, workshop_sheet
@@ -210,18 +210,15 @@ def _ids(name: str) -> list[int]:
 def presence(event_id: int):
     event = event_or_404(event_id)
     if Form().validate_on_submit():
-        listed, actor = _ids("listed"), actor_for_user(current_user)
-        days = presence_days(event)
-        marked = unmarked = 0
+        listed, days = _ids("listed"), presence_days(event)
         # One box per person and day on an event of several days, else one per person.
+        boxes = []
         for day, suffix in [(day, f"-{day.isoformat()}") for day in days] or [(None, "")]:
             was_present = set(_ids("was_present" + suffix))
-            shown = {rid: rid in was_present for rid in listed}
-            done = update_presence(event, shown, set(_ids("present" + suffix)), actor, day)
-            marked, unmarked = marked + done[0], unmarked + done[1]
-        if marked or unmarked:
-            record("organiser.mark_presence", actor=actor, event=event,
-                   target="Attestations de présence\u202f: présences", rows=marked + unmarked)
+            boxes.append((day, {rid: rid in was_present for rid in listed},
+                          set(_ids("present" + suffix))))
+        ticks = tick_presences(event, boxes, by=current_user)
+        marked, unmarked = ticks.marked, ticks.unmarked
         db.session.commit()
         if (marked or unmarked) and days:
             flash(f"Présences enregistrées{NBSP}: {plural(marked, 'journée')} de présence "
@@ -234,6 +231,10 @@ def presence(event_id: int):
                   f"absente{'s' if unmarked > 1 else ''}.", "success")
         else:
             flash("Aucune présence n’a changé.", "info")
+        if ticks.certificates_resent:
+            flash(f"Certificat de réalisation déjà envoyé{NBSP}: la version corrigée est "
+                  f"renvoyée par e-mail à {plural(ticks.certificates_resent, 'personne')}.",
+                  "info")
     return redirect(url_for(".certificates", event_id=event.id) + "#presences")
 
 

@@ -107,8 +107,10 @@ def certificate_filename(event: Event, registration: Registration | None = None)
 # Presence ticked by the organiser ---------------------------------------------------------
 
 def update_presence(event: Event, shown: dict[int, bool], ticked: set[int],
-                    actor: str, day: date | None = None) -> tuple[int, int]:
-    """Apply the organiser's ticks; return how many were marked present and absent.
+                    actor: str, day: date | None = None
+                    ) -> tuple[int, int, list[Registration]]:
+    """Apply the organiser's ticks; return how many were marked present and absent, and
+    the people whose presence changed.
 
     :param shown: each listed registration and whether it was present when the page was
         drawn. Only the boxes the organiser changed are applied, so someone checked in at
@@ -119,19 +121,24 @@ def update_presence(event: Event, shown: dict[int, bool], ticked: set[int],
     """
     changed = {rid: rid in ticked for rid, was in shown.items() if (rid in ticked) != was}
     if not changed:
-        return 0, 0
+        return 0, 0, []
     registrations = db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.id.in_(changed),
         Registration.status == RegistrationStatus.CONFIRMED)).all()
-    marked = unmarked = 0
+    marked, unmarked, moved = 0, 0, []
     for registration in registrations:
         if changed[registration.id]:
-            marked += mark_present(registration, actor, day=day)
+            done = mark_present(registration, actor, day=day)
+            marked += done
         elif day is not None:
-            unmarked += undo_presence(registration, day=day)
+            done = undo_presence(registration, day=day)
+            unmarked += done
         else:
-            unmarked += clear_presence(registration)
-    return marked, unmarked
+            done = clear_presence(registration)
+            unmarked += done
+        if done:
+            moved.append(registration)
+    return marked, unmarked, moved
 
 
 # The signature image -----------------------------------------------------------------------
