@@ -295,12 +295,27 @@ COMPOSERS = "journee.mail_composers"
 """The key of the composers in ``app.extensions``: kind → :data:`Composer`."""
 
 
-def register_composer(app: Flask, kind: str, composer: Composer) -> None:
-    """Say how to write the messages of *kind*; called by each package's ``init_app``."""
+Preparer = Callable[[list[OutboxMessage]], object]
+"""Loads at once what several messages of a kind will need; what it returns is held for
+the delivery round (the session keeps its objects only while something refers to them)."""
+
+PREPARERS = "journee.mail_preparers"
+
+
+def register_composer(app: Flask, kind: str, composer: Composer,
+                      prepare: Preparer | None = None) -> None:
+    """Say how to write the messages of *kind*; called by each package's ``init_app``.
+
+    :param prepare: called with each claimed batch's messages of *kind* still to write,
+        before the first is written: one query for the batch rather than a few for each
+        message (a rush's confirmations come ten to a batch).
+    """
     composers = app.extensions.setdefault(COMPOSERS, {})
     if kind in composers:
         raise ValueError(f"composer for {kind!r} registered twice")
     composers[kind] = composer
+    if prepare is not None:
+        app.extensions.setdefault(PREPARERS, {})[kind] = prepare
 
 
 def composer_for(kind: str) -> Composer | None:
@@ -529,7 +544,27 @@ def _claimed(waiting: list) -> Iterator[OutboxMessage]:
     """The messages of *waiting* (``(id, attempts)`` rows) that this deliverer holds,
     claimed :data:`CLAIM_BATCH` at a time, in order."""
     for start in range(0, len(waiting), CLAIM_BATCH):
-        yield from _claim(waiting[start:start + CLAIM_BATCH])
+        batch = _claim(waiting[start:start + CLAIM_BATCH])
+        _prepare(batch)
+        yield from batch
+
+
+def _prepare(batch: list[OutboxMessage]) -> None:
+    """Run the preparers of the batch's kinds (see :func:`register_composer`) and hold
+    what they load until the end of the round."""
+    preparers = current_app.extensions.get(PREPARERS, {})
+    to_write: dict[str, list[OutboxMessage]] = {}
+    for message in batch:
+        if message.message is None and message.kind in preparers:
+            to_write.setdefault(message.kind, []).append(message)
+    held = shared_in_round("prepared", list)
+    for kind, messages in to_write.items():
+        try:
+            held.append(preparers[kind](messages))
+        except SQLAlchemyError:
+            # Each message's composer then loads what it needs, and reports the error.
+            db.session.rollback()
+            current_app.logger.exception("Préparation des e-mails « %s » impossible.", kind)
 
 
 def _claim(batch: list) -> list[OutboxMessage]:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import Flask, current_app
-from sqlalchemy import DateTime, Index, String, delete, func, select
+from sqlalchemy import DateTime, Index, String, bindparam, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .data_owners import DataOwner, PurgeRun, register
@@ -50,10 +51,18 @@ def key_digest(bucket: str, key: str) -> str:
 
 def hits(bucket: str, key: str, window: timedelta) -> int:
     """How many events were recorded for ``key`` in ``bucket`` within ``window``."""
-    return db.session.scalar(
-        select(func.count()).select_from(RateEvent).where(
-            RateEvent.bucket == bucket, RateEvent.key_digest == key_digest(bucket, key),
-            RateEvent.at >= utcnow() - window)) or 0
+    return db.session.scalar(_hits_query(), {
+        "bucket": bucket, "key_digest": key_digest(bucket, key),
+        "since": utcnow() - window}) or 0
+
+
+@lru_cache(maxsize=1)
+def _hits_query():
+    """Built once: every public form that is sent counts."""
+    return select(func.count()).select_from(RateEvent).where(
+        RateEvent.bucket == bindparam("bucket", type_=String),
+        RateEvent.key_digest == bindparam("key_digest", type_=String),
+        RateEvent.at >= bindparam("since", type_=DateTime))
 
 
 def exceeded(bucket: str, key: str, limit: int, window: timedelta) -> bool:

@@ -17,9 +17,11 @@ import hmac
 import logging
 import re
 import secrets
+from functools import lru_cache
 from typing import ClassVar
 
 from flask import Flask, current_app
+from sqlalchemy import bindparam
 
 from .extensions import db
 
@@ -105,9 +107,15 @@ def find(model: type[SecretLinked], token: str, *conditions) -> SecretLinked | N
     """The row of ``model`` this token opens, or ``None`` (wrong or malformed)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    row = db.session.scalar(db.select(model).where(model.token_digest == digest(token),
-                                                   *conditions))
+    row = db.session.scalar(_find_query(model, conditions), {"digest": digest(token)})
     return row if row is not None and row.opened_with(token) else None
+
+
+@lru_cache(maxsize=32)
+def _find_query(model: type[SecretLinked], conditions: tuple):
+    """Built once per model and conditions when the caller keeps its conditions (as
+    :data:`journee.registration.views.LIVE` does): every link opened looks up its row."""
+    return db.select(model).where(model.token_digest == bindparam("digest"), *conditions)
 
 
 # Masking -------------------------------------------------------------------------------

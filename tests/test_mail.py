@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func
+from sqlalchemy import text as sql_text
 from support.registration import OPEN_DAY as TODAY
 from support.smtp import SMTPServer, sending_to
 
@@ -551,7 +553,8 @@ def test_one_variable_switches_to_smtp(app_factory, monkeypatch):
 def test_one_round_writes_each_deferred_confirmation_with_the_programme_loaded_once(
         smtp_app, smtp_server, irts_event):
     """Confirmations queued by the public form are written by the sender: a round of
-    them shares the programme and the day's calendar, and each stays its person's."""
+    them shares the programme and the day's calendar, loads its people and their choices
+    at once, and each message stays its person's."""
     people = [("Aïcha", "aicha@example.org"), ("Léon", "leon@example.org"),
               ("Ἀλέξανδρος", "alex@example.org")]
     for first_name, address in people:
@@ -560,11 +563,13 @@ def test_one_round_writes_each_deferred_confirmation_with_the_programme_loaded_o
         queue_registration_confirmation_later(registration)
     db.session.commit()
     db.session.expire_all()
-    programme_loads, fingerprints = [], []
+    programme_loads, fingerprints, people_loads = [], [], []
 
     def count(conn, cursor, statement, *args):
         if not statement.lstrip().startswith("SELECT"):
             return
+        if re.search(r"\bFROM (registration|workshop_choice)\b", statement):
+            people_loads.append(statement)
         # The sessions of the whole programme, loaded to draw the calendar; the
         # fingerprint that tells whether it changed reads the people last.
         if "FROM programme_session" in statement and "ORDER BY programme_session.starts_at" \
@@ -581,6 +586,7 @@ def test_one_round_writes_each_deferred_confirmation_with_the_programme_loaded_o
         sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
     assert len(programme_loads) == 1
     assert len(fingerprints) == 1
+    assert len(people_loads) == 2, people_loads  # the registrations, then their choices
     received = {m["To"]: m for m in smtp_server.messages}
     assert sorted(received) == sorted(address for _, address in people)
     for first_name, address in people:
@@ -593,6 +599,24 @@ def test_one_round_writes_each_deferred_confirmation_with_the_programme_loaded_o
         assert any("Technologies numériques" in s for s in summaries)
     # The round is over: the session expires on commit again.
     assert db.session().expire_on_commit is True
+
+
+def test_a_batch_that_cannot_be_prepared_is_written_message_by_message(
+        smtp_app, smtp_server, irts_event, monkeypatch):
+    for first_name, address in [("Aïcha", "aicha@example.org"), ("Léon", "leon@example.org")]:
+        registration = register(irts_event.id, make_attendee(
+            irts_event, first_name=first_name, email=address), today=TODAY)
+        queue_registration_confirmation_later(registration)
+    db.session.commit()
+
+    def broken(batch):
+        db.session.execute(sql_text("SELECT * FROM no_such_table"))
+
+    monkeypatch.setitem(smtp_app.extensions[mail.PREPARERS], "confirmation", broken)
+    smtp_server.start()
+    assert mail.deliver_pending() == (2, 0)
+    received = {m["To"]: text_part(m) for m in smtp_server.messages}
+    assert "Aïcha" in received["aicha@example.org"] and "Léon" in received["leon@example.org"]
 
 
 class AnotherDeliverer:

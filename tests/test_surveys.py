@@ -232,6 +232,23 @@ def test_the_attendee_page_links_to_the_open_questionnaire(client, first_come):
     assert "Répondre au questionnaire de satisfaction" not in page
 
 
+
+def test_a_day_moved_later_hides_its_questionnaire_until_it_begins(client, first_come):
+    _, [(registration, token)] = invited(first_come, 1)
+    today = date.today()
+    first_come.starts_on = first_come.ends_on = today.replace(year=today.year + 1)
+    db.session.commit()
+    response = client.get(f"/r/{registration.token}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and registration.first_name in page
+    assert f"/q/{token}" not in page
+    assert "Répondre au questionnaire de satisfaction" not in page
+    first_come.starts_on = first_come.ends_on = today
+    db.session.commit()
+    page = client.get(f"/r/{registration.token}").get_data(as_text=True)
+    assert f'href="/q/{token}"' in page
+
+
 # Results --------------------------------------------------------------------------------
 
 def test_the_results_match_the_answers(organiser_client, first_come):

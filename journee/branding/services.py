@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import has_request_context, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,7 +44,13 @@ DEFAULT_LOOK = Look(name="", accent=DEFAULT_ACCENT, accent_dark=accent_dark(DEFA
 
 
 def stored_branding() -> Branding | None:
-    return db.session.scalar(db.select(Branding).order_by(Branding.id))
+    return db.session.scalar(_branding_query())
+
+
+@lru_cache(maxsize=1)
+def _branding_query():
+    """Built once: every page reads the look."""
+    return db.select(Branding).order_by(Branding.id).limit(1)
 
 
 def current_look() -> Look:

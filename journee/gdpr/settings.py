@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Flask, current_app
 
@@ -23,7 +24,13 @@ class Controller:
 
 
 def current_settings() -> PrivacySettings | None:
-    return db.session.scalar(db.select(PrivacySettings).order_by(PrivacySettings.id))
+    return db.session.scalar(_settings_query())
+
+
+@lru_cache(maxsize=1)
+def _settings_query():
+    """Built once: every registration form shows the notice."""
+    return db.select(PrivacySettings).order_by(PrivacySettings.id).limit(1)
 
 
 def controller_for(event) -> Controller:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload, selectinload, undefer_group
 
 from ..extensions import db
@@ -39,20 +41,26 @@ def event_with_workshops(slug: str) -> Event | None:
     """What the registration form needs: the event, its sessions and their workshops,
     and its accessibility settings (the accommodation question names the referent), in
     one joined query (every registration POST loads it)."""
-    return db.session.execute(
-        db.select(Event).filter_by(slug=slug).options(
-            undefer_group("accessibility"),
-            joinedload(Event.sessions).joinedload(Session.workshops))
-    ).unique().scalar_one_or_none()
+    return db.session.execute(_with_workshops("slug", True),
+                              {"key": slug}).unique().scalar_one_or_none()
 
 
 def event_with_workshops_by_id(event_id: int) -> Event | None:
     """The event, its sessions and their workshops in one query: what an attendee's own
     page shows of the programme (it loads their assigned workshops itself)."""
-    return db.session.execute(
-        db.select(Event).filter_by(id=event_id).options(
-            joinedload(Event.sessions).joinedload(Session.workshops))
-    ).unique().scalar_one_or_none()
+    return db.session.execute(_with_workshops("id", False),
+                              {"key": event_id}).unique().scalar_one_or_none()
+
+
+@lru_cache(maxsize=2)
+def _with_workshops(key: str, accessibility: bool):
+    """The statements of the two loaders above, built once: the public registration
+    runs them on every visit, and building a statement with its loader options costs
+    SQLAlchemy more than running it."""
+    options = [joinedload(Event.sessions).joinedload(Session.workshops)]
+    if accessibility:
+        options.append(undefer_group("accessibility"))
+    return db.select(Event).where(getattr(Event, key) == bindparam("key")).options(*options)
 
 
 def event_with_programme(slug: str) -> Event | None:

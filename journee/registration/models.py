@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -72,11 +72,12 @@ class Registration(SecretLinked, db.Model):
         UniqueConstraint("event_id", "email"),
         CheckConstraint("course_year IS NULL OR course_year BETWEEN 1 AND 6",
                         name="course_year_range"),
+        # The day's places are counted from this index alone (see services.places_left).
+        Index("ix_registration_event_status", "event_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
-                                          index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     # The self-service link /r/<token> (see journee.secret_links); an anonymised
     # registration has none.
     token_nonce: Mapped[str | None] = mapped_column(String(32))
@@ -148,11 +149,14 @@ class WorkshopChoice(db.Model):
         UniqueConstraint("registration_id", "workshop_id"),
         UniqueConstraint("registration_id", "session_id", "rank"),
         CheckConstraint("rank >= 1", name="rank_positive"),
+        # First choices are counted from this index alone (workshop_first_choices).
+        Index("ix_workshop_choice_registration_rank", "registration_id", "rank",
+              "workshop_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+        ForeignKey("registration.id", ondelete="CASCADE"))
     session_id: Mapped[int] = mapped_column(
         ForeignKey("programme_session.id", ondelete="CASCADE"))
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
@@ -192,13 +196,17 @@ class Assignment(db.Model):
     """
 
     __tablename__ = "assignment"
-    __table_args__ = (UniqueConstraint("registration_id", "session_id"),)
+    __table_args__ = (
+        UniqueConstraint("registration_id", "session_id"),
+        # Whether a slot is published is one look-up here (services.published_slots).
+        Index("ix_assignment_session_published", "session_id", "published_workshop_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int] = mapped_column(
-        ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+        ForeignKey("programme_session.id", ondelete="CASCADE"))
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
                                              index=True)
     source: Mapped[AssignmentSource] = mapped_column(

@@ -159,10 +159,11 @@ def _registration_insert(online: bool):
     conditions = [Event.id == event_id, or_(has_place, Event.waitlist_enabled)]
     if online:
         conditions.append(_open_on(bindparam("today", type_=Date)))
-    table = Registration.__table__
-    return (insert(table)
+    # The new row comes back whole, as the session's object: no second look-up.
+    return (insert(Registration)
             .from_select(list(values), select(*values.values()).where(*conditions))
-            .returning(table.c.id, table.c.status))
+            .returning(Registration)
+            .execution_options(dml_strategy="orm"))
 
 
 def register(event_id: int, attendee: Attendee, today: date, source: Source = Source.ONLINE,
@@ -184,19 +185,18 @@ def register(event_id: int, attendee: Attendee, today: date, source: Source = So
     if online:
         parameters["today"] = today
     try:
-        row = db.session.execute(_registration_insert(online), parameters).first()
+        registration = db.session.scalars(_registration_insert(online), parameters).first()
     except IntegrityError as error:
         # No SAVEPOINT: pysqlite would commit it on release. The registration is the
         # first write of its transaction, so rolling the whole transaction back is exact.
         db.session.rollback()
         raise AlreadyRegistered("Cette adresse e-mail est déjà inscrite à cette journée.") \
             from error
-    if row is None:
+    if registration is None:
         raise _refusal(event_id, today, source)
-    registration_id, status = row
-    _insert_choices(registration_id, event_id, status == RegistrationStatus.CONFIRMED.value,
-                    attendee.choices)
-    return db.session.get(Registration, registration_id)
+    _insert_choices(registration.id, event_id,
+                    registration.status == RegistrationStatus.CONFIRMED, attendee.choices)
+    return registration
 
 
 def _refusal(event_id: int, today: date, source: Source) -> JourneeError:
@@ -420,22 +420,34 @@ def places_left(event: Event) -> int | None:
     """Places still free for the day (``None``: no limit). For display only."""
     if event.capacity is None:
         return None
-    confirmed = db.session.scalar(
-        select(func.count(Registration.id))
-        .where(Registration.event_id == event.id,
-               Registration.status == RegistrationStatus.CONFIRMED))
+    confirmed = db.session.scalar(_confirmed_count_query(), {"event_id": event.id})
     return max(event.capacity - confirmed, 0)
+
+
+@lru_cache(maxsize=1)
+def _confirmed_count_query():
+    """Built once: the public form runs it on every visit, and building a statement
+    costs SQLAlchemy more than running this one (see :func:`_registration_insert`)."""
+    return (select(func.count(Registration.id))
+            .where(Registration.event_id == bindparam("event_id", type_=Integer),
+                   Registration.status == RegistrationStatus.CONFIRMED))
 
 
 def workshop_first_choices(event: Event) -> dict[int, int]:
     """How many confirmed attendees put each workshop first (in first-come mode: took a
     place in it), per workshop id; a workshop nobody chose is absent."""
-    return dict(db.session.execute(
-        select(WorkshopChoice.workshop_id, func.count(WorkshopChoice.id))
-        .join(Registration, Registration.id == WorkshopChoice.registration_id)
-        .where(Registration.event_id == event.id, WorkshopChoice.rank == 1,
-               Registration.status == RegistrationStatus.CONFIRMED)
-        .group_by(WorkshopChoice.workshop_id)).all())
+    return dict(db.session.execute(_first_choices_query(), {"event_id": event.id}).all())
+
+
+@lru_cache(maxsize=1)
+def _first_choices_query():
+    """Built once, as :func:`_confirmed_count_query`."""
+    return (select(WorkshopChoice.workshop_id, func.count(WorkshopChoice.id))
+            .join(Registration, Registration.id == WorkshopChoice.registration_id)
+            .where(Registration.event_id == bindparam("event_id", type_=Integer),
+                   WorkshopChoice.rank == 1,
+                   Registration.status == RegistrationStatus.CONFIRMED)
+            .group_by(WorkshopChoice.workshop_id))
 
 
 def workshop_places_left(event: Event, taken: dict[int, int] | None = None
@@ -490,11 +502,20 @@ def attendee_workshops(registration: Registration,
 def published_slots(event_id: int) -> set[int]:
     """The event's workshops slots whose assignment is published (someone was told their
     workshop there, or that they have none): their choices are frozen."""
-    told = (select(Assignment.session_id)
-            .where(Assignment.published_workshop_id.is_not(None))
-            .union(select(NoWorkshopNotice.session_id)).subquery())
-    return set(db.session.scalars(select(Session.id).where(
-        Session.event_id == event_id, Session.id.in_(select(told.c.session_id)))))
+    return set(db.session.scalars(_published_slots_query(), {"event_id": event_id}))
+
+
+@lru_cache(maxsize=1)
+def _published_slots_query():
+    """Built once, as :func:`_confirmed_count_query` (every attendee's page runs it);
+    each slot is one look-up in ``ix_assignment_session_published``."""
+    published = (select(Assignment.id)
+                 .where(Assignment.session_id == Session.id,
+                        Assignment.published_workshop_id.is_not(None)).exists())
+    told_none = select(NoWorkshopNotice.id).where(
+        NoWorkshopNotice.session_id == Session.id).exists()
+    return select(Session.id).where(Session.event_id == bindparam("event_id", type_=Integer),
+                                    or_(published, told_none))
 
 
 def waitlist_position(registration: Registration) -> int | None:

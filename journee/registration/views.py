@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import data_owners as personal_data
 from .. import ratelimit, secret_links
+from ..database import reads_only
 from ..expired_forms import keeps_input_when_expired
 from ..extensions import db
 from ..mail import leave_to_worker
@@ -74,6 +75,7 @@ def _too_many(template: str, **context):
 
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
 @keeps_input_when_expired
+@reads_only
 def form(slug: str):
     event = visible_event_or_404(slug, load=event_with_workshops)
     today = today_in(event.timezone)
@@ -173,6 +175,7 @@ def _closed(event: Event, message: str):
 
 
 @bp.get("/e/<slug>/register/done")
+@reads_only
 def done(slug: str):
     """What every accepted registration leads to, new or not (and the honeypot): it
     says an e-mail is on its way, which reveals nothing about the address."""
@@ -203,9 +206,14 @@ def resend_link(slug: str):
 
 # Self-service ---------------------------------------------------------------------------
 
+LIVE = (Registration.anonymised_at.is_(None),)
+"""What a personal link opens: a registration not anonymised (one object, so that the
+look-up's statement is built once, see :func:`secret_links.find`)."""
+
+
 def _registration_or_404(token: str, load=event_with_programme_by_id
                          ) -> tuple[Registration, Event]:
-    registration = secret_links.find(Registration, token, Registration.anonymised_at.is_(None))
+    registration = secret_links.find(Registration, token, *LIVE)
     if registration is None:
         abort(404)
     return registration, load(registration.event_id)
@@ -226,6 +234,7 @@ def self_service_url(registration: Registration) -> str:
 
 
 @bp.get("/r/<token>")
+@reads_only
 def self_service(token: str):
     # The link of every confirmation e-mail: the page needs the workshops, not the
     # whole programme with its people.

@@ -7,7 +7,10 @@ Nothing here writes the audit log or any trace of who answered: the answer goes 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, redirect, render_template, url_for
+from sqlalchemy import bindparam
 
 from .. import secret_links
 from ..expired_forms import keeps_input_when_expired
@@ -33,16 +36,27 @@ USED_OR_UNKNOWN = ("Ce lien ne permet pas (ou plus) de répondre au questionnair
 
 @bp.app_template_global("survey_link")
 def survey_link(registration) -> str | None:
-    """For the attendee's page: their open questionnaire's link, if any."""
-    invitation = db.session.scalar(
-        db.select(SurveyInvitation)
-        .where(SurveyInvitation.registration_id == registration.id,
-               SurveyInvitation.answered.is_(False),
-               SurveyInvitation.token_digest.is_not(None))
-        .order_by(SurveyInvitation.id.desc()).limit(1))
+    """For the attendee's page: their open questionnaire's link, if any; none before
+    the day begins (invitations leave once it has ended, and a day moved to a later
+    date after its questionnaire was sent is not yet there to be judged)."""
+    event = registration.event
+    if today_in(event.timezone) < event.starts_on:
+        return None
+    invitation = db.session.scalar(_open_invitation_query(),
+                                   {"registration_id": registration.id})
     if invitation is None:
         return None
     return url_for("surveys.answer", token=invitation.token)
+
+
+@lru_cache(maxsize=1)
+def _open_invitation_query():
+    """Built once: every attendee's page asks (see ``registration.services``)."""
+    return (db.select(SurveyInvitation)
+            .where(SurveyInvitation.registration_id == bindparam("registration_id"),
+                   SurveyInvitation.answered.is_(False),
+                   SurveyInvitation.token_digest.is_not(None))
+            .order_by(SurveyInvitation.id.desc()).limit(1))
 
 
 @bp.app_template_global("survey_rate")
