@@ -146,3 +146,32 @@ def test_preference_mode_marks_workshops_asked_for_twice_their_places(client, ir
 def test_one_below_twice_the_places_is_not_marked():
     assert places.is_popular(40, 80) and not places.is_popular(40, 79)
     assert not places.is_popular(None, 1000)
+
+
+def test_the_form_counts_its_places_and_first_choices_in_one_statement(irts, demo):
+    from journee.registration import services
+    from journee.registration.models import RegistrationStatus
+
+    slot = slot_of(irts)
+    first, second = slot.workshops[0], slot.workshops[1]
+    irts.capacity = 10
+    db.session.commit()
+    for n in range(3):
+        add(irts, "Personne", f"N{n}", f"p{n}@example.org", choices=[first, second])
+    add(irts, "Autre", "Personne", "autre@example.org", choices=[second])
+    add(irts, "Partie", "Personne", "partie@example.org",
+        choices=[first]).status = RegistrationStatus.CANCELLED
+    other = next(e for e in demo.values() if e.id != irts.id)
+    other.capacity = None
+    services.register(other.id, services.Attendee(
+        first_name="Ailleurs", last_name="Personne", email="ailleurs@example.org",
+        profile="professional", privacy_version="test"), OPEN_DAY,
+        source=services.Source.STAFF)
+    db.session.commit()
+
+    counts = services.form_counts(irts)
+
+    assert counts.places_left == services.places_left(irts) == 10 - 4
+    assert counts.first_choices == services.workshop_first_choices(irts) == {
+        first.id: 3, second.id: 1}
+    assert services.form_counts(other).places_left is None

@@ -96,7 +96,7 @@ def test_each_request_of_a_registration_costs_a_fixed_number_of_statements(app_f
     for statements in first:
         print(len(statements.seen), *statements.seen, sep="\n  ")
     assert [len(s.seen) for s in later] == [len(s.seen) for s in first]
-    assert [len(s.seen) for s in first] == [5, 7 + locks, 2, 6]
+    assert [len(s.seen) for s in first] == [4, 7 + locks, 2, 6]
 
 
 def test_the_pages_that_only_read_open_no_transaction(app_factory):

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, abort, render_template
 
 from ..branding.services import branding_version, png_logo
+from ..database import reads_only
 from ..util.clock import today_in
 from ..web.conditional import revalidated_page, versioned
 from ..web.urls import public_base_url
@@ -29,12 +30,14 @@ def _download(data: bytes, mimetype: str, filename: str, inline: bool = False) -
 
 
 @bp.get("/")
+@reads_only
 def index():
     upcoming, past = public_events(today_in())
     return render_template("programme/index.html", upcoming=upcoming, past=past)
 
 
 @bp.get("/e/<slug>/")
+@reads_only
 def event_page(slug: str):
     event = visible_event_or_404(slug)
     # Rendered each time, places left included; the ETag is the page itself, so that
@@ -47,6 +50,7 @@ def event_page(slug: str):
 
 
 @bp.get("/e/<slug>/programme.ics")
+@reads_only
 def programme_ics(slug: str):
     event = visible_event_or_404(slug, load=event_alone)
     base_url = public_base_url()
@@ -59,6 +63,7 @@ def programme_ics(slug: str):
 
 
 @bp.get("/e/<slug>/seances/<uid>.ics")
+@reads_only
 def session_ics(slug: str, uid: str):
     event = visible_event_or_404(slug)
     item = next((s for s in event.sessions if s.uid == uid), None)
@@ -71,6 +76,7 @@ def session_ics(slug: str, uid: str):
 
 
 @bp.get("/e/<slug>/programme.pdf")
+@reads_only
 def programme_pdf(slug: str):
     event = visible_event_or_404(slug, load=event_alone)
     today = today_in(event.timezone)

@@ -21,10 +21,12 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    cast,
     delete,
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     union_all,
@@ -448,6 +450,37 @@ def _first_choices_query():
                    WorkshopChoice.rank == 1,
                    Registration.status == RegistrationStatus.CONFIRMED)
             .group_by(WorkshopChoice.workshop_id))
+
+
+@dataclass(frozen=True)
+class FormCounts:
+    """What the public form shows of the places: the day's places left (``None``: no
+    limit) and :func:`workshop_first_choices`."""
+
+    places_left: int | None
+    first_choices: dict[int, int]
+
+
+def form_counts(event: Event) -> FormCounts:
+    """:func:`places_left` and :func:`workshop_first_choices` in one statement: every
+    visit of the form reads both."""
+    confirmed, first_choices = 0, {}
+    for workshop_id, count in db.session.execute(_form_counts_query(), {"event_id": event.id}):
+        if workshop_id is None:
+            confirmed = count
+        else:
+            first_choices[workshop_id] = count
+    left = None if event.capacity is None else max(event.capacity - confirmed, 0)
+    return FormCounts(left, first_choices)
+
+
+@lru_cache(maxsize=1)
+def _form_counts_query():
+    """The confirmed count on a row of its own, with no workshop."""
+    confirmed = (select(cast(null(), Integer), func.count(Registration.id))
+                 .where(Registration.event_id == bindparam("event_id", type_=Integer),
+                        Registration.status == RegistrationStatus.CONFIRMED))
+    return union_all(confirmed, _first_choices_query())
 
 
 def workshop_places_left(event: Event, taken: dict[int, int] | None = None

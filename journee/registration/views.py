@@ -82,8 +82,8 @@ def form(slug: str):
     status = registration_status(event, today)
     if not (status.is_open and event.is_published):
         return _closed(event, status.message)
-    left = services.places_left(event) if request.method == "GET" else None
-    if left == 0 and not event.waitlist_enabled:
+    counts = services.form_counts(event) if request.method == "GET" else None
+    if counts is not None and counts.places_left == 0 and not event.waitlist_enabled:
         return _closed(event, "Cette journée est complète.")
     if request.method == "POST" and request.form.get("website"):
         # A robot filled the hidden field: pretend it worked, write nothing.
@@ -113,16 +113,15 @@ def form(slug: str):
         else:
             return _accepted(event)
     return render_template("registration/form.html",
-                           **_form_context(event, form, status, problems, left))
+                           **_form_context(event, form, status, problems, counts))
 
 
 def _form_context(event: Event, form, status, problems: list[str],
-                  left: int | None = None) -> dict:
-    """What the form page shows; *left*, the day's places left if counted already in
-    this request."""
-    if left is None:
-        left = services.places_left(event)
-    chosen = services.workshop_first_choices(event)
+                  counts: services.FormCounts | None = None) -> dict:
+    """What the form page shows; *counts*, if counted already in this request."""
+    if counts is None:
+        counts = services.form_counts(event)
+    left, chosen = counts.places_left, counts.first_choices
     _mark_popular(event, form, chosen)
     return {"event": event, "form": form, "status": status, "problems": problems,
             "places": services.workshop_places_left(event, chosen),
