@@ -1,4 +1,6 @@
-"""Engine set-up per database: SQLite gets WAL, a busy timeout and foreign keys."""
+"""Engine set-up per database: SQLite gets WAL, a busy timeout and foreign keys; and
+what a request or a transaction does differently on each (reading pages, savepoints,
+inserts that may already exist)."""
 
 from collections.abc import Callable
 from functools import wraps
