@@ -49,8 +49,8 @@ def reads_only(view: Callable) -> Callable:
 
     Under READ COMMITTED each statement reads its own snapshot anyway, so a transaction
     adds nothing to what a reading page sees; it costs two round trips to the server,
-    ``BEGIN`` and the ``ROLLBACK`` of the closing session, a sixth of those of a public
-    page (issue 18). SQLite begins no transaction to read already. A POST to the same
+    ``BEGIN`` and the ``ROLLBACK`` of the closing session: two of the registration
+    form's seven (issue 18). SQLite begins no transaction to read already. A POST to the same
     view keeps its transaction, and so does a session already in one (a test's).
     """
     @wraps(view)

@@ -54,25 +54,25 @@ def whole_registration(app, answers: dict, address: str) -> list[Statements]:
     follows the POST's redirect), each request in an app context of its own, as
     served."""
     client = app.test_client()
-    counts = []
+    requests = []
     with Statements(app) as form:
         page = client.get(FORM_URL)
     assert page.status_code == 200
-    counts.append(form)
+    requests.append(form)
     data = {**answers, "email": address, "csrf_token": csrf_token_from(page.text)}
     with Statements(app) as post:
         answer = client.post(FORM_URL, data=data)
     assert answer.status_code == 302, answer.get_data(as_text=True)
-    counts.append(post)
+    requests.append(post)
     with Statements(app) as done:  # the event's row and the branding, not the programme
         assert client.get(answer.headers["Location"]).status_code == 200
-    counts.append(done)
+    requests.append(done)
     with app.app_context():
         token = registration_by_email(address).token
     with Statements(app) as personal:
         assert client.get(f"/r/{token}").status_code == 200
-    counts.append(personal)
-    return counts
+    requests.append(personal)
+    return requests
 
 
 def test_each_request_of_a_registration_costs_a_fixed_number_of_statements(app_factory):

@@ -113,11 +113,15 @@ class Attendee:
     """Workshop ids in order of preference, per workshop session id."""
 
 
-def _confirmed_count(event_id):
-    return (select(func.count(Registration.id))
+def _confirmed(event_id, *columns):
+    """The count of the event's confirmed registrations, after *columns*."""
+    return (select(*columns, func.count(Registration.id))
             .where(Registration.event_id == event_id,
-                   Registration.status == RegistrationStatus.CONFIRMED)
-            .scalar_subquery())
+                   Registration.status == RegistrationStatus.CONFIRMED))
+
+
+def _confirmed_count(event_id):
+    return _confirmed(event_id).scalar_subquery()
 
 
 def _open_on(today: date):
@@ -430,9 +434,7 @@ def places_left(event: Event) -> int | None:
 def _confirmed_count_query():
     """Built once: the public form runs it on every visit, and building a statement
     costs SQLAlchemy more than running this one (see :func:`_registration_insert`)."""
-    return (select(func.count(Registration.id))
-            .where(Registration.event_id == bindparam("event_id", type_=Integer),
-                   Registration.status == RegistrationStatus.CONFIRMED))
+    return _confirmed(bindparam("event_id", type_=Integer))
 
 
 def workshop_first_choices(event: Event) -> dict[int, int]:
@@ -477,10 +479,8 @@ def form_counts(event: Event) -> FormCounts:
 @lru_cache(maxsize=1)
 def _form_counts_query():
     """The confirmed count on a row of its own, with no workshop."""
-    confirmed = (select(cast(null(), Integer), func.count(Registration.id))
-                 .where(Registration.event_id == bindparam("event_id", type_=Integer),
-                        Registration.status == RegistrationStatus.CONFIRMED))
-    return union_all(confirmed, _first_choices_query())
+    return union_all(_confirmed(bindparam("event_id", type_=Integer), cast(null(), Integer)),
+                     _first_choices_query())
 
 
 def workshop_places_left(event: Event, taken: dict[int, int] | None = None

@@ -130,11 +130,9 @@ def update_presence(event: Event, shown: dict[int, bool], ticked: set[int],
         if changed[registration.id]:
             done = mark_present(registration, actor, day=day)
             marked += done
-        elif day is not None:
-            done = undo_presence(registration, day=day)
-            unmarked += done
         else:
-            done = clear_presence(registration)
+            done = (undo_presence(registration, day=day) if day is not None
+                    else clear_presence(registration))
             unmarked += done
         if done:
             moved.append(registration)
